@@ -1,0 +1,57 @@
+# Medicine Inventory. `make run` opens the app, `make test` runs every check; both install the
+# system packages they need first (Debian/Ubuntu, via apt-get; elsewhere they say what to install).
+GO       ?= go
+BIN      ?= medinventory
+TAGS     := migrated_fynedo
+TESTTAGS := ci,migrated_fynedo
+FUZZTIME ?= 3s
+export LANG ?= en_US.UTF-8
+
+.PHONY: all deps deps-test build run test vet fmt-check unit smoke fuzz bench soak package clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh build
+
+deps-test:
+	@bash scripts/deps.sh test
+
+build: deps
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet -tags $(TESTTAGS) ./...
+
+unit:
+	$(GO) test -race -tags $(TESTTAGS) -count=1 -timeout 8m ./...
+
+smoke: build
+	bash scripts/smoke.sh ./$(BIN)
+
+# Each fuzz target runs briefly in `make test`, longer in `make soak`.
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+test: deps-test fmt-check vet unit smoke fuzz
+	@echo "make test: all checks passed"
+
+bench:
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
+
+soak:
+	$(MAKE) fuzz FUZZTIME=60s
+
+package: deps
+	bash scripts/package.sh
+
+clean:
+	rm -f $(BIN)
+	rm -rf dist

@@ -1,0 +1,560 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry statuses.
+const (
+	StatusNeedsReview = "needs_review"
+	StatusConfirmed   = "confirmed"
+)
+
+// Field sources: where an entry's value came from.
+const (
+	SourceBarcode = "barcode"
+	SourceModel   = "model"
+	SourceCatalog = "catalog"
+	SourceUser    = "user"
+)
+
+// Editable entry fields, by the names UpdateEntry takes.
+var EntryFields = []string{"name", "generic_name", "strength", "dosage_form", "manufacturer", "gtin",
+	"lot", "expiry", "quantity", "unit", "location", "notes"}
+
+// Entry is a stock line.
+type Entry struct {
+	ID           int64
+	ProductID    int64 // 0: not linked to the catalog
+	PhotoID      int64 // 0: added by hand
+	AnalysisID   int64
+	Name         string
+	GenericName  string
+	Strength     string
+	DosageForm   string
+	Manufacturer string
+	GTIN         string
+	Lot          string
+	Expiry       string // YYYY-MM-DD or ""
+	Quantity     *int64 // nil: unknown
+	Unit         string
+	Location     string
+	Notes        string
+	Status       string
+	Sources      map[string]string // field -> barcode|model|catalog|user
+	ReviewNote   string
+	Deleted      bool
+	CreatedAt    int64
+	UpdatedAt    int64
+	PhotoName    string // the photo's original file name, for display
+}
+
+// Get returns the value of a field by its UpdateEntry name, as text.
+func (e *Entry) Get(field string) string {
+	switch field {
+	case "name":
+		return e.Name
+	case "generic_name":
+		return e.GenericName
+	case "strength":
+		return e.Strength
+	case "dosage_form":
+		return e.DosageForm
+	case "manufacturer":
+		return e.Manufacturer
+	case "gtin":
+		return e.GTIN
+	case "lot":
+		return e.Lot
+	case "expiry":
+		return e.Expiry
+	case "quantity":
+		if e.Quantity == nil {
+			return ""
+		}
+		return strconv.FormatInt(*e.Quantity, 10)
+	case "unit":
+		return e.Unit
+	case "location":
+		return e.Location
+	case "notes":
+		return e.Notes
+	}
+	return ""
+}
+
+const entryCols = `e.id, COALESCE(e.product_id,0), COALESCE(e.photo_id,0), COALESCE(e.analysis_id,0), e.name, e.generic_name,
+	e.strength, e.dosage_form, e.manufacturer, e.gtin, e.lot, e.expiry, e.quantity, e.unit, e.location, e.notes,
+	e.status, e.field_sources, e.review_note, e.deleted_at IS NOT NULL, e.created_at, e.updated_at, COALESCE(p.original_name,'')`
+
+const entryFrom = ` FROM entries e LEFT JOIN photos p ON p.id = e.photo_id`
+
+func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
+	var e Entry
+	var q sql.NullInt64
+	var src string
+	err := row.Scan(&e.ID, &e.ProductID, &e.PhotoID, &e.AnalysisID, &e.Name, &e.GenericName, &e.Strength, &e.DosageForm,
+		&e.Manufacturer, &e.GTIN, &e.Lot, &e.Expiry, &q, &e.Unit, &e.Location, &e.Notes, &e.Status, &src,
+		&e.ReviewNote, &e.Deleted, &e.CreatedAt, &e.UpdatedAt, &e.PhotoName)
+	if err != nil {
+		return e, err
+	}
+	if q.Valid {
+		v := q.Int64
+		e.Quantity = &v
+	}
+	e.Sources = map[string]string{}
+	_ = json.Unmarshal([]byte(src), &e.Sources)
+	return e, nil
+}
+
+// Filter selects entries for ListEntries. The zero value lists every entry that is not deleted,
+// soonest expiry first.
+type Filter struct {
+	Search      string // matched against name, generic name, strength, lot, GTIN, manufacturer
+	NeedsReview bool
+	ExpiresIn   int // > 0: expiring within this many days (and not yet expired)
+	Expired     bool
+	SortByName  bool // else by expiry (unknown expiry last), then name
+	Limit       int  // 0: no limit
+	Today       time.Time
+}
+
+// ListEntries returns the entries the filter selects.
+func (s *Store) ListEntries(ctx context.Context, f Filter) ([]Entry, error) {
+	var where []string
+	var args []any
+	where = append(where, "e.deleted_at IS NULL")
+	today := f.Today
+	if today.IsZero() {
+		today = s.now()
+	}
+	day := today.Format("2006-01-02")
+	if f.NeedsReview {
+		where = append(where, "e.status = 'needs_review'")
+	}
+	if f.Expired {
+		where = append(where, "e.expiry <> '' AND e.expiry < ?")
+		args = append(args, day)
+	}
+	if f.ExpiresIn > 0 {
+		where = append(where, "e.expiry <> '' AND e.expiry >= ? AND e.expiry <= ?")
+		args = append(args, day, today.AddDate(0, 0, f.ExpiresIn).Format("2006-01-02"))
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(e.name) LIKE ? ESCAPE '\' OR lower(e.generic_name) LIKE ? ESCAPE '\' OR lower(e.strength) LIKE ? ESCAPE '\'
+			OR lower(e.lot) LIKE ? ESCAPE '\' OR e.gtin LIKE ? ESCAPE '\' OR lower(e.manufacturer) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like, like, like)
+	}
+	order := " ORDER BY e.expiry = '', e.expiry, e.name COLLATE NOCASE, e.id"
+	if f.SortByName {
+		order = " ORDER BY e.name COLLATE NOCASE, e.expiry, e.id"
+	}
+	q := "SELECT " + entryCols + entryFrom + " WHERE " + strings.Join(where, " AND ") + order
+	if f.Limit > 0 {
+		q += " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list entries: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list entries: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// Entry returns one entry (deleted ones too), or sql.ErrNoRows.
+func (s *Store) Entry(ctx context.Context, id int64) (Entry, error) {
+	return scanEntry(s.r.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", id))
+}
+
+// EntriesForPhoto returns the entries made from one photo.
+func (s *Store) EntriesForPhoto(ctx context.Context, photoID int64) ([]Entry, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.photo_id = ? AND e.deleted_at IS NULL ORDER BY e.id", photoID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ValidateField checks and normalises a value a user typed for an entry field. It returns the
+// value to store or an error in plain words.
+func ValidateField(field, value string) (string, error) {
+	v := strings.TrimSpace(value)
+	switch field {
+	case "expiry":
+		if v == "" {
+			return "", nil
+		}
+		if d, ok := ParseExpiry(v); ok {
+			return d, nil
+		}
+		return "", errors.New("expiry must be a date such as 2027-03-31 or 03/2027")
+	case "quantity":
+		if v == "" {
+			return "", nil
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return "", errors.New("quantity must be a whole number, 0 or more")
+		}
+		if n > 10_000_000 {
+			return "", errors.New("quantity is too large")
+		}
+		return strconv.FormatInt(n, 10), nil
+	case "gtin":
+		if v == "" {
+			return "", nil
+		}
+		g, ok := NormalizeGTIN(v)
+		if !ok {
+			return "", errors.New("GTIN must be 8, 12, 13 or 14 digits with a correct check digit")
+		}
+		return g, nil
+	case "name", "generic_name", "strength", "dosage_form", "manufacturer", "lot", "unit", "location":
+		if len([]rune(v)) > 200 {
+			return "", errors.New("this is too long (at most 200 characters)")
+		}
+		return v, nil
+	case "notes":
+		if len([]rune(v)) > 2000 {
+			return "", errors.New("notes are too long (at most 2,000 characters)")
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown field %q", field)
+}
+
+// ParseExpiry reads an expiry date as printed on packs: YYYY-MM-DD, YYYY-MM, MM/YYYY, MM/YY,
+// DD/MM/YYYY, DD.MM.YYYY. A month without a day means the last day of that month.
+func ParseExpiry(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	v = strings.NewReplacer(".", "/", " ", "", "-", "/").Replace(v)
+	parts := strings.Split(v, "/")
+	atoi := func(s string) (int, bool) {
+		if s == "" || len(s) > 4 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(s)
+		return n, err == nil
+	}
+	var y, m, d int
+	var ok1, ok2, ok3 bool
+	switch len(parts) {
+	case 2:
+		if len(parts[0]) == 4 { // YYYY/MM
+			y, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+		} else { // MM/YYYY or MM/YY
+			m, ok1 = atoi(parts[0])
+			y, ok2 = atoi(parts[1])
+			if len(parts[1]) == 2 {
+				y += 2000
+			} else if len(parts[1]) != 4 {
+				return "", false
+			}
+		}
+		ok3 = true
+	case 3:
+		if len(parts[0]) == 4 { // YYYY/MM/DD
+			y, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+			d, ok3 = atoi(parts[2])
+		} else { // DD/MM/YYYY
+			d, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+			y, ok3 = atoi(parts[2])
+			if len(parts[2]) == 2 {
+				y += 2000
+			} else if len(parts[2]) != 4 {
+				return "", false
+			}
+		}
+	default:
+		return "", false
+	}
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || y < 1990 || y > 2100 {
+		return "", false
+	}
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if d == 0 {
+		d = last
+	}
+	if d < 1 || d > last {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), true
+}
+
+// NormalizeGTIN checks a GTIN-8/12/13/14's check digit and returns it as 14 digits.
+func NormalizeGTIN(v string) (string, bool) {
+	v = strings.ReplaceAll(strings.TrimSpace(v), " ", "")
+	switch len(v) {
+	case 8, 12, 13, 14:
+	default:
+		return "", false
+	}
+	sum := 0
+	for i := 0; i < len(v); i++ {
+		c := v[len(v)-1-i]
+		if c < '0' || c > '9' {
+			return "", false
+		}
+		if i == 0 {
+			continue
+		}
+		n := int(c - '0')
+		if i%2 == 1 {
+			n *= 3
+		}
+		sum += n
+	}
+	if (10-sum%10)%10 != int(v[len(v)-1]-'0') {
+		return "", false
+	}
+	return strings.Repeat("0", 14-len(v)) + v, true
+}
+
+// ErrEntryNotFound is returned for an entry that does not exist.
+var ErrEntryNotFound = errors.New("this entry no longer exists")
+
+// FieldError is a value a user typed that is not valid for its field.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// UpdateEntry changes fields of an entry (by their EntryFields names) as the user typed them.
+// Each value is validated; every change is kept in the entry's history, and the field's source
+// becomes "user" (a later analysis never overwrites it). Unchanged values record nothing.
+func (s *Store) UpdateEntry(ctx context.Context, id int64, changes map[string]string) (Entry, error) {
+	clean := map[string]string{}
+	for f, v := range changes {
+		nv, err := ValidateField(f, v)
+		if err != nil {
+			return Entry{}, &FieldError{Field: f, Err: err}
+		}
+		clean[f] = nv
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer tx.Rollback()
+	cur, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, ErrEntryNotFound
+	} else if err != nil {
+		return Entry{}, err
+	}
+	now := ms(s.now())
+	changed := false
+	for _, f := range EntryFields { // fixed order, and only known column names reach the SQL
+		nv, ok := clean[f]
+		if !ok {
+			continue
+		}
+		old := cur.Get(f)
+		if old == nv {
+			continue
+		}
+		var val any = nv
+		if f == "quantity" && nv == "" {
+			val = nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE entries SET "+f+" = ? WHERE id = ?", val, id); err != nil {
+			return Entry{}, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+			id, f, old, nv, SourceUser, now); err != nil {
+			return Entry{}, err
+		}
+		cur.Sources[f] = SourceUser
+		changed = true
+	}
+	if changed {
+		src, _ := json.Marshal(cur.Sources)
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET field_sources = ?, updated_at = ? WHERE id = ?`, string(src), now, id); err != nil {
+			return Entry{}, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, err
+	}
+	return s.Entry(ctx, id)
+}
+
+// ConfirmEntry marks an entry as reviewed. When it has a GTIN, its product (name, generic name,
+// strength, form, manufacturer) is remembered in the catalog, so later photos of the same product
+// need no analysis.
+func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer tx.Rollback()
+	e, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ? AND e.deleted_at IS NULL", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, ErrEntryNotFound
+	} else if err != nil {
+		return Entry{}, err
+	}
+	now := ms(s.now())
+	var productID any
+	if e.GTIN != "" {
+		var pid int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO products(name, generic_name, strength, dosage_form, manufacturer, gtin, confirmed, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,1,?,?)
+			ON CONFLICT(gtin) WHERE gtin IS NOT NULL DO UPDATE SET name=excluded.name, generic_name=excluded.generic_name,
+				strength=excluded.strength, dosage_form=excluded.dosage_form, manufacturer=excluded.manufacturer,
+				confirmed=1, updated_at=excluded.updated_at
+			RETURNING id`, e.Name, e.GenericName, e.Strength, e.DosageForm, e.Manufacturer, e.GTIN, now, now).Scan(&pid)
+		if err != nil {
+			return Entry{}, fmt.Errorf("remember product: %w", err)
+		}
+		productID = pid
+	} else if e.ProductID != 0 {
+		productID = e.ProductID
+	}
+	if e.Status != StatusConfirmed {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+			id, "status", e.Status, StatusConfirmed, SourceUser, now); err != nil {
+			return Entry{}, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id); err != nil {
+		return Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, err
+	}
+	return s.Entry(ctx, id)
+}
+
+// DeleteEntry removes an entry from the inventory. It is kept (and listed in its history) so that
+// RestoreEntry can undo the deletion.
+func (s *Store) DeleteEntry(ctx context.Context, id int64) error {
+	return s.setDeleted(ctx, id, true)
+}
+
+// RestoreEntry undoes DeleteEntry.
+func (s *Store) RestoreEntry(ctx context.Context, id int64) error {
+	return s.setDeleted(ctx, id, false)
+}
+
+func (s *Store) setDeleted(ctx context.Context, id int64, del bool) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := ms(s.now())
+	var res sql.Result
+	old, nv := "present", "deleted"
+	if del {
+		res, err = tx.ExecContext(ctx, `UPDATE entries SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, now, id)
+	} else {
+		old, nv = nv, old
+		res, err = tx.ExecContext(ctx, `UPDATE entries SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`, now, id)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrEntryNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+		id, "deleted", old, nv, SourceUser, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Edit is one change in an entry's history.
+type Edit struct {
+	ID       int64
+	EntryID  int64
+	Field    string
+	OldValue string
+	NewValue string
+	Source   string
+	At       int64
+}
+
+// History returns an entry's changes, oldest first.
+func (s *Store) History(ctx context.Context, entryID int64) ([]Edit, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, entry_id, field, old_value, new_value, source, at FROM edits WHERE entry_id = ? ORDER BY at, id`, entryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Edit
+	for rows.Next() {
+		var e Edit
+		if err := rows.Scan(&e.ID, &e.EntryID, &e.Field, &e.OldValue, &e.NewValue, &e.Source, &e.At); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AddEntry adds a stock line typed by hand (no photo). Its fields are validated like edits.
+func (s *Store) AddEntry(ctx context.Context, fields map[string]string) (Entry, error) {
+	ne := NewEntry{Sources: map[string]string{}}
+	for f, v := range fields {
+		nv, err := ValidateField(f, v)
+		if err != nil {
+			return Entry{}, &FieldError{Field: f, Err: err}
+		}
+		ne.set(f, nv)
+		if nv != "" {
+			ne.Sources[f] = SourceUser
+		}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer tx.Rollback()
+	id, err := s.InsertEntryTx(ctx, tx, ne)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, err
+	}
+	return s.Entry(ctx, id)
+}
