@@ -1,0 +1,110 @@
+package barcode
+
+import (
+	"image"
+	"image/draw"
+)
+
+// gray is an 8-bit luminance plane; (0,0) is the input image's Bounds().Min.
+type gray struct {
+	pix    []byte
+	stride int
+	w, h   int
+}
+
+// toGray returns the image's luminance, sharing the Y plane of a decoded JPEG (no copy) and
+// converting other images once.
+func toGray(img image.Image) *gray {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return &gray{pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):], stride: m.YStride, w: w, h: h}
+	case *image.Gray:
+		return &gray{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], stride: m.Stride, w: w, h: h}
+	case *image.RGBA:
+		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h)
+	case *image.NRGBA:
+		// Treat as opaque: photos have no transparency worth compositing.
+		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h)
+	}
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	draw.Draw(g, g.Rect, img, b.Min, draw.Src)
+	return &gray{pix: g.Pix, stride: g.Stride, w: w, h: h}
+}
+
+func fromRGB(pix []byte, stride, w, h int) *gray {
+	out := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		row := pix[y*stride : y*stride+4*w]
+		o := out[y*w : y*w+w]
+		for x := range o {
+			r, g, b := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
+			o[x] = byte((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
+		}
+	}
+	return &gray{pix: out, stride: w, w: w, h: h}
+}
+
+// downscale returns a box-averaged copy reduced by factor f.
+func (g *gray) downscale(f int) *gray {
+	if f <= 1 {
+		return g
+	}
+	cw, ch := g.w/f, g.h/f
+	out := make([]byte, cw*ch)
+	sums := make([]uint32, cw)
+	area := uint32(f * f)
+	for cy := 0; cy < ch; cy++ {
+		clear(sums)
+		for dy := 0; dy < f; dy++ {
+			row := g.pix[(cy*f+dy)*g.stride:]
+			row = row[:cw*f]
+			for cx := range sums {
+				s := uint32(0)
+				for _, v := range row[cx*f : cx*f+f] {
+					s += uint32(v)
+				}
+				sums[cx] += s
+			}
+		}
+		o := out[cy*cw : cy*cw+cw]
+		for cx, s := range sums {
+			o[cx] = byte(s / area)
+		}
+	}
+	return &gray{pix: out, stride: cw, w: cw, h: ch}
+}
+
+// bilinear samples g at (x, y) in pixel-centre coordinates; outside the image is white.
+func (g *gray) bilinear(x, y float64) byte {
+	x -= 0.5
+	y -= 0.5
+	if x < 0 || y < 0 || x >= float64(g.w-1) || y >= float64(g.h-1) {
+		return 255
+	}
+	ix, iy := int(x), int(y)
+	fx, fy := x-float64(ix), y-float64(iy)
+	i := iy*g.stride + ix
+	p00, p01 := float64(g.pix[i]), float64(g.pix[i+1])
+	p10, p11 := float64(g.pix[i+g.stride]), float64(g.pix[i+g.stride+1])
+	top := p00 + (p01-p00)*fx
+	bot := p10 + (p11-p10)*fx
+	return byte(top + (bot-top)*fy + 0.5)
+}
+
+// warp samples an n×n patch whose centre is (cx, cy) in g, rotated by angle (radians,
+// counter-clockwise in image coordinates) and scaled so one output pixel spans step input pixels.
+func (g *gray) warp(cx, cy, angle, step float64, n int) []byte {
+	out := make([]byte, n*n)
+	cos, sin := cosSin(angle)
+	half := float64(n) / 2
+	for oy := 0; oy < n; oy++ {
+		dy := (float64(oy) + 0.5 - half) * step
+		for ox := 0; ox < n; ox++ {
+			dx := (float64(ox) + 0.5 - half) * step
+			out[oy*n+ox] = g.bilinear(cx+dx*cos-dy*sin, cy+dx*sin+dy*cos)
+		}
+	}
+	return out
+}

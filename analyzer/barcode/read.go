@@ -1,0 +1,361 @@
+package barcode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"strings"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// Symbology names a barcode type.
+type Symbology string
+
+// The symbologies Read reports.
+const (
+	DataMatrix Symbology = "datamatrix"
+	QR         Symbology = "qr"
+	Code128    Symbology = "code128"
+	EAN13      Symbology = "ean13"
+	UPCA       Symbology = "upca"
+)
+
+// Code is one barcode found in a photo.
+type Code struct {
+	Symbology Symbology
+	// Text is the decoded data with FNC1 as \x1d. For a GS1 symbol it starts with the
+	// symbology identifier (]d2, ]Q3, ]C1, or ]e0 for EAN-13/UPC-A), so ParseGS1(Text) works.
+	Text string
+	GS1  *GS1 // nil when the code holds no valid GS1 data
+	// Bounds is where the code is, in the input image's coordinates (approximate).
+	Bounds image.Rectangle
+}
+
+// maxPatch is the largest side, in pixels, of a region handed to gozxing: big enough for
+// ≥ 4 px per module on a 64×64 DataMatrix, small enough to decode in a few milliseconds.
+const maxPatch = 320
+
+// Read finds barcodes in a decoded photo. It stops at the first GS1 code carrying a GTIN (the
+// common case on a medicine pack) and returns it with anything found before it; otherwise it
+// returns every code it found (EAN-13/UPC-A get a GS1 value with just the GTIN). It works on one
+// goroutine. When ctx ends first, Read returns the codes found so far together with an error
+// wrapping ctx.Err().
+func Read(ctx context.Context, img image.Image) ([]Code, error) {
+	if img == nil || img.Bounds().Empty() {
+		return nil, errors.New("the photo is empty, so there is no barcode to read")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("barcode search did not start: %w", err)
+	}
+	r := &reader{ctx: ctx, origin: img.Bounds().Min, seen: map[string]bool{}}
+	g := toGray(img)
+	done := r.search(g)
+	if !done && ctx.Err() != nil {
+		return r.codes, fmt.Errorf("barcode search stopped before it finished: %w", ctx.Err())
+	}
+	return r.codes, nil
+}
+
+// Best returns the most useful GS1 data among codes: a 2D or GS1-128 code with a GTIN first,
+// then an EAN-13/UPC-A GTIN. ok is false when no code carries a GTIN.
+func Best(codes []Code) (GS1, bool) {
+	for _, linear := range []bool{false, true} {
+		for _, c := range codes {
+			isLinear := c.Symbology == EAN13 || c.Symbology == UPCA
+			if c.GS1 != nil && c.GS1.GTIN != "" && isLinear == linear {
+				return *c.GS1, true
+			}
+		}
+	}
+	return GS1{}, false
+}
+
+type reader struct {
+	ctx    context.Context
+	origin image.Point
+	codes  []Code
+	seen   map[string]bool
+	dm     *datamatrix.DataMatrixReader
+	qr     gozxing.Reader
+	upc    gozxing.Reader
+	c128   gozxing.Reader
+}
+
+var (
+	hintsHard = map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_TRY_HARDER: true,
+		gozxing.DecodeHintType_ASSUME_GS1: true,
+	}
+	hintsFast = map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_ASSUME_GS1: true,
+	}
+)
+
+// search runs the strategy; it returns true when it found a GS1 code with a GTIN.
+func (r *reader) search(g *gray) bool {
+	r.dm = datamatrix.NewDataMatrixReader()
+	r.qr = qrcode.NewQRCodeReader()
+	r.upc = oned.NewMultiFormatUPCEANReader(nil)
+	r.c128 = oned.NewCode128Reader()
+
+	// 1. Regions of high local contrast, best first, each rotated upright.
+	loc := newLocator(g)
+	for _, c := range loc.candidates() {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		c.angle = loc.angleOf(c)
+		if r.tryCandidate(g, c) {
+			return true
+		}
+	}
+	// 2. The whole frame, reduced, for linear codes and QR codes, upright and turned 90°.
+	if r.ctx.Err() != nil {
+		return false
+	}
+	return r.tryWhole(g)
+}
+
+// patch is a resampled square of the input and the mapping back to input coordinates.
+type patch struct {
+	pix              []byte
+	n                int
+	cx, cy, ang, stp float64
+}
+
+func (p *patch) toInput(x, y float64) (float64, float64) {
+	half := float64(p.n) / 2
+	dx, dy := (x-half)*p.stp, (y-half)*p.stp
+	cos, sin := cosSin(p.ang)
+	return p.cx + dx*cos - dy*sin, p.cy + dx*sin + dy*cos
+}
+
+func (r *reader) tryCandidate(g *gray, c candidate) bool {
+	crop := c.side * 1.15
+	step := max(1, crop/maxPatch)
+	n := int(crop / step)
+	if n < 24 {
+		return false
+	}
+	p := &patch{pix: g.warp(c.cx, c.cy, c.angle, step, n), n: n, cx: c.cx, cy: c.cy, ang: c.angle, stp: step}
+	bmp, ok := bitmap(p.pix, n, n)
+	if !ok {
+		return false
+	}
+	if res, err := r.dm.Decode(bmp, nil); err == nil {
+		if r.add(DataMatrix, res, p.toInput) {
+			return true
+		}
+	} else if masked, ok := isolate(bmp, p.pix, n); ok {
+		// Print close to the code can mislead gozxing's corner search: blank everything outside
+		// the code's own box and try again.
+		if mb, ok := bitmap(masked, n, n); ok {
+			if res, err := r.dm.Decode(mb, nil); err == nil && r.add(DataMatrix, res, p.toInput) {
+				return true
+			}
+		}
+	}
+	if res, err := r.qr.Decode(bmp, nil); err == nil {
+		if r.add(QR, res, p.toInput) {
+			return true
+		}
+	}
+	return r.tryLinear(p.pix, n, n, p.toInput, false)
+}
+
+// tryLinear tries the linear readers on an image and on it turned 90°.
+func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (float64, float64), hard bool) bool {
+	hints := hintsFast
+	if hard {
+		hints = hintsHard
+	}
+	for turn := 0; turn < 2; turn++ {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		px, pw, ph, back := pix, w, h, toInput
+		if turn == 1 {
+			px, pw, ph = transpose(pix, w, h), h, w
+			back = func(x, y float64) (float64, float64) { return toInput(y, x) }
+		}
+		bmp, ok := bitmap(px, pw, ph)
+		if !ok {
+			continue
+		}
+		if res, err := r.upc.Decode(bmp, hints); err == nil {
+			sym := EAN13
+			if res.GetBarcodeFormat() == gozxing.BarcodeFormat_UPC_A {
+				sym = UPCA
+			}
+			if r.add(sym, res, back) {
+				return true
+			}
+		}
+		if res, err := r.c128.Decode(bmp, hints); err == nil {
+			if r.add(Code128, res, back) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r *reader) tryWhole(g *gray) bool {
+	// Linear codes at up to ~4000 px (their bars are thin), QR codes at ~2000 px.
+	for i, target := range []int{4096, 2000} {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		f := max(1, (max(g.w, g.h)+target-1)/target)
+		small := g.downscale(f)
+		pix := small.pix
+		if small.stride != small.w {
+			pix = make([]byte, small.w*small.h)
+			for y := 0; y < small.h; y++ {
+				copy(pix[y*small.w:], small.pix[y*small.stride:y*small.stride+small.w])
+			}
+		}
+		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
+		if i == 0 {
+			if r.tryLinear(pix, small.w, small.h, scale, true) {
+				return true
+			}
+			continue
+		}
+		if bmp, ok := bitmap(pix, small.w, small.h); ok {
+			if res, err := r.qr.Decode(bmp, hintsHard); err == nil {
+				return r.add(QR, res, scale)
+			}
+		}
+	}
+	return false
+}
+
+// add records a decoded result; it returns true when it is a GS1 code with a GTIN.
+func (r *reader) add(sym Symbology, res *gozxing.Result, toInput func(x, y float64) (float64, float64)) bool {
+	text := res.GetText()
+	id, _ := res.GetResultMetadata()[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string)
+	var g1 *GS1
+	switch {
+	case sym == EAN13 || sym == UPCA:
+		if sym == EAN13 && len(text) == 13 && text[0] == '0' {
+			// An EAN-13 starting with 0 is a UPC-A with the 0 in front.
+			sym, text = UPCA, text[1:]
+		}
+		gtin := strings.Repeat("0", max(0, 14-len(text))) + text
+		if len(gtin) == 14 && checkDigitOK(gtin) {
+			g1 = &GS1{GTIN: gtin}
+			text = "]e0" + "01" + gtin
+		}
+	case id == "]d2" || id == "]Q3" || id == "]C1" || id == "]J1":
+		text = strings.TrimPrefix(strings.TrimPrefix(text, id), "\x1d")
+		text = id + text
+		if parsed, err := ParseGS1(text); err == nil {
+			g1 = &parsed
+		}
+	}
+	key := string(sym) + "\x00" + text
+	if r.seen[key] {
+		return false
+	}
+	r.seen[key] = true
+	r.codes = append(r.codes, Code{Symbology: sym, Text: text, GS1: g1, Bounds: r.bounds(res.GetResultPoints(), toInput)})
+	return g1 != nil && g1.GTIN != "" && sym != EAN13 && sym != UPCA
+}
+
+func (r *reader) bounds(pts []gozxing.ResultPoint, toInput func(x, y float64) (float64, float64)) image.Rectangle {
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range pts {
+		if p == nil {
+			continue
+		}
+		x, y := toInput(p.GetX(), p.GetY())
+		minX, minY, maxX, maxY = math.Min(minX, x), math.Min(minY, y), math.Max(maxX, x), math.Max(maxY, y)
+	}
+	if math.IsInf(minX, 0) {
+		return image.Rectangle{}
+	}
+	// A linear code reports two points on one scan line: give its bounds some height.
+	if w, h := maxX-minX, maxY-minY; h < w/4 {
+		minY, maxY = minY-w/4, maxY+w/4
+	} else if w < h/4 {
+		minX, maxX = minX-h/4, maxX+h/4
+	}
+	return image.Rect(int(minX), int(minY), int(math.Ceil(maxX)), int(math.Ceil(maxY))).Add(r.origin)
+}
+
+func bitmap(pix []byte, w, h int) (*gozxing.BinaryBitmap, bool) {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(pix, w, h, 0, 0, w, h, false)
+	if err != nil {
+		return nil, false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	return bmp, err == nil
+}
+
+func transpose(pix []byte, w, h int) []byte {
+	out := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			out[x*h+y] = pix[y*w+x]
+		}
+	}
+	return out
+}
+
+// isolate grows a box from the patch centre while the line just outside it has more than a few
+// dark pixels (so specks in the quiet zone do not stop it, but the quiet zone does), and returns
+// a copy of the patch that is white outside that box.
+func isolate(bmp *gozxing.BinaryBitmap, pix []byte, n int) ([]byte, bool) {
+	bm, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return nil, false
+	}
+	x0, y0, x1, y1 := n/2-n/20, n/2-n/20, n/2+n/20, n/2+n/20
+	dark := func(xa, ya, xb, yb int) bool { // any meaningful ink on the segment?
+		c, total := 0, 0
+		for y := ya; y <= yb; y++ {
+			for x := xa; x <= xb; x++ {
+				total++
+				if bm.Get(x, y) {
+					c++
+				}
+			}
+		}
+		return c > max(1, total/30)
+	}
+	for grew := true; grew; {
+		grew = false
+		if x0 > 0 && dark(x0-1, y0, x0-1, y1) {
+			x0, grew = x0-1, true
+		}
+		if x1 < n-1 && dark(x1+1, y0, x1+1, y1) {
+			x1, grew = x1+1, true
+		}
+		if y0 > 0 && dark(x0, y0-1, x1, y0-1) {
+			y0, grew = y0-1, true
+		}
+		if y1 < n-1 && dark(x0, y1+1, x1, y1+1) {
+			y1, grew = y1+1, true
+		}
+	}
+	if x1-x0 < 16 || y1-y0 < 16 || (x0 == 0 && x1 == n-1) {
+		return nil, false
+	}
+	m := max(2, (x1-x0)/25)
+	x0, y0, x1, y1 = max(0, x0-m), max(0, y0-m), min(n-1, x1+m), min(n-1, y1+m)
+	out := make([]byte, len(pix))
+	for i := range out {
+		out[i] = 255
+	}
+	for y := y0; y <= y1; y++ {
+		copy(out[y*n+x0:y*n+x1+1], pix[y*n+x0:y*n+x1+1])
+	}
+	return out, true
+}
