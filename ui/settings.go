@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Settings are the analysis settings the user can change. Empty strings and zeros mean "the
+// default" (or the OPENAI_BASE_URL / OPENAI_MODEL environment variables). The API key is not here.
+type Settings struct {
+	BaseURL           string
+	Model             string
+	Detail            string // "auto", "low" or "high"
+	Concurrency       int
+	RequestsPerMinute int
+	WatchFolder       string
+}
+
+const (
+	prefBaseURL     = "settings.base_url"
+	prefModel       = "settings.model"
+	prefDetail      = "settings.detail"
+	prefConcurrency = "settings.concurrency"
+	prefRPM         = "settings.requests_per_minute"
+	prefWatch       = "settings.watch_folder"
+)
+
+// LoadSettings reads the settings from Fyne's preferences.
+func LoadSettings(p fyne.Preferences) Settings {
+	return Settings{
+		BaseURL:           p.String(prefBaseURL),
+		Model:             p.String(prefModel),
+		Detail:            p.String(prefDetail),
+		Concurrency:       p.Int(prefConcurrency),
+		RequestsPerMinute: p.Int(prefRPM),
+		WatchFolder:       p.String(prefWatch),
+	}
+}
+
+// SaveSettings writes the settings to Fyne's preferences.
+func SaveSettings(p fyne.Preferences, s Settings) {
+	p.SetString(prefBaseURL, s.BaseURL)
+	p.SetString(prefModel, s.Model)
+	p.SetString(prefDetail, s.Detail)
+	p.SetInt(prefConcurrency, s.Concurrency)
+	p.SetInt(prefRPM, s.RequestsPerMinute)
+	p.SetString(prefWatch, s.WatchFolder)
+}
+
+// settingsForm is the Settings dialog's content.
+type settingsForm struct {
+	key, baseURL, model, conc, rpm, watch *uiEntry
+	detail                                *widget.Select
+	result                                *widget.Label
+	testBtn                               *widget.Button
+	form                                  *widget.Form
+}
+
+func (u *UI) newSettingsForm(s Settings) *settingsForm {
+	f := &settingsForm{}
+	f.key = u.newEntry()
+	f.key.Password = true
+	switch src := u.keySource(); src {
+	case "keyring":
+		f.key.SetPlaceHolder("A key is saved on this computer — type a new one to replace it")
+	case "environment":
+		f.key.SetPlaceHolder("Using the key from OPENAI_API_KEY — type one to save it here")
+	default:
+		f.key.SetPlaceHolder("Paste your OpenAI key (starts with sk-)")
+	}
+	f.baseURL = u.newEntry()
+	f.baseURL.SetPlaceHolder("https://api.openai.com/v1 (leave empty for OpenAI)")
+	f.baseURL.SetText(s.BaseURL)
+	f.model = u.newEntry()
+	f.model.SetPlaceHolder("leave empty for the default model")
+	f.model.SetText(s.Model)
+	f.detail = widget.NewSelect([]string{"auto", "low", "high"}, nil)
+	f.detail.SetSelected(orDefault(s.Detail, "high"))
+	f.conc = u.newEntry()
+	f.conc.SetPlaceHolder("4")
+	if s.Concurrency > 0 {
+		f.conc.SetText(strconv.Itoa(s.Concurrency))
+	}
+	f.conc.Validator = intValidator("photos at once", 1, 16)
+	f.rpm = u.newEntry()
+	f.rpm.SetPlaceHolder("no limit")
+	if s.RequestsPerMinute > 0 {
+		f.rpm.SetText(strconv.Itoa(s.RequestsPerMinute))
+	}
+	f.rpm.Validator = intValidator("requests per minute", 1, 10000)
+	f.watch = u.newEntry()
+	f.watch.SetPlaceHolder("a folder to watch for new photos (optional)")
+	f.watch.SetText(s.WatchFolder)
+	f.result = widget.NewLabel("")
+	f.result.Wrapping = fyne.TextWrapWord
+	f.testBtn = widget.NewButton("Test connection", func() { u.testConnection(f) })
+	f.form = widget.NewForm(
+		widget.NewFormItem("OpenAI key", f.key),
+		widget.NewFormItem("Server address", f.baseURL),
+		widget.NewFormItem("Model", f.model),
+		widget.NewFormItem("Image detail", f.detail),
+		widget.NewFormItem("Photos at once", f.conc),
+		widget.NewFormItem("Requests per minute", f.rpm),
+		widget.NewFormItem("Watched folder", f.watch),
+	)
+	return f
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func intValidator(what string, lo, hi int) fyne.StringValidator {
+	return func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("%s must be a whole number from %d to %d", what, lo, hi)
+		}
+		return nil
+	}
+}
+
+func (f *settingsForm) values() (Settings, error) {
+	s := Settings{
+		BaseURL:     strings.TrimSpace(f.baseURL.Text),
+		Model:       strings.TrimSpace(f.model.Text),
+		Detail:      f.detail.Selected,
+		WatchFolder: strings.TrimSpace(f.watch.Text),
+	}
+	if err := f.conc.Validator(f.conc.Text); err != nil {
+		return s, err
+	}
+	if err := f.rpm.Validator(f.rpm.Text); err != nil {
+		return s, err
+	}
+	s.Concurrency, _ = strconv.Atoi(strings.TrimSpace(f.conc.Text))
+	s.RequestsPerMinute, _ = strconv.Atoi(strings.TrimSpace(f.rpm.Text))
+	if s.BaseURL != "" && !strings.HasPrefix(s.BaseURL, "http://") && !strings.HasPrefix(s.BaseURL, "https://") {
+		return s, errors.New("the server address must start with https:// (or http:// for a server on this computer)")
+	}
+	return s, nil
+}
+
+func (u *UI) keySource() string {
+	if u.d.Backend == nil {
+		return ""
+	}
+	return u.d.Backend.APIKeySource()
+}
+
+func (u *UI) testConnection(f *settingsForm) {
+	s, err := f.values()
+	if err != nil {
+		f.result.SetText(err.Error())
+		return
+	}
+	if u.d.Backend == nil {
+		f.result.SetText("Settings cannot be tested in this window.")
+		return
+	}
+	key := strings.TrimSpace(f.key.Text)
+	f.result.SetText("Testing the connection…")
+	f.testBtn.Disable()
+	u.bg(func() func() {
+		ctx, cancel := context.WithTimeout(u.ctx, 30*time.Second)
+		defer cancel()
+		err := u.d.Backend.TestConnection(ctx, s, key)
+		return func() {
+			f.testBtn.Enable()
+			if err != nil {
+				f.result.SetText("✗ " + err.Error())
+				return
+			}
+			f.result.SetText("✓ The connection works: photos can be analysed.")
+		}
+	})
+}
+
+// ShowSettings opens the Settings dialog.
+func (u *UI) ShowSettings() {
+	f := u.newSettingsForm(LoadSettings(u.app.Preferences()))
+	note := widget.NewLabel("The key is kept in this computer's keyring, never in the inventory file.")
+	note.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(f.form, container.NewHBox(f.testBtn), f.result, note)
+	var d dialog.Dialog
+	save := widget.NewButton("Save", nil)
+	save.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	save.OnTapped = func() {
+		s, err := f.values()
+		if err != nil {
+			f.result.SetText(err.Error())
+			return
+		}
+		key := strings.TrimSpace(f.key.Text)
+		SaveSettings(u.app.Preferences(), s)
+		d.Hide()
+		u.bg(func() func() {
+			var errs []error
+			if key != "" && u.d.Backend != nil {
+				if err := u.d.Backend.SaveAPIKey(key); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			if u.d.Backend != nil {
+				if err := u.d.Backend.ApplySettings(s); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return func() {
+				if err := errors.Join(errs...); err != nil {
+					u.showError("The settings were not all saved", err)
+				}
+			}
+		})
+	}
+	d = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil, content), u.win)
+	d.Resize(fyne.NewSize(620, 520))
+	u.settingsOpen = f
+	d.SetOnClosed(func() { u.settingsOpen = nil })
+	d.Show()
+}
