@@ -1,0 +1,809 @@
+package jobs_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"medinventory/jobs"
+)
+
+const kindTest = "test"
+
+func TestEnqueueIsIdempotentByUniqueKey(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	ctx := context.Background()
+	id1, created, err := p.Enqueue(ctx, kindTest, []byte(`{"a":1}`), jobs.EnqueueOpts{UniqueKey: "sha-1"})
+	if err != nil || !created {
+		t.Fatalf("first enqueue: id %d created %v err %v", id1, created, err)
+	}
+	// The same key again, inside a caller's transaction, as store.AddPhoto's callback does.
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, created, err := jobs.EnqueueTx(ctx, tx, kindTest, []byte(`{"a":2}`), jobs.EnqueueOpts{UniqueKey: "sha-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if id2 != id1 || created {
+		t.Fatalf("second enqueue: id %d created %v, want id %d created false", id2, created, id1)
+	}
+	var n int
+	var payload string
+	st.ReadDB().QueryRow(`SELECT COUNT(*), MAX(payload) FROM jobs`).Scan(&n, &payload)
+	if n != 1 || payload != `{"a":1}` {
+		t.Fatalf("%d jobs with payload %s, want 1 untouched job", n, payload)
+	}
+	// Another key, and no key at all, are new jobs.
+	if _, created, _ := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{UniqueKey: "sha-2"}); !created {
+		t.Fatal("a different key was not enqueued")
+	}
+	if _, created, _ := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{}); !created {
+		t.Fatal("a job without key was not enqueued")
+	}
+}
+
+func TestRunsJobAndCommitsResultWithDone(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, lb := newPool(t, st, jobs.Options{})
+	var progressSeen atomic.Bool
+	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+		progress(0.5)
+		progressSeen.Store(true)
+		if string(j.Payload) != `{"x":1}` || j.Attempt != 1 || j.MaxAttempts != 8 {
+			return nil, jobs.PermanentError(fmt.Sprintf("unexpected job %+v", j), nil)
+		}
+		return effectCommit(j.ID), nil
+	}))
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := p.Enqueue(context.Background(), kindTest, []byte(`{"x":1}`), jobs.EnqueueOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := waitState(t, p, id, jobs.StateDone)
+	if j.Attempt != 1 || j.Progress != 1 || j.LastError != "" {
+		t.Fatalf("done job: %+v", j)
+	}
+	if n := effects(t, st, id); n != 1 {
+		t.Fatalf("%d effects, want 1", n)
+	}
+	if !progressSeen.Load() {
+		t.Fatal("handler did not run")
+	}
+	noDBErrors(t, lb)
+}
+
+func TestCommitErrorRollsBackAndRetries(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
+	var runs atomic.Int32
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		n := runs.Add(1)
+		return func(ctx context.Context, tx *sql.Tx) error {
+			if err := effectCommit(j.ID)(ctx, tx); err != nil {
+				return err
+			}
+			if n == 1 {
+				return errors.New("disk full") // after writing: the insert must be rolled back
+			}
+			return nil
+		}, nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	j := waitState(t, p, id, jobs.StateDone)
+	if j.Attempt != 2 || effects(t, st, id) != 1 {
+		t.Fatalf("attempt %d, %d effects; want 2 attempts and 1 effect", j.Attempt, effects(t, st, id))
+	}
+}
+
+func TestConcurrencyNeverExceedsLimit(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, lb := newPool(t, st, jobs.Options{AnalyzeConcurrency: 3})
+	var active, peak atomic.Int32
+	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		n := active.Add(1)
+		for {
+			old := peak.Load()
+			if n <= old || peak.CompareAndSwap(old, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		active.Add(-1)
+		return effectCommit(j.ID), nil
+	}))
+	for range 30 {
+		enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	}
+	p.Start(context.Background())
+	waitFor(t, "all jobs done", func() bool {
+		c, _ := p.Counts(context.Background())
+		return c.Done == 30
+	})
+	if got := peak.Load(); got > 3 || got < 2 {
+		t.Fatalf("peak concurrency %d, want at most 3 (and more than 1)", got)
+	}
+	noDBErrors(t, lb)
+}
+
+// blocker is a handler whose runs block until released, counting how many run at once.
+type blocker struct {
+	active  atomic.Int32
+	release chan struct{}
+}
+
+func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+	b.active.Add(1)
+	defer b.active.Add(-1)
+	select {
+	case <-b.release:
+		return effectCommit(j.ID), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func TestSetConcurrencyAtRunTime(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{AnalyzeConcurrency: 1})
+	b := &blocker{release: make(chan struct{})}
+	p.Register(kindTest, jobs.QueueAnalyze, b)
+	for range 6 {
+		enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	}
+	p.Start(context.Background())
+	waitFor(t, "one running", func() bool { return b.active.Load() == 1 })
+	time.Sleep(20 * time.Millisecond)
+	if n := b.active.Load(); n != 1 {
+		t.Fatalf("%d running with concurrency 1", n)
+	}
+	p.SetConcurrency(jobs.QueueAnalyze, 4)
+	waitFor(t, "four running", func() bool { return b.active.Load() == 4 })
+	c, _ := p.Counts(context.Background())
+	if c.Running != 4 || c.Queued != 2 {
+		t.Fatalf("counts %+v, want 4 running 2 queued", c)
+	}
+	p.SetConcurrency(jobs.QueueAnalyze, 1)
+	b.release <- struct{}{}
+	b.release <- struct{}{}
+	waitFor(t, "two finished", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 2 })
+	time.Sleep(20 * time.Millisecond)
+	if n := b.active.Load(); n != 2 {
+		t.Fatalf("%d running after lowering to 1 with 2 still busy; no new job may start", n)
+	}
+	close(b.release)
+	waitFor(t, "all done", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 6 })
+}
+
+func TestBackoffScheduleWithFullJitter(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
+	p, _ := newPool(t, st, jobs.Options{
+		BackoffBase: time.Second, BackoffCap: 5 * time.Second,
+		Now: clk.Now, Rand: func() float64 { return 0.5 },
+	})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		return nil, errors.New("connection reset") // a plain error is retryable
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{MaxAttempts: 6})
+	// Half of min(cap, base·2^(n-1)) with Rand fixed at 0.5.
+	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 2500 * time.Millisecond, 2500 * time.Millisecond}
+	for i, w := range want {
+		var j jobs.JobInfo
+		waitFor(t, fmt.Sprintf("attempt %d to fail", i+1), func() bool {
+			j, _ = p.Get(context.Background(), id)
+			return j.State == jobs.StateRetrying && j.Attempt == i+1
+		})
+		if got := j.RunAfter.Sub(clk.Now()); got != w {
+			t.Fatalf("after attempt %d: retry in %v, want %v", i+1, got, w)
+		}
+		if !strings.Contains(j.LastError, "connection reset") {
+			t.Fatalf("last error %q", j.LastError)
+		}
+		clk.Add(w)
+		p.Notify()
+	}
+	j := waitState(t, p, id, jobs.StateFailed)
+	if j.Attempt != 6 {
+		t.Fatalf("failed after %d attempts, want 6", j.Attempt)
+	}
+}
+
+func TestRetryAfterOverridesBackoff(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
+	p, _ := newPool(t, st, jobs.Options{Now: clk.Now, Rand: func() float64 { return 0.5 }})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if j.Attempt == 1 {
+			return nil, jobs.RetryableError("The service is busy (rate limit); trying again in 37 seconds.", 37*time.Second, nil)
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	j := waitState(t, p, id, jobs.StateRetrying)
+	if got := j.RunAfter.Sub(clk.Now()); got != 37*time.Second {
+		t.Fatalf("retry in %v, want the Retry-After 37s (the backoff would be 1s)", got)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateRetrying {
+		t.Fatalf("ran before its Retry-After: %s", j.State)
+	}
+	clk.Add(37 * time.Second)
+	p.Notify()
+	waitState(t, p, id, jobs.StateDone)
+}
+
+func TestExhaustedAttemptsAndPermanentErrorFailWithMessage(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: 2 * time.Millisecond})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if string(j.Payload) == `"perm"` {
+			return nil, jobs.PermanentError("This file is not a photo. Remove it.", errors.New("bad magic"))
+		}
+		return nil, jobs.RetryableError("The analysis service did not answer. Check the internet connection.", 0, errors.New("timeout"))
+	}))
+	p.Start(context.Background())
+	id, _, _ := p.Enqueue(context.Background(), kindTest, nil, jobs.EnqueueOpts{MaxAttempts: 3})
+	perm, _, _ := p.Enqueue(context.Background(), kindTest, []byte(`"perm"`), jobs.EnqueueOpts{})
+	j := waitState(t, p, id, jobs.StateFailed)
+	if j.Attempt != 3 || j.LastError != "The analysis service did not answer. Check the internet connection." {
+		t.Fatalf("failed job: attempt %d, error %q", j.Attempt, j.LastError)
+	}
+	j = waitState(t, p, perm, jobs.StateFailed)
+	if j.Attempt != 1 || j.LastError != "This file is not a photo. Remove it." {
+		t.Fatalf("permanent: attempt %d, error %q", j.Attempt, j.LastError)
+	}
+}
+
+func TestWaitingBurnsNoAttempt(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	var online atomic.Bool
+	var runs atomic.Int32
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		runs.Add(1)
+		if !online.Load() {
+			return nil, jobs.WaitingError("offline", "No internet connection. The photo will be analysed when you are online.", 0, nil)
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	for i := range 3 {
+		j := waitState(t, p, id, jobs.StateWaiting)
+		if j.Attempt != 0 || j.WaitReason != "offline" || !strings.Contains(j.LastError, "No internet") {
+			t.Fatalf("waiting job: attempt %d reason %q error %q", j.Attempt, j.WaitReason, j.LastError)
+		}
+		waitFor(t, "run", func() bool { return runs.Load() == int32(i+1) })
+		p.Wake("no_key") // another reason: must not wake it
+		time.Sleep(10 * time.Millisecond)
+		if runs.Load() != int32(i+1) {
+			t.Fatal("Wake with another reason re-ran the job")
+		}
+		p.Wake("offline")
+	}
+	online.Store(true)
+	waitFor(t, "4 runs", func() bool { return runs.Load() == 4 })
+	j := waitState(t, p, id, jobs.StateDone)
+	if j.Attempt != 1 {
+		t.Fatalf("attempt %d after 3 waits and one real try, want 1", j.Attempt)
+	}
+}
+
+func TestWaitingRecheckAfterRetryAfter(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	var runs atomic.Int32
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if runs.Add(1) == 1 {
+			return nil, jobs.WaitingError("circuit_open", "The analysis service is failing; trying again shortly.", 30*time.Millisecond, nil)
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	j := waitState(t, p, id, jobs.StateDone) // via the timer: no Wake, no Notify
+	if j.Attempt != 1 || runs.Load() != 2 {
+		t.Fatalf("attempt %d runs %d", j.Attempt, runs.Load())
+	}
+}
+
+func TestCancel(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{AnalyzeConcurrency: 1, ShutdownGrace: 10 * time.Millisecond})
+	var committed atomic.Bool
+	started := make(chan int64, 1)
+	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		started <- j.ID
+		<-ctx.Done()
+		// A handler that ignores the cancellation and returns success anyway: its Commit must
+		// still not run.
+		return func(ctx context.Context, tx *sql.Tx) error { committed.Store(true); return nil }, nil
+	}))
+	running := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	queued := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	p.Start(context.Background())
+	if id := <-started; id != running {
+		t.Fatalf("started %d, want %d", id, running)
+	}
+	if err := p.Cancel(context.Background(), queued); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := p.Get(context.Background(), queued); j.State != jobs.StateCancelled {
+		t.Fatalf("queued job is %s after Cancel", j.State)
+	}
+	if err := p.Cancel(context.Background(), running); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p, running, jobs.StateCancelled)
+	if committed.Load() {
+		t.Fatal("a cancelled job's Commit ran")
+	}
+	if err := p.Cancel(context.Background(), running); err == nil {
+		t.Fatal("cancelling a cancelled job gave no error")
+	}
+	if err := p.Cancel(context.Background(), 9999); !errors.Is(err, jobs.ErrNotFound) {
+		t.Fatalf("cancel unknown: %v", err)
+	}
+	// Retry brings a cancelled job back with its attempts reset.
+	if err := p.Retry(context.Background(), queued); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	j, _ := p.Get(context.Background(), queued)
+	if j.State != jobs.StateRunning || j.Attempt != 1 {
+		t.Fatalf("retried job: %s attempt %d", j.State, j.Attempt)
+	}
+}
+
+func TestRetryAllFailed(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	var ok atomic.Bool
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if !ok.Load() {
+			return nil, jobs.PermanentError("The key was refused.", nil)
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	a, b := enqueue(t, p, kindTest, jobs.EnqueueOpts{}), enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	waitState(t, p, a, jobs.StateFailed)
+	waitState(t, p, b, jobs.StateFailed)
+	if err := p.Retry(context.Background(), 12345); !errors.Is(err, jobs.ErrNotFound) {
+		t.Fatalf("retry unknown: %v", err)
+	}
+	ok.Store(true)
+	n, err := p.RetryAllFailed(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("RetryAllFailed: %d, %v", n, err)
+	}
+	waitState(t, p, a, jobs.StateDone)
+	j := waitState(t, p, b, jobs.StateDone)
+	if j.Attempt != 1 || j.LastError != "" {
+		t.Fatalf("retried job: %+v", j)
+	}
+	if err := p.Retry(context.Background(), a); err == nil {
+		t.Fatal("retrying a done job gave no error")
+	}
+}
+
+func TestPauseResume(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	var runs atomic.Int32
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		runs.Add(1)
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	p.Pause()
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	time.Sleep(30 * time.Millisecond)
+	if runs.Load() != 0 {
+		t.Fatal("a job ran while paused")
+	}
+	if !p.Paused() {
+		t.Fatal("Paused() is false")
+	}
+	p.Resume()
+	waitState(t, p, id, jobs.StateDone)
+}
+
+func TestGracefulStopReleasesLeases(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	p, _ := newPool(t, st, jobs.Options{ShutdownGrace: 50 * time.Millisecond})
+	b := &blocker{release: make(chan struct{})}
+	p.Register(kindTest, "", b)
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	p.Start(context.Background())
+	waitFor(t, "running", func() bool { return b.active.Load() == 1 })
+	err := p.Stop(context.Background())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Stop = %v, want DeadlineExceeded (the job had to be interrupted)", err)
+	}
+	if err2 := p.Stop(context.Background()); err2 != err {
+		t.Fatalf("second Stop = %v, want the first result", err2)
+	}
+	j, _ := p.Get(context.Background(), id)
+	if j.State != jobs.StateQueued || j.Attempt != 0 {
+		t.Fatalf("after Stop: %s attempt %d, want queued with attempt 0", j.State, j.Attempt)
+	}
+	var owner sql.NullString
+	st.ReadDB().QueryRow(`SELECT lease_owner FROM jobs WHERE id = ?`, id).Scan(&owner)
+	if owner.Valid {
+		t.Fatalf("lease still held by %s", owner.String)
+	}
+	// The next start runs it.
+	p2, _ := newPool(t, st, jobs.Options{})
+	p2.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		return effectCommit(j.ID), nil
+	}))
+	p2.Start(context.Background())
+	j = waitState(t, p2, id, jobs.StateDone)
+	if j.Attempt != 1 || effects(t, st, id) != 1 {
+		t.Fatalf("attempt %d effects %d", j.Attempt, effects(t, st, id))
+	}
+}
+
+func TestGracefulStopWaitsForRunningJobs(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{ShutdownGrace: 10 * time.Second})
+	started := make(chan struct{})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		close(started)
+		time.Sleep(30 * time.Millisecond)
+		return effectCommit(j.ID), nil
+	}))
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	p.Start(context.Background())
+	<-started
+	if err := p.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateDone || effects(t, st, id) != 1 {
+		t.Fatalf("after a graceful Stop the job is %s with %d effects", j.State, effects(t, st, id))
+	}
+}
+
+// An abandoned pool (its process "froze" and stopped renewing) loses its job to another pool once
+// the lease expires; when it wakes up and finishes, its result is dropped: the effect exists once.
+func TestExpiredLeaseIsTakenBackAndOldWorkerCannotCommit(t *testing.T) {
+	dir := t.TempDir()
+	st1 := openStore(t, dir)
+	st2 := openStore(t, dir) // a second connection set, as another process would have
+	p1, _ := newPool(t, st1, jobs.Options{LeaseDuration: 150 * time.Millisecond})
+	frozen := make(chan struct{})
+	p1started := make(chan struct{})
+	p1.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		close(p1started)
+		<-frozen // ignores ctx, like a process that was suspended
+		return effectCommit(j.ID), nil
+	}))
+	id := enqueue(t, p1, kindTest, jobs.EnqueueOpts{})
+	p1.Start(context.Background())
+	<-p1started
+	// Simulate the freeze: push the lease into the past as if renewals had stopped long ago.
+	if _, err := st2.DB().Exec(`UPDATE jobs SET lease_until = 1 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := newPool(t, st2, jobs.Options{SafetyInterval: 20 * time.Millisecond})
+	p2.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		return effectCommit(j.ID), nil
+	}))
+	p2.Start(context.Background())
+	j := waitState(t, p2, id, jobs.StateDone)
+	if j.Attempt != 2 {
+		t.Fatalf("attempt %d, want 2", j.Attempt)
+	}
+	close(frozen) // the first worker wakes and tries to complete
+	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p1.Stop(stopCtx)
+	if n := effects(t, st1, id); n != 1 {
+		t.Fatalf("%d effects, want exactly 1", n)
+	}
+	if j, _ := p2.Get(context.Background(), id); j.State != jobs.StateDone {
+		t.Fatalf("the old worker changed the job to %s", j.State)
+	}
+}
+
+func TestJobFromAnotherProcessIsPickedUpBySafetyTick(t *testing.T) {
+	dir := t.TempDir()
+	st1 := openStore(t, dir)
+	st2 := openStore(t, dir)
+	p, _ := newPool(t, st1, jobs.Options{SafetyInterval: 30 * time.Millisecond})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	tx, _ := st2.DB().Begin()
+	id, _, err := jobs.EnqueueTx(context.Background(), tx, kindTest, nil, jobs.EnqueueOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit() // no Notify: only the safety tick can find it
+	waitState(t, p, id, jobs.StateDone)
+}
+
+func TestHandlerPanicIsARetryableFailure(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if j.Attempt == 1 {
+			panic("boom")
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	if j := waitState(t, p, id, jobs.StateDone); j.Attempt != 2 {
+		t.Fatalf("attempt %d", j.Attempt)
+	}
+}
+
+// Eight workers, a second "process" enqueueing through its own connections, and readers
+// hammering Counts and List: every job completes once and no SQLITE_BUSY reaches anyone.
+func TestEightWorkersAndReadersNoBusy(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	other := openStore(t, dir)
+	p, lb := newPool(t, st, jobs.Options{AnalyzeConcurrency: 8, SafetyInterval: 50 * time.Millisecond})
+	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+		progress(0.5)
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	const perSide = 60
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	var readErr atomic.Value
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if _, err := p.Counts(ctx); err != nil && ctx.Err() == nil {
+					readErr.Store(err)
+				}
+				if _, err := p.List(ctx, jobs.ListFilter{Limit: 20, States: []jobs.State{jobs.StateDone}}); err != nil && ctx.Err() == nil {
+					readErr.Store(err)
+				}
+				time.Sleep(5 * time.Millisecond) // a busy UI, not a spin: on 2 cores (and under -race) spinning readers starve the workers of CPU
+			}
+		}()
+	}
+	errs := make(chan error, 2*perSide)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := range perSide {
+			if _, _, err := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{UniqueKey: fmt.Sprint("a", i)}); err != nil {
+				errs <- err
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range perSide {
+			tx, err := other.DB().BeginTx(ctx, nil)
+			if err != nil {
+				errs <- err
+				continue
+			}
+			if _, _, err := jobs.EnqueueTx(ctx, tx, kindTest, nil, jobs.EnqueueOpts{Queue: jobs.QueueAnalyze, UniqueKey: fmt.Sprint("b", i)}); err != nil {
+				errs <- err
+			}
+			if err := tx.Commit(); err != nil {
+				errs <- err
+			}
+			p.Notify()
+		}
+	}()
+	waitFor(t, "all jobs done", func() bool {
+		c, _ := p.Counts(context.Background())
+		return c.Done == 2*perSide
+	})
+	cancel()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("enqueue: %v", err)
+	}
+	if v := readErr.Load(); v != nil {
+		t.Fatalf("reader: %v", v)
+	}
+	var total, distinct int
+	st.ReadDB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT job_id) FROM test_effects`).Scan(&total, &distinct)
+	if total != 2*perSide || distinct != 2*perSide {
+		t.Fatalf("%d effects over %d jobs, want %d each", total, distinct, 2*perSide)
+	}
+	noDBErrors(t, lb)
+}
+
+func TestEventsWithSlowOrAbsentReaderNeverBlockWorkers(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{EventBuffer: 2, AnalyzeConcurrency: 4})
+	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+		for i := range 50 {
+			progress(float64(i) / 50) // many progress calls: coalesced
+		}
+		return effectCommit(j.ID), nil
+	}))
+	p.Start(context.Background())
+	const n = 300
+	var last int64
+	for range n {
+		last = enqueue(t, p, kindTest, jobs.EnqueueOpts{PhotoID: 0})
+	}
+	// Nobody reads: the workers must still finish everything.
+	waitFor(t, "all done without a reader", func() bool {
+		c, _ := p.Counts(context.Background())
+		return c.Done == n
+	})
+	// A slow reader now gets events; the latest state of the last job arrives with fresh counts.
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case e := <-p.Events():
+			if e.JobID%50 == 0 {
+				time.Sleep(time.Millisecond) // slow
+			}
+			if e.JobID == last && e.State == jobs.StateDone {
+				if e.Counts.Done != n || e.Kind != kindTest || e.Progress != 1 {
+					t.Fatalf("last event %+v", e)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("the done event of the last job never arrived")
+		}
+	}
+}
+
+func TestEventsCarryStateChanges(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	p, _ := newPool(t, st, jobs.Options{})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if j.Attempt == 1 {
+			return nil, jobs.WaitingError("no_key", "No OpenAI key is set.", 0, nil)
+		}
+		return nil, nil
+	}))
+	p.Start(context.Background())
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	var states []jobs.State
+	for e := range p.Events() {
+		if e.JobID != id {
+			continue
+		}
+		states = append(states, e.State)
+		if e.State == jobs.StateWaiting {
+			if e.Err != "No OpenAI key is set." || e.Reason != "no_key" || e.Counts.Waiting != 1 {
+				t.Fatalf("waiting event %+v", e)
+			}
+			break
+		}
+	}
+	want := []jobs.State{jobs.StateQueued, jobs.StateRunning, jobs.StateWaiting}
+	if fmt.Sprint(states) != fmt.Sprint(want) {
+		t.Fatalf("events %v, want %v", states, want)
+	}
+}
+
+func TestScheduleMaintenanceOncePerPeriodAcrossPools(t *testing.T) {
+	dir := t.TempDir()
+	st1, st2 := openStore(t, dir), openStore(t, dir)
+	var runs atomic.Int32
+	h := jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		runs.Add(1)
+		return nil, nil
+	})
+	p1, _ := newPool(t, st1, jobs.Options{})
+	p2, _ := newPool(t, st2, jobs.Options{})
+	for _, p := range []*jobs.Pool{p1, p2} {
+		p.Register(jobs.KindMaintenance, jobs.QueueMaintenance, h)
+		p.ScheduleMaintenance(24 * time.Hour)
+		if err := p.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "maintenance run", func() bool {
+		c, _ := p1.Counts(context.Background())
+		return c.Done == 1
+	})
+	infos, err := p1.List(context.Background(), jobs.ListFilter{Kind: jobs.KindMaintenance})
+	if err != nil || len(infos) != 1 || infos[0].Queue != jobs.QueueMaintenance {
+		t.Fatalf("maintenance jobs %+v, %v; want exactly one", infos, err)
+	}
+	if runs.Load() != 1 {
+		t.Fatalf("%d runs", runs.Load())
+	}
+}
+
+func TestPruneKeepsFailedAndUnlinksReferences(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
+	p, _ := newPool(t, st, jobs.Options{Now: clk.Now})
+	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		if string(j.Payload) == `"fail"` {
+			return nil, jobs.PermanentError("no", nil)
+		}
+		return func(ctx context.Context, tx *sql.Tx) error {
+			// An analysis row pointing at its job, as store.SaveAnalysisTx writes.
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO photos (id, sha256, stored_path, original_name, bytes, width, height, format, added_at)
+				VALUES (1, 'x', 'photos/x', 'x.jpg', 1, 1, 1, 'jpeg', 0)`); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO analyses (photo_id, job_id, created_at) VALUES (1, ?, 0)`, j.ID)
+			return err
+		}, nil
+	}))
+	p.Start(context.Background())
+	done := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	failed, _, _ := p.Enqueue(context.Background(), kindTest, []byte(`"fail"`), jobs.EnqueueOpts{})
+	waitState(t, p, done, jobs.StateDone)
+	waitState(t, p, failed, jobs.StateFailed)
+	if n, err := p.Prune(context.Background(), time.Hour); err != nil || n != 0 {
+		t.Fatalf("prune of young jobs: %d, %v", n, err)
+	}
+	clk.Add(2 * time.Hour)
+	n, err := p.Prune(context.Background(), time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("prune: %d, %v; want 1", n, err)
+	}
+	if _, err := p.Get(context.Background(), done); !errors.Is(err, jobs.ErrNotFound) {
+		t.Fatalf("pruned job still there: %v", err)
+	}
+	if j, err := p.Get(context.Background(), failed); err != nil || j.State != jobs.StateFailed {
+		t.Fatalf("failed job must stay: %+v %v", j, err)
+	}
+	var analyses int
+	st.ReadDB().QueryRow(`SELECT COUNT(*) FROM analyses WHERE job_id IS NULL`).Scan(&analyses)
+	if analyses != 1 {
+		t.Fatalf("the analysis of the pruned job is gone or still linked (%d unlinked)", analyses)
+	}
+}
+
+// A Cancel from another process reaches the running handler at its next lease renewal.
+func TestCancelFromAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	st1, st2 := openStore(t, dir), openStore(t, dir)
+	p1, _ := newPool(t, st1, jobs.Options{LeaseDuration: 90 * time.Millisecond})
+	var committed atomic.Bool
+	started := make(chan struct{})
+	p1.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		close(started)
+		<-ctx.Done()
+		return func(context.Context, *sql.Tx) error { committed.Store(true); return nil }, nil
+	}))
+	id := enqueue(t, p1, kindTest, jobs.EnqueueOpts{})
+	p1.Start(context.Background())
+	<-started
+	p2, _ := newPool(t, st2, jobs.Options{}) // not started: the CLI's pool, say
+	if err := p2.Cancel(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p2, id, jobs.StateCancelled)
+	if committed.Load() {
+		t.Fatal("the cancelled job's Commit ran")
+	}
+}
