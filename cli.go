@@ -1,21 +1,485 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"medinventory/jobs"
+	"medinventory/store"
+	"medinventory/store/export"
 )
 
+// Exit codes of the subcommands.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // something failed (an analysis, a file, the command itself)
+	exitUsage   = 2
+	exitWaiting = 4 // import --wait: nothing failed, but some photos still wait (offline / no key)
+)
+
+func subFlags(name string, g *globalFlags, stderr io.Writer, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// interruptible returns a context cancelled by SIGINT/SIGTERM.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 func cmdImport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "medinventory import: not available in this build yet")
-	return 2
+	fs := subFlags("import", g, stderr, `Usage: medinventory import [--wait] [--offline] PATH...
+
+Adds photos, and folders of photos (with their subfolders), to the inventory. Files that are not
+photos are listed as skipped with the reason. A photo already in the inventory is not added twice.
+Without --wait the photos are queued and analysed by the window (or a later import --wait).
+
+Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
+
+Flags:
+`)
+	wait := fs.Bool("wait", false, "analyse the photos now and wait until each is done or failed, then print a summary")
+	offline := fs.Bool("offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
+	conc := fs.Int("concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
+		return exitUsage
+	}
+	sess, err := openSession(g, stderr, "import")
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	defer sess.Close()
+	ctx, stop := interruptible()
+	defer stop()
+	b, err := openBackend(ctx, sess, backendOptions{offline: *offline, concurrency: *conc})
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	code := exitOK
+	defer func() {
+		if err := b.close(15 * time.Second); err != nil {
+			plainError(stderr, err)
+		}
+	}()
+	if *wait {
+		if err := b.start(ctx); err != nil {
+			plainError(stderr, err)
+			return exitFailed
+		}
+	}
+
+	tty := isTerminal(stdout)
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	var photos []store.Photo
+	seen := map[int64]bool{}
+	var skipped []store.AddOutcome
+	n := 0
+	sum, err := b.Import(ctx, paths, func(o store.AddOutcome) {
+		n++
+		switch {
+		case o.Err != nil:
+			skipped = append(skipped, o)
+			if !tty {
+				fmt.Fprintf(out, "skipped %s: %s\n", o.Path, reason(o.Err))
+			}
+		default:
+			if !seen[o.Photo.ID] {
+				seen[o.Photo.ID] = true
+				photos = append(photos, o.Photo)
+			}
+			if !tty {
+				what := "added"
+				if o.Duplicate {
+					what = "already in the inventory"
+				}
+				fmt.Fprintf(out, "%s %s\n", what, o.Path)
+			}
+		}
+		if tty {
+			fmt.Fprintf(out, "\rAdding photos… %d", n)
+			out.Flush()
+		}
+	})
+	if tty {
+		fmt.Fprintln(out)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(out, "Stopped. Photos added so far are kept.")
+			return exitFailed
+		}
+		plainError(stderr, err)
+		return exitFailed
+	}
+	fmt.Fprintf(out, "%d added, %d already in the inventory, %d skipped.\n", sum.Added, sum.Duplicates, sum.Skipped)
+	if len(skipped) > 0 {
+		fmt.Fprintln(out, "Skipped (not added):")
+		for _, o := range skipped {
+			fmt.Fprintf(out, "  %s — %s\n", o.Path, reason(o.Err))
+		}
+	}
+	if !*wait {
+		if sum.Added > 0 {
+			fmt.Fprintln(out, "The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory import --wait")
+		}
+		return code
+	}
+	if !b.client.HasKey() && !*offline {
+		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
+	}
+	out.Flush()
+	final, err := waitForPhotos(ctx, b, photos, stdout, tty)
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(out, "\nStopped. Nothing is lost: unfinished photos stay queued.")
+			return exitFailed
+		}
+		plainError(stderr, err)
+		return exitFailed
+	}
+	c := printSummary(ctx, b, out, photos, final)
+	if c != exitOK {
+		code = c
+	}
+	return code
+}
+
+func reason(err error) string {
+	var pe *store.PhotoError
+	if errors.As(err, &pe) {
+		return pe.Msg
+	}
+	return err.Error()
+}
+
+// waitForPhotos runs until every photo's job is done, failed or cancelled, or waits for something
+// that cannot change while we wait (no network in --offline, no key, a refused key, no credit).
+func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, stdout io.Writer, tty bool) (map[int64]jobs.JobInfo, error) {
+	want := map[int64]bool{}
+	for _, p := range photos {
+		want[p.ID] = true
+	}
+	final := map[int64]jobs.JobInfo{}
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	events := b.pool.Events()
+	lastLine := ""
+	for {
+		infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: jobs.KindAnalyze})
+		if err != nil {
+			return nil, err
+		}
+		done, failed, waiting, active := 0, 0, 0, 0
+		for _, j := range infos {
+			if !want[j.PhotoID] {
+				continue
+			}
+			if old, ok := final[j.PhotoID]; ok && old.ID > j.ID {
+				continue
+			}
+			final[j.PhotoID] = j
+		}
+		for id := range want {
+			j, ok := final[id]
+			if !ok {
+				done++ // no job: a duplicate whose job was pruned long ago
+				continue
+			}
+			switch j.State {
+			case jobs.StateDone, jobs.StateCancelled:
+				done++
+			case jobs.StateFailed:
+				failed++
+			case jobs.StateWaiting:
+				waiting++
+			default:
+				active++
+			}
+		}
+		line := fmt.Sprintf("%d of %d analysed · %d failed · %d waiting", done, len(want), failed, waiting)
+		if tty {
+			fmt.Fprintf(stdout, "\r%s   ", line)
+		} else if line != lastLine {
+			fmt.Fprintln(stdout, line)
+		}
+		lastLine = line
+		if active == 0 {
+			if tty {
+				fmt.Fprintln(stdout)
+			}
+			return final, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-events:
+		case <-tick.C:
+		}
+	}
+}
+
+func printSummary(ctx context.Context, b *backend, out io.Writer, photos []store.Photo, final map[int64]jobs.JobInfo) int {
+	sort.Slice(photos, func(i, j int) bool { return photos[i].OriginalName < photos[j].OriginalName })
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHOTO\tRESULT\tMEDICINES")
+	failed, waiting := 0, 0
+	for _, p := range photos {
+		j, ok := final[p.ID]
+		state := "done"
+		if ok {
+			state = stateWords(j)
+			switch j.State {
+			case jobs.StateFailed:
+				failed++
+			case jobs.StateWaiting:
+				waiting++
+			}
+		}
+		es, _ := b.st.EntriesForPhoto(ctx, p.ID)
+		var names []string
+		for _, e := range es {
+			n := strings.TrimSpace(e.Name + " " + e.Strength)
+			if n == "" {
+				n = "GTIN " + e.GTIN
+			}
+			names = append(names, n)
+		}
+		med := strings.Join(names, "; ")
+		if med == "" {
+			med = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", clip(p.OriginalName, 40), state, clip(med, 60))
+	}
+	tw.Flush()
+	switch {
+	case failed > 0:
+		fmt.Fprintf(out, "%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed\n", failed)
+		return exitFailed
+	case waiting > 0:
+		fmt.Fprintf(out, "%d photo(s) wait and will be analysed later (when online, or once a key is set). Nothing is lost.\n", waiting)
+		return exitWaiting
+	}
+	return exitOK
+}
+
+func stateWords(j jobs.JobInfo) string {
+	switch j.State {
+	case jobs.StateDone:
+		return "done"
+	case jobs.StateFailed:
+		return "failed: " + j.LastError
+	case jobs.StateWaiting:
+		if j.LastError != "" {
+			return "waiting: " + j.LastError
+		}
+		return "waiting"
+	case jobs.StateCancelled:
+		return "cancelled"
+	case jobs.StateRetrying:
+		return "will retry: " + j.LastError
+	}
+	return string(j.State)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func cmdExport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "medinventory export: not available in this build yet")
-	return 2
+	fs := subFlags("export", g, stderr, `Usage: medinventory export --format csv|xlsx|json [-o FILE]
+
+Writes every entry of the inventory (deleted ones excepted) with its product fields, lot, expiry,
+quantity, status, where each value came from, and the photo's file name. Without -o it writes to
+the screen (standard output).
+
+Flags:
+`)
+	format := fs.String("format", "csv", "csv (for Excel and other spreadsheets), xlsx or json")
+	outPath := fs.String("o", "", "file to write (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		plainError(stderr, err)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "medinventory export: unexpected %q; use -o FILE to name the output file\n", fs.Arg(0))
+		return exitUsage
+	}
+	sess, err := openSession(g, stderr, "export")
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	st, err := store.Open(ctx, sess.dir, store.Options{})
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	defer st.Close()
+	entries, err := st.ListEntries(ctx, store.Filter{SortByName: true})
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	if *outPath == "" {
+		if f == export.Format("xlsx") && isTerminal(stdout) {
+			fmt.Fprintln(stderr, "medinventory export: an XLSX file cannot be shown on the screen; add -o inventory.xlsx")
+			return exitUsage
+		}
+		bw := bufio.NewWriter(stdout)
+		if err := export.Write(bw, f, entries); err != nil {
+			plainError(stderr, err)
+			return exitFailed
+		}
+		if err := bw.Flush(); err != nil {
+			plainError(stderr, err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	// Write beside the target and rename, so a failure never leaves half a file under the name.
+	dir := filepath.Dir(*outPath)
+	tmp, err := os.CreateTemp(dir, ".medinventory-export-*")
+	if err != nil {
+		plainError(stderr, fmt.Errorf("cannot write in %s: %w", dir, err))
+		return exitFailed
+	}
+	bw := bufio.NewWriter(tmp)
+	err = export.Write(bw, f, entries)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Close()
+	} else {
+		tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), *outPath)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		plainError(stderr, fmt.Errorf("cannot write %s: %w", *outPath, err))
+		return exitFailed
+	}
+	fmt.Fprintf(stderr, "Wrote %d entries to %s\n", len(entries), *outPath)
+	return exitOK
 }
 
 func cmdJobs(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "medinventory jobs: not available in this build yet")
-	return 2
+	fs := subFlags("jobs", g, stderr, `Usage: medinventory jobs [--failed] [--retry-failed]
+
+Shows the analysis queue: each photo, its state, attempts and last error.
+
+Flags:
+`)
+	onlyFailed := fs.Bool("failed", false, "show only the photos whose analysis failed")
+	retry := fs.Bool("retry-failed", false, "queue every failed analysis again")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	sess, err := openSession(g, stderr, "jobs")
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	b, err := openBackend(ctx, sess, backendOptions{})
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	defer b.close(5 * time.Second)
+	if *retry {
+		n, err := b.pool.RetryAllFailed(ctx)
+		if err != nil {
+			plainError(stderr, err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "%d failed photo(s) queued again. They are analysed when the window is open, or with: medinventory import --wait\n", n)
+	}
+	filter := jobs.ListFilter{}
+	if *onlyFailed {
+		filter.States = []jobs.State{jobs.StateFailed}
+	}
+	infos, err := b.pool.List(ctx, filter)
+	if err != nil {
+		plainError(stderr, err)
+		return exitFailed
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPHOTO\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
+	for _, j := range infos {
+		name := "-"
+		if j.PhotoID != 0 {
+			if p, err := b.st.Photo(ctx, j.PhotoID); err == nil {
+				name = p.OriginalName
+			}
+		} else {
+			name = "(" + j.Kind + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, clip(name, 40), j.State, j.Attempt, j.MaxAttempts,
+			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(j.LastError, 70))
+	}
+	tw.Flush()
+	c, err := b.pool.Counts(ctx)
+	if err == nil {
+		fmt.Fprintf(stdout, "%d queued, %d running, %d retrying, %d waiting, %d failed, %d done, %d cancelled\n",
+			c.Queued, c.Running, c.Retrying, c.Waiting, c.Failed, c.Done, c.Cancelled)
+	}
+	return exitOK
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -12,16 +11,16 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/widget"
 
 	"medinventory/assets"
 	"medinventory/store"
+	"medinventory/ui"
 )
 
 // runGUI opens the window and blocks until it is closed (or SIGINT/SIGTERM), then shuts down:
-// workers stopped, database checkpointed and closed, lock released.
+// workers stopped (running analyses go back to the queue), database checkpointed and closed, lock
+// released.
 func runGUI(g *globalFlags, stderr io.Writer) int {
 	sess, err := openSession(g, stderr, "gui")
 	if err != nil {
@@ -41,9 +40,9 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := store.Open(ctx, sess.dir, store.Options{})
+	b, err := openBackend(ctx, sess, backendOptions{})
 	if err != nil {
-		sess.log.Error("open store", "err", err)
+		sess.log.Error("open inventory", "err", err)
 		plainError(stderr, err)
 		return 1
 	}
@@ -51,11 +50,20 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w := a.NewWindow("Medicine Inventory")
+	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: queueView{b.pool}, Importer: b, Backend: b, Log: sess.log})
+	w := u.Window()
 	w.SetIcon(assets.Icon)
-	w.SetContent(container.NewCenter(widget.NewLabel("Drop medicine photos here")))
-	w.Resize(fyne.NewSize(1100, 720))
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { a.Quit() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { a.Quit() })
+
+	if err := b.start(ctx); err != nil {
+		sess.log.Error("start workers", "err", err)
+		plainError(stderr, err)
+		b.close(5 * time.Second)
+		return 1
+	}
+	b.restartWatcher()
+	u.Start(ctx)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -71,12 +79,11 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	signal.Stop(sig)
 
 	sess.log.Info("window closed, shutting down")
-	code := 0
-	if err := st.Close(); err != nil {
-		sess.log.Error("close store", "err", err)
-		fmt.Fprintln(stderr, "medinventory: the inventory was not closed cleanly:", err)
-		code = 1
+	if err := b.close(10 * time.Second); err != nil {
+		sess.log.Error("shutdown", "err", err)
+		plainError(stderr, err)
+		return 1
 	}
-	_ = time.Second
-	return code
+	sess.log.Info("shut down cleanly")
+	return 0
 }

@@ -1,0 +1,355 @@
+package analyzer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"medinventory/jobs"
+)
+
+// Waiting reasons this package uses, besides the ones the job handler sets itself.
+const (
+	ReasonNoKey         = "no_key"          // no API key is set for OpenAI
+	ReasonKeyRefused    = "key_refused"     // 401/403: the user must fix the key
+	ReasonQuota         = "quota"           // 429 insufficient_quota: the account has no credit
+	ReasonOffline       = "offline"         // no network, DNS failure, or the server refuses connections
+	ReasonCircuitOpen   = "circuit_open"    // too many failures in a row: calls pause
+	ReasonRateLimit     = "rate_limit"      // another call was told to wait (429); nothing was sent
+	ReasonModelNotFound = "model_not_found" // the configured model does not exist on the server
+	ReasonBadConfig     = "bad_config"      // the server address in the settings cannot work
+)
+
+// ErrMalformedAnswer is wrapped by the error for an answer that could not be read (broken JSON,
+// not the schema, cut off).
+var ErrMalformedAnswer = errors.New("the model's answer could not be read")
+
+// maxRetryAfter bounds any wait a server asks for.
+const maxRetryAfter = time.Hour
+
+// defaultRateLimitWait is used for a 429 that says nothing about when to retry.
+const defaultRateLimitWait = 20 * time.Second
+
+// classify turns an error from one chat-completion call into a *jobs.Error. hdr are the answer's
+// headers (nil when there was no answer); timedOut says whether our per-request timeout fired.
+func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int) *jobs.Error {
+	var je *jobs.Error
+	if errors.As(err, &je) {
+		return je
+	}
+	server := c.serverName()
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	status := 0
+	code, typ, msg := "", "", ""
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+		code, typ, msg = fmt.Sprint(apiErr.Code), apiErr.Type, apiErr.Message
+		if apiErr.Code == nil {
+			code = ""
+		}
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+		msg = bodyMessage(reqErr.Body)
+	}
+	if status != 0 {
+		return c.classifyStatus(status, code, typ, msg, hdr, err, attempt)
+	}
+	if errors.Is(err, ErrMalformedAnswer) || isDecodeError(err) {
+		return malformed(err, attempt)
+	}
+	if timedOut || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return jobs.RetryableError(fmt.Sprintf("%s did not answer within %s; the photo will be tried again.",
+			server, roundDur(c.cfg.Timeout)), 0, err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, err)
+	}
+	if isOffline(err) {
+		msg := "No network: the photo will be analysed when you are back online."
+		if !c.isOpenAI() {
+			msg = fmt.Sprintf("The model server at %s cannot be reached. Check that it is running; the photo will be analysed then.", c.cfg.BaseURL)
+		}
+		return jobs.WaitingError(ReasonOffline, msg, 0, err)
+	}
+	return jobs.RetryableError(fmt.Sprintf("The connection to %s failed; the photo will be tried again.", server), 0, err)
+}
+
+func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Header, err error, attempt int) *jobs.Error {
+	server := c.serverName()
+	apiMsg := cleanText(c.redact(msg), MaxNoteLen)
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		if c.isOpenAI() {
+			return jobs.WaitingError(ReasonKeyRefused, "The OpenAI key was refused. Open Settings and check the key.", 0, err)
+		}
+		return jobs.WaitingError(ReasonKeyRefused, fmt.Sprintf("The model server refused the key (%s). Open Settings and check the key.", apiMsg), 0, err)
+	case status == http.StatusTooManyRequests:
+		if code == "insufficient_quota" || typ == "insufficient_quota" {
+			return jobs.WaitingError(ReasonQuota, "Your OpenAI account has no credit left. Add credit, then press Retry.", 0, err)
+		}
+		after := RetryAfter(hdr, c.now())
+		if after <= 0 {
+			after = defaultRateLimitWait
+		}
+		c.setNotBefore(c.now().Add(after))
+		return jobs.RetryableError(fmt.Sprintf("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
+	case status == http.StatusNotFound && (code == "model_not_found" || strings.Contains(strings.ToLower(msg), "model")):
+		return jobs.WaitingError(ReasonModelNotFound, fmt.Sprintf("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
+	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
+		return jobs.RetryableError(fmt.Sprintf("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
+	case status == http.StatusBadRequest && isImageProblem(code, msg):
+		return jobs.PermanentError(fmt.Sprintf("%s could not use this photo: %s", server, orDefault(apiMsg, "the image was rejected")), err)
+	default:
+		return jobs.PermanentError(fmt.Sprintf("%s rejected the request (HTTP %d): %s", server, status, orDefault(apiMsg, "no reason given")), err)
+	}
+}
+
+func malformed(err error, attempt int) *jobs.Error {
+	if attempt <= 1 {
+		return jobs.RetryableError("The model's answer could not be read; it will be asked once more.", 0, err)
+	}
+	reason := strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": ")
+	return jobs.PermanentError("The model's answer could not be read again ("+cleanText(reason, 160)+"). Press Retry to try once more.", err)
+}
+
+func isImageProblem(code, msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(code, "image") || strings.Contains(m, "image")
+}
+
+// isFormatUnsupported recognises a server's refusal of response_format (OpenAI-compatible servers
+// that lack json_schema or json_object).
+func isFormatUnsupported(err error) bool {
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	status := 0
+	msg := ""
+	switch {
+	case errors.As(err, &apiErr):
+		status, msg = apiErr.HTTPStatusCode, apiErr.Message
+		if p := apiErr.Param; p != nil {
+			msg += " " + *p
+		}
+	case errors.As(err, &reqErr):
+		status, msg = reqErr.HTTPStatusCode, string(reqErr.Body)
+	default:
+		return false
+	}
+	if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity && status != http.StatusNotImplemented &&
+		status != http.StatusInternalServerError {
+		return false
+	}
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "response_format") || strings.Contains(m, "json_schema") ||
+		strings.Contains(m, "json_object") || strings.Contains(m, "response format")
+}
+
+// bodyMessage digs a message out of a non-OpenAI error body.
+func bodyMessage(body []byte) string {
+	var v struct {
+		Error   any    `json:"error"`
+		Message string `json:"message"`
+		Detail  any    `json:"detail"`
+	}
+	if json.Unmarshal(body, &v) == nil {
+		switch {
+		case v.Message != "":
+			return v.Message
+		case v.Error != nil:
+			if s, ok := v.Error.(string); ok {
+				return s
+			}
+			if m, ok := v.Error.(map[string]any); ok {
+				if s, ok := m["message"].(string); ok {
+					return s
+				}
+			}
+		case v.Detail != nil:
+			return fmt.Sprint(v.Detail)
+		}
+	}
+	if len(body) > 200 {
+		body = body[:200]
+	}
+	return string(body)
+}
+
+func isDecodeError(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF) && !isNetErr(err)
+}
+
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// isOffline: the network or the server is unreachable — nothing the server said, nothing a retry
+// right now would fix.
+func isOffline(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	for _, e := range []error{syscall.ECONNREFUSED, syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN,
+		syscall.EHOSTDOWN, syscall.EADDRNOTAVAIL} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" && !op.Timeout()
+}
+
+// RetryAfter reads how long a server asks us to wait: Retry-After (seconds or an HTTP date),
+// retry-after-ms, else the larger of x-ratelimit-reset-requests and x-ratelimit-reset-tokens
+// (durations like "1s", "6m0s", "20ms"). 0 means it does not say. The result is capped at an hour.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if h == nil {
+		return 0
+	}
+	capd := func(d time.Duration) time.Duration {
+		if d < 0 {
+			return 0
+		}
+		return min(d, maxRetryAfter)
+	}
+	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+			return capd(time.Duration(ms * float64(time.Millisecond)))
+		}
+	}
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil {
+			return capd(time.Duration(s * float64(time.Second)))
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return capd(t.Sub(now))
+		}
+	}
+	var best time.Duration
+	for _, k := range []string{"X-Ratelimit-Reset-Requests", "X-Ratelimit-Reset-Tokens"} {
+		if d, err := time.ParseDuration(strings.TrimSpace(h.Get(k))); err == nil && d > best {
+			best = d
+		}
+	}
+	return capd(best)
+}
+
+func roundDur(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return "1 s"
+	case d < 2*time.Minute:
+		return fmt.Sprintf("%d s", int((d+time.Second-1)/time.Second))
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d min", int((d+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("%d h", int((d+time.Hour-1)/time.Hour))
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// breaker is a circuit breaker shared by every worker using one Client: after Threshold
+// consecutive retryable failures (5xx, timeouts, broken connections) it opens for OpenFor, and
+// calls fail fast with Waiting(circuit_open) without sending anything. When that time is over, one
+// call (the probe) goes through; its success closes the breaker, its failure opens it again.
+type breaker struct {
+	mu        sync.Mutex
+	threshold int
+	openFor   time.Duration
+	fails     int
+	openUntil time.Time
+	probing   bool
+	now       func() time.Time
+}
+
+// allow says whether a call may be sent now; if not, how long until the next check. probe is true
+// for the single call let through after the open period.
+func (b *breaker) allow() (ok, probe bool, wait time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.openUntil.IsZero() {
+		return true, false, 0
+	}
+	now := b.now()
+	if now.Before(b.openUntil) {
+		return false, false, b.openUntil.Sub(now)
+	}
+	if b.probing {
+		return false, false, min(b.openFor, 5*time.Second)
+	}
+	b.probing = true
+	return true, true, 0
+}
+
+// done records a call's outcome: failed is true for a failure that counts (retryable, server side).
+func (b *breaker) done(probe, failed bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if probe {
+		b.probing = false
+	}
+	if !failed {
+		b.fails = 0
+		b.openUntil = time.Time{}
+		return
+	}
+	b.fails++
+	if probe || b.fails >= b.threshold {
+		b.openUntil = b.now().Add(b.openFor)
+	}
+}
+
+// abandon releases a probe whose outcome says nothing about the server (e.g. the caller's ctx ended).
+func (b *breaker) abandon(probe bool) {
+	if !probe {
+		return
+	}
+	b.mu.Lock()
+	b.probing = false
+	b.mu.Unlock()
+}
+
+// countsForBreaker: failures that mean the server is in trouble.
+func countsForBreaker(je *jobs.Error) bool {
+	if je == nil || je.Kind != jobs.Retryable {
+		return false
+	}
+	if errors.Is(je.Err, ErrMalformedAnswer) || isDecodeError(je.Err) {
+		return false
+	}
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	if errors.As(je.Err, &apiErr) {
+		return apiErr.HTTPStatusCode >= 500
+	}
+	if errors.As(je.Err, &reqErr) {
+		return reqErr.HTTPStatusCode >= 500
+	}
+	return !errors.Is(je.Err, context.Canceled)
+}

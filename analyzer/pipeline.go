@@ -1,0 +1,370 @@
+package analyzer
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"medinventory/analyzer/barcode"
+	"medinventory/jobs"
+	"medinventory/store"
+)
+
+// Payload is the analyze job's payload.
+type Payload struct {
+	PhotoID int64 `json:"photo_id"`
+}
+
+// Model is what the job handler needs from the OpenAI client (a *Client).
+type Model interface {
+	HasKey() bool
+	Config() Config
+	Analyze(ctx context.Context, up Upload, attempt int) (Result, Usage, error)
+}
+
+// HandlerOptions tune the analyze job handler. The zero value is fine.
+type HandlerOptions struct {
+	// Offline: do only what needs no network (barcodes, the learned catalog); photos that still need
+	// the model wait (reason "offline_mode").
+	Offline bool
+	// JobTimeout bounds one analysis (default 3 minutes), so one bad file never blocks the queue.
+	JobTimeout time.Duration
+	// BarcodeTimeout bounds the barcode search (default 8 s).
+	BarcodeTimeout time.Duration
+	// OfflineRecheck is how long a job waits for the network before it is tried again (default 60 s).
+	OfflineRecheck time.Duration
+	Logger         *slog.Logger
+}
+
+// Handler analyses one photo: it reads the photo's barcode locally, looks the product up in the
+// learned catalog, and asks the model only for what is still unknown. It implements jobs.Handler.
+type Handler struct {
+	st    *store.Store
+	model func() Model // the current client (settings may replace it)
+	opt   HandlerOptions
+	log   *slog.Logger
+}
+
+// NewHandler makes the analyze job handler. model returns the client to use now (it may change
+// when the user edits settings).
+func NewHandler(st *store.Store, model func() Model, opt HandlerOptions) *Handler {
+	if opt.JobTimeout <= 0 {
+		opt.JobTimeout = 3 * time.Minute
+	}
+	if opt.BarcodeTimeout <= 0 {
+		opt.BarcodeTimeout = 8 * time.Second
+	}
+	if opt.OfflineRecheck <= 0 {
+		opt.OfflineRecheck = 60 * time.Second
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{st: st, model: model, opt: opt, log: opt.Logger}
+}
+
+// Work implements jobs.Handler.
+func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.opt.JobTimeout)
+	defer cancel()
+	photoID := job.PhotoID
+	if photoID == 0 {
+		var p Payload
+		if err := json.Unmarshal(job.Payload, &p); err != nil || p.PhotoID == 0 {
+			return nil, jobs.PermanentError("This task does not name a photo; it cannot run.", err)
+		}
+		photoID = p.PhotoID
+	}
+	photo, err := h.st.Photo(ctx, photoID)
+	if err != nil {
+		if store.IsNotFound(err) {
+			return nil, jobs.PermanentError("The photo is no longer in the inventory.", err)
+		}
+		return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
+	}
+	progress(0.05)
+	img, _, err := LoadImageFile(h.st.PhotoFile(photo))
+	if err != nil {
+		var ie *ImageError
+		if errors.As(err, &ie) {
+			return nil, jobs.PermanentError(ie.Msg, err)
+		}
+		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
+	}
+	progress(0.25)
+
+	// 1. Barcode, locally.
+	bctx, bcancel := context.WithTimeout(ctx, h.opt.BarcodeTimeout)
+	codes, _ := barcode.Read(bctx, img)
+	bcancel()
+	code, haveCode := barcode.Best(codes)
+	if haveCode && code.GTIN == "" {
+		haveCode = false
+	}
+	progress(0.45)
+
+	// 2. A product the user already confirmed: no model call.
+	if haveCode {
+		if prod, err := h.st.ProductByGTIN(ctx, code.GTIN); err == nil {
+			ne := catalogEntry(prod, code)
+			return h.commit(store.Analysis{PhotoID: photo.ID, JobID: job.ID, Source: store.SourceCatalog,
+				ResultJSON: mustJSON(code)}, []store.NewEntry{ne}), nil
+		} else if !store.IsNotFound(err) {
+			return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
+		}
+	}
+
+	// 3. The model, unless offline.
+	m := h.model()
+	var wait *jobs.Error
+	switch {
+	case h.opt.Offline:
+		wait = jobs.WaitingError("offline_mode", "Working offline: this photo will be analysed when you go online.", 0, nil)
+	case m == nil || !m.HasKey():
+		wait = jobs.WaitingError("no_key", "No OpenAI key is set. Open Settings and enter the key; the photo will be analysed then.", 0, nil)
+	}
+	if wait != nil {
+		if haveCode {
+			if err := h.saveBarcodeOnly(ctx, photo, job, code); err != nil {
+				return nil, jobs.RetryableError("The barcode result could not be saved; trying again.", 0, err)
+			}
+		}
+		return nil, wait
+	}
+	up, err := PrepareUpload(img, m.Config().Detail)
+	if err != nil {
+		return nil, jobs.PermanentError("The photo could not be prepared for analysis: "+err.Error(), err)
+	}
+	img = nil // let the full-size image go before the slow network call
+	progress(0.55)
+	res, usage, err := m.Analyze(ctx, up, job.Attempt)
+	if err != nil {
+		var je *jobs.Error
+		if errors.As(err, &je) && je.Kind == jobs.Waiting {
+			if haveCode {
+				if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
+					h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
+				}
+			}
+			if je.RetryAfter == 0 && (je.Reason == "offline" || je.Reason == "circuit_open") {
+				je.RetryAfter = h.opt.OfflineRecheck
+			}
+			return nil, je
+		}
+		if ctx.Err() != nil && !errors.As(err, &je) {
+			return nil, jobs.RetryableError("The analysis took too long; it will be tried again.", 0, err)
+		}
+		return nil, err
+	}
+	progress(0.9)
+	found := mergeFindings(res, code, haveCode)
+	resJSON, _ := json.Marshal(res)
+	a := store.Analysis{PhotoID: photo.ID, JobID: job.ID, Source: store.SourceModel, Model: usage.Model,
+		PromptVersion: usage.PromptVersion, TokensIn: usage.TokensIn, TokensOut: usage.TokensOut, CostUSD: usage.CostUSD,
+		LatencyMS: usage.Latency.Milliseconds(), RawAnswer: usage.RawAnswer, ResultJSON: string(resJSON)}
+	if len(found) == 0 {
+		switch {
+		case res.Refused:
+			a.Error = "The model declined to read this photo."
+		case res.NotMedicine:
+			a.Error = "No medicine was found in this photo."
+		default:
+			a.Error = "No medicine could be read in this photo."
+		}
+	}
+	return h.commit(a, found), nil
+}
+
+func (h *Handler) commit(a store.Analysis, found []store.NewEntry) jobs.Commit {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		_, _, err := h.st.SaveAnalysisTx(ctx, tx, a, found)
+		return err
+	}
+}
+
+// saveBarcodeOnly records what the barcode says as an entry right away (once per photo), so the
+// user sees it while the photo waits for the model.
+func (h *Handler) saveBarcodeOnly(ctx context.Context, photo store.Photo, job *jobs.Job, code barcode.GS1) error {
+	existing, err := h.st.Analyses(ctx, photo.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range existing {
+		if a.Source == store.SourceBarcode || a.Source == store.SourceCatalog {
+			return nil // already done on an earlier attempt
+		}
+	}
+	tx, err := h.st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ne := barcodeEntry(code)
+	ne.ReviewNote = "Read from the barcode only; the name and strength will be filled in when the photo is analysed."
+	if _, _, err := h.st.SaveAnalysisTx(ctx, tx, store.Analysis{PhotoID: photo.ID, Source: store.SourceBarcode,
+		ResultJSON: mustJSON(code)}, []store.NewEntry{ne}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func barcodeEntry(code barcode.GS1) store.NewEntry {
+	ne := store.NewEntry{Sources: map[string]string{}}
+	set := func(f, v string, dst *string) {
+		if v != "" {
+			*dst = v
+			ne.Sources[f] = store.SourceBarcode
+		}
+	}
+	set("gtin", code.GTIN, &ne.GTIN)
+	set("lot", code.Lot, &ne.Lot)
+	set("expiry", code.Expiry, &ne.Expiry)
+	if code.Serial != "" {
+		ne.Notes = "Serial " + code.Serial
+	}
+	return ne
+}
+
+func catalogEntry(p store.Product, code barcode.GS1) store.NewEntry {
+	ne := barcodeEntry(code)
+	ne.ProductID = p.ID
+	set := func(f, v string, dst *string) {
+		if v != "" {
+			*dst = v
+			ne.Sources[f] = store.SourceCatalog
+		}
+	}
+	set("name", p.Name, &ne.Name)
+	set("generic_name", p.GenericName, &ne.GenericName)
+	set("strength", p.Strength, &ne.Strength)
+	set("dosage_form", p.DosageForm, &ne.DosageForm)
+	set("manufacturer", p.Manufacturer, &ne.Manufacturer)
+	ne.ReviewNote = "Recognised from its barcode (a product you confirmed before); no online analysis was needed."
+	return ne
+}
+
+// mergeFindings turns the model's medicines into entries, with the barcode's values winning for
+// GTIN, lot and expiry on the medicine the barcode belongs to. A disagreement is kept as a review
+// note, since it is itself something a reviewer needs to see.
+func mergeFindings(res Result, code barcode.GS1, haveCode bool) []store.NewEntry {
+	var out []store.NewEntry
+	target := -1
+	if haveCode {
+		for i, m := range res.Medicines {
+			if m.GTIN != "" && m.GTIN == code.GTIN {
+				target = i
+			}
+		}
+		if target < 0 && len(res.Medicines) == 1 {
+			target = 0
+		}
+	}
+	for i, m := range res.Medicines {
+		ne := store.NewEntry{Name: m.Name, GenericName: m.GenericName, Strength: m.Strength, DosageForm: m.DosageForm,
+			Manufacturer: m.Manufacturer, GTIN: m.GTIN, Lot: m.Lot, Expiry: m.Expiry, Quantity: m.Quantity,
+			Sources: map[string]string{}}
+		if m.PackSize != "" {
+			ne.Unit = m.PackSize
+		}
+		for _, f := range store.EntryFields {
+			if v := neGet(&ne, f); v != "" {
+				ne.Sources[f] = store.SourceModel
+			}
+		}
+		var notes []string
+		if i == target {
+			for _, fv := range []struct {
+				field, label, model, code string
+				dst                       *string
+			}{
+				{"gtin", "GTIN", m.GTIN, code.GTIN, &ne.GTIN},
+				{"lot", "lot", m.Lot, code.Lot, &ne.Lot},
+				{"expiry", "expiry", m.Expiry, code.Expiry, &ne.Expiry},
+			} {
+				if fv.code == "" {
+					continue // a value the barcode lacks never blanks the model's
+				}
+				if fv.model != "" && !strings.EqualFold(fv.model, fv.code) {
+					notes = append(notes, fmt.Sprintf("The photo reads the %s as %q but the barcode says %q; the barcode's value is kept.", fv.label, fv.model, fv.code))
+				}
+				*fv.dst = fv.code
+				ne.Sources[fv.field] = store.SourceBarcode
+			}
+			if code.Serial != "" {
+				ne.Notes = "Serial " + code.Serial
+			}
+		}
+		if low := lowConfidence(m); low != "" {
+			notes = append(notes, "Check "+low+": the model was not sure.")
+		}
+		ne.ReviewNote = strings.Join(notes, " ")
+		out = append(out, ne)
+	}
+	if haveCode && target < 0 {
+		// The barcode matches none of the medicines the model saw (or it saw none): keep it as its own line.
+		ne := barcodeEntry(code)
+		if len(res.Medicines) > 0 {
+			ne.ReviewNote = "A barcode in this photo matches none of the medicines read from it."
+		} else {
+			ne.ReviewNote = "Only the barcode could be read in this photo."
+		}
+		out = append(out, ne)
+	}
+	if len(res.Notes) > 0 && len(out) > 0 {
+		extra := strings.Join(res.Notes, " ")
+		if out[0].ReviewNote != "" {
+			extra = out[0].ReviewNote + " " + extra
+		}
+		out[0].ReviewNote = extra
+	}
+	return out
+}
+
+func lowConfidence(m Medicine) string {
+	var low []string
+	for _, f := range []string{"name", "strength", "lot", "expiry"} {
+		if c, ok := m.Confidence[f]; ok && c < 0.5 {
+			low = append(low, f)
+		}
+	}
+	return strings.Join(low, ", ")
+}
+
+func neGet(ne *store.NewEntry, f string) string {
+	switch f {
+	case "name":
+		return ne.Name
+	case "generic_name":
+		return ne.GenericName
+	case "strength":
+		return ne.Strength
+	case "dosage_form":
+		return ne.DosageForm
+	case "manufacturer":
+		return ne.Manufacturer
+	case "gtin":
+		return ne.GTIN
+	case "lot":
+		return ne.Lot
+	case "expiry":
+		return ne.Expiry
+	case "quantity":
+		if ne.Quantity != nil {
+			return strconv.FormatInt(*ne.Quantity, 10)
+		}
+	case "unit":
+		return ne.Unit
+	}
+	return ""
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

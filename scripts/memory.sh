@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Measures Medicine Inventory's peak memory (RSS) while `import --wait --concurrency 4` analyses N
+# generated 12 MP photos against the fake OpenAI server, for each N given (default: 50 and 200).
+# The fake server runs inside `go test` (TestMemoryPeak in soak_test.go), the binary as its own
+# process under /usr/bin/time -v, so only the app's memory is measured. Fails if a peak is above
+# 400 MB. Usage: scripts/memory.sh [N...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+counts=("$@")
+if [ ${#counts[@]} -eq 0 ]; then counts=(50 200); fi
+
+if [ ! -x /usr/bin/time ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    echo "Installing GNU time (/usr/bin/time)…"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
+  else
+    echo "/usr/bin/time is missing; install GNU time. Measuring with the kernel's rusage instead." >&2
+  fi
+fi
+
+status=0
+for n in "${counts[@]}"; do
+  echo "memory: importing $n photos of 12 MP (generating them takes a while)…"
+  log="$(mktemp)"
+  if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_PHOTOS="$n" \
+     go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run '^TestMemoryPeak$' -v . >"$log" 2>&1; then
+    grep -E '^memory: ' "$log" || { cat "$log"; status=1; }
+  else
+    cat "$log"; status=1
+  fi
+  rm -f "$log"
+done
+exit $status
