@@ -50,7 +50,8 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: queueView{b.pool}, Importer: b, Backend: b, Log: sess.log})
+	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: queueView{b.pool}, Importer: b, Backend: b, Log: sess.log,
+		Version: version, About: assets.ThirdPartyNotices()})
 	w := u.Window()
 	w.SetIcon(assets.Icon)
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},

@@ -80,7 +80,7 @@ type AddResult struct {
 }
 
 // Sniff reads the start of r and names the image format: jpeg, png, gif, webp or heic. For
-// anything else it returns "" and a plain description of what the file seems to be.
+// anything else it returns "" and a plain description of what the file seems to be ("" when unknown).
 func Sniff(head []byte) (format, what string) {
 	switch {
 	case len(head) == 0:
@@ -98,19 +98,19 @@ func Sniff(head []byte) (format, what string) {
 		case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1":
 			return "heic", ""
 		case "avif", "avis":
-			return "", "an AVIF image, which is not supported yet"
+			return "", "an AVIF image (not supported yet)"
 		}
 		return "", "a video or other media file"
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return "", "a PDF document"
 	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
-		return "", "a TIFF image, which is not supported"
+		return "", "a TIFF image (not supported)"
 	case bytes.HasPrefix(head, []byte("BM")):
-		return "", "a BMP image, which is not supported"
+		return "", "a BMP image (not supported)"
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return "", "a ZIP archive or office document"
 	}
-	return "", "not a photo"
+	return "", ""
 }
 
 // Extension is the file extension used to store a format.
@@ -165,6 +165,9 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	head = head[:n]
 	format, what := Sniff(head)
 	if format == "" {
+		if what == "" {
+			return AddResult{}, perr(PhotoUnsupported, "this file is not a photo (its content is not an image this app knows). Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
+		}
 		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo. Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

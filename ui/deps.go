@@ -64,4 +64,7 @@ type Deps struct {
 	Importer  Importer
 	Backend   Backend
 	Log       *slog.Logger
+	// Version and About (Markdown: the third-party notices) fill the About dialog.
+	Version string
+	About   string
 }

@@ -205,8 +205,9 @@ func (u *UI) content() fyne.CanvasObject {
 	u.retryAllBtn = widget.NewButtonWithIcon("Try failed photos again", theme.ViewRefreshIcon(), u.RetryAllFailed)
 	u.retryAllBtn.Hide()
 	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), u.ShowSettings)
+	about := widget.NewButtonWithIcon("", theme.InfoIcon(), u.ShowAbout)
 	top := container.NewVBox(
-		container.NewHBox(add, manual, layout.NewSpacer(), u.retryAllBtn, settings),
+		container.NewHBox(add, manual, layout.NewSpacer(), u.retryAllBtn, settings, about),
 		u.banner,
 	)
 	status := container.NewHBox(u.netIcon, u.statusNet, widget.NewSeparator(), u.statusQ,
@@ -214,6 +215,16 @@ func (u *UI) content() fyne.CanvasObject {
 	split := container.NewHSplit(u.queue.root, u.mainArea)
 	split.Offset = 0.27
 	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
+}
+
+// ShowAbout shows the version and the third-party notices.
+func (u *UI) ShowAbout() {
+	text := "## Medicine Inventory " + u.d.Version + "\n\nPhotos of medicine packages in, a checked inventory out.\n\n" + u.d.About
+	rt := widget.NewRichTextFromMarkdown(text)
+	rt.Wrapping = fyne.TextWrapWord
+	sc := container.NewVScroll(rt)
+	sc.SetMinSize(fyne.NewSize(640, 420))
+	dialog.ShowCustom("About Medicine Inventory", "Close", sc, u.win)
 }
 
 // updateMain shows the empty state, the inventory, or the inventory and the editor.

@@ -1,0 +1,280 @@
+package analyzer_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"medinventory/analyzer"
+	"medinventory/analyzer/openaitest"
+	"medinventory/jobs"
+	"medinventory/store"
+)
+
+// photoWithCode writes a 1600×1200 photo-like JPEG with the zint symbol pasted at 6 px per module
+// (seed varies the background, so photos differ).
+func photoWithCode(t *testing.T, path, symbol string, seed int64) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("barcode", "testdata", symbol))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewSource(seed))
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	for y := 0; y < 1200; y++ {
+		for x := 0; x < 1600; x++ {
+			v := uint8(200 + r.Intn(40))
+			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
+		}
+	}
+	const scale = 3 // zint --scale=1 is 2 px per module: 6 px per module here
+	b := sym.Bounds()
+	x0, y0 := 700, 500
+	draw.Draw(img, image.Rect(x0-40, y0-40, x0+b.Dx()*scale+40, y0+b.Dy()*scale+40), image.White, image.Point{}, draw.Src)
+	for y := 0; y < b.Dy()*scale; y++ {
+		for x := 0; x < b.Dx()*scale; x++ {
+			img.Set(x0+x, y0+y, sym.At(b.Min.X+x/scale, b.Min.Y+y/scale))
+		}
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := jpeg.Encode(out, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type fixture struct {
+	st  *store.Store
+	srv *openaitest.Server
+	h   *analyzer.Handler
+	cl  *analyzer.Client
+}
+
+func newFixture(t *testing.T, key string, offline bool) *fixture {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := openaitest.NewServer(t)
+	if key != "" {
+		key = srv.Key()
+	}
+	cl := analyzer.NewClient(analyzer.Config{APIKey: key, BaseURL: srv.URL(), Model: "gpt-4.1-mini"})
+	f := &fixture{st: st, srv: srv, cl: cl}
+	f.h = analyzer.NewHandler(st, func() analyzer.Model { return f.cl }, analyzer.HandlerOptions{Offline: offline})
+	return f
+}
+
+// run adds the photo and runs the handler once, committing its result like the pool does.
+func (f *fixture) run(t *testing.T, path string) (store.Photo, error) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := f.st.AddPhoto(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(analyzer.Payload{PhotoID: res.Photo.ID})
+	commit, err := f.h.Work(ctx, &jobs.Job{ID: 0, Kind: jobs.KindAnalyze, Payload: payload, PhotoID: res.Photo.ID, Attempt: 1}, func(float64) {})
+	if err != nil {
+		return res.Photo, err
+	}
+	tx, err := f.st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if commit != nil {
+		if err := commit(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return res.Photo, nil
+}
+
+func answer(name, gtin, lot, expiry string) openaitest.Reply {
+	conf := map[string]float64{}
+	for _, f := range analyzer.MedicineFields {
+		conf[f] = 0.9
+	}
+	var g, l any
+	if gtin != "" {
+		g = gtin
+	}
+	if lot != "" {
+		l = lot
+	}
+	return openaitest.AnswerJSON(map[string]any{"not_medicine": false, "note": nil, "medicines": []any{map[string]any{
+		"name": name, "generic_name": "paracetamol", "strength": "500 mg", "dosage_form": "tablet", "manufacturer": "Acme",
+		"gtin": g, "lot": l, "expiry": expiry, "quantity": 1, "pack_size": "20 tablets", "confidence": conf}}})
+}
+
+func TestBarcodeWinsAndDisagreementNoted(t *testing.T) {
+	f := newFixture(t, "sk-test-key-123456", false)
+	// The symbol says GTIN 09506000134352, expiry 2027-12-31, lot AB-1234; the model misreads the lot.
+	f.srv.Enqueue(answer("Panadol", "", "A8-1234", "12/2027"))
+	p := filepath.Join(t.TempDir(), "pack.jpg")
+	photoWithCode(t, p, "dm_full.png", 1)
+	photo, err := f.run(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := f.st.EntriesForPhoto(context.Background(), photo.ID)
+	if len(es) != 1 {
+		t.Fatalf("%d entries", len(es))
+	}
+	e := es[0]
+	if e.GTIN != "09506000134352" || e.Lot != "AB-1234" || e.Expiry != "2027-12-31" || e.Name != "Panadol" {
+		t.Fatalf("entry %+v", e)
+	}
+	if e.Sources["lot"] != store.SourceBarcode || e.Sources["name"] != store.SourceModel {
+		t.Fatalf("sources %v", e.Sources)
+	}
+	if !strings.Contains(e.ReviewNote, "A8-1234") || !strings.Contains(e.ReviewNote, "barcode") {
+		t.Fatalf("review note %q", e.ReviewNote)
+	}
+	if !strings.Contains(e.Notes, "SN00012345") {
+		t.Fatalf("serial not kept: %q", e.Notes)
+	}
+}
+
+func TestKnownProductNeedsNoModel(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "sk-test-key-123456", false)
+	f.srv.Enqueue(answer("Panadol", "09506000134352", "AB-1234", "12/2027"))
+	dir := t.TempDir()
+	p1 := filepath.Join(dir, "first.jpg")
+	photoWithCode(t, p1, "dm_full.png", 1)
+	photo, err := f.run(t, p1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := f.st.EntriesForPhoto(ctx, photo.ID)
+	if _, err := f.st.ConfirmEntry(ctx, es[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	before := f.srv.Count()
+	p2 := filepath.Join(dir, "second.jpg")
+	photoWithCode(t, p2, "dm_full.png", 2) // the same product, another photo
+	photo2, err := f.run(t, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.srv.Count() != before {
+		t.Fatalf("a known product was sent to the model (%d → %d requests)", before, f.srv.Count())
+	}
+	es2, _ := f.st.EntriesForPhoto(ctx, photo2.ID)
+	if len(es2) != 1 || es2[0].Name != "Panadol" || es2[0].Sources["name"] != store.SourceCatalog || es2[0].Status != store.StatusNeedsReview {
+		t.Fatalf("catalog entry %+v", es2)
+	}
+	as, _ := f.st.Analyses(ctx, photo2.ID)
+	if len(as) != 1 || as[0].Source != store.SourceCatalog || as[0].TokensIn != 0 {
+		t.Fatalf("analyses %+v", as)
+	}
+}
+
+func TestNoKeyBarcodeEntryAtOnceThenModelFillsIn(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "", false)
+	// A local server needs no key, so aim the keyless client at OpenAI's address: it must not send anything.
+	f.cl = analyzer.NewClient(analyzer.Config{APIKey: "", BaseURL: "https://api.openai.com/v1", Model: "gpt-4.1-mini"})
+	p := filepath.Join(t.TempDir(), "pack.jpg")
+	photoWithCode(t, p, "dm_full.png", 3)
+	photo, err := f.run(t, p)
+	var je *jobs.Error
+	if !errors.As(err, &je) || je.Kind != jobs.Waiting || je.Reason != "no_key" {
+		t.Fatalf("err = %v; want waiting no_key", err)
+	}
+	es, _ := f.st.EntriesForPhoto(ctx, photo.ID)
+	if len(es) != 1 || es[0].GTIN != "09506000134352" || es[0].Expiry != "2027-12-31" || es[0].Name != "" {
+		t.Fatalf("barcode-only entry %+v", es)
+	}
+	// The user types the name meanwhile; it must survive the model's later answer.
+	if _, err := f.st.UpdateEntry(ctx, es[0].ID, map[string]string{"name": "My name", "location": "Cupboard 3"}); err != nil {
+		t.Fatal(err)
+	}
+	// A second waiting attempt does not add another entry.
+	payload, _ := json.Marshal(analyzer.Payload{PhotoID: photo.ID})
+	if _, err := f.h.Work(ctx, &jobs.Job{Kind: jobs.KindAnalyze, Payload: payload, PhotoID: photo.ID, Attempt: 1}, func(float64) {}); err == nil {
+		t.Fatal("no error without a key")
+	}
+	if es, _ := f.st.EntriesForPhoto(ctx, photo.ID); len(es) != 1 {
+		t.Fatalf("%d entries after a second attempt", len(es))
+	}
+	// The key arrives: the model fills in what is missing, merged into the same entry.
+	f.cl = analyzer.NewClient(analyzer.Config{APIKey: f.srv.Key(), BaseURL: f.srv.URL(), Model: "gpt-4.1-mini"})
+	f.srv.Enqueue(answer("Panadol", "", "", "12/2027"))
+	commit, err := f.h.Work(ctx, &jobs.Job{Kind: jobs.KindAnalyze, Payload: payload, PhotoID: photo.ID, Attempt: 1}, func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := f.st.DB().BeginTx(ctx, nil)
+	if err := commit(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit()
+	es, _ = f.st.EntriesForPhoto(ctx, photo.ID)
+	if len(es) != 1 {
+		t.Fatalf("%d entries after the model's pass", len(es))
+	}
+	e := es[0]
+	if e.Name != "My name" || e.Location != "Cupboard 3" || e.Strength != "500 mg" || e.Lot != "AB-1234" {
+		t.Fatalf("merged %+v", e)
+	}
+}
+
+func TestOfflineModeWaits(t *testing.T) {
+	f := newFixture(t, "sk-test-key-123456", true)
+	p := filepath.Join(t.TempDir(), "plain.jpg")
+	photoWithCode(t, p, "dm_plain.png", 4) // a DataMatrix that is not GS1: nothing to go on
+	photo, err := f.run(t, p)
+	var je *jobs.Error
+	if !errors.As(err, &je) || je.Kind != jobs.Waiting || je.Reason != "offline_mode" {
+		t.Fatalf("err = %v", err)
+	}
+	if f.srv.Count() != 0 {
+		t.Fatal("offline mode sent a request")
+	}
+	if es, _ := f.st.EntriesForPhoto(context.Background(), photo.ID); len(es) != 0 {
+		t.Fatalf("entries %+v", es)
+	}
+}
+
+func TestNotMedicineRecorded(t *testing.T) {
+	f := newFixture(t, "sk-test-key-123456", false)
+	f.srv.Enqueue(openaitest.AnswerJSON(map[string]any{"not_medicine": true, "medicines": []any{}, "note": nil}))
+	p := filepath.Join(t.TempDir(), "cat.jpg")
+	photoWithCode(t, p, "dm_plain.png", 5)
+	photo, err := f.run(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, _ := f.st.Analyses(context.Background(), photo.ID)
+	if len(as) != 1 || !strings.Contains(as[0].Error, "No medicine") || as[0].TokensIn == 0 {
+		t.Fatalf("analyses %+v", as)
+	}
+	_ = sql.ErrNoRows
+}
