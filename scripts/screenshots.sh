@@ -16,10 +16,10 @@ while IFS='|' read -r name str gtin lot exp bg; do
   rm "$photos/dm$i.png"
 done <<'LIST'
 PARACETAMOL|500 mg tablets|04006381333931|LP2341|270331|#d9ecff
-AMOXICILLIN|250 mg capsules|05000456012346|AX9912|261130|#ffe9d6
+AMOXICILLIN|250 mg capsules|05000456012348|AX9912|261130|#ffe9d6
 METFORMIN|850 mg tablets|08712345678906|MF0042|280531|#e6ffe0
-IBUPROFEN|400 mg tablets|04003239002406|IB7731|270930|#fff6c8
-ORS|oral salts 20.5 g|06291100820133|OR1102|290131|#f0e0ff
+IBUPROFEN|400 mg tablets|04003239002407|IB7731|270930|#fff6c8
+ORS|oral salts 20.5 g|06291100820139|OR1102|290131|#f0e0ff
 LIST
 for n in $(seq 90 140); do [ ! -e "/tmp/.X11-unix/X$n" ] && disp=":$n" && break; done
 Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &

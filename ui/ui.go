@@ -371,8 +371,15 @@ func usageText(us store.Usage) string {
 	if us.Requests == 0 {
 		return "Today: nothing sent for analysis"
 	}
-	return fmt.Sprintf("Today: %s photos sent · %s tokens · about $%.2f", thousands(us.Requests),
-		thousands(us.TokensIn+us.TokensOut), us.CostUSD)
+	cost := fmt.Sprintf("about $%.2f", us.CostUSD)
+	switch {
+	case us.CostUSD == 0:
+		cost = "cost unknown"
+	case us.CostUSD < 0.01:
+		cost = "less than $0.01"
+	}
+	return fmt.Sprintf("Today: %s sent · %s tokens · %s", plural(int(us.Requests), "photo", "photos"),
+		thousands(us.TokensIn+us.TokensOut), cost)
 }
 
 func thousands(n int64) string {
