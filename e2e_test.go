@@ -34,7 +34,7 @@ var (
 )
 
 // binary builds the real medinventory binary once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "medinventory-e2e-")
@@ -257,9 +257,9 @@ func TestImportFailedExitCode(t *testing.T) {
 // slow server, restarts it each time, and checks that every photo ends with exactly one model
 // analysis and one entry, no job is stuck, and the database is intact.
 func TestCrashMidBatch(t *testing.T) {
-	photos, kills := 50, 5
+	photos, kills := 50, 5 // the soak size (make soak, and a plain go test)
 	if testing.Short() {
-		photos, kills = 12, 3
+		photos = 20 // make test: the same five kills on a smaller batch
 	}
 	srv := openaitest.NewServer(t)
 	a := medicineAnswer("Crashmol")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"medinventory/analyzer"
+	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/watch"
@@ -87,8 +88,12 @@ type backend struct {
 	client   *analyzer.Client
 	keySrc   string
 	watcher  *watch.Watcher
+	handler  *pipeline.Handler
 	ctx      context.Context // set by start: the app's lifetime
 }
+
+// defaultConcurrency is how many photos are analysed at once unless the settings say otherwise.
+const defaultConcurrency = 4
 
 type backendOptions struct {
 	offline     bool
@@ -111,15 +116,20 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	if opt.concurrency > 0 {
 		conc = opt.concurrency
 	}
-	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: conc, Logger: sess.log})
-	b.pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, analyzer.NewHandler(st, b.model,
-		analyzer.HandlerOptions{Offline: opt.offline, Logger: sess.log}))
+	if conc <= 0 {
+		conc = defaultConcurrency
+	}
+	// Twice as many workers as photos in flight: half prepare the next photos while the others wait
+	// for the network; the handler bounds each stage to conc (see pipeline.HandlerOptions).
+	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: 2 * conc, Logger: sess.log})
+	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
+	b.pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, b.handler)
 	b.pool.Register(jobs.KindMaintenance, jobs.QueueMaintenance, jobs.HandlerFunc(b.maintenance))
 	return b, nil
 }
 
 // model returns the current analysis client.
-func (b *backend) model() analyzer.Model {
+func (b *backend) model() pipeline.Model {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return b.client
@@ -145,7 +155,7 @@ func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(
 
 // enqueueTx queues a new photo's analysis inside the transaction that stores the photo.
 func (b *backend) enqueueTx(tx *sql.Tx, p store.Photo) error {
-	payload, _ := json.Marshal(analyzer.Payload{PhotoID: p.ID})
+	payload, _ := json.Marshal(pipeline.Payload{PhotoID: p.ID})
 	_, _, err := jobs.EnqueueTx(context.Background(), tx, jobs.KindAnalyze, payload,
 		jobs.EnqueueOpts{UniqueKey: p.SHA256, PhotoID: p.ID})
 	return err
@@ -256,7 +266,8 @@ func (b *backend) ApplySettings(s ui.Settings) error {
 		b.sess.log.Warn("save settings.json", "err", err)
 	}
 	if as.Concurrency > 0 {
-		b.pool.SetConcurrency(jobs.QueueAnalyze, as.Concurrency)
+		b.pool.SetConcurrency(jobs.QueueAnalyze, 2*as.Concurrency)
+		b.handler.SetConcurrency(as.Concurrency)
 	}
 	if as.WatchFolder != old.WatchFolder || (as.WatchFolder != "" && b.watcher == nil) {
 		b.restartWatcher()

@@ -121,8 +121,14 @@ func malformed(err error, attempt int) *jobs.Error {
 	if attempt <= 1 {
 		return jobs.RetryableError("The model's answer could not be read; it will be asked once more.", 0, err)
 	}
-	reason := strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": ")
-	return jobs.PermanentError("The model's answer could not be read again ("+cleanText(reason, 160)+"). Press Retry to try once more.", err)
+	reason := cleanText(strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": "), 160)
+	switch {
+	case strings.Contains(reason, "unexpected EOF") || strings.Contains(reason, "unexpected end of JSON"):
+		reason = "the answer was cut off"
+	case strings.Contains(reason, "invalid character") || strings.Contains(reason, "cannot unmarshal"):
+		reason = "it was not in the expected form"
+	}
+	return jobs.PermanentError("The model's answer could not be read again ("+reason+"). Press Retry to try once more; if it keeps happening, try another model in Settings.", err)
 }
 
 func isImageProblem(code, msg string) bool {

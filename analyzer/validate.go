@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"medinventory/store"
+	"medinventory/store/fields"
 )
 
 // Bounds on a validated answer. The model's answer is untrusted input (text printed on a package
@@ -285,7 +285,7 @@ func normalizeGTIN(s string) (string, bool) {
 	s = strings.TrimPrefix(s, "(01)")
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "GTIN"), ":")
 	s = strings.NewReplacer(" ", "", "-", "", ".", "").Replace(s)
-	return store.NormalizeGTIN(s)
+	return fields.NormalizeGTIN(s)
 }
 
 var months = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8,
@@ -306,15 +306,15 @@ func ParseExpiry(v string) (string, bool) {
 	if m := isoDateTime.FindStringSubmatch(s); m != nil {
 		s = m[1]
 	}
-	if d, ok := store.ParseExpiry(s); ok {
+	if d, ok := fields.ParseExpiry(s); ok {
 		return d, true
 	}
 	if len(s) == 6 && allDigits(s) { // GS1 AI (17): YYMMDD
 		y, m, d := s[0:2], s[2:4], s[4:6]
 		if d == "00" {
-			return store.ParseExpiry(m + "/20" + y)
+			return fields.ParseExpiry(m + "/20" + y)
 		}
-		return store.ParseExpiry(d + "/" + m + "/20" + y)
+		return fields.ParseExpiry(d + "/" + m + "/20" + y)
 	}
 	tokens := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(tokens) < 2 || len(tokens) > 3 {
@@ -328,9 +328,9 @@ func ParseExpiry(v string) (string, bool) {
 		}
 	}
 	if len(tokens) == 2 && len(tokens[0]) == 4 { // 2027 03
-		return store.ParseExpiry(tokens[0] + "/" + tokens[1])
+		return fields.ParseExpiry(tokens[0] + "/" + tokens[1])
 	}
-	return store.ParseExpiry(strings.Join(tokens, "/"))
+	return fields.ParseExpiry(strings.Join(tokens, "/"))
 }
 
 func allDigits(s string) bool {

@@ -5,7 +5,7 @@ set -euo pipefail
 what="${1:-build}"
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth)
+test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time)
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
 

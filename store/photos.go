@@ -98,15 +98,15 @@ func Sniff(head []byte) (format, what string) {
 		case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1":
 			return "heic", ""
 		case "avif", "avis":
-			return "", "an AVIF image (not supported yet)"
+			return "", "an AVIF image"
 		}
 		return "", "a video or other media file"
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return "", "a PDF document"
 	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
-		return "", "a TIFF image (not supported)"
+		return "", "a TIFF image"
 	case bytes.HasPrefix(head, []byte("BM")):
-		return "", "a BMP image (not supported)"
+		return "", "a BMP image"
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return "", "a ZIP archive or office document"
 	}
@@ -168,7 +168,7 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 		if what == "" {
 			return AddResult{}, perr(PhotoUnsupported, "this file is not a photo (its content is not an image this app knows). Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
 		}
-		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo. Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
+		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo this app can read. Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)

@@ -1,4 +1,8 @@
-package analyzer
+// Package pipeline is the analyze job: it turns one stored photo into stock lines. It reads the
+// photo's barcode locally, looks the product up in the learned catalog, and asks the model
+// (package analyzer) only for what is still unknown; the result is written through the store inside
+// the job's completion transaction. It is the one place where analyzer, store and jobs meet.
+package pipeline
 
 import (
 	"context"
@@ -11,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
 	"medinventory/jobs"
 	"medinventory/store"
@@ -21,11 +26,11 @@ type Payload struct {
 	PhotoID int64 `json:"photo_id"`
 }
 
-// Model is what the job handler needs from the OpenAI client (a *Client).
+// Model is what the job handler needs from the OpenAI client (an *analyzer.Client).
 type Model interface {
 	HasKey() bool
-	Config() Config
-	Analyze(ctx context.Context, up Upload, attempt int) (Result, Usage, error)
+	Config() analyzer.Config
+	Analyze(ctx context.Context, up analyzer.Upload, attempt int) (analyzer.Result, analyzer.Usage, error)
 }
 
 // HandlerOptions tune the analyze job handler. The zero value is fine.
@@ -39,7 +44,12 @@ type HandlerOptions struct {
 	BarcodeTimeout time.Duration
 	// OfflineRecheck is how long a job waits for the network before it is tried again (default 60 s).
 	OfflineRecheck time.Duration
-	Logger         *slog.Logger
+	// Concurrency, when > 0, is how many photos may be decoded and prepared at once and, separately,
+	// how many model calls may be in flight. Run the job pool with twice as many workers: while some
+	// wait for the network, others prepare the next photos, so preparation hides behind the network
+	// and memory stays bounded by Concurrency full-size images.
+	Concurrency int
+	Logger      *slog.Logger
 }
 
 // Handler analyses one photo: it reads the photo's barcode locally, looks the product up in the
@@ -49,6 +59,8 @@ type Handler struct {
 	model func() Model // the current client (settings may replace it)
 	opt   HandlerOptions
 	log   *slog.Logger
+	prep  *limiter // decoding and preparing (memory-heavy, CPU)
+	calls *limiter // model calls (network)
 }
 
 // NewHandler makes the analyze job handler. model returns the client to use now (it may change
@@ -66,7 +78,14 @@ func NewHandler(st *store.Store, model func() Model, opt HandlerOptions) *Handle
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{st: st, model: model, opt: opt, log: opt.Logger}
+	return &Handler{st: st, model: model, opt: opt, log: opt.Logger,
+		prep: newLimiter(opt.Concurrency), calls: newLimiter(opt.Concurrency)}
+}
+
+// SetConcurrency changes Concurrency at run time.
+func (h *Handler) SetConcurrency(n int) {
+	h.prep.resize(n)
+	h.calls.resize(n)
 }
 
 // Work implements jobs.Handler.
@@ -89,9 +108,14 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
 	}
 	progress(0.05)
-	img, _, err := LoadImageFile(h.st.PhotoFile(photo))
+	releasePrep, err := h.prep.acquire(ctx)
 	if err != nil {
-		var ie *ImageError
+		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
+	}
+	defer releasePrep()
+	img, _, err := analyzer.LoadImageFile(h.st.PhotoFile(photo))
+	if err != nil {
+		var ie *analyzer.ImageError
 		if errors.As(err, &ie) {
 			return nil, jobs.PermanentError(ie.Msg, err)
 		}
@@ -137,13 +161,19 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		}
 		return nil, wait
 	}
-	up, err := PrepareUpload(img, m.Config().Detail)
+	up, err := analyzer.PrepareUpload(img, m.Config().Detail)
 	if err != nil {
 		return nil, jobs.PermanentError("The photo could not be prepared for analysis: "+err.Error(), err)
 	}
 	img = nil // let the full-size image go before the slow network call
+	releasePrep()
 	progress(0.55)
+	releaseCall, err := h.calls.acquire(ctx)
+	if err != nil {
+		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
+	}
 	res, usage, err := m.Analyze(ctx, up, job.Attempt)
+	releaseCall()
 	if err != nil {
 		var je *jobs.Error
 		if errors.As(err, &je) && je.Kind == jobs.Waiting {
@@ -252,7 +282,7 @@ func catalogEntry(p store.Product, code barcode.GS1) store.NewEntry {
 // mergeFindings turns the model's medicines into entries, with the barcode's values winning for
 // GTIN, lot and expiry on the medicine the barcode belongs to. A disagreement is kept as a review
 // note, since it is itself something a reviewer needs to see.
-func mergeFindings(res Result, code barcode.GS1, haveCode bool) []store.NewEntry {
+func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store.NewEntry {
 	var out []store.NewEntry
 	target := -1
 	if haveCode {
@@ -326,7 +356,7 @@ func mergeFindings(res Result, code barcode.GS1, haveCode bool) []store.NewEntry
 	return out
 }
 
-func lowConfidence(m Medicine) string {
+func lowConfidence(m analyzer.Medicine) string {
 	var low []string
 	for _, f := range []string{"name", "strength", "lot", "expiry"} {
 		if c, ok := m.Confidence[f]; ok && c < 0.5 {

@@ -1,4 +1,4 @@
-package analyzer_test
+package pipeline_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/openaitest"
+	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -26,7 +27,7 @@ import (
 // (seed varies the background, so photos differ).
 func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("barcode", "testdata", symbol))
+	f, err := os.Open(filepath.Join("..", "barcode", "testdata", symbol))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 type fixture struct {
 	st  *store.Store
 	srv *openaitest.Server
-	h   *analyzer.Handler
+	h   *pipeline.Handler
 	cl  *analyzer.Client
 }
 
@@ -82,7 +83,7 @@ func newFixture(t *testing.T, key string, offline bool) *fixture {
 	}
 	cl := analyzer.NewClient(analyzer.Config{APIKey: key, BaseURL: srv.URL(), Model: "gpt-4.1-mini"})
 	f := &fixture{st: st, srv: srv, cl: cl}
-	f.h = analyzer.NewHandler(st, func() analyzer.Model { return f.cl }, analyzer.HandlerOptions{Offline: offline})
+	f.h = pipeline.NewHandler(st, func() pipeline.Model { return f.cl }, pipeline.HandlerOptions{Offline: offline})
 	return f
 }
 
@@ -94,7 +95,7 @@ func (f *fixture) run(t *testing.T, path string) (store.Photo, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload, _ := json.Marshal(analyzer.Payload{PhotoID: res.Photo.ID})
+	payload, _ := json.Marshal(pipeline.Payload{PhotoID: res.Photo.ID})
 	commit, err := f.h.Work(ctx, &jobs.Job{ID: 0, Kind: jobs.KindAnalyze, Payload: payload, PhotoID: res.Photo.ID, Attempt: 1}, func(float64) {})
 	if err != nil {
 		return res.Photo, err
@@ -217,7 +218,7 @@ func TestNoKeyBarcodeEntryAtOnceThenModelFillsIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second waiting attempt does not add another entry.
-	payload, _ := json.Marshal(analyzer.Payload{PhotoID: photo.ID})
+	payload, _ := json.Marshal(pipeline.Payload{PhotoID: photo.ID})
 	if _, err := f.h.Work(ctx, &jobs.Job{Kind: jobs.KindAnalyze, Payload: payload, PhotoID: photo.ID, Attempt: 1}, func(float64) {}); err == nil {
 		t.Fatal("no error without a key")
 	}

@@ -1,0 +1,101 @@
+// Package fields checks and normalises the values of a stock line that come from outside — a
+// model's answer, a barcode, a person typing: expiry dates as printed on packs and GTINs with their
+// check digit. It is pure (no I/O), so every package that meets such values can share it.
+package fields
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseExpiry reads an expiry date as printed on packs: YYYY-MM-DD, YYYY-MM, MM/YYYY, MM/YY,
+// DD/MM/YYYY, DD.MM.YYYY. A month without a day means the last day of that month.
+func ParseExpiry(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	v = strings.NewReplacer(".", "/", " ", "", "-", "/").Replace(v)
+	parts := strings.Split(v, "/")
+	atoi := func(s string) (int, bool) {
+		if s == "" || len(s) > 4 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(s)
+		return n, err == nil
+	}
+	var y, m, d int
+	var ok1, ok2, ok3 bool
+	switch len(parts) {
+	case 2:
+		if len(parts[0]) == 4 { // YYYY/MM
+			y, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+		} else { // MM/YYYY or MM/YY
+			m, ok1 = atoi(parts[0])
+			y, ok2 = atoi(parts[1])
+			if len(parts[1]) == 2 {
+				y += 2000
+			} else if len(parts[1]) != 4 {
+				return "", false
+			}
+		}
+		ok3 = true
+	case 3:
+		if len(parts[0]) == 4 { // YYYY/MM/DD
+			y, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+			d, ok3 = atoi(parts[2])
+		} else { // DD/MM/YYYY
+			d, ok1 = atoi(parts[0])
+			m, ok2 = atoi(parts[1])
+			y, ok3 = atoi(parts[2])
+			if len(parts[2]) == 2 {
+				y += 2000
+			} else if len(parts[2]) != 4 {
+				return "", false
+			}
+		}
+	default:
+		return "", false
+	}
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || y < 1990 || y > 2100 {
+		return "", false
+	}
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if d == 0 {
+		d = last
+	}
+	if d < 1 || d > last {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), true
+}
+
+// NormalizeGTIN checks a GTIN-8/12/13/14's check digit and returns it as 14 digits.
+func NormalizeGTIN(v string) (string, bool) {
+	v = strings.ReplaceAll(strings.TrimSpace(v), " ", "")
+	switch len(v) {
+	case 8, 12, 13, 14:
+	default:
+		return "", false
+	}
+	sum := 0
+	for i := 0; i < len(v); i++ {
+		c := v[len(v)-1-i]
+		if c < '0' || c > '9' {
+			return "", false
+		}
+		if i == 0 {
+			continue
+		}
+		n := int(c - '0')
+		if i%2 == 1 {
+			n *= 3
+		}
+		sum += n
+	}
+	if (10-sum%10)%10 != int(v[len(v)-1]-'0') {
+		return "", false
+	}
+	return strings.Repeat("0", 14-len(v)) + v, true
+}
