@@ -105,13 +105,28 @@ func (u *UI) Start(ctx context.Context) {
 	go u.dispatch(ctx, u.d.Queue.Events())
 }
 
+// ResyncEvery is how often the window re-reads the database for changes made by other processes.
+var ResyncEvery = 20 * time.Second
+
 // dispatch is the one goroutine that reads the queue's events; each is applied on the UI
 // goroutine. It returns when ctx ends or the channel is closed.
+//
+// Every ResyncEvery it also re-reads the queue, the inventory and today's usage from the database:
+// the command-line tools and a watched folder in another process write to the same inventory, and
+// their changes send no events here.
 func (u *UI) dispatch(ctx context.Context, events <-chan jobs.Event) {
+	tick := time.NewTicker(ResyncEvery)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			fyne.Do(func() {
+				u.reloadQueue()
+				u.inv.reload()
+				u.refreshUsage()
+			})
 		case ev, ok := <-events:
 			if !ok {
 				return

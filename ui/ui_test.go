@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"os"
@@ -528,5 +530,29 @@ func TestThumbCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if c.load(filepath.Join(dir, "missing.jpg"), 64) != nil {
 		t.Error("a missing file should give no thumbnail")
+	}
+}
+
+// Another process (the import command) adds to the inventory: no event comes, the periodic
+// re-read shows it.
+func TestResyncShowsChangesFromOtherProcesses(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	if h.u.inv.total != 0 {
+		t.Fatalf("total %d at start", h.u.inv.total)
+	}
+	old := ResyncEvery
+	ResyncEvery = 20 * time.Millisecond
+	defer func() { ResyncEvery = old }()
+	h.addEntry(t, "Added elsewhere", "2027-01-31", "4", nil)
+	ch := make(chan jobs.Event)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.u.dispatch(ctx, ch); close(done) }()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	<-done
+	if h.u.inv.total != 1 {
+		t.Fatalf("after resync: %d entries shown", h.u.inv.total)
 	}
 }
