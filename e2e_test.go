@@ -98,18 +98,8 @@ type runResult struct {
 
 func runBin(t *testing.T, env []string, args ...string) runResult {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append(cleanEnv(), env...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return runResult{code, o.String(), e.String()}
+	r, _ := runBinUsage(t, env, args...)
+	return r
 }
 
 // cleanEnv is the environment without any OpenAI settings of the developer's own.
