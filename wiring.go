@@ -20,7 +20,7 @@ import (
 	"medinventory/ui"
 )
 
-// appSettings are the settings the window edits and the command-line tools honour. The window keeps
+// appSettings are the settings the window edits (the same fields as ui.Settings, so the two convert) and the command-line tools honour. The window keeps
 // them in Fyne's preferences and mirrors them here (<data dir>/settings.json) so that `import`
 // uses the same model and server. The API key is never stored here.
 type appSettings struct {
@@ -229,15 +229,13 @@ func (b *backend) uiSettings() ui.Settings {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	s := b.settings
-	return ui.Settings{BaseURL: s.BaseURL, Model: s.Model, Detail: s.Detail, Concurrency: s.Concurrency,
-		RequestsPerMinute: s.RequestsPerMinute, WatchFolder: s.WatchFolder}
+	return ui.Settings(s)
 }
 
 // ApplySettings makes new settings take effect: a new client, the pool's concurrency, the watched
 // folder; waiting photos are re-checked. The settings are mirrored for the command-line tools.
 func (b *backend) ApplySettings(s ui.Settings) error {
-	as := appSettings{BaseURL: s.BaseURL, Model: s.Model, Detail: s.Detail, Concurrency: s.Concurrency,
-		RequestsPerMinute: s.RequestsPerMinute, WatchFolder: s.WatchFolder}
+	as := appSettings(s)
 	if as.WatchFolder != "" {
 		abs, err := filepath.Abs(as.WatchFolder)
 		if err != nil {
@@ -282,7 +280,7 @@ func (b *backend) TestConnection(ctx context.Context, s ui.Settings, key string)
 		key, _ = analyzer.LoadAPIKey()
 	}
 	b.sess.redact.addSecret(key)
-	as := appSettings{BaseURL: s.BaseURL, Model: s.Model, Detail: s.Detail, RequestsPerMinute: s.RequestsPerMinute}
+	as := appSettings(s)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	return analyzer.NewClient(analyzerConfig(as, key)).TestConnection(ctx)

@@ -50,7 +50,8 @@ type NewEntry struct {
 	ReviewNote   string
 }
 
-func (n *NewEntry) get(f string) string {
+// Get returns the value of a field by its EntryFields name, as text ("" when unknown).
+func (n *NewEntry) Get(f string) string {
 	e := Entry{Name: n.Name, GenericName: n.GenericName, Strength: n.Strength, DosageForm: n.DosageForm,
 		Manufacturer: n.Manufacturer, GTIN: n.GTIN, Lot: n.Lot, Expiry: n.Expiry, Quantity: n.Quantity,
 		Unit: n.Unit, Location: n.Location, Notes: n.Notes}
@@ -203,7 +204,7 @@ func (s *Store) mergeTx(ctx context.Context, tx *sql.Tx, cur Entry, n NewEntry) 
 	}
 	changed := false
 	for _, f := range EntryFields {
-		nv := n.get(f)
+		nv := n.Get(f)
 		if nv == "" {
 			continue // never blank a value
 		}

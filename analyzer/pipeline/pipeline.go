@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -303,7 +302,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 			ne.Unit = m.PackSize
 		}
 		for _, f := range store.EntryFields {
-			if v := neGet(&ne, f); v != "" {
+			if v := ne.Get(f); v != "" {
 				ne.Sources[f] = store.SourceModel
 			}
 		}
@@ -364,34 +363,6 @@ func lowConfidence(m analyzer.Medicine) string {
 		}
 	}
 	return strings.Join(low, ", ")
-}
-
-func neGet(ne *store.NewEntry, f string) string {
-	switch f {
-	case "name":
-		return ne.Name
-	case "generic_name":
-		return ne.GenericName
-	case "strength":
-		return ne.Strength
-	case "dosage_form":
-		return ne.DosageForm
-	case "manufacturer":
-		return ne.Manufacturer
-	case "gtin":
-		return ne.GTIN
-	case "lot":
-		return ne.Lot
-	case "expiry":
-		return ne.Expiry
-	case "quantity":
-		if ne.Quantity != nil {
-			return strconv.FormatInt(*ne.Quantity, 10)
-		}
-	case "unit":
-		return ne.Unit
-	}
-	return ""
 }
 
 func mustJSON(v any) string {
