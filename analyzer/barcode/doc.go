@@ -1,20 +1,31 @@
 // Package barcode reads the barcodes printed on medicine packs, locally and offline, and parses
 // their GS1 data: GTIN, expiry date, lot, serial number, production date and count.
 //
-// Read looks for GS1 DataMatrix, QR, GS1-128/Code 128 and EAN-13/UPC-A symbols in an
-// already-decoded photo. A phone photo is large (12 MP) and the code small (a few percent of the
-// frame, at any rotation), and gozxing's DataMatrix detector only finds a code near the centre of
-// the image it is given, so Read first locates candidate regions itself: it makes a coarse gray
-// copy once, marks cells of high local contrast, groups them into regions (connected cells at a
-// few thresholds, then the densest windows at several sizes), estimates each region's rotation
-// from its edge directions, and hands gozxing a crop of at most 320×320 px rotated upright, best
-// region first; when print next to the code confuses gozxing's corner search, it blanks all but
-// the code's own box and tries again. It stops at the first GS1 code carrying a GTIN; otherwise it
-// also scans the whole frame for linear codes and QR codes and returns what it found. A context
-// bounds the work.
+// Read looks for GS1 DataMatrix, QR, GS1-128/Code 128 and EAN-13/UPC-A/EAN-8 symbols in an
+// already-decoded photo. It never does less than gozxing used plainly (the whole frame, every
+// reader, TRY_HARDER) and adds to it:
+//   - the whole frame on a white margin, squared, enlarged when tiny and reduced when large
+//     (gozxing's DataMatrix detector needs a quiet zone all round; with one it reads skewed,
+//     rectangular (DMRE) and close-up codes it misses otherwise), with the hybrid and a global
+//     threshold, and inverted (light on dark);
+//   - a region search for codes small in a large photo: a coarse gray copy, cells of high local
+//     contrast grouped into regions (connected cells at a few thresholds, then the densest windows
+//     at several sizes), each region's rotation from its edge directions, and a crop of at most
+//     320×320 px rotated upright handed to gozxing, best region first.
 //
-// Measured on generated 12 MP photos (BenchmarkRead12MP, one core): every one of 48 read, median
-// about 16–27 ms per photo; a photo with no code takes about 230 ms.
+// A small photo (≤ 3 MP, mostly a close-up) gets the whole-frame passes first, a large one the
+// regions first. Read stops at the first GS1 code carrying a GTIN; results are deduplicated and
+// ranked (2D/GS1-128 with a GTIN, then EAN/UPC GTINs, then the rest). A context bounds the work.
+//
+// No false codes: a linear code counts only when two scan lines decode the same text (or, for
+// EAN-13/UPC-A and Code 128, a neighbouring line sampled differently agrees), gozxing's readers
+// check its quiet zones and check digit, UPC-E (six digits, easily passed by a texture) is not read,
+// and a GTIN from a GS1 prefix that is not a trade item (restricted circulation, coupons, refund
+// receipts, the unused 00000… range) is reported with a Note and never as a product.
+//
+// Measured (BenchmarkCorpus, TestSharedCorpusNeverWorseThanPlain): on ZXing's public photos it
+// reads 58 of 59 DataMatrix codes (plain gozxing 41, zxing-cpp 57) and at least as many codes as
+// plain gozxing in every folder; no code on any of the generated images that hold none.
 //
 // ParseGS1 turns a GS1 element string (FNC1/GS-separated, with or without a symbology identifier,
 // or the human-readable "(01)…(17)…" form) into a GS1 value, checking the GTIN check digit and the

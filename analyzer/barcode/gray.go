@@ -23,24 +23,33 @@ func toGray(img image.Image) *gray {
 	case *image.Gray:
 		return &gray{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], stride: m.Stride, w: w, h: h}
 	case *image.RGBA:
-		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h)
+		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true)
 	case *image.NRGBA:
-		// Treat as opaque: photos have no transparency worth compositing.
-		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h)
+		return fromRGB(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false)
 	}
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	draw.Draw(g, g.Rect, img, b.Min, draw.Src)
 	return &gray{pix: g.Pix, stride: g.Stride, w: w, h: h}
 }
 
-func fromRGB(pix []byte, stride, w, h int) *gray {
+// fromRGB converts 8-bit RGBA (premultiplied or not) to luminance over a white background: a
+// transparent margin around a rendered code is paper, not ink.
+func fromRGB(pix []byte, stride, w, h int, premultiplied bool) *gray {
 	out := make([]byte, w*h)
 	for y := 0; y < h; y++ {
 		row := pix[y*stride : y*stride+4*w]
 		o := out[y*w : y*w+w]
 		for x := range o {
-			r, g, b := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
-			o[x] = byte((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
+			r, g, b, a := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2]), uint32(row[4*x+3])
+			l := (19595*r + 38470*g + 7471*b + 1<<15) >> 16
+			switch {
+			case a == 255:
+			case premultiplied:
+				l += 255 - a
+			default:
+				l = (l*a + 255*(255-a) + 127) / 255
+			}
+			o[x] = byte(min(l, 255))
 		}
 	}
 	return &gray{pix: out, stride: w, w: w, h: h}
@@ -74,6 +83,18 @@ func (g *gray) downscale(f int) *gray {
 		}
 	}
 	return &gray{pix: out, stride: cw, w: cw, h: ch}
+}
+
+// compact returns g with stride == w, copying only when it is not already so.
+func (g *gray) compact() *gray {
+	if g.stride == g.w {
+		return g
+	}
+	pix := make([]byte, g.w*g.h)
+	for y := 0; y < g.h; y++ {
+		copy(pix[y*g.w:], g.pix[y*g.stride:y*g.stride+g.w])
+	}
+	return &gray{pix: pix, stride: g.w, w: g.w, h: g.h}
 }
 
 // bilinear samples g at (x, y) in pixel-centre coordinates; outside the image is white.

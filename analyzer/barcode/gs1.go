@@ -333,3 +333,39 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// notTradeItem says in plain words why a GTIN-14 (check digit already verified) read from a
+// symbol of symbology sym is not a trade item's number, or "" when it may be one. GS1 General
+// Specifications, "GS1 Prefixes", on the GTIN-13 form (the GTIN-14 without its indicator digit):
+// 020–029, 040–049 and 200–299 are restricted circulation numbers (a shop's or company's own:
+// weighed goods, in-store labels); 050–059 (GS1 US coupons, now reserved), 980 (refund receipts),
+// 981–984 and 990–999 (coupons) are not products; an EAN-13 or UPC-A starting 00000 is either a
+// company-internal number (0000000) or unused so as not to collide with GTIN-8s (000001–000009).
+// A GTIN-8 (an EAN-8, or six leading zeros in a 2D code's (01)) starting with 0 or 2 is a
+// restricted circulation number.
+func notTradeItem(gtin string, sym Symbology) string {
+	if len(gtin) != 14 || !isDigits(gtin) {
+		return ""
+	}
+	const rcn = "a restricted-circulation number (a shop's or company's own label, e.g. for weighed goods), not a product's GTIN"
+	g13 := gtin[1:]
+	if sym == EAN8 || (sym != EAN13 && sym != UPCA && strings.HasPrefix(gtin, "000000")) {
+		if g8 := gtin[6:]; g8[0] == '0' || g8[0] == '2' {
+			return rcn
+		}
+		return ""
+	}
+	if strings.HasPrefix(g13, "00000") {
+		return "a number no product carries (GS1 keeps it for company-internal use or leaves it unused), so it is taken as a misread"
+	}
+	p3 := g13[:3]
+	switch {
+	case p3 >= "020" && p3 <= "029", p3 >= "040" && p3 <= "049", p3 >= "200" && p3 <= "299":
+		return rcn
+	case p3 >= "050" && p3 <= "059", p3 >= "981" && p3 <= "984", p3 >= "990":
+		return "a coupon's number, not a product's GTIN"
+	case p3 == "980":
+		return "a refund receipt's number, not a product's GTIN"
+	}
+	return ""
+}

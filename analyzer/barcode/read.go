@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
@@ -24,6 +25,7 @@ const (
 	Code128    Symbology = "code128"
 	EAN13      Symbology = "ean13"
 	UPCA       Symbology = "upca"
+	EAN8       Symbology = "ean8"
 )
 
 // Code is one barcode found in a photo.
@@ -35,6 +37,9 @@ type Code struct {
 	GS1  *GS1 // nil when the code holds no valid GS1 data
 	// Bounds is where the code is, in the input image's coordinates (approximate).
 	Bounds image.Rectangle
+	// Note says, in plain words, why a code's number is not taken as a product (a restricted
+	// circulation number or a coupon); GS1 then carries no GTIN. Empty otherwise.
+	Note string
 }
 
 // maxPatch is the largest side, in pixels, of a region handed to gozxing: big enough for
@@ -67,7 +72,7 @@ func Read(ctx context.Context, img image.Image) ([]Code, error) {
 func Best(codes []Code) (GS1, bool) {
 	for _, linear := range []bool{false, true} {
 		for _, c := range codes {
-			isLinear := c.Symbology == EAN13 || c.Symbology == UPCA
+			isLinear := isLinearGTIN(c.Symbology)
 			if c.GS1 != nil && c.GS1.GTIN != "" && isLinear == linear {
 				return *c.GS1, true
 			}
@@ -101,9 +106,18 @@ var (
 func (r *reader) search(g *gray) bool {
 	r.dm = datamatrix.NewDataMatrixReader()
 	r.qr = qrcode.NewQRCodeReader()
-	r.upc = oned.NewMultiFormatUPCEANReader(nil)
+	// EAN-13 (which covers UPC-A) and EAN-8; not UPC-E, whose six digits a texture passes too easily.
+	r.upc = oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8}})
 	r.c128 = oned.NewCode128Reader()
+	defer r.rank()
 
+	// A small photo is mostly a close-up: the whole frame first. A large one usually shows the
+	// code small among other print: the regions first, the whole frame (reduced) after them.
+	large := g.w*g.h > wholeFirstPixels
+	if !large && r.tryWhole(g) {
+		return true
+	}
 	// 1. Regions of high local contrast, best first, each rotated upright.
 	loc := newLocator(g)
 	for _, c := range loc.candidates() {
@@ -115,11 +129,29 @@ func (r *reader) search(g *gray) bool {
 			return true
 		}
 	}
-	// 2. The whole frame, reduced, for linear codes and QR codes, upright and turned 90°.
-	if r.ctx.Err() != nil {
+	if r.ctx.Err() != nil || !large {
 		return false
 	}
+	// 2. The whole frame: a close-up, or a linear code or QR code the regions did not isolate.
 	return r.tryWhole(g)
+}
+
+// wholeFirstPixels is the photo size up to which the whole frame is tried before the regions.
+const wholeFirstPixels = 3_000_000
+
+// rank puts the most useful codes first: 2D and GS1-128 codes carrying a GTIN, then EAN/UPC
+// GTINs, then the rest, each group in the order found.
+func (r *reader) rank() {
+	class := func(c Code) int {
+		switch {
+		case c.GS1 != nil && c.GS1.GTIN != "" && !isLinearGTIN(c.Symbology):
+			return 0
+		case c.GS1 != nil && c.GS1.GTIN != "":
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(r.codes, func(i, j int) bool { return class(r.codes[i]) < class(r.codes[j]) })
 }
 
 // patch is a resampled square of the input and the mapping back to input coordinates.
@@ -169,12 +201,9 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 	return r.tryLinear(p.pix, n, n, p.toInput, false)
 }
 
-// tryLinear tries the linear readers on an image and on it turned 90°.
+// tryLinear tries the linear readers on an image and on it turned 90°. hard scans every few rows
+// of the whole image (gozxing's TRY_HARDER), else 15 rows around the middle.
 func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (float64, float64), hard bool) bool {
-	hints := hintsFast
-	if hard {
-		hints = hintsHard
-	}
 	for turn := 0; turn < 2; turn++ {
 		if r.ctx.Err() != nil {
 			return false
@@ -188,17 +217,21 @@ func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (flo
 		if !ok {
 			continue
 		}
-		if res, err := r.upc.Decode(bmp, hints); err == nil {
-			sym := EAN13
-			if res.GetBarcodeFormat() == gozxing.BarcodeFormat_UPC_A {
+		for _, dec := range []gozxing.Reader{r.upc, r.c128} {
+			res := r.confirmedLinear(&gray{pix: px, stride: pw, w: pw, h: ph}, bmp, dec.(rowDecoder), hard)
+			if res == nil {
+				continue
+			}
+			sym := Code128
+			switch res.GetBarcodeFormat() {
+			case gozxing.BarcodeFormat_EAN_13:
+				sym = EAN13
+			case gozxing.BarcodeFormat_UPC_A:
 				sym = UPCA
+			case gozxing.BarcodeFormat_EAN_8:
+				sym = EAN8
 			}
 			if r.add(sym, res, back) {
-				return true
-			}
-		}
-		if res, err := r.c128.Decode(bmp, hints); err == nil {
-			if r.add(Code128, res, back) {
 				return true
 			}
 		}
@@ -206,32 +239,250 @@ func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (flo
 	return false
 }
 
+// rowDecoder is what gozxing's 1D readers do with one row of pixels.
+type rowDecoder interface {
+	DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
+}
+
+// minLinearRows is how many different scan lines must decode a linear code to the same text
+// before it counts (as zxing-cpp's default minLineCount): a single line through a texture or
+// print can pass a check digit by chance; two lines that agree almost never do.
+const minLinearRows = 2
+
+// confirmedLinear scans rows middle-out as gozxing's own 1D scan does (every row/256 of the
+// height when hard, else 15 rows of the middle half), each forwards and backwards, and returns the
+// first text that minLinearRows different rows decode, or nil. The readers check each row's quiet
+// zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
+// second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
+// resampled larger or smaller (new pixel phases, new thresholds), must decode it too.
+func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDecoder, hard bool) *gozxing.Result {
+	w, h := bmp.GetWidth(), bmp.GetHeight()
+	step, lines := max(1, h>>5), 15
+	if hard {
+		step, lines = max(1, h>>8), h
+	}
+	rows := map[string]int{}
+	type single struct {
+		res *gozxing.Result
+		y   int
+	}
+	var singles []single
+	var row *gozxing.BitArray
+	for i := 0; i < lines; i++ {
+		if i%32 == 31 && r.ctx.Err() != nil {
+			return nil
+		}
+		k := (i + 1) / 2
+		y := h/2 + step*k
+		if i&1 == 1 {
+			y = h/2 - step*k
+		}
+		if y < 0 || y >= h {
+			break
+		}
+		var err error
+		if row, err = bmp.GetBlackRow(y, row); err != nil {
+			continue
+		}
+		for reversed := 0; reversed < 2; reversed++ {
+			if reversed == 1 {
+				row.Reverse()
+			}
+			res, err := dec.DecodeRow(y, row, hintsFast)
+			if err != nil {
+				continue
+			}
+			if reversed == 1 {
+				for j, p := range res.GetResultPoints() {
+					res.GetResultPoints()[j] = gozxing.NewResultPoint(float64(w)-p.GetX()-1, p.GetY())
+				}
+			}
+			key := res.GetBarcodeFormat().String() + "\x00" + res.GetText()
+			rows[key]++
+			if rows[key] >= minLinearRows {
+				return res
+			}
+			singles = append(singles, single{res, y})
+			break
+		}
+	}
+	for _, s := range singles {
+		if r.ctx.Err() != nil {
+			return nil
+		}
+		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
+			continue // an EAN-8 holds too few digits to trust one line of it
+		}
+		if localRowsAgree(bmp, s.y, dec, s.res) {
+			return s.res
+		}
+		for _, k := range []float64{1.5, 2, 1.25, 0.75} {
+			if resampledRowsAgree(g, s.y, k, dec, s.res) {
+				return s.res
+			}
+		}
+	}
+	return nil
+}
+
+// localRowsAgree decodes the rows y-2…y+2 as the hybrid binarizer thresholds them (by the
+// brightness of each 8×8 block's surroundings, where the row scan used the row's own histogram)
+// and says whether any other row gives res's text and format.
+func localRowsAgree(bmp *gozxing.BinaryBitmap, y int, dec rowDecoder, res *gozxing.Result) bool {
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return false
+	}
+	var row *gozxing.BitArray
+	for yy := max(0, y-2); yy <= min(m.GetHeight()-1, y+2); yy++ {
+		if yy == y {
+			continue // another line, not the same one thresholded differently
+		}
+		row = m.GetRow(yy, row)
+		if rowGives(dec, yy, row, res) {
+			return true
+		}
+	}
+	return false
+}
+
+// rowGives says whether row, read forwards or backwards, decodes to res's text and format.
+func rowGives(dec rowDecoder, y int, row *gozxing.BitArray, res *gozxing.Result) bool {
+	for reversed := 0; reversed < 2; reversed++ {
+		if reversed == 1 {
+			row.Reverse()
+		}
+		if got, err := dec.DecodeRow(y, row, hintsFast); err == nil &&
+			got.GetText() == res.GetText() && got.GetBarcodeFormat() == res.GetBarcodeFormat() {
+			return true
+		}
+	}
+	return false
+}
+
+// resampledRowsAgree decodes lines 1–3 px above and below y, sampled k× larger or smaller
+// (bilinear), and says whether any of them gives res's text and format.
+func resampledRowsAgree(g *gray, y int, k float64, dec rowDecoder, res *gozxing.Result) bool {
+	// Rows at least one input pixel away from y, up to three.
+	var offs []float64
+	for d := 1.0; d <= 3; d += 1 / k {
+		offs = append(offs, -d, d)
+	}
+	w, h := int(float64(g.w)*k), len(offs)
+	pix := make([]byte, w*h)
+	for oy := 0; oy < h; oy++ {
+		sy := float64(y) + 0.5 + offs[oy]
+		for ox := 0; ox < w; ox++ {
+			pix[oy*w+ox] = g.bilinear((float64(ox)+0.5)/k, sy)
+		}
+	}
+	bmp, ok := bitmap(pix, w, h)
+	if !ok {
+		return false
+	}
+	var row *gozxing.BitArray
+	for oy := 0; oy < h; oy++ {
+		var err error
+		if row, err = bmp.GetBlackRow(oy, row); err == nil && rowGives(dec, oy, row, res) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *reader) tryWhole(g *gray) bool {
-	// Linear codes at up to ~4000 px (their bars are thin), QR codes at ~2000 px.
-	for i, target := range []int{4096, 2000} {
+	long := max(g.w, g.h)
+	// 1. The frame as it is, as plain gozxing would see it: linear codes at up to ~4000 px (their
+	// bars are thin), 2D codes at up to ~2000 px.
+	for _, target := range []int{4096, nativeMax} {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		f := max(1, (max(g.w, g.h)+target-1)/target)
-		small := g.downscale(f)
-		pix := small.pix
-		if small.stride != small.w {
-			pix = make([]byte, small.w*small.h)
-			for y := 0; y < small.h; y++ {
-				copy(pix[y*small.w:], small.pix[y*small.stride:y*small.stride+small.w])
-			}
-		}
+		f := max(1, (long+target-1)/target)
+		small := g.downscale(f).compact()
 		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
-		if i == 0 {
-			if r.tryLinear(pix, small.w, small.h, scale, true) {
+		if target == 4096 {
+			if r.tryLinear(small.pix, small.w, small.h, scale, true) {
 				return true
 			}
 			continue
 		}
-		if bmp, ok := bitmap(pix, small.w, small.h); ok {
-			if res, err := r.qr.Decode(bmp, hintsHard); err == nil {
-				return r.add(QR, res, scale)
+		bmp, ok := bitmap(small.pix, small.w, small.h)
+		if !ok {
+			continue
+		}
+		if res, err := r.dm.Decode(bmp, nil); err == nil && r.add(DataMatrix, res, scale) {
+			return true
+		}
+		if res, err := r.qr.Decode(bmp, hintsHard); err == nil && r.add(QR, res, scale) {
+			return true
+		}
+	}
+	// 2. The frame on a white margin, square (gozxing's DataMatrix detector needs a quiet zone
+	// all round and reads a skewed or rectangular code far better with one), enlarged when it is
+	// small (2 px modules) and reduced when it is large (a close-up filling a 12 MP frame).
+	for i, step := range paddedSteps(long) {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		src := g
+		f := 1
+		if step >= 2 {
+			f = int(step)
+			src = g.downscale(f)
+		}
+		st := step / float64(f)
+		n := int(math.Ceil(float64(max(src.w, src.h)) * 1.25 / st))
+		cx, cy := float64(src.w)/2, float64(src.h)/2
+		p := &patch{pix: src.warp(cx, cy, 0, st, n), n: n, cx: cx * float64(f), cy: cy * float64(f), stp: step}
+		if r.tryPadded(p, i == 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// nativeMax is the largest side at which the whole frame goes to the 2D readers unreduced.
+const nativeMax = 2048
+
+// paddedSteps are the input pixels per output pixel of the padded whole-frame passes for a photo
+// whose longer side is long: enlarged for tiny renderings, about 1200 and 500 px for photos.
+func paddedSteps(long int) []float64 {
+	switch {
+	case long <= 400:
+		return []float64{1, 1 / 1.5, 0.5}
+	case long <= 1000:
+		return []float64{1, float64(long) / 400}
+	}
+	return []float64{float64(long) / 1200, float64(long) / 500}
+}
+
+// tryPadded reads a padded whole frame: DataMatrix with the hybrid binarizer, then with a global
+// threshold (better on an evenly lit close-up whose modules are larger than the hybrid's blocks),
+// then inverted (light on dark) when invert is set, then QR.
+func (r *reader) tryPadded(p *patch, invert bool) bool {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.n, p.n, 0, 0, p.n, p.n, false)
+	if err != nil {
+		return false
+	}
+	sources := []gozxing.LuminanceSource{src}
+	if invert {
+		sources = append(sources, gozxing.NewInvertedLuminanceSource(src))
+	}
+	for _, s := range sources {
+		for _, bz := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(s), gozxing.NewGlobalHistgramBinarizer(s)} {
+			bmp, err := gozxing.NewBinaryBitmap(bz)
+			if err != nil {
+				continue
 			}
+			if res, err := r.dm.Decode(bmp, nil); err == nil {
+				return r.add(DataMatrix, res, p.toInput)
+			}
+		}
+	}
+	if bmp, ok := bitmap(p.pix, p.n, p.n); ok {
+		if res, err := r.qr.Decode(bmp, nil); err == nil {
+			return r.add(QR, res, p.toInput)
 		}
 	}
 	return false
@@ -242,22 +493,34 @@ func (r *reader) add(sym Symbology, res *gozxing.Result, toInput func(x, y float
 	text := res.GetText()
 	id, _ := res.GetResultMetadata()[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string)
 	var g1 *GS1
+	note := ""
 	switch {
-	case sym == EAN13 || sym == UPCA:
+	case isLinearGTIN(sym):
 		if sym == EAN13 && len(text) == 13 && text[0] == '0' {
 			// An EAN-13 starting with 0 is a UPC-A with the 0 in front.
 			sym, text = UPCA, text[1:]
 		}
 		gtin := strings.Repeat("0", max(0, 14-len(text))) + text
 		if len(gtin) == 14 && checkDigitOK(gtin) {
-			g1 = &GS1{GTIN: gtin}
-			text = "]e0" + "01" + gtin
+			if why := notTradeItem(gtin, sym); why != "" {
+				note = why
+			} else {
+				g1 = &GS1{GTIN: gtin}
+				text = "]e0" + "01" + gtin
+			}
 		}
 	case id == "]d2" || id == "]Q3" || id == "]C1" || id == "]J1":
 		text = strings.TrimPrefix(strings.TrimPrefix(text, id), "\x1d")
 		text = id + text
 		if parsed, err := ParseGS1(text); err == nil {
 			g1 = &parsed
+			if why := notTradeItem(g1.GTIN, sym); g1.GTIN != "" && why != "" {
+				// Keep the lot and dates, but never take the number as a product.
+				if g1.Other == nil {
+					g1.Other = map[string]string{}
+				}
+				g1.Other["01"], g1.GTIN, note = g1.GTIN, "", why
+			}
 		}
 	}
 	key := string(sym) + "\x00" + text
@@ -265,9 +528,12 @@ func (r *reader) add(sym Symbology, res *gozxing.Result, toInput func(x, y float
 		return false
 	}
 	r.seen[key] = true
-	r.codes = append(r.codes, Code{Symbology: sym, Text: text, GS1: g1, Bounds: r.bounds(res.GetResultPoints(), toInput)})
-	return g1 != nil && g1.GTIN != "" && sym != EAN13 && sym != UPCA
+	r.codes = append(r.codes, Code{Symbology: sym, Text: text, GS1: g1, Note: note, Bounds: r.bounds(res.GetResultPoints(), toInput)})
+	return g1 != nil && g1.GTIN != "" && !isLinearGTIN(sym)
 }
+
+// isLinearGTIN is true for the retail symbologies that hold nothing but a GTIN.
+func isLinearGTIN(s Symbology) bool { return s == EAN13 || s == UPCA || s == EAN8 }
 
 func (r *reader) bounds(pts []gozxing.ResultPoint, toInput func(x, y float64) (float64, float64)) image.Rectangle {
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
