@@ -64,6 +64,7 @@ Usage:
   medinventory import [--wait] [--offline] PATH...       add photos and folders of photos
   medinventory export --format csv|xlsx|json [-o FILE]   write the inventory (to the screen without -o)
   medinventory jobs [--failed] [--retry-failed]          show the analysis queue
+  medinventory scan [--format json] PHOTO...             read the barcodes in photos (nothing is stored)
 
 Each command takes --help. Flags:
 `)
@@ -91,6 +92,8 @@ Each command takes --help. Flags:
 		return cmdExport(g, cargs, stdout, stderr)
 	case "jobs":
 		return cmdJobs(g, cargs, stdout, stderr)
+	case "scan":
+		return cmdScan(g, cargs, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "medinventory %s\n", version)
 		return 0
