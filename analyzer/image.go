@@ -22,6 +22,8 @@ import (
 
 	"github.com/gen2brain/heic"
 	"golang.org/x/image/webp"
+
+	"medinventory/analyzer/heif"
 )
 
 // Limits on what LoadImage accepts.
@@ -266,7 +268,7 @@ var codecs = map[string]codec{
 	"png":  {png.DecodeConfig, png.Decode},
 	"gif":  {gif.DecodeConfig, gif.Decode},
 	"webp": {webp.DecodeConfig, webp.Decode},
-	"heic": {heic.DecodeConfig, heic.Decode},
+	"heic": {heif.DecodeConfig, heic.Decode},
 }
 
 type decoded struct {

@@ -20,6 +20,8 @@ import (
 
 	_ "github.com/gen2brain/heic" // DecodeConfig for HEIC/HEIF
 	_ "golang.org/x/image/webp"
+
+	"medinventory/analyzer/heif"
 )
 
 // Limits on what AddPhoto accepts.
@@ -283,6 +285,10 @@ func decodeConfig(r io.Reader, format string) (cfg image.Config, err error) {
 			err = fmt.Errorf("decoder panic: %v", p)
 		}
 	}()
+	if format == "heic" {
+		// gen2brain/heic's DecodeConfig fails with a system libheif; the container says the size.
+		return heif.DecodeConfig(r)
+	}
 	cfg, got, err := image.DecodeConfig(r)
 	if err != nil {
 		return cfg, err
