@@ -29,9 +29,10 @@ type locator struct {
 	raw    []float32 // unsmoothed sum of gradients per cell
 }
 
-func newLocator(g *gray) *locator {
+// newLocator makes the coarse copy with scale (g reduced by a factor) and marks its cells.
+func newLocator(g *gray, scale func(g *gray, f int) *gray) *locator {
 	f := max(1, (max(g.w, g.h)+coarseTarget/2)/coarseTarget)
-	c := g.downscale(f)
+	c := scale(g, f)
 	l := &locator{full: g, f: f, c: c, cw: c.w / cellSize, ch: c.h / cellSize}
 	if l.cw < 3 || l.ch < 3 {
 		return l

@@ -86,10 +86,12 @@ type reader struct {
 	origin image.Point
 	codes  []Code
 	seen   map[string]bool
-	dm     *datamatrix.DataMatrixReader
-	qr     gozxing.Reader
-	upc    gozxing.Reader
-	c128   gozxing.Reader
+	// reduced holds the reduced copies of the photo made so far, by factor.
+	reduced map[int]*gray
+	dm      *datamatrix.DataMatrixReader
+	qr      gozxing.Reader
+	upc     gozxing.Reader
+	c128    gozxing.Reader
 }
 
 var (
@@ -119,7 +121,7 @@ func (r *reader) search(g *gray) bool {
 		return true
 	}
 	// 1. Regions of high local contrast, best first, each rotated upright.
-	loc := newLocator(g)
+	loc := newLocator(g, r.scaled)
 	for _, c := range loc.candidates() {
 		if r.ctx.Err() != nil {
 			return false
@@ -249,6 +251,10 @@ type rowDecoder interface {
 // print can pass a check digit by chance; two lines that agree almost never do.
 const minLinearRows = 2
 
+// maxSingles is how many texts seen on one row only get a second sampling (each costs a few
+// decodes of a wide row; print and textures make many).
+const maxSingles = 4
+
 // confirmedLinear scans rows middle-out as gozxing's own 1D scan does (every row/256 of the
 // height when hard, else 15 rows of the middle half), each forwards and backwards, and returns the
 // first text that minLinearRows different rows decode, or nil. The readers check each row's quiet
@@ -306,8 +312,8 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 			break
 		}
 	}
-	for _, s := range singles {
-		if r.ctx.Err() != nil {
+	for i, s := range singles {
+		if r.ctx.Err() != nil || i == maxSingles {
 			return nil
 		}
 		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
@@ -399,7 +405,7 @@ func (r *reader) tryWhole(g *gray) bool {
 			return false
 		}
 		f := max(1, (long+target-1)/target)
-		small := g.downscale(f).compact()
+		small := r.scaled(g, f).compact()
 		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
 		if target == 4096 {
 			if r.tryLinear(small.pix, small.w, small.h, scale, true) {
@@ -411,8 +417,11 @@ func (r *reader) tryWhole(g *gray) bool {
 		if !ok {
 			continue
 		}
-		if res, err := r.dm.Decode(bmp, nil); err == nil && r.add(DataMatrix, res, scale) {
-			return true
+		// DataMatrix only unreduced: a reduced frame is better read padded, below.
+		if f == 1 {
+			if res, err := r.dm.Decode(bmp, nil); err == nil && r.add(DataMatrix, res, scale) {
+				return true
+			}
 		}
 		if res, err := r.qr.Decode(bmp, hintsHard); err == nil && r.add(QR, res, scale) {
 			return true
@@ -421,32 +430,52 @@ func (r *reader) tryWhole(g *gray) bool {
 	// 2. The frame on a white margin, square (gozxing's DataMatrix detector needs a quiet zone
 	// all round and reads a skewed or rectangular code far better with one), enlarged when it is
 	// small (2 px modules) and reduced when it is large (a close-up filling a 12 MP frame).
-	for i, step := range paddedSteps(long) {
+	steps := paddedSteps(long)
+	for i, step := range steps {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		src := g
-		f := 1
-		if step >= 2 {
-			f = int(step)
-			src = g.downscale(f)
+		var p *patch
+		if step < 1.5 {
+			// Enlarging (or nearly 1:1): resample.
+			n := int(math.Ceil(float64(long) * 1.25 / step))
+			cx, cy := float64(g.w)/2, float64(g.h)/2
+			p = &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step}
+		} else {
+			// Reducing: box-average by a whole factor and copy onto a white square.
+			f := int(math.Round(step))
+			p = padded(r.scaled(g, f), f)
 		}
-		st := step / float64(f)
-		n := int(math.Ceil(float64(max(src.w, src.h)) * 1.25 / st))
-		cx, cy := float64(src.w)/2, float64(src.h)/2
-		p := &patch{pix: src.warp(cx, cy, 0, st, n), n: n, cx: cx * float64(f), cy: cy * float64(f), stp: step}
-		if r.tryPadded(p, i == 0) {
+		if r.tryPadded(p, i == len(steps)-1) { // inverted at the smallest scale (close-ups)
 			return true
 		}
 	}
 	return false
 }
 
+// padded copies small (g reduced by f) into the middle of a white square 1.25× its longer side.
+func padded(small *gray, f int) *patch {
+	n := max(small.w, small.h) * 5 / 4
+	pix := make([]byte, n*n)
+	for i := range pix {
+		pix[i] = 255
+	}
+	x0, y0 := (n-small.w)/2, (n-small.h)/2
+	for y := 0; y < small.h; y++ {
+		copy(pix[(y0+y)*n+x0:], small.pix[y*small.stride:y*small.stride+small.w])
+	}
+	// The patch's centre is the input's centre (in input pixels); one patch pixel spans f.
+	cx := (float64(x0) - float64(n)/2) * -float64(f)
+	cy := (float64(y0) - float64(n)/2) * -float64(f)
+	return &patch{pix: pix, n: n, cx: cx, cy: cy, stp: float64(f)}
+}
+
 // nativeMax is the largest side at which the whole frame goes to the 2D readers unreduced.
 const nativeMax = 2048
 
 // paddedSteps are the input pixels per output pixel of the padded whole-frame passes for a photo
-// whose longer side is long: enlarged for tiny renderings, about 1200 and 500 px for photos.
+// whose longer side is long: enlarged for tiny renderings, about 1000 and 500 px for photos (a
+// close-up's modules are large; a code small in the frame is the region search's).
 func paddedSteps(long int) []float64 {
 	switch {
 	case long <= 400:
@@ -454,7 +483,31 @@ func paddedSteps(long int) []float64 {
 	case long <= 1000:
 		return []float64{1, float64(long) / 400}
 	}
-	return []float64{float64(long) / 1200, float64(long) / 500}
+	k := float64((long + coarseTarget/2) / coarseTarget) // the locator's factor: its copy is reused
+	return []float64{k, 2 * k}
+}
+
+// scaled returns g reduced by f, reusing a reduction already made whose factor divides f (the
+// locator's coarse copy, typically), so a 12 MP frame is read once for all the reduced passes.
+func (r *reader) scaled(g *gray, f int) *gray {
+	if f <= 1 {
+		return g
+	}
+	if s, ok := r.reduced[f]; ok {
+		return s
+	}
+	src, k := g, 1
+	for d, s := range r.reduced {
+		if f%d == 0 && d > k {
+			src, k = s, d
+		}
+	}
+	s := src.downscale(f / k)
+	if r.reduced == nil {
+		r.reduced = map[int]*gray{}
+	}
+	r.reduced[f] = s
+	return s
 }
 
 // tryPadded reads a padded whole frame: DataMatrix with the hybrid binarizer, then with a global
@@ -567,9 +620,15 @@ func bitmap(pix []byte, w, h int) (*gozxing.BinaryBitmap, bool) {
 
 func transpose(pix []byte, w, h int) []byte {
 	out := make([]byte, w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			out[x*h+y] = pix[y*w+x]
+	const blk = 32 // in tiles, so both sides stay in cache
+	for by := 0; by < h; by += blk {
+		for bx := 0; bx < w; bx += blk {
+			for y := by; y < min(by+blk, h); y++ {
+				row := pix[y*w : y*w+w]
+				for x := bx; x < min(bx+blk, w); x++ {
+					out[x*h+y] = row[x]
+				}
+			}
 		}
 	}
 	return out
