@@ -24,6 +24,7 @@ import (
 	"golang.org/x/image/webp"
 
 	"medinventory/analyzer/heif"
+	"medinventory/analyzer/photomem"
 )
 
 // Limits on what LoadImage accepts.
@@ -193,6 +194,14 @@ func sniff(b []byte) string {
 	return ""
 }
 
+// tooMuchMemory refuses a photo whose decoded pixels alone would need more than photomem.Budget
+// (a 16-bit PNG of 60 MP needs 840 MB though its file may be tiny).
+func tooMuchMemory(w, h int, cost int64) *ImageError {
+	return &ImageError{Kind: ImageTooLarge,
+		Err: fmt.Errorf("%d×%d pixels need %d MB to open, over the %d MB budget", w, h, cost>>20, photomem.Budget>>20),
+		Msg: "T" + photomem.Refusal(w, h, cost)[1:]}
+}
+
 func corrupt(format string, err error) *ImageError {
 	return &ImageError{Kind: ImageCorrupt, Err: err,
 		Msg: fmt.Sprintf("This %s file is damaged or incomplete and cannot be opened. Copy the photo from the camera or phone again and add the new copy.", formatName(format))}
@@ -239,6 +248,9 @@ func loadImage(ra io.ReaderAt, size int64) (image.Image, ImageInfo, error) {
 			Err: fmt.Errorf("%d×%d pixels exceeds the %d-pixel limit", cfg.Width, cfg.Height, MaxPixels),
 			Msg: fmt.Sprintf("This photo is too large to open safely (%d × %d pixels, %d megapixels; the limit is %d). Save it at a smaller size and add it again.",
 				cfg.Width, cfg.Height, px/1_000_000, MaxPixels/1_000_000)}
+	}
+	if cost := photomem.Cost(ra, format, cfg.Width, cfg.Height); cost > photomem.Budget {
+		return nil, info, tooMuchMemory(cfg.Width, cfg.Height, cost)
 	}
 	res, err := safeDecode(format, ra, size, false)
 	if err != nil {

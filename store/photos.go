@@ -22,6 +22,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"medinventory/analyzer/heif"
+	"medinventory/analyzer/photomem"
 )
 
 // Limits on what AddPhoto accepts.
@@ -185,6 +186,9 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return AddResult{}, perr(PhotoTooLarge, fmt.Sprintf("the photo is %d×%d pixels (%.0f megapixels); the largest accepted is %d megapixels. Use a smaller photo.",
 			cfg.Width, cfg.Height, float64(cfg.Width)*float64(cfg.Height)/1e6, MaxPixels/1_000_000), nil)
+	}
+	if cost := photomem.Cost(f, format, cfg.Width, cfg.Height); cost > photomem.Budget {
+		return AddResult{}, perr(PhotoTooLarge, photomem.Refusal(cfg.Width, cfg.Height, cost), nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)

@@ -5,39 +5,48 @@ import (
 	"sync"
 )
 
-// limiter is a counting semaphore whose size can change while it is in use.
+// limiter is a semaphore with two limits: a number of holders, which can change while it is in
+// use, and a total weight (for photos being decoded: their decoded size in bytes, so that memory
+// follows pixels rather than the number of photos). One holder may always enter when no one else
+// holds it, whatever its weight, so a heavy photo runs alone instead of never.
 type limiter struct {
-	mu   sync.Mutex
-	n    int // 0: no limit
-	used int
-	wake chan struct{} // closed and replaced whenever a slot frees or n grows
+	mu     sync.Mutex
+	n      int   // 0: no limit on holders
+	budget int64 // 0: no limit on weight
+	used   int
+	weight int64
+	wake   chan struct{} // closed and replaced whenever a slot frees or n grows
 }
 
-func newLimiter(n int) *limiter { return &limiter{n: n, wake: make(chan struct{})} }
+func newLimiter(n int, budget int64) *limiter {
+	return &limiter{n: n, budget: budget, wake: make(chan struct{})}
+}
 
-// acquire takes a slot, or returns ctx's error. The returned func releases it (once).
-func (l *limiter) acquire(ctx context.Context) (func(), error) {
+// acquire takes a slot of weight w, or returns ctx's error. The returned func releases it (once).
+func (l *limiter) acquire(ctx context.Context, w int64) (func(), error) {
 	for {
 		l.mu.Lock()
-		if l.n <= 0 || l.used < l.n {
+		if (l.n <= 0 || l.used < l.n) && (l.budget <= 0 || l.used == 0 || l.weight+w <= l.budget) {
 			l.used++
+			l.weight += w
 			l.mu.Unlock()
 			var once sync.Once
-			return func() { once.Do(l.release) }, nil
+			return func() { once.Do(func() { l.release(w) }) }, nil
 		}
-		w := l.wake
+		wake := l.wake
 		l.mu.Unlock()
 		select {
-		case <-w:
+		case <-wake:
 		case <-ctx.Done():
 			return func() {}, ctx.Err()
 		}
 	}
 }
 
-func (l *limiter) release() {
+func (l *limiter) release(w int64) {
 	l.mu.Lock()
 	l.used--
+	l.weight -= w
 	close(l.wake)
 	l.wake = make(chan struct{})
 	l.mu.Unlock()

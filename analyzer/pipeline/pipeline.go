@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
+	"medinventory/analyzer/photomem"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -78,7 +80,18 @@ func NewHandler(st *store.Store, model func() Model, opt HandlerOptions) *Handle
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Handler{st: st, model: model, opt: opt, log: opt.Logger,
-		prep: newLimiter(opt.Concurrency), calls: newLimiter(opt.Concurrency)}
+		prep: newLimiter(opt.Concurrency, photomem.Budget), calls: newLimiter(opt.Concurrency, 0)}
+}
+
+// decodeCost is the memory decoding and searching the stored photo takes (photomem.Cost); a file
+// that cannot be read costs the whole budget (it will fail on its own when opened).
+func (h *Handler) decodeCost(p store.Photo) int64 {
+	f, err := os.Open(h.st.PhotoFile(p))
+	if err != nil {
+		return photomem.Budget
+	}
+	defer f.Close()
+	return photomem.Cost(f, p.Format, p.Width, p.Height)
 }
 
 // SetConcurrency changes Concurrency at run time.
@@ -107,7 +120,8 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
 	}
 	progress(0.05)
-	releasePrep, err := h.prep.acquire(ctx)
+	// Admitted by decoded size: photos decode together only while their pixels fit the budget.
+	releasePrep, err := h.prep.acquire(ctx, h.decodeCost(photo))
 	if err != nil {
 		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
 	}
@@ -167,7 +181,7 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	img = nil // let the full-size image go before the slow network call
 	releasePrep()
 	progress(0.55)
-	releaseCall, err := h.calls.acquire(ctx)
+	releaseCall, err := h.calls.acquire(ctx, 0)
 	if err != nil {
 		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
 	}

@@ -1,0 +1,131 @@
+// Package photomem says how much memory opening a photo takes, from its header alone, so that
+// photos are admitted to decoding by their decoded size rather than by their number: a 466 KB
+// PNG can decode to 480 MB (7745×7745, 16-bit RGBA) while a 3 MB JPEG of 12 MP takes 18 MB.
+//
+// Cost is the peak the analysis of one photo reaches: the decoded image in the form the decoder
+// returns it, the 8-bit copy the app makes of anything that is not already 8-bit YCbCr or gray, a
+// rotated copy when EXIF says so, and the barcode search's gray copies (about 2 bytes per pixel).
+// Budget is what all decodes in flight may take together; a photo that alone needs more is refused
+// (HEIC excepted: see Cost), so the app's peak memory stays near Budget plus its own ~100 MB.
+package photomem
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/gen2brain/heic"
+)
+
+// Budget is the memory, in bytes, that the photos being decoded and searched at one time may use
+// together.
+const Budget int64 = 300 << 20
+
+// Refusal says in plain words, for a user, why a photo that needs cost bytes is not opened
+// ("this photo needs … Save it as a JPEG and add it again.").
+func Refusal(w, h int, cost int64) string {
+	return fmt.Sprintf("this photo needs %d MB of memory to open (%d × %d pixels, stored with more colour detail than a camera photo); the most this app opens is %d MB. Save it as a JPEG and add it again.",
+		cost>>20, w, h, Budget>>20)
+}
+
+// search is the barcode search's working memory per pixel: a transposed gray copy for the 90°
+// linear pass and the reduced copies.
+const search = 2
+
+// Cost returns the peak memory, in bytes, of opening and analysing the w×h photo in r (format as
+// sniffed: "jpeg", "png", "gif", "webp" or "heic"). It reads at most a few KB of the header. A HEIC
+// decoded by gen2brain/heic's WebAssembly build (no system libheif) costs about 34 bytes per pixel
+// (405 MB for 12 MP, measured); its cost is capped at Budget, so such a photo runs alone.
+func Cost(r io.ReaderAt, format string, w, h int) int64 {
+	px := int64(w) * int64(h)
+	var perPixel float64
+	switch format {
+	case "jpeg":
+		perPixel = jpegBytes(r)*2 + search // ×2: the rotated copy a portrait photo needs
+	case "png":
+		perPixel = pngBytes(r) + search
+	case "gif":
+		perPixel = 1 + 4 + search // paletted, then 8-bit NRGBA
+	case "webp":
+		perPixel = 4 + 4 + search
+	case "heic":
+		if heic.Dynamic() == nil {
+			perPixel = 1.5 + 1.5 + 1 + search // libheif's planes, Go's copy, the file
+		} else {
+			return min(Budget, px*34)
+		}
+	default:
+		perPixel = 8 + 4 + search
+	}
+	return int64(float64(px) * perPixel)
+}
+
+// pngBytes is what image/png returns per pixel, plus the 8-bit NRGBA copy for anything but gray.
+func pngBytes(r io.ReaderAt) float64 {
+	var ihdr [26]byte
+	if n, _ := r.ReadAt(ihdr[:], 0); n < 26 || string(ihdr[12:16]) != "IHDR" {
+		return 8 + 4 // unknown: the worst case
+	}
+	depth, colour := ihdr[24], ihdr[25]
+	wide := 1.0
+	if depth == 16 {
+		wide = 2
+	}
+	switch colour {
+	case 0: // gray: kept as is when 8-bit
+		if depth == 16 {
+			return 2 + 4
+		}
+		return 1
+	case 3: // paletted
+		return 1 + 4
+	case 2, 6: // RGB, RGBA
+		return 4*wide + 4
+	case 4: // gray + alpha
+		return 4*wide + 4
+	}
+	return 8 + 4
+}
+
+// jpegBytes is the decoded size per pixel from the frame header: gray 1, YCbCr 4:2:0 1.5, 4:2:2
+// 2, 4:4:4 3, CMYK/YCCK 4 plus an 8-bit NRGBA copy.
+func jpegBytes(r io.ReaderAt) float64 {
+	buf := make([]byte, 64<<10)
+	n, _ := r.ReadAt(buf, 0)
+	b := buf[:n]
+	for i := 2; i+9 < len(b); {
+		if b[i] != 0xFF {
+			return 3
+		}
+		m := b[i+1]
+		if m == 0xFF {
+			i++
+			continue
+		}
+		l := int(binary.BigEndian.Uint16(b[i+2:]))
+		if m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC { // a start of frame
+			comps := int(b[i+9])
+			switch {
+			case comps == 1:
+				return 1
+			case comps == 4:
+				return 4 + 4
+			case comps == 3 && i+11+3*3 <= len(b):
+				y := b[i+11]
+				hy, vy := int(y>>4), int(y&15)
+				if hy == 0 || vy == 0 {
+					return 3
+				}
+				c := b[i+14]
+				hc, vc := int(c>>4), int(c&15)
+				return 1 + 2*float64(hc*vc)/float64(hy*vy)
+			}
+			return 3
+		}
+		if m == 0xDA || l < 2 {
+			return 3
+		}
+		i += 2 + l
+	}
+	return 3
+}
