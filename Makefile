@@ -37,7 +37,7 @@ vet:
 unit:
 	$(GO) test -race -tags $(TESTTAGS) -count=1 -timeout 8m $$($(GO) list ./... | grep -v '^medinventory$$')
 	$(GO) test -short -tags $(TESTTAGS) -count=1 -timeout 8m .
-	$(GO) test -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./analyzer/heif/ ./analyzer/ ./store/
+	$(GO) test -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./store/photo/heif/ ./analyzer/ ./store/
 
 smoke: build
 	bash scripts/smoke.sh ./$(BIN)

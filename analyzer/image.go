@@ -22,9 +22,9 @@ import (
 	"github.com/gen2brain/heic"
 	"golang.org/x/image/webp"
 
-	"medinventory/analyzer/heif"
-	"medinventory/analyzer/photomem"
 	"medinventory/store/photo"
+	"medinventory/store/photo/heif"
+	"medinventory/store/photo/photomem"
 )
 
 // Limits on what LoadImage accepts.

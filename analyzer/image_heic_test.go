@@ -20,7 +20,7 @@ func TestLoadImageHEIC(t *testing.T) {
 		file string
 		w, h int
 	}{{"small.heic", 320, 240}, {"tall.heic", 240, 320}} {
-		img, info, err := LoadImageFile("heif/testdata/" + c.file)
+		img, info, err := LoadImageFile("../store/photo/heif/testdata/" + c.file)
 		if err != nil {
 			t.Fatalf("%s: %v", c.file, err)
 		}
@@ -28,7 +28,7 @@ func TestLoadImageHEIC(t *testing.T) {
 			t.Errorf("%s: %v %+v, want %d×%d", c.file, b, info, c.w, c.h)
 		}
 	}
-	data, err := os.ReadFile("heif/testdata/small.heic")
+	data, err := os.ReadFile("../store/photo/heif/testdata/small.heic")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -300,9 +300,19 @@ func TestDecompressionBombRefusedBeforeDecoding(t *testing.T) {
 	if !errors.As(err, &ie) || ie.Kind != ImageTooLarge {
 		t.Errorf("60.01 MP: err = %v, want too_large", err)
 	}
+	// At the pixel limit an 8-bit RGB PNG is refused for the memory its decode needs (572 MB: the
+	// RGBA image and its 8-bit copy); an 8-bit gray one (60 MB) is not refused, and fails later,
+	// for lack of data.
 	_, _, err = LoadImage(bytes.NewReader(pngHeader(10000, 6000)))
+	if !errors.As(err, &ie) || ie.Kind != ImageTooLarge || !strings.Contains(ie.Msg, "MB of memory") {
+		t.Errorf("60 MP RGB header: err = %v, want too_large for its memory", err)
+	}
+	gray := pngHeader(10000, 6000)
+	gray[25] = 0 // colour type: gray
+	binary.BigEndian.PutUint32(gray[29:], crc32.ChecksumIEEE(gray[12:29]))
+	_, _, err = LoadImage(bytes.NewReader(gray))
 	if !errors.As(err, &ie) || ie.Kind != ImageCorrupt {
-		t.Errorf("60 MP header without data: err = %v, want corrupt", err)
+		t.Errorf("60 MP gray header without data: err = %v, want corrupt", err)
 	}
 }
 

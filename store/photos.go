@@ -20,9 +20,9 @@ import (
 	_ "github.com/gen2brain/heic" // DecodeConfig for HEIC/HEIF
 	_ "golang.org/x/image/webp"
 
-	"medinventory/analyzer/heif"
-	"medinventory/analyzer/photomem"
 	"medinventory/store/photo"
+	"medinventory/store/photo/heif"
+	"medinventory/store/photo/photomem"
 )
 
 // Limits on what AddPhoto accepts: package photo's.

@@ -24,7 +24,7 @@ func TestAddPhotoHEIC(t *testing.T) {
 		file string
 		w, h int
 	}{{"small.heic", 320, 240}, {"grid_irot.heic", 1346, 1346}} {
-		data, err := os.ReadFile(filepath.Join("..", "analyzer", "heif", "testdata", c.file))
+		data, err := os.ReadFile(filepath.Join("photo", "heif", "testdata", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestAddPhotoHEIC(t *testing.T) {
 		}
 	}
 	// A HEIC cut short is refused as damaged, and nothing is stored.
-	data, _ := os.ReadFile(filepath.Join("..", "analyzer", "heif", "testdata", "small.heic"))
+	data, _ := os.ReadFile(filepath.Join("photo", "heif", "testdata", "small.heic"))
 	src := filepath.Join(t.TempDir(), "cut.heic")
 	os.WriteFile(src, data[:300], 0o644)
 	if _, err := st.AddPhoto(context.Background(), src, nil); err == nil {

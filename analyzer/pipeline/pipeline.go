@@ -17,11 +17,11 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
-	"medinventory/analyzer/photomem"
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/fields"
+	"medinventory/store/photo/photomem"
 )
 
 // Payload is the analyze job's payload.

@@ -4,6 +4,9 @@
 // photos), the analyzer (decoding them), the window's "Add photos" dialog and the watched folder
 // all ask this package, so they cannot disagree. It is pure: no I/O, no decoders.
 //
+// Two subpackages do what needs I/O: heif reads a HEIC's size from its container, photomem how
+// much memory opening a photo takes (the budget photos are admitted to decoding by).
+//
 // To accept a new format: add it to Formats, make sure the store and the analyzer can decode it
 // (both look the format name up), and add a test file.
 package photo
