@@ -584,6 +584,31 @@ func PrepareUpload(img image.Image, detail Detail) (Upload, error) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
 	dw, dh := UploadSize(sw, sh, detail)
+	data, err := shrinkJPEG(img, dw, dh, UploadQuality)
+	if err != nil {
+		return Upload{}, fmt.Errorf("encode upload: %w", err)
+	}
+	return Upload{JPEG: data, Width: dw, Height: dh, Detail: detail, OrigWidth: sw, OrigHeight: sh}, nil
+}
+
+// Thumbnail is the photo fitted within size×size pixels (area-averaged, never enlarged) as a JPEG
+// of quality 80, for the window's lists: made once from the decode the analysis does anyway.
+func Thumbnail(img image.Image, size int) ([]byte, error) {
+	if img == nil || img.Bounds().Empty() || size <= 0 {
+		return nil, errors.New("thumbnail: no image")
+	}
+	img = normalize(img)
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	s := min(1, float64(size)/float64(max(sw, sh)))
+	return shrinkJPEG(img, max(1, int(float64(sw)*s+0.5)), max(1, int(float64(sh)*s+0.5)), 80)
+}
+
+// shrinkJPEG area-averages a normalized image to dw×dh and encodes it as a JPEG that carries no
+// metadata.
+func shrinkJPEG(img image.Image, dw, dh, quality int) ([]byte, error) {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
 	var small image.Image
 	switch m := img.(type) {
 	case *image.YCbCr:
@@ -634,10 +659,10 @@ func PrepareUpload(img image.Image, detail Detail) (Upload, error) {
 	}
 	var buf bytes.Buffer
 	buf.Grow(dw*dh/4 + 4096)
-	if err := jpeg.Encode(&buf, small, &jpeg.Options{Quality: UploadQuality}); err != nil {
-		return Upload{}, fmt.Errorf("encode upload: %w", err)
+	if err := jpeg.Encode(&buf, small, &jpeg.Options{Quality: quality}); err != nil {
+		return nil, err
 	}
-	return Upload{JPEG: buf.Bytes(), Width: dw, Height: dh, Detail: detail, OrigWidth: sw, OrigHeight: sh}, nil
+	return buf.Bytes(), nil
 }
 
 // parallel runs every job over the output rows [0, rows), split into bands over the CPUs.

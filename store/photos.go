@@ -307,6 +307,7 @@ func (s *Store) RemoveOrphanFiles(ctx context.Context, minAge int64) (int, error
 			return 0, err
 		}
 		known[filepath.Join(s.dir, filepath.FromSlash(p))] = true
+		known[ThumbFile(filepath.Join(s.dir, filepath.FromSlash(p)))] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

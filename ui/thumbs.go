@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/disintegration/imaging"
+
+	"medinventory/store"
 )
 
 // thumbCache keeps small decoded thumbnails, least recently used out first. It is safe for
@@ -17,6 +19,9 @@ type thumbCache struct {
 	ll    *list.List
 	items map[string]*list.Element
 	sem   chan struct{} // bounds concurrent decodes (old laptops, 12 MP photos)
+	// stored: load the thumbnail the analysis stored beside the photo (store.ThumbFile), never the
+	// photo itself; a photo not analysed yet has none and shows the placeholder.
+	stored bool
 }
 
 type thumbItem struct {
@@ -26,6 +31,12 @@ type thumbItem struct {
 
 func newThumbCache(max int) *thumbCache {
 	return &thumbCache{max: max, ll: list.New(), items: map[string]*list.Element{}, sem: make(chan struct{}, 2)}
+}
+
+// storedThumbs makes c load stored thumbnails only (the lists' cache).
+func storedThumbs(c *thumbCache) *thumbCache {
+	c.stored = true
+	return c
 }
 
 func (c *thumbCache) get(key string) (image.Image, bool) {
@@ -61,13 +72,19 @@ func (c *thumbCache) load(path string, size int) image.Image {
 	if img, ok := c.get(key); ok {
 		return img
 	}
+	file := path
+	if c.stored {
+		file = store.ThumbFile(path) // already upright: made from the oriented decode
+	}
 	c.sem <- struct{}{}
-	img, err := imaging.Open(path, imaging.AutoOrientation(true))
+	img, err := imaging.Open(file, imaging.AutoOrientation(true))
 	var out image.Image
 	if err == nil {
 		out = imaging.Fit(img, size, size, imaging.Box)
 	}
 	<-c.sem
-	c.put(key, out)
+	if out != nil || !c.stored {
+		c.put(key, out) // a thumbnail still to come is looked for again next time
+	}
 	return out
 }

@@ -66,7 +66,7 @@ func New(a fyne.App, deps Deps) *UI {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
 	u := &UI{app: a, d: deps, log: deps.Log, ctx: context.Background(), now: time.Now,
-		thumbs: newThumbCache(400), online: true, foreground: true}
+		thumbs: storedThumbs(newThumbCache(400)), online: true, foreground: true}
 	a.Settings().SetTheme(&bigTheme{})
 	u.win = a.NewWindow(Title)
 	u.build()

@@ -556,3 +556,19 @@ func TestResyncShowsChangesFromOtherProcesses(t *testing.T) {
 		t.Fatalf("after resync: %d entries shown", h.u.inv.total)
 	}
 }
+
+// The lists' cache reads only the thumbnail stored beside a photo, never the photo itself.
+func TestStoredThumbsNeverDecodeThePhoto(t *testing.T) {
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "photo.jpg")
+	writeJPEG(t, photo, 4000, 3000)
+	c := storedThumbs(newThumbCache(4))
+	if img := c.load(photo, 112); img != nil {
+		t.Fatalf("decoded the full photo: %v", img.Bounds())
+	}
+	writeJPEG(t, store.ThumbFile(photo), 224, 168)
+	img := c.load(photo, 112)
+	if img == nil || img.Bounds().Dx() != 112 {
+		t.Fatalf("stored thumbnail not shown: %v", img)
+	}
+}

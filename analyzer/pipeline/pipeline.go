@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"os"
 	"strings"
@@ -96,6 +97,21 @@ func (h *Handler) decodeCost(p store.Photo) int64 {
 	return photomem.Cost(f, p.Format, p.Width, p.Height)
 }
 
+// saveThumbnail stores the window's thumbnail of the photo, made from this decode (the one decode
+// a photo gets), unless it has one. A failure only costs the window its picture: it is logged.
+func (h *Handler) saveThumbnail(p store.Photo, img image.Image) {
+	if _, err := os.Stat(store.ThumbFile(h.st.PhotoFile(p))); err == nil {
+		return
+	}
+	th, err := analyzer.Thumbnail(img, store.ThumbSize)
+	if err == nil {
+		err = h.st.SaveThumbnail(p, th)
+	}
+	if err != nil {
+		h.log.Warn("thumbnail not saved", "photo", p.ID, "err", err)
+	}
+}
+
 // SetConcurrency changes Concurrency at run time.
 func (h *Handler) SetConcurrency(n int) {
 	h.prep.resize(n)
@@ -136,6 +152,7 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		}
 		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
 	}
+	h.saveThumbnail(photo, img)
 	progress(0.25)
 
 	// 1. Barcode, locally.

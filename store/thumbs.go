@@ -1,0 +1,40 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ThumbSize is the longer side, in pixels, of a stored thumbnail (twice the window's 112 px rows,
+// for high-density screens).
+const ThumbSize = 224
+
+// ThumbFile is where the thumbnail of the stored photo at photoFile is kept: beside it, as
+// "<photo file>.thumb.jpg". The window reads only this, never the full photo, for its lists.
+func ThumbFile(photoFile string) string { return photoFile + ".thumb.jpg" }
+
+// SaveThumbnail stores a photo's thumbnail (a JPEG the analysis made from its own decode of the
+// photo) beside the photo, replacing any earlier one; a reader never sees half a file.
+func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
+	tmpDir := filepath.Join(s.dir, "photos", "tmp")
+	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
+		return fmt.Errorf("save thumbnail: %w", err)
+	}
+	tmp, err := os.CreateTemp(tmpDir, "thumb-*")
+	if err != nil {
+		return fmt.Errorf("save thumbnail: %w", err)
+	}
+	_, err = tmp.Write(jpeg)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), ThumbFile(s.PhotoFile(p)))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("save thumbnail: %w", err)
+	}
+	return nil
+}
