@@ -3,7 +3,9 @@
 # generated 12 MP photos against the fake OpenAI server, for each N given (default: 50 and 200).
 # The fake server runs inside `go test` (TestMemoryPeak in soak_test.go), the binary as its own
 # process under /usr/bin/time -v, so only the app's memory is measured. Fails if a peak is above
-# 400 MB. Usage: scripts/memory.sh [N...]
+# 400 MB. Then the same for photos whose memory follows their pixels (TestMemoryPeakMix in
+# soak_memory_test.go): 16-bit PNGs of 7745×7745 and 4000×3000, 60 MP JPEGs, 12 MP HEICs, at
+# concurrency 8. Usage: scripts/memory.sh [N...]  (MEDINVENTORY_MEMORY_KINDS="png16 heic12" picks kinds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
@@ -25,6 +27,17 @@ for n in "${counts[@]}"; do
   log="$(mktemp)"
   if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_PHOTOS="$n" \
      go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run '^TestMemoryPeak$' -v . >"$log" 2>&1; then
+    grep -E '^memory: ' "$log" || { cat "$log"; status=1; }
+  else
+    cat "$log"; status=1
+  fi
+  rm -f "$log"
+done
+for kind in ${MEDINVENTORY_MEMORY_KINDS:-png16 jpeg60 heic12}; do
+  echo "memory: importing $kind photos (generating them takes a while)…"
+  log="$(mktemp)"
+  if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_KIND="$kind" \
+     go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run '^TestMemoryPeakMix$' -v . >"$log" 2>&1; then
     grep -E '^memory: ' "$log" || { cat "$log"; status=1; }
   else
     cat "$log"; status=1

@@ -319,7 +319,7 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
 			continue // an EAN-8 holds too few digits to trust one line of it
 		}
-		if localRowsAgree(bmp, s.y, dec, s.res) {
+		if localRowsAgree(g, s.y, dec, s.res) {
 			return s.res
 		}
 		for _, k := range []float64{1.5, 2, 1.25, 0.75} {
@@ -331,20 +331,28 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 	return nil
 }
 
-// localRowsAgree decodes the rows y-2…y+2 as the hybrid binarizer thresholds them (by the
+// localRowsAgree decodes the rows y-2…y+2 of g as the hybrid binarizer thresholds them (by the
 // brightness of each 8×8 block's surroundings, where the row scan used the row's own histogram)
-// and says whether any other row gives res's text and format.
-func localRowsAgree(bmp *gozxing.BinaryBitmap, y int, dec rowDecoder, res *gozxing.Result) bool {
+// and says whether any other row gives res's text and format. Only a strip of 48 rows around y is
+// binarized.
+func localRowsAgree(g *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
+	y0 := min(max(0, y-24), max(0, g.h-48))
+	strip := &gray{pix: g.pix[y0*g.stride:], stride: g.stride, w: g.w, h: min(48, g.h-y0)}
+	strip = strip.compact()
+	bmp, ok := bitmap(strip.pix, strip.w, strip.h)
+	if !ok {
+		return false
+	}
 	m, err := bmp.GetBlackMatrix()
 	if err != nil {
 		return false
 	}
 	var row *gozxing.BitArray
-	for yy := max(0, y-2); yy <= min(m.GetHeight()-1, y+2); yy++ {
+	for yy := max(0, y-2); yy <= min(g.h-1, y+2); yy++ {
 		if yy == y {
 			continue // another line, not the same one thresholded differently
 		}
-		row = m.GetRow(yy, row)
+		row = m.GetRow(yy-y0, row)
 		if rowGives(dec, yy, row, res) {
 			return true
 		}
