@@ -329,6 +329,9 @@ func (s *Store) UpdateEntry(ctx context.Context, id int64, changes map[string]st
 			return Entry{}, err
 		}
 	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+		return Entry{}, err
+	}
 	if err := tx.Commit(); err != nil {
 		return Entry{}, err
 	}
@@ -376,6 +379,9 @@ func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id); err != nil {
 		return Entry{}, err
 	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+		return Entry{}, err
+	}
 	if err := tx.Commit(); err != nil {
 		return Entry{}, err
 	}
@@ -416,6 +422,9 @@ func (s *Store) setDeleted(ctx context.Context, id int64, del bool) error {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 		id, "deleted", old, nv, SourceUser, now); err != nil {
+		return err
+	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -470,6 +479,9 @@ func (s *Store) AddEntry(ctx context.Context, fields map[string]string) (Entry, 
 	defer tx.Rollback()
 	id, err := s.InsertEntryTx(ctx, tx, ne)
 	if err != nil {
+		return Entry{}, err
+	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
 		return Entry{}, err
 	}
 	if err := tx.Commit(); err != nil {
