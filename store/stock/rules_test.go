@@ -296,3 +296,12 @@ func TestLineBadges(t *testing.T) {
 		}
 	}
 }
+
+func TestDay(t *testing.T) {
+	for _, tm := range []time.Time{today, time.Date(2027, 1, 5, 23, 59, 0, 0, time.UTC), time.Date(999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 30, 0, 0, time.FixedZone("x", -3600))} {
+		if got, want := Day(tm), tm.Format("2006-01-02"); got != want {
+			t.Errorf("Day(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}
