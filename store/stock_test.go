@@ -100,8 +100,8 @@ func TestTwoPhotosOfOneLotMakeOneLineAndConfirmingSums(t *testing.T) {
 	c := &clock{day0}
 	st := openAt(t, c)
 	p1, p2 := addPhoto(t, st, 1), addPhoto(t, st, 200)
-	e1 := photoEntry(t, st, p1.ID, store.NewEntry{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(3)})
-	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "ab 12", Expiry: "2028-01-31"})
+	e1 := photoEntry(t, st, p1.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(3)}})
+	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "ab 12", Expiry: "2028-01-31"}})
 
 	ps := mustProducts(t, st, store.ProductFilter{})
 	if len(ps) != 1 {
@@ -159,8 +159,8 @@ func TestMarkSamePackAddsNothing(t *testing.T) {
 	ctx := context.Background()
 	st := openAt(t, &clock{day0})
 	p1, p2 := addPhoto(t, st, 1), addPhoto(t, st, 2)
-	photoEntry(t, st, p1.ID, store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)})
-	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)})
+	photoEntry(t, st, p1.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)}})
+	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)}})
 	rs, err := st.PendingReceipts(ctx)
 	if err != nil || len(rs) != 2 {
 		t.Fatalf("pending = %d, %v", len(rs), err)
@@ -454,7 +454,7 @@ func TestSimilarPhotoIsFlagged(t *testing.T) {
 	if err := st.SetPhotoHash(ctx, 999, 1); !store.IsNotFound(err) {
 		t.Fatalf("hash of a missing photo: %v", err)
 	}
-	ne := store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"}
+	ne := store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"}}
 	photoEntry(t, st, p1.ID, ne)
 	e2 := photoEntry(t, st, p2.ID, ne)
 	e3 := photoEntry(t, st, p3.ID, ne)
