@@ -66,12 +66,16 @@ func deviceID(ctx context.Context, q querier) (string, error) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-const productCols = `p.id, COALESCE(p.uuid,''), p.device_id, p.name, p.generic_name, p.strength, p.dosage_form,
-	p.manufacturer, COALESCE(p.gtin,''), p.unit, p.reorder_level, p.confirmed`
+// productCols reads a product: its ids, the catalog fields of the field table, and its stock settings.
+var productCols = `p.id, COALESCE(p.uuid,''), p.device_id, ` + fieldCols("p.", catalogFields, "COALESCE(%s,'')") +
+	`, p.unit, p.reorder_level, p.confirmed`
 
-func scanProduct(dst *stock.Product) []any {
-	return []any{&dst.ID, &dst.UUID, &dst.DeviceID, &dst.Name, &dst.GenericName, &dst.Strength, &dst.DosageForm,
-		&dst.Manufacturer, &dst.GTIN, &dst.Unit, &dst.ReorderLevel, &dst.Confirmed}
+// scanProduct returns Scan destinations for productCols and the function that completes dst
+// after the Scan.
+func scanProduct(dst *stock.Product) ([]any, func()) {
+	vals, set := fieldScan(&dst.Values, catalogFields)
+	out := append([]any{&dst.ID, &dst.UUID, &dst.DeviceID}, vals...)
+	return append(out, &dst.Unit, &dst.ReorderLevel, &dst.Confirmed), set
 }
 
 // lineCols reads a line with its balances, from line_totals (kept by triggers with every movement;
@@ -140,12 +144,14 @@ func getLine(ctx context.Context, q querier, id int64) (stock.Line, error) {
 
 func getProduct(ctx context.Context, q querier, id int64) (stock.Product, error) {
 	var p stock.Product
-	err := q.QueryRowContext(ctx, `SELECT `+productCols+` FROM products p WHERE p.id = ?`, id).Scan(scanProduct(&p)...)
+	dst, set := scanProduct(&p)
+	err := q.QueryRowContext(ctx, `SELECT `+productCols+` FROM products p WHERE p.id = ?`, id).Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrProductNotFound
 	} else if err != nil {
 		return p, fmt.Errorf("read product: %w", err)
 	}
+	set()
 	return p, nil
 }
 
@@ -208,10 +214,12 @@ func (s *Store) productLines(ctx context.Context, productWhere string, pargs []a
 	var prods []stock.Product
 	for rows.Next() {
 		var p stock.Product
-		if err := rows.Scan(scanProduct(&p)...); err != nil {
+		dst, set := scanProduct(&p)
+		if err := rows.Scan(dst...); err != nil {
 			rows.Close()
 			return nil, nil, 0, fmt.Errorf("list products: %w", err)
 		}
+		set()
 		prods = append(prods, p)
 	}
 	rows.Close()
