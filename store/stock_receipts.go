@@ -25,7 +25,22 @@ import (
 //     when unknown), pending or confirmed as the entry is. A pending receipt is corrected in place
 //     (it is not stock yet); a confirmed one that no longer agrees is reversed and received again,
 //     so the card shows the correction.
+//
+// It is for changes a person made (an edit, a confirmation, a deletion); see
+// syncEntryStockAfterAnalysisTx for an analysis's.
 func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64) error {
+	return s.syncEntryStock(ctx, tx, entryID, true)
+}
+
+// syncEntryStockAfterAnalysisTx is syncEntryStockTx after an analysis merged into an entry. A
+// machine never changes confirmed stock: when the analysis changed the quantity, lot or product of
+// an entry whose receipt is already confirmed, the stock stays as it is and the entry goes back to
+// review; confirming it again corrects the stock (a reversal and a new receipt).
+func (s *Store) syncEntryStockAfterAnalysisTx(ctx context.Context, tx *sql.Tx, entryID int64) error {
+	return s.syncEntryStock(ctx, tx, entryID, false)
+}
+
+func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, byPerson bool) error {
 	e, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", entryID))
 	if err != nil {
 		return fmt.Errorf("read entry %d: %w", entryID, err)
@@ -104,6 +119,9 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 		if cur.LineID == lineID && cur.Quantity == qty {
 			return nil
 		}
+		if !byPerson {
+			return backToReviewTx(ctx, tx, e, now)
+		}
 		if _, err := s.reverseTx(ctx, tx, *cur, "Corrected on the photo's entry."); err != nil {
 			return err
 		}
@@ -136,6 +154,22 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 	return setReceipt(nm.ID)
 }
 
+// backToReviewTx sends a confirmed entry that an analysis changed back to review, with a note and
+// the status change in its history.
+func backToReviewTx(ctx context.Context, tx *sql.Tx, e Entry, now int64) error {
+	const note = "A later analysis changed this entry after it was confirmed; the stock was not changed. Check the values and confirm again to correct the stock."
+	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'needs_review', review_note = trim(review_note || ' ' || ?), updated_at = ?
+		WHERE id = ? AND status = 'confirmed'`, note, now, e.ID); err != nil {
+		return fmt.Errorf("send entry back to review: %w", err)
+	}
+	if e.Status != StatusConfirmed {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+		e.ID, "status", StatusConfirmed, StatusNeedsReview, SourceModel, now)
+	return err
+}
+
 func agoWords(d time.Duration) string {
 	switch {
 	case d < time.Minute:
@@ -156,7 +190,8 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 	}
 	if err := stock.CheckReverse(m, l.OnHand); err != nil {
 		if errors.Is(err, stock.ErrNotEnough) && m.Kind == stock.Receive {
-			err = fmt.Errorf("%w. Some of this lot was dispensed or adjusted since it was received, so the receipt cannot be undone any more; record an adjustment on the lot instead", err)
+			err = fmt.Errorf("%w: only %d of the %d received are still on hand (the rest was dispensed or adjusted since), so this receipt cannot be undone or changed any more; record an adjustment on the lot instead",
+				stock.ErrNotEnough, max(l.OnHand, 0), m.Quantity)
 		}
 		return stock.Movement{}, err
 	}
