@@ -41,13 +41,11 @@ func (s *Store) syncEntryStockAfterAnalysisTx(ctx context.Context, tx *sql.Tx, e
 }
 
 func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, byPerson bool) error {
-	e, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", entryID))
-	if err != nil {
-		return fmt.Errorf("read entry %d: %w", entryID, err)
-	}
 	var receiptID sql.NullInt64
 	var noReceipt bool
-	if err := tx.QueryRowContext(ctx, `SELECT receipt_id, no_receipt FROM entries WHERE id = ?`, entryID).Scan(&receiptID, &noReceipt); err != nil {
+	e, err := scanEntry(withExtra{tx.QueryRowContext(ctx, "SELECT "+entryCols+", e.receipt_id, e.no_receipt"+entryFrom+" WHERE e.id = ?", entryID),
+		[]any{&receiptID, &noReceipt}})
+	if err != nil {
 		return fmt.Errorf("read entry %d: %w", entryID, err)
 	}
 	var cur *stock.Movement
@@ -60,7 +58,8 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	}
 	now := ms(s.now())
 	setReceipt := func(id int64) error {
-		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ? WHERE id = ?`, nullID(id), entryID)
+		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ?, product_id = COALESCE(?, product_id) WHERE id = ?`,
+			nullID(id), nullID(e.ProductID), entryID)
 		return err
 	}
 	if e.Deleted || noReceipt {
@@ -80,7 +79,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 		}
 		return setReceipt(0)
 	}
-	productID, err := s.ensureProductForEntryTx(ctx, tx, e)
+	productID, productConfirmed, err := s.ensureProductForEntryTx(ctx, tx, e)
 	if err != nil {
 		return err
 	}
@@ -96,10 +95,16 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	if e.Status == StatusConfirmed {
 		status = stock.Confirmed
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ? AND product_id IS NOT ?`, productID, entryID, productID); err != nil {
-		return fmt.Errorf("link entry to product: %w", err)
+	if e.ProductID != productID {
+		// Linked below with the receipt, or here when the receipt stays.
+		e.ProductID = productID
+		if cur != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ?`, productID, entryID); err != nil {
+				return fmt.Errorf("link entry to product: %w", err)
+			}
+		}
 	}
-	if status == stock.Confirmed {
+	if status == stock.Confirmed && !productConfirmed {
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET confirmed = 1 WHERE id = ? AND confirmed = 0`, productID); err != nil {
 			return fmt.Errorf("remember product: %w", err)
 		}
@@ -202,29 +207,29 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 // ensureProductForEntryTx finds the product an entry is a pack of, making it if needed: by GTIN
 // when the entry has one, else by name, strength and form (stock.ProductKey), else (no name yet)
 // a product of its own. A product nobody has confirmed yet takes the values it lacks from the entry.
-func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry) (int64, error) {
-	var id int64
-	var err error
+func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry) (id int64, confirmed bool, err error) {
 	key := stock.ProductKey(e.Name, e.Strength, e.DosageForm)
 	if e.GTIN != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE gtin = ?`, e.GTIN).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id, confirmed FROM products WHERE gtin = ?`, e.GTIN).Scan(&id, &confirmed)
 	} else {
 		if key == "" {
 			key = "entry:" + strconv.FormatInt(e.ID, 10)
 		}
-		err = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE gtin IS NULL AND name_key = ? ORDER BY id LIMIT 1`, key).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id, confirmed FROM products WHERE gtin IS NULL AND name_key = ? ORDER BY id LIMIT 1`, key).Scan(&id, &confirmed)
 	}
 	if err == nil {
-		if err := fillProductTx(ctx, tx, id, e.Values); err != nil {
-			return 0, err
+		if !confirmed {
+			if err := fillProductTx(ctx, tx, id, e.Values); err != nil {
+				return 0, false, err
+			}
 		}
-		return id, nil
+		return id, confirmed, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("find product: %w", err)
+		return 0, false, fmt.Errorf("find product: %w", err)
 	}
-	u, dev, err := newIDs(ctx, tx)
+	u, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	var nameKey any
 	if e.GTIN == "" {
@@ -242,9 +247,9 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 	err = tx.QueryRowContext(ctx, `INSERT INTO products(uuid, device_id, `+fieldCols("", catalogFields, "")+`, name_key, confirmed,
 		created_at, updated_at) VALUES (?,?,`+placeholders(len(fields.Names(catalogFields)))+`,?,0,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("add product: %w", err)
+		return 0, false, fmt.Errorf("add product: %w", err)
 	}
-	return id, nil
+	return id, false, nil
 }
 
 // fillProductTx gives a product nobody has confirmed yet the catalog values it lacks, from an
@@ -470,3 +475,12 @@ func (s *Store) MarkSamePack(ctx context.Context, receiptID int64) error {
 		return nil
 	})
 }
+
+// withExtra scans a row into the destinations its caller gives, then into extra: a way to read
+// more columns through a scan function that knows only its own.
+type withExtra struct {
+	row   *sql.Row
+	extra []any
+}
+
+func (w withExtra) Scan(dst ...any) error { return w.row.Scan(append(dst, w.extra...)...) }
