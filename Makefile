@@ -7,7 +7,7 @@ TESTTAGS := ci,migrated_fynedo
 FUZZTIME ?= 3s
 export LANG ?= en_US.UTF-8
 
-.PHONY: all deps deps-test build run test vet fmt-check unit unit-smoke smoke fuzz bench soak package clean
+.PHONY: all deps deps-test build run test vet fmt-check unit unit-smoke smoke fuzz bench soak package fresh-check clean
 
 all: build
 
@@ -64,6 +64,12 @@ soak: build
 
 package: deps
 	bash scripts/package.sh
+
+# Builds in a brand-new minimal Debian bookworm (debootstrap), with only what scripts/deps.sh
+# installs: catches a missing system package. Needs root or sudo and the network; 10-20 minutes.
+fresh-check:
+	@bash scripts/deps.sh fresh
+	bash scripts/fresh-check.sh
 
 clean:
 	rm -f $(BIN)
