@@ -16,7 +16,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -176,7 +175,3 @@ func plainError(w io.Writer, err error) {
 	msg = strings.TrimPrefix(msg, "medinventory: ")
 	fmt.Fprintln(w, "medinventory: "+msg)
 }
-
-var errInterrupted = errors.New("interrupted")
-
-func bg() context.Context { return context.Background() }

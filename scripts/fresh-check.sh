@@ -32,10 +32,17 @@ step "debootstrap bookworm (minbase) into $root"
 $sudo debootstrap --variant=minbase --include=git,make,sudo,ca-certificates bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
   { tail -20 "$root.debootstrap.log"; exit 1; }
 rm -f "$root.debootstrap.log"
-for m in proc sys dev; do
+for m in proc sys dev dev/pts; do
   $sudo mount --bind "/$m" "$root/$m" && mounted+=("$root/$m")
 done
 $sudo cp /etc/resolv.conf "$root/etc/resolv.conf"
+# A machine whose HTTPS goes through an inspecting proxy names its CA bundle in SSL_CERT_FILE:
+# the chroot uses the same bundle (public certificates only), or Go cannot reach the module proxy.
+certenv=()
+if [ -n "${SSL_CERT_FILE:-}" ] && [ -f "$SSL_CERT_FILE" ]; then
+  $sudo cp "$SSL_CERT_FILE" "$root/etc/ssl/host-ca-bundle.crt"
+  certenv=(SSL_CERT_FILE=/etc/ssl/host-ca-bundle.crt)
+fi
 
 goroot="$(go env GOROOT)"
 step "copying Go $(go env GOVERSION) from $goroot and the source"
@@ -45,6 +52,6 @@ $sudo cp -a "$goroot/." "$root/usr/local/go/"
 
 step "make deps, make build and go vet inside the chroot (empty caches; the cgo build takes minutes)"
 $sudo chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/go/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  GOPROXY="$(go env GOPROXY)" GOFLAGS="-mod=readonly" TERM=dumb \
+  GOPROXY="$(go env GOPROXY)" GOFLAGS="-mod=readonly" TERM=dumb "${certenv[@]}" \
   bash -c 'set -e; cd /src; make deps; make build; go vet -tags ci,migrated_fynedo ./...; ls -l medinventory'
 step "passed: a fresh Debian bookworm builds and vets Medicine Inventory with what scripts/deps.sh installs"
