@@ -23,6 +23,9 @@ const (
 	MaxNotes       = 12        // notes per result
 	MaxNoteLen     = 300       // runes per note
 	MaxAnswerBytes = 256 << 10 // a longer answer is rejected unread
+	// MaxPlausibleQuantity is the largest count taken without a review note: a photo of packs on a
+	// shelf shows tens or hundreds, and a carton label a few thousand; 999999 is a misreading.
+	MaxPlausibleQuantity = 10_000
 )
 
 // ErrNotAnswer is wrapped by Validate's error when the answer is not the schema's JSON at all.
@@ -36,7 +39,7 @@ var ErrNotAnswer = errors.New("the answer is not the expected JSON")
 func Validate(raw []byte) (Result, error) {
 	var res Result
 	if len(raw) > MaxAnswerBytes {
-		return res, fmt.Errorf("%w: it is %d bytes long (at most %d)", ErrNotAnswer, len(raw), MaxAnswerBytes)
+		return res, fmt.Errorf("%w: it is far too long (%d KB; at most %d KB)", ErrNotAnswer, len(raw)>>10, MaxAnswerBytes>>10)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -142,6 +145,9 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 	if q, present := obj["quantity"]; present && q != nil {
 		if n, ok := asCount(q); ok {
 			m.Quantity = &n
+			if n > MaxPlausibleQuantity {
+				r.addNote(fmt.Sprintf("The quantity %d%s is far more than one photo of packs shows; check the count.", n, about))
+			}
 		} else {
 			r.addNote(fmt.Sprintf("The quantity%s was dropped: it is not a whole number from 0 to 10,000,000.", about))
 		}
