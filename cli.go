@@ -96,7 +96,7 @@ Flags:
 	}
 	code = exitOK
 	defer func() {
-		if err := b.close(15 * time.Second); err != nil {
+		if err := b.close(shutdownGrace(ctx)); err != nil {
 			plainError(stderr, err)
 		}
 	}()

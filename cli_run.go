@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -55,7 +56,7 @@ func runQueue(g *globalFlags, offline bool, conc int, stdout, stderr io.Writer) 
 		return exitFailed
 	}
 	defer func() {
-		if err := b.close(15 * time.Second); err != nil {
+		if err := b.close(shutdownGrace(ctx)); err != nil {
 			plainError(stderr, err)
 		}
 	}()
@@ -110,8 +111,14 @@ func waitAndSummarise(ctx context.Context, b *backend, photos []store.Photo, out
 	return printSummary(ctx, b, out, photos, final)
 }
 
-// progressEvery is how often a long wait prints what it waits for.
-const progressEvery = 15 * time.Second
+// progressEvery is how often a long wait prints what it waits for ($MEDINVENTORY_PROGRESS_EVERY,
+// a Go duration such as 5s, changes it: for scripts that log, and for tests).
+var progressEvery = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("MEDINVENTORY_PROGRESS_EVERY")); err == nil && d > 0 {
+		return d
+	}
+	return 15 * time.Second
+}()
 
 // timeBound reports whether a waiting job waits only for time to pass (a rate limit, a paused
 // server after failures) and will be tried again by this process: the command keeps waiting for
@@ -250,4 +257,14 @@ func serverName(base string) string {
 		return u.Host
 	}
 	return "the model's server"
+}
+
+// shutdownGrace is how long running analyses may finish when a command ends: 15 s normally, none
+// after Ctrl+C or SIGTERM (they go back to the queue at once, to be redone on the next run), so that
+// the command stops within a second or two as the user asked.
+func shutdownGrace(ctx context.Context) time.Duration {
+	if ctx.Err() != nil {
+		return 0
+	}
+	return 15 * time.Second
 }
