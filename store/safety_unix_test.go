@@ -74,4 +74,3 @@ func TestDiskFullOnTmpfs(t *testing.T) {
 		t.Fatalf("LowSpace: %d, %v", free, low)
 	}
 }
-
