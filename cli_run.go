@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"medinventory/analyzer"
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -127,7 +127,8 @@ func timeBound(j jobs.JobInfo, now time.Time) bool {
 	if j.State != jobs.StateWaiting || j.RunAfter.IsZero() || j.RunAfter.Sub(now) > 10*time.Minute {
 		return false
 	}
-	return j.WaitReason == analyzer.ReasonRateLimit || j.WaitReason == analyzer.ReasonCircuitOpen
+	r := wait.Reason(j.WaitReason)
+	return r == wait.RateLimit || r == wait.CircuitOpen
 }
 
 // waitForPhotos runs until every photo's job is done, failed or cancelled, or waits for something
