@@ -296,8 +296,11 @@ func (p *inventoryPanel) applySearch() {
 		p.count.SetText(fmt.Sprintf("%s shown", plural(len(p.shown), "medicine", "medicines")))
 	}
 	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
-	_ = p.data.Set(p.shown)
-	p.list.Refresh() // rows keep their place in the binding when only their content changed
+	before := p.data.Length()
+	_ = p.data.Set(p.shown) // a new length refreshes the list through its data listener
+	if p.data.Length() == before {
+		p.list.Refresh() // same length: rows may still show other entries
+	}
 	p.updateBulk()
 }
 
@@ -549,7 +552,6 @@ func (p *inventoryPanel) createRow() fyne.CanvasObject {
 	r.expiry = widget.NewLabel("")
 	r.qty = widget.NewLabel("")
 	r.status = widget.NewLabel("")
-	r.status.Truncation = fyne.TextTruncateEllipsis
 	r.box = container.NewStack(r.bg, newRowLayoutBox(r.icon, r.name, r.lot, r.expiry, r.qty, r.status))
 	r.ExtendBaseWidget(r)
 	return r

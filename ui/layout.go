@@ -121,7 +121,7 @@ func (u *UI) saveWindowSize() {
 // Markdown has no tables).
 func (u *UI) ShowAbout() {
 	text := "## Medicine Inventory " + u.d.Version + "\n\nPhotos of medicine packages in, a checked inventory out.\n\n" +
-		markdownTables(u.d.About)
+		markdownTables(demoteHeadings(u.d.About))
 	rt := widget.NewRichTextFromMarkdown(text)
 	rt.Wrapping = fyne.TextWrapWord
 	sc := container.NewVScroll(rt)
@@ -130,6 +130,17 @@ func (u *UI) ShowAbout() {
 	d := dialog.NewCustom("About Medicine Inventory", "Close", sc, u.win)
 	u.track(d, nil, nil)
 	d.Show()
+}
+
+// demoteHeadings makes the notices' headings smaller than the dialog's own title.
+func demoteHeadings(md string) string {
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "#") {
+			lines[i] = "##" + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // markdownTables rewrites Markdown tables as bullet lists ("- **first cell** — other cells"), the

@@ -274,4 +274,5 @@ func (u *UI) ShowSettings() {
 	u.settingsOpen = f
 	u.track(d, save.OnTapped, nil, func() { u.settingsOpen = nil })
 	d.Show()
+	u.win.Canvas().Focus(f.key) // type or paste the key at once
 }
