@@ -31,7 +31,7 @@ func TestExpiryWords(t *testing.T) {
 }
 
 func TestWarningsAndReviewNote(t *testing.T) {
-	e := store.Entry{Name: "Amoxicillin", Status: store.StatusNeedsReview, Expiry: "2027-01-31"}
+	e := store.Entry{Values: store.Values{Name: "Amoxicillin", Expiry: "2027-01-31"}, Status: store.StatusNeedsReview}
 	if w := e.Warnings(); len(w) != 0 {
 		t.Fatalf("a clean barcode entry has warnings %q", w)
 	}
@@ -43,7 +43,7 @@ func TestWarningsAndReviewNote(t *testing.T) {
 	if len(e.Warnings()) != 0 || e.ShowsReviewNote() {
 		t.Fatal("a confirmed entry's review note is no longer open")
 	}
-	nameless := store.Entry{Status: store.StatusNeedsReview, GTIN: "4006381333932"}
+	nameless := store.Entry{Status: store.StatusNeedsReview, Values: store.Values{GTIN: "4006381333932"}}
 	w := strings.Join(nameless.Warnings(), "; ")
 	if !strings.Contains(w, "no name") || !strings.Contains(w, "check digit") {
 		t.Fatalf("warnings %q", w)

@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/store/photo"
 )
 
 // HandleDrop is the window's drop handler: it imports the dropped files and folders. Files that
@@ -171,9 +172,6 @@ func (u *UI) lastFolder() string {
 	return "."
 }
 
-var photoExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".heic": true, ".heif": true,
-	".webp": true, ".gif": true, ".bmp": true, ".tif": true, ".tiff": true}
-
 // chooser is the built-in photo chooser: a folder's subfolders and photos as tiles with
 // thumbnails; a click on a photo selects it, on a folder opens it; Select all / Select none.
 type chooser struct {
@@ -307,7 +305,7 @@ func (c *chooser) open(dir string) {
 		}
 		if e.IsDir() {
 			c.folders = append(c.folders, n)
-		} else if photoExt[strings.ToLower(filepath.Ext(n))] {
+		} else if photo.HasExt(n) { // only what the store accepts
 			c.photos = append(c.photos, n)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/store/fields"
 )
 
 // The list's filters, as the "Show" choice offers them.
@@ -271,11 +272,16 @@ func (p *inventoryPanel) setEntries(list []store.Entry, hay []string, total int)
 	p.u.updateMain()
 }
 
-// haystack is the lower-case text the search box matches: name, generic name, strength, form,
-// maker, lot and GTIN.
+// haystack is the lower-case text the search box matches: the same fields as store.Filter.Search
+// (those marked Search in the field table: name, generic name, strength, form, maker, GTIN, lot).
 func haystack(e *store.Entry) string {
-	return strings.ToLower(strings.Join([]string{e.Name, e.GenericName, e.Strength, e.DosageForm, e.Manufacturer,
-		e.Lot, e.GTIN}, "\x00"))
+	var parts []string
+	for i := range fields.All {
+		if f := &fields.All[i]; f.Search {
+			parts = append(parts, f.Get(&e.Values))
+		}
+	}
+	return strings.ToLower(strings.Join(parts, "\x00"))
 }
 
 // applySearch narrows the loaded entries by the search box, in memory: one keystroke never waits

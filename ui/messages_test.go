@@ -53,7 +53,7 @@ func TestReviewNoteGoesOnceConfirmedAndMarksFollowEdits(t *testing.T) {
 }
 
 func TestExpiresInOneDay(t *testing.T) {
-	e := store.Entry{Status: store.StatusConfirmed, Expiry: "2026-06-02"}
+	e := store.Entry{Status: store.StatusConfirmed, Values: store.Values{Expiry: "2026-06-02"}}
 	if got, _, _ := entryStatus(&e, testToday); got != "Expires in 1 day" {
 		t.Fatalf("status %q", got)
 	}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -267,7 +268,7 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 		}
 		return withErr("Will try again " + when), theme.ViewRefreshIcon(), widget.WarningImportance
 	case jobs.StateWaiting:
-		return withErr(waitText(r.reason)), theme.WarningIcon(), widget.WarningImportance
+		return withErr(wait.Reason(r.reason).Status()), theme.WarningIcon(), widget.WarningImportance
 	case jobs.StateFailed:
 		return withErr("Could not be read"), theme.ErrorIcon(), widget.DangerImportance
 	case jobs.StateDone:
@@ -276,22 +277,6 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 		return "Cancelled", theme.CancelIcon(), widget.LowImportance
 	}
 	return string(r.state), theme.InfoIcon(), widget.MediumImportance
-}
-
-func waitText(reason string) string {
-	switch reason {
-	case "offline":
-		return "Waiting for the connection"
-	case "no_key":
-		return "Waiting for an OpenAI key (open Settings)"
-	case "key_refused":
-		return "The OpenAI key was refused (open Settings)"
-	case "quota":
-		return "Waiting — the OpenAI account has no credit left"
-	case "circuit_open":
-		return "Waiting — the service is having trouble"
-	}
-	return "Waiting"
 }
 
 // open is a click on a row: a finished photo opens what was read from it; any other row shows
@@ -314,7 +299,7 @@ func (q *queuePanel) open(r *queueRow) {
 			buttons.Add(widget.NewButtonWithIcon("Cancel this photo", theme.CancelIcon(), func() { d.Hide(); q.cancel(r) }))
 		}
 	}
-	if r.reason == "no_key" || r.reason == "key_refused" {
+	if wait.Reason(r.reason).NeedsSettings() {
 		buttons.Add(widget.NewButtonWithIcon("Open Settings", theme.SettingsIcon(), func() { d.Hide(); q.u.ShowSettings() }))
 	}
 	closeBtn := widget.NewButton("Close", func() { d.Hide() })
