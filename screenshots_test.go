@@ -92,7 +92,7 @@ func TestREADMEScreenshots(t *testing.T) {
 	}
 	x, y := os.Getenv("MEDINVENTORY_SCREENSHOT_CLICK_X"), os.Getenv("MEDINVENTORY_SCREENSHOT_CLICK_Y")
 	if x == "" {
-		x, y = "600", "200"
+		x, y = "600", "230" // the first row of the list
 	}
 	xdo("mousemove", "--window", win, x, y, "click", "1")
 	time.Sleep(3 * time.Second)

@@ -43,7 +43,7 @@ func sourceMark(src string) (string, widget.Importance) {
 	case store.SourceBarcode:
 		return " (barcode)", widget.SuccessImportance
 	case store.SourceModel:
-		return " (read from photo)", widget.HighImportance
+		return " (from photo)", widget.HighImportance
 	case store.SourceCatalog:
 		return " (known product)", widget.SuccessImportance
 	}
@@ -107,6 +107,7 @@ func (u *UI) newEditor() *editor {
 		if i < len(store.EntryFields)-1 {
 			// No scroller inside the field: the mouse wheel over a field scrolls the form.
 			en.Wrapping, en.Scroll = fyne.TextWrapOff, fyne.ScrollNone
+			en.maxMinWidth = 160
 		}
 		en.OnChanged = func(s string) {
 			e.validate(f, s)

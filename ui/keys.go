@@ -148,6 +148,17 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 type uiEntry struct {
 	widget.Entry
 	u *UI
+	// maxMinWidth, when set, caps the width the field asks for: a field with no scroller of its
+	// own would otherwise ask for the width of its whole text and widen the window.
+	maxMinWidth float32
+}
+
+func (e *uiEntry) MinSize() fyne.Size {
+	m := e.Entry.MinSize()
+	if e.maxMinWidth > 0 {
+		m.Width = min(m.Width, e.maxMinWidth)
+	}
+	return m
 }
 
 func (u *UI) newEntry() *uiEntry {

@@ -29,7 +29,7 @@ func TestReviewNoteGoesOnceConfirmedAndMarksFollowEdits(t *testing.T) {
 	if !ed.note.Visible() {
 		t.Fatal("the review note should show while the entry needs review")
 	}
-	for f, want := range map[string]string{"gtin": "GTIN (barcode)", "name": "Name (read from photo)", "lot": "Lot"} {
+	for f, want := range map[string]string{"gtin": "GTIN (barcode)", "name": "Name (from photo)", "lot": "Lot"} {
 		if got := ed.labels[f].Text; got != want {
 			t.Errorf("label of %s = %q, want %q", f, got, want)
 		}
@@ -264,5 +264,34 @@ func TestSmallScreenCollapsesQueueAndKeepsNames(t *testing.T) {
 	w.Resize(fyne.NewSize(1366, 768))
 	if h.u.narrow || h.u.body.Objects[0] != h.u.split {
 		t.Fatal("a wide window shows the pane beside the list")
+	}
+}
+
+// The mouse wheel over a field scrolls the form: no field but the last (Notes) has a scroller of
+// its own that would take the wheel; and a long value never makes a field ask for more width.
+func TestFieldsLeaveTheWheelToTheForm(t *testing.T) {
+	h := newHarness(t)
+	id := h.addEntry(t, "Amoxicillin and clavulanic acid extended release paediatric suspension", "2027-01-31", "1", nil)
+	h.start()
+	openEditor(t, h, id)
+	for _, f := range store.EntryFields[:len(store.EntryFields)-1] {
+		walk(h.u.ed.fields[f], func(o fyne.CanvasObject) {
+			if _, ok := o.(fyne.Scrollable); ok {
+				t.Errorf("field %s holds a scroller (%T): the wheel stops there", f, o)
+			}
+		})
+	}
+	if w := h.u.ed.fields["name"].MinSize().Width; w > 160 {
+		t.Fatalf("the name field asks for %v px", w)
+	}
+}
+
+func TestWindowSizeIsRemembered(t *testing.T) {
+	h := newHarness(t)
+	h.u.Window().Resize(fyne.NewSize(900, 650))
+	h.u.saveWindowSize()
+	u2 := New(h.app, Deps{Inventory: h.st, Queue: h.q})
+	if s := u2.Window().Canvas().Size(); s.Width != 900 || s.Height != 650 {
+		t.Fatalf("reopened at %v", s)
 	}
 }
