@@ -76,7 +76,8 @@ type inventoryPanel struct {
 
 func (u *UI) newInventoryPanel() *inventoryPanel {
 	p := &inventoryPanel{u: u, marked: map[int64]bool{}, headers: map[string]*widget.Button{},
-		data: binding.NewList(func(a, b *store.Entry) bool { return a == b })}
+		// The same entry, unchanged: its row needs no update (a reload gives new pointers).
+		data: binding.NewList(func(a, b *store.Entry) bool { return a.ID == b.ID && a.UpdatedAt == b.UpdatedAt })}
 	prefs := u.app.Preferences()
 	p.sortKey = prefs.StringWithFallback(prefSort, sortExpiry)
 	p.sortDesc = prefs.Bool(prefSortDesc)
