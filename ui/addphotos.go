@@ -121,7 +121,8 @@ var errNoNativeChooser = errors.New("no desktop file chooser")
 
 // nativeOpenFiles, when set, opens the desktop's own multi-file chooser and blocks until the user
 // is done: it returns the chosen files (none when cancelled) or errNoNativeChooser. It is set per
-// platform (chooser_linux.go: the XDG desktop portal).
+// platform: chooser_linux.go (the XDG desktop portal), chooser_windows.go (the common Open
+// dialog), chooser_darwin.go (AppleScript's choose file).
 var nativeOpenFiles func(title string) ([]string, error)
 
 // ShowAddPhotos lets the user choose photos: the desktop's own file chooser where there is one

@@ -231,6 +231,9 @@ func (e *editor) openNew() {
 }
 
 func (e *editor) show(en store.Entry, isNew bool) {
+	if c := e.u.win.Canvas(); c.Focused() == e.u.inv.list {
+		c.Unfocus() // the list is out of sight: Escape, Delete go to the editor now
+	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
 	if isNew {
 		e.title.SetText("New medicine (typed by hand)")

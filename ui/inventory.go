@@ -352,6 +352,10 @@ func (p *inventoryPanel) newList() *invList {
 
 func (l *invList) TypedKey(ev *fyne.KeyEvent) {
 	p := l.p
+	if p.u.ed.visible || p.u.dlg != nil { // the list is hidden or under a dialog
+		p.u.typedKey(ev)
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyDown:
 		if p.cursor < len(p.shown)-1 {
@@ -386,10 +390,12 @@ func (l *invList) TypedShortcut(s fyne.Shortcut) {
 // moveCursor puts the keyboard cursor (Fyne's focus row) on row i.
 func (p *inventoryPanel) moveCursor(i int) {
 	for p.cursor < i && p.cursor < len(p.shown)-1 {
-		p.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		p.cursor++
+		p.list.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	}
 	for p.cursor > i && p.cursor > 0 {
-		p.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+		p.cursor--
+		p.list.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
 	}
 }
 

@@ -295,3 +295,23 @@ func TestWindowSizeIsRemembered(t *testing.T) {
 		t.Fatalf("reopened at %v", s)
 	}
 }
+
+func TestWindowsChooserAnswer(t *testing.T) {
+	enc := func(s string) []uint16 {
+		var out []uint16
+		for _, r := range s {
+			out = append(out, uint16(r))
+		}
+		return append(out, make([]uint16, 8)...)
+	}
+	if got := parseMultiSelect(enc("/photos\x00a.jpg\x00b é.jpg\x00\x00")); len(got) != 2 ||
+		got[0] != filepath.Join("/photos", "a.jpg") || got[1] != filepath.Join("/photos", "b é.jpg") {
+		t.Fatalf("several files: %q", got)
+	}
+	if got := parseMultiSelect(enc("/photos/one.jpg\x00\x00")); len(got) != 1 || got[0] != "/photos/one.jpg" {
+		t.Fatalf("one file: %q", got)
+	}
+	if got := parseMultiSelect(make([]uint16, 4)); len(got) != 0 {
+		t.Fatalf("nothing: %q", got)
+	}
+}

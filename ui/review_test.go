@@ -110,8 +110,12 @@ func TestReviewTwentyBarcodeEntriesByKeyboard(t *testing.T) {
 	if !h.u.ed.visible {
 		t.Fatal("Enter did not open a medicine")
 	}
+
 	for i := 0; i < 40 && h.u.ed.visible; i++ {
 		k.shortcut(scConfirm)
+		if p := h.u.inv; h.u.ed.visible && p.shown[p.cursor].ID != h.u.ed.entryID {
+			t.Fatalf("the list's cursor is on %d, the editor shows %d", p.shown[p.cursor].ID, h.u.ed.entryID)
+		}
 	}
 	if got := statuses(t, h, ids); got != 20 {
 		t.Fatalf("%d of 20 confirmed after %d key presses", got, k.presses)
@@ -243,6 +247,11 @@ func TestEscapeAndEnterFollowDesktopConventions(t *testing.T) {
 	h.u.d.Backend = &fakeBackend{}
 	h.start()
 	k := &keyboard{u: h.u}
+	k.key(fyne.KeyReturn) // opened from the list by keyboard…
+	k.key(fyne.KeyEscape) // …Escape goes back to the list, where the keyboard stays
+	if h.u.ed.visible || h.u.Window().Canvas().Focused() != h.u.inv.list {
+		t.Fatal("Escape should go back to the list")
+	}
 	openEditor(t, h, id)
 	h.u.Window().Canvas().Focus(h.u.ed.fields["name"])
 	k.key(fyne.KeyEscape)
