@@ -56,19 +56,19 @@ type UI struct {
 	// The dispatcher sets these bindings; the status bar and the banner are built on them.
 	netB, queueB, useB, bannerB binding.String
 
-	banner                *fyne.Container
-	bannerBtn             *widget.Button
-	retryAllBtn           *widget.Button
-	netIcon               *widget.Icon
-	online                bool
-	conn                  Connection
-	foreground            bool
-	invThrottle, useThrot throttle
-	settingsOpen          *settingsForm
-	dlg                   *openDialog
-	menu                  *fyne.MainMenu
-	shortcuts             map[string]func() // by ShortcutName: the window's own shortcuts
-	undoItem, redoItem    *fyne.MenuItem
+	banner             *fyne.Container
+	bannerBtn          *widget.Button
+	retryAllBtn        *widget.Button
+	netIcon            *widget.Icon
+	online             bool
+	conn               Connection
+	foreground         bool
+	useThrot           throttle
+	settingsOpen       *settingsForm
+	dlg                *openDialog
+	menu               *fyne.MainMenu
+	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
+	undoItem, redoItem *fyne.MenuItem
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
