@@ -64,6 +64,8 @@ func TestREADMEScreenshots(t *testing.T) {
 	if err := gui.Start(); err != nil {
 		t.Fatal(err)
 	}
+	first := gui.Process
+	defer first.Kill() // a failed shot must not leave the window open
 	time.Sleep(4 * time.Second)
 	shot("empty.png")
 	gui.Process.Signal(os.Interrupt)
