@@ -4,15 +4,30 @@
 set -euo pipefail
 what="${1:-build}"
 
-# libheif-dev provides libheif.so, which gen2brain/heic loads at run time (HEIC ~3× faster than its
-# WebAssembly fallback); libheif-examples gives heif-enc/heif-convert to the HEIC tests and benchmarks.
-build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
-test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time libheif-examples)
+# libc6-dev: the C library's headers (stdlib.h…). gcc comes without them under --no-install-recommends,
+# and cgo (Fyne's OpenGL driver) needs them. libheif-dev provides libheif.so, which gen2brain/heic
+# loads at run time (HEIC ~3× faster than its WebAssembly fallback); libheif-examples gives
+# heif-enc/heif-convert to the HEIC tests and benchmarks.
+build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
+test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils libheif-examples)
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
+# `make fresh-check` builds in a brand-new minimal Debian made with debootstrap.
+if [ "$what" = "fresh" ]; then pkgs+=(debootstrap); fi
 
+# The Go version go.mod asks for ("go 1.26.0" → 1.26).
+here="$(cd "$(dirname "$0")/.." && pwd)"
+need="$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/\1/p' "$here/go.mod")"
 if ! command -v go >/dev/null 2>&1; then
-  echo "Go is not installed. Install Go 1.26 or newer from your package manager or https://go.dev/dl/, then run this again." >&2
+  echo "Go is not installed. Install Go $need or newer from https://go.dev/dl/ (Debian's own golang package is too old), then run this again." >&2
+  exit 1
+fi
+# GOTOOLCHAIN=local: ask the installed Go itself, not a toolchain it might download.
+have="$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')"
+older() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -t. -k1,1n -k2,2n | head -1)" = "$1" ] && [ "$1" != "$2" ]; }
+if [ -z "$have" ] || older "$have" "$need"; then
+  echo "This is Go ${have:-of an unknown version} ($(command -v go)); Medicine Inventory needs Go $need or newer." \
+       "Install it from https://go.dev/dl/ (Debian's own golang package is too old) and put its bin folder first in PATH, then run this again." >&2
   exit 1
 fi
 
@@ -20,7 +35,7 @@ if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>
   os="$(uname -s)"
   case "$os" in
     Darwin) echo "macOS: install the Xcode command line tools (xcode-select --install); nothing else is needed to build; for fast HEIC photos also brew install libheif. Tests need nothing extra except the smoke test, which is Linux-only." ;;
-    Linux) echo "This is not a Debian/Ubuntu system. Install with your package manager: a C compiler, pkg-config, and the development files of OpenGL (Mesa), X11, Xcursor, Xrandr, Xinerama, Xi, Xxf86vm$( [ "$what" = test ] && echo "; for tests also Xvfb, xdotool, ImageMagick, zint and sqlite3")." \
+    Linux) echo "This is not a Debian/Ubuntu system. Install with your package manager: a C compiler, pkg-config, and the development files of OpenGL (Mesa), X11, Xcursor, Xrandr, Xinerama, Xi, Xxf86vm$( [ "$what" = test ] && echo "; for tests also Xvfb, xdotool, ImageMagick, zint, sqlite3 and poppler-utils")." \
              "On Fedora: sudo dnf install gcc pkgconf-pkg-config mesa-libGL-devel libX11-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel$( [ "$what" = test ] && echo " xorg-x11-server-Xvfb xdotool ImageMagick zint sqlite")" ;;
     *) echo "On Windows build with a MinGW-w64 gcc on PATH (for example from MSYS2); see docs/DEPLOY.md." ;;
   esac

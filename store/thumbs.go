@@ -10,12 +10,17 @@ import (
 // for high-density screens).
 const ThumbSize = 224
 
-// ThumbFile is where the thumbnail of the stored photo at photoFile is kept: beside it, as
-// "<photo file>.thumb.jpg". The window reads only this, never the full photo, for its lists.
-func ThumbFile(photoFile string) string { return photoFile + ".thumb.jpg" }
+// ThumbFile is where the thumbnail of the stored photo at photoFile (photos/ab/<sha256>.<ext>) is
+// kept: photos/thumbs/<sha256>.<ext>.jpg, a folder of its own, so that nothing that looks after
+// the photos themselves (recovering unlisted photo files, the data dir's identity checks) ever
+// takes a thumbnail for a photo. The window reads only this, never the full photo, for its lists.
+func ThumbFile(photoFile string) string {
+	root := filepath.Dir(filepath.Dir(photoFile))
+	return filepath.Join(root, "thumbs", filepath.Base(photoFile)+".jpg")
+}
 
 // SaveThumbnail stores a photo's thumbnail (a JPEG the analysis made from its own decode of the
-// photo) beside the photo, replacing any earlier one; a reader never sees half a file.
+// photo) in ThumbFile, replacing any earlier one; a reader never sees half a file.
 func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
 	tmpDir := filepath.Join(s.dir, "photos", "tmp")
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
@@ -29,8 +34,12 @@ func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	dst := ThumbFile(s.PhotoFile(p))
 	if err == nil {
-		err = os.Rename(tmp.Name(), ThumbFile(s.PhotoFile(p)))
+		err = os.MkdirAll(filepath.Dir(dst), 0o700)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())

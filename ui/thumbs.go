@@ -19,7 +19,7 @@ type thumbCache struct {
 	ll    *list.List
 	items map[string]*list.Element
 	sem   chan struct{} // bounds concurrent decodes (old laptops, 12 MP photos)
-	// stored: load the thumbnail the analysis stored beside the photo (store.ThumbFile), never the
+	// stored: load the thumbnail the analysis stored for the photo (store.ThumbFile), never the
 	// photo itself; a photo not analysed yet has none and shows the placeholder.
 	stored bool
 }

@@ -10,8 +10,7 @@ import (
 	"medinventory/store"
 )
 
-// The analysis stores the window's thumbnail from its own decode of the photo, once, and the
-// orphan sweep keeps it.
+// The analysis stores the window's thumbnail from its own decode of the photo.
 func TestAnalysisStoresThumbnail(t *testing.T) {
 	f := newFixture(t, "", true) // offline: the barcode and the thumbnail are all the work
 	p := filepath.Join(t.TempDir(), "pack.jpg")
@@ -27,10 +26,8 @@ func TestAnalysisStoresThumbnail(t *testing.T) {
 	if err != nil || max(cfg.Width, cfg.Height) != store.ThumbSize {
 		t.Fatalf("thumbnail %+v, %v; want a JPEG fitted in %d px", cfg, err, store.ThumbSize)
 	}
-	if n, err := f.st.RemoveOrphanFiles(context.Background(), -1); err != nil || n != 0 {
-		t.Fatalf("orphan sweep removed %d files (%v)", n, err)
-	}
-	if _, err := os.Stat(thumb); err != nil {
-		t.Fatalf("thumbnail swept: %v", err)
+	// Recovering unlisted photo files never takes a thumbnail for a photo.
+	if ad, err := f.st.AdoptPhotoFiles(context.Background(), -1, nil); err != nil || len(ad) != 0 {
+		t.Fatalf("adopted %+v (%v)", ad, err)
 	}
 }
