@@ -25,16 +25,16 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	sess, err := openSession(g, stderr, "gui")
 	if err != nil {
 		plainError(stderr, err)
-		return 1
+		return exitFailed
 	}
 	defer sess.Close()
 	lock, err := store.AcquireLock(sess.dir, "window")
 	if err != nil {
 		plainError(stderr, err)
 		if errors.Is(err, store.ErrLocked) {
-			return 3
+			return exitLocked
 		}
-		return 1
+		return exitFailed
 	}
 	defer lock.Release()
 
@@ -44,7 +44,7 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	if err != nil {
 		sess.log.Error("open inventory", "err", err)
 		plainError(stderr, err)
-		return 1
+		return exitFailed
 	}
 	sess.log.Info("started", "version", version, "data_dir", sess.dir)
 
@@ -61,7 +61,7 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 		sess.log.Error("start workers", "err", err)
 		plainError(stderr, err)
 		b.close(5 * time.Second)
-		return 1
+		return exitFailed
 	}
 	b.restartWatcher()
 	u.Start(ctx)
@@ -83,8 +83,8 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	if err := b.close(10 * time.Second); err != nil {
 		sess.log.Error("shutdown", "err", err)
 		plainError(stderr, err)
-		return 1
+		return exitFailed
 	}
 	sess.log.Info("shut down cleanly")
-	return 0
+	return exitOK
 }

@@ -259,6 +259,7 @@ func (b *backend) ApplySettings(s ui.Settings) error {
 	b.mu.Lock()
 	old := b.settings
 	b.settings, b.client, b.keySrc = as, client, src
+	noWatcher := b.watcher == nil // read under the lock: restartWatcher sets it from another goroutine
 	b.mu.Unlock()
 	if err := saveSettings(b.sess.dir, as); err != nil {
 		b.sess.log.Warn("save settings.json", "err", err)
@@ -267,7 +268,7 @@ func (b *backend) ApplySettings(s ui.Settings) error {
 		b.pool.SetConcurrency(jobs.QueueAnalyze, 2*as.Concurrency)
 		b.handler.SetConcurrency(as.Concurrency)
 	}
-	if as.WatchFolder != old.WatchFolder || (as.WatchFolder != "" && b.watcher == nil) {
+	if as.WatchFolder != old.WatchFolder || (as.WatchFolder != "" && noWatcher) {
 		b.restartWatcher()
 	}
 	b.pool.Wake("")
