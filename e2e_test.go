@@ -30,19 +30,25 @@ import (
 var (
 	binOnce sync.Once
 	binPath string
+	binDir  string // the temp folder binary built into, removed by TestMain
 	binErr  error
 )
 
-// binary builds the real medinventory binary once per test run.
+// binary returns the real medinventory binary: $MEDINVENTORY_BIN when set (make test passes the one
+// it built), else one built once per test run into a temp folder that TestMain removes.
 func binary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
+		if p := os.Getenv("MEDINVENTORY_BIN"); p != "" {
+			binPath, binErr = filepath.Abs(p)
+			return
+		}
 		dir, err := os.MkdirTemp("", "medinventory-e2e-")
 		if err != nil {
 			binErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "medinventory")
+		binDir, binPath = dir, filepath.Join(dir, "medinventory")
 		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", binPath, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
