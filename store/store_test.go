@@ -176,7 +176,9 @@ func TestAddPhotoAndDuplicate(t *testing.T) {
 		t.Fatalf("then called %d times", calls)
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d photo rows", n)
 	}
@@ -192,7 +194,9 @@ func TestAddPhotoThenFailsAddsNothing(t *testing.T) {
 		t.Fatal("no error")
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d photo rows after a failed transaction", n)
 	}
@@ -250,7 +254,9 @@ func TestAddPhotoRejects(t *testing.T) {
 		}
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d photos stored from bad input", n)
 	}
