@@ -1,0 +1,30 @@
+package main
+
+// The daily maintenance job.
+
+import (
+	"context"
+	"time"
+
+	"medinventory/jobs"
+)
+
+// maintenance is the daily housekeeping job: photo files no row names, old finished jobs, the
+// database's statistics. Each step only logs when it fails; the job itself never fails.
+func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	n, err := b.st.RemoveOrphanFiles(ctx, int64(time.Hour/time.Millisecond))
+	if err != nil {
+		b.sess.log.Warn("maintenance: orphan files", "err", err)
+	}
+	progress(0.3)
+	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
+	if err != nil {
+		b.sess.log.Warn("maintenance: prune", "err", err)
+	}
+	progress(0.6)
+	if err := b.st.Optimize(ctx); err != nil {
+		b.sess.log.Warn("maintenance: optimize", "err", err)
+	}
+	b.sess.log.Info("maintenance done", "orphan_files_removed", n, "jobs_pruned", pruned)
+	return nil, nil
+}
