@@ -327,7 +327,7 @@ func TestCrashMidBatch(t *testing.T) {
 	if n := q(`SELECT COUNT(*) FROM jobs WHERE kind='analyze' AND attempt > 1`); n == 0 {
 		t.Fatalf("no kill interrupted a running analysis (every job ran once); the kill moments (seed %d) missed the work", seed)
 	} else {
-		t.Logf("%d analyses were interrupted by a kill and ran again", n)
+		t.Logf("%d analyze jobs were running when a kill came and ran again", n)
 	}
 	if n := q(`SELECT COUNT(*) FROM entries`); n != photos {
 		t.Fatalf("%d entries; want %d", n, photos)
