@@ -3,7 +3,8 @@
 //
 // It holds no business logic and never touches SQL or HTTP: everything goes through the small
 // interfaces in deps.go (Inventory, Queue, Importer, Backend), which *store.Store, *jobs.Pool and
-// main's wiring satisfy.
+// main's wiring satisfy. Field names, labels and checks come from the field table (store/fields),
+// the words for a waiting photo from package analyzer/wait, what counts as a photo from store/photo.
 //
 // # Threading
 //
@@ -15,7 +16,7 @@
 // # Online / offline
 //
 // The status bar's "Online"/"Offline" is derived from the queue's events, which are the only
-// first-hand evidence the window has: a photo that waits with the reason "offline" means offline; a
+// first-hand evidence the window has: a photo that waits with the reason wait.Offline means offline; a
 // photo analysed (done) means online again. Until either happens the bar says "Online".
 //
 // # Settings
