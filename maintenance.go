@@ -9,13 +9,16 @@ import (
 	"medinventory/jobs"
 )
 
-// maintenance is the daily housekeeping job: photo files no row names, old finished jobs, the
-// database's statistics. Each step only logs when it fails; the job itself never fails.
+// maintenance is the daily housekeeping job: the app's temp files, photo files no row names
+// (adopted back), old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
 func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
-	n, err := b.st.RemoveOrphanFiles(ctx, int64(time.Hour/time.Millisecond))
+	// The photos folder is never pruned by comparing it with the database (which may be an older
+	// copy): only the app's own temp files are cleaned; a photo file no row names is adopted back.
+	n, err := b.st.CleanTempFiles(int64(time.Hour / time.Millisecond))
 	if err != nil {
-		b.sess.log.Warn("maintenance: orphan files", "err", err)
+		b.sess.log.Warn("maintenance: temp files", "err", err)
 	}
+	b.adoptPhotoFiles(ctx, adoptMinAge)
 	progress(0.3)
 	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
 	if err != nil {
@@ -25,6 +28,6 @@ func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(
 	if err := b.st.Optimize(ctx); err != nil {
 		b.sess.log.Warn("maintenance: optimize", "err", err)
 	}
-	b.sess.log.Info("maintenance done", "orphan_files_removed", n, "jobs_pruned", pruned)
+	b.sess.log.Info("maintenance done", "temp_files_removed", n, "jobs_pruned", pruned)
 	return nil, nil
 }

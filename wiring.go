@@ -38,11 +38,12 @@ const defaultConcurrency = 4
 
 type backendOptions struct {
 	offline     bool
-	concurrency int // overrides the settings when > 0
+	concurrency int  // overrides the settings when > 0
+	readOK      bool // only reads: a read-only data dir is opened read-only
 }
 
 func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backend, error) {
-	st, err := store.Open(ctx, sess.dir, store.Options{})
+	st, err := openStore(ctx, sess, opt.readOK)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +67,9 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
 	b.pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, b.handler)
 	b.pool.Register(jobs.KindMaintenance, jobs.QueueMaintenance, jobs.HandlerFunc(b.maintenance))
+	if sess.startFresh && !st.ReadOnly() {
+		b.adoptPhotoFiles(ctx, 0) // --start-fresh: list the photos again at once
+	}
 	return b, nil
 }
 

@@ -388,7 +388,7 @@ func (c *Client) readAnswer(resp openai.ChatCompletionResponse, format string, u
 	}
 	content := strings.TrimSpace(msg.Content)
 	res, verr := Validate([]byte(content))
-	if verr != nil {
+	if verr != nil && len(content) <= MaxAnswerBytes { // a too-long answer stays too long
 		// Some servers wrap JSON in text or ```json fences even when asked for JSON.
 		if js, ok := ExtractJSON(content); ok {
 			res, verr = Validate(js)
