@@ -733,7 +733,7 @@ func TestCircuitOpensAndJobsWait(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, j := range infos {
-			if j.WaitReason == analyzer.ReasonCircuitOpen {
+			if j.WaitReason == string(analyzer.ReasonCircuitOpen) {
 				sawWaiting = true
 				plainReason(t, "circuit-open wait", j.LastError)
 			}

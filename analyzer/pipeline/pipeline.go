@@ -239,6 +239,7 @@ func (r *run) ask(ctx context.Context, m Model, up analyzer.Upload) (analyzer.Re
 	if err == nil {
 		return res, usage, nil
 	}
+	err = jobError(err)
 	// Whatever went wrong with the model (no key, a refused key, a server error, an answer that
 	// cannot be read), what the barcode says is kept as an entry now: the user sees it, and a
 	// later answer merges into it.
@@ -279,6 +280,22 @@ func (r *run) record(res analyzer.Result, usage analyzer.Usage) jobs.Commit {
 		}
 	}
 	return r.h.commit(a, found)
+}
+
+// jobError translates the analyzer's verdict (*analyzer.Error: retry, wait, give up) into the job
+// queue's (*jobs.Error). Other errors pass unchanged (the queue retries them).
+func jobError(err error) error {
+	var ae *analyzer.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch ae.Kind {
+	case analyzer.Waiting:
+		return jobs.WaitingError(string(ae.Reason), ae.Msg, ae.RetryAfter, ae.Err)
+	case analyzer.Permanent:
+		return jobs.PermanentError(ae.Msg, ae.Err)
+	}
+	return jobs.RetryableError(ae.Msg, ae.RetryAfter, ae.Err)
 }
 
 // waiting is the error for a job that waits for r, in r's own words.
