@@ -305,6 +305,9 @@ func (p *Pool) Start(ctx context.Context) error {
 	}
 	p.started = true
 	p.mu.Unlock()
+	if err := CreateSchema(ctx, p.db); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
 	if _, err := p.recoverExpired(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
