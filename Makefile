@@ -84,7 +84,8 @@ fuzz:
 # the binary is built first (the slow cgo build of the OpenGL driver, once), the package tests,
 # vet, staticcheck, the fuzz runs and the smoke test of the real window fill the two cores.
 test: deps-test fmt-check
-	@echo "make test: build, vet, lint, unit tests, fuzz and smoke, two at a time (each line appears when its check is done)"
+	@echo "make test: build, vet, lint, unit tests, fuzz and smoke, two at a time; each check prints when it is done."
+	@echo "make test: with an empty build cache the first results take several minutes (the C code of the OpenGL driver compiles once)."
 	@$(MAKE) --no-print-directory -j2 -O build $(UNIT) vet lint fuzz smoke
 	@echo "make test: all checks passed"
 
