@@ -116,6 +116,11 @@ func (s *Store) SaveAnalysisTx(ctx context.Context, tx *sql.Tx, a Analysis, foun
 		}
 		entryIDs = append(entryIDs, id)
 	}
+	for _, id := range entryIDs {
+		if err := s.syncEntryStockAfterAnalysisTx(ctx, tx, id); err != nil {
+			return 0, nil, err
+		}
+	}
 	return analysisID, entryIDs, nil
 }
 
@@ -237,7 +242,7 @@ type Product struct {
 }
 
 // ProductByGTIN returns the catalog's product for a GTIN (14 digits) that a user has confirmed,
-// or ErrProductNotFound.
+// or an error matching ErrNotFound.
 func (s *Store) ProductByGTIN(ctx context.Context, gtin string) (Product, error) {
 	var p Product
 	vals, setVals := fieldScan(&p.Values, catalogFields)
@@ -246,7 +251,7 @@ func (s *Store) ProductByGTIN(ctx context.Context, gtin string) (Product, error)
 	if err == nil {
 		setVals()
 	}
-	return p, orNotFound(err, ErrProductNotFound)
+	return p, orNotFound(err, errNoCatalogProduct)
 }
 
 // Usage is what analyses cost over a period.

@@ -17,11 +17,12 @@ type notFound struct{ msg string }
 func (e *notFound) Error() string   { return e.msg }
 func (e *notFound) Unwrap() []error { return []error{ErrNotFound, sql.ErrNoRows} }
 
-// The store's not-found errors; each matches ErrNotFound.
+// The store's not-found errors; each matches ErrNotFound. (The stock ones, ErrLineNotFound,
+// ErrProductNotFound and ErrMovementNotFound, are in stock.go.)
 var (
-	ErrEntryNotFound   error = &notFound{"this entry no longer exists"}
-	ErrPhotoNotFound   error = &notFound{"this photo is no longer in the inventory"}
-	ErrProductNotFound error = &notFound{"no confirmed product has this GTIN"}
+	ErrEntryNotFound    error = &notFound{"this entry no longer exists"}
+	ErrPhotoNotFound    error = &notFound{"this photo is no longer in the inventory"}
+	errNoCatalogProduct error = &notFound{"no confirmed product has this GTIN"}
 )
 
 // orNotFound turns database/sql's "no rows" into the store's not-found error nf.

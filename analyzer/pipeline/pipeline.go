@@ -90,8 +90,8 @@ func (h *Handler) SetConcurrency(n int) {
 	h.calls.resize(n)
 }
 
-// Work implements jobs.Handler. It reads as the steps of one analysis: find the photo, decode it,
-// read its barcode, look the product up in the catalog, check that the model can be asked, prepare
+// Work implements jobs.Handler. It reads as the steps of one analysis: find the photo, decode it
+// (and remember how it looks), read its barcode, look the product up in the catalog, check that the model can be asked, prepare
 // the upload, ask, and record what was found.
 func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opt.JobTimeout)
@@ -110,6 +110,7 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	if err != nil {
 		return nil, err
 	}
+	r.saveLook(ctx, img)
 	progress(0.25)
 	r.readBarcode(ctx, img)
 	progress(0.45)
@@ -176,6 +177,13 @@ func (r *run) decode() (image.Image, error) {
 		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
 	}
 	return img, nil
+}
+
+// saveLook records the photo's difference hash, so a later photo that looks alike is flagged.
+func (r *run) saveLook(ctx context.Context, img image.Image) {
+	if err := r.h.st.SetPhotoHash(ctx, r.photo.ID, dHash(img)); err != nil {
+		r.h.log.Warn("save photo hash", "photo", r.photo.ID, "err", err) // only the look-alike flag is lost
+	}
 }
 
 // readBarcode reads the photo's barcode locally, within BarcodeTimeout.
@@ -413,7 +421,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				ne.Notes = "Serial " + code.Serial
 			}
 		}
-		if low := lowConfidence(m); low != "" {
+		if low := lowConfidence(m, ne.Sources); low != "" {
 			notes = append(notes, "Check "+low+": the model was not sure.")
 		}
 		ne.ReviewNote = strings.Join(notes, " ")
@@ -439,9 +447,14 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 	return out
 }
 
-func lowConfidence(m analyzer.Medicine) string {
+// lowConfidence lists the fields the model was unsure of, leaving out those whose value came from
+// the barcode (what the model thought of them no longer matters).
+func lowConfidence(m analyzer.Medicine, sources map[string]string) string {
 	var low []string
 	for _, f := range []string{"name", "strength", "lot", "expiry"} {
+		if sources[f] == store.SourceBarcode {
+			continue
+		}
 		if c, ok := m.Confidence[f]; ok && c < 0.5 {
 			low = append(low, f)
 		}

@@ -27,6 +27,22 @@ import (
 // (seed varies the background, so photos differ).
 func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	t.Helper()
+	r := rand.New(rand.NewSource(seed))
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	for y := 0; y < 1200; y++ {
+		for x := 0; x < 1600; x++ {
+			v := uint8(200 + r.Intn(40))
+			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
+		}
+	}
+	pasteCode(t, img, symbol, 700, 500)
+	saveJPEG(t, path, img, 90)
+}
+
+// pasteCode pastes a zint symbol from ../barcode/testdata at (x0, y0), scaled to 6 px per module
+// (zint --scale=1 is 2 px per module), on a white quiet zone.
+func pasteCode(t *testing.T, img *image.RGBA, symbol string, x0, y0 int) {
+	t.Helper()
 	f, err := os.Open(filepath.Join("..", "barcode", "testdata", symbol))
 	if err != nil {
 		t.Fatal(err)
@@ -36,29 +52,24 @@ func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewSource(seed))
-	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
-	for y := 0; y < 1200; y++ {
-		for x := 0; x < 1600; x++ {
-			v := uint8(200 + r.Intn(40))
-			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
-		}
-	}
-	const scale = 3 // zint --scale=1 is 2 px per module: 6 px per module here
+	const scale = 3
 	b := sym.Bounds()
-	x0, y0 := 700, 500
 	draw.Draw(img, image.Rect(x0-40, y0-40, x0+b.Dx()*scale+40, y0+b.Dy()*scale+40), image.White, image.Point{}, draw.Src)
 	for y := 0; y < b.Dy()*scale; y++ {
 		for x := 0; x < b.Dx()*scale; x++ {
 			img.Set(x0+x, y0+y, sym.At(b.Min.X+x/scale, b.Min.Y+y/scale))
 		}
 	}
+}
+
+func saveJPEG(t *testing.T, path string, img image.Image, quality int) {
+	t.Helper()
 	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	if err := jpeg.Encode(out, img, &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(out, img, &jpeg.Options{Quality: quality}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -116,10 +127,13 @@ func (f *fixture) run(t *testing.T, path string) (store.Photo, error) {
 	return res.Photo, nil
 }
 
-func answer(name, gtin, lot, expiry string) openaitest.Reply {
+func answer(name, gtin, lot, expiry string, unsure ...string) openaitest.Reply {
 	conf := map[string]float64{}
 	for _, f := range analyzer.MedicineFields {
 		conf[f] = 0.9
+	}
+	for _, f := range unsure {
+		conf[f] = 0.2
 	}
 	var g, l any
 	if gtin != "" {
@@ -159,6 +173,26 @@ func TestBarcodeWinsAndDisagreementNoted(t *testing.T) {
 	}
 	if !strings.Contains(e.Notes, "SN00012345") {
 		t.Fatalf("serial not kept: %q", e.Notes)
+	}
+}
+
+// The model is unsure of the lot, the expiry and the strength; the barcode gave the lot and the
+// expiry, so only the strength is left for the reviewer to check.
+func TestUnsureNoteLeavesOutBarcodeValues(t *testing.T) {
+	f := newFixture(t, "sk-test-key-123456", false)
+	f.srv.Enqueue(answer("Panadol", "", "AB-1234", "12/2027", "lot", "expiry", "strength"))
+	p := filepath.Join(t.TempDir(), "pack.jpg")
+	photoWithCode(t, p, "dm_full.png", 1)
+	photo, err := f.run(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := f.st.EntriesForPhoto(context.Background(), photo.ID)
+	if len(es) != 1 || es[0].Sources["lot"] != store.SourceBarcode {
+		t.Fatalf("entries %+v", es)
+	}
+	if note := es[0].ReviewNote; note != "Check strength: the model was not sure." {
+		t.Fatalf("review note %q", note)
 	}
 }
 
