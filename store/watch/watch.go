@@ -52,6 +52,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"medinventory/store/sysfile"
 )
 
 // MaxDepth is how many levels of subfolders below the watched folder are watched.
@@ -269,7 +271,7 @@ var photoExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif
 // IsCandidate reports whether a file name looks like a finished photo: a photo extension, and not
 // a hidden or temporary name.
 func IsCandidate(name string) bool {
-	if name == "" || name[0] == '.' || name[0] == '~' {
+	if name == "" || name[0] == '.' || name[0] == '~' || sysfile.Ignored(name) {
 		return false
 	}
 	return photoExts[strings.ToLower(filepath.Ext(name))]
@@ -277,7 +279,7 @@ func IsCandidate(name string) bool {
 
 // skipDir reports whether a subfolder is left out of the watch.
 func skipDir(name string) bool {
-	if name == "" {
+	if name == "" || sysfile.Ignored(name) {
 		return true
 	}
 	switch name[0] {
