@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -387,29 +386,8 @@ Flags:
 		}
 		return exitOK
 	}
-	// Write beside the target and rename, so a failure never leaves half a file under the name.
-	dir := filepath.Dir(*outPath)
-	tmp, err := os.CreateTemp(dir, ".medinventory-export-*")
-	if err != nil {
-		plainError(stderr, fmt.Errorf("cannot write in %s: %w", dir, err))
-		return exitFailed
-	}
-	bw := bufio.NewWriter(tmp)
-	err = export.Write(bw, f, entries)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Close()
-	} else {
-		tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *outPath)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		plainError(stderr, fmt.Errorf("cannot write %s: %w", *outPath, err))
+	if err := writeExportFile(*outPath, func(w io.Writer) error { return export.Write(w, f, entries) }); err != nil {
+		plainError(stderr, err)
 		return exitFailed
 	}
 	fmt.Fprintf(stderr, "Wrote %d entries to %s\n", len(entries), *outPath)
