@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"medinventory/store/sysfile"
+	"medinventory/store/photo"
 )
 
 // AddOutcome is what happened to one file given to AddPaths.
@@ -38,8 +38,8 @@ const MaxFolderFiles = 20_000
 // way a drop or an import does: each file is added with AddPhoto (then runs in each new photo's
 // transaction) and reported through report, in order, as soon as it is done. A file that is not a
 // photo is reported as skipped with the reason, never silently dropped; only hidden files and the
-// operating system's own (sysfile.Ignored) inside a folder are passed over without a word. Only a cancelled ctx stops
-// it early; the error is then ctx.Err().
+// operating system's own (photo.SystemFile) inside a folder are passed over without a word. Only a
+// cancelled ctx stops it early; the error is then ctx.Err().
 func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx, Photo) error, report func(AddOutcome)) (AddSummary, error) {
 	var sum AddSummary
 	if report == nil {
@@ -109,7 +109,7 @@ func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx,
 		}
 		sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
 		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), ".") || sysfile.Ignored(e.Name()) {
+			if strings.HasPrefix(e.Name(), ".") || photo.SystemFile(e.Name()) {
 				continue // hidden files, and those Windows and macOS make (desktop.ini, Thumbs.db, __MACOSX)
 			}
 			if err := visit(filepath.Join(p, e.Name()), depth+1); err != nil {
