@@ -7,7 +7,7 @@ TESTTAGS := ci,migrated_fynedo
 FUZZTIME ?= 3s
 export LANG ?= en_US.UTF-8
 
-.PHONY: all deps deps-test build run test vet fmt-check unit unit-smoke smoke fuzz bench soak package clean
+.PHONY: all deps deps-test build run test vet fmt-check unit unit-smoke smoke fuzz bench soak package windows clean
 
 all: build
 
@@ -29,6 +29,7 @@ fmt-check:
 
 vet:
 	$(GO) vet -tags $(TESTTAGS) ./...
+	GOOS=windows CGO_ENABLED=0 $(GO) vet -tags $(TESTTAGS) ./...
 
 # Every package with the race detector, except the root package: its tests drive the real binary
 # as a separate process (end to end, crash, bad input), where -race would only instrument the test
@@ -64,6 +65,12 @@ soak: build
 
 package: deps
 	bash scripts/package.sh
+
+# dist/medinventory-<version>-windows-amd64-setup.exe (NSIS, per user) and the portable .zip,
+# cross-built with MinGW; see docs/DEPLOY.md.
+windows:
+	@bash scripts/deps.sh windows
+	bash scripts/windows.sh
 
 clean:
 	rm -f $(BIN)

@@ -6,8 +6,10 @@ what="${1:-build}"
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time)
+windows_pkgs=(gcc-mingw-w64-x86-64 nsis imagemagick zip) # make windows: cross C compiler, installer, icon, zip
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
+if [ "$what" = "windows" ]; then pkgs+=("${windows_pkgs[@]}"); fi
 
 if ! command -v go >/dev/null 2>&1; then
   echo "Go is not installed. Install Go 1.26 or newer from your package manager or https://go.dev/dl/, then run this again." >&2
