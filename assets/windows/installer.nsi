@@ -6,7 +6,7 @@
 ; the files are replaced, the inventory is untouched.
 ;
 ; The inventory itself (%LOCALAPPDATA%\MedicineInventory: database, photos, logs) is never written by
-; the installer and is kept by the uninstaller unless the user ticks "Also delete my inventory".
+; the installer and is kept by the uninstaller unless the user ticks "Delete my inventory too".
 ;
 ; makensis -DVERSION=0.1.0 -DVERSION4=0.1.0.1 -DSRCDIR=<folder with the exes> -DICON=<.ico> -DOUTFILE=<setup.exe> installer.nsi
 
@@ -20,7 +20,9 @@
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\MedicineInventory"
 !define DATADIR   "$LOCALAPPDATA\MedicineInventory"
 
-Unicode true
+; A 64-bit installer for a 64-bit program (Windows 10 x64 or newer, as Go 1.26 requires); it also
+; runs under a 64-bit-only Wine.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 ManifestDPIAware true
@@ -93,7 +95,7 @@ Section "-un.Program"
 SectionEnd
 
 ; Not ticked unless the user ticks it; a silent uninstall (/S) keeps the inventory too.
-Section /o "un.Also delete my inventory (photos, database, logs)" SecDeleteData
+Section /o "un.Delete my inventory too" SecDeleteData
   SetShellVarContext current
   RMDir /r "${DATADIR}"
 SectionEnd
