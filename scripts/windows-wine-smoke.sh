@@ -29,7 +29,7 @@ sys32="$WINEPREFIX/drive_c/windows/system32"
 if [ ! -e "$sys32/bcryptprimitives.dll" ]; then
   x86_64-w64-mingw32-gcc -shared -O2 -o "$sys32/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
 fi
-local_app="$WINEPREFIX/drive_c/users/$USER/AppData/Local"
+local_app="$WINEPREFIX/drive_c/users/${USER:-$(id -un)}/AppData/Local"
 [ -d "$local_app" ] || local_app="$(find "$WINEPREFIX/drive_c/users" -maxdepth 3 -type d -path '*/AppData/Local' | head -1)"
 inst="$local_app/Programs/Medicine Inventory"
 data="$local_app/MedicineInventory"

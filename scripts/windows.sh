@@ -36,7 +36,7 @@ go run "$GOVERSIONINFO" -64 -o "$syso" -icon "$work/app.ico" -manifest "$work/ap
   -product-name "Medicine Inventory" -description "Medicine Inventory" -company "Medicine Inventory contributors" \
   -copyright "Medicine Inventory contributors; third-party licences in the About window" \
   -original-name "Medicine Inventory.exe" -internal-name medinventory \
-  -file-version "$version4" -product-version "$version" \
+  -file-version "$version4" -product-version "$version4" \
   -ver-major "$major" -ver-minor "${minor:-0}" -ver-patch "${patch:-0}" -ver-build "${build:-0}" \
   -product-ver-major "$major" -product-ver-minor "${minor:-0}" -product-ver-patch "${patch:-0}" -product-ver-build "${build:-0}" \
   "$work/versioninfo.json"
