@@ -176,13 +176,16 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	res, usage, err := m.Analyze(ctx, up, job.Attempt)
 	releaseCall()
 	if err != nil {
+		// Whatever went wrong with the model (no key, a refused key, a server error, an answer that
+		// cannot be read), what the barcode says is kept as an entry now: the user sees it, and a
+		// later answer merges into it.
+		if haveCode && ctx.Err() == nil {
+			if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
+				h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
+			}
+		}
 		var je *jobs.Error
 		if errors.As(err, &je) && je.Kind == jobs.Waiting {
-			if haveCode {
-				if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
-					h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
-				}
-			}
 			if je.RetryAfter == 0 && wait.Reason(je.Reason).Rechecks() {
 				je.RetryAfter = h.opt.OfflineRecheck
 			}
@@ -327,7 +330,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				ne.Notes = "Serial " + code.Serial
 			}
 		}
-		if low := lowConfidence(m); low != "" {
+		if low := lowConfidence(m, ne.Sources); low != "" {
 			notes = append(notes, "Check "+low+": the model was not sure.")
 		}
 		ne.ReviewNote = strings.Join(notes, " ")
@@ -353,9 +356,14 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 	return out
 }
 
-func lowConfidence(m analyzer.Medicine) string {
+// lowConfidence lists the fields the model was unsure of, leaving out those whose value came from
+// the barcode (what the model thought of them no longer matters).
+func lowConfidence(m analyzer.Medicine, sources map[string]string) string {
 	var low []string
 	for _, f := range []string{"name", "strength", "lot", "expiry"} {
+		if sources[f] == store.SourceBarcode {
+			continue
+		}
 		if c, ok := m.Confidence[f]; ok && c < 0.5 {
 			low = append(low, f)
 		}

@@ -21,3 +21,6 @@ func peakRSSKB(ps *os.ProcessState) (int64, bool) {
 	}
 	return kb, true
 }
+
+// mkfifo makes a named pipe (a FIFO) at path.
+func mkfifo(path string) error { return syscall.Mkfifo(path, 0o600) }
