@@ -56,9 +56,14 @@ sleep 5
 import -window root /tmp/medinventory-wine.png
 echo "wine-smoke: window $win; screenshot /tmp/medinventory-wine.png"
 [ -f "$data/inventory.db" ] || { echo "wine-smoke: no inventory.db in $data" >&2; exit 1; }
-xdotool windowclose "$win" 2>/dev/null || true
-for _ in $(seq 20); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+# Quit with Ctrl+Q (there is no window manager to close it); a running exe cannot be uninstalled.
+xdotool windowfocus "$win" 2>/dev/null || true
+xdotool key --window "$win" ctrl+q 2>/dev/null || true
+for _ in $(seq 30); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+if kill -0 "$app" 2>/dev/null; then echo "wine-smoke: the window did not quit on Ctrl+Q; stopping Wine" >&2; kill "$app"; fi
 app=""
+wineserver -k 2>/dev/null || true
+wineserver -w 2>/dev/null || true
 
 wine "$inst/Uninstall.exe" /S
 sleep 3 # the uninstaller copies itself to %TEMP% and runs from there
