@@ -279,18 +279,24 @@ func clip(s string, n int) string {
 
 func cmdExport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
 	fs := subFlags("export", g, stderr, `Usage: medinventory export --format csv|xlsx|json [-o FILE]
+       medinventory export --report stock|lots|expiry|movements --format csv|xlsx|json|pdf [-o FILE]
 
 Writes every entry of the inventory (deleted ones excepted) with its product fields, lot, expiry,
 quantity, status, where each value came from, and the photo's file name. Without -o it writes to
-the screen (standard output).
+the screen (standard output). With --report it writes a stock report instead: stock on hand by
+product or by lot, expired and expiring lots, or the movements of a period; PDF is for printing.
 
 Flags:
 `)
 	format := fs.String("format", "csv", "csv (for Excel and other spreadsheets), xlsx or json")
 	outPath := fs.String("o", "", "file to write (default: standard output)")
+	rf := addReportFlags(fs)
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
+	}
+	if *rf.report != "" && len(rest) == 0 {
+		return rf.exportReport(g, *format, *outPath, stdout, stderr)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
@@ -340,7 +346,7 @@ Flags:
 		}
 		return exitOK
 	}
-	if err := writeExportFile(*outPath, func(w io.Writer) error { return export.Write(w, f, entries) }); err != nil {
+	if err := writeAtomically(*outPath, func(w io.Writer) error { return export.Write(w, f, entries) }); err != nil {
 		plainError(stderr, err)
 		return exitFailed
 	}

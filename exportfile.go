@@ -15,9 +15,9 @@ var renameFile = os.Rename
 // shows locked on Windows). It is osFileInUse; tests replace it.
 var fileInUse = osFileInUse
 
-// writeExportFile writes path through a temporary file beside it and a rename, so a failure never
+// writeAtomically writes path through a temporary file beside it and a rename, so a failure never
 // leaves half a file under the name (and an older file of that name stays as it was).
-func writeExportFile(path string, write func(io.Writer) error) error {
+func writeAtomically(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".medinventory-export-*")
 	if err != nil {
