@@ -118,7 +118,7 @@ func cleanEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "LANG=en_US.UTF-8", "DBUS_SESSION_BUS_ADDRESS=disabled:")
+	return append(env, "LANG=en_US.UTF-8", "DBUS_SESSION_BUS_ADDRESS=disabled:", noDialogEnv+"=1")
 }
 
 func openDB(t *testing.T, dir string) *store.Store {

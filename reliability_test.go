@@ -45,7 +45,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -111,11 +110,8 @@ func runBinUsage(t *testing.T, env []string, args ...string) (runResult, int64) 
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
-	return runResult{code, o.String(), e.String()}, rss
+	kb, _ := peakRSSKB(cmd.ProcessState) // 0 where the OS does not say (Windows)
+	return runResult{code, o.String(), e.String()}, kb * 1024
 }
 
 // ---- fixtures, all generated here ----
