@@ -42,22 +42,22 @@ type degradation struct {
 
 // shot is how one generated photo is taken.
 type shot struct {
-	module             float64 // pixels per module
-	angle              float64 // radians
-	persp              float64 // corner jitter as a fraction of the label side
-	curve              float64 // cylinder: fraction of a half turn the label wraps
-	blur               int     // box-blur passes
-	noise              float64
-	glare              float64 // strength of a bright spot over the code
-	gradient           float64 // light falloff across the frame
-	invert             bool
-	cxFrac, cyFrac     float64
-	sizeFrac           float64 // when > 0: the code's longer side as a fraction of the frame height (overrides module)
-	background, paper  color.RGBA
-	ink                color.RGBA
-	frameW, frameH     int
-	quietModules       float64
-	symW, symH, unitPx float64
+	module            float64 // pixels per module
+	angle             float64 // radians
+	persp             float64 // corner jitter as a fraction of the label side
+	curve             float64 // cylinder: fraction of a half turn the label wraps
+	blur              int     // box-blur passes
+	noise             float64
+	glare             float64 // strength of a bright spot over the code
+	gradient          float64 // light falloff across the frame
+	invert            bool
+	cxFrac, cyFrac    float64
+	sizeFrac          float64 // when > 0: the code's longer side as a fraction of the frame height (overrides module)
+	background, paper color.RGBA
+	ink               color.RGBA
+	frameW, frameH    int
+	quietModules      float64
+	symW, symH        float64
 }
 
 var degradations = []degradation{
