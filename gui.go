@@ -44,6 +44,10 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	if err != nil {
 		sess.log.Error("open inventory", "err", err)
 		plainError(stderr, err)
+		if errors.Is(err, store.ErrNotThisInventory) {
+			lock.Release()
+			return showStartupProblem(sess.dir, err, stderr)
+		}
 		return 1
 	}
 	sess.log.Info("started", "version", version, "data_dir", sess.dir)
@@ -64,6 +68,7 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 		return 1
 	}
 	b.restartWatcher()
+	go b.autoBackups(ctx)
 	u.Start(ctx)
 
 	sig := make(chan os.Signal, 1)
@@ -86,5 +91,9 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 		return 1
 	}
 	sess.log.Info("shut down cleanly")
+	if f := b.pendingRestore(); f != "" {
+		lock.Release()
+		return restoreAndRelaunch(sess.dir, f, stderr)
+	}
 	return 0
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -197,7 +198,8 @@ func (u *UI) ShowSettings() {
 	f := u.newSettingsForm(LoadSettings(u.app.Preferences()))
 	note := widget.NewLabel("The key is kept in this computer's keyring, never in the inventory file.")
 	note.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(f.form, container.NewHBox(f.testBtn), f.result, note)
+	backups := widget.NewButtonWithIcon("Backups…", theme.StorageIcon(), u.ShowBackups)
+	content := container.NewVBox(f.form, container.NewHBox(f.testBtn, layoutSpacer(), backups), f.result, note)
 	var d dialog.Dialog
 	save := widget.NewButton("Save", nil)
 	save.Importance = widget.HighImportance

@@ -58,6 +58,7 @@ type UI struct {
 	foreground            bool
 	invThrottle, useThrot throttle
 	settingsOpen          *settingsForm
+	backupBar             *backupStatus // backups.go
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
@@ -90,6 +91,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.reloadQueue()
 	u.inv.reload()
 	u.refreshUsage()
+	u.watchBackupStatus(ctx)
 	if u.d.Backend != nil {
 		s := LoadSettings(u.app.Preferences())
 		if s != (Settings{}) {
@@ -227,7 +229,7 @@ func (u *UI) content() fyne.CanvasObject {
 		u.banner,
 	)
 	status := container.NewHBox(u.netIcon, u.statusNet, widget.NewSeparator(), u.statusQ,
-		layout.NewSpacer(), u.statusUse)
+		layout.NewSpacer(), u.backupStatusObject(), u.statusUse)
 	split := container.NewHSplit(u.queue.root, u.mainArea)
 	split.Offset = 0.27
 	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
