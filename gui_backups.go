@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/app"
@@ -168,7 +169,9 @@ func showStartupProblem(dir string, problem error, stderr io.Writer) int {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	what, file := "quit", ""
-	w := ui.ShowStartupProblem(a, problem.Error(), func(w, f string) { what, file = w, f })
+	msg := problem.Error()
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	w := ui.ShowStartupProblem(a, msg, func(w, f string) { what, file = w, f })
 	w.ShowAndRun()
 	switch what {
 	case "restore":
