@@ -324,3 +324,19 @@ func writeNoiseJPEG(t *testing.T, path string, w, h int) {
 		t.Fatal(err)
 	}
 }
+
+// --start-fresh on an inventory that belongs changes nothing.
+func TestStartFreshLeavesAHealthyInventoryAlone(t *testing.T) {
+	dir := inventoryWithPhotos(t, 2)
+	st, err := store.Open(context.Background(), dir, store.Options{StartFresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	st.ReadDB().QueryRow(`SELECT count(*) FROM photos`).Scan(&n)
+	m, _ := filepath.Glob(filepath.Join(dir, store.DBName+".set-aside-*"))
+	if n != 2 || len(m) != 0 {
+		t.Fatalf("%d photos, set aside %v", n, m)
+	}
+}
