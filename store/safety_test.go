@@ -307,7 +307,7 @@ func TestDiskFullIsItsOwnError(t *testing.T) {
 	noPhotoRowsOrFiles(t, st)
 }
 
-func writeNoiseJPEG(t *testing.T, path string, w, h int) {
+func writeNoiseJPEG(t testing.TB, path string, w, h int) {
 	t.Helper()
 	r := rand.New(rand.NewSource(1))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
