@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,12 +72,14 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	go b.autoBackups(ctx)
 	u.Start(ctx)
 
+	var signalled atomic.Bool
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case s := <-sig:
 			sess.log.Info("signal, quitting", "signal", s.String())
+			signalled.Store(true)
 			fyne.Do(a.Quit)
 		case <-ctx.Done():
 		}
@@ -85,7 +88,11 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	signal.Stop(sig)
 
 	sess.log.Info("window closed, shutting down")
-	if err := b.close(10 * time.Second); err != nil {
+	grace := 10 * time.Second
+	if signalled.Load() {
+		grace = time.Second // SIGINT/SIGTERM: stop within 2 s; running analyses go back to the queue
+	}
+	if err := b.close(grace); err != nil {
 		sess.log.Error("shutdown", "err", err)
 		plainError(stderr, err)
 		return 1
