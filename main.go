@@ -19,7 +19,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -203,7 +202,3 @@ func plainError(w io.Writer, err error) {
 	msg = strings.TrimPrefix(msg, "medinventory: ")
 	fmt.Fprintln(w, "medinventory: "+msg)
 }
-
-var errInterrupted = errors.New("interrupted")
-
-func bg() context.Context { return context.Background() }

@@ -356,6 +356,7 @@ func (c *Client) request(up Upload, format string) openai.ChatCompletionRequest 
 	if c.isOpenAI() {
 		req.MaxCompletionTokens = c.cfg.MaxOutputTokens
 	} else {
+		//lint:ignore SA1019 OpenAI-compatible servers (Ollama, llama.cpp) read only max_tokens, which go-openai deprecates for OpenAI's own API.
 		req.MaxTokens = c.cfg.MaxOutputTokens
 	}
 	switch format {

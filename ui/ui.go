@@ -47,18 +47,18 @@ type UI struct {
 	mainArea  *fyne.Container
 	emptyView fyne.CanvasObject
 
-	banner                *fyne.Container
-	bannerText            *widget.Label
-	bannerBtn             *widget.Button
-	retryAllBtn           *widget.Button
-	statusNet, statusQ    *widget.Label
-	statusUse             *widget.Label
-	netIcon               *widget.Icon
-	online                bool
-	foreground            bool
-	invThrottle, useThrot throttle
-	settingsOpen          *settingsForm
-	backupBar             *backupStatus // backups.go
+	banner             *fyne.Container
+	bannerText         *widget.Label
+	bannerBtn          *widget.Button
+	retryAllBtn        *widget.Button
+	statusNet, statusQ *widget.Label
+	statusUse          *widget.Label
+	netIcon            *widget.Icon
+	online             bool
+	foreground         bool
+	useThrot           throttle
+	settingsOpen       *settingsForm
+	backupBar          *backupStatus // backups.go
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
