@@ -21,6 +21,7 @@ func (f *fakeBackups) ApplySettings(Settings) error                           { 
 func (f *fakeBackups) TestConnection(context.Context, Settings, string) error { return nil }
 func (f *fakeBackups) APIKeySource() string                                   { return "" }
 func (f *fakeBackups) SaveAPIKey(string) error                                { return nil }
+func (f *fakeBackups) Connection() Connection                                 { return Connection{} }
 func (f *fakeBackups) BackupSettings() BackupSettings                         { return f.s }
 func (f *fakeBackups) SaveBackupSettings(s BackupSettings) error              { f.s = s; return nil }
 func (f *fakeBackups) LastBackup() time.Time                                  { return f.last }
