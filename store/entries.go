@@ -231,6 +231,9 @@ func (s *Store) UpdateEntry(ctx context.Context, id int64, changes map[string]st
 			return Entry{}, err
 		}
 	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+		return Entry{}, err
+	}
 	if err := tx.Commit(); err != nil {
 		return Entry{}, err
 	}
@@ -291,8 +294,10 @@ func (s *Store) confirmTx(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id); err != nil {
+		return err
+	}
+	return s.syncEntryStockTx(ctx, tx, id)
 }
 
 // DeleteEntry removes an entry from the inventory. It is kept (and listed in its history) so that
@@ -329,6 +334,9 @@ func (s *Store) setDeleted(ctx context.Context, id int64, del bool) error {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 		id, "deleted", old, nv, SourceUser, now); err != nil {
+		return err
+	}
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -390,9 +398,12 @@ func (s *Store) addEntry(ctx context.Context, fields map[string]string, confirm 
 		return Entry{}, err
 	}
 	if confirm {
-		if err := s.confirmTx(ctx, tx, id); err != nil {
-			return Entry{}, err
-		}
+		err = s.confirmTx(ctx, tx, id) // keeps the stock ledger in step too
+	} else {
+		err = s.syncEntryStockTx(ctx, tx, id)
+	}
+	if err != nil {
+		return Entry{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return Entry{}, err

@@ -115,6 +115,9 @@ func (s *Store) ReopenEntry(ctx context.Context, id int64) (Entry, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = ?, updated_at = ? WHERE id = ?`, StatusNeedsReview, now, id); err != nil {
 			return Entry{}, fmt.Errorf("reopen entry %d: %w", id, err)
 		}
+		if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+			return Entry{}, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return Entry{}, err

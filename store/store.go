@@ -54,6 +54,8 @@ type Store struct {
 	readOnly bool // opened with Options.ReadOnly: no write connection, nothing written
 	// createFile makes the temp file a photo is copied into (os.CreateTemp); tests inject a full disk.
 	createFile func(dir, pattern string) (writeFile, error)
+
+	stockView stockCache // the product view's data, while the ledger has not changed
 }
 
 // Options tune Open. The zero value is fine.
@@ -264,6 +266,14 @@ func (s *Store) migrate(ctx context.Context, migs []migration) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
+	// Go steps run after every SQL file, against the final schema: Go code knows only that one.
+	for _, m := range migs[v:] {
+		if step := goStep(m.name); step != nil {
+			if err := step(s, ctx, tx); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migs))); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -302,7 +312,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 		return err
 	}
 	if len(msgs) == 1 && msgs[0] == "ok" {
-		return nil
+		return s.CheckStockTotals(ctx)
 	}
 	return fmt.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
 }

@@ -122,6 +122,9 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		}
 		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
 	}
+	if err := h.st.SetPhotoHash(ctx, photo.ID, dHash(img)); err != nil {
+		h.log.Warn("save photo hash", "photo", photo.ID, "err", err) // only the look-alike flag is lost
+	}
 	progress(0.25)
 
 	// 1. Barcode, locally.

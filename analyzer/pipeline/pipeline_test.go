@@ -27,6 +27,22 @@ import (
 // (seed varies the background, so photos differ).
 func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	t.Helper()
+	r := rand.New(rand.NewSource(seed))
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	for y := 0; y < 1200; y++ {
+		for x := 0; x < 1600; x++ {
+			v := uint8(200 + r.Intn(40))
+			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
+		}
+	}
+	pasteCode(t, img, symbol, 700, 500)
+	saveJPEG(t, path, img, 90)
+}
+
+// pasteCode pastes a zint symbol from ../barcode/testdata at (x0, y0), scaled to 6 px per module
+// (zint --scale=1 is 2 px per module), on a white quiet zone.
+func pasteCode(t *testing.T, img *image.RGBA, symbol string, x0, y0 int) {
+	t.Helper()
 	f, err := os.Open(filepath.Join("..", "barcode", "testdata", symbol))
 	if err != nil {
 		t.Fatal(err)
@@ -36,29 +52,24 @@ func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewSource(seed))
-	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
-	for y := 0; y < 1200; y++ {
-		for x := 0; x < 1600; x++ {
-			v := uint8(200 + r.Intn(40))
-			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
-		}
-	}
-	const scale = 3 // zint --scale=1 is 2 px per module: 6 px per module here
+	const scale = 3
 	b := sym.Bounds()
-	x0, y0 := 700, 500
 	draw.Draw(img, image.Rect(x0-40, y0-40, x0+b.Dx()*scale+40, y0+b.Dy()*scale+40), image.White, image.Point{}, draw.Src)
 	for y := 0; y < b.Dy()*scale; y++ {
 		for x := 0; x < b.Dx()*scale; x++ {
 			img.Set(x0+x, y0+y, sym.At(b.Min.X+x/scale, b.Min.Y+y/scale))
 		}
 	}
+}
+
+func saveJPEG(t *testing.T, path string, img image.Image, quality int) {
+	t.Helper()
 	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	if err := jpeg.Encode(out, img, &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(out, img, &jpeg.Options{Quality: quality}); err != nil {
 		t.Fatal(err)
 	}
 }
