@@ -65,6 +65,7 @@ type UI struct {
 	foreground         bool
 	useThrot           throttle
 	settingsOpen       *settingsForm
+	backupBar          *backupStatus // backups.go
 	dlg                *openDialog
 	menu               *fyne.MainMenu
 	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
@@ -105,6 +106,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.reloadQueue()
 	u.inv.reload()
 	u.refreshUsage()
+	u.watchBackupStatus(ctx)
 	if u.d.Backend != nil {
 		s := LoadSettings(u.app.Preferences())
 		u.bg(func() func() {
@@ -257,7 +259,7 @@ func (u *UI) content() fyne.CanvasObject {
 	statusQ := widget.NewLabelWithData(u.queueB)
 	statusUse := widget.NewLabelWithData(u.useB)
 	statusUse.Truncation = fyne.TextTruncateEllipsis
-	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), nil,
+	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), u.backupStatusObject(),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
 	u.split = container.NewHSplit(u.queue.root, u.mainArea)
 	u.split.Offset = 0.27
