@@ -57,6 +57,10 @@ type UI struct {
 	foreground            bool
 	invThrottle, useThrot throttle
 	settingsOpen          *settingsForm
+
+	stock    *stockView // the Stock tab (stockview.go)
+	tabs     *container.AppTabs
+	stockTab *container.TabItem
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
@@ -88,6 +92,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.ctx = ctx
 	u.reloadQueue()
 	u.inv.reload()
+	u.stock.reload()
 	u.refreshUsage()
 	if u.d.Backend != nil {
 		s := LoadSettings(u.app.Preferences())
@@ -125,6 +130,7 @@ func (u *UI) dispatch(ctx context.Context, events <-chan jobs.Event) {
 			fyne.Do(func() {
 				u.reloadQueue()
 				u.inv.reload()
+				u.stock.reload()
 				u.refreshUsage()
 			})
 		case ev, ok := <-events:
@@ -181,6 +187,7 @@ func (u *UI) build() {
 	u.queue = u.newQueuePanel()
 	u.inv = u.newInventoryPanel()
 	u.ed = u.newEditor()
+	u.stock = u.newStockView()
 
 	u.bannerText = widget.NewLabel("")
 	u.bannerText.Wrapping = fyne.TextWrapWord
@@ -227,7 +234,7 @@ func (u *UI) content() fyne.CanvasObject {
 	)
 	status := container.NewHBox(u.netIcon, u.statusNet, widget.NewSeparator(), u.statusQ,
 		layout.NewSpacer(), u.statusUse)
-	split := container.NewHSplit(u.queue.root, u.mainArea)
+	split := container.NewHSplit(u.queue.root, u.mainTabs(u.mainArea))
 	split.Offset = 0.27
 	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 }
@@ -286,6 +293,10 @@ func (u *UI) handleShortcut(s fyne.Shortcut) bool {
 	case fyne.KeyO:
 		u.ShowAddPhotos()
 	case fyne.KeyF:
+		if u.stockShown() {
+			u.stock.showProducts()
+			break
+		}
 		if u.ed.visible {
 			u.ed.close() // the search box is on the list
 		}
@@ -438,6 +449,7 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 	u.updateStatusQueue()
 	if ev.State == jobs.StateDone {
 		u.inv.reloadSoon()
+		u.stock.reloadSoon()
 		u.refreshUsage()
 	}
 	c := u.queue.counts

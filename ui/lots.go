@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store/stock"
+)
+
+// productPage is one product: its usable stock and badges, its lots soonest expiry first (first
+// expiry, first out), and the form that dispenses, adjusts or disposes.
+type productPage struct {
+	detail
+	s      *stockView
+	root   fyne.CanvasObject
+	badges *badgeBox
+	list   *widget.List
+
+	prod  stock.Product
+	lines []stock.Line
+}
+
+// lotCols are the lot list's column widths.
+var lotCols = []float32{0, 120, 110, 200, 200}
+
+func (s *stockView) newProductPage() *productPage {
+	p := &productPage{s: s, badges: newBadgeBox()}
+	p.detail = s.newDetail(false, func() { p.reload() })
+	p.list = widget.NewList(func() int { return len(p.lines) }, p.createRow, p.updateRow)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.lines) {
+			s.openLine(p.lines[id].ID)
+		}
+		p.list.UnselectAll()
+	}
+	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
+	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(p.title,
+		container.NewBorder(nil, nil, nil, p.badges.box, p.summary)))
+	header := newCols(lotCols, boldLabel("Lot"), boldLabel("Expiry"), boldLabel("Shelf"), boldLabel("On hand"), boldLabel(""))
+	top := container.NewVBox(head, widget.NewSeparator(), p.form.root, widget.NewSeparator(),
+		boldLabel("Lots, first to expire first — click one for its stock card"), header)
+	p.root = container.NewBorder(top, nil, nil, nil, p.list)
+	return p
+}
+
+// openProduct shows a product's page, with the quantity box focused: type the number, Enter.
+func (s *stockView) openProduct(id int64) {
+	p := s.product
+	s.open(&p.detail, p.root, id, func() { p.lines = nil; p.list.Refresh() }, p.reload)
+}
+
+// reload reads the product and its lots off the UI goroutine.
+func (p *productPage) reload() {
+	u := p.s.u
+	if u.d.Stock == nil || p.id == 0 {
+		return
+	}
+	id := p.id
+	load(u, &p.seq, "This product could not be read", func() (stock.ProductStock, error) {
+		var r stock.ProductStock
+		prod, err := u.d.Stock.StockProduct(u.ctx, id)
+		if err == nil {
+			r.Lines, err = u.d.Stock.ProductLines(u.ctx, id)
+		}
+		r.Product = prod
+		return r, err
+	}, func(r stock.ProductStock) { p.set(r.Product, r.Lines) })
+}
+
+func (p *productPage) set(prod stock.Product, lines []stock.Line) {
+	p.prod, p.lines = prod, lines
+	days := p.s.products.expiringDays()
+	sum := stock.Summarize(prod, lines, p.s.u.now(), days)
+	p.title.SetText(productTitle(&prod))
+	text := onHandText(&sum) + " usable"
+	if sum.NearestExpiry != "" {
+		text += " · nearest expiry " + sum.NearestExpiry
+	}
+	if prod.ReorderLevel > 0 {
+		text += fmt.Sprintf(" · reorder below %d", prod.ReorderLevel)
+	}
+	if prod.GTIN != "" {
+		text += " · GTIN " + prod.GTIN
+	}
+	p.summary.SetText(text)
+	p.badges.set(sum.Badges)
+	p.form.setLines(prod, lines)
+	p.list.Refresh()
+}
+
+type lotRow struct {
+	widget.BaseWidget
+	lot, expiry, shelf, onHand *widget.Label
+	badges                     *badgeBox
+	box                        fyne.CanvasObject
+}
+
+func (p *productPage) createRow() fyne.CanvasObject {
+	r := &lotRow{lot: widget.NewLabel(""), expiry: widget.NewLabel(""), shelf: widget.NewLabel(""), onHand: widget.NewLabel(""),
+		badges: newBadgeBox()}
+	r.lot.Truncation = fyne.TextTruncateEllipsis
+	r.shelf.Truncation = fyne.TextTruncateEllipsis
+	r.onHand.Truncation = fyne.TextTruncateEllipsis
+	r.box = newCols(lotCols, r.lot, r.expiry, r.shelf, r.onHand, r.badges.box)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *lotRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(p.lines) {
+		return
+	}
+	r := o.(*lotRow)
+	l := &p.lines[id]
+	r.lot.SetText(dash(l.Lot))
+	r.expiry.SetText(dash(l.Expiry))
+	r.shelf.SetText(dash(l.Location))
+	r.onHand.SetText(lineOnHandText(l, p.prod.Unit))
+	b := stock.LineBadges(*l, p.s.u.now(), p.s.products.expiringDays())
+	b.Out, b.Low = false, false // a lot is not "out of stock": only a product is
+	r.badges.set(b)
+	if b.Expired {
+		r.expiry.Importance = widget.DangerImportance
+	} else if b.Expiring {
+		r.expiry.Importance = widget.WarningImportance
+	} else {
+		r.expiry.Importance = widget.MediumImportance
+	}
+	r.expiry.Refresh()
+}
+
+// lineOnHandText is "4 packs · 1 waiting for review".
+func lineOnHandText(l *stock.Line, unit string) string {
+	t := units(l.OnHand, unit)
+	if l.Pending > 0 {
+		t += fmt.Sprintf(" · %d waiting for review", l.Pending)
+	}
+	return t
+}
