@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -329,20 +328,26 @@ func clip(s string, n int) string {
 
 func cmdExport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
 	fs := subFlags("export", g, stderr, `Usage: medinventory export --format csv|xlsx|json [-o FILE]
+       medinventory export --report stock|lots|expiry|movements --format csv|xlsx|json|pdf [-o FILE]
 
 Writes every entry of the inventory (deleted ones excepted) with its product fields, lot, expiry,
 quantity, status, where each value came from, and the photo's file name. Without -o it writes to
-the screen (standard output).
+the screen (standard output). With --report it writes a stock report instead: stock on hand by
+product or by lot, expired and expiring lots, or the movements of a period; PDF is for printing.
 
 Flags:
 `)
 	format := fs.String("format", "csv", "csv (for Excel and other spreadsheets), xlsx or json")
 	outPath := fs.String("o", "", "file to write (default: standard output)")
+	rf := addReportFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if *rf.report != "" && fs.NArg() == 0 {
+		return rf.exportReport(g, *format, *outPath, stdout, stderr)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
@@ -387,29 +392,8 @@ Flags:
 		}
 		return exitOK
 	}
-	// Write beside the target and rename, so a failure never leaves half a file under the name.
-	dir := filepath.Dir(*outPath)
-	tmp, err := os.CreateTemp(dir, ".medinventory-export-*")
-	if err != nil {
-		plainError(stderr, fmt.Errorf("cannot write in %s: %w", dir, err))
-		return exitFailed
-	}
-	bw := bufio.NewWriter(tmp)
-	err = export.Write(bw, f, entries)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Close()
-	} else {
-		tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *outPath)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		plainError(stderr, fmt.Errorf("cannot write %s: %w", *outPath, err))
+	if err := writeAtomically(*outPath, func(w io.Writer) error { return export.Write(w, f, entries) }); err != nil {
+		plainError(stderr, err)
 		return exitFailed
 	}
 	fmt.Fprintf(stderr, "Wrote %d entries to %s\n", len(entries), *outPath)

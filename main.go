@@ -64,6 +64,7 @@ Usage:
   medinventory import [--wait] [--offline] PATH...       add photos and folders of photos
   medinventory export --format csv|xlsx|json [-o FILE]   write the inventory (to the screen without -o)
   medinventory jobs [--failed] [--retry-failed]          show the analysis queue
+  medinventory stock [--format table|csv|json] [--low] [--expiring DAYS]   what is on the shelf
 
 Each command takes --help. Flags:
 `)
@@ -91,6 +92,8 @@ Each command takes --help. Flags:
 		return cmdExport(g, cargs, stdout, stderr)
 	case "jobs":
 		return cmdJobs(g, cargs, stdout, stderr)
+	case "stock":
+		return cmdStock(g, cargs, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "medinventory %s\n", version)
 		return 0

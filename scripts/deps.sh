@@ -5,7 +5,7 @@ set -euo pipefail
 what="${1:-build}"
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time)
+test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils)
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
 
@@ -18,7 +18,7 @@ if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>
   os="$(uname -s)"
   case "$os" in
     Darwin) echo "macOS: install the Xcode command line tools (xcode-select --install); nothing else is needed to build. Tests need nothing extra except the smoke test, which is Linux-only." ;;
-    Linux) echo "This is not a Debian/Ubuntu system. Install with your package manager: a C compiler, pkg-config, and the development files of OpenGL (Mesa), X11, Xcursor, Xrandr, Xinerama, Xi, Xxf86vm$( [ "$what" = test ] && echo "; for tests also Xvfb, xdotool, ImageMagick, zint and sqlite3")." \
+    Linux) echo "This is not a Debian/Ubuntu system. Install with your package manager: a C compiler, pkg-config, and the development files of OpenGL (Mesa), X11, Xcursor, Xrandr, Xinerama, Xi, Xxf86vm$( [ "$what" = test ] && echo "; for tests also Xvfb, xdotool, ImageMagick, zint, sqlite3 and poppler-utils")." \
              "On Fedora: sudo dnf install gcc pkgconf-pkg-config mesa-libGL-devel libX11-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel$( [ "$what" = test ] && echo " xorg-x11-server-Xvfb xdotool ImageMagick zint sqlite")" ;;
     *) echo "On Windows build with a MinGW-w64 gcc on PATH (for example from MSYS2); see docs/DEPLOY.md." ;;
   esac

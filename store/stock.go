@@ -739,13 +739,14 @@ func sortLotRows(rows []stock.LotRow) {
 	}
 }
 
-// MovementsBetween lists the movements that happened in [from, to), oldest first, with their
-// product and lot.
+// MovementsBetween lists the confirmed movements that happened in [from, to), oldest first, with
+// their product and lot: the ledger of the period (receipts still waiting for review, and dismissed
+// ones, are not stock movements yet; the stock card shows them).
 func (s *Store) MovementsBetween(ctx context.Context, from, to time.Time) ([]stock.MovementRow, error) {
 	if !to.After(from) {
 		return nil, errors.New("the end of the period must be after its start")
 	}
-	rs, err := s.queryReceipts(ctx, s.r, `m.at >= ? AND m.at < ?`, ms(from), ms(to))
+	rs, err := s.queryReceipts(ctx, s.r, `m.at >= ? AND m.at < ? AND m.status = 'confirmed'`, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}

@@ -31,19 +31,21 @@ func defuse(s string) string {
 	return s
 }
 
-func writeCSV(w io.Writer, rows []Row) error {
+func writeCSV(w io.Writer, rows []Row) error { return writeCSVTable(w, entryTable(rows)) }
+
+func writeCSVTable(w io.Writer, t Table) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	if err := cw.Write(Columns); err != nil {
+	if err := cw.Write(t.Columns); err != nil {
 		return err
 	}
-	rec := make([]string, len(Columns))
-	for i := range rows {
-		for j, c := range rows[i].cells() {
+	rec := make([]string, len(t.Columns))
+	for i := range t.rows {
+		for j, c := range t.rows[i] {
 			switch {
 			case c.num != nil:
 				rec[j] = strconv.FormatInt(*c.num, 10)

@@ -18,14 +18,16 @@ const (
 // column widths, in characters, by column (Columns order).
 var widths = []float64{6, 28, 22, 12, 14, 20, 16, 14, 12, 9, 10, 14, 30, 13, 30, 30, 24, 20, 20}
 
-func writeXLSX(w io.Writer, rows []Row) (err error) {
+func writeXLSX(w io.Writer, rows []Row) error { return writeXLSXTable(w, entryTable(rows)) }
+
+func writeXLSXTable(w io.Writer, t Table) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	if err := f.SetSheetName("Sheet1", SheetName); err != nil {
+	if err := f.SetSheetName("Sheet1", t.Sheet); err != nil {
 		return err
 	}
 	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -45,11 +47,11 @@ func writeXLSX(w io.Writer, rows []Row) (err error) {
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(SheetName)
+	sw, err := f.NewStreamWriter(t.Sheet)
 	if err != nil {
 		return err
 	}
-	for i, wd := range widths {
+	for i, wd := range t.Widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
 		}
@@ -58,15 +60,15 @@ func writeXLSX(w io.Writer, rows []Row) (err error) {
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	vals := make([]any, len(Columns))
-	for i, c := range Columns {
+	vals := make([]any, len(t.Columns))
+	for i, c := range t.Columns {
 		vals[i] = excelize.Cell{StyleID: header, Value: c}
 	}
 	if err := sw.SetRow("A1", vals); err != nil {
 		return err
 	}
-	for i := range rows {
-		for j, c := range rows[i].cells() {
+	for i := range t.rows {
+		for j, c := range t.rows[i] {
 			switch {
 			case c.num != nil:
 				vals[j] = *c.num

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"medinventory/store"
+)
+
+// Two different photos of the same lot, imported offline (their GS1 DataMatrix read locally),
+// make one stock line with two receipts waiting for review; confirming both gives the sum. The
+// photos are the two of lot AB-1234 in the release-0.1.0 fixture.
+func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
+	in, data := t.TempDir(), t.TempDir()
+	for name, src := range map[string]string{
+		"shelf-a.jpg": "ed/ed9d8ac285eec4540bf58bcf03cb2a59ed7c0f9b47b5f0a677c6e712217df857.jpg",
+		"shelf-b.jpg": "c8/c892beb39f36ca23866b96b8011dea4536d3122dc2213a8e78e48fc0babf0975.jpg",
+	} {
+		b, err := os.ReadFile(filepath.Join("store", "testdata", "release-0.1.0", "data", "photos", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in)
+	if r.code != exitWaiting {
+		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, exitWaiting, r.stdout, r.stderr)
+	}
+	stockJSON := func() []stockJSON {
+		t.Helper()
+		r := runBin(t, nil, "--data-dir", data, "stock", "--format", "json")
+		if r.code != 0 {
+			t.Fatalf("stock exit %d: %s", r.code, r.stderr)
+		}
+		var out []stockJSON
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("stock --format json: %v\n%s", err, r.stdout)
+		}
+		return out
+	}
+	ps := stockJSON()
+	if len(ps) != 1 || len(ps[0].Lots) != 1 {
+		t.Fatalf("stock = %+v; want one product with one lot", ps)
+	}
+	lot := ps[0].Lots[0]
+	if ps[0].GTIN != "09506000134352" || lot.Lot != "AB-1234" || lot.Expiry != "2027-12-31" || lot.OnHand != 0 ||
+		lot.WaitingForReview != 2 || lot.ReceiptsWaiting != 2 || !ps[0].OutOfStock {
+		t.Fatalf("before review: %+v / %+v; want lot AB-1234, 0 on hand, 2 receipts of 1 waiting", ps[0], lot)
+	}
+
+	st, err := store.Open(context.Background(), data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := st.PendingReceipts(context.Background())
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("pending receipts %d, %v", len(rs), err)
+	}
+	for i, n := range []int64{3, 2} { // the reviewer counts the packs in each photo
+		if _, err := st.ConfirmReceipt(context.Background(), rs[i].ID, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	ps = stockJSON()
+	if len(ps) != 1 || len(ps[0].Lots) != 1 || ps[0].Lots[0].OnHand != 5 || ps[0].UsableOnHand != 5 || ps[0].WaitingForReview != 0 {
+		t.Fatalf("after confirming 3 and 2: %+v; want 5 on hand on the one lot", ps)
+	}
+
+	// The reports come out of the same data.
+	r = runBin(t, nil, "--data-dir", data, "stock")
+	if r.code != 0 || !strings.Contains(r.stdout, "AB-1234") || !strings.Contains(r.stdout, "5 pack") {
+		t.Fatalf("stock table (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, nil, "--data-dir", data, "export", "--report", "movements", "--format", "csv")
+	if r.code != 0 || strings.Count(r.stdout, "received") != 2 {
+		t.Fatalf("movements CSV (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	pdf := filepath.Join(t.TempDir(), "lots.pdf")
+	r = runBin(t, nil, "--data-dir", data, "export", "--report", "lots", "--format", "pdf", "-o", pdf)
+	if b, err := os.ReadFile(pdf); r.code != 0 || err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("lots PDF (exit %d): %v %s", r.code, err, r.stderr)
+	}
+	for _, bad := range [][]string{
+		{"stock", "--format", "xml"},
+		{"stock", "--expiring", "-3"},
+		{"export", "--report", "everything", "--format", "csv"},
+		{"export", "--report", "lots", "--format", "docx"},
+		{"export", "--report", "movements", "--from", "yesterday", "--format", "csv"},
+	} {
+		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != exitUsage || r.stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"medinventory/store/stock"
+)
+
+// The stock reports. Each is a Table; write it with WriteTable. Quantities are in each product's
+// unit of count (the unit column); "waiting_for_review" counts receipts proposed from photos that
+// nobody has confirmed yet, which on-hand figures never include.
+
+func productName(p stock.Product) string {
+	if strings.TrimSpace(p.Name) == "" {
+		if p.GTIN != "" {
+			return "(not yet named) GTIN " + p.GTIN
+		}
+		return "(not yet named)"
+	}
+	return p.Name
+}
+
+// badgeWords is a product's or lot's warnings in words, "; "-separated.
+func badgeWords(b stock.Badges, days int) string {
+	var w []string
+	if b.Out {
+		w = append(w, "out of stock")
+	}
+	if b.Low {
+		w = append(w, "low")
+	}
+	if b.Expired {
+		w = append(w, "expired stock")
+	}
+	if b.Expiring {
+		w = append(w, fmt.Sprintf("expires within %d days", days))
+	}
+	return strings.Join(w, "; ")
+}
+
+func warnDays(days int) int {
+	if days <= 0 {
+		return stock.DefaultExpiringDays
+	}
+	return days
+}
+
+// StockTable is stock on hand by product: usable (expired lots do not count), expired, waiting
+// for review, nearest expiry and warnings. days is the "expiring" window (0: the default, 90).
+func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
+	days = warnDays(days)
+	t := Table{Title: "Stock on hand by product", Subtitle: "On " + stock.Day(today) + ". Expired lots are not usable stock.",
+		Sheet: "Stock by product",
+		Columns: []string{"product", "generic_name", "strength", "dosage_form", "gtin", "unit", "usable_on_hand",
+			"expired_on_hand", "waiting_for_review", "nearest_expiry", "reorder_level", "lots", "warnings"},
+		Widths: []float64{26, 20, 12, 12, 16, 7, 9, 9, 9, 14, 8, 5, 30}}
+	for _, p := range ps {
+		var reorder cell
+		if p.ReorderLevel > 0 {
+			reorder = numCell(p.ReorderLevel)
+		}
+		t.add(textCell(productName(p.Product)), textCell(p.GenericName), textCell(p.Strength), textCell(p.DosageForm),
+			textCell(p.GTIN), textCell(p.Unit), numCell(p.Usable), numCell(p.ExpiredOnHand), numCell(p.Pending),
+			dateCell(p.NearestExpiry), reorder, numCell(int64(p.Lots)), textCell(badgeWords(p.Badges, days)))
+	}
+	return t
+}
+
+// LotsTable is stock on hand by lot, each product's lots soonest expiry first.
+func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
+	days = warnDays(days)
+	t := Table{Title: "Stock on hand by lot", Subtitle: "On " + stock.Day(today) + ", soonest expiry first.",
+		Sheet: "Stock by lot",
+		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "location", "on_hand", "waiting_for_review",
+			"unit", "warnings"},
+		Widths: []float64{28, 12, 16, 14, 14, 14, 9, 10, 8, 26}}
+	for _, p := range ps {
+		for _, l := range p.Lines {
+			b := stock.LineBadges(l, today, days)
+			b.Out = false // an empty lot is not news; the product's row says out of stock
+			t.add(textCell(productName(p.Product)), textCell(p.Strength), textCell(p.GTIN), textCell(l.Lot), dateCell(l.Expiry),
+				textCell(l.Location), numCell(l.OnHand), numCell(l.Pending), textCell(p.Unit), textCell(badgeWords(b, days)))
+		}
+	}
+	return t
+}
+
+// ExpiryTable lists lots with stock that have expired or expire within days of today, soonest
+// first, with the days left (negative: expired that many days ago).
+func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
+	t := Table{Title: "Expired and expiring stock", Subtitle: fmt.Sprintf("Lots with stock that have expired or expire within %d days of %s.", days, stock.Day(today)),
+		Sheet:   "Expiry",
+		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "days_left", "on_hand", "unit", "location", "status"},
+		Widths:  []float64{28, 12, 16, 14, 14, 9, 9, 8, 14, 24}}
+	day0, _ := time.Parse(time.DateOnly, stock.Day(today))
+	for _, r := range rows {
+		exp, err := time.Parse(time.DateOnly, r.Line.Expiry)
+		if err != nil {
+			continue
+		}
+		left := int64(exp.Sub(day0).Hours() / 24)
+		status := fmt.Sprintf("expires in %d days", left)
+		switch {
+		case r.Badges.Expired:
+			status = fmt.Sprintf("expired %d days ago: dispose", -left)
+		case left == 0:
+			status = "expires today"
+		}
+		t.add(textCell(productName(r.Product)), textCell(r.Product.Strength), textCell(r.Product.GTIN), textCell(r.Line.Lot),
+			dateCell(r.Line.Expiry), numCell(left), numCell(r.Line.OnHand), textCell(r.Product.Unit), textCell(r.Line.Location),
+			textCell(status))
+	}
+	return t
+}
+
+// MovementsTable lists the confirmed movements of a period, oldest first. Each row carries the movement's
+// global id and device, so two inventories' reports can be compared line by line.
+func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
+	t := Table{Title: "Stock movements", Subtitle: period(from, to),
+		Sheet: "Movements",
+		Columns: []string{"at", "product", "strength", "lot", "expiry", "movement", "reason", "quantity", "counted",
+			"note", "id", "device"},
+		Widths:  []float64{19, 26, 10, 12, 14, 12, 16, 8, 8, 26, 36, 36},
+		NoPrint: []string{"id", "device"}}
+	for _, r := range rows {
+		var counted cell
+		if r.Counted != nil {
+			counted = numCell(*r.Counted)
+		}
+		t.add(instantCell(r.At), textCell(productName(r.Product)), textCell(r.Product.Strength), textCell(r.Line.Lot),
+			dateCell(r.Line.Expiry), textCell(stock.KindWords(r.Kind)), textCell(stock.ReasonWords(r.Reason)), numCell(r.Quantity),
+			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID))
+	}
+	return t
+}
+
+// period says [from, to) in words: whole days when both are midnights.
+func period(from, to time.Time) string {
+	midnight := func(t time.Time) bool {
+		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	if midnight(from) && midnight(to) {
+		return "From " + stock.Day(from) + " to " + stock.Day(to.AddDate(0, 0, -1)) + ", both days included."
+	}
+	return "From " + from.Format("2006-01-02 15:04") + " to " + to.Format("2006-01-02 15:04") + "."
+}
