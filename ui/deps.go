@@ -67,7 +67,6 @@ type Deps struct {
 	// Version and About (Markdown: the third-party notices) fill the About dialog.
 	Version string
 	About   string
-	// Stock and Reports fill the Stock tab; without Stock the window has no Stock tab.
-	Stock   Stock
-	Reports Reports
+	// Stock fills the Stock tab and its reports; without it the window has no Stock tab.
+	Stock Stock
 }

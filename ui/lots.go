@@ -25,7 +25,7 @@ type productPage struct {
 }
 
 // lotCols are the lot list's column widths.
-var lotCols = []float32{0, 120, 110, 200, 200}
+var lotCols = []float32{0, 120, 110, 290, 200}
 
 func (s *stockView) newProductPage() *productPage {
 	p := &productPage{s: s, badges: newBadgeBox()}
@@ -76,7 +76,7 @@ func (p *productPage) set(prod stock.Product, lines []stock.Line) {
 	days := p.s.products.expiringDays()
 	sum := stock.Summarize(prod, lines, p.s.u.now(), days)
 	p.title.SetText(productTitle(&prod))
-	text := onHandText(&sum) + " usable"
+	text := "Usable: " + onHandText(&sum)
 	if sum.NearestExpiry != "" {
 		text += " · nearest expiry " + sum.NearestExpiry
 	}

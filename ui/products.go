@@ -61,6 +61,7 @@ func (s *stockView) newProductsPage() *productsPage {
 	p.show.Required = true
 	p.show.Selected = showAll
 	p.daysIn = widget.NewEntryWithData(binding.IntToString(p.days))
+	p.daysIn.Validator = nil // no tick beside a 2-digit box; a non-number simply does not apply
 	p.days.AddListener(binding.NewDataListener(func() {
 		if p.list != nil && p.show.Selected == showExpiring {
 			p.reload()
@@ -82,7 +83,6 @@ func (s *stockView) newProductsPage() *productsPage {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.toolbar(), p.search),
 		container.NewBorder(nil, nil, container.NewHBox(p.show, daysBox), countLabel),
-		s.msgBar,
 		header, widget.NewSeparator())
 	p.root = container.NewBorder(top, nil, nil, nil, p.list)
 	return p

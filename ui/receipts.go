@@ -73,10 +73,10 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 	case len(list) == 0:
 		r.info.SetText("Nothing waits for review. Photos you add propose receipts here; each counts in stock only once you confirm it.")
 	case len(list) > maxReceiptRows:
-		r.info.SetText(fmt.Sprintf("%d receipts wait for review; the oldest %d are shown. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack”.", len(list), maxReceiptRows))
+		r.info.SetText(fmt.Sprintf("%d receipts wait for review; the oldest %d are shown. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", len(list), maxReceiptRows))
 		list = list[:maxReceiptRows]
 	default:
-		r.info.SetText(fmt.Sprintf("%s waiting. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack”.", plural(len(list), "receipt is", "receipts are")))
+		r.info.SetText(fmt.Sprintf("%s waiting. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", plural(len(list), "receipt is", "receipts are")))
 	}
 	old := r.rows
 	r.rows = make(map[int64]*receiptRow, len(list))

@@ -1,16 +1,21 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/store/export"
 	"medinventory/store/stock"
 )
 
@@ -440,4 +445,115 @@ func topDialogText(w fyne.Window) string {
 		}
 	})
 	return strings.Join(out, "\n")
+}
+
+func TestReportsAreMadeInEveryFormat(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2026-07-31", "6", "", true)
+	h.pack(t, "Paracetamol", "P1", "2026-01-31", "40", "", true)
+	h.start()
+	h.openStock(t)
+	d := h.u.newReportsDialog()
+	d.from.SetText("2026-05-01")
+	d.to.SetText("2026-06-01") // the whole last day counts: the receipts were made on testToday
+	for _, kind := range []reportKind{reportProducts, reportLots, reportExpiry, reportMovements} {
+		for _, f := range reportFormats {
+			req, err := d.request(kind, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := h.u.makeReport(&buf, req); err != nil {
+				t.Fatalf("%s %s: %v", kind, f, err)
+			}
+			out := buf.String()
+			switch f {
+			case export.PDF:
+				if !strings.HasPrefix(out, "%PDF") {
+					t.Errorf("%s PDF starts %q", kind, out[:min(10, len(out))])
+				}
+			case export.XLSX:
+				if !strings.HasPrefix(out, "PK") {
+					t.Errorf("%s XLSX is not a zip", kind)
+				}
+			case export.CSV:
+				if !strings.Contains(out, "Amoxicillin") {
+					t.Errorf("%s CSV lacks the product:\n%s", kind, out)
+				}
+				if kind == reportExpiry && !strings.Contains(out, "Paracetamol") {
+					t.Errorf("the expiry report lacks the expired lot:\n%s", out)
+				}
+			}
+		}
+	}
+	if name := reportFileName(mustRequest(t, d, reportMovements, export.PDF)); name != "movements-2026-05-01-to-2026-06-01.pdf" {
+		t.Errorf("file name %q", name)
+	}
+}
+
+func mustRequest(t *testing.T, d *reportsDialog, k reportKind, f export.Format) reportRequest {
+	t.Helper()
+	r, err := d.request(k, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestReportBadInputIsRefusedAndAFailedReportLeavesNoFile(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.openStock(t)
+	d := h.u.newReportsDialog()
+	d.days.SetText("ninety")
+	d.save(reportExpiry, export.PDF)
+	if !d.status.Visible() || !strings.Contains(d.status.Text, "whole number") {
+		t.Fatalf("status %q", d.status.Text)
+	}
+	d.from.SetText("2026-06-02")
+	d.to.SetText("2026-06-01")
+	if _, err := d.request(reportMovements, export.CSV); err == nil || !strings.Contains(err.Error(), "must not be before") {
+		t.Fatalf("dates the wrong way round: %v", err)
+	}
+	// A report that cannot be made: the file the save dialog created is removed again.
+	path := filepath.Join(t.TempDir(), "r.csv")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.u.writeReport(w, reportRequest{kind: reportMovements, format: export.CSV, today: testToday, from: testToday, to: testToday})
+	if err == nil {
+		t.Fatal("a report of an empty period should fail")
+	}
+	if _, serr := os.Stat(path); !os.IsNotExist(serr) {
+		t.Fatalf("a failed report left %s behind (%v)", path, serr)
+	}
+	// Made in full: the file holds it.
+	w, _ = storage.Writer(storage.NewFileURI(path))
+	if err := h.u.writeReport(w, reportRequest{kind: reportProducts, format: export.CSV, today: testToday}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); len(b) == 0 {
+		t.Fatal("the report file is empty")
+	}
+}
+
+func TestReportsAreTwoClicksAway(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.openStock(t)
+	reports := findButton(h.u.stock.root, "Reports…")
+	if reports == nil {
+		t.Fatal("no Reports… button on the product view")
+	}
+	test.Tap(reports) // click 1
+	pdf := findButton(h.u.win.Canvas().Overlays().Top(), "PDF")
+	if pdf == nil {
+		t.Fatal("the Reports window has no PDF button")
+	}
+	before := h.u.win.Canvas().Overlays().Top()
+	test.Tap(pdf) // click 2: the save dialog
+	if top := h.u.win.Canvas().Overlays().Top(); top == nil || top == before {
+		t.Fatal("the second click should open the save dialog")
+	}
 }

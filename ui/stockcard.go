@@ -84,8 +84,8 @@ func (c *cardPage) reload() {
 
 func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow) {
 	c.prod, c.line, c.rows = prod, line, rows
-	c.title.SetText(productTitle(&prod) + " — " + lineTitle(&line))
-	sum := "On hand: " + lineOnHandText(&line, prod.Unit)
+	c.title.SetText(productTitle(&prod))
+	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, prod.Unit)
 	if stock.IsExpired(line.Expiry, c.s.u.now()) {
 		sum += " · expired: dispose of it, do not dispense"
 	}
@@ -164,7 +164,11 @@ func (c *cardPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*cardRow)
 	m := &c.rows[id]
 	r.when.SetText(m.At.Format("2006-01-02 15:04"))
-	r.what.SetText(moveWords(m))
+	what := moveWords(m)
+	if m.Kind == stock.Reversal {
+		what = "Undo of: " + c.reversedWords(m.ReversesID)
+	}
+	r.what.SetText(what)
 	switch {
 	case m.Status != stock.Confirmed:
 		r.change.Importance = widget.LowImportance
@@ -183,6 +187,18 @@ func (c *cardPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		r.photo.Hide()
 	}
+}
+
+// reversedWords names the movement a reversal undid ("Dispensed (−3)").
+func (c *cardPage) reversedWords(id int64) string {
+	for i := range c.rows {
+		if r := &c.rows[i]; r.ID == id {
+			w := moveWords(r)
+			w = strings.TrimSuffix(w, " · undone later")
+			return w + " (" + changeText(r.Quantity) + ")"
+		}
+	}
+	return "an earlier movement"
 }
 
 // changeText is a signed quantity: "+5", "−2", "0".

@@ -48,7 +48,7 @@ type countRow struct {
 	diff    *widget.Label
 }
 
-var countCols = []float32{0, 120, 110, 100, 110, 110}
+var countCols = []float32{0, 110, 80, 110, 90, 110, 100}
 
 func (s *stockView) newCountPage() *countPage {
 	u := s.u
@@ -76,7 +76,7 @@ func (s *stockView) newCountPage() *countPage {
 	})
 	title := widget.NewLabelWithStyle("Stock count", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Expiry"), boldLabel("Books say"),
+	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
 		boldLabel("Counted"), boldLabel("Difference"))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, title),
@@ -183,7 +183,7 @@ func (c *countPage) showShelf() {
 		name.Truncation = fyne.TextTruncateEllipsis
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
-		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Expiry)),
+		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
 			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff))
 	}
 	c.box.Objects = objs

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"medinventory/store"
@@ -37,29 +36,9 @@ type Stock interface {
 	ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error)
 	// MarkSamePack dismisses a receipt whose photo shows a pack already received.
 	MarkSamePack(ctx context.Context, receiptID int64) error
-}
 
-// ReportKind names a stock report.
-type ReportKind string
-
-// The stock reports the window offers.
-const (
-	ReportOnHand    ReportKind = "onhand"    // stock on hand, per product and per lot
-	ReportExpiry    ReportKind = "expiry"    // lots expired or expiring within N days
-	ReportMovements ReportKind = "movements" // every movement in a date range
-)
-
-// ReportRequest is what the user chose in the reports dialog.
-type ReportRequest struct {
-	Kind   ReportKind
-	Format string    // "csv", "xlsx" or "pdf"
-	Today  time.Time // the day the report is for
-	Days   int       // ReportExpiry: the window, in days
-	From   time.Time // ReportMovements: [From, To)
-	To     time.Time
-}
-
-// Reports writes stock reports. main's wiring adapts the stock report generators to it.
-type Reports interface {
-	WriteReport(ctx context.Context, w io.Writer, r ReportRequest) error
+	// ExpiryReport and MovementsBetween read the expiry and movements reports (StockOnHand the
+	// stock-on-hand ones); store/export turns them into tables.
+	ExpiryReport(ctx context.Context, today time.Time, days int) ([]stock.LotRow, error)
+	MovementsBetween(ctx context.Context, from, to time.Time) ([]stock.MovementRow, error)
 }

@@ -53,7 +53,7 @@ func (u *UI) newStockView() *stockView {
 	s.receipts = s.newReceiptsPage()
 	s.count = s.newCountPage()
 	s.page = container.NewStack(s.products.root)
-	s.root = s.page
+	s.root = container.NewBorder(s.msgBar, nil, nil, nil, s.page)
 	return s
 }
 
