@@ -85,7 +85,7 @@ func (*badgePad) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // colsLayout places a row's cells side by side: each width is fixed, except 0, which shares the
-// space left over. Cells are vertically centred. Header and rows use the same widths so columns
+// space left over. Every cell gets the row's height, vertically centred. Header and rows use the same widths so columns
 // line up.
 type colsLayout []float32
 
@@ -105,6 +105,12 @@ func (l colsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if flexN > 0 {
 		flex = max(size.Width-fixed, 60*float32(flexN)) / float32(flexN)
 	}
+	// One height for every cell (the tallest), so that labels line up whatever their text.
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	h = min(h, size.Height)
 	x := float32(0)
 	for i, o := range objs {
 		if i >= len(l) {
@@ -115,7 +121,6 @@ func (l colsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		if w == 0 {
 			w = flex
 		}
-		h := min(o.MinSize().Height, size.Height)
 		o.Resize(fyne.NewSize(w, h))
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
 		x += w

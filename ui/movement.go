@@ -112,12 +112,13 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f.errText.Hide()
 	f.action.SetSelectedIndex(0)
 
-	qtyBox := container.NewGridWrap(fyne.NewSize(150, f.qty.MinSize().Height), f.qty)
-	row1 := container.NewBorder(nil, nil, container.NewHBox(f.action), nil, f.lot)
+	// Columns, not Border: Tab goes through the widgets in the order they are built, and a
+	// Border puts its centre first (Tab from the quantity went to Record, skipping the note).
+	row1 := newCols([]float32{240, 0}, f.action, f.lot)
 	if fixedLot {
 		row1 = container.NewHBox(f.action)
 	}
-	row2 := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Quantity"), qtyBox), f.record, f.note)
+	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
 	f.root = container.NewVBox(row1, row2, f.errText)
 	return f
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -183,6 +184,17 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	if h.u.win.Canvas().Focused() != p.form.qty {
 		t.Fatalf("focus is on %T, want the quantity box", h.u.win.Canvas().Focused())
 	}
+	// Tab goes from the quantity to the note, then to Record (as they are laid out).
+	c := h.u.win.Canvas()
+	c.FocusNext()
+	if c.Focused() != p.form.note {
+		t.Fatalf("Tab from the quantity went to %T, want the note", c.Focused())
+	}
+	c.FocusNext()
+	if c.Focused() != p.form.record {
+		t.Fatalf("Tab from the note went to %T, want Record", c.Focused())
+	}
+	c.Focus(p.form.qty)
 	test.Type(p.form.qty, "3")
 	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if msg := s.Message(); msg != "Dispensed 3 packs from lot SOON (2026-09-30)." {
@@ -268,8 +280,8 @@ func TestStockCardShowsRunningBalanceAndAdjustments(t *testing.T) {
 	for i := range c.rows {
 		got = append(got, rowTexts(c.list, i, c.createRow, c.updateRow))
 	}
-	want := []string{"Received|+60|60", "Adjusted — damaged|−2|58", "Adjusted — returned|+1|59",
-		"Adjusted — count correction|−3|56", "Dispensed|−10|46"}
+	want := []string{"Received|+60|60", "Adjusted — damaged|-2|58", "Adjusted — returned|+1|59",
+		"Adjusted — count correction|-3|56", "Dispensed|-10|46"}
 	if len(got) != len(want) {
 		t.Fatalf("card rows:\n%s", strings.Join(got, "\n"))
 	}
@@ -384,12 +396,12 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 		t.Fatal("Enter should go to the next lot")
 	}
 	test.Type(c.rows[1].counted, "60")
-	if c.rows[0].diff.Text != "−2" || c.rows[1].diff.Text != "0" {
+	if c.rows[0].diff.Text != "-2" || c.rows[1].diff.Text != "0" {
 		t.Fatalf("differences %q %q", c.rows[0].diff.Text, c.rows[1].diff.Text)
 	}
 	c.review()
 	d := topDialogText(h.u.win)
-	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (−2)") {
+	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (-2)") {
 		t.Fatalf("review dialog says %q", d)
 	}
 	c.saveCount([]stock.CountInput{{LineID: c.rows[0].line.ID, Counted: 4}, {LineID: c.rows[1].line.ID, Counted: 60}}, 1)
@@ -555,5 +567,22 @@ func TestReportsAreTwoClicksAway(t *testing.T) {
 	test.Tap(pdf) // click 2: the save dialog
 	if top := h.u.win.Canvas().Overlays().Top(); top == nil || top == before {
 		t.Fatal("the second click should open the save dialog")
+	}
+}
+
+func TestLeavingAStockCountWithTypedNumbersAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", true)
+	h.start()
+	s := h.openStock(t)
+	s.showCount()
+	s.count.rows[0].counted.SetText("5")
+	// Ctrl+F (the product search) must not throw the typed count away silently.
+	h.u.handleShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if s.current() != s.count.root {
+		t.Fatal("the count was left without asking")
+	}
+	if d := topDialogText(h.u.win); !strings.Contains(d, "not saved yet") {
+		t.Fatalf("dialog %q", d)
 	}
 }

@@ -189,7 +189,7 @@ func (c *cardPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-// reversedWords names the movement a reversal undid ("Dispensed (−3)").
+// reversedWords names the movement a reversal undid ("Dispensed (-3)").
 func (c *cardPage) reversedWords(id int64) string {
 	for i := range c.rows {
 		if r := &c.rows[i]; r.ID == id {
@@ -201,15 +201,12 @@ func (c *cardPage) reversedWords(id int64) string {
 	return "an earlier movement"
 }
 
-// changeText is a signed quantity: "+5", "−2", "0".
+// changeText is a signed quantity: "+5", "-2", "0".
 func changeText(n int64) string {
-	switch {
-	case n > 0:
+	if n > 0 {
 		return fmt.Sprintf("+%d", n)
-	case n < 0:
-		return fmt.Sprintf("−%d", -n)
 	}
-	return "0"
+	return fmt.Sprint(n)
 }
 
 // moveWords says what a movement of a stock card was, in plain words.

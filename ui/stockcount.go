@@ -61,26 +61,14 @@ func (s *stockView) newCountPage() *countPage {
 	c.info.Wrapping = fyne.TextWrapWord
 	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
 	c.save.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), func() {
-		if c.typed() > 0 {
-			dialog.ShowConfirm("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
-				func(ok bool) {
-					if ok {
-						c.clear()
-						s.showProducts()
-					}
-				}, u.win)
-			return
-		}
-		s.showProducts()
-	})
+	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
 	title := widget.NewLabelWithStyle("Stock count", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
 		boldLabel("Counted"), boldLabel("Difference"))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, title),
-		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Shelf"), c.shelf), nil, c.note),
+		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
@@ -199,6 +187,21 @@ func (c *countPage) showShelf() {
 	if len(c.rows) > 0 {
 		c.s.focus(c.rows[0].counted)
 	}
+}
+
+// leave runs then, after asking first when typed numbers would be lost.
+func (c *countPage) leave(then func()) {
+	if c.typed() == 0 {
+		then()
+		return
+	}
+	dialog.ShowConfirm("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
+		func(ok bool) {
+			if ok {
+				c.clear()
+				then()
+			}
+		}, c.s.u.win)
 }
 
 // parse reads a row's typed count; ok is false when it is blank.

@@ -69,6 +69,9 @@ func (s *stockView) show(page fyne.CanvasObject) {
 	if len(s.page.Objects) == 1 && s.page.Objects[0] == page {
 		return
 	}
+	if page == s.count.root || page == s.receipts.root {
+		s.clearMessage() // another task: the last change's message would only confuse
+	}
 	s.page.Objects = []fyne.CanvasObject{page}
 	s.page.Refresh()
 }
@@ -76,8 +79,17 @@ func (s *stockView) show(page fyne.CanvasObject) {
 // current is the page shown.
 func (s *stockView) current() fyne.CanvasObject { return s.page.Objects[0] }
 
-// showProducts goes back to the product view (and re-reads it).
+// showProducts goes back to the product view (and re-reads it); numbers typed in a stock count
+// are not dropped without asking.
 func (s *stockView) showProducts() {
+	if s.current() == s.count.root {
+		s.count.leave(s.showProductsNow)
+		return
+	}
+	s.showProductsNow()
+}
+
+func (s *stockView) showProductsNow() {
 	s.show(s.products.root)
 	s.products.reload()
 	s.focus(s.products.search)
