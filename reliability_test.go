@@ -962,7 +962,7 @@ func TestNoUntrustedTextInFilePaths(t *testing.T) {
 	untrusted := map[string]bool{
 		"OriginalName": true, "RawAnswer": true, "ResultJSON": true, "Medicines": true, "GenericName": true,
 		"Manufacturer": true, "DosageForm": true, "Strength": true, "Lot": true, "GTIN": true, "Expiry": true,
-		"PackSize": true, "ReviewNote": true, "Notes": true, "Content": true, "Refusal": true,
+		"Unit": true, "Values": true, "ReviewNote": true, "Notes": true, "Content": true, "Refusal": true,
 	}
 	fset := token.NewFileSet()
 	calls := 0

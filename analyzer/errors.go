@@ -16,20 +16,30 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 )
 
-// Waiting reasons this package uses, besides the ones the job handler sets itself.
+// Waiting reasons this package uses, as the strings a *jobs.Error carries. The reasons, their
+// meaning and the user's words for each live in package wait; these are its values as text.
 const (
-	ReasonNoKey         = "no_key"          // no API key is set for OpenAI
-	ReasonKeyRefused    = "key_refused"     // 401/403: the user must fix the key
-	ReasonQuota         = "quota"           // 429 insufficient_quota: the account has no credit
-	ReasonOffline       = "offline"         // no network, DNS failure, or the server refuses connections
-	ReasonCircuitOpen   = "circuit_open"    // too many failures in a row: calls pause
-	ReasonRateLimit     = "rate_limit"      // another call was told to wait (429); nothing was sent
-	ReasonModelNotFound = "model_not_found" // the configured model does not exist on the server
-	ReasonBadConfig     = "bad_config"      // the server address in the settings cannot work
+	ReasonNoKey         = string(wait.NoKey)
+	ReasonKeyRefused    = string(wait.KeyRefused)
+	ReasonQuota         = string(wait.Quota)
+	ReasonOffline       = string(wait.Offline)
+	ReasonCircuitOpen   = string(wait.CircuitOpen)
+	ReasonRateLimit     = string(wait.RateLimit)
+	ReasonModelNotFound = string(wait.ModelNotFound)
+	ReasonBadConfig     = string(wait.BadConfig)
 )
+
+// waiting makes the *jobs.Error for a job that waits for r; msg "" means r's own words.
+func waiting(r wait.Reason, msg string, recheck time.Duration, cause error) *jobs.Error {
+	if msg == "" {
+		msg = r.Message()
+	}
+	return jobs.WaitingError(string(r), msg, recheck, cause)
+}
 
 // ErrMalformedAnswer is wrapped by the error for an answer that could not be read (broken JSON,
 // not the schema, cut off).
@@ -78,11 +88,11 @@ func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int
 		return jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, err)
 	}
 	if isOffline(err) {
-		msg := "No network: the photo will be analysed when you are back online."
+		msg := ""
 		if !c.isOpenAI() {
 			msg = fmt.Sprintf("The model server at %s cannot be reached. Check that it is running; the photo will be analysed then.", c.cfg.BaseURL)
 		}
-		return jobs.WaitingError(ReasonOffline, msg, 0, err)
+		return waiting(wait.Offline, msg, 0, err)
 	}
 	return jobs.RetryableError(fmt.Sprintf("The connection to %s failed; the photo will be tried again.", server), 0, err)
 }
@@ -93,12 +103,12 @@ func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Head
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		if c.isOpenAI() {
-			return jobs.WaitingError(ReasonKeyRefused, "The OpenAI key was refused. Open Settings and check the key.", 0, err)
+			return waiting(wait.KeyRefused, "", 0, err)
 		}
-		return jobs.WaitingError(ReasonKeyRefused, fmt.Sprintf("The model server refused the key (%s). Open Settings and check the key.", apiMsg), 0, err)
+		return waiting(wait.KeyRefused, fmt.Sprintf("The model server refused the key (%s). Open Settings and check the key.", apiMsg), 0, err)
 	case status == http.StatusTooManyRequests:
 		if code == "insufficient_quota" || typ == "insufficient_quota" {
-			return jobs.WaitingError(ReasonQuota, "Your OpenAI account has no credit left. Add credit, then press Retry.", 0, err)
+			return waiting(wait.Quota, "", 0, err)
 		}
 		after := RetryAfter(hdr, c.now())
 		if after <= 0 {
@@ -107,7 +117,7 @@ func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Head
 		c.setNotBefore(c.now().Add(after))
 		return jobs.RetryableError(fmt.Sprintf("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
 	case status == http.StatusNotFound && (code == "model_not_found" || strings.Contains(strings.ToLower(msg), "model")):
-		return jobs.WaitingError(ReasonModelNotFound, fmt.Sprintf("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
+		return waiting(wait.ModelNotFound, fmt.Sprintf("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
 	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
 		return jobs.RetryableError(fmt.Sprintf("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
 	case status == http.StatusBadRequest && isImageProblem(code, msg):

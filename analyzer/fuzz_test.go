@@ -33,7 +33,7 @@ func FuzzValidate(f *testing.F) {
 			checkText(t, n, MaxNoteLen+80)
 		}
 		for _, m := range res.Medicines {
-			for _, s := range []string{m.Name, m.GenericName, m.Strength, m.DosageForm, m.Manufacturer, m.Lot, m.PackSize} {
+			for _, s := range []string{m.Name, m.GenericName, m.Strength, m.DosageForm, m.Manufacturer, m.Lot, m.Unit} {
 				checkText(t, s, MaxTextLen+20) // strength normalisation may add a space per number
 			}
 			if m.GTIN != "" {

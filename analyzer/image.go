@@ -17,20 +17,22 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/gen2brain/heic"
 	"golang.org/x/image/webp"
+
+	"medinventory/store/photo"
 )
 
 // Limits on what LoadImage accepts.
 const (
 	// MaxPixels is the largest photo (width × height, read from the file header before decoding)
 	// that is decoded; bigger ones are refused so a "decompression bomb" cannot exhaust memory.
-	MaxPixels = 60_000_000
-	// MaxFileBytes is the largest photo file that is read.
-	MaxFileBytes = 200 << 20
+	// It is package photo's limit, the same the store applies when a photo is added.
+	MaxPixels = photo.MaxPixels
+	// MaxFileBytes is the largest photo file that is read (photo.MaxBytes).
+	MaxFileBytes = photo.MaxBytes
 	// UploadQuality is the JPEG quality of what is sent to the model.
 	UploadQuality = 85
 )
@@ -47,20 +49,14 @@ const (
 
 // Kinds of ImageError.
 const (
-	ImageTooLarge    = "too_large"
-	ImageCorrupt     = "corrupt"
-	ImageUnsupported = "unsupported"
+	ImageTooLarge    = photo.TooLarge
+	ImageCorrupt     = photo.Corrupt
+	ImageUnsupported = photo.Unsupported
 )
 
-// ImageError says why a photo cannot be used. Msg is plain words for the user.
-type ImageError struct {
-	Kind string // ImageTooLarge, ImageCorrupt or ImageUnsupported
-	Msg  string
-	Err  error
-}
-
-func (e *ImageError) Error() string { return e.Msg }
-func (e *ImageError) Unwrap() error { return e.Err }
+// ImageError says why a photo cannot be used: package photo's one error type (the store refuses
+// files with it too). Msg is plain words for the user.
+type ImageError = photo.Error
 
 // ImageInfo describes a decoded photo.
 type ImageInfo struct {
@@ -169,41 +165,9 @@ func tooBigFile() *ImageError {
 		Msg: fmt.Sprintf("This file is larger than %d MB, too large for a photo. Save it at a smaller size and add it again.", MaxFileBytes>>20)}
 }
 
-// sniff names the format from the file's first bytes ("" if unknown).
-func sniff(b []byte) string {
-	switch {
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
-		return "jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "png"
-	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
-		return "gif"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "webp"
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		switch string(b[8:12]) {
-		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1":
-			return "heic"
-		case "avif", "avis":
-			return "avif"
-		}
-	}
-	return ""
-}
-
 func corrupt(format string, err error) *ImageError {
 	return &ImageError{Kind: ImageCorrupt, Err: err,
-		Msg: fmt.Sprintf("This %s file is damaged or incomplete and cannot be opened. Copy the photo from the camera or phone again and add the new copy.", formatName(format))}
-}
-
-func formatName(f string) string {
-	switch f {
-	case "jpeg", "png", "gif", "heic":
-		return strings.ToUpper(f)
-	case "webp":
-		return "WebP"
-	}
-	return "image"
+		Msg: fmt.Sprintf("This %s file is damaged or incomplete and cannot be opened. Copy the photo from the camera or phone again and add the new copy.", photo.Label(format))}
 }
 
 // headerBytes is how much of a file is read for format sniffing and EXIF (an APP1 segment is at
@@ -215,15 +179,14 @@ func loadImage(ra io.ReaderAt, size int64) (image.Image, ImageInfo, error) {
 	if n, err := ra.ReadAt(head, 0); err != nil && !(errors.Is(err, io.EOF) && n == len(head)) {
 		return nil, ImageInfo{}, fmt.Errorf("read photo: %w", err)
 	}
-	format := sniff(head)
+	format, what := photo.Sniff(head)
 	info := ImageInfo{Format: format, Orientation: 1}
-	switch format {
-	case "":
-		return nil, info, &ImageError{Kind: ImageUnsupported, Err: image.ErrFormat,
-			Msg: "This file is not a photo in a known format. Use JPEG, PNG, WebP, GIF or HEIC photos."}
-	case "avif":
-		return nil, info, &ImageError{Kind: ImageUnsupported, Err: image.ErrFormat,
-			Msg: "AVIF photos are not supported. Save the photo as JPEG or HEIC and add it again."}
+	if format == "" {
+		msg := "This file is not a photo in a known format. Use " + photo.Accepted() + " photos."
+		if what != "" && what != "an empty file" {
+			msg = "This is " + what + ", not a photo this app can read. Use " + photo.Accepted() + " photos."
+		}
+		return nil, info, &ImageError{Kind: ImageUnsupported, Err: image.ErrFormat, Msg: msg}
 	}
 	cfg, err := safeDecode(format, ra, size, true)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 	"golang.org/x/time/rate"
 
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 )
 
@@ -207,15 +208,15 @@ func (c *Client) NotBefore() time.Time {
 }
 
 func noKeyError() *jobs.Error {
-	return jobs.WaitingError(ReasonNoKey, "No OpenAI key is set. Open Settings and enter the key; the photo will be analysed then.", 0, nil)
+	return waiting(wait.NoKey, "", 0, nil)
 }
 
 // gate waits for the rate limit and the shared "not before" time, or says why not to send now.
 func (c *Client) gate(ctx context.Context) *jobs.Error {
 	if nb := c.NotBefore(); !nb.IsZero() {
-		if wait := nb.Sub(c.now()); wait > 0 {
-			return jobs.WaitingError(ReasonRateLimit, fmt.Sprintf("%s is busy (rate limit); trying again in %s.",
-				c.serverName(), roundDur(wait)), wait, nil)
+		if d := nb.Sub(c.now()); d > 0 {
+			return waiting(wait.RateLimit, fmt.Sprintf("%s is busy (rate limit); trying again in %s.",
+				c.serverName(), roundDur(d)), d, nil)
 		}
 	}
 	if c.limiter == nil {
@@ -232,7 +233,7 @@ func (c *Client) gate(ctx context.Context) *jobs.Error {
 	}
 	if d > maxBlock {
 		r.Cancel()
-		return jobs.WaitingError(ReasonRateLimit, fmt.Sprintf("Waiting for the request limit you set (%d per minute); trying again in %s.",
+		return waiting(wait.RateLimit, fmt.Sprintf("Waiting for the request limit you set (%d per minute); trying again in %s.",
 			c.cfg.RequestsPerMinute, roundDur(d)), d, nil)
 	}
 	t := time.NewTimer(d)
@@ -268,10 +269,10 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 	if len(up.JPEG) == 0 {
 		return Result{}, usage, jobs.PermanentError("The photo could not be prepared for analysis (no image data).", nil)
 	}
-	ok, probe, wait := c.br.allow()
+	ok, probe, pause := c.br.allow()
 	if !ok {
-		return Result{}, usage, jobs.WaitingError(ReasonCircuitOpen, fmt.Sprintf("%s failed several times in a row; analysis pauses and tries again in %s.",
-			c.serverName(), roundDur(wait)), wait, nil)
+		return Result{}, usage, waiting(wait.CircuitOpen, fmt.Sprintf("%s failed several times in a row; analysis pauses and tries again in %s.",
+			c.serverName(), roundDur(pause)), pause, nil)
 	}
 	if je := c.gate(ctx); je != nil {
 		c.br.abandon(probe)
@@ -309,7 +310,7 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 			return Result{}, usage, jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, err)
 		}
 		je := c.classify(err, resp.Header(), timedOut, attempt)
-		if je.Kind == jobs.Waiting && je.Reason == ReasonOffline {
+		if je.Kind == jobs.Waiting && wait.Reason(je.Reason) == wait.Offline {
 			c.br.abandon(probe)
 		} else {
 			c.br.done(probe, countsForBreaker(je))
@@ -472,7 +473,7 @@ func (c *Client) TestConnection(ctx context.Context) error {
 			ids = append(ids, m.ID)
 		}
 	}
-	return jobs.WaitingError(ReasonModelNotFound, fmt.Sprintf("The server works, but it does not offer the model %q. It offers: %s. Open Settings and choose one.",
+	return waiting(wait.ModelNotFound, fmt.Sprintf("The server works, but it does not offer the model %q. It offers: %s. Open Settings and choose one.",
 		c.cfg.Model, strings.Join(ids, ", ")), 0, nil)
 }
 
@@ -485,6 +486,6 @@ func (c *Client) checkBaseURL() *jobs.Error {
 	if err == nil {
 		err = errors.New("the address must start with http:// or https:// and name a host")
 	}
-	return jobs.WaitingError(ReasonBadConfig, fmt.Sprintf("The server address %q is not valid. Open Settings and correct it (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).",
+	return waiting(wait.BadConfig, fmt.Sprintf("The server address %q is not valid. Open Settings and correct it (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).",
 		cleanText(c.cfg.BaseURL, 100)), 0, err)
 }

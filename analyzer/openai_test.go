@@ -22,6 +22,7 @@ import (
 
 	"medinventory/analyzer/openaitest"
 	"medinventory/jobs"
+	"medinventory/store/fields"
 )
 
 // testUpload is a small real JPEG, as the preprocessing step would make it.
@@ -107,8 +108,8 @@ func TestAnalyzeSendsValidRequestAndReadsAnswer(t *testing.T) {
 		t.Fatalf("medicines = %+v", res.Medicines)
 	}
 	m := res.Medicines[0]
-	want := Medicine{Name: "Panadol", GenericName: "paracetamol", Strength: "500 mg", DosageForm: "tablet",
-		Manufacturer: "GSK", GTIN: "04006381333931", Lot: "B1234", Expiry: "2027-03-31", PackSize: "24 tablets"}
+	want := Medicine{Values: fields.Values{Name: "Panadol", GenericName: "paracetamol", Strength: "500 mg", DosageForm: "tablet",
+		Manufacturer: "GSK", GTIN: "04006381333931", Lot: "B1234", Expiry: "2027-03-31", Unit: "24 tablets"}}
 	got := m
 	got.Quantity, got.Confidence = nil, nil
 	if fmt.Sprint(got) != fmt.Sprint(want) {

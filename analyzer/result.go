@@ -1,6 +1,10 @@
 package analyzer
 
-import "time"
+import (
+	"time"
+
+	"medinventory/store/fields"
+)
 
 // Result is what the model found in one photo, after validation: zero or more medicines (a photo
 // may show several packs, or none).
@@ -13,26 +17,37 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Medicine is one product seen in a photo. Every string is validated and normalised; "" means
-// unknown.
+// Medicine is one product seen in a photo. Its Values hold the fields of the field table that the
+// model is asked for (fields.All, those with a Model description; the answer's "pack_size" is Unit).
+// Every value is validated and normalised; "" means unknown.
 type Medicine struct {
-	Name         string `json:"name,omitempty"`         // brand name
-	GenericName  string `json:"generic_name,omitempty"` // INN
-	Strength     string `json:"strength,omitempty"`     // units normalised: mg, g, mcg, mL, IU, %
-	DosageForm   string `json:"dosage_form,omitempty"`
-	Manufacturer string `json:"manufacturer,omitempty"`
-	GTIN         string `json:"gtin,omitempty"`      // 14 digits, check digit verified
-	Lot          string `json:"lot,omitempty"`       // batch
-	Expiry       string `json:"expiry,omitempty"`    // YYYY-MM-DD (a month alone means its last day)
-	Quantity     *int64 `json:"quantity,omitempty"`  // number of packs seen, if visible
-	PackSize     string `json:"pack_size,omitempty"` // e.g. "30 tablets"
-	// Confidence maps a field name (as in MedicineFields) to the model's confidence, 0..1.
+	fields.Values
+	// Confidence maps a field's answer key (as in MedicineFields) to the model's confidence, 0..1.
 	Confidence map[string]float64 `json:"confidence,omitempty"`
 }
 
-// MedicineFields are the field names of a medicine in the model's answer and in Confidence.
-var MedicineFields = []string{"name", "generic_name", "strength", "dosage_form", "manufacturer", "gtin", "lot",
-	"expiry", "quantity", "pack_size"}
+// MedicineFields are the field names of a medicine in the model's answer and in Confidence: the
+// answer keys of the field table's fields the model is asked for.
+var MedicineFields = modelKeys()
+
+func modelKeys() []string {
+	var out []string
+	for _, f := range modelFields() {
+		out = append(out, f.AnswerKey())
+	}
+	return out
+}
+
+// modelFields are the fields of the field table that the model is asked for, in table order.
+func modelFields() []*fields.Field {
+	var out []*fields.Field
+	for i := range fields.All {
+		if fields.All[i].Model != "" {
+			out = append(out, &fields.All[i])
+		}
+	}
+	return out
+}
 
 // Usage is what one model call cost.
 type Usage struct {

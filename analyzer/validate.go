@@ -109,14 +109,16 @@ func (r *Result) addNote(n string) {
 // validateMedicine returns false for an entry with nothing in it.
 func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 	var m Medicine
-	text := func(k string) string { return cleanText(asString(obj[k]), MaxTextLen) }
-	m.Name = text("name")
-	m.GenericName = text("generic_name")
-	m.Strength = NormalizeStrength(text("strength"))
-	m.DosageForm = text("dosage_form")
-	m.Manufacturer = text("manufacturer")
-	m.Lot = cleanLot(text("lot"))
-	m.PackSize = text("pack_size")
+	// Text first, so that notes about the other fields can name the medicine.
+	for _, f := range modelFields() {
+		if f.Kind == fields.TextKind {
+			v := cleanText(asString(obj[f.AnswerKey()]), min(MaxTextLen, f.Max))
+			if clean := answerCleaners[f.Name]; clean != nil {
+				v = clean(v)
+			}
+			f.Set(&m.Values, v)
+		}
+	}
 	label := m.Name
 	if label == "" {
 		label = m.GenericName
@@ -125,25 +127,33 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 	if label != "" {
 		about = " of " + strconv.Quote(truncateRunes(label, 60))
 	}
-	if g := text("gtin"); g != "" {
-		if n, ok := normalizeGTIN(g); ok {
-			m.GTIN = n
-		} else {
-			r.addNote(fmt.Sprintf("The GTIN %q%s was dropped: it is not a GTIN with a correct check digit.", truncateRunes(g, 40), about))
-		}
-	}
-	if e := text("expiry"); e != "" {
-		if d, ok := ParseExpiry(e); ok {
-			m.Expiry = d
-		} else {
-			r.addNote(fmt.Sprintf("The expiry %q%s was dropped: it is not a date that could be read.", truncateRunes(e, 40), about))
-		}
-	}
-	if q, present := obj["quantity"]; present && q != nil {
-		if n, ok := asCount(q); ok {
-			m.Quantity = &n
-		} else {
-			r.addNote(fmt.Sprintf("The quantity%s was dropped: it is not a whole number from 0 to 10,000,000.", about))
+	for _, f := range modelFields() {
+		raw := obj[f.AnswerKey()]
+		switch f.Kind {
+		case fields.GTINKind:
+			if g := cleanText(asString(raw), MaxTextLen); g != "" {
+				if n, ok := normalizeGTIN(g); ok {
+					f.Set(&m.Values, n)
+				} else {
+					r.addNote(fmt.Sprintf("The %s %q%s was dropped: it is not a GTIN with a correct check digit.", f.Label, truncateRunes(g, 40), about))
+				}
+			}
+		case fields.DateKind:
+			if e := cleanText(asString(raw), MaxTextLen); e != "" {
+				if d, ok := ParseExpiry(e); ok {
+					f.Set(&m.Values, d)
+				} else {
+					r.addNote(fmt.Sprintf("The %s %q%s was dropped: it is not a date that could be read.", strings.ToLower(f.Label), truncateRunes(e, 40), about))
+				}
+			}
+		case fields.CountKind:
+			if raw != nil {
+				if n, ok := asCount(raw, f.Max); ok {
+					f.Set(&m.Values, strconv.FormatInt(n, 10))
+				} else {
+					r.addNote(fmt.Sprintf("The %s%s was dropped: it is not a whole number from 0 to %s.", strings.ToLower(f.Label), about, commas(f.Max)))
+				}
+			}
 		}
 	}
 	if c, ok := obj["confidence"].(map[string]any); ok {
@@ -159,9 +169,12 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 			}
 		}
 	}
-	empty := m.Name == "" && m.GenericName == "" && m.Strength == "" && m.DosageForm == "" && m.Manufacturer == "" &&
-		m.GTIN == "" && m.Lot == "" && m.Expiry == "" && m.PackSize == ""
-	return m, !empty
+	for _, f := range modelFields() {
+		if f.Kind != fields.CountKind && f.Get(&m.Values) != "" {
+			return m, true
+		}
+	}
+	return m, false // a count alone says nothing
 }
 
 // asString reads a JSON value as text: strings as they are, numbers as written, anything else "".
@@ -205,9 +218,9 @@ func asFloat(v any) (float64, bool) {
 	return f, true
 }
 
-func asCount(v any) (int64, bool) {
+func asCount(v any, max int) (int64, bool) {
 	f, ok := asFloat(v)
-	if !ok || f < 0 || f > 10_000_000 || f != math.Trunc(f) {
+	if !ok || f < 0 || f > float64(max) || f != math.Trunc(f) {
 		return 0, false
 	}
 	return int64(f), true
@@ -270,6 +283,18 @@ func truncateRunes(s string, max int) string {
 }
 
 var lotPrefix = regexp.MustCompile(`(?i)^(?:lot|batch|b/n|bn|ch\.?-?b\.?)\s*(?:no\.?|number)?\s*[:.#]?\s*`)
+
+// answerCleaners tidy the text of a field as models write it, by field name.
+var answerCleaners = map[string]func(string) string{"strength": NormalizeStrength, "lot": cleanLot}
+
+// commas writes n with thousands separators (10,000,000).
+func commas(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 func cleanLot(s string) string {
 	if t := lotPrefix.ReplaceAllString(s, ""); t != "" {

@@ -145,8 +145,8 @@ func TestValidateCleansText(t *testing.T) {
 	if n := utf8.RuneCountInString(m.Manufacturer); n != MaxTextLen {
 		t.Errorf("manufacturer has %d runes, want %d", n, MaxTextLen)
 	}
-	if m.Lot != "AB-123" || m.DosageForm != "tablet" || m.GenericName != "" || m.PackSize != "30 tablets" {
-		t.Errorf("lot %q form %q generic %q pack %q", m.Lot, m.DosageForm, m.GenericName, m.PackSize)
+	if m.Lot != "AB-123" || m.DosageForm != "tablet" || m.GenericName != "" || m.Unit != "30 tablets" {
+		t.Errorf("lot %q form %q generic %q pack %q", m.Lot, m.DosageForm, m.GenericName, m.Unit)
 	}
 }
 

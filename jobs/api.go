@@ -86,7 +86,7 @@ const (
 type Error struct {
 	Kind       ErrorKind
 	RetryAfter time.Duration // Retryable: overrides the backoff (e.g. HTTP 429 Retry-After); Waiting: re-check after this
-	Reason     string        // Waiting: a short machine-readable reason ("offline", "no_key", "key_refused", "circuit_open", "quota")
+	Reason     string        // Waiting: a short machine-readable reason the handler chose (this app's: package analyzer/wait)
 	Msg        string        // plain words for the user: what happened and what to do
 	Err        error         // the cause
 }

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"medinventory/store/fields"
 )
 
 // Analysis is the record of one look at a photo: a model's answer, a barcode read, or a catalog hit.
@@ -31,64 +32,12 @@ type Analysis struct {
 
 // NewEntry is a stock line found in a photo, before it is saved. Empty strings are "not known".
 type NewEntry struct {
-	ProductID    int64
-	PhotoID      int64
-	AnalysisID   int64
-	Name         string
-	GenericName  string
-	Strength     string
-	DosageForm   string
-	Manufacturer string
-	GTIN         string
-	Lot          string
-	Expiry       string
-	Quantity     *int64
-	Unit         string
-	Location     string
-	Notes        string
-	Sources      map[string]string // field -> barcode|model|catalog|user
-	ReviewNote   string
-}
-
-// Get returns the value of a field by its EntryFields name, as text ("" when unknown).
-func (n *NewEntry) Get(f string) string {
-	e := Entry{Name: n.Name, GenericName: n.GenericName, Strength: n.Strength, DosageForm: n.DosageForm,
-		Manufacturer: n.Manufacturer, GTIN: n.GTIN, Lot: n.Lot, Expiry: n.Expiry, Quantity: n.Quantity,
-		Unit: n.Unit, Location: n.Location, Notes: n.Notes}
-	return e.Get(f)
-}
-
-func (n *NewEntry) set(f, v string) {
-	switch f {
-	case "name":
-		n.Name = v
-	case "generic_name":
-		n.GenericName = v
-	case "strength":
-		n.Strength = v
-	case "dosage_form":
-		n.DosageForm = v
-	case "manufacturer":
-		n.Manufacturer = v
-	case "gtin":
-		n.GTIN = v
-	case "lot":
-		n.Lot = v
-	case "expiry":
-		n.Expiry = v
-	case "quantity":
-		if v == "" {
-			n.Quantity = nil
-		} else if q, err := strconv.ParseInt(v, 10, 64); err == nil {
-			n.Quantity = &q
-		}
-	case "unit":
-		n.Unit = v
-	case "location":
-		n.Location = v
-	case "notes":
-		n.Notes = v
-	}
+	ProductID  int64
+	PhotoID    int64
+	AnalysisID int64
+	Values                       // the medicine fields (fields.All); Get and Set reach them by name
+	Sources    map[string]string // field -> barcode|model|catalog|user
+	ReviewNote string
 }
 
 // InsertEntryTx adds a stock line inside the caller's transaction, with status "needs review".
@@ -98,16 +47,12 @@ func (s *Store) InsertEntryTx(ctx context.Context, tx *sql.Tx, n NewEntry) (int6
 	}
 	src, _ := json.Marshal(n.Sources)
 	now := ms(s.now())
-	var q any
-	if n.Quantity != nil {
-		q = *n.Quantity
-	}
+	args := append([]any{nullID(n.ProductID), nullID(n.PhotoID), nullID(n.AnalysisID)}, fieldArgs(&n.Values, nil)...)
+	args = append(args, string(src), n.ReviewNote, now, now)
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO entries(product_id, photo_id, analysis_id, name, generic_name, strength, dosage_form,
-		manufacturer, gtin, lot, expiry, quantity, unit, location, notes, status, field_sources, review_note, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'needs_review',?,?,?,?) RETURNING id`,
-		nullID(n.ProductID), nullID(n.PhotoID), nullID(n.AnalysisID), n.Name, n.GenericName, n.Strength, n.DosageForm,
-		n.Manufacturer, n.GTIN, n.Lot, n.Expiry, q, n.Unit, n.Location, n.Notes, string(src), n.ReviewNote, now, now).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO entries(product_id, photo_id, analysis_id, `+fieldCols("", nil, "")+`,
+		status, field_sources, review_note, created_at, updated_at)
+		VALUES (?,?,?,`+placeholders(len(fields.All))+`,'needs_review',?,?,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("save entry: %w", err)
 	}
@@ -225,11 +170,8 @@ func (s *Store) mergeTx(ctx context.Context, tx *sql.Tx, cur Entry, n NewEntry) 
 			notes = append(notes, fmt.Sprintf("The photo reads %s as %q but the barcode says %q; the barcode's value is kept.", strings.ReplaceAll(f, "_", " "), nv, old))
 			continue
 		}
-		var val any = nv
-		if f == "quantity" {
-			val, _ = strconv.ParseInt(nv, 10, 64)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE entries SET "+f+" = ? WHERE id = ?", val, cur.ID); err != nil {
+		fd, _ := fields.ByName(f)
+		if _, err := tx.ExecContext(ctx, "UPDATE entries SET "+f+" = ? WHERE id = ?", fd.SQL(nv), cur.ID); err != nil {
 			return err
 		}
 		src := newSrc
@@ -292,25 +234,24 @@ func (s *Store) Analyses(ctx context.Context, photoID int64) ([]Analysis, error)
 	return out, rows.Err()
 }
 
-// Product is a product in the learned catalog.
+// Product is a product in the learned catalog. Of its Values, only the fields marked Catalog in the
+// field table (fields.All) are kept.
 type Product struct {
-	ID           int64
-	Name         string
-	GenericName  string
-	Strength     string
-	DosageForm   string
-	Manufacturer string
-	GTIN         string
-	Confirmed    bool
+	ID int64
+	Values
+	Confirmed bool
 }
 
 // ProductByGTIN returns the catalog's product for a GTIN (14 digits) that a user has confirmed,
 // or sql.ErrNoRows.
 func (s *Store) ProductByGTIN(ctx context.Context, gtin string) (Product, error) {
 	var p Product
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, generic_name, strength, dosage_form, manufacturer, COALESCE(gtin,''), confirmed
-		FROM products WHERE gtin = ? AND confirmed = 1`, gtin).Scan(&p.ID, &p.Name, &p.GenericName, &p.Strength, &p.DosageForm,
-		&p.Manufacturer, &p.GTIN, &p.Confirmed)
+	vals, setVals := fieldScan(&p.Values, catalogFields)
+	err := s.r.QueryRowContext(ctx, `SELECT id, `+fieldCols("", catalogFields, "COALESCE(%s,'')")+`, confirmed
+		FROM products WHERE gtin = ? AND confirmed = 1`, gtin).Scan(append(append([]any{&p.ID}, vals...), &p.Confirmed)...)
+	if err == nil {
+		setVals()
+	}
 	return p, err
 }
 

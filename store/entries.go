@@ -27,91 +27,37 @@ const (
 	SourceUser    = "user"
 )
 
-// Editable entry fields, by the names UpdateEntry takes.
-var EntryFields = []string{"name", "generic_name", "strength", "dosage_form", "manufacturer", "gtin",
-	"lot", "expiry", "quantity", "unit", "location", "notes"}
-
 // Entry is a stock line.
 type Entry struct {
-	ID           int64
-	ProductID    int64 // 0: not linked to the catalog
-	PhotoID      int64 // 0: added by hand
-	AnalysisID   int64
-	Name         string
-	GenericName  string
-	Strength     string
-	DosageForm   string
-	Manufacturer string
-	GTIN         string
-	Lot          string
-	Expiry       string // YYYY-MM-DD or ""
-	Quantity     *int64 // nil: unknown
-	Unit         string
-	Location     string
-	Notes        string
-	Status       string
-	Sources      map[string]string // field -> barcode|model|catalog|user
-	ReviewNote   string
-	Deleted      bool
-	CreatedAt    int64
-	UpdatedAt    int64
-	PhotoName    string // the photo's original file name, for display
+	ID         int64
+	ProductID  int64 // 0: not linked to the catalog
+	PhotoID    int64 // 0: added by hand
+	AnalysisID int64
+	Values     // the medicine fields (fields.All); Get and Set reach them by name
+	Status     string
+	Sources    map[string]string // field -> barcode|model|catalog|user
+	ReviewNote string
+	Deleted    bool
+	CreatedAt  int64
+	UpdatedAt  int64
+	PhotoName  string // the photo's original file name, for display
 }
 
-// Get returns the value of a field by its UpdateEntry name, as text.
-func (e *Entry) Get(field string) string {
-	switch field {
-	case "name":
-		return e.Name
-	case "generic_name":
-		return e.GenericName
-	case "strength":
-		return e.Strength
-	case "dosage_form":
-		return e.DosageForm
-	case "manufacturer":
-		return e.Manufacturer
-	case "gtin":
-		return e.GTIN
-	case "lot":
-		return e.Lot
-	case "expiry":
-		return e.Expiry
-	case "quantity":
-		if e.Quantity == nil {
-			return ""
-		}
-		return strconv.FormatInt(*e.Quantity, 10)
-	case "unit":
-		return e.Unit
-	case "location":
-		return e.Location
-	case "notes":
-		return e.Notes
-	}
-	return ""
-}
-
-const entryCols = `e.id, COALESCE(e.product_id,0), COALESCE(e.photo_id,0), COALESCE(e.analysis_id,0), e.name, e.generic_name,
-	e.strength, e.dosage_form, e.manufacturer, e.gtin, e.lot, e.expiry, e.quantity, e.unit, e.location, e.notes,
+var entryCols = `e.id, COALESCE(e.product_id,0), COALESCE(e.photo_id,0), COALESCE(e.analysis_id,0), ` + fieldCols("e.", nil, "") + `,
 	e.status, e.field_sources, e.review_note, e.deleted_at IS NOT NULL, e.created_at, e.updated_at, COALESCE(p.original_name,'')`
 
 const entryFrom = ` FROM entries e LEFT JOIN photos p ON p.id = e.photo_id`
 
 func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
 	var e Entry
-	var q sql.NullInt64
 	var src string
-	err := row.Scan(&e.ID, &e.ProductID, &e.PhotoID, &e.AnalysisID, &e.Name, &e.GenericName, &e.Strength, &e.DosageForm,
-		&e.Manufacturer, &e.GTIN, &e.Lot, &e.Expiry, &q, &e.Unit, &e.Location, &e.Notes, &e.Status, &src,
-		&e.ReviewNote, &e.Deleted, &e.CreatedAt, &e.UpdatedAt, &e.PhotoName)
-	if err != nil {
+	vals, setVals := fieldScan(&e.Values, nil)
+	dst := append([]any{&e.ID, &e.ProductID, &e.PhotoID, &e.AnalysisID}, vals...)
+	dst = append(dst, &e.Status, &src, &e.ReviewNote, &e.Deleted, &e.CreatedAt, &e.UpdatedAt, &e.PhotoName)
+	if err := row.Scan(dst...); err != nil {
 		return e, err
 	}
-	if q.Valid {
-		v := q.Int64
-		e.Quantity = &v
-	}
+	setVals()
 	e.Sources = map[string]string{}
 	_ = json.Unmarshal([]byte(src), &e.Sources)
 	return e, nil
@@ -152,9 +98,12 @@ func (s *Store) ListEntries(ctx context.Context, f Filter) ([]Entry, error) {
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(e.name) LIKE ? ESCAPE '\' OR lower(e.generic_name) LIKE ? ESCAPE '\' OR lower(e.strength) LIKE ? ESCAPE '\'
-			OR lower(e.lot) LIKE ? ESCAPE '\' OR e.gtin LIKE ? ESCAPE '\' OR lower(e.manufacturer) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like, like, like)
+		var or []string
+		for _, f := range fields.Names(func(f *fields.Field) bool { return f.Search }) {
+			or = append(or, "lower(e."+f+`) LIKE ? ESCAPE '\'`)
+			args = append(args, like)
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	order := " ORDER BY e.expiry = '', e.expiry, e.name COLLATE NOCASE, e.id"
 	if f.SortByName {
@@ -209,52 +158,8 @@ func (s *Store) EntriesForPhoto(ctx context.Context, photoID int64) ([]Entry, er
 }
 
 // ValidateField checks and normalises a value a user typed for an entry field. It returns the
-// value to store or an error in plain words.
-func ValidateField(field, value string) (string, error) {
-	v := strings.TrimSpace(value)
-	switch field {
-	case "expiry":
-		if v == "" {
-			return "", nil
-		}
-		if d, ok := ParseExpiry(v); ok {
-			return d, nil
-		}
-		return "", errors.New("expiry must be a date such as 2027-03-31 or 03/2027")
-	case "quantity":
-		if v == "" {
-			return "", nil
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return "", errors.New("quantity must be a whole number, 0 or more")
-		}
-		if n > 10_000_000 {
-			return "", errors.New("quantity is too large")
-		}
-		return strconv.FormatInt(n, 10), nil
-	case "gtin":
-		if v == "" {
-			return "", nil
-		}
-		g, ok := NormalizeGTIN(v)
-		if !ok {
-			return "", errors.New("GTIN must be 8, 12, 13 or 14 digits with a correct check digit")
-		}
-		return g, nil
-	case "name", "generic_name", "strength", "dosage_form", "manufacturer", "lot", "unit", "location":
-		if len([]rune(v)) > 200 {
-			return "", errors.New("this is too long (at most 200 characters)")
-		}
-		return v, nil
-	case "notes":
-		if len([]rune(v)) > 2000 {
-			return "", errors.New("notes are too long (at most 2,000 characters)")
-		}
-		return v, nil
-	}
-	return "", fmt.Errorf("unknown field %q", field)
-}
+// value to store or an error in plain words. The checks are the field table's (fields.Check).
+func ValidateField(field, value string) (string, error) { return fields.Check(field, value) }
 
 // ParseExpiry reads an expiry date as printed on packs; see fields.ParseExpiry.
 func ParseExpiry(v string) (string, bool) { return fields.ParseExpiry(v) }
@@ -309,11 +214,8 @@ func (s *Store) UpdateEntry(ctx context.Context, id int64, changes map[string]st
 		if old == nv {
 			continue
 		}
-		var val any = nv
-		if f == "quantity" && nv == "" {
-			val = nil
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE entries SET "+f+" = ? WHERE id = ?", val, id); err != nil {
+		fd, _ := fields.ByName(f)
+		if _, err := tx.ExecContext(ctx, "UPDATE entries SET "+f+" = ? WHERE id = ?", fd.SQL(nv), id); err != nil {
 			return Entry{}, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
@@ -357,12 +259,18 @@ func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 	var productID any
 	if e.GTIN != "" {
 		var pid int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO products(name, generic_name, strength, dosage_form, manufacturer, gtin, confirmed, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,1,?,?)
-			ON CONFLICT(gtin) WHERE gtin IS NOT NULL DO UPDATE SET name=excluded.name, generic_name=excluded.generic_name,
-				strength=excluded.strength, dosage_form=excluded.dosage_form, manufacturer=excluded.manufacturer,
+		var set []string
+		for _, f := range fields.Names(catalogFields) {
+			if f != "gtin" {
+				set = append(set, f+"=excluded."+f)
+			}
+		}
+		n := len(fields.Names(catalogFields))
+		err := tx.QueryRowContext(ctx, `INSERT INTO products(`+fieldCols("", catalogFields, "")+`, confirmed, created_at, updated_at)
+			VALUES (`+placeholders(n)+`,1,?,?)
+			ON CONFLICT(gtin) WHERE gtin IS NOT NULL DO UPDATE SET `+strings.Join(set, ", ")+`,
 				confirmed=1, updated_at=excluded.updated_at
-			RETURNING id`, e.Name, e.GenericName, e.Strength, e.DosageForm, e.Manufacturer, e.GTIN, now, now).Scan(&pid)
+			RETURNING id`, append(fieldArgs(&e.Values, catalogFields), now, now)...).Scan(&pid)
 		if err != nil {
 			return Entry{}, fmt.Errorf("remember product: %w", err)
 		}
@@ -467,7 +375,7 @@ func (s *Store) AddEntry(ctx context.Context, fields map[string]string) (Entry, 
 		if err != nil {
 			return Entry{}, &FieldError{Field: f, Err: err}
 		}
-		ne.set(f, nv)
+		ne.Set(f, nv)
 		if nv != "" {
 			ne.Sources[f] = SourceUser
 		}

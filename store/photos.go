@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -20,45 +19,32 @@ import (
 
 	_ "github.com/gen2brain/heic" // DecodeConfig for HEIC/HEIF
 	_ "golang.org/x/image/webp"
+
+	"medinventory/store/photo"
 )
 
-// Limits on what AddPhoto accepts.
+// Limits on what AddPhoto accepts: package photo's.
 const (
-	// MaxPhotoBytes is the largest file accepted (a phone photo is 2–12 MB).
-	MaxPhotoBytes = 200 << 20
-	// MaxPixels is the largest image accepted, checked from the header before anything is decoded
-	// (a small file can claim a huge image: a decompression bomb).
-	MaxPixels = 60_000_000
+	MaxPhotoBytes = photo.MaxBytes
+	MaxPixels     = photo.MaxPixels
 )
 
-// PhotoError is why a file could not be added, in words for the user. Kind is one of the
-// Photo* constants; errors.Is(err, ErrPhotoRejected) is true for every PhotoError.
-type PhotoError struct {
-	Path string // the file as the user named it
-	Kind string
-	Msg  string // plain words: what is wrong and what to do
-	Err  error  // the cause, if any
-}
+// PhotoError is why a file could not be added, in words for the user: package photo's one error
+// type for a file that is not a usable photo. errors.Is(err, ErrPhotoRejected) is true for every
+// PhotoError.
+type PhotoError = photo.Error
 
 // The kinds of PhotoError.
 const (
-	PhotoUnreadable  = "unreadable"
-	PhotoEmpty       = "empty"
-	PhotoUnsupported = "unsupported"
-	PhotoTooLarge    = "too_large"
-	PhotoCorrupt     = "corrupt"
+	PhotoUnreadable  = photo.Unreadable
+	PhotoEmpty       = photo.Empty
+	PhotoUnsupported = photo.Unsupported
+	PhotoTooLarge    = photo.TooLarge
+	PhotoCorrupt     = photo.Corrupt
 )
 
 // ErrPhotoRejected matches every PhotoError with errors.Is.
-var ErrPhotoRejected = errors.New("photo rejected")
-
-func (e *PhotoError) Error() string { return filepath.Base(e.Path) + ": " + e.Msg }
-func (e *PhotoError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrPhotoRejected, e.Err}
-	}
-	return []error{ErrPhotoRejected}
-}
+var ErrPhotoRejected = photo.ErrRejected
 
 // Photo is a stored photo.
 type Photo struct {
@@ -79,47 +65,11 @@ type AddResult struct {
 	Duplicate bool // the same bytes were already in the inventory; nothing was added
 }
 
-// Sniff reads the start of r and names the image format: jpeg, png, gif, webp or heic. For
-// anything else it returns "" and a plain description of what the file seems to be ("" when unknown).
-func Sniff(head []byte) (format, what string) {
-	switch {
-	case len(head) == 0:
-		return "", "an empty file"
-	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
-		return "jpeg", ""
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return "png", ""
-	case bytes.HasPrefix(head, []byte("GIF87a")), bytes.HasPrefix(head, []byte("GIF89a")):
-		return "gif", ""
-	case len(head) >= 12 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "WEBP":
-		return "webp", ""
-	case len(head) >= 12 && string(head[4:8]) == "ftyp":
-		switch string(head[8:12]) {
-		case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1":
-			return "heic", ""
-		case "avif", "avis":
-			return "", "an AVIF image"
-		}
-		return "", "a video or other media file"
-	case bytes.HasPrefix(head, []byte("%PDF")):
-		return "", "a PDF document"
-	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
-		return "", "a TIFF image"
-	case bytes.HasPrefix(head, []byte("BM")):
-		return "", "a BMP image"
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "", "a ZIP archive or office document"
-	}
-	return "", ""
-}
+// Sniff names the image format from a file's first bytes; see photo.Sniff.
+func Sniff(head []byte) (format, what string) { return photo.Sniff(head) }
 
-// Extension is the file extension used to store a format.
-func Extension(format string) string {
-	if format == "jpeg" {
-		return ".jpg"
-	}
-	return "." + format
-}
+// Extension is the file extension used to store a format; see photo.Extension.
+func Extension(format string) string { return photo.Extension(format) }
 
 // AddPhoto copies the file at path into the inventory's photo storage and records it. A file
 // whose bytes are already stored is not added again: the existing photo comes back with
@@ -157,7 +107,7 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	if st.Size() > MaxPhotoBytes {
 		return AddResult{}, perr(PhotoTooLarge, fmt.Sprintf("the file is %d MB; the largest photo accepted is %d MB. Use a smaller photo.", st.Size()>>20, MaxPhotoBytes>>20), nil)
 	}
-	head := make([]byte, 64)
+	head := make([]byte, photo.HeadBytes)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)
@@ -166,9 +116,9 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	format, what := Sniff(head)
 	if format == "" {
 		if what == "" {
-			return AddResult{}, perr(PhotoUnsupported, "this file is not a photo (its content is not an image this app knows). Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
+			return AddResult{}, perr(PhotoUnsupported, "this file is not a photo (its content is not an image this app knows). Add "+photo.Accepted()+" photos.", nil)
 		}
-		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo this app can read. Add JPEG, PNG, WebP, GIF or HEIC photos.", nil)
+		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo this app can read. Add "+photo.Accepted()+" photos.", nil)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)

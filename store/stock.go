@@ -66,21 +66,24 @@ func deviceID(ctx context.Context, q querier) (string, error) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-const productCols = `p.id, COALESCE(p.uuid,''), p.device_id, p.name, p.generic_name, p.strength, p.dosage_form,
-	p.manufacturer, COALESCE(p.gtin,''), p.unit, p.reorder_level, p.confirmed`
+// productCols reads a product: its ids, the catalog fields of the field table, and its stock settings.
+var productCols = `p.id, COALESCE(p.uuid,''), p.device_id, ` + fieldCols("p.", catalogFields, "COALESCE(%s,'')") +
+	`, p.unit, p.reorder_level, p.confirmed`
 
-func scanProduct(dst *stock.Product) []any {
-	return []any{&dst.ID, &dst.UUID, &dst.DeviceID, &dst.Name, &dst.GenericName, &dst.Strength, &dst.DosageForm,
-		&dst.Manufacturer, &dst.GTIN, &dst.Unit, &dst.ReorderLevel, &dst.Confirmed}
+// scanProduct returns Scan destinations for productCols and the function that completes dst
+// after the Scan.
+func scanProduct(dst *stock.Product) ([]any, func()) {
+	vals, set := fieldScan(&dst.Values, catalogFields)
+	out := append([]any{&dst.ID, &dst.UUID, &dst.DeviceID}, vals...)
+	return append(out, &dst.Unit, &dst.ReorderLevel, &dst.Confirmed), set
 }
 
-// lineCols reads a line with its balances; each balance is one seek into the covering index
-// movements_line (line_id, status, quantity).
+// lineCols reads a line with its balances, from line_totals (kept by triggers with every movement;
+// see the stock migration). Select them FROM stock_lines l JOIN line_totals t ON t.line_id = l.id.
 const lineCols = `l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
-	(SELECT COALESCE(SUM(m.quantity),0) FROM movements m WHERE m.line_id = l.id AND m.status = 'confirmed'),
-	(SELECT COALESCE(SUM(m.quantity),0) FROM movements m WHERE m.line_id = l.id AND m.status = 'pending'),
-	(SELECT COUNT(*) FROM movements m WHERE m.line_id = l.id AND m.status = 'pending'),
-	(SELECT COUNT(*) FROM movements m WHERE m.line_id = l.id AND m.status = 'confirmed')`
+	t.on_hand, t.pending, t.pending_receipts, t.moves`
+
+const linesFrom = ` FROM stock_lines l JOIN line_totals t ON t.line_id = l.id`
 
 func scanLine(dst *stock.Line) []any {
 	return []any{&dst.ID, &dst.UUID, &dst.DeviceID, &dst.ProductID, &dst.Lot, &dst.Expiry, &dst.Location,
@@ -130,7 +133,7 @@ func getMovement(ctx context.Context, q querier, id int64) (stock.Movement, erro
 
 func getLine(ctx context.Context, q querier, id int64) (stock.Line, error) {
 	var l stock.Line
-	err := q.QueryRowContext(ctx, `SELECT `+lineCols+` FROM stock_lines l WHERE l.id = ?`, id).Scan(scanLine(&l)...)
+	err := q.QueryRowContext(ctx, `SELECT `+lineCols+linesFrom+` WHERE l.id = ?`, id).Scan(scanLine(&l)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrLineNotFound
 	} else if err != nil {
@@ -141,12 +144,14 @@ func getLine(ctx context.Context, q querier, id int64) (stock.Line, error) {
 
 func getProduct(ctx context.Context, q querier, id int64) (stock.Product, error) {
 	var p stock.Product
-	err := q.QueryRowContext(ctx, `SELECT `+productCols+` FROM products p WHERE p.id = ?`, id).Scan(scanProduct(&p)...)
+	dst, set := scanProduct(&p)
+	err := q.QueryRowContext(ctx, `SELECT `+productCols+` FROM products p WHERE p.id = ?`, id).Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrProductNotFound
 	} else if err != nil {
 		return p, fmt.Errorf("read product: %w", err)
 	}
+	set()
 	return p, nil
 }
 
@@ -185,52 +190,68 @@ func (s *Store) today(t time.Time) time.Time {
 	return t
 }
 
-// productLines reads products and their lines (with balances), by name; where filters them.
-func (s *Store) productLines(ctx context.Context, where string, args ...any) ([]stock.Product, map[int64][]stock.Line, error) {
-	// LEFT JOIN: a product with no line still gets a row, with hasLine false.
-	q := `SELECT ` + productCols + `, l.id IS NOT NULL, ` + strings.Replace(lineCols,
-		"l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,",
-		"COALESCE(l.id,0), COALESCE(l.uuid,''), COALESCE(l.device_id,''), COALESCE(l.product_id,0), COALESCE(l.lot,''), COALESCE(l.expiry,''), COALESCE(l.location,''),", 1) + `
-		FROM products p LEFT JOIN stock_lines l ON l.product_id = p.id`
-	if where != "" {
-		q += " WHERE " + where
-	}
-	q += " ORDER BY p.name COLLATE NOCASE, p.id"
-	rows, err := s.r.QueryContext(ctx, q, args...)
+// productLines reads products (those productWhere selects, by name) and their lines (those
+// lineWhere selects), in one read transaction so the two agree. Either where may be "". It also
+// returns the stock version they were read at (see stockCache).
+func (s *Store) productLines(ctx context.Context, productWhere string, pargs []any, lineWhere string, largs []any) ([]stock.Product, map[int64][]stock.Line, int64, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, nil, fmt.Errorf("list products: %w", err)
+		return nil, nil, 0, fmt.Errorf("list products: %w", err)
 	}
-	defer rows.Close()
+	defer tx.Rollback()
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT v FROM stock_version`).Scan(&version); err != nil {
+		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+	}
+	q := `SELECT ` + productCols + ` FROM products p`
+	if productWhere != "" {
+		q += " WHERE " + productWhere
+	}
+	rows, err := tx.QueryContext(ctx, q+" ORDER BY p.name COLLATE NOCASE, p.id", pargs...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+	}
 	var prods []stock.Product
-	lines := map[int64][]stock.Line{}
 	for rows.Next() {
 		var p stock.Product
+		dst, set := scanProduct(&p)
+		if err := rows.Scan(dst...); err != nil {
+			rows.Close()
+			return nil, nil, 0, fmt.Errorf("list products: %w", err)
+		}
+		set()
+		prods = append(prods, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+	}
+	var where []string
+	var args []any
+	if lineWhere != "" {
+		where, args = append(where, lineWhere), append(args, largs...)
+	}
+	if productWhere != "" {
+		where, args = append(where, "l.product_id IN (SELECT p.id FROM products p WHERE "+productWhere+")"), append(args, pargs...)
+	}
+	q = `SELECT ` + lineCols + linesFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err = tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list lots: %w", err)
+	}
+	defer rows.Close()
+	lines := map[int64][]stock.Line{}
+	for rows.Next() {
 		var l stock.Line
-		var hasLine bool
-		dst := append(scanProduct(&p), &hasLine)
-		if err := rows.Scan(append(dst, scanLine(&l)...)...); err != nil {
-			return nil, nil, fmt.Errorf("list products: %w", err)
+		if err := rows.Scan(scanLine(&l)...); err != nil {
+			return nil, nil, 0, fmt.Errorf("list lots: %w", err)
 		}
-		if len(prods) == 0 || prods[len(prods)-1].ID != p.ID {
-			prods = append(prods, p)
-		}
-		if hasLine {
-			lines[p.ID] = append(lines[p.ID], l)
-		}
+		lines[l.ProductID] = append(lines[l.ProductID], l)
 	}
-	return prods, lines, rows.Err()
-}
-
-func searchWhere(search string) (string, []any) {
-	q := strings.TrimSpace(search)
-	if q == "" {
-		return "", nil
-	}
-	like := "%" + escapeLike(strings.ToLower(q)) + "%"
-	w := `p.id IN (SELECT p.id FROM products p WHERE lower(p.name) LIKE ?1 ESCAPE '\' OR lower(p.generic_name) LIKE ?1 ESCAPE '\'
-		OR lower(p.strength) LIKE ?1 ESCAPE '\' OR lower(p.manufacturer) LIKE ?1 ESCAPE '\' OR p.gtin LIKE ?1 ESCAPE '\'
-		UNION SELECT product_id FROM stock_lines WHERE lower(lot) LIKE ?1 ESCAPE '\')`
-	return w, []any{like}
+	return prods, lines, version, rows.Err()
 }
 
 func (f ProductFilter) keep(ps stock.ProductSummary, lines []stock.Line) bool {
@@ -271,19 +292,21 @@ func (s *Store) ListProducts(ctx context.Context, f ProductFilter) ([]stock.Prod
 
 func (s *Store) listProductStock(ctx context.Context, f ProductFilter) ([]stock.ProductStock, error) {
 	f.Today = s.today(f.Today)
-	where, args := searchWhere(f.Search)
-	prods, lines, err := s.productLines(ctx, where, args...)
+	prods, lines, err := s.stockView.get(ctx, s)
 	if err != nil {
 		return nil, err
 	}
+	search := newSearch(f.Search)
 	var out []stock.ProductStock
 	for _, p := range prods {
-		ls := lines[p.ID]
+		ls := lines[p.ID] // shared with the cache: read only
+		if !search.matches(p, ls) {
+			continue
+		}
 		sum := stock.Summarize(p, ls, f.Today, f.WarnDays)
 		if !f.keep(sum, ls) {
 			continue
 		}
-		stock.SortByExpiry(ls)
 		out = append(out, stock.ProductStock{ProductSummary: sum, Lines: ls})
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
@@ -295,7 +318,7 @@ func (s *Store) listProductStock(ctx context.Context, f ProductFilter) ([]stock.
 // ProductLines returns a product's lots, soonest expiry first (first expiry, first out), each
 // with its balances. Lots with no stock, no history and nothing pending are left out.
 func (s *Store) ProductLines(ctx context.Context, productID int64) ([]stock.Line, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+lineCols+` FROM stock_lines l WHERE l.product_id = ?`, productID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+lineCols+linesFrom+` WHERE l.product_id = ?`, productID)
 	if err != nil {
 		return nil, fmt.Errorf("list lots: %w", err)
 	}
@@ -345,6 +368,30 @@ func (s *Store) queryMovements(ctx context.Context, q string, args ...any) ([]st
 		out = append(out, x.done())
 	}
 	return out, rows.Err()
+}
+
+// CheckStockTotals recomputes every line's totals from the ledger and compares them with the
+// totals the triggers keep (line_totals). It returns nil when they agree. IntegrityCheck runs it.
+func (s *Store) CheckStockTotals(ctx context.Context) error {
+	var n int
+	var first sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `WITH sums AS (
+			SELECT l.id AS line_id,
+				COALESCE(SUM(CASE WHEN m.status = 'confirmed' THEN m.quantity END), 0) AS on_hand,
+				COALESCE(SUM(CASE WHEN m.status = 'pending' THEN m.quantity END), 0) AS pending,
+				COUNT(CASE WHEN m.status = 'pending' THEN 1 END) AS pending_receipts,
+				COUNT(CASE WHEN m.status = 'confirmed' THEN 1 END) AS moves
+			FROM stock_lines l LEFT JOIN movements m ON m.line_id = l.id GROUP BY l.id)
+		SELECT COUNT(*), MIN(s.line_id) FROM sums s LEFT JOIN line_totals t ON t.line_id = s.line_id
+		WHERE t.line_id IS NULL OR t.on_hand <> s.on_hand OR t.pending <> s.pending
+			OR t.pending_receipts <> s.pending_receipts OR t.moves <> s.moves`).Scan(&n, &first)
+	if err != nil {
+		return fmt.Errorf("check stock totals: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("the stock totals of %d lots (the first is lot %d) do not match their movements", n, first.Int64)
+	}
+	return nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,7 +540,7 @@ func (s *Store) DispenseProduct(ctx context.Context, productID, n int64, note st
 }
 
 func linesOfProduct(ctx context.Context, q querier, productID int64) ([]stock.Line, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+lineCols+` FROM stock_lines l WHERE l.product_id = ?`, productID)
+	rows, err := q.QueryContext(ctx, `SELECT `+lineCols+linesFrom+` WHERE l.product_id = ?`, productID)
 	if err != nil {
 		return nil, fmt.Errorf("read lots: %w", err)
 	}
@@ -710,7 +757,7 @@ func (s *Store) ExpiryReport(ctx context.Context, today time.Time, days int) ([]
 		return nil, errors.New("the number of days must be 0 or more")
 	}
 	until := stock.Day(today.AddDate(0, 0, days))
-	prods, lines, err := s.productLines(ctx, `l.expiry <> '' AND l.expiry <= ?`, until)
+	prods, lines, _, err := s.productLines(ctx, "", nil, `l.expiry <> '' AND l.expiry <= ? AND t.on_hand > 0`, []any{until})
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	"medinventory/store/fields"
 	"medinventory/store/stock"
 )
 
@@ -178,14 +180,8 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 		err = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE gtin IS NULL AND name_key = ? ORDER BY id LIMIT 1`, key).Scan(&id)
 	}
 	if err == nil {
-		_, err = tx.ExecContext(ctx, `UPDATE products SET
-			name = CASE WHEN name = '' THEN ?1 ELSE name END, generic_name = CASE WHEN generic_name = '' THEN ?2 ELSE generic_name END,
-			strength = CASE WHEN strength = '' THEN ?3 ELSE strength END, dosage_form = CASE WHEN dosage_form = '' THEN ?4 ELSE dosage_form END,
-			manufacturer = CASE WHEN manufacturer = '' THEN ?5 ELSE manufacturer END
-			WHERE id = ?6 AND confirmed = 0 AND (name = '' OR generic_name = '' OR strength = '' OR dosage_form = '' OR manufacturer = '')`,
-			e.Name, e.GenericName, e.Strength, e.DosageForm, e.Manufacturer, id)
-		if err != nil {
-			return 0, fmt.Errorf("update product: %w", err)
+		if err := fillProductTx(ctx, tx, id, e.Values); err != nil {
+			return 0, err
 		}
 		return id, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -195,20 +191,51 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 	if err != nil {
 		return 0, err
 	}
-	var gtin, nameKey any
-	if e.GTIN != "" {
-		gtin = e.GTIN
-	} else {
+	var nameKey any
+	if e.GTIN == "" {
 		nameKey = key
 	}
 	now := ms(s.now())
-	err = tx.QueryRowContext(ctx, `INSERT INTO products(uuid, device_id, name, generic_name, strength, dosage_form, manufacturer, gtin,
-		name_key, confirmed, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,0,?,?) RETURNING id`,
-		u, dev, e.Name, e.GenericName, e.Strength, e.DosageForm, e.Manufacturer, gtin, nameKey, now, now).Scan(&id)
+	args := fieldArgs(&e.Values, catalogFields)
+	for i, n := range fields.Names(catalogFields) {
+		if n == "gtin" && e.GTIN == "" {
+			args[i] = nil // unknown: NULL, which the unique index on GTIN allows many of
+		}
+	}
+	args = append([]any{u, dev}, args...)
+	args = append(args, nameKey, now, now)
+	err = tx.QueryRowContext(ctx, `INSERT INTO products(uuid, device_id, `+fieldCols("", catalogFields, "")+`, name_key, confirmed,
+		created_at, updated_at) VALUES (?,?,`+placeholders(len(fields.Names(catalogFields)))+`,?,0,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add product: %w", err)
 	}
 	return id, nil
+}
+
+// fillProductTx gives a product nobody has confirmed yet the catalog values it lacks, from an
+// entry of it (a later photo may have read its name when the first had only its barcode).
+func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Values) error {
+	var sets, empty []string
+	var args []any
+	for _, n := range fields.Names(catalogFields) {
+		f, _ := fields.ByName(n)
+		if n == "gtin" || f.Get(&v) == "" {
+			continue
+		}
+		sets = append(sets, n+" = CASE WHEN "+n+" = '' THEN ? ELSE "+n+" END")
+		empty = append(empty, n+" = ''")
+		args = append(args, f.SQL(f.Get(&v)))
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	args = append(args, productID)
+	_, err := tx.ExecContext(ctx, `UPDATE products SET `+strings.Join(sets, ", ")+` WHERE id = ? AND confirmed = 0 AND (`+
+		strings.Join(empty, " OR ")+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("update product: %w", err)
+	}
+	return nil
 }
 
 // similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one whose
@@ -255,7 +282,7 @@ func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) er
 	return nil
 }
 
-const receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
+var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
 	COALESCE(ph.original_name,''), COALESCE(sp.original_name,'')
 	FROM movements m JOIN stock_lines l ON l.id = m.line_id JOIN products p ON p.id = l.product_id
 	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id`
@@ -273,11 +300,13 @@ func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args
 		var x movementScan
 		var r stock.Receipt
 		l := &r.Line
-		dst := append(x.dest(), scanProduct(&r.Product)...)
+		pdst, set := scanProduct(&r.Product)
+		dst := append(x.dest(), pdst...)
 		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("list movements: %w", err)
 		}
+		set()
 		r.Movement = x.done()
 		out = append(out, r)
 	}

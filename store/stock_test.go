@@ -18,14 +18,36 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// openAt opens a new inventory on clock c; when the test ends, the totals the triggers kept must
+// match the ledger.
 func openAt(t *testing.T, c *clock) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{Now: c.now})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.IntegrityCheck(context.Background()); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
+		st.Close()
+	})
 	return st
+}
+
+func TestCheckStockTotalsCatchesADrift(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, t.TempDir())
+	l := receivedLine(t, st, "Zinc", "Z", "2028-01-31", 5)
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE line_totals SET on_hand = 6 WHERE line_id = ?`, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.IntegrityCheck(ctx); err == nil || !strings.Contains(err.Error(), "do not match") {
+		t.Fatalf("a drifted total: %v", err)
+	}
 }
 
 var day0 = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
@@ -78,8 +100,8 @@ func TestTwoPhotosOfOneLotMakeOneLineAndConfirmingSums(t *testing.T) {
 	c := &clock{day0}
 	st := openAt(t, c)
 	p1, p2 := addPhoto(t, st, 1), addPhoto(t, st, 200)
-	e1 := photoEntry(t, st, p1.ID, store.NewEntry{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(3)})
-	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "ab 12", Expiry: "2028-01-31"})
+	e1 := photoEntry(t, st, p1.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(3)}})
+	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "ab 12", Expiry: "2028-01-31"}})
 
 	ps := mustProducts(t, st, store.ProductFilter{})
 	if len(ps) != 1 {
@@ -137,8 +159,8 @@ func TestMarkSamePackAddsNothing(t *testing.T) {
 	ctx := context.Background()
 	st := openAt(t, &clock{day0})
 	p1, p2 := addPhoto(t, st, 1), addPhoto(t, st, 2)
-	photoEntry(t, st, p1.ID, store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)})
-	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)})
+	photoEntry(t, st, p1.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)}})
+	e2 := photoEntry(t, st, p2.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(2)}})
 	rs, err := st.PendingReceipts(ctx)
 	if err != nil || len(rs) != 2 {
 		t.Fatalf("pending = %d, %v", len(rs), err)
@@ -432,7 +454,7 @@ func TestSimilarPhotoIsFlagged(t *testing.T) {
 	if err := st.SetPhotoHash(ctx, 999, 1); !store.IsNotFound(err) {
 		t.Fatalf("hash of a missing photo: %v", err)
 	}
-	ne := store.NewEntry{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"}
+	ne := store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"}}
 	photoEntry(t, st, p1.ID, ne)
 	e2 := photoEntry(t, st, p2.ID, ne)
 	e3 := photoEntry(t, st, p3.ID, ne)
@@ -510,5 +532,36 @@ func TestBadInputLosesNothing(t *testing.T) {
 	_ = st.ReadDB().QueryRow(`SELECT count(*) FROM movements`).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d movements, want 1", n)
+	}
+}
+
+// The product view's data is kept in memory between calls; a change made by another process (here
+// a second Store on the same folder, as the import command is) must show at the next call.
+func TestProductViewSeesOtherProcessesChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := open(t, dir)
+	b := open(t, dir)
+	l := receivedLine(t, b, "Zinc", "Z-1", "2028-01-31", 5)
+	if ps := mustProducts(t, a, store.ProductFilter{}); len(ps) != 1 || ps[0].Usable != 5 {
+		t.Fatalf("first read: %+v", ps)
+	}
+	if _, err := b.Dispense(ctx, l.ID, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ps := mustProducts(t, a, store.ProductFilter{}); ps[0].Usable != 3 {
+		t.Fatalf("after another store dispensed 2: usable %d, want 3", ps[0].Usable)
+	}
+	if _, err := b.SetProductStock(ctx, l.ProductID, "sachet", 10); err != nil {
+		t.Fatal(err)
+	}
+	if ps := mustProducts(t, a, store.ProductFilter{Low: true}); len(ps) != 1 || ps[0].Unit != "sachet" {
+		t.Fatalf("after another store set the reorder level: %+v", ps)
+	}
+	receivedLine(t, b, "Paracétamol", "AB 12/3", "2028-01-31", 1)
+	for q, want := range map[string]int{"PARACÉ": 1, "ab-123": 1, "z1": 1, "": 2, "nothing": 0, "sachet": 0} {
+		if n := len(mustProducts(t, a, store.ProductFilter{Search: q})); n != want {
+			t.Errorf("search %q: %d products, want %d", q, n, want)
+		}
 	}
 }

@@ -50,6 +50,8 @@ type Store struct {
 	w   *sql.DB // one connection, immediate transactions: every write
 	r   *sql.DB // read-only pool
 	now func() time.Time
+
+	stockView stockCache // the product view's data, while the ledger has not changed
 }
 
 // Options tune Open. The zero value is fine.
@@ -273,7 +275,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 		return err
 	}
 	if len(msgs) == 1 && msgs[0] == "ok" {
-		return nil
+		return s.CheckStockTotals(ctx)
 	}
 	return fmt.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
 }

@@ -549,7 +549,7 @@ func TestMergeRules(t *testing.T) {
 		return ids
 	}
 	// Offline pass: the barcode alone.
-	ids := save(store.Analysis{Source: store.SourceBarcode}, store.NewEntry{GTIN: "04006381333931", Lot: "AB12", Expiry: "2027-03-31",
+	ids := save(store.Analysis{Source: store.SourceBarcode}, store.NewEntry{Values: store.Values{GTIN: "04006381333931", Lot: "AB12", Expiry: "2027-03-31"},
 		Sources: map[string]string{"gtin": "barcode", "lot": "barcode", "expiry": "barcode"}})
 	id := ids[0]
 	// The user fixes the location and the name meanwhile.
@@ -558,7 +558,7 @@ func TestMergeRules(t *testing.T) {
 	}
 	// The model's pass later: reads the lot differently, has no expiry, a name, a strength.
 	ids2 := save(store.Analysis{Source: store.SourceModel, Model: "gpt-4.1-mini", TokensIn: 900, TokensOut: 120, CostUSD: 0.001},
-		store.NewEntry{GTIN: "04006381333931", Lot: "A812", Name: "Panadol", Strength: "500 mg",
+		store.NewEntry{Values: store.Values{GTIN: "04006381333931", Lot: "A812", Name: "Panadol", Strength: "500 mg"},
 			Sources: map[string]string{"gtin": "model", "lot": "model", "name": "model", "strength": "model"}})
 	if len(ids2) != 1 || ids2[0] != id {
 		t.Fatalf("merge made new entries: %v vs %d", ids2, id)

@@ -27,9 +27,9 @@ func benchHarness(b *testing.B, n int) *harness {
 	for i := 0; i < n; i++ {
 		q := int64(i % 200)
 		day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1500)
-		_, err := h.st.InsertEntryTx(ctx, tx, store.NewEntry{Name: benchNames[i%len(benchNames)],
+		_, err := h.st.InsertEntryTx(ctx, tx, store.NewEntry{Values: store.Values{Name: benchNames[i%len(benchNames)],
 			Strength: fmt.Sprintf("%d mg", 50*(1+i%10)), DosageForm: "tablet", Lot: fmt.Sprintf("L%06d", i),
-			Expiry: day.Format("2006-01-02"), Quantity: &q})
+			Expiry: day.Format("2006-01-02"), Quantity: &q}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -15,47 +15,27 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/store/fields"
 )
 
-// fieldLabel is a field's name for people.
+// fieldLabel is a field's name for people: the field table's label (fields.All), or the name of
+// one of the other things an entry's history records.
 func fieldLabel(f string) string {
 	switch f {
-	case "name":
-		return "Name"
-	case "generic_name":
-		return "Generic name"
-	case "strength":
-		return "Strength"
-	case "dosage_form":
-		return "Form"
-	case "manufacturer":
-		return "Maker"
-	case "gtin":
-		return "GTIN"
-	case "lot":
-		return "Lot"
-	case "expiry":
-		return "Expiry"
-	case "quantity":
-		return "Quantity"
-	case "unit":
-		return "Unit"
-	case "location":
-		return "Shelf / location"
-	case "notes":
-		return "Notes"
 	case "status":
 		return "Status"
 	case "deleted":
 		return "Removed"
 	}
-	return f
+	return fields.Label(f)
 }
 
-var fieldHints = map[string]string{
-	"expiry":   "e.g. 2027-03-31 or 03/2027",
-	"quantity": "a whole number, e.g. 20",
-	"gtin":     "barcode number, 8 to 14 digits",
+// fieldHint is what to type in a field, shown in its empty box.
+func fieldHint(f string) string {
+	if fd, ok := fields.ByName(f); ok {
+		return fd.Hint
+	}
+	return ""
 }
 
 // editor is the right-hand panel: the photo, the fields, Confirm, the history.
@@ -111,7 +91,7 @@ func (u *UI) newEditor() *editor {
 	for _, f := range store.EntryFields {
 		f := f
 		en := u.newEntry()
-		en.SetPlaceHolder(fieldHints[f])
+		en.SetPlaceHolder(fieldHint(f))
 		en.OnChanged = func(s string) { e.validate(f, s) }
 		en.OnSubmitted = func(string) { e.Confirm() }
 		lbl := widget.NewLabelWithStyle(fieldLabel(f), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})

@@ -136,7 +136,7 @@ func (h *harness) addEntryPhoto(t testing.TB, name, expiry, qty string, sources 
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	ne := store.NewEntry{Name: name, Strength: "500 mg", DosageForm: "tablet", Lot: "L" + name[:1] + "42", Expiry: expiry, Sources: sources, PhotoID: photoID}
+	ne := store.NewEntry{Values: store.Values{Name: name, Strength: "500 mg", DosageForm: "tablet", Lot: "L" + name[:1] + "42", Expiry: expiry}, Sources: sources, PhotoID: photoID}
 	if qty != "" {
 		var n int64
 		for _, c := range qty {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/store/fields"
 )
 
 // soonDays is how many days ahead "expires soon" looks.
@@ -157,9 +158,16 @@ func (p *inventoryPanel) setEntries(list []store.Entry, hay []string, total int)
 	p.u.updateMain()
 }
 
-// haystack is the lower-case text the search box matches: the same fields as store.Filter.Search.
+// haystack is the lower-case text the search box matches: the same fields as store.Filter.Search
+// (those marked Search in the field table).
 func haystack(e *store.Entry) string {
-	return strings.ToLower(strings.Join([]string{e.Name, e.GenericName, e.Strength, e.Lot, e.GTIN, e.Manufacturer}, "\x00"))
+	var parts []string
+	for i := range fields.All {
+		if f := &fields.All[i]; f.Search {
+			parts = append(parts, f.Get(&e.Values))
+		}
+	}
+	return strings.ToLower(strings.Join(parts, "\x00"))
 }
 
 // applySearch narrows the loaded entries by the search box, in memory: one keystroke never waits

@@ -21,8 +21,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/photo"
 )
 
 // queueRow is one photo in the queue panel: a job, or a file that was skipped.
@@ -234,7 +236,7 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 		}
 		return withErr("Will try again " + when), theme.ViewRefreshIcon(), widget.WarningImportance
 	case jobs.StateWaiting:
-		return waitText(r.reason), theme.WarningIcon(), widget.WarningImportance
+		return wait.Reason(r.reason).Status(), theme.WarningIcon(), widget.WarningImportance
 	case jobs.StateFailed:
 		return withErr("Could not be read"), theme.ErrorIcon(), widget.DangerImportance
 	case jobs.StateDone:
@@ -243,22 +245,6 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 		return "Cancelled", theme.CancelIcon(), widget.LowImportance
 	}
 	return string(r.state), theme.InfoIcon(), widget.MediumImportance
-}
-
-func waitText(reason string) string {
-	switch reason {
-	case "offline":
-		return "Waiting for network"
-	case "no_key":
-		return "Waiting for an OpenAI key (open Settings)"
-	case "key_refused":
-		return "The OpenAI key was refused (open Settings)"
-	case "quota":
-		return "Waiting — the OpenAI account has no credit left"
-	case "circuit_open":
-		return "Waiting — the service is having trouble"
-	}
-	return "Waiting"
 }
 
 func (q *queuePanel) showDetail(r *queueRow) {
@@ -639,9 +625,6 @@ func (u *UI) ShowAddPhotos() {
 	d.Show()
 }
 
-var photoExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".heic": true, ".heif": true,
-	".webp": true, ".gif": true, ".bmp": true, ".tif": true, ".tiff": true}
-
 // pickFiles lists a folder's files with a tick box each and adds the ticked ones.
 func (u *UI) pickFiles(dir string) {
 	u.bg(func() func() {
@@ -666,7 +649,7 @@ func (u *UI) pickFiles(dir string) {
 			sort.Strings(names)
 			ticked := map[string]bool{}
 			for _, n := range names {
-				ticked[n] = photoExt[strings.ToLower(filepath.Ext(n))]
+				ticked[n] = photo.HasExt(n) // only what the store accepts is ticked
 			}
 			list := widget.NewList(func() int { return len(names) },
 				func() fyne.CanvasObject { return widget.NewCheck("", nil) },

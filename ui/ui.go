@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -440,7 +441,7 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 	wasPending := u.queue.counts.Pending()
 	u.queue.applyEvent(ev)
 	switch {
-	case ev.State == jobs.StateWaiting && ev.Reason == "offline":
+	case ev.State == jobs.StateWaiting && wait.Reason(ev.Reason) == wait.Offline:
 		u.setOnline(false)
 	case ev.State == jobs.StateDone:
 		u.setOnline(true)
@@ -462,7 +463,7 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 			msg += " " + plural(n, "photo needs", "photos need") + " your attention."
 		}
 		u.notify(msg)
-	} else if ev.State == jobs.StateFailed || (ev.State == jobs.StateWaiting && ev.Reason != "offline") {
+	} else if ev.State == jobs.StateFailed || (ev.State == jobs.StateWaiting && wait.Reason(ev.Reason) != wait.Offline) {
 		u.notify(u.bannerMessage())
 	}
 	u.updateMain()
@@ -470,33 +471,20 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 
 // bannerMessage is the most important thing the user can act on, or "".
 func (u *UI) bannerMessage() string {
-	waiting := map[string]int{}
+	waiting := map[wait.Reason]int{}
 	failed := 0
 	for _, r := range u.queue.rows {
 		switch r.state {
 		case jobs.StateWaiting:
-			waiting[r.reason]++
+			waiting[wait.Reason(r.reason)]++
 		case jobs.StateFailed:
 			failed++
 		}
 	}
-	all := 0
-	for _, n := range waiting {
-		all += n
+	if msg := wait.Banner(waiting); msg != "" {
+		return msg
 	}
 	switch {
-	case waiting["key_refused"] > 0:
-		return "The OpenAI key was refused — open Settings. " + plural(all, "photo is", "photos are") + " waiting."
-	case waiting["no_key"] > 0:
-		return "No OpenAI key is set — open Settings to add one. " + plural(all, "photo is", "photos are") + " waiting."
-	case waiting["quota"] > 0:
-		return "The OpenAI account has no credit left — add credit, then press Try again. " + plural(all, "photo is", "photos are") + " waiting."
-	case waiting["offline"] > 0:
-		return "No network — " + plural(waiting["offline"], "photo", "photos") + " will be analysed when you are back online."
-	case waiting["circuit_open"] > 0:
-		return "The analysis service is having trouble — " + plural(all, "photo", "photos") + " will be tried again in a few minutes."
-	case all > 0:
-		return plural(all, "photo is", "photos are") + " waiting."
 	case failed > 0:
 		return plural(failed, "photo", "photos") + " could not be analysed — press “Try failed photos again”, or look at each one in the list."
 	}
@@ -519,7 +507,7 @@ func (u *UI) updateBanner() {
 	u.bannerText.SetText(msg)
 	needsSettings := false
 	for _, r := range u.queue.rows {
-		if r.state == jobs.StateWaiting && (r.reason == "key_refused" || r.reason == "no_key") {
+		if r.state == jobs.StateWaiting && wait.Reason(r.reason).NeedsSettings() {
 			needsSettings = true
 		}
 	}
@@ -584,7 +572,7 @@ func (u *UI) reloadQueue() {
 			u.updateBanner()
 			u.updateStatusQueue()
 			for _, j := range list {
-				if j.State == jobs.StateWaiting && j.WaitReason == "offline" {
+				if j.State == jobs.StateWaiting && wait.Reason(j.WaitReason) == wait.Offline {
 					u.setOnline(false)
 					break
 				}

@@ -16,8 +16,10 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
+	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/fields"
 )
 
 // Payload is the analyze job's payload.
@@ -35,7 +37,7 @@ type Model interface {
 // HandlerOptions tune the analyze job handler. The zero value is fine.
 type HandlerOptions struct {
 	// Offline: do only what needs no network (barcodes, the learned catalog); photos that still need
-	// the model wait (reason "offline_mode").
+	// the model wait (reason wait.OfflineMode).
 	Offline bool
 	// JobTimeout bounds one analysis (default 3 minutes), so one bad file never blocks the queue.
 	JobTimeout time.Duration
@@ -148,20 +150,20 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 
 	// 3. The model, unless offline.
 	m := h.model()
-	var wait *jobs.Error
+	var waitErr *jobs.Error
 	switch {
 	case h.opt.Offline:
-		wait = jobs.WaitingError("offline_mode", "Working offline: this photo will be analysed when you go online.", 0, nil)
+		waitErr = waiting(wait.OfflineMode)
 	case m == nil || !m.HasKey():
-		wait = jobs.WaitingError("no_key", "No OpenAI key is set. Open Settings and enter the key; the photo will be analysed then.", 0, nil)
+		waitErr = waiting(wait.NoKey)
 	}
-	if wait != nil {
+	if waitErr != nil {
 		if haveCode {
 			if err := h.saveBarcodeOnly(ctx, photo, job, code); err != nil {
 				return nil, jobs.RetryableError("The barcode result could not be saved; trying again.", 0, err)
 			}
 		}
-		return nil, wait
+		return nil, waitErr
 	}
 	up, err := analyzer.PrepareUpload(img, m.Config().Detail)
 	if err != nil {
@@ -184,7 +186,7 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 					h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
 				}
 			}
-			if je.RetryAfter == 0 && (je.Reason == "offline" || je.Reason == "circuit_open") {
+			if je.RetryAfter == 0 && wait.Reason(je.Reason).Rechecks() {
 				je.RetryAfter = h.opt.OfflineRecheck
 			}
 			return nil, je
@@ -211,6 +213,11 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		}
 	}
 	return h.commit(a, found), nil
+}
+
+// waiting is the error for a job that waits for r, in r's own words.
+func waiting(r wait.Reason) *jobs.Error {
+	return jobs.WaitingError(string(r), r.Message(), 0, nil)
 }
 
 func (h *Handler) commit(a store.Analysis, found []store.NewEntry) jobs.Commit {
@@ -266,17 +273,13 @@ func barcodeEntry(code barcode.GS1) store.NewEntry {
 func catalogEntry(p store.Product, code barcode.GS1) store.NewEntry {
 	ne := barcodeEntry(code)
 	ne.ProductID = p.ID
-	set := func(f, v string, dst *string) {
-		if v != "" {
-			*dst = v
-			ne.Sources[f] = store.SourceCatalog
+	for i := range fields.All {
+		f := &fields.All[i]
+		if v := f.Get(&p.Values); f.Catalog && f.Name != "gtin" && v != "" {
+			f.Set(&ne.Values, v)
+			ne.Sources[f.Name] = store.SourceCatalog
 		}
 	}
-	set("name", p.Name, &ne.Name)
-	set("generic_name", p.GenericName, &ne.GenericName)
-	set("strength", p.Strength, &ne.Strength)
-	set("dosage_form", p.DosageForm, &ne.DosageForm)
-	set("manufacturer", p.Manufacturer, &ne.Manufacturer)
 	ne.ReviewNote = "Recognised from its barcode (a product you confirmed before); no online analysis was needed."
 	return ne
 }
@@ -298,12 +301,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 		}
 	}
 	for i, m := range res.Medicines {
-		ne := store.NewEntry{Name: m.Name, GenericName: m.GenericName, Strength: m.Strength, DosageForm: m.DosageForm,
-			Manufacturer: m.Manufacturer, GTIN: m.GTIN, Lot: m.Lot, Expiry: m.Expiry, Quantity: m.Quantity,
-			Sources: map[string]string{}}
-		if m.PackSize != "" {
-			ne.Unit = m.PackSize
-		}
+		ne := store.NewEntry{Values: m.Values, Sources: map[string]string{}}
 		for _, f := range store.EntryFields {
 			if v := ne.Get(f); v != "" {
 				ne.Sources[f] = store.SourceModel

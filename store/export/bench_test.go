@@ -15,10 +15,10 @@ func benchEntries(n int) []store.Entry {
 	now := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC).UnixMilli()
 	for i := range out {
 		q := int64(i % 50)
-		out[i] = store.Entry{ID: int64(i + 1), Name: fmt.Sprintf("Paracétamol %d mg, \"film\"", 100+i%900), GenericName: "paracetamol",
+		out[i] = store.Entry{ID: int64(i + 1), Values: store.Values{Name: fmt.Sprintf("Paracétamol %d mg, \"film\"", 100+i%900), GenericName: "paracetamol",
 			Strength: "500 mg", DosageForm: "tablet", Manufacturer: "Laboratoires Genève", GTIN: "03400930000120",
 			Lot: fmt.Sprintf("L%05d", i), Expiry: "2027-03-31", Quantity: &q, Unit: "box", Location: "shelf 2",
-			Notes: "line one\nline two", Status: store.StatusConfirmed,
+			Notes: "line one\nline two"}, Status: store.StatusConfirmed,
 			Sources:   map[string]string{"name": "model", "lot": "barcode", "gtin": "barcode"},
 			PhotoName: fmt.Sprintf("IMG_%04d.jpg", i), CreatedAt: now, UpdatedAt: now}
 	}

@@ -10,9 +10,9 @@ import (
 func ExampleWrite() {
 	qty := int64(3)
 	entries := []store.Entry{
-		{ID: 1, Name: "Paracétamol 500 mg", Lot: "AB12", Expiry: "2027-03-31", Quantity: &qty, Status: store.StatusConfirmed,
+		{ID: 1, Values: store.Values{Name: "Paracétamol 500 mg", Lot: "AB12", Expiry: "2027-03-31", Quantity: &qty}, Status: store.StatusConfirmed,
 			Sources: map[string]string{"name": "model", "lot": "barcode"}, PhotoName: "IMG_0001.jpg"},
-		{ID: 2, Name: "=1+1", Status: store.StatusNeedsReview},
+		{ID: 2, Values: store.Values{Name: "=1+1"}, Status: store.StatusNeedsReview},
 	}
 	if err := export.Write(os.Stdout, export.JSON, entries); err != nil {
 		panic(err)

@@ -5,18 +5,10 @@
 // same snake_case names, in the same order; see [Columns]):
 //
 //	id            the entry's number in this inventory
-//	name          product name, as on the pack
-//	generic_name  active ingredient(s)
-//	strength      e.g. "500 mg"
-//	dosage_form   e.g. "tablet"
-//	manufacturer
-//	gtin          14 digits, or empty
-//	lot           lot / batch number
-//	expiry        date YYYY-MM-DD, or empty when unknown
-//	quantity      whole number, or empty (JSON: null) when unknown
-//	unit          e.g. "box"
-//	location      where it is kept
-//	notes
+//	name …        one column per medicine field of the field table (fields.All), in its order and
+//	  … notes     under its name: today name, generic_name, strength, dosage_form, manufacturer, gtin
+//	              (14 digits), lot, expiry (date YYYY-MM-DD), quantity (whole number; JSON: null when
+//	              unknown), unit, location, notes; empty when unknown
 //	status        needs_review or confirmed
 //	sources       where each value came from, by field name, sorted: "gtin=barcode; lot=barcode; name=model"
 //	review_note   why the entry needs a second look (e.g. barcode and model disagree)
@@ -51,6 +43,8 @@
 package export
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -60,6 +54,7 @@ import (
 	"unicode/utf8"
 
 	"medinventory/store"
+	"medinventory/store/fields"
 )
 
 // Format is an export file format.
@@ -93,33 +88,59 @@ func ParseFormat(s string) (Format, error) {
 func (f Format) Ext() string { return "." + string(f) }
 
 // Columns are the column names (CSV and XLSX header) and JSON keys, in order.
-var Columns = []string{"id", "name", "generic_name", "strength", "dosage_form", "manufacturer", "gtin", "lot",
-	"expiry", "quantity", "unit", "location", "notes", "status", "sources", "review_note", "photo",
-	"created_at", "updated_at"}
+var Columns = append(append([]string{"id"}, fields.Names(nil)...),
+	"status", "sources", "review_note", "photo", "created_at", "updated_at")
 
 // Row is one entry flattened for export. Its JSON form has the keys of Columns, in that order.
 type Row struct {
-	ID           int64  `json:"id"`
-	Name         string `json:"name"`
-	GenericName  string `json:"generic_name"`
-	Strength     string `json:"strength"`
-	DosageForm   string `json:"dosage_form"`
-	Manufacturer string `json:"manufacturer"`
-	GTIN         string `json:"gtin"`
-	Lot          string `json:"lot"`
-	Expiry       string `json:"expiry"`   // YYYY-MM-DD or ""
-	Quantity     *int64 `json:"quantity"` // nil: unknown
-	Unit         string `json:"unit"`
-	Location     string `json:"location"`
-	Notes        string `json:"notes"`
-	Status       string `json:"status"`
-	Sources      string `json:"sources"` // "field=source; …", sorted by field
-	ReviewNote   string `json:"review_note"`
-	Photo        string `json:"photo"`      // original file name of the photo, or ""
-	CreatedAt    string `json:"created_at"` // RFC 3339, local offset, or "" when unknown
-	UpdatedAt    string `json:"updated_at"`
+	ID int64
+	fields.Values
+	Status     string
+	Sources    string // "field=source; …", sorted by field
+	ReviewNote string
+	Photo      string // original file name of the photo, or ""
+	CreatedAt  string // RFC 3339, local offset, or "" when unknown
+	UpdatedAt  string
 
 	created, updated time.Time // zero: unknown
+}
+
+// MarshalJSON writes the row as an object with the keys of Columns, in that order: "" for unknown
+// text, null for an unknown count.
+func (r Row) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	put := func(key string, v any) error {
+		if b.Len() == 0 {
+			b.WriteByte('{')
+		} else {
+			b.WriteByte(',')
+		}
+		if err := enc.Encode(key); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		b.WriteByte(':')
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1)
+		return nil
+	}
+	vals := []any{r.ID}
+	for i := range fields.All {
+		f := &fields.All[i]
+		vals = append(vals, f.SQL(f.Get(&r.Values)))
+	}
+	vals = append(vals, r.Status, r.Sources, r.ReviewNote, r.Photo, r.CreatedAt, r.UpdatedAt)
+	for i, k := range Columns {
+		if err := put(k, vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // Rows flattens entries, in the order given.
@@ -133,26 +154,15 @@ func Rows(entries []store.Entry) []Row {
 
 func rowOf(e *store.Entry) Row {
 	r := Row{
-		ID:           e.ID,
-		Name:         clean(e.Name),
-		GenericName:  clean(e.GenericName),
-		Strength:     clean(e.Strength),
-		DosageForm:   clean(e.DosageForm),
-		Manufacturer: clean(e.Manufacturer),
-		GTIN:         clean(e.GTIN),
-		Lot:          clean(e.Lot),
-		Expiry:       clean(e.Expiry),
-		Unit:         clean(e.Unit),
-		Location:     clean(e.Location),
-		Notes:        clean(e.Notes),
-		Status:       clean(e.Status),
-		Sources:      sources(e.Sources),
-		ReviewNote:   clean(e.ReviewNote),
-		Photo:        clean(e.PhotoName),
+		ID:         e.ID,
+		Status:     clean(e.Status),
+		Sources:    sources(e.Sources),
+		ReviewNote: clean(e.ReviewNote),
+		Photo:      clean(e.PhotoName),
 	}
-	if e.Quantity != nil {
-		q := *e.Quantity
-		r.Quantity = &q
+	for i := range fields.All {
+		f := &fields.All[i]
+		f.Set(&r.Values, clean(f.Get(&e.Values)))
 	}
 	if e.CreatedAt > 0 {
 		r.created = time.UnixMilli(e.CreatedAt).Local().Truncate(time.Second)
@@ -198,20 +208,27 @@ type cell struct {
 func (r *Row) cells() []cell {
 	t := func(s string) cell { return cell{text: s, isText: true} }
 	id := r.ID
-	exp := t(r.Expiry)
-	if d, err := time.Parse(time.DateOnly, r.Expiry); err == nil {
-		exp = cell{text: r.Expiry, date: d}
+	out := make([]cell, 0, len(Columns))
+	out = append(out, cell{num: &id})
+	for i := range fields.All {
+		f := &fields.All[i]
+		v := f.Get(&r.Values)
+		c := t(v)
+		switch f.Kind {
+		case fields.DateKind:
+			if d, err := time.Parse(time.DateOnly, v); err == nil {
+				c = cell{text: v, date: d}
+			}
+		case fields.CountKind:
+			c = cell{}
+			if n, ok := f.SQL(v).(int64); ok {
+				c = cell{num: &n}
+			}
+		}
+		out = append(out, c)
 	}
-	qty := cell{}
-	if r.Quantity != nil {
-		q := *r.Quantity
-		qty = cell{num: &q}
-	}
-	return []cell{
-		{num: &id}, t(r.Name), t(r.GenericName), t(r.Strength), t(r.DosageForm), t(r.Manufacturer), t(r.GTIN),
-		t(r.Lot), exp, qty, t(r.Unit), t(r.Location), t(r.Notes), t(r.Status), t(r.Sources), t(r.ReviewNote),
-		t(r.Photo), {text: r.CreatedAt, instant: r.created}, {text: r.UpdatedAt, instant: r.updated},
-	}
+	return append(out, t(r.Status), t(r.Sources), t(r.ReviewNote),
+		t(r.Photo), cell{text: r.CreatedAt, instant: r.created}, cell{text: r.UpdatedAt, instant: r.updated})
 }
 
 // Write writes the entries to w in format f. Nothing is written for an unknown format.

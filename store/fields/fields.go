@@ -1,6 +1,9 @@
-// Package fields checks and normalises the values of a stock line that come from outside — a
-// model's answer, a barcode, a person typing: expiry dates as printed on packs and GTINs with their
-// check digit. It is pure (no I/O), so every package that meets such values can share it.
+// Package fields is the field table: the one definition of a stock line's medicine fields (name,
+// label, limit, check, how each is read and set — see All and Values) that the store's SQL, the
+// merge of analyses, the editor, the exports and the model's answer schema all read. It also checks
+// and normalises values that come from outside — a model's answer, a barcode, a person typing:
+// expiry dates as printed on packs and GTINs with their check digit. It is pure (no I/O), so every
+// package that meets such values can share it.
 package fields
 
 import (

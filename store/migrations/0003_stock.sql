@@ -69,7 +69,7 @@ CREATE TABLE movements (
     batch_id         TEXT    NOT NULL DEFAULT '',  -- movements saved together (one stock count)
     similar_photo_id INTEGER REFERENCES photos(id) -- "probably the same pack as photo N"
 );
--- On hand per line, read from the index alone (covering).
+-- On hand per line from the ledger alone (CheckStockTotals), read from the index (covering).
 CREATE INDEX movements_line ON movements(line_id, status, quantity);
 CREATE INDEX movements_card ON movements(line_id, at, id);
 CREATE INDEX movements_at ON movements(at);
@@ -87,6 +87,61 @@ CREATE TRIGGER movements_pending_identity BEFORE UPDATE ON movements
     WHEN OLD.status = 'pending' AND (NEW.uuid <> OLD.uuid OR NEW.device_id <> OLD.device_id OR NEW.kind <> OLD.kind) BEGIN
     SELECT RAISE(ABORT, 'a movement keeps its id and kind');
 END;
+
+-- Each line's totals, kept by SQLite itself in the same transaction as every movement (triggers
+-- below), as an index is: no Go code writes them. They make the product view read 10,000 lots in
+-- one join instead of summing 200,000 movements each time. Store.CheckStockTotals recomputes them
+-- from the ledger (the integrity check runs it); the ledger is the truth, these can always be rebuilt.
+CREATE TABLE line_totals (
+    line_id          INTEGER PRIMARY KEY REFERENCES stock_lines(id),
+    on_hand          INTEGER NOT NULL DEFAULT 0,  -- sum of confirmed quantities
+    pending          INTEGER NOT NULL DEFAULT 0,  -- sum of pending quantities
+    pending_receipts INTEGER NOT NULL DEFAULT 0,  -- number of pending movements
+    moves            INTEGER NOT NULL DEFAULT 0   -- number of confirmed movements
+);
+CREATE TRIGGER stock_lines_totals AFTER INSERT ON stock_lines BEGIN
+    INSERT INTO line_totals(line_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER movements_totals_insert AFTER INSERT ON movements BEGIN
+    UPDATE line_totals SET
+        on_hand          = on_hand + CASE WHEN NEW.status = 'confirmed' THEN NEW.quantity ELSE 0 END,
+        pending          = pending + CASE WHEN NEW.status = 'pending' THEN NEW.quantity ELSE 0 END,
+        pending_receipts = pending_receipts + (NEW.status = 'pending'),
+        moves            = moves + (NEW.status = 'confirmed')
+    WHERE line_id = NEW.line_id;
+END;
+-- Only a pending movement changes (the triggers above refuse the rest): take its old share off its
+-- old line and add its new share to its new line.
+CREATE TRIGGER movements_totals_update AFTER UPDATE OF status, quantity, line_id ON movements BEGIN
+    UPDATE line_totals SET
+        on_hand          = on_hand - CASE WHEN OLD.status = 'confirmed' THEN OLD.quantity ELSE 0 END,
+        pending          = pending - CASE WHEN OLD.status = 'pending' THEN OLD.quantity ELSE 0 END,
+        pending_receipts = pending_receipts - (OLD.status = 'pending'),
+        moves            = moves - (OLD.status = 'confirmed')
+    WHERE line_id = OLD.line_id;
+    UPDATE line_totals SET
+        on_hand          = on_hand + CASE WHEN NEW.status = 'confirmed' THEN NEW.quantity ELSE 0 END,
+        pending          = pending + CASE WHEN NEW.status = 'pending' THEN NEW.quantity ELSE 0 END,
+        pending_receipts = pending_receipts + (NEW.status = 'pending'),
+        moves            = moves + (NEW.status = 'confirmed')
+    WHERE line_id = NEW.line_id;
+END;
+
+-- A counter SQLite bumps with every change the product view shows (movements, lines, products),
+-- so a process can keep the view's data in memory and know, with one row read, whether it is still
+-- current — whichever process wrote.
+CREATE TABLE stock_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    v  INTEGER NOT NULL
+);
+INSERT INTO stock_version(id, v) VALUES (1, 0);
+CREATE TRIGGER stock_version_movement_insert AFTER INSERT ON movements BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_movement_update AFTER UPDATE ON movements BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_line_insert AFTER INSERT ON stock_lines BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_line_update AFTER UPDATE ON stock_lines BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_product_insert AFTER INSERT ON products BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_product_update AFTER UPDATE ON products BEGIN UPDATE stock_version SET v = v + 1; END;
+CREATE TRIGGER stock_version_product_delete AFTER DELETE ON products BEGIN UPDATE stock_version SET v = v + 1; END;
 
 -- An entry is the reviewed record of what a photo shows; its receipt is the movement it proposes.
 ALTER TABLE entries ADD COLUMN receipt_id INTEGER REFERENCES movements(id);

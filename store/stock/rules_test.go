@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"medinventory/store/fields"
 )
 
 var today = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -94,7 +96,7 @@ func TestOnHandPendingAndRunningBalance(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
-	p := Product{ID: 1, Name: "Amoxicillin", ReorderLevel: 10}
+	p := Product{ID: 1, Values: fields.Values{Name: "Amoxicillin"}, ReorderLevel: 10}
 	line := func(id int64, expiry string, onHand, pending int64) Line {
 		l := Line{ID: id, ProductID: 1, Lot: "L" + expiry, Expiry: expiry, OnHand: onHand, Pending: pending}
 		if pending > 0 {
@@ -229,7 +231,7 @@ func TestCountDelta(t *testing.T) {
 }
 
 func TestPhotoMatchesLine(t *testing.T) {
-	p := Product{ID: 7, GTIN: "09506000134352"}
+	p := Product{ID: 7, Values: fields.Values{GTIN: "09506000134352"}}
 	l := Line{ProductID: 7, Lot: "AB12-3", Expiry: "2027-12-31"}
 	for _, c := range []struct {
 		gtin, lot, expiry string
@@ -293,6 +295,15 @@ func TestLineBadges(t *testing.T) {
 	} {
 		if got := LineBadges(c.l, today, 90); got != c.want {
 			t.Errorf("LineBadges(%+v) = %+v, want %+v", c.l, got, c.want)
+		}
+	}
+}
+
+func TestDay(t *testing.T) {
+	for _, tm := range []time.Time{today, time.Date(2027, 1, 5, 23, 59, 0, 0, time.UTC), time.Date(999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 30, 0, 0, time.FixedZone("x", -3600))} {
+		if got, want := Day(tm), tm.Format("2006-01-02"); got != want {
+			t.Errorf("Day(%v) = %q, want %q", tm, got, want)
 		}
 	}
 }

@@ -24,7 +24,11 @@
 // two ledgers can later be merged by union (see docs/ARCHITECTURE.md).
 package stock
 
-import "time"
+import (
+	"time"
+
+	"medinventory/store/fields"
+)
 
 // Kind is what a movement does to a line.
 type Kind string
@@ -81,18 +85,17 @@ const DefaultExpiringDays = 90
 
 // Product is an item of the learned catalog.
 type Product struct {
-	ID           int64  // local row id
-	UUID         string // global id (UUIDv7)
-	DeviceID     string // the device that created it
-	Name         string
-	GenericName  string
-	Strength     string
-	DosageForm   string
-	Manufacturer string
-	GTIN         string // 14 digits, or "" when unknown
-	Unit         string // unit of count: "pack", "tablet", …
-	ReorderLevel int64  // 0: none set
-	Confirmed    bool   // a person confirmed a photo of it (the catalog then recognises it offline)
+	ID       int64  // local row id
+	UUID     string // global id (UUIDv7)
+	DeviceID string // the device that created it
+	// Values holds the catalog fields of the field table (fields.All with Catalog set: name, generic
+	// name, strength, form, maker, GTIN); a product's other fields are empty.
+	fields.Values
+	// Unit is the unit stock of this product is counted in ("pack", "tablet"…). It is not the
+	// field table's "unit" (a pack's contents, e.g. "30 tablets"), which it hides here.
+	Unit         string
+	ReorderLevel int64 // 0: none set
+	Confirmed    bool  // a person confirmed a photo of it (the catalog then recognises it offline)
 }
 
 // Line is one lot of a product, with its balances as read from the ledger.

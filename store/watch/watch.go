@@ -12,8 +12,8 @@
 //     year/month folders), down to [MaxDepth] levels, without following links to folders. Folders
 //     whose names start with ".", "@", "#", "$" or "~" are skipped: hidden folders, Synology's
 //     @eaDir thumbnails, #recycle, $RECYCLE.BIN.
-//   - Photos only. A file is handed over only when its extension is .jpg .jpeg .png .gif .webp
-//     .heic or .heif (any case). Hidden files (".name", which covers macOS "._name" and sync apps'
+//   - Photos only. A file is handed over only when its extension is one of an accepted format
+//     (photo.HasExt: today .jpg .jpeg .png .gif .webp .heic or .heif, any case). Hidden files (".name", which covers macOS "._name" and sync apps'
 //     ".syncthing.name.tmp"), Office lock files ("~$name", "~name") and partial downloads
 //     (".part", ".crdownload", ".tmp", ".download", ".partial": not photo extensions) are ignored.
 //     Empty files are not handed over until they have content.
@@ -52,6 +52,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"medinventory/store/photo"
 )
 
 // MaxDepth is how many levels of subfolders below the watched folder are watched.
@@ -263,16 +265,13 @@ func (w *Watcher) run(ctx context.Context) {
 	}
 }
 
-// photoExts are the extensions handed over, lower case.
-var photoExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true, ".heic": true, ".heif": true}
-
 // IsCandidate reports whether a file name looks like a finished photo: a photo extension, and not
 // a hidden or temporary name.
 func IsCandidate(name string) bool {
 	if name == "" || name[0] == '.' || name[0] == '~' {
 		return false
 	}
-	return photoExts[strings.ToLower(filepath.Ext(name))]
+	return photo.HasExt(name)
 }
 
 // skipDir reports whether a subfolder is left out of the watch.
