@@ -2,12 +2,16 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -22,6 +26,8 @@ type productPage struct {
 
 	prod  stock.Product
 	lines []stock.Line
+
+	settingsDlg dialog.Dialog // the unit and reorder level dialog, while open (tests)
 }
 
 // lotCols are the lot list's column widths.
@@ -38,7 +44,9 @@ func (s *stockView) newProductPage() *productPage {
 		p.list.UnselectAll()
 	}
 	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
-	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(p.title,
+	settings := widget.NewButtonWithIcon("Unit and reorder level…", theme.SettingsIcon(), p.editSettings)
+	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(
+		container.NewBorder(nil, nil, nil, settings, p.title),
 		container.NewBorder(nil, nil, nil, p.badges.box, p.summary)))
 	header := newCols(lotCols, boldLabel("Lot"), boldLabel("Expiry"), boldLabel("Shelf"), boldLabel("On hand"), boldLabel(""))
 	top := container.NewVBox(head, widget.NewSeparator(), p.form.root, widget.NewSeparator(),
@@ -142,4 +150,68 @@ func lineOnHandText(l *stock.Line, unit string) string {
 		t += fmt.Sprintf(" · %d waiting for review", l.Pending)
 	}
 	return t
+}
+
+// editSettings asks for the product's unit of count and reorder level (below it the product is
+// "low stock"; 0 means none) and saves them.
+func (p *productPage) editSettings() {
+	u := p.s.u
+	if p.id == 0 {
+		return
+	}
+	unit := widget.NewEntry()
+	unit.SetText(p.prod.Unit)
+	unit.SetPlaceHolder("pack, tablet, bottle…")
+	level := widget.NewEntry()
+	if p.prod.ReorderLevel > 0 {
+		level.SetText(strconv.FormatInt(p.prod.ReorderLevel, 10))
+	}
+	level.SetPlaceHolder("0 = no reorder level")
+	errText := widget.NewLabel("")
+	errText.Importance = widget.DangerImportance
+	errText.Wrapping = fyne.TextWrapWord
+	errText.Hide()
+	items := []*widget.FormItem{
+		widget.NewFormItem("Counted in", unit),
+		widget.NewFormItem("Reorder below", level),
+	}
+	id := p.id
+	var dlg dialog.Dialog
+	save := func() {
+		n := int64(0)
+		if t := strings.TrimSpace(level.Text); t != "" {
+			var err error
+			if n, err = store.ParseQuantity(t); err != nil {
+				errText.SetText(stockErrText(err))
+				errText.Show()
+				return
+			}
+		}
+		u.bg(func() func() {
+			_, err := u.d.Stock.SetProductStock(u.ctx, id, unit.Text, n)
+			return func() {
+				if err != nil {
+					errText.SetText(stockErrText(err))
+					errText.Show()
+					return
+				}
+				dlg.Hide()
+				p.reload()
+				p.s.products.reloadSoon()
+			}
+		})
+	}
+	level.OnSubmitted = func(string) { save() }
+	unit.OnSubmitted = func(string) { save() }
+	form := widget.NewForm(items...)
+	form.SubmitText = "Save"
+	form.OnSubmit = save
+	hint := widget.NewLabel("Below the reorder level the product shows “Low stock”.")
+	hint.Importance = widget.LowImportance
+	dlg = dialog.NewCustomWithoutButtons(productTitle(&p.prod), container.NewVBox(form, hint, errText,
+		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }))), u.win)
+	dlg.Resize(fyne.NewSize(480, 0))
+	dlg.Show()
+	u.win.Canvas().Focus(level)
+	p.settingsDlg = dlg
 }

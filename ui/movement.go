@@ -141,12 +141,19 @@ func (f *moveForm) actionChanged() {
 }
 
 // setLines offers a product's lots (soonest expiry first) and suggests the one to dispense from.
+// A lot the user chose stays chosen when the lots are read again (every 20 s, or after a change),
+// unless it can no longer be dispensed from.
 func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
+	prevID := int64(0)
+	if i := f.lot.SelectedIndex(); i >= 0 && i < len(f.lines) && f.product.ID == p.ID {
+		prevID = f.lines[i].ID
+	}
 	f.product, f.lines = p, lines
 	today := f.s.u.now()
 	first := int64(0)
-	if fe := stock.FEFO(lines, today); len(fe) > 0 {
-		first = fe[0].ID
+	fefo := stock.FEFO(lines, today)
+	if len(fefo) > 0 {
+		first = fefo[0].ID
 	}
 	opts := make([]string, len(lines))
 	for i := range lines {
@@ -160,13 +167,27 @@ func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
 		}
 		opts[i] = o
 	}
-	prev := f.lot.SelectedIndex()
 	f.lot.Options = opts
 	f.lot.ClearSelected()
-	if f.current().kind == stock.Dispense || prev < 0 || prev >= len(lines) {
-		f.suggest()
+	keep := -1
+	for i := range lines {
+		if lines[i].ID == prevID {
+			keep = i
+		}
+	}
+	if keep >= 0 && f.current().kind == stock.Dispense {
+		dispensable := false
+		for _, l := range fefo {
+			dispensable = dispensable || l.ID == prevID
+		}
+		if !dispensable {
+			keep = -1
+		}
+	}
+	if keep >= 0 {
+		f.lot.SetSelectedIndex(keep)
 	} else {
-		f.lot.SetSelectedIndex(prev)
+		f.suggest()
 	}
 	f.lot.Refresh()
 }

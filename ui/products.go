@@ -278,11 +278,13 @@ func newBadgeBox() *badgeBox {
 }
 
 func (b *badgeBox) set(x stock.Badges) {
+	changed := false
 	for _, it := range []struct {
 		on bool
 		b  *badge
 	}{{x.Out, b.out}, {x.Low, b.low}, {x.Expiring, b.expiring}, {x.Expired, b.expired}} {
 		if it.on != it.b.Visible() {
+			changed = true
 			if it.on {
 				it.b.Show()
 			} else {
@@ -290,7 +292,9 @@ func (b *badgeBox) set(x stock.Badges) {
 			}
 		}
 	}
-	b.box.Refresh()
+	if changed {
+		b.box.Refresh() // lays the badges out again
+	}
 }
 
 // Products returns the products the product view shows, in order (for tests and benchmarks).

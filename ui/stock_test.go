@@ -38,6 +38,15 @@ func (h *harness) pack(t testing.TB, name, lot, expiry, qty, shelf string, confi
 	return e.ID
 }
 
+// startAtProduct starts the window and opens a product's page in the Stock tab.
+func (h *harness) startAtProduct(t testing.TB, name string) *stockView {
+	t.Helper()
+	h.start()
+	s := h.openStock(t)
+	s.openProduct(productNamed(t, h.u, name).ID)
+	return s
+}
+
 // openStock shows the Stock tab (and loads it).
 func (h *harness) openStock(t testing.TB) *stockView {
 	t.Helper()
@@ -165,9 +174,7 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	h.pack(t, "Amoxicillin", "LATE", "2028-01-31", "10", "", true)
 	h.pack(t, "Amoxicillin", "SOON", "2026-09-30", "4", "", true)
 	h.pack(t, "Amoxicillin", "OLD", "2026-02-28", "5", "", true) // expired: never suggested
-	h.start()
-	s := h.openStock(t)
-	s.openProduct(productNamed(t, h.u, "Amoxicillin").ID)
+	s := h.startAtProduct(t, "Amoxicillin")
 	p := s.product
 
 	var lots []string
@@ -249,9 +256,7 @@ func lineNamed(t testing.TB, lines []stock.Line, lot string) stock.Line {
 func TestStockCardShowsRunningBalanceAndAdjustments(t *testing.T) {
 	h := newHarness(t)
 	h.pack(t, "Metformin", "MF1", "2027-05-31", "60", "B2", true)
-	h.start()
-	s := h.openStock(t)
-	s.openProduct(productNamed(t, h.u, "Metformin").ID)
+	s := h.startAtProduct(t, "Metformin")
 	s.openLine(s.product.lines[0].ID)
 	c := s.card
 	if s.current() != c.root {
@@ -584,5 +589,58 @@ func TestLeavingAStockCountWithTypedNumbersAsksFirst(t *testing.T) {
 	}
 	if d := topDialogText(h.u.win); !strings.Contains(d, "not saved yet") {
 		t.Fatalf("dialog %q", d)
+	}
+}
+
+func TestReorderLevelFromTheProductPageMakesItLowStock(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", true)
+	s := h.startAtProduct(t, "Amoxicillin")
+	p := s.product
+	p.editSettings()
+	var level *widget.Entry
+	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "0 = no reorder level" {
+			level = e
+		}
+	})
+	if level == nil {
+		t.Fatal("no reorder level box")
+	}
+	level.SetText("-5")
+	level.OnSubmitted(level.Text)
+	if d := topDialogText(h.u.win); !strings.Contains(d, "must be between") {
+		t.Fatalf("a negative level should be refused in words, dialog says %q", d)
+	}
+	level.SetText("10")
+	level.OnSubmitted(level.Text)
+	if p.prod.ReorderLevel != 10 {
+		t.Fatalf("reorder level %d", p.prod.ReorderLevel)
+	}
+	s.showProducts()
+	if got := productNamed(t, h.u, "Amoxicillin"); !got.Badges.Low {
+		t.Fatal("6 on hand below a reorder level of 10 should be low stock")
+	}
+}
+
+func TestAChosenLotStaysChosenWhenTheLotsAreReadAgain(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "LATE", "2028-01-31", "10", "", true)
+	h.pack(t, "Amoxicillin", "SOON", "2026-09-30", "4", "", true)
+	s := h.startAtProduct(t, "Amoxicillin")
+	f := s.product.form
+	if !strings.Contains(f.lot.Selected, "lot SOON") {
+		t.Fatalf("suggested %q", f.lot.Selected)
+	}
+	f.selectLine(lineNamed(t, s.product.lines, "LATE").ID)
+	s.reload() // what the 20-second re-read does
+	if !strings.Contains(f.lot.Selected, "lot LATE") {
+		t.Fatalf("the re-read changed the chosen lot to %q", f.lot.Selected)
+	}
+	// Once the chosen lot can no longer be dispensed from, the first to expire is suggested again.
+	f.qty.SetText("10")
+	f.submit()
+	if !strings.Contains(f.lot.Selected, "lot SOON") {
+		t.Fatalf("after emptying LATE the form offers %q", f.lot.Selected)
 	}
 }

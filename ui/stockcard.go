@@ -83,6 +83,7 @@ func (c *cardPage) reload() {
 }
 
 func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow) {
+	old := c.rows
 	c.prod, c.line, c.rows = prod, line, rows
 	c.title.SetText(productTitle(&prod))
 	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, prod.Unit)
@@ -91,10 +92,19 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 	}
 	c.summary.SetText(sum)
 	c.form.setLines(prod, []stock.Line{line})
+	selID := int64(0) // the movement selected stays selected when the card is read again
+	if c.selected >= 0 && c.selected < len(old) {
+		selID = old[c.selected].ID
+	}
 	c.list.UnselectAll()
 	c.selected = -1
 	c.list.Refresh()
-	if n := len(rows); n > 0 {
+	for i := range rows {
+		if rows[i].ID == selID {
+			c.list.Select(i)
+		}
+	}
+	if c.selected < 0 && len(rows) > 0 {
 		c.list.ScrollToBottom() // the latest movement
 	}
 	c.updateUndo()

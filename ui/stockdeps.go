@@ -34,6 +34,9 @@ type Stock interface {
 
 	PendingReceipts(ctx context.Context) ([]stock.Receipt, error)
 	ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error)
+	// SetProductStock sets a product's unit of count ("" keeps it) and reorder level (0: none).
+	SetProductStock(ctx context.Context, productID int64, unit string, reorderLevel int64) (stock.Product, error)
+
 	// MarkSamePack dismisses a receipt whose photo shows a pack already received.
 	MarkSamePack(ctx context.Context, receiptID int64) error
 

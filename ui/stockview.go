@@ -34,6 +34,7 @@ type stockView struct {
 	undoIDs []int64 // the movements the Undo button reverses, last first
 
 	receiptsBtn *widget.Button
+	thr         throttle // reloadSoon's
 }
 
 func (u *UI) newStockView() *stockView {
@@ -117,7 +118,7 @@ func (s *stockView) reload() {
 
 // reloadSoon reloads at most every refreshEvery (job events can come in bursts).
 func (s *stockView) reloadSoon() {
-	s.u.throttled(&s.products.thr, refreshEvery, s.reload)
+	s.u.throttled(&s.thr, refreshEvery, s.reload)
 }
 
 // refreshReceiptCount shows how many receipts wait for review on the toolbar's button.
