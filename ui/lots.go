@@ -31,7 +31,7 @@ type productPage struct {
 }
 
 // lotCols are the lot list's column widths.
-var lotCols = []float32{0, 120, 110, 290, 200}
+var lotCols = []float32{0, 110, 100, 240, 160}
 
 func (s *stockView) newProductPage() *productPage {
 	p := &productPage{s: s, badges: newBadgeBox()}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,17 +80,18 @@ func (s *stockView) newProductsPage() *productsPage {
 
 	countLabel := widget.NewLabelWithData(p.count)
 	daysBox := container.NewHBox(widget.NewLabel("within"), container.NewGridWrap(fyne.NewSize(64, p.daysIn.MinSize().Height), p.daysIn), widget.NewLabel("days"))
-	header := newCols(productCols, boldLabel("Medicine"), boldLabel("On hand"), boldLabel("Nearest expiry"), boldLabel(""))
+	countLabel.Alignment = fyne.TextAlignTrailing
+	header := newCols(productCols, boldLabel("Medicine"), boldLabel("On hand"), boldLabel("Nearest expiry"), countLabel)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.toolbar(), p.search),
-		container.NewBorder(nil, nil, container.NewHBox(p.show, daysBox), countLabel),
+		container.NewHBox(p.show, daysBox),
 		header, widget.NewSeparator())
 	p.root = container.NewBorder(top, nil, nil, nil, p.list)
 	return p
 }
 
 // productCols are the product view's column widths (0: the name takes what is left).
-var productCols = []float32{0, 250, 130, 250}
+var productCols = []float32{0, 230, 120, 190}
 
 // filter is the database query the filter buttons make.
 func (p *productsPage) filter() store.ProductFilter {
@@ -273,7 +275,8 @@ type badgeBox struct {
 func newBadgeBox() *badgeBox {
 	b := &badgeBox{out: newBadge("Out of stock", widget.DangerImportance), low: newBadge("Low stock", widget.WarningImportance),
 		expiring: newBadge("Expiring", widget.WarningImportance), expired: newBadge("Expired", widget.DangerImportance)}
-	b.box = container.NewHBox(b.out, b.low, b.expiring, b.expired)
+	// Centred vertically at their own height in a row's cell (which is the row's height).
+	b.box = container.NewVBox(layout.NewSpacer(), container.NewHBox(b.out, b.low, b.expiring, b.expired), layout.NewSpacer())
 	return b
 }
 

@@ -48,7 +48,7 @@ type countRow struct {
 	diff    *widget.Label
 }
 
-var countCols = []float32{0, 110, 80, 110, 90, 110, 100}
+var countCols = []float32{0, 100, 70, 100, 90, 100, 90}
 
 func (s *stockView) newCountPage() *countPage {
 	u := s.u
