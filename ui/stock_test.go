@@ -644,3 +644,21 @@ func TestAChosenLotStaysChosenWhenTheLotsAreReadAgain(t *testing.T) {
 		t.Fatalf("after emptying LATE the form offers %q", f.lot.Selected)
 	}
 }
+
+func TestChoosingAnotherShelfKeepsTypedCountsUnlessTheUserAgrees(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "Shelf B", true)
+	h.pack(t, "Ibuprofen", "I1", "2027-05-31", "10", "Shelf C", true)
+	h.start()
+	s := h.openStock(t)
+	s.showCount()
+	c := s.count
+	c.rows[0].counted.SetText("5")
+	c.shelf.SetSelected("Shelf C")
+	if c.shelf.Selected != shelfAll || c.rows[0].counted.Text != "5" {
+		t.Fatalf("the shelf changed to %q and the typed count is %q", c.shelf.Selected, c.rows[0].counted.Text)
+	}
+	if d := topDialogText(h.u.win); !strings.Contains(d, "not saved yet") {
+		t.Fatalf("dialog %q", d)
+	}
+}

@@ -36,9 +36,10 @@ type countPage struct {
 	box   *fyne.Container
 	save  *widget.Button
 
-	all  []stock.ProductStock // every product with its lots
-	rows []*countRow          // the lots of the shelf chosen
-	seq  int
+	all   []stock.ProductStock // every product with its lots
+	rows  []*countRow          // the lots of the shelf chosen
+	shown string               // the shelf rows shows
+	seq   int
 }
 
 type countRow struct {
@@ -53,7 +54,7 @@ var countCols = []float32{0, 100, 70, 100, 90, 100, 90}
 func (s *stockView) newCountPage() *countPage {
 	u := s.u
 	c := &countPage{s: s, box: container.NewVBox()}
-	c.shelf = widget.NewSelect(nil, func(string) { c.showShelf() })
+	c.shelf = widget.NewSelect(nil, func(string) { c.shelfChosen() })
 	c.shelf.PlaceHolder = "(choose a shelf)"
 	c.note = u.newEntry()
 	c.note.SetPlaceHolder("note, e.g. monthly count (optional)")
@@ -133,10 +134,23 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// shelfChosen shows another shelf; numbers typed for the one shown are not dropped without asking.
+func (c *countPage) shelfChosen() {
+	if c.shelf.Selected == c.shown || c.typed() == 0 {
+		c.showShelf()
+		return
+	}
+	next := c.shelf.Selected
+	c.shelf.Selected = c.shown // until the user agrees
+	c.shelf.Refresh()
+	c.leave(func() { c.shelf.SetSelected(next) })
+}
+
 // showShelf lists the lots on the chosen shelf, by product then soonest expiry.
 func (c *countPage) showShelf() {
 	u := c.s.u
 	shelf := c.shelf.Selected
+	c.shown = shelf
 	c.rows = nil
 	total := 0
 	for _, p := range c.all {
