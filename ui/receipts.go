@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -131,7 +132,13 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	lines = append(lines, actions, row.errText)
 	thumbBtn := widget.NewButton("", func() { r.s.showPhoto(rc.PhotoID) })
 	thumbBtn.Importance = widget.LowImportance
-	row.root = container.NewBorder(nil, nil, container.NewStack(thumbBtn, row.thumb), nil, container.NewVBox(lines...))
+	var left fyne.CanvasObject = container.NewStack(thumbBtn, row.thumb)
+	if rc.PhotoID == 0 { // typed by hand: no picture to show
+		blank := canvas.NewRectangle(color.Transparent)
+		blank.SetMinSize(row.thumb.MinSize())
+		left = blank
+	}
+	row.root = container.NewBorder(nil, nil, left, nil, container.NewVBox(lines...))
 	if rc.PhotoID != 0 && u.d.Inventory != nil {
 		u.bg(func() func() {
 			p, err := u.d.Inventory.Photo(u.ctx, rc.PhotoID)
