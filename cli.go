@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -58,7 +59,9 @@ func cmdImport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
 
 Adds photos, and folders of photos (with their subfolders), to the inventory. Files that are not
 photos are listed as skipped with the reason. A photo already in the inventory is not added twice.
-Without --wait the photos are queued and analysed by the window (or a later import --wait).
+Without --wait the photos are queued and analysed by the window (or a later medinventory run).
+With --wait and no PATH it analyses what is queued, like medinventory run. Flags may come before or
+after the paths.
 
 Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
 
@@ -67,14 +70,14 @@ Flags:
 	wait := fs.Bool("wait", false, "analyse the photos now and wait until each is done or failed, then print a summary")
 	offline := fs.Bool("offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
 	conc := fs.Int("concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
-	paths := fs.Args()
 	if len(paths) == 0 {
+		if *wait {
+			return runQueue(g, *offline, *conc, stdout, stderr)
+		}
 		fmt.Fprintln(stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
 		return exitUsage
 	}
@@ -91,9 +94,9 @@ Flags:
 		plainError(stderr, err)
 		return exitFailed
 	}
-	code := exitOK
+	code = exitOK
 	defer func() {
-		if err := b.close(15 * time.Second); err != nil {
+		if err := b.close(shutdownGrace(ctx)); err != nil {
 			plainError(stderr, err)
 		}
 	}()
@@ -110,12 +113,19 @@ Flags:
 	var photos []store.Photo
 	seen := map[int64]bool{}
 	var skipped []store.AddOutcome
+	given := map[string]bool{}
+	for _, p := range paths {
+		given[p] = true
+	}
 	n := 0
 	sum, err := b.Import(ctx, paths, func(o store.AddOutcome) {
 		n++
 		switch {
 		case o.Err != nil:
 			skipped = append(skipped, o)
+			if given[o.Path] && errors.Is(o.Err, os.ErrNotExist) {
+				code = exitFailed // a path the user typed does not exist: say so in the exit code too
+			}
 			if !tty {
 				fmt.Fprintf(out, "skipped %s: %s\n", o.Path, reason(o.Err))
 			}
@@ -142,9 +152,10 @@ Flags:
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(out, "Stopped. Photos added so far are kept.")
+			fmt.Fprintf(out, "Stopped. The %d photo(s) added so far are kept.\n", sum.Added)
 			return exitFailed
 		}
+		out.Flush()
 		plainError(stderr, err)
 		return exitFailed
 	}
@@ -157,7 +168,7 @@ Flags:
 	}
 	if !*wait {
 		if sum.Added > 0 {
-			fmt.Fprintln(out, "The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory import --wait")
+			fmt.Fprintln(out, "The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run")
 		}
 		return code
 	}
@@ -165,17 +176,7 @@ Flags:
 		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
 	}
 	out.Flush()
-	final, err := waitForPhotos(ctx, b, photos, stdout, tty)
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintln(out, "\nStopped. Nothing is lost: unfinished photos stay queued.")
-			return exitFailed
-		}
-		plainError(stderr, err)
-		return exitFailed
-	}
-	c := printSummary(ctx, b, out, photos, final)
-	if c != exitOK {
+	if c := waitAndSummarise(ctx, b, photos, out, tty); c != exitOK {
 		code = c
 	}
 	return code
@@ -187,72 +188,6 @@ func reason(err error) string {
 		return pe.Msg
 	}
 	return err.Error()
-}
-
-// waitForPhotos runs until every photo's job is done, failed or cancelled, or waits for something
-// that cannot change while we wait (no network in --offline, no key, a refused key, no credit).
-func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, stdout io.Writer, tty bool) (map[int64]jobs.JobInfo, error) {
-	want := map[int64]bool{}
-	for _, p := range photos {
-		want[p.ID] = true
-	}
-	final := map[int64]jobs.JobInfo{}
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
-	events := b.pool.Events()
-	lastLine := ""
-	for {
-		infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: jobs.KindAnalyze})
-		if err != nil {
-			return nil, err
-		}
-		done, failed, waiting, active := 0, 0, 0, 0
-		for _, j := range infos {
-			if !want[j.PhotoID] {
-				continue
-			}
-			if old, ok := final[j.PhotoID]; ok && old.ID > j.ID {
-				continue
-			}
-			final[j.PhotoID] = j
-		}
-		for id := range want {
-			j, ok := final[id]
-			if !ok {
-				done++ // no job: a duplicate whose job was pruned long ago
-				continue
-			}
-			switch j.State {
-			case jobs.StateDone, jobs.StateCancelled:
-				done++
-			case jobs.StateFailed:
-				failed++
-			case jobs.StateWaiting:
-				waiting++
-			default:
-				active++
-			}
-		}
-		line := fmt.Sprintf("%d of %d analysed · %d failed · %d waiting", done, len(want), failed, waiting)
-		if tty {
-			fmt.Fprintf(stdout, "\r%s   ", line)
-		} else if line != lastLine {
-			fmt.Fprintln(stdout, line)
-		}
-		lastLine = line
-		if active == 0 {
-			if tty {
-				fmt.Fprintln(stdout)
-			}
-			return final, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-events:
-		case <-tick.C:
-		}
-	}
 }
 
 func printSummary(ctx context.Context, b *backend, out io.Writer, photos []store.Photo, final map[int64]jobs.JobInfo) int {
@@ -272,31 +207,47 @@ func printSummary(ctx context.Context, b *backend, out io.Writer, photos []store
 				waiting++
 			}
 		}
-		es, _ := b.st.EntriesForPhoto(ctx, p.ID)
-		var names []string
-		for _, e := range es {
-			n := strings.TrimSpace(e.Name + " " + e.Strength)
-			if n == "" {
-				n = "GTIN " + e.GTIN
-			}
-			names = append(names, n)
-		}
-		med := strings.Join(names, "; ")
-		if med == "" {
-			med = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", clip(p.OriginalName, 40), state, clip(med, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", clip(p.OriginalName, 40), state, clip(medicines(ctx, b, p.ID), 60))
 	}
 	tw.Flush()
 	switch {
 	case failed > 0:
-		fmt.Fprintf(out, "%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed\n", failed)
+		fmt.Fprintf(out, "%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed && medinventory run\n", failed)
 		return exitFailed
 	case waiting > 0:
-		fmt.Fprintf(out, "%d photo(s) wait and will be analysed later (when online, or once a key is set). Nothing is lost.\n", waiting)
+		fmt.Fprintf(out, "%d photo(s) wait and will be analysed later (when online, or once a key is set): run medinventory run, or open the window. Nothing is lost.\n", waiting)
 		return exitWaiting
 	}
 	return exitOK
+}
+
+// medicines lists the entries found on one photo, "-" when none.
+func medicines(ctx context.Context, b *backend, photoID int64) string {
+	es, _ := b.st.EntriesForPhoto(ctx, photoID)
+	var names []string
+	for _, e := range es {
+		n := strings.TrimSpace(e.Name + " " + e.Strength)
+		if n == "" {
+			n = "GTIN " + e.GTIN
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return "-"
+	}
+	return strings.Join(names, "; ")
+}
+
+// nextRun replaces a promise to try again "in N s" (which only a running process can keep) with
+// what really happens once this command has exited.
+func nextRun(msg string) string {
+	if i := strings.Index(msg, "trying again in"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " ;,.")
+	} else if i := strings.Index(msg, "tries again in"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " ;,.")
+	}
+	msg = strings.TrimRight(msg, ". ")
+	return msg + ". It is tried again on the next run (medinventory run) or while the window is open."
 }
 
 func stateWords(j jobs.JobInfo) string {
@@ -307,13 +258,13 @@ func stateWords(j jobs.JobInfo) string {
 		return "failed: " + j.LastError
 	case jobs.StateWaiting:
 		if j.LastError != "" {
-			return "waiting: " + j.LastError
+			return "waiting: " + nextRun(j.LastError)
 		}
 		return "waiting"
 	case jobs.StateCancelled:
 		return "cancelled"
 	case jobs.StateRetrying:
-		return "will retry: " + j.LastError
+		return "will retry: " + nextRun(j.LastError)
 	}
 	return string(j.State)
 }
@@ -340,13 +291,11 @@ Flags:
 	format := fs.String("format", "csv", "csv (for Excel and other spreadsheets), xlsx or json")
 	outPath := fs.String("o", "", "file to write (default: standard output)")
 	rf := addReportFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	rest, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
-	if *rf.report != "" && fs.NArg() == 0 {
+	if *rf.report != "" && len(rest) == 0 {
 		return rf.exportReport(g, *format, *outPath, stdout, stderr)
 	}
 	f, err := export.ParseFormat(*format)
@@ -354,8 +303,8 @@ Flags:
 		plainError(stderr, err)
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "medinventory export: unexpected %q; use -o FILE to name the output file\n", fs.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "medinventory export: unexpected %q; use -o FILE to name the output file\n", rest[0])
 		return exitUsage
 	}
 	sess, err := openSession(g, stderr, "export")
@@ -364,8 +313,13 @@ Flags:
 		return exitFailed
 	}
 	defer sess.Close()
+	if *outPath != "" && insideDataDir(sess.dir, *outPath) {
+		fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
+			*outPath, sess.dir, filepath.Join(homeOr("."), "inventory."+*format))
+		return exitUsage
+	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, sess.dir, store.Options{})
+	st, err := openStore(ctx, sess, true)
 	if err != nil {
 		plainError(stderr, err)
 		return exitFailed
@@ -409,11 +363,8 @@ Flags:
 `)
 	onlyFailed := fs.Bool("failed", false, "show only the photos whose analysis failed")
 	retry := fs.Bool("retry-failed", false, "queue every failed analysis again")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	sess, err := openSession(g, stderr, "jobs")
 	if err != nil {
@@ -422,7 +373,7 @@ Flags:
 	}
 	defer sess.Close()
 	ctx := context.Background()
-	b, err := openBackend(ctx, sess, backendOptions{})
+	b, err := openBackend(ctx, sess, backendOptions{readOK: !*retry})
 	if err != nil {
 		plainError(stderr, err)
 		return exitFailed
@@ -434,7 +385,7 @@ Flags:
 			plainError(stderr, err)
 			return exitFailed
 		}
-		fmt.Fprintf(stdout, "%d failed photo(s) queued again. They are analysed when the window is open, or with: medinventory import --wait\n", n)
+		fmt.Fprintf(stdout, "%d failed photo(s) queued again. Analyse them now with: medinventory run (or open the window).\n", n)
 	}
 	filter := jobs.ListFilter{}
 	if *onlyFailed {

@@ -35,11 +35,9 @@ Flags:
 	out := fs.Bool("out", false, "only products with nothing usable on hand")
 	expired := fs.Bool("expired", false, "only products with expired stock")
 	expiring := fs.Int("expiring", 0, "only products with a lot expiring within this many days")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	rest, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if *format != "table" && *format != "csv" && *format != "json" {
 		fmt.Fprintf(stderr, "medinventory stock: %q is not a format: choose table, csv or json\n", *format)
@@ -49,13 +47,13 @@ Flags:
 		fmt.Fprintln(stderr, "medinventory stock: --expiring takes a number of days, 0 or more")
 		return exitUsage
 	}
-	st, done, code := openStore(g, stderr, "stock")
+	st, _, done, code := openStockStore(g, stderr, "stock")
 	if st == nil {
 		return code
 	}
 	defer done()
 	ctx := context.Background()
-	f := store.ProductFilter{Search: strings.Join(fs.Args(), " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring}
+	f := store.ProductFilter{Search: strings.Join(rest, " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring}
 	ps, err := st.StockOnHand(ctx, f)
 	if err != nil {
 		plainError(stderr, err)
@@ -81,21 +79,21 @@ Flags:
 	return exitOK
 }
 
-// openStore opens the session and the store for a command; done closes both. On failure it has
-// said why and returns the exit code.
-func openStore(g *globalFlags, stderr io.Writer, component string) (*store.Store, func(), int) {
+// openStockStore opens the session and the store for a command that only reads (a read-only data
+// folder will do); done closes both. On failure it has said why and returns the exit code.
+func openStockStore(g *globalFlags, stderr io.Writer, component string) (*store.Store, *session, func(), int) {
 	sess, err := openSession(g, stderr, component)
 	if err != nil {
 		plainError(stderr, err)
-		return nil, nil, exitFailed
+		return nil, nil, nil, exitFailed
 	}
-	st, err := store.Open(context.Background(), sess.dir, store.Options{})
+	st, err := openStore(context.Background(), sess, true)
 	if err != nil {
 		sess.Close()
 		plainError(stderr, err)
-		return nil, nil, exitFailed
+		return nil, nil, nil, exitFailed
 	}
-	return st, func() { st.Close(); sess.Close() }, exitOK
+	return st, sess, func() { st.Close(); sess.Close() }, exitOK
 }
 
 // stockJSON is the JSON form of `stock`: products with their lots.
@@ -239,9 +237,14 @@ func (rf reportFlags) exportReport(g *globalFlags, format, outPath string, stdou
 		fmt.Fprintln(stderr, "medinventory export: --days takes a number of days, 0 or more")
 		return exitUsage
 	}
-	st, done, code := openStore(g, stderr, "export")
+	st, sess, done, code := openStockStore(g, stderr, "export")
 	if st == nil {
 		return code
+	}
+	if outPath != "" && insideDataDir(sess.dir, outPath) {
+		fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
+			outPath, sess.dir, filepath.Join(homeOr("."), "report"+f.Ext()))
+		return exitUsage
 	}
 	defer done()
 	ctx := context.Background()

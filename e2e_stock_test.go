@@ -93,9 +93,13 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		{"export", "--report", "everything", "--format", "csv"},
 		{"export", "--report", "lots", "--format", "docx"},
 		{"export", "--report", "movements", "--from", "yesterday", "--format", "csv"},
+		{"export", "--report", "lots", "--format", "csv", "-o", filepath.Join(data, "inventory.db")}, // never over the inventory
 	} {
 		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != exitUsage || r.stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, exitUsage)
 		}
+	}
+	if st := openDB(t, data); st.IntegrityCheck(context.Background()) != nil {
+		t.Fatal("the inventory was damaged")
 	}
 }

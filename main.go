@@ -7,6 +7,9 @@
 //
 //	medinventory [--data-dir DIR] [--log-level LEVEL]            open the window
 //	medinventory import [--wait] [--offline] PATH...               add photos and folders
+//	medinventory run [--offline]                                   analyse what waits in the queue
+//	medinventory backup [-o FILE]                                  write a backup archive
+//	medinventory restore FILE                                      restore a backup archive
 //	medinventory export --format csv|xlsx|json [-o FILE]           write the inventory
 //	medinventory jobs [--failed] [--retry-failed]                  show the analysis queue
 //	medinventory --version
@@ -16,7 +19,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +28,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	_ "medinventory/internal/localefix" // first of all: "C.UTF-8" → "C", before Fyne parses it
 )
 
 // version is the app's version; it matches FyneApp.toml (a test checks).
@@ -35,15 +39,17 @@ const appID = "org.medinventory.app"
 
 // globalFlags are accepted before or after a subcommand.
 type globalFlags struct {
-	dataDir  string
-	logLevel string
-	version  bool
+	dataDir    string
+	logLevel   string
+	version    bool
+	startFresh bool
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.dataDir, "data-dir", g.dataDir, "folder that holds the inventory (default: $MEDINVENTORY_DATA_DIR, else the per-user data folder)")
 	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "how much to write to the log file: debug, info, warn or error")
 	fs.BoolVar(&g.version, "version", false, "print the version and exit")
+	fs.BoolVar(&g.startFresh, "start-fresh", g.startFresh, "start a new, empty inventory although the data folder's database is missing or does not match its photos (the old database is moved aside, the photos are kept)")
 }
 
 func main() {
@@ -62,6 +68,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 Usage:
   medinventory [flags]                                   open the window
   medinventory import [--wait] [--offline] PATH...       add photos and folders of photos
+  medinventory run [--offline]                           analyse the photos that wait in the queue
+  medinventory backup [-o FILE]                          write a backup of the whole inventory
+  medinventory restore FILE                              put a backup back (the current data is kept aside)
   medinventory export --format csv|xlsx|json [-o FILE]   write the inventory (to the screen without -o)
   medinventory jobs [--failed] [--retry-failed]          show the analysis queue
   medinventory stock [--format table|csv|json] [--low] [--expiring DAYS]   what is on the shelf
@@ -90,6 +99,12 @@ Each command takes --help. Flags:
 		return cmdImport(g, cargs, stdout, stderr)
 	case "export":
 		return cmdExport(g, cargs, stdout, stderr)
+	case "run":
+		return cmdRun(g, cargs, stdout, stderr)
+	case "backup":
+		return cmdBackup(g, cargs, stdout, stderr)
+	case "restore":
+		return cmdRestore(g, cargs, stdout, stderr)
 	case "jobs":
 		return cmdJobs(g, cargs, stdout, stderr)
 	case "stock":
@@ -144,10 +159,11 @@ func defaultDataDir() (string, error) {
 
 // session is what every command opens: the data dir, the log and the secret redactor.
 type session struct {
-	dir    string
-	log    *slog.Logger
-	redact *redactingWriter
-	closer io.Closer
+	dir        string
+	startFresh bool // --start-fresh: see store.Options.StartFresh
+	log        *slog.Logger
+	redact     *redactingWriter
+	closer     io.Closer
 }
 
 func openSession(g *globalFlags, stderr io.Writer, component string) (*session, error) {
@@ -162,13 +178,23 @@ func openSession(g *globalFlags, stderr io.Writer, component string) (*session, 
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
+	var logw io.Writer
+	var closer io.Closer = io.NopCloser(nil)
 	rf, err := openRotating(filepath.Join(dir, "logs"), 5<<20, 3)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the log file in %s: %w", dir, err)
+		// A read-only data dir (a USB stick, a restored backup): commands that only read must still
+		// work. Warnings and errors go to the screen instead.
+		fmt.Fprintf(stderr, "medinventory: note: the log file cannot be written in %s (%v); warnings go to the screen instead.\n", dir, err)
+		logw = stderr
+		if level < slog.LevelWarn {
+			level = slog.LevelWarn
+		}
+	} else {
+		logw, closer = rf, rf
 	}
-	red := &redactingWriter{w: rf}
+	red := &redactingWriter{w: logw}
 	log := slog.New(slog.NewTextHandler(red, &slog.HandlerOptions{Level: level})).With("component", component, "pid", os.Getpid())
-	return &session{dir: dir, log: log, redact: red, closer: rf}, nil
+	return &session{dir: dir, startFresh: g.startFresh, log: log, redact: red, closer: closer}, nil
 }
 
 func (s *session) Close() error { return s.closer.Close() }
@@ -179,7 +205,3 @@ func plainError(w io.Writer, err error) {
 	msg = strings.TrimPrefix(msg, "medinventory: ")
 	fmt.Fprintln(w, "medinventory: "+msg)
 }
-
-var errInterrupted = errors.New("interrupted")
-
-func bg() context.Context { return context.Background() }

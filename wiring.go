@@ -97,11 +97,12 @@ const defaultConcurrency = 4
 
 type backendOptions struct {
 	offline     bool
-	concurrency int // overrides the settings when > 0
+	concurrency int  // overrides the settings when > 0
+	readOK      bool // only reads: a read-only data dir is opened read-only
 }
 
 func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backend, error) {
-	st, err := store.Open(ctx, sess.dir, store.Options{})
+	st, err := openStore(ctx, sess, opt.readOK)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +126,9 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
 	b.pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, b.handler)
 	b.pool.Register(jobs.KindMaintenance, jobs.QueueMaintenance, jobs.HandlerFunc(b.maintenance))
+	if sess.startFresh && !st.ReadOnly() {
+		b.adoptPhotoFiles(ctx, 0) // --start-fresh: list the photos again at once
+	}
 	return b, nil
 }
 
@@ -136,10 +140,13 @@ func (b *backend) model() pipeline.Model {
 }
 
 func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
-	n, err := b.st.RemoveOrphanFiles(ctx, int64(time.Hour/time.Millisecond))
+	// The photos folder is never pruned by comparing it with the database (which may be an older
+	// copy): only the app's own temp files are cleaned; a photo file no row names is adopted back.
+	n, err := b.st.CleanTempFiles(int64(time.Hour / time.Millisecond))
 	if err != nil {
-		b.sess.log.Warn("maintenance: orphan files", "err", err)
+		b.sess.log.Warn("maintenance: temp files", "err", err)
 	}
+	b.adoptPhotoFiles(ctx, adoptMinAge)
 	progress(0.3)
 	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
 	if err != nil {
@@ -149,7 +156,7 @@ func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(
 	if err := b.st.Optimize(ctx); err != nil {
 		b.sess.log.Warn("maintenance: optimize", "err", err)
 	}
-	b.sess.log.Info("maintenance done", "orphan_files_removed", n, "jobs_pruned", pruned)
+	b.sess.log.Info("maintenance done", "temp_files_removed", n, "jobs_pruned", pruned)
 	return nil, nil
 }
 

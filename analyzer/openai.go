@@ -356,6 +356,7 @@ func (c *Client) request(up Upload, format string) openai.ChatCompletionRequest 
 	if c.isOpenAI() {
 		req.MaxCompletionTokens = c.cfg.MaxOutputTokens
 	} else {
+		//lint:ignore SA1019 OpenAI-compatible servers (Ollama, llama.cpp) read only max_tokens, which go-openai deprecates for OpenAI's own API.
 		req.MaxTokens = c.cfg.MaxOutputTokens
 	}
 	switch format {
@@ -387,7 +388,7 @@ func (c *Client) readAnswer(resp openai.ChatCompletionResponse, format string, u
 	}
 	content := strings.TrimSpace(msg.Content)
 	res, verr := Validate([]byte(content))
-	if verr != nil {
+	if verr != nil && len(content) <= MaxAnswerBytes { // a too-long answer stays too long
 		// Some servers wrap JSON in text or ```json fences even when asked for JSON.
 		if js, ok := ExtractJSON(content); ok {
 			res, verr = Validate(js)

@@ -23,6 +23,9 @@ const (
 	MaxNotes       = 12        // notes per result
 	MaxNoteLen     = 300       // runes per note
 	MaxAnswerBytes = 256 << 10 // a longer answer is rejected unread
+	// MaxPlausibleQuantity is the largest count taken without a review note: a photo of packs on a
+	// shelf shows tens or hundreds, and a carton label a few thousand; 999999 is a misreading.
+	MaxPlausibleQuantity = 10_000
 )
 
 // ErrNotAnswer is wrapped by Validate's error when the answer is not the schema's JSON at all.
@@ -36,7 +39,7 @@ var ErrNotAnswer = errors.New("the answer is not the expected JSON")
 func Validate(raw []byte) (Result, error) {
 	var res Result
 	if len(raw) > MaxAnswerBytes {
-		return res, fmt.Errorf("%w: it is %d bytes long (at most %d)", ErrNotAnswer, len(raw), MaxAnswerBytes)
+		return res, fmt.Errorf("%w: it is far too long (%d KB; at most %d KB)", ErrNotAnswer, len(raw)>>10, MaxAnswerBytes>>10)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -150,6 +153,9 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 			if raw != nil {
 				if n, ok := asCount(raw, f.Max); ok {
 					f.Set(&m.Values, strconv.FormatInt(n, 10))
+					if f.Name == "quantity" && n > MaxPlausibleQuantity {
+						r.addNote(fmt.Sprintf("The %s %d%s is far more than one photo of packs shows; check the count.", strings.ToLower(f.Label), n, about))
+					}
 				} else {
 					r.addNote(fmt.Sprintf("The %s%s was dropped: it is not a whole number from 0 to %s.", strings.ToLower(f.Label), about, commas(f.Max)))
 				}

@@ -427,6 +427,11 @@ func (p *Pool) housekeeping() {
 // recoverExpired puts running jobs whose lease expired back in line: retrying at once, or failed
 // when that attempt was the last (a job that kills the app every time must not loop forever).
 func (p *Pool) recoverExpired(ctx context.Context) (int, error) {
+	if n, err := p.expireDeadOwners(ctx); err != nil {
+		p.log.Log(ctx, slog.LevelWarn, "jobs: look for leases of stopped processes", "err", err)
+	} else if n > 0 {
+		p.log.Log(ctx, slog.LevelInfo, "jobs: the process holding these leases is gone; taking them back now", "n", n)
+	}
 	now := p.now().UnixMilli()
 	rows, err := p.db.QueryContext(ctx, `UPDATE jobs SET
 			state = CASE WHEN cancel_requested = 1 THEN 'cancelled'

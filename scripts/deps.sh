@@ -4,13 +4,28 @@
 set -euo pipefail
 what="${1:-build}"
 
-build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
+# libc6-dev: the C library's headers (stdlib.h…). gcc comes without them under --no-install-recommends,
+# and cgo (Fyne's OpenGL driver) needs them.
+build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils)
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
+# `make fresh-check` builds in a brand-new minimal Debian made with debootstrap.
+if [ "$what" = "fresh" ]; then pkgs+=(debootstrap); fi
 
+# The Go version go.mod asks for ("go 1.26.0" → 1.26).
+here="$(cd "$(dirname "$0")/.." && pwd)"
+need="$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/\1/p' "$here/go.mod")"
 if ! command -v go >/dev/null 2>&1; then
-  echo "Go is not installed. Install Go 1.26 or newer from your package manager or https://go.dev/dl/, then run this again." >&2
+  echo "Go is not installed. Install Go $need or newer from https://go.dev/dl/ (Debian's own golang package is too old), then run this again." >&2
+  exit 1
+fi
+# GOTOOLCHAIN=local: ask the installed Go itself, not a toolchain it might download.
+have="$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')"
+older() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -t. -k1,1n -k2,2n | head -1)" = "$1" ] && [ "$1" != "$2" ]; }
+if [ -z "$have" ] || older "$have" "$need"; then
+  echo "This is Go ${have:-of an unknown version} ($(command -v go)); Medicine Inventory needs Go $need or newer." \
+       "Install it from https://go.dev/dl/ (Debian's own golang package is too old) and put its bin folder first in PATH, then run this again." >&2
   exit 1
 fi
 

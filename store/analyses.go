@@ -118,7 +118,7 @@ func (s *Store) SaveAnalysisTx(ctx context.Context, tx *sql.Tx, a Analysis, foun
 		entryIDs = append(entryIDs, id)
 	}
 	for _, id := range entryIDs {
-		if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+		if err := s.syncEntryStockAfterAnalysisTx(ctx, tx, id); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -35,8 +35,9 @@ const MaxFolderFiles = 20_000
 // AddPaths adds files and folders (recursively, following no symbolic link to a folder twice) the
 // way a drop or an import does: each file is added with AddPhoto (then runs in each new photo's
 // transaction) and reported through report, in order, as soon as it is done. A file that is not a
-// photo is reported as skipped with the reason, never silently dropped. Only a cancelled ctx stops
-// it early; the error is then ctx.Err().
+// photo is reported as skipped with the reason, never silently dropped. Only a cancelled ctx or a
+// full disk stops it early; the error is then ctx.Err() or the *DiskFullError. Nothing is opened
+// that is not a regular file (see OpenRegular): a FIFO or device is skipped, never waited on.
 func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx, Photo) error, report func(AddOutcome)) (AddSummary, error) {
 	var sum AddSummary
 	if report == nil {
@@ -83,6 +84,9 @@ func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx,
 			res, err := s.AddPhoto(ctx, p, then)
 			if err != nil && ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if errors.Is(err, ErrDiskFull) {
+				return err // every file after this one would fail the same way: stop and say why
 			}
 			emit(AddOutcome{Path: p, Photo: res.Photo, Duplicate: res.Duplicate, Err: err})
 			return nil

@@ -83,24 +83,18 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	perr := func(kind, msg string, err error) error {
 		return &PhotoError{Path: path, Kind: kind, Msg: msg, Err: err}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return AddResult{}, perr(PhotoUnreadable, "this file cannot be opened (no permission to read it). Copy it somewhere you can open it and add it again.", err)
-		}
+	f, st, err := OpenRegular(path)
+	switch {
+	case err == nil && f == nil:
+		return AddResult{}, perr(PhotoUnsupported, "this is a folder, not a photo.", nil)
+	case errors.Is(err, errNotRegular):
+		return AddResult{}, perr(PhotoUnsupported, "this is not a regular file (a pipe, socket or device); it was skipped.", nil)
+	case errors.Is(err, fs.ErrPermission):
+		return AddResult{}, perr(PhotoUnreadable, "this file cannot be opened (no permission to read it). Copy it somewhere you can open it and add it again.", err)
+	case err != nil:
 		return AddResult{}, perr(PhotoUnreadable, "this file cannot be opened. Check that it still exists and add it again.", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return AddResult{}, perr(PhotoUnreadable, "this file cannot be read.", err)
-	}
-	if st.IsDir() {
-		return AddResult{}, perr(PhotoUnsupported, "this is a folder, not a photo.", nil)
-	}
-	if !st.Mode().IsRegular() {
-		return AddResult{}, perr(PhotoUnsupported, "this is not a regular file.", nil)
-	}
 	if st.Size() == 0 {
 		return AddResult{}, perr(PhotoEmpty, "the file is empty (0 bytes). Take or copy the photo again.", nil)
 	}
@@ -139,13 +133,13 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	}
 
 	// Copy to a temp file in the photo store while hashing, then move into place.
-	tmpDir := filepath.Join(s.dir, "photos", "tmp")
+	tmpDir := filepath.Join(s.dir, TempDir)
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
-		return AddResult{}, fmt.Errorf("cannot create the photo folder: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
 	}
-	tmp, err := os.CreateTemp(tmpDir, "add-*")
+	tmp, err := s.createFile(tmpDir, "add-*")
 	if err != nil {
-		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
 	}
 	tmpName := tmp.Name()
 	keep := false
@@ -156,10 +150,14 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 		}
 	}()
 	h := sha256.New()
-	written, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(f, MaxPhotoBytes+1))
+	dst := &errWriter{w: tmp}
+	written, err := io.Copy(io.MultiWriter(dst, h), &ctxReader{ctx: ctx, r: io.LimitReader(f, MaxPhotoBytes+1)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return AddResult{}, ctx.Err()
+		}
+		if dst.err != nil { // the write failed, not the read: the photo is fine
+			return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", dst.err))
 		}
 		return AddResult{}, perr(PhotoUnreadable, "the file could not be read to the end. Copy it again and add it again.", err)
 	}
@@ -167,10 +165,10 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 		return AddResult{}, perr(PhotoUnreadable, "the file changed while it was being added. Wait until it is fully copied, then add it again.", nil)
 	}
 	if err := tmp.Sync(); err != nil {
-		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
 	}
 	if err := tmp.Close(); err != nil {
-		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 
@@ -183,29 +181,41 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	rel := filepath.ToSlash(filepath.Join("photos", sum[:2], sum+Extension(format)))
 	abs := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return AddResult{}, fmt.Errorf("cannot create the photo folder: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
 	}
 	if err := os.Chmod(tmpName, 0o600); err != nil {
 		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
 	}
-	// Renaming before the row is committed is safe: a file no row names is removed by maintenance.
+	// The file goes into place before its row is committed. If the commit fails, the file is
+	// taken out again (unless the same bytes were stored before: then it is not ours to remove);
+	// if the process dies in between, the file stays and maintenance adopts it back
+	// (AdoptPhotoFiles): a photo file is never deleted because no row names it.
+	_, statErr := os.Lstat(abs)
+	placedNew := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.Rename(tmpName, abs); err != nil {
-		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
 	}
 	keep = true
+	committed := false
+	defer func() {
+		if !committed && placedNew {
+			os.Remove(abs)
+		}
+	}()
 
 	p := Photo{SHA256: sum, StoredPath: rel, OriginalName: sanitizeName(filepath.Base(path)), Bytes: written,
 		Width: cfg.Width, Height: cfg.Height, Format: format, AddedAt: ms(s.now())}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return AddResult{}, fmt.Errorf("save photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
 	}
 	defer tx.Rollback()
 	err = tx.QueryRowContext(ctx, `INSERT INTO photos(sha256, stored_path, original_name, bytes, width, height, format, added_at)
 		VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING RETURNING id`,
 		p.SHA256, p.StoredPath, p.OriginalName, p.Bytes, p.Width, p.Height, p.Format, p.AddedAt).Scan(&p.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Another process added the same photo between our check and now.
+		// Another process added the same photo between our check and now: its row names the file.
+		committed = true
 		tx.Rollback()
 		existing, err := s.PhotoBySHA(ctx, sum)
 		if err != nil {
@@ -214,16 +224,17 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 		return AddResult{Photo: existing, Duplicate: true}, nil
 	}
 	if err != nil {
-		return AddResult{}, fmt.Errorf("save photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
 	}
 	if then != nil {
 		if err := then(tx, p); err != nil {
-			return AddResult{}, err
+			return AddResult{}, s.diskFull(err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return AddResult{}, fmt.Errorf("save photo: %w", err)
+		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
 	}
+	committed = true
 	return AddResult{Photo: p}, nil
 }
 
@@ -279,50 +290,4 @@ func (s *Store) Photo(ctx context.Context, id int64) (Photo, error) {
 // sha256 and format, never from user input or a model's answer.
 func (s *Store) PhotoFile(p Photo) string {
 	return filepath.Join(s.dir, "photos", p.SHA256[:2], p.SHA256+Extension(p.Format))
-}
-
-// RemoveOrphanFiles deletes files in the photo store that no photo row names (left by a crash
-// between storing a file and committing its row) and temp files older than minAge. It returns how
-// many files it removed.
-func (s *Store) RemoveOrphanFiles(ctx context.Context, minAge int64) (int, error) {
-	root := filepath.Join(s.dir, "photos")
-	known := map[string]bool{}
-	rows, err := s.r.QueryContext(ctx, `SELECT stored_path FROM photos`)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		known[filepath.Join(s.dir, filepath.FromSlash(p))] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	cutoff := s.now().UnixMilli() - minAge
-	removed := 0
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.IsDir() || known[p] {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil || info.ModTime().UnixMilli() > cutoff {
-			return nil
-		}
-		if err := os.Remove(p); err == nil {
-			removed++
-		}
-		return nil
-	})
-	return removed, err
 }

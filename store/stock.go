@@ -40,13 +40,25 @@ func newUUID() (string, error) {
 	return u.String(), nil
 }
 
-// newIDs returns a new UUIDv7 and this device's id: the global identity of a new row.
-func newIDs(ctx context.Context, q querier) (id, device string, err error) {
+// newIDs returns a new UUIDv7 and this device's id: the global identity of a new row. The device
+// id never changes once made, so it is read once.
+func (s *Store) newIDs(ctx context.Context, q querier) (id, device string, err error) {
 	if id, err = newUUID(); err != nil {
 		return "", "", err
 	}
-	device, err = deviceID(ctx, q)
-	return id, device, err
+	s.stockView.mu.Lock()
+	device = s.stockView.device
+	s.stockView.mu.Unlock()
+	if device != "" {
+		return id, device, nil
+	}
+	if device, err = deviceID(ctx, q); err != nil {
+		return "", "", err
+	}
+	s.stockView.mu.Lock()
+	s.stockView.device = device
+	s.stockView.mu.Unlock()
+	return id, device, nil
 }
 
 // DeviceID is this installation's device id: made once (by the stock migration) and stored; every
@@ -399,7 +411,7 @@ func (s *Store) CheckStockTotals(ctx context.Context) error {
 
 // insertMovementTx appends m to the ledger (a new UUIDv7, this device's id) and returns it as stored.
 func (s *Store) insertMovementTx(ctx context.Context, tx *sql.Tx, m stock.Movement) (stock.Movement, error) {
-	id, dev, err := newIDs(ctx, tx)
+	id, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
 		return m, err
 	}
@@ -715,7 +727,7 @@ func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, l
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("find lot: %w", err)
 	}
-	u, dev, err := newIDs(ctx, tx)
+	u, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
 		return 0, err
 	}

@@ -20,6 +20,8 @@ type stockCache struct {
 	version int64
 	prods   []stock.Product
 	lines   map[int64][]stock.Line // by product, soonest expiry first; shared with callers: read only
+
+	device string // this installation's device id, once read (see Store.newIDs)
 }
 
 // get returns the products (by name) and their lines, current as of this call.

@@ -25,14 +25,27 @@ import (
 //     when unknown), pending or confirmed as the entry is. A pending receipt is corrected in place
 //     (it is not stock yet); a confirmed one that no longer agrees is reversed and received again,
 //     so the card shows the correction.
+//
+// It is for changes a person made (an edit, a confirmation, a deletion); see
+// syncEntryStockAfterAnalysisTx for an analysis's.
 func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64) error {
-	e, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", entryID))
-	if err != nil {
-		return fmt.Errorf("read entry %d: %w", entryID, err)
-	}
+	return s.syncEntryStock(ctx, tx, entryID, true)
+}
+
+// syncEntryStockAfterAnalysisTx is syncEntryStockTx after an analysis merged into an entry. A
+// machine never changes confirmed stock: when the analysis changed the quantity, lot or product of
+// an entry whose receipt is already confirmed, the stock stays as it is and the entry goes back to
+// review; confirming it again corrects the stock (a reversal and a new receipt).
+func (s *Store) syncEntryStockAfterAnalysisTx(ctx context.Context, tx *sql.Tx, entryID int64) error {
+	return s.syncEntryStock(ctx, tx, entryID, false)
+}
+
+func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, byPerson bool) error {
 	var receiptID sql.NullInt64
 	var noReceipt bool
-	if err := tx.QueryRowContext(ctx, `SELECT receipt_id, no_receipt FROM entries WHERE id = ?`, entryID).Scan(&receiptID, &noReceipt); err != nil {
+	e, err := scanEntry(withExtra{tx.QueryRowContext(ctx, "SELECT "+entryCols+", e.receipt_id, e.no_receipt"+entryFrom+" WHERE e.id = ?", entryID),
+		[]any{&receiptID, &noReceipt}})
+	if err != nil {
 		return fmt.Errorf("read entry %d: %w", entryID, err)
 	}
 	var cur *stock.Movement
@@ -45,7 +58,8 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 	}
 	now := ms(s.now())
 	setReceipt := func(id int64) error {
-		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ? WHERE id = ?`, nullID(id), entryID)
+		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ?, product_id = COALESCE(?, product_id) WHERE id = ?`,
+			nullID(id), nullID(e.ProductID), entryID)
 		return err
 	}
 	if e.Deleted || noReceipt {
@@ -65,7 +79,7 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 		}
 		return setReceipt(0)
 	}
-	productID, err := s.ensureProductForEntryTx(ctx, tx, e)
+	productID, productConfirmed, err := s.ensureProductForEntryTx(ctx, tx, e)
 	if err != nil {
 		return err
 	}
@@ -81,10 +95,16 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 	if e.Status == StatusConfirmed {
 		status = stock.Confirmed
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ? AND product_id IS NOT ?`, productID, entryID, productID); err != nil {
-		return fmt.Errorf("link entry to product: %w", err)
+	if e.ProductID != productID {
+		// Linked below with the receipt, or here when the receipt stays.
+		e.ProductID = productID
+		if cur != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ?`, productID, entryID); err != nil {
+				return fmt.Errorf("link entry to product: %w", err)
+			}
+		}
 	}
-	if status == stock.Confirmed {
+	if status == stock.Confirmed && !productConfirmed {
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET confirmed = 1 WHERE id = ? AND confirmed = 0`, productID); err != nil {
 			return fmt.Errorf("remember product: %w", err)
 		}
@@ -103,6 +123,9 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 	case cur != nil && cur.Status == stock.Confirmed:
 		if cur.LineID == lineID && cur.Quantity == qty {
 			return nil
+		}
+		if !byPerson {
+			return backToReviewTx(ctx, tx, e, now)
 		}
 		if _, err := s.reverseTx(ctx, tx, *cur, "Corrected on the photo's entry."); err != nil {
 			return err
@@ -136,6 +159,22 @@ func (s *Store) syncEntryStockTx(ctx context.Context, tx *sql.Tx, entryID int64)
 	return setReceipt(nm.ID)
 }
 
+// backToReviewTx sends a confirmed entry that an analysis changed back to review, with a note and
+// the status change in its history.
+func backToReviewTx(ctx context.Context, tx *sql.Tx, e Entry, now int64) error {
+	const note = "A later analysis changed this entry after it was confirmed; the stock was not changed. Check the values and confirm again to correct the stock."
+	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'needs_review', review_note = trim(review_note || ' ' || ?), updated_at = ?
+		WHERE id = ? AND status = 'confirmed'`, note, now, e.ID); err != nil {
+		return fmt.Errorf("send entry back to review: %w", err)
+	}
+	if e.Status != StatusConfirmed {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+		e.ID, "status", StatusConfirmed, StatusNeedsReview, SourceModel, now)
+	return err
+}
+
 func agoWords(d time.Duration) string {
 	switch {
 	case d < time.Minute:
@@ -156,7 +195,8 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 	}
 	if err := stock.CheckReverse(m, l.OnHand); err != nil {
 		if errors.Is(err, stock.ErrNotEnough) && m.Kind == stock.Receive {
-			err = fmt.Errorf("%w. Some of this lot was dispensed or adjusted since it was received, so the receipt cannot be undone any more; record an adjustment on the lot instead", err)
+			err = fmt.Errorf("%w: only %d of the %d received are still on hand (the rest was dispensed or adjusted since), so this receipt cannot be undone or changed any more; record an adjustment on the lot instead",
+				stock.ErrNotEnough, max(l.OnHand, 0), m.Quantity)
 		}
 		return stock.Movement{}, err
 	}
@@ -167,29 +207,29 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 // ensureProductForEntryTx finds the product an entry is a pack of, making it if needed: by GTIN
 // when the entry has one, else by name, strength and form (stock.ProductKey), else (no name yet)
 // a product of its own. A product nobody has confirmed yet takes the values it lacks from the entry.
-func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry) (int64, error) {
-	var id int64
-	var err error
+func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry) (id int64, confirmed bool, err error) {
 	key := stock.ProductKey(e.Name, e.Strength, e.DosageForm)
 	if e.GTIN != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE gtin = ?`, e.GTIN).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id, confirmed FROM products WHERE gtin = ?`, e.GTIN).Scan(&id, &confirmed)
 	} else {
 		if key == "" {
 			key = "entry:" + strconv.FormatInt(e.ID, 10)
 		}
-		err = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE gtin IS NULL AND name_key = ? ORDER BY id LIMIT 1`, key).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id, confirmed FROM products WHERE gtin IS NULL AND name_key = ? ORDER BY id LIMIT 1`, key).Scan(&id, &confirmed)
 	}
 	if err == nil {
-		if err := fillProductTx(ctx, tx, id, e.Values); err != nil {
-			return 0, err
+		if !confirmed {
+			if err := fillProductTx(ctx, tx, id, e.Values); err != nil {
+				return 0, false, err
+			}
 		}
-		return id, nil
+		return id, confirmed, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("find product: %w", err)
+		return 0, false, fmt.Errorf("find product: %w", err)
 	}
-	u, dev, err := newIDs(ctx, tx)
+	u, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	var nameKey any
 	if e.GTIN == "" {
@@ -207,9 +247,9 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 	err = tx.QueryRowContext(ctx, `INSERT INTO products(uuid, device_id, `+fieldCols("", catalogFields, "")+`, name_key, confirmed,
 		created_at, updated_at) VALUES (?,?,`+placeholders(len(fields.Names(catalogFields)))+`,?,0,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("add product: %w", err)
+		return 0, false, fmt.Errorf("add product: %w", err)
 	}
-	return id, nil
+	return id, false, nil
 }
 
 // fillProductTx gives a product nobody has confirmed yet the catalog values it lacks, from an
@@ -435,3 +475,12 @@ func (s *Store) MarkSamePack(ctx context.Context, receiptID int64) error {
 		return nil
 	})
 }
+
+// withExtra scans a row into the destinations its caller gives, then into extra: a way to read
+// more columns through a scan function that knows only its own.
+type withExtra struct {
+	row   *sql.Row
+	extra []any
+}
+
+func (w withExtra) Scan(dst ...any) error { return w.row.Scan(append(dst, w.extra...)...) }

@@ -565,3 +565,37 @@ func TestProductViewSeesOtherProcessesChanges(t *testing.T) {
 		}
 	}
 }
+
+// An entry confirmed from its barcode alone (offline), then filled in by the model with another
+// quantity: the machine does not change confirmed stock; the entry goes back to review, and
+// confirming it again corrects the stock.
+func TestAnalysisNeverChangesConfirmedStock(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	p := addPhoto(t, st, 9)
+	id := photoEntry(t, st, p.ID, store.NewEntry{Values: store.Values{GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"},
+		Sources: map[string]string{"gtin": store.SourceBarcode, "lot": store.SourceBarcode, "expiry": store.SourceBarcode}})
+	if _, err := st.ConfirmEntry(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := st.ReceiptForEntry(ctx, id)
+	if r.Status != stock.Confirmed || r.Quantity != 1 {
+		t.Fatalf("receipt %+v", r.Movement)
+	}
+	photoEntry(t, st, p.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Quantity: q(3)},
+		Sources: map[string]string{"name": store.SourceModel, "quantity": store.SourceModel}})
+	if l, _ := st.Line(ctx, r.LineID); l.OnHand != 1 || l.Pending != 0 {
+		t.Fatalf("the analysis changed confirmed stock: %+v", l)
+	}
+	e, _ := st.Entry(ctx, id)
+	if e.Status != store.StatusNeedsReview || !strings.Contains(e.ReviewNote, "stock was not changed") || e.Get("quantity") != "3" {
+		t.Fatalf("entry after the analysis: %s, %q, quantity %s", e.Status, e.ReviewNote, e.Get("quantity"))
+	}
+	if _, err := st.ConfirmEntry(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	card, _ := st.StockCard(ctx, r.LineID)
+	if l, _ := st.Line(ctx, r.LineID); l.OnHand != 3 || len(card) != 3 || card[1].Kind != stock.Reversal {
+		t.Fatalf("after confirming again: on hand %d, card %+v; want 3 via a reversal and a new receipt", l.OnHand, card)
+	}
+}

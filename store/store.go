@@ -51,6 +51,10 @@ type Store struct {
 	r   *sql.DB // read-only pool
 	now func() time.Time
 
+	readOnly bool // opened with Options.ReadOnly: no write connection, nothing written
+	// createFile makes the temp file a photo is copied into (os.CreateTemp); tests inject a full disk.
+	createFile func(dir, pattern string) (writeFile, error)
+
 	stockView stockCache // the product view's data, while the ledger has not changed
 }
 
@@ -60,6 +64,14 @@ type Options struct {
 	ReadConns int
 	// Now is the clock (default time.Now); tests set it.
 	Now func() time.Time
+	// StartFresh starts a new, empty inventory even though the data dir holds photos or an id
+	// file (see identity.go): a database already there is moved aside, never deleted, and the
+	// photos are kept for AdoptPhotoFiles. Only for the user's explicit --start-fresh.
+	StartFresh bool
+	// ReadOnly opens the inventory for reading only (export, listing the queue) and writes
+	// nothing: it works on a read-only data dir (a USB stick, a restored backup). The database
+	// must already be at this app's schema version.
+	ReadOnly bool
 }
 
 func dsn(path string, readOnly bool) string {
@@ -94,11 +106,26 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	// Look at the version before opening for writing: opening with the WAL pragma may write.
-	if v, err := peekVersion(ctx, path); err != nil {
+	v, err := peekVersion(ctx, path)
+	if err != nil {
 		return nil, err
 	} else if v > len(migs) {
 		return nil, fmt.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
 			ErrTooNew, v, len(migs), path)
+	}
+	marker, err := readMarker(dir)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
+	}
+	if opts.StartFresh {
+		if err := setAside(dir, opts.Now()); err != nil {
+			return nil, err
+		}
+	} else if err := checkBeforeOpen(ctx, dir, v, marker); err != nil {
+		return nil, err
 	}
 	// Create the file ourselves so that it, and the -wal and -shm files SQLite derives from it, are
 	// readable by this user only.
@@ -115,8 +142,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{dir: dir, w: w, now: opts.Now}
+	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp}
 	if err := s.migrate(ctx, migs); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.checkAfterOpen(ctx, marker, opts.StartFresh); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -292,7 +323,7 @@ func (s *Store) Close() error {
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
-	if s.w != nil {
+	if s.w != nil && !s.readOnly {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_, err := s.w.ExecContext(ctx, "PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE)")
 		cancel()

@@ -196,10 +196,9 @@ func TestAddPhotoThenFailsAddsNothing(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d photo rows after a failed transaction", n)
 	}
-	// The stored file is an orphan now: maintenance removes it.
-	removed, err := st.RemoveOrphanFiles(ctx, 0)
-	if err != nil || removed != 1 {
-		t.Fatalf("orphans removed %d, %v", removed, err)
+	// The file placed for it is taken out again: nothing half-added.
+	if n := countStored(t, st.Dir()); n != 0 {
+		t.Fatalf("%d photo files left after a failed transaction", n)
 	}
 	// And the photo can be added again for real.
 	if res, err := st.AddPhoto(ctx, src, nil); err != nil || res.Duplicate {

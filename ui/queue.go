@@ -109,8 +109,6 @@ type queueItem struct {
 	retry      *widget.Button
 	cancel     *widget.Button
 	row        *queueRow
-	onRetry    func(*queueRow)
-	onCancel   func(*queueRow)
 	content    fyne.CanvasObject
 	loadedFile string
 }

@@ -47,17 +47,17 @@ type UI struct {
 	mainArea  *fyne.Container
 	emptyView fyne.CanvasObject
 
-	banner                *fyne.Container
-	bannerText            *widget.Label
-	bannerBtn             *widget.Button
-	retryAllBtn           *widget.Button
-	statusNet, statusQ    *widget.Label
-	statusUse             *widget.Label
-	netIcon               *widget.Icon
-	online                bool
-	foreground            bool
-	invThrottle, useThrot throttle
-	settingsOpen          *settingsForm
+	banner             *fyne.Container
+	bannerText         *widget.Label
+	bannerBtn          *widget.Button
+	retryAllBtn        *widget.Button
+	statusNet, statusQ *widget.Label
+	statusUse          *widget.Label
+	netIcon            *widget.Icon
+	online             bool
+	foreground         bool
+	useThrot           throttle
+	settingsOpen       *settingsForm
 
 	stock    *stockView // the Stock tab (stockview.go)
 	tabs     *container.AppTabs

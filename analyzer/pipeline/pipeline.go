@@ -179,13 +179,16 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	res, usage, err := m.Analyze(ctx, up, job.Attempt)
 	releaseCall()
 	if err != nil {
+		// Whatever went wrong with the model (no key, a refused key, a server error, an answer that
+		// cannot be read), what the barcode says is kept as an entry now: the user sees it, and a
+		// later answer merges into it.
+		if haveCode && ctx.Err() == nil {
+			if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
+				h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
+			}
+		}
 		var je *jobs.Error
 		if errors.As(err, &je) && je.Kind == jobs.Waiting {
-			if haveCode {
-				if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
-					h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
-				}
-			}
 			if je.RetryAfter == 0 && wait.Reason(je.Reason).Rechecks() {
 				je.RetryAfter = h.opt.OfflineRecheck
 			}

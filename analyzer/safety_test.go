@@ -1,0 +1,41 @@
+package analyzer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"medinventory/analyzer/openaitest"
+	"medinventory/jobs"
+)
+
+// Issue 13 case 7: an answer far too long (the issue saw 20 MB; 2 MB here) that has both keys fails because it is too long, not because
+// "it has neither medicines nor not_medicine" (a fragment cut from it was validated instead).
+func TestHugeAnswerFailsForItsLength(t *testing.T) {
+	srv := openaitest.NewServer(t)
+	srv.SetDefault(openaitest.Answer(`{"medicines": [{"name": "Panadol"}], "not_medicine": false, "note": "` +
+		strings.Repeat("a", 2<<20) + `"}`))
+	c, _ := newClient(t, srv, nil)
+	_, _, err := c.Analyze(context.Background(), testUpload(t), 2)
+	je := jobErr(t, err)
+	if je.Kind != jobs.Permanent || !strings.Contains(je.Msg, "too long") || strings.Contains(je.Msg, "neither") {
+		t.Fatalf("%v: %s; want a permanent error saying the answer is too long", je.Kind, je.Msg)
+	}
+}
+
+// Issue 13 case 9: a quantity no pack holds (999999) is kept but flagged for review.
+func TestImplausibleQuantityFlagged(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		flag bool
+	}{{"999999", true}, {"5000", false}, {"2", false}} {
+		res, err := Validate([]byte(`{"not_medicine": false, "note": null, "medicines": [{"name": "Panadol", "quantity": ` + tc.q + `}]}`))
+		if err != nil || len(res.Medicines) != 1 {
+			t.Fatalf("%s: %v %+v", tc.q, err, res)
+		}
+		notes := strings.Join(res.Notes, " ")
+		if got := strings.Contains(notes, "check the count"); got != tc.flag {
+			t.Errorf("quantity %s: flagged %v, want %v (notes: %q)", tc.q, got, tc.flag, notes)
+		}
+	}
+}

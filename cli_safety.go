@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"medinventory/store"
+)
+
+// insideDataDir reports whether writing the file path would write inside the data dir (the data
+// dir itself, inventory.db, the photos, any file there), with symbolic links resolved. Only the
+// store writes there: a command's output file never may (an export named inventory.db would
+// replace the live database).
+func insideDataDir(dataDir, path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	// Resolve the deepest existing parent, so that a link to the data dir is seen through.
+	parent, name := filepath.Dir(abs), filepath.Base(abs)
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		parent, name = filepath.Dir(real), filepath.Base(real)
+	} else if real, err := filepath.EvalSymlinks(parent); err == nil {
+		parent = real
+	}
+	target := filepath.Join(parent, name)
+	data := dataDir
+	if real, err := filepath.EvalSymlinks(dataDir); err == nil {
+		data = real
+	}
+	rel, err := filepath.Rel(data, target)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)))
+}
+
+// isReadOnlyErr reports whether err says the data dir or database cannot be written.
+func isReadOnlyErr(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) ||
+		(err != nil && strings.Contains(err.Error(), "readonly database"))
+}
+
+// openStore opens the inventory; when readOK and the data dir cannot be written (a USB stick, a
+// restored backup on a read-only disk) it opens it read-only instead.
+func openStore(ctx context.Context, sess *session, readOK bool) (*store.Store, error) {
+	st, err := store.Open(ctx, sess.dir, store.Options{StartFresh: sess.startFresh})
+	if err != nil && readOK && isReadOnlyErr(err) {
+		ro, rerr := store.Open(ctx, sess.dir, store.Options{ReadOnly: true})
+		if rerr == nil {
+			sess.log.Warn("the data folder cannot be written; opened read-only", "err", err)
+			return ro, nil
+		}
+	}
+	return st, err
+}
+
+func homeOr(def string) string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return def
+}
+
+// adoptMinAge: a photo file younger than this may be an import about to commit its row.
+const adoptMinAge = int64(10 * time.Minute / time.Millisecond)
+
+// adoptPhotoFiles registers again, and queues for analysis, every photo file that the database
+// does not list (see store.AdoptPhotoFiles); files it cannot adopt are left untouched and logged.
+func (b *backend) adoptPhotoFiles(ctx context.Context, minAge int64) {
+	ad, err := b.st.AdoptPhotoFiles(ctx, minAge, b.enqueueTx)
+	if err != nil {
+		b.sess.log.Warn("maintenance: adopt photo files", "err", err)
+	}
+	for _, a := range ad {
+		if a.Err != nil {
+			b.sess.log.Warn("a file in the photos folder was left as it is", "file", a.Path, "reason", a.Err)
+		} else {
+			b.sess.log.Info("a photo the database did not list was registered again and queued", "file", a.Path, "photo_id", a.Photo.ID)
+		}
+	}
+	if len(ad) > 0 {
+		b.pool.Notify()
+	}
+}

@@ -1,0 +1,413 @@
+package store
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Backups.
+//
+// A backup is one ZIP file that holds a consistent copy of the inventory: the database as of one
+// moment (SQLite's VACUUM INTO, which reads one snapshot while other connections keep writing), every
+// stored photo file, the id file and the extra files the caller names (settings.json; never the API
+// key, which is not in the data dir), and a manifest (backup.json) with each file's size and
+// SHA-256. Photos are written after the database snapshot; since a photo file is never changed or
+// deleted once stored, every photo the snapshot lists is in the archive (Backup checks).
+//
+// Restore checks the archive whole before touching anything (manifest, every checksum, the
+// database's integrity and id), unpacks it into a new folder beside the data dir, and only then
+// swaps folders: the current data dir is renamed to "<dir>.before-restore-<time>" (kept, never
+// deleted or mixed with the backup) and the unpacked folder takes its name.
+
+// ManifestName is the manifest's name inside a backup archive.
+const ManifestName = "backup.json"
+
+// BackupFormat names the archive format in the manifest.
+const BackupFormat = "medinventory-backup/1"
+
+// Manifest describes a backup archive.
+type Manifest struct {
+	Format        string         `json:"format"`
+	AppVersion    string         `json:"app_version"`
+	SchemaVersion int            `json:"schema_version"`
+	InventoryID   string         `json:"inventory_id"`
+	CreatedAt     time.Time      `json:"created_at"`
+	Photos        int            `json:"photos"`
+	Entries       int            `json:"entries"`
+	Files         []ManifestFile `json:"files"`
+}
+
+// ManifestFile is one file of a backup, by its slash path inside the archive (= inside the data dir).
+type ManifestFile struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// ErrBadBackup matches every error about an archive that is not a usable backup.
+var ErrBadBackup = errors.New("not a usable backup")
+
+func badBackup(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, a...))
+}
+
+// Backup writes a backup archive of the inventory to w. extra names files of the data dir to
+// include when they exist (e.g. "settings.json"). tmpDir is a folder outside the data dir for the
+// database snapshot. The window and other processes may keep writing meanwhile.
+func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion string, extra []string) (Manifest, error) {
+	snapDir, err := os.MkdirTemp(tmpDir, ".medinventory-snapshot-*")
+	if err != nil {
+		return Manifest{}, fmt.Errorf("cannot make room for the database copy: %w", err)
+	}
+	defer os.RemoveAll(snapDir)
+	snap := filepath.Join(snapDir, DBName)
+	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, snap); err != nil {
+		return Manifest{}, s.diskFull(fmt.Errorf("copy the database: %w", err))
+	}
+	id, err := s.ID(ctx)
+	if err != nil {
+		return Manifest{}, err
+	}
+	m := Manifest{Format: BackupFormat, AppVersion: appVersion, SchemaVersion: SchemaVersion(), InventoryID: id,
+		CreatedAt: s.now().UTC().Truncate(time.Second)}
+	listed, err := snapshotCounts(ctx, snap, &m)
+	if err != nil {
+		return Manifest{}, err
+	}
+
+	zw := zip.NewWriter(w)
+	add := func(name, src string, method uint16) error {
+		f, err := os.Open(src)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		hw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: st.ModTime()})
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		n, err := io.Copy(io.MultiWriter(hw, h), &ctxReader{ctx: ctx, r: f})
+		if err != nil {
+			return err
+		}
+		m.Files = append(m.Files, ManifestFile{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+		return nil
+	}
+	if err := add(DBName, snap, zip.Deflate); err != nil {
+		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+	}
+	for _, name := range append([]string{MarkerName}, extra...) {
+		p := filepath.Join(s.dir, name)
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if err := add(name, p, zip.Deflate); err != nil {
+			return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+		}
+	}
+	files, err := storedPhotoFiles(s.dir)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("list the photos: %w", err)
+	}
+	have := map[string]bool{}
+	for _, rel := range files {
+		// Photos are already compressed: stored as they are.
+		if err := add(rel, filepath.Join(s.dir, filepath.FromSlash(rel)), zip.Store); err != nil {
+			return Manifest{}, s.diskFull(fmt.Errorf("write the backup (%s): %w", rel, err))
+		}
+		have[rel] = true
+	}
+	for _, rel := range listed {
+		if !have[rel] {
+			return Manifest{}, fmt.Errorf("the photo file %s that the inventory lists is missing from the photos folder; the backup was not finished", rel)
+		}
+	}
+	mw, err := zw.Create(ManifestName)
+	if err != nil {
+		return Manifest{}, s.diskFull(err)
+	}
+	enc := json.NewEncoder(mw)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return Manifest{}, s.diskFull(err)
+	}
+	if err := zw.Close(); err != nil {
+		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+	}
+	return m, nil
+}
+
+// snapshotCounts reads the snapshot's photo list and counts into m.
+func snapshotCounts(ctx context.Context, snap string, m *Manifest) ([]string, error) {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: snap}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE deleted_at IS NULL`).Scan(&m.Entries); err != nil {
+		return nil, fmt.Errorf("read the database copy: %w", err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT stored_path FROM photos ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read the database copy: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	m.Photos = len(out)
+	return out, rows.Err()
+}
+
+// storedPhotoFiles lists photos/xx/<sha256>.<ext> files, slash paths relative to dir, sorted.
+func storedPhotoFiles(dir string) ([]string, error) {
+	var out []string
+	subs, err := os.ReadDir(filepath.Join(dir, "photos"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, sub := range subs {
+		if !sub.IsDir() || len(sub.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(dir, "photos", sub.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.Type().IsRegular() && isStoredPhotoName(f.Name()) {
+				out = append(out, "photos/"+sub.Name()+"/"+f.Name())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// VerifyBackup checks an archive without unpacking it to disk: the manifest, that every file it
+// lists is there with the right size and SHA-256, and nothing else is. It returns the manifest.
+func VerifyBackup(ctx context.Context, archive string) (Manifest, error) {
+	zr, err := zip.OpenReader(archive)
+	if err != nil {
+		return Manifest{}, badBackup("%s cannot be read as a backup archive (%v)", filepath.Base(archive), err)
+	}
+	defer zr.Close()
+	return verifyZip(ctx, &zr.Reader, nil)
+}
+
+// verifyZip checks the archive; with unpackTo set, it also writes each checked file there.
+func verifyZip(ctx context.Context, zr *zip.Reader, unpackTo func(name string, r io.Reader) error) (Manifest, error) {
+	var m Manifest
+	byName := map[string]*zip.File{}
+	for _, f := range zr.File {
+		byName[f.Name] = f
+	}
+	mf := byName[ManifestName]
+	if mf == nil {
+		return m, badBackup("it has no %s; it was not made by medinventory backup", ManifestName)
+	}
+	rc, err := mf.Open()
+	if err != nil {
+		return m, badBackup("its manifest cannot be read (%v)", err)
+	}
+	err = json.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(&m)
+	rc.Close()
+	if err != nil || m.Format != BackupFormat {
+		return m, badBackup("its manifest is not a Medicine Inventory backup manifest")
+	}
+	if m.SchemaVersion > SchemaVersion() {
+		return m, fmt.Errorf("%w: the backup was made by a newer version of Medicine Inventory (%s); update the app first", ErrTooNew, m.AppVersion)
+	}
+	seen := map[string]bool{ManifestName: true}
+	hasDB := false
+	for _, e := range m.Files {
+		if !validArchiveName(e.Name) {
+			return m, badBackup("it names a file outside the inventory (%q)", e.Name)
+		}
+		f := byName[e.Name]
+		if f == nil {
+			return m, badBackup("%s is missing from the archive", e.Name)
+		}
+		seen[e.Name] = true
+		hasDB = hasDB || e.Name == DBName
+		r, err := f.Open()
+		if err != nil {
+			return m, badBackup("%s cannot be read (%v)", e.Name, err)
+		}
+		h := sha256.New()
+		var n int64
+		if unpackTo != nil {
+			cr := &countReader{r: io.TeeReader(&ctxReader{ctx: ctx, r: io.LimitReader(r, e.Size+1)}, h)}
+			err = unpackTo(e.Name, cr)
+			n = cr.n
+		} else {
+			n, err = io.Copy(h, &ctxReader{ctx: ctx, r: io.LimitReader(r, e.Size+1)})
+		}
+		r.Close()
+		if err != nil {
+			if ctx.Err() != nil {
+				return m, ctx.Err()
+			}
+			return m, fmt.Errorf("%s: %w", e.Name, err)
+		}
+		if n != e.Size || hex.EncodeToString(h.Sum(nil)) != e.SHA256 {
+			return m, badBackup("%s is damaged (its checksum does not match)", e.Name)
+		}
+	}
+	if !hasDB {
+		return m, badBackup("it holds no database")
+	}
+	for name := range byName {
+		if !seen[name] && !strings.HasSuffix(name, "/") {
+			return m, badBackup("it holds a file its manifest does not list (%q)", name)
+		}
+	}
+	return m, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// validArchiveName accepts only the names a backup holds: inventory.db, the id file, settings.json
+// and photos/xx/<sha256>.<ext> — never an absolute path or "..".
+func validArchiveName(name string) bool {
+	if name != path.Clean(name) || strings.HasPrefix(name, "/") || strings.Contains(name, "..") || strings.Contains(name, "\\") {
+		return false
+	}
+	switch name {
+	case DBName, MarkerName, "settings.json", "backups.json":
+		return true
+	}
+	parts := strings.Split(name, "/")
+	return len(parts) == 3 && parts[0] == "photos" && len(parts[1]) == 2 && isStoredPhotoName(parts[2]) &&
+		strings.HasPrefix(parts[2], parts[1])
+}
+
+// RestoreResult says what Restore did.
+type RestoreResult struct {
+	Manifest Manifest
+	KeptAt   string // where the data dir that was there before now is ("" if there was none)
+}
+
+// Restore puts the backup archive in place of the data dir dir: see the package's notes on
+// backups. The caller makes sure no process uses the data dir (the window's lock). Nothing is
+// deleted: the current data dir is kept as "<dir>.before-restore-<time>".
+func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreResult, error) {
+	var res RestoreResult
+	dir = filepath.Clean(dir)
+	zr, err := zip.OpenReader(archive)
+	if err != nil {
+		return res, badBackup("%s cannot be read as a backup archive (%v)", filepath.Base(archive), err)
+	}
+	defer zr.Close()
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return res, err
+	}
+	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".restoring-*")
+	if err != nil {
+		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(stage) // only the half-unpacked copy of the backup
+		}
+	}()
+	m, err := verifyZip(ctx, &zr.Reader, func(name string, r io.Reader) error {
+		p := filepath.Join(stage, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(f, r); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	res.Manifest = m
+	if err != nil {
+		if isNoSpace(err) {
+			free, _ := FreeSpace(filepath.Dir(dir))
+			return res, &DiskFullError{Dir: dir, Free: free, Err: err}
+		}
+		return res, err
+	}
+	// The unpacked inventory must open, be intact and carry the manifest's id.
+	if err := writeMarker(stage, m.InventoryID); err != nil {
+		return res, err
+	}
+	st, err := Open(ctx, stage, Options{})
+	if err != nil {
+		return res, badBackup("its database cannot be opened (%v)", err)
+	}
+	ierr := st.IntegrityCheck(ctx)
+	id, _ := st.ID(ctx)
+	st.Close()
+	if ierr != nil {
+		return res, badBackup("its database is damaged (%v)", ierr)
+	}
+	if id != m.InventoryID {
+		return res, badBackup("its database does not match its manifest")
+	}
+	for _, suf := range []string{"-wal", "-shm"} {
+		os.Remove(filepath.Join(stage, DBName+suf))
+	}
+	if _, err := os.Stat(dir); err == nil {
+		res.KeptAt = dir + ".before-restore-" + now.Format("20060102-150405")
+		if err := os.Rename(dir, res.KeptAt); err != nil {
+			res.KeptAt = ""
+			return res, fmt.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
+		}
+	}
+	if err := os.Rename(stage, dir); err != nil {
+		if res.KeptAt != "" {
+			os.Rename(res.KeptAt, dir) // put the current data back
+		}
+		return res, fmt.Errorf("cannot put the restored folder in place: %w", err)
+	}
+	done = true
+	return res, nil
+}

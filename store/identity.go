@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// The data dir's identity.
+//
+// A data dir holds two things that must belong together: the database (inventory.db) and the
+// photos folder. A database can go missing, be emptied, be replaced by another inventory's file or
+// by an older copy; used silently, it would show an empty or wrong inventory, and the photos it does
+// not list would look like strangers. So the database carries a random id (table data_identity,
+// migration 0002) and the data dir carries the same id in a marker file (MarkerName). Open compares
+// them and refuses, with an *IdentityError that says what to do, a database that does not belong:
+//
+//   - no database (missing or empty) where the marker or stored photos show an inventory was kept;
+//   - a database whose id differs from the marker (another inventory's file);
+//   - a database from before ids existed (schema 1) in a data dir that has a marker (an older copy
+//     put back after the upgrade).
+//
+// First start (no database, no marker, no photos) creates both. A database made by release 0.1.0
+// (schema 1, no marker yet) is adopted: the migration gives it an id and Open writes the marker.
+// Options.StartFresh starts a new, empty database on purpose: a database already there is moved
+// aside (never deleted) and the photos stay, to be adopted back (see AdoptPhotoFiles).
+
+// MarkerName is the identity marker file in the data dir.
+const MarkerName = "inventory.id"
+
+// ErrNotThisInventory matches every *IdentityError with errors.Is.
+var ErrNotThisInventory = errors.New("the inventory database does not belong to this data folder")
+
+// The kinds of IdentityError.
+const (
+	IdentityMissing  = "missing"  // no database, but the folder held an inventory
+	IdentityReplaced = "replaced" // the database belongs to another inventory
+	IdentityOlder    = "older"    // a database from before ids existed, put back after the upgrade
+)
+
+// IdentityError is why Open refused a database: it does not belong to the data dir's photos.
+type IdentityError struct {
+	Dir    string
+	Kind   string // one of the Identity* constants
+	Photos int    // stored photo files found (a lower bound when many)
+}
+
+func (e *IdentityError) Error() string {
+	db := filepath.Join(e.Dir, DBName)
+	var what string
+	switch e.Kind {
+	case IdentityMissing:
+		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%d photo(s) and its id file %s)",
+			db, e.Photos, MarkerName)
+	case IdentityReplaced:
+		what = fmt.Sprintf("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
+			db, MarkerName)
+	default:
+		what = fmt.Sprintf("the inventory database %s is an older copy that does not match this data folder (%s)", db, MarkerName)
+	}
+	return what + ". Nothing was changed. To get your inventory back, restore your latest backup: medinventory restore FILE " +
+		"(or put the right inventory.db back). To start a new, empty inventory in this folder instead, run medinventory --start-fresh " +
+		"(the photos are kept and listed again; a database already there is moved aside, never deleted)."
+}
+
+func (e *IdentityError) Unwrap() error { return ErrNotThisInventory }
+
+func markerPath(dir string) string { return filepath.Join(dir, MarkerName) }
+
+// readMarker returns the id in the marker file, "" when there is none.
+func readMarker(dir string) (string, error) {
+	b, err := os.ReadFile(markerPath(dir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
+	}
+	id, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	return strings.TrimSpace(id), nil
+}
+
+// writeMarker writes the marker atomically (temp file + rename).
+func writeMarker(dir, id string) error {
+	text := id + "\n\nThis file ties the inventory database (inventory.db) to the photos in this folder.\n" +
+		"Do not edit or delete it. Medicine Inventory refuses a database whose id does not match.\n"
+	tmp := markerPath(dir) + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, markerPath(dir))
+}
+
+// countPhotoFiles counts stored photo files (photos/xx/<sha256>.<ext>), stopping at limit.
+func countPhotoFiles(dir string, limit int) int {
+	n := 0
+	subs, _ := os.ReadDir(filepath.Join(dir, "photos"))
+	for _, sub := range subs {
+		if !sub.IsDir() || len(sub.Name()) != 2 {
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(dir, "photos", sub.Name()))
+		for _, f := range files {
+			if f.Type().IsRegular() && isStoredPhotoName(f.Name()) {
+				n++
+				if n >= limit {
+					return n
+				}
+			}
+		}
+	}
+	return n
+}
+
+// isStoredPhotoName reports whether name looks like <64 hex>.<ext>.
+func isStoredPhotoName(name string) bool {
+	base, ext, ok := strings.Cut(name, ".")
+	if !ok || len(base) != 64 || ext == "" {
+		return false
+	}
+	for _, c := range base {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBeforeOpen refuses, before anything is written, a data dir whose database is missing or
+// from before ids while the folder shows an inventory was kept. v is the database's schema version
+// (0: missing or empty).
+func checkBeforeOpen(ctx context.Context, dir string, v int, marker string) error {
+	switch {
+	case v >= identityVersion && marker != "":
+		id, err := peekID(ctx, filepath.Join(dir, DBName))
+		if err != nil {
+			return err
+		}
+		if id != marker {
+			return &IdentityError{Dir: dir, Kind: IdentityReplaced}
+		}
+	case v == 0:
+		photos := countPhotoFiles(dir, 1000)
+		if marker != "" || photos > 0 {
+			return &IdentityError{Dir: dir, Kind: IdentityMissing, Photos: photos}
+		}
+	case v < identityVersion && marker != "":
+		return &IdentityError{Dir: dir, Kind: IdentityOlder}
+	}
+	return nil
+}
+
+// peekID reads the database's id through a read-only connection, writing nothing.
+func peekID(ctx context.Context, path string) (string, error) {
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=busy_timeout(10000)"
+	var lastErr error
+	for _, extra := range []string{"", "&immutable=1"} { // immutable: a read-only folder with no -shm
+		db, err := sql.Open("sqlite", base+extra)
+		if err != nil {
+			return "", err
+		}
+		var id string
+		err = db.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id)
+		db.Close()
+		if err == nil {
+			return id, nil
+		}
+		lastErr = err
+	}
+	return "", fmt.Errorf("the file %s is not a readable inventory database: %w", path, lastErr)
+}
+
+// identityVersion is the schema version that added data_identity.
+const identityVersion = 2
+
+// setAside moves the database (and its -wal/-shm files) to inventory.db.set-aside-<time>, for
+// StartFresh. Nothing is deleted.
+func setAside(dir string, now time.Time) error {
+	path := filepath.Join(dir, DBName)
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if st.Size() == 0 {
+		return os.Remove(path)
+	}
+	dst := path + ".set-aside-" + now.Format("20060102-150405")
+	for _, suf := range []string{"", "-wal", "-shm"} {
+		if err := os.Rename(path+suf, dst+suf); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot move the old database aside: %w", err)
+		}
+	}
+	return nil
+}
+
+// ID is the inventory's identity (the id in the database and in the marker file).
+func (s *Store) ID(ctx context.Context) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("read the inventory's id: %w", err)
+	}
+	return id, nil
+}
+
+// checkAfterOpen compares the migrated database's id with the marker, writing the marker when
+// there is none (first start, upgrade) or when starting fresh.
+func (s *Store) checkAfterOpen(ctx context.Context, marker string, fresh bool) error {
+	var id string
+	if err := s.w.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id); err != nil {
+		return fmt.Errorf("read the inventory's id: %w", err)
+	}
+	if marker != "" && !fresh {
+		if marker != id {
+			return &IdentityError{Dir: s.dir, Kind: IdentityReplaced}
+		}
+		return nil
+	}
+	if err := writeMarker(s.dir, id); err != nil && !s.readOnly {
+		return fmt.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
+	}
+	return nil
+}
