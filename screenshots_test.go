@@ -64,6 +64,8 @@ func TestREADMEScreenshots(t *testing.T) {
 	if err := gui.Start(); err != nil {
 		t.Fatal(err)
 	}
+	first := gui.Process
+	defer first.Kill() // a failed shot must not leave the window open
 	time.Sleep(4 * time.Second)
 	shot("empty.png")
 	gui.Process.Signal(os.Interrupt)
@@ -92,7 +94,7 @@ func TestREADMEScreenshots(t *testing.T) {
 	}
 	x, y := os.Getenv("MEDINVENTORY_SCREENSHOT_CLICK_X"), os.Getenv("MEDINVENTORY_SCREENSHOT_CLICK_Y")
 	if x == "" {
-		x, y = "600", "200"
+		x, y = "600", "230" // the first row of the list
 	}
 	xdo("mousemove", "--window", win, x, y, "click", "1")
 	time.Sleep(3 * time.Second)

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -53,10 +52,22 @@ func SaveAPIKey(key string) error {
 		return "", keyring.Set(KeyringService, KeyringUser, key)
 	})
 	if err != nil {
-		return fmt.Errorf("%w to keep the OpenAI key (%v); set OPENAI_API_KEY instead", ErrNoKeyring, err)
+		return &KeyringError{Cause: err}
 	}
 	return nil
 }
+
+// KeyringError is SaveAPIKey's error when the key cannot be kept in an OS keyring. Its text is
+// plain words for the user (the system's own message, e.g. about dbus-launch, is only in Cause).
+// It wraps ErrNoKeyring and the cause.
+type KeyringError struct{ Cause error }
+
+func (e *KeyringError) Error() string {
+	return "This computer has no keyring where the OpenAI key can be kept safely, so it was not saved. " +
+		"Set the OPENAI_API_KEY environment variable to the key instead (see the README), then start the app again."
+}
+
+func (e *KeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.Cause} }
 
 func keyringCall(f func() (string, error)) (string, error) {
 	type out struct {

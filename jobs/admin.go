@@ -14,9 +14,11 @@ import (
 func floatBits(f float64) uint64 { return math.Float64bits(f) }
 func bitsFloat(b uint64) float64 { return math.Float64frombits(b) }
 
-// Counts returns the number of jobs in each state.
+// Counts returns the number of jobs in each state. The housekeeping of the maintenance queue is
+// left out: these are the totals people see ("3 of 8 analysed"), and a maintenance job is none of
+// their photos.
 func (p *Pool) Counts(ctx context.Context) (Counts, error) {
-	rows, err := p.rdb.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	rows, err := p.rdb.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs WHERE queue <> ? GROUP BY state`, QueueMaintenance)
 	if err != nil {
 		return Counts{}, fmt.Errorf("count tasks: %w", err)
 	}

@@ -249,11 +249,21 @@ func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 		return Entry{}, err
 	}
 	defer tx.Rollback()
+	if err := s.confirmTx(ctx, tx, id); err != nil {
+		return Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, err
+	}
+	return s.Entry(ctx, id)
+}
+
+func (s *Store) confirmTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	e, err := scanEntry(tx.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ? AND e.deleted_at IS NULL", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Entry{}, ErrEntryNotFound
+		return ErrEntryNotFound
 	} else if err != nil {
-		return Entry{}, err
+		return err
 	}
 	now := ms(s.now())
 	var productID any
@@ -272,7 +282,7 @@ func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 				confirmed=1, updated_at=excluded.updated_at
 			RETURNING id`, append(fieldArgs(&e.Values, catalogFields), now, now)...).Scan(&pid)
 		if err != nil {
-			return Entry{}, fmt.Errorf("remember product: %w", err)
+			return fmt.Errorf("remember product: %w", err)
 		}
 		productID = pid
 	} else if e.ProductID != 0 {
@@ -281,19 +291,13 @@ func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 	if e.Status != StatusConfirmed {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			id, "status", e.Status, StatusConfirmed, SourceUser, now); err != nil {
-			return Entry{}, err
+			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id); err != nil {
-		return Entry{}, err
+		return err
 	}
-	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
-		return Entry{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return Entry{}, err
-	}
-	return s.Entry(ctx, id)
+	return s.syncEntryStockTx(ctx, tx, id)
 }
 
 // DeleteEntry removes an entry from the inventory. It is kept (and listed in its history) so that
@@ -369,6 +373,10 @@ func (s *Store) History(ctx context.Context, entryID int64) ([]Edit, error) {
 
 // AddEntry adds a stock line typed by hand (no photo). Its fields are validated like edits.
 func (s *Store) AddEntry(ctx context.Context, fields map[string]string) (Entry, error) {
+	return s.addEntry(ctx, fields, false)
+}
+
+func (s *Store) addEntry(ctx context.Context, fields map[string]string, confirm bool) (Entry, error) {
 	ne := NewEntry{Sources: map[string]string{}}
 	for f, v := range fields {
 		nv, err := ValidateField(f, v)
@@ -389,7 +397,12 @@ func (s *Store) AddEntry(ctx context.Context, fields map[string]string) (Entry, 
 	if err != nil {
 		return Entry{}, err
 	}
-	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+	if confirm {
+		err = s.confirmTx(ctx, tx, id) // keeps the stock ledger in step too
+	} else {
+		err = s.syncEntryStockTx(ctx, tx, id)
+	}
+	if err != nil {
 		return Entry{}, err
 	}
 	if err := tx.Commit(); err != nil {

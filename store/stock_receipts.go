@@ -121,12 +121,16 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 		}
 		return nil
 	case cur != nil && cur.Status == stock.Confirmed:
-		if cur.LineID == lineID && cur.Quantity == qty {
+		same := cur.LineID == lineID && cur.Quantity == qty
+		switch {
+		case same && status == stock.Confirmed:
 			return nil
-		}
-		if !byPerson {
+		case !byPerson && same:
+			return nil // an entry an analysis sent back to review keeps its stock until a person acts
+		case !byPerson:
 			return backToReviewTx(ctx, tx, e, now)
 		}
+		// A person changed the entry, or reopened it for review (its stock waits for review again).
 		if _, err := s.reverseTx(ctx, tx, *cur, "Corrected on the photo's entry."); err != nil {
 			return err
 		}

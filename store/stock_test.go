@@ -599,3 +599,38 @@ func TestAnalysisNeverChangesConfirmedStock(t *testing.T) {
 		t.Fatalf("after confirming again: on hand %d, card %+v; want 3 via a reversal and a new receipt", l.OnHand, card)
 	}
 }
+
+// Reopening a confirmed entry (the window's undo of Confirm) takes its stock back to "waiting for
+// review"; confirming again counts it once.
+func TestReopenEntryTakesItsStockBackToReview(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	l := receivedLine(t, st, "Zinc", "Z", "2028-01-31", 4)
+	card, _ := st.StockCard(ctx, l.ID)
+	id := card[0].EntryID
+	if _, err := st.ReopenEntry(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if l2, _ := st.Line(ctx, l.ID); l2.OnHand != 0 || l2.Pending != 4 {
+		t.Fatalf("after reopening: on hand %d, pending %d; want 0, 4", l2.OnHand, l2.Pending)
+	}
+	if _, err := st.ConfirmEntry(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if l2, _ := st.Line(ctx, l.ID); l2.OnHand != 4 || l2.Pending != 0 {
+		t.Fatalf("after confirming again: on hand %d, pending %d; want 4, 0", l2.OnHand, l2.Pending)
+	}
+	if _, err := st.Dispense(ctx, l.ID, 3, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ReopenEntry(ctx, id); !errors.Is(err, stock.ErrNotEnough) {
+		t.Fatalf("reopening a receipt already used: %v", err)
+	}
+	if e, _ := st.Entry(ctx, id); e.Status != store.StatusConfirmed {
+		t.Fatal("a refused reopen changed the entry")
+	}
+	p, _ := st.AddConfirmedEntry(ctx, map[string]string{"name": "Zinc", "lot": "Z2", "quantity": "6"})
+	if r, err := st.ReceiptForEntry(ctx, p.ID); err != nil || r.Status != stock.Confirmed || r.Quantity != 6 {
+		t.Fatalf("AddConfirmedEntry's receipt = %+v, %v", r.Movement, err)
+	}
+}

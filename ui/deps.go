@@ -15,10 +15,16 @@ type Inventory interface {
 	// UpdateEntry returns a *store.FieldError for a value that is not valid.
 	UpdateEntry(ctx context.Context, id int64, changes map[string]string) (store.Entry, error)
 	ConfirmEntry(ctx context.Context, id int64) (store.Entry, error)
+	// ReopenEntry puts a confirmed entry back to "needs review" (Undo of Confirm).
+	ReopenEntry(ctx context.Context, id int64) (store.Entry, error)
+	// EntriesForPhoto lists the entries read from one photo.
+	EntriesForPhoto(ctx context.Context, photoID int64) ([]store.Entry, error)
 	DeleteEntry(ctx context.Context, id int64) error
 	RestoreEntry(ctx context.Context, id int64) error
 	History(ctx context.Context, id int64) ([]store.Edit, error)
 	AddEntry(ctx context.Context, fields map[string]string) (store.Entry, error)
+	// AddConfirmedEntry adds an entry typed by hand, confirmed (there is no photo to check it against).
+	AddConfirmedEntry(ctx context.Context, fields map[string]string) (store.Entry, error)
 	Photo(ctx context.Context, id int64) (store.Photo, error)
 	PhotoFile(p store.Photo) string
 	UsageToday(ctx context.Context) (store.Usage, error)
@@ -55,7 +61,21 @@ type Backend interface {
 	// SaveAPIKey stores the key in the OS keyring; its error explains what to do when there is no
 	// keyring (set OPENAI_API_KEY).
 	SaveAPIKey(key string) error
+	// Connection describes the server and key actually in use (after settings and environment).
+	Connection() Connection
 }
+
+// Connection is the analysis connection in use, for the status bar, the banner and Settings.
+type Connection struct {
+	BaseURL     string // the server address in use
+	BaseURLFrom string // "settings", "environment" (OPENAI_BASE_URL) or "default"
+	Model       string
+	KeySource   string // "keyring", "environment" or "" (none)
+	OpenAI      bool   // the server is OpenAI's own (it needs a key)
+}
+
+// NeedsKey reports whether photos cannot be analysed until a key is set.
+func (c Connection) NeedsKey() bool { return c.OpenAI && c.KeySource == "" }
 
 // Deps are what the window needs. Backend may be nil (the Settings button then only explains).
 type Deps struct {

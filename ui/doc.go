@@ -11,15 +11,33 @@
 // # Threading
 //
 // Widgets are only touched on Fyne's UI goroutine. Slow work (database queries, imports, decoding
-// thumbnails and photos, testing the connection) runs on other goroutines and hands its result back
-// with fyne.Do. One dispatcher goroutine (started by Start) reads the queue's events and applies each
-// one with ApplyEvent inside fyne.Do; tests call ApplyEvent directly.
+// thumbnails and photos, testing the connection, undo and redo) runs on other goroutines and hands
+// its result back with fyne.Do. One dispatcher goroutine (started by Start) reads the queue's events
+// and applies each one with ApplyEvent inside fyne.Do; tests call ApplyEvent directly.
+//
+// # Bindings
+//
+// ApplyEvent sets data bindings and the widgets are built on them with Fyne's …WithData
+// constructors: each photo row's status, detail and progress, the batch bar and its words, the
+// status bar (connection, queue, today's use), the banner and the import line. The queue and the
+// inventory are bound lists (binding.List), each replaced with one Set per change.
+//
+// # Keyboard
+//
+// The main menu (File, Edit, View, Help) carries the shortcuts. On the list: ↑/↓ move, Enter opens,
+// Space selects, Ctrl+A selects all, Ctrl+Enter confirms the selected entries that have no open
+// warning (store.Entry.Warnings). In the editor: Enter moves to the next field (on the last one it
+// confirms), Ctrl+Enter confirms and opens the next entry that needs review, Escape goes back.
+// Ctrl+Z / Ctrl+Shift+Z undo and redo edits, confirmations and removals (package undo); in a text
+// field they act on its text. In a dialog Enter presses the main button and Escape closes it.
 //
 // # Online / offline
 //
-// The status bar's "Online"/"Offline" is derived from the queue's events, which are the only
-// first-hand evidence the window has: a photo that waits with the reason "offline" means offline; a
-// photo analysed (done) means online again. Until either happens the bar says "Online".
+// The status bar's connection words come from Backend.Connection (the server, model and key in
+// use) and the queue's events, the only first-hand evidence of the network the window has: with
+// OpenAI's server and no key it says so from the first start; a photo that waits with the reason
+// "offline" means offline — or, for another server (OPENAI_BASE_URL, Settings), that this server
+// cannot be reached; a photo analysed (done) means online again.
 //
 // # Settings
 //

@@ -1,15 +1,14 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"image"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -36,6 +35,19 @@ func fieldHint(f string) string {
 		return fd.Hint
 	}
 	return ""
+}
+
+// sourceMark is how a field's label says where its value came from.
+func sourceMark(src string) (string, widget.Importance) {
+	switch src {
+	case store.SourceBarcode:
+		return " (barcode)", widget.SuccessImportance
+	case store.SourceModel:
+		return " (from photo)", widget.HighImportance
+	case store.SourceCatalog:
+		return " (known product)", widget.SuccessImportance
+	}
+	return "", widget.MediumImportance
 }
 
 // editor is the right-hand panel: the photo, the fields, Confirm, the history.
@@ -81,19 +93,34 @@ func (u *UI) newEditor() *editor {
 	e.noPhoto.Hide()
 	e.photoBox = container.NewStack(e.photo, container.NewCenter(e.noPhoto))
 	scroll := container.NewScroll(e.photoBox)
-	scroll.SetMinSize(fyne.NewSize(220, 200))
+	scroll.SetMinSize(fyne.NewSize(150, 160))
 	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { e.setZoom(e.zoom * 1.5) })
 	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { e.setZoom(e.zoom / 1.5) })
 	zoomFit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { e.setZoom(1) })
 	photoArea := container.NewBorder(nil, nil, nil, container.NewVBox(zoomIn, zoomOut, zoomFit), scroll)
 
 	form := container.New(layout.NewFormLayout())
-	for _, f := range store.EntryFields {
+	for i, f := range store.EntryFields {
 		f := f
 		en := u.newEntry()
 		en.SetPlaceHolder(fieldHint(f))
-		en.OnChanged = func(s string) { e.validate(f, s) }
-		en.OnSubmitted = func(string) { e.Confirm() }
+		if i < len(store.EntryFields)-1 {
+			// No scroller inside the field: the mouse wheel over a field scrolls the form.
+			en.Wrapping, en.Scroll = fyne.TextWrapOff, fyne.ScrollNone
+			en.maxMinWidth = 160
+		}
+		en.OnChanged = func(s string) {
+			e.validate(f, s)
+			e.markSource(f)
+		}
+		last := i == len(store.EntryFields)-1
+		en.OnSubmitted = func(string) { // Enter: the next field; on the last one, confirm
+			if last {
+				e.confirmAndNext()
+				return
+			}
+			e.u.win.Canvas().Focus(e.fields[store.EntryFields[i+1]])
+		}
 		lbl := widget.NewLabelWithStyle(fieldLabel(f), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		er := widget.NewLabel("")
 		er.Importance = widget.DangerImportance
@@ -103,22 +130,43 @@ func (u *UI) newEditor() *editor {
 		form.Add(lbl)
 		form.Add(container.NewVBox(en, er))
 	}
-	e.save = widget.NewButtonWithIcon("Save changes", theme.DocumentSaveIcon(), func() { e.Save() })
-	e.confirm = widget.NewButtonWithIcon("Confirm (Enter)", theme.ConfirmIcon(), func() { e.Confirm() })
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { e.Save() })
+	e.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), func() { e.confirmAndNext() })
 	e.confirm.Importance = widget.HighImportance
 	e.del = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), func() { e.askDelete() })
 	e.del.Importance = widget.DangerImportance
-	back := widget.NewButtonWithIcon("Back to the list", theme.NavigateBackIcon(), func() { e.close() })
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { e.close() })
 	e.history = container.NewVBox()
 	histTitle := boldLabel("History")
-	fieldsCol := container.NewVBox(e.note, form,
-		container.NewHBox(e.confirm, e.save, layout.NewSpacer(), e.del),
+	hint := widget.NewLabel("Ctrl+Enter confirms and opens the next medicine to review · Esc goes back")
+	hint.SizeName = theme.SizeNameCaptionText
+	hint.Wrapping = fyne.TextWrapWord
+	fieldsCol := container.NewVBox(e.note, form, hint,
 		widget.NewSeparator(), histTitle, e.history)
-	head := container.NewBorder(nil, nil, container.NewVBox(back), nil, container.NewVBox(e.title, e.status))
+	e.status.Truncation = fyne.TextTruncateEllipsis
+	// The buttons sit in the head, above the fields: never below the fold.
+	head := container.NewBorder(nil, nil, back, container.NewHBox(e.confirm, e.save, e.del), container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(photoArea, container.NewVScroll(container.NewPadded(fieldsCol)))
-	split.Offset = 0.42
+	split.Offset = 0.4
 	e.root = container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, split)
 	return e
+}
+
+// markSource sets a field's label: where its value came from, or "(edited)" once the user changed
+// it, so a mark never claims a value the user has replaced.
+func (e *editor) markSource(f string) {
+	lbl := e.labels[f]
+	if lbl == nil {
+		return
+	}
+	mark, imp := sourceMark(e.cur.Sources[f])
+	if e.fields[f].Text != e.cur.Get(f) {
+		mark, imp = " (edited)", widget.MediumImportance
+	}
+	if t := fieldLabel(f) + mark; lbl.Text != t || lbl.Importance != imp {
+		lbl.Text, lbl.Importance = t, imp
+		lbl.Refresh()
+	}
 }
 
 func (e *editor) setZoom(z float32) {
@@ -183,6 +231,9 @@ func (e *editor) openNew() {
 }
 
 func (e *editor) show(en store.Entry, isNew bool) {
+	if c := e.u.win.Canvas(); c.Focused() == e.u.inv.list {
+		c.Unfocus() // the list is out of sight: Escape, Delete go to the editor now
+	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
 	if isNew {
 		e.title.SetText("New medicine (typed by hand)")
@@ -193,17 +244,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	for _, f := range store.EntryFields {
 		e.fields[f].SetText(en.Get(f))
 		e.setFieldError(f, nil)
-		lbl := e.labels[f]
-		if en.Sources[f] == store.SourceBarcode {
-			lbl.SetText(fieldLabel(f) + " (barcode)")
-			lbl.Importance = widget.SuccessImportance
-		} else {
-			lbl.SetText(fieldLabel(f))
-			lbl.Importance = widget.MediumImportance
-		}
-		lbl.Refresh()
+		e.markSource(f)
 	}
-	if en.ReviewNote != "" {
+	if en.ShowsReviewNote() {
 		e.note.SetText(en.ReviewNote)
 		e.note.Show()
 	} else {
@@ -211,9 +254,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	}
 	setVisible(e.del, !isNew)
 	if isNew {
-		e.confirm.SetText("Add to the inventory (Enter)")
+		e.confirm.SetText("Add")
 	} else {
-		e.confirm.SetText("Confirm (Enter)")
+		e.confirm.SetText("Confirm")
 	}
 	setVisible(e.save, !isNew)
 	e.visible = true
@@ -228,6 +271,9 @@ func (e *editor) updateStatus() {
 	case e.cur.Status == store.StatusConfirmed:
 		e.status.SetText("✓ Confirmed")
 		e.status.Importance = widget.SuccessImportance
+	case e.cur.PhotoID == 0:
+		e.status.SetText("Needs review — check each field, then Confirm")
+		e.status.Importance = widget.WarningImportance
 	default:
 		e.status.SetText("Needs review — check each field against the photo, then Confirm")
 		e.status.Importance = widget.WarningImportance
@@ -328,12 +374,16 @@ func (e *editor) changes() (map[string]string, bool) {
 }
 
 // Save writes the changed fields (each change goes into the history).
-func (e *editor) Save() { e.commit(false) }
+func (e *editor) Save() { e.commit(false, false) }
 
-// Confirm saves the changes and marks the entry as reviewed (or adds a new entry).
-func (e *editor) Confirm() { e.commit(true) }
+// Confirm saves the changes and marks the entry as reviewed (or adds a new entry, confirmed).
+func (e *editor) Confirm() { e.commit(true, false) }
 
-func (e *editor) commit(confirm bool) {
+// confirmAndNext is Ctrl+Enter (and the Confirm button): confirm, then open the next medicine in
+// the list that needs review, or go back to the list when none is left.
+func (e *editor) confirmAndNext() { e.commit(true, true) }
+
+func (e *editor) commit(confirm, next bool) {
 	if !e.visible {
 		return
 	}
@@ -358,6 +408,11 @@ func (e *editor) commit(confirm bool) {
 			return
 		}
 	}
+	old := map[string]string{}
+	for f := range ch {
+		old[f] = cur.Get(f)
+	}
+	wasReview := cur.NeedsReview()
 	e.save.Disable()
 	e.confirm.Disable()
 	e.u.bg(func() func() {
@@ -365,7 +420,7 @@ func (e *editor) commit(confirm bool) {
 		var err error
 		switch {
 		case isNew:
-			en, err = inv.AddEntry(e.u.ctx, ch)
+			en, err = inv.AddConfirmedEntry(e.u.ctx, ch)
 			if err == nil {
 				id = en.ID
 			}
@@ -374,6 +429,7 @@ func (e *editor) commit(confirm bool) {
 		default:
 			en = cur
 		}
+		edited := err == nil && !isNew && len(ch) > 0
 		if err == nil && confirm && !isNew {
 			en, err = inv.ConfirmEntry(e.u.ctx, id)
 		}
@@ -384,6 +440,9 @@ func (e *editor) commit(confirm bool) {
 		return func() {
 			e.save.Enable()
 			e.confirm.Enable()
+			if edited || (err == nil && (isNew || (confirm && wasReview))) {
+				e.recordUndo(id, isNew, edited, err == nil && confirm && wasReview && !isNew, old, ch, entryName(&en))
+			}
 			var fe *store.FieldError
 			if errors.As(err, &fe) {
 				e.setFieldError(fe.Field, fe.Err)
@@ -396,6 +455,18 @@ func (e *editor) commit(confirm bool) {
 			if e.entryID != id && !isNew {
 				return // the user moved on
 			}
+			if next && !isNew {
+				if nid := e.u.inv.nextNeedingReview(id); nid != 0 {
+					e.u.inv.reload()
+					e.u.inv.moveCursor(e.u.inv.indexOf(nid))
+					e.open(nid)
+					return
+				}
+				e.close()
+				e.u.inv.sayUndo(fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)), true)
+				e.u.inv.reload()
+				return
+			}
 			e.show(en, false)
 			e.setHistory(hist)
 			e.u.inv.reload()
@@ -403,46 +474,85 @@ func (e *editor) commit(confirm bool) {
 	})
 }
 
+// recordUndo puts what commit did on the undo stack: the edits (old values back), the
+// confirmation (back to needs review), or the new entry (removed).
+func (e *editor) recordUndo(id int64, isNew, edited, confirmed bool, old, changed map[string]string, name string) {
+	inv := e.u.d.Inventory
+	switch {
+	case isNew:
+		e.u.pushUndo("Add “"+name+"”",
+			func(ctx context.Context) error { return inv.DeleteEntry(ctx, id) },
+			func(ctx context.Context) error { return inv.RestoreEntry(ctx, id) })
+	case edited && confirmed:
+		e.u.pushUndo("Edit and confirm “"+name+"”",
+			func(ctx context.Context) error {
+				if _, err := inv.ReopenEntry(ctx, id); err != nil {
+					return err
+				}
+				_, err := inv.UpdateEntry(ctx, id, old)
+				return err
+			},
+			func(ctx context.Context) error {
+				if _, err := inv.UpdateEntry(ctx, id, changed); err != nil {
+					return err
+				}
+				_, err := inv.ConfirmEntry(ctx, id)
+				return err
+			})
+	case edited:
+		e.u.pushUndo("Edit “"+name+"”",
+			func(ctx context.Context) error { _, err := inv.UpdateEntry(ctx, id, old); return err },
+			func(ctx context.Context) error { _, err := inv.UpdateEntry(ctx, id, changed); return err })
+	case confirmed:
+		e.u.pushUndo("Confirm “"+name+"”",
+			func(ctx context.Context) error { _, err := inv.ReopenEntry(ctx, id); return err },
+			func(ctx context.Context) error { _, err := inv.ConfirmEntry(ctx, id); return err })
+	}
+}
+
 func (e *editor) close() {
 	e.visible = false
 	e.entryID, e.isNew = 0, false
-	e.u.inv.list.UnselectAll()
+	e.u.win.Canvas().Unfocus()
 	e.u.updateMain()
+	if !e.u.narrow || !e.u.queueOpen {
+		e.u.win.Canvas().Focus(e.u.inv.list) // back on the list, where the keyboard left it
+	}
 }
 
 // askDelete asks before removing the open entry; the removal can be undone.
 func (e *editor) askDelete() {
-	if e.entryID == 0 || e.isNew {
+	if e.entryID == 0 || e.isNew || !e.visible {
 		return
 	}
-	id, name := e.entryID, entryTitle(&e.cur)
-	d := dialog.NewConfirm("Remove this medicine?",
-		fmt.Sprintf("“%s” will be removed from the inventory.\nYou can undo this, and it stays in the history.", name),
-		func(ok bool) {
-			if ok {
-				e.remove(id, name)
-			}
-		}, e.u.win)
-	d.SetConfirmText("Remove")
-	d.SetDismissText("Keep it")
-	d.Show()
+	e.askDeleteEntry(e.cur)
+}
+
+// askDeleteEntry asks before removing an entry, naming it with its lot; Enter removes, Escape keeps.
+func (e *editor) askDeleteEntry(en store.Entry) {
+	id, name := en.ID, entryName(&en)
+	e.u.confirmDialog("Remove this medicine?",
+		fmt.Sprintf("“%s” will be removed from the inventory.\nYou can undo this (Ctrl+Z), and it stays in the history.", name),
+		"Remove", "Keep it", func() { e.remove(id, name) })
 }
 
 func (e *editor) remove(id int64, name string) {
+	inv := e.u.d.Inventory
 	e.u.bg(func() func() {
-		err := e.u.d.Inventory.DeleteEntry(e.u.ctx, id)
+		err := inv.DeleteEntry(e.u.ctx, id)
 		return func() {
 			if err != nil {
 				e.u.showError("The medicine could not be removed", err)
 				return
 			}
+			e.u.pushUndo("Remove “"+name+"”",
+				func(ctx context.Context) error { return inv.RestoreEntry(ctx, id) },
+				func(ctx context.Context) error { return inv.DeleteEntry(ctx, id) })
 			if e.entryID == id {
 				e.close()
 			}
-			e.u.inv.deleted(id, name)
+			e.u.inv.deleted(name)
 			e.u.inv.reload()
 		}
 	})
 }
-
-var _ image.Image

@@ -212,3 +212,38 @@ func fileURI(p string) fyne.URI {
 	abs, _ := filepath.Abs(p)
 	return storage.NewFileURI(abs)
 }
+
+// get reads a string binding (the tests run on the UI goroutine: the test driver's fyne.Do is
+// synchronous).
+func get(b interface{ Get() (string, error) }) string {
+	s, err := b.Get()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// walkLabels calls f with the text of every label and rich text under o.
+func walkLabels(o fyne.CanvasObject, f func(string)) {
+	walk(o, func(x fyne.CanvasObject) {
+		switch l := x.(type) {
+		case *widget.Label:
+			f(l.Text)
+		case *widget.RichText:
+			var seg func([]widget.RichTextSegment)
+			seg = func(ss []widget.RichTextSegment) {
+				for _, x := range ss {
+					switch s := x.(type) {
+					case *widget.ListSegment:
+						seg(s.Items)
+					case *widget.ParagraphSegment:
+						seg(s.Texts)
+					default:
+						f(x.Textual())
+					}
+				}
+			}
+			seg(l.Segments)
+		}
+	})
+}

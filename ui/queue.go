@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"image"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,19 +12,25 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
-	"medinventory/store/photo"
 )
 
-// queueRow is one photo in the queue panel: a job, or a file that was skipped.
+// maxFinishedShown bounds the finished photos the queue lists: they must not pile up over a day.
+const maxFinishedShown = 12
+
+// prefClearedUpTo remembers the newest job whose finished row the user cleared.
+const prefClearedUpTo = "queue.cleared_up_to"
+
+// queueRow is one photo in the queue panel: a job, or a file that was skipped. Its state in words
+// and its progress are bindings: the row widget on screen is bound to them, so an event changes
+// the row by setting them.
 type queueRow struct {
 	jobID, photoID int64
 	name           string
@@ -36,51 +39,89 @@ type queueRow struct {
 	progress       float64
 	err, reason    string
 	runAfter       time.Time
+	finishedAt     time.Time
 	skipped        string // why the file was not added ("" for a job)
+
+	statusB, detailB binding.String
+	progressB        binding.Float
+}
+
+func newRow(r queueRow) *queueRow {
+	r.statusB, r.detailB, r.progressB = binding.NewString(), binding.NewString(), binding.NewFloat()
+	return &r
+}
+
+// sync sets the row's bindings from its state.
+func (r *queueRow) sync(now time.Time) {
+	text, _, _ := rowStatus(r, now)
+	detail := ""
+	if i := strings.Index(text, " — "); i > 0 && r.skipped == "" {
+		text, detail = text[:i], text[i+len(" — "):]
+	}
+	_ = r.statusB.Set(text)
+	_ = r.detailB.Set(detail)
+	_ = r.progressB.Set(r.progress)
+}
+
+func (r *queueRow) finished() bool {
+	return r.skipped == "" && (r.state == jobs.StateDone || r.state == jobs.StateCancelled)
 }
 
 // queuePanel is the left column: batch progress, import summary and one row per photo.
 type queuePanel struct {
-	u          *UI
-	root       fyne.CanvasObject
-	list       *widget.List
-	rows       []*queueRow
-	byJob      map[int64]*queueRow
-	counts     jobs.Counts
-	base       int // jobs finished before the current batch began
-	batchBar   *widget.ProgressBar
-	batchLabel *widget.Label
-	importText *widget.Label
-	importing  int
-	clearBtn   *widget.Button
+	u      *UI
+	root   fyne.CanvasObject
+	list   *widget.List
+	rows   []*queueRow             // every row known
+	view   binding.List[*queueRow] // the rows shown, in order
+	byJob  map[int64]*queueRow
+	counts jobs.Counts
+	base   int // jobs finished before the current batch began
+
+	batchText, importB binding.String
+	batchValue         binding.Float
+	batchBar           *widget.ProgressBar
+	importing          int
+	clearBtn           *widget.Button
+	clearedUpTo        int64
 
 	photoMu sync.Mutex
 	photos  map[int64]store.Photo
 }
 
 func (u *UI) newQueuePanel() *queuePanel {
-	q := &queuePanel{u: u, byJob: map[int64]*queueRow{}, photos: map[int64]store.Photo{}}
-	q.batchBar = widget.NewProgressBar()
+	q := &queuePanel{u: u, byJob: map[int64]*queueRow{}, photos: map[int64]store.Photo{},
+		view:      binding.NewList(func(a, b *queueRow) bool { return a == b }),
+		batchText: binding.NewString(), importB: binding.NewString(), batchValue: binding.NewFloat()}
+	q.clearedUpTo = int64(u.app.Preferences().Int(prefClearedUpTo))
+	_ = q.batchText.Set("No photos in the queue")
+	q.batchBar = widget.NewProgressBarWithData(q.batchValue)
 	q.batchBar.TextFormatter = func() string { return "" }
-	q.batchLabel = widget.NewLabelWithStyle("No photos in the queue", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	q.batchLabel.Wrapping = fyne.TextWrapWord
-	q.importText = widget.NewLabel("")
-	q.importText.Wrapping = fyne.TextWrapWord
-	q.importText.Hide()
-	q.list = widget.NewList(func() int { return len(q.rows) }, q.createRow, q.updateRow)
+	q.batchBar.Hide()
+	batchLabel := widget.NewLabelWithData(q.batchText)
+	batchLabel.TextStyle.Bold = true
+	batchLabel.Wrapping = fyne.TextWrapWord
+	importText := widget.NewLabelWithData(q.importB)
+	importText.Wrapping = fyne.TextWrapWord
+	importText.Hide()
+	q.importB.AddListener(binding.NewDataListener(func() {
+		s, _ := q.importB.Get()
+		setVisible(importText, s != "")
+	}))
+	q.list = widget.NewListWithData(q.view, q.createRow, q.updateRow)
 	q.list.OnSelected = func(id widget.ListItemID) {
 		q.list.Unselect(id)
-		if id < len(q.rows) {
-			q.showDetail(q.rows[id])
+		if r, err := q.view.GetValue(id); err == nil {
+			q.open(r)
 		}
 	}
 	title := widget.NewLabelWithStyle("Photos", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	q.clearBtn = widget.NewButton("Clear skipped", q.clearSkipped)
+	q.clearBtn = widget.NewButton("Clear finished", q.clearFinished)
 	q.clearBtn.Importance = widget.LowImportance
 	q.clearBtn.Hide()
 	q.root = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, q.clearBtn, title),
-		q.batchLabel, q.batchBar, q.importText), nil, nil, nil, q.list)
+		batchLabel, q.batchBar, importText), nil, nil, nil, q.list)
 	return q
 }
 
@@ -142,32 +183,25 @@ func (it *queueItem) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(it.content)
 }
 
-func (q *queuePanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(q.rows) {
+// updateRow binds a row widget to a row's bindings; what cannot be bound (icon, colour, buttons,
+// thumbnail) is set here, and rows are updated again when their state changes.
+func (q *queuePanel) updateRow(item binding.DataItem, o fyne.CanvasObject) {
+	r, err := item.(binding.Item[*queueRow]).Get()
+	if err != nil || r == nil {
 		return
 	}
 	it := o.(*queueItem)
-	r := q.rows[id]
 	it.row = r
 	it.name.SetText(r.name)
-	text, icon, imp := rowStatus(r, q.u.now())
-	detail := ""
-	if i := strings.Index(text, " — "); i > 0 && r.skipped == "" {
-		text, detail = text[:i], text[i+len(" — "):]
-	}
-	it.detail.SetText(detail)
-	it.status.SetText(text)
+	it.status.Bind(r.statusB)
+	it.detail.Bind(r.detailB)
+	it.bar.Bind(r.progressB)
+	_, icon, imp := rowStatus(r, q.u.now())
 	it.status.Importance = imp
 	it.status.Refresh()
 	it.icon.SetResource(icon)
-	if r.state == jobs.StateRunning {
-		it.bar.SetValue(r.progress)
-		it.bar.Show()
-		it.detail.Hide()
-	} else {
-		it.bar.Hide()
-		it.detail.Show()
-	}
+	setVisible(it.bar, r.state == jobs.StateRunning)
+	setVisible(it.detail, r.state != jobs.StateRunning)
 	canRetry := r.skipped == "" && (r.state == jobs.StateFailed || r.state == jobs.StateCancelled ||
 		r.state == jobs.StateWaiting || r.state == jobs.StateRetrying)
 	canCancel := r.skipped == "" && (r.state == jobs.StateQueued || r.state == jobs.StateWaiting ||
@@ -234,20 +268,68 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 		}
 		return withErr("Will try again " + when), theme.ViewRefreshIcon(), widget.WarningImportance
 	case jobs.StateWaiting:
-		return wait.Reason(r.reason).Status(), theme.WarningIcon(), widget.WarningImportance
+		return withErr(wait.Reason(r.reason).Status()), theme.WarningIcon(), widget.WarningImportance
 	case jobs.StateFailed:
 		return withErr("Could not be read"), theme.ErrorIcon(), widget.DangerImportance
 	case jobs.StateDone:
-		return "Done — added to the inventory", theme.ConfirmIcon(), widget.SuccessImportance
+		return "Done — added to the inventory (click to see it)", theme.ConfirmIcon(), widget.SuccessImportance
 	case jobs.StateCancelled:
 		return "Cancelled", theme.CancelIcon(), widget.LowImportance
 	}
 	return string(r.state), theme.InfoIcon(), widget.MediumImportance
 }
 
-func (q *queuePanel) showDetail(r *queueRow) {
+// open is a click on a row: a finished photo opens what was read from it; any other row shows
+// its state in full with what can be done about it.
+func (q *queuePanel) open(r *queueRow) {
+	if r.state == jobs.StateDone && r.skipped == "" && q.u.d.Inventory != nil {
+		q.openEntries(r)
+		return
+	}
 	text, _, _ := rowStatus(r, q.u.now())
-	dialog.NewInformation(r.name, text, q.u.win).Show()
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	buttons := container.NewHBox(layoutSpacer())
+	if r.skipped == "" && r.jobID != 0 {
+		if r.state == jobs.StateFailed || r.state == jobs.StateWaiting || r.state == jobs.StateRetrying || r.state == jobs.StateCancelled {
+			buttons.Add(widget.NewButtonWithIcon("Try again now", theme.ViewRefreshIcon(), func() { d.Hide(); q.retry(r) }))
+		}
+		if r.state != jobs.StateDone && r.state != jobs.StateCancelled {
+			buttons.Add(widget.NewButtonWithIcon("Cancel this photo", theme.CancelIcon(), func() { d.Hide(); q.cancel(r) }))
+		}
+	}
+	if wait.Reason(r.reason).NeedsSettings() {
+		buttons.Add(widget.NewButtonWithIcon("Open Settings", theme.SettingsIcon(), func() { d.Hide(); q.u.ShowSettings() }))
+	}
+	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn.Importance = widget.HighImportance
+	buttons.Add(closeBtn)
+	d = dialog.NewCustomWithoutButtons(r.name, container.NewBorder(nil, buttons, nil, nil, msg), q.u.win)
+	d.Resize(fyne.NewSize(min(560, q.u.win.Canvas().Size().Width-40), 0))
+	q.u.track(d, nil, nil)
+	d.Show()
+}
+
+// openEntries opens the medicine read from a finished photo (the first one, if there are several).
+func (q *queuePanel) openEntries(r *queueRow) {
+	id := r.photoID
+	q.u.bg(func() func() {
+		es, err := q.u.d.Inventory.EntriesForPhoto(q.u.ctx, id)
+		return func() {
+			switch {
+			case err != nil:
+				q.u.showError("The medicines of this photo could not be read", err)
+			case len(es) == 0:
+				q.u.showInfo(r.name, "Nothing from this photo is in the inventory now (it was not a medicine package, or it was removed).")
+			default:
+				if q.u.queueOpen {
+					q.u.toggleQueue()
+				}
+				q.u.ed.open(es[0].ID)
+			}
+		}
+	})
 }
 
 func (q *queuePanel) retry(r *queueRow) {
@@ -282,7 +364,8 @@ func (q *queuePanel) cancel(r *queueRow) {
 
 func finished(c jobs.Counts) int { return c.Done + c.Failed + c.Cancelled }
 
-// setJobs replaces the rows with the jobs read from the database (skipped files stay).
+// setJobs replaces the rows with the jobs read from the database (skipped files stay). Jobs of
+// other kinds and jobs for no photo get no row.
 func (q *queuePanel) setJobs(list []jobs.JobInfo, counts jobs.Counts, photos map[int64]store.Photo) {
 	for _, p := range photos {
 		q.remember(p)
@@ -294,14 +377,21 @@ func (q *queuePanel) setJobs(list []jobs.JobInfo, counts jobs.Counts, photos map
 		}
 	}
 	rows := make([]*queueRow, 0, len(list)+len(skipped))
+	old := q.byJob
 	q.byJob = map[int64]*queueRow{}
 	fin := 0
 	for _, j := range list {
-		if j.Kind != "" && j.Kind != jobs.KindAnalyze {
+		if (j.Kind != "" && j.Kind != jobs.KindAnalyze) || j.PhotoID == 0 {
 			continue
 		}
-		r := &queueRow{jobID: j.ID, photoID: j.PhotoID, state: j.State, progress: j.Progress,
-			err: j.LastError, reason: j.WaitReason, runAfter: j.RunAfter}
+		r := old[j.ID]
+		if r == nil {
+			r = newRow(queueRow{jobID: j.ID, photoID: j.PhotoID})
+		}
+		r.state, r.progress, r.err, r.reason, r.runAfter = j.State, j.Progress, j.LastError, j.WaitReason, j.RunAfter
+		if r.finished() || r.state == jobs.StateFailed {
+			r.finishedAt = j.UpdatedAt
+		}
 		q.fillPhoto(r)
 		rows = append(rows, r)
 		q.byJob[j.ID] = r
@@ -311,7 +401,6 @@ func (q *queuePanel) setJobs(list []jobs.JobInfo, counts jobs.Counts, photos map
 		}
 	}
 	q.rows = append(rows, skipped...)
-	q.sortRows()
 	q.counts = counts
 	q.base = max(finished(counts)-fin, 0)
 	q.refresh()
@@ -329,7 +418,8 @@ func (q *queuePanel) fillPhoto(r *queueRow) {
 	}
 }
 
-// applyEvent updates (or adds) the event's row and the counts.
+// applyEvent updates (or adds) the event's row and the counts. A progress event only sets the
+// row's progress binding (the bound bar redraws itself); a change of state re-sorts the list.
 func (q *queuePanel) applyEvent(ev jobs.Event) {
 	if q.counts.Pending() == 0 && ev.Counts.Pending() > 0 {
 		q.base = finished(q.counts) // a new batch begins
@@ -337,11 +427,15 @@ func (q *queuePanel) applyEvent(ev jobs.Event) {
 	q.counts = ev.Counts
 	r, ok := q.byJob[ev.JobID]
 	if !ok {
-		r = &queueRow{jobID: ev.JobID, photoID: ev.PhotoID}
+		if ev.PhotoID == 0 {
+			q.refreshBatch()
+			return
+		}
+		r = newRow(queueRow{jobID: ev.JobID, photoID: ev.PhotoID})
 		q.fillPhoto(r)
 		q.byJob[ev.JobID] = r
 		q.rows = append([]*queueRow{r}, q.rows...)
-		if _, known := q.known(ev.PhotoID); !known && ev.PhotoID != 0 && q.u.d.Inventory != nil {
+		if _, known := q.known(ev.PhotoID); !known && q.u.d.Inventory != nil {
 			q.lookupPhoto(r)
 		}
 	}
@@ -352,17 +446,14 @@ func (q *queuePanel) applyEvent(ev jobs.Event) {
 	if ev.State == jobs.StateRetrying && r.runAfter.Before(q.u.now()) {
 		r.runAfter = time.Time{}
 	}
+	if r.finished() || r.state == jobs.StateFailed {
+		r.finishedAt = q.u.now()
+	}
 	if !ok || changed {
-		q.sortRows()
 		q.refresh()
 		return
 	}
-	for i, x := range q.rows {
-		if x == r {
-			q.list.RefreshItem(i)
-			break
-		}
-	}
+	r.sync(q.u.now())
 	q.refreshBatch()
 }
 
@@ -405,6 +496,23 @@ func (q *queuePanel) sortRows() {
 	})
 }
 
+// shown are the rows the list shows: all but the finished ones the user cleared, and at most
+// maxFinishedShown finished ones (the newest).
+func (q *queuePanel) shown() []*queueRow {
+	out := make([]*queueRow, 0, len(q.rows))
+	fin := 0
+	for _, r := range q.rows {
+		if r.finished() {
+			if r.jobID <= q.clearedUpTo || fin >= maxFinishedShown {
+				continue
+			}
+			fin++
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 func (q *queuePanel) lookupPhoto(r *queueRow) {
 	id := r.photoID
 	q.u.bg(func() func() {
@@ -424,8 +532,19 @@ func (q *queuePanel) lookupPhoto(r *queueRow) {
 	})
 }
 
+// refresh re-sorts the rows, sets their bindings and the list's, and the batch bar.
 func (q *queuePanel) refresh() {
-	q.list.Refresh()
+	q.sortRows()
+	now := q.u.now()
+	shown := q.shown()
+	clearable := false
+	for _, r := range shown {
+		r.sync(now)
+		clearable = clearable || r.finished() || r.skipped != ""
+	}
+	setVisible(q.clearBtn, clearable)
+	_ = q.view.Set(shown)
+	q.list.Refresh() // rows whose state changed are bound anew
 	q.refreshBatch()
 }
 
@@ -452,13 +571,27 @@ func (q *queuePanel) failed() int {
 	return n
 }
 
-// refreshBatch updates "12 of 40 analysed · 2 need attention" and the bar.
+// readToday counts the photos analysed today (by any means: barcode, known product or model).
+func (q *queuePanel) readToday(now time.Time) int {
+	y, m, d := now.Date()
+	n := 0
+	for _, r := range q.rows {
+		if r.state == jobs.StateDone {
+			if fy, fm, fd := r.finishedAt.In(now.Location()).Date(); fy == y && fm == m && fd == d {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// refreshBatch sets "12 of 40 analysed · 2 need attention" and the bar's value.
 func (q *queuePanel) refreshBatch() {
 	total := q.batchTotal()
 	done := finished(q.counts) - q.base
 	if total <= 0 {
-		q.batchLabel.SetText("No photos in the queue")
-		q.batchBar.SetValue(0)
+		_ = q.batchText.Set("No photos in the queue")
+		_ = q.batchValue.Set(0)
 		q.batchBar.Hide()
 		return
 	}
@@ -470,122 +603,38 @@ func (q *queuePanel) refreshBatch() {
 	if n := q.attention(); n > 0 {
 		text += " · " + plural(n, "needs", "need") + " attention"
 	}
-	q.batchLabel.SetText(text)
+	_ = q.batchText.Set(text)
 	running := 0.0
 	for _, r := range q.rows {
 		if r.state == jobs.StateRunning {
 			running += r.progress
 		}
 	}
-	q.batchBar.SetValue(min((float64(done)+running)/float64(total), 1))
-}
-
-// HandleDrop is the window's drop handler: it imports the dropped files and folders. Files that
-// are not photos are listed in the queue panel with the reason.
-func (u *UI) HandleDrop(uris []fyne.URI) {
-	var paths []string
-	for _, uri := range uris {
-		if uri.Scheme() != "file" {
-			u.queue.addSkipped(uri.String(), "only files on this computer can be added.")
-			continue
-		}
-		paths = append(paths, uri.Path())
-	}
-	u.Import(paths)
-}
-
-// Import adds files and folders off the UI goroutine, reporting each file as it is done.
-func (u *UI) Import(paths []string) {
-	if len(paths) == 0 || u.d.Importer == nil {
-		return
-	}
-	q := u.queue
-	q.importing++
-	q.importText.SetText(fmt.Sprintf("Adding %s…", plural(len(paths), "item", "items")))
-	q.importText.Show()
-	// Outcomes are batched: a 200-photo drop must not queue 200 separate UI updates.
-	var mu sync.Mutex
-	var pending []store.AddOutcome
-	flush := func() {
-		mu.Lock()
-		batch := pending
-		pending = nil
-		mu.Unlock()
-		added := false
-		for _, o := range batch {
-			if o.Err != nil {
-				q.addSkipped(o.Path, plainError(o.Err))
-			} else if o.Photo.ID != 0 {
-				q.remember(o.Photo)
-				added = added || !o.Duplicate
-			}
-		}
-		if added && !u.sync {
-			u.reloadQueue() // new photos show up while a big drop is still being added
-		}
-	}
-	var t throttle
-	u.bg(func() func() {
-		sum, err := u.d.Importer.Import(u.ctx, paths, func(o store.AddOutcome) {
-			mu.Lock()
-			pending = append(pending, o)
-			mu.Unlock()
-			if !u.sync {
-				u.throttled(&t, 200*time.Millisecond, flush)
-			}
-		})
-		return func() {
-			flush()
-			q.importing--
-			q.importText.SetText(importSummary(sum))
-			if q.importing == 0 && sum.Added+sum.Duplicates+sum.Skipped == 0 && err == nil {
-				q.importText.Hide()
-			}
-			if err != nil && !errors.Is(err, context.Canceled) {
-				u.showError("Not everything could be added", err)
-			}
-			u.reloadQueue()
-			u.updateMain()
-		}
-	})
-}
-
-func importSummary(s store.AddSummary) string {
-	var parts []string
-	if s.Added > 0 {
-		parts = append(parts, plural(s.Added, "new photo", "new photos")+" added")
-	}
-	if s.Duplicates > 0 {
-		parts = append(parts, plural(s.Duplicates, "photo was", "photos were")+" already in the inventory")
-	}
-	if s.Skipped > 0 {
-		parts = append(parts, plural(s.Skipped, "file", "files")+" skipped (see the list)")
-	}
-	if len(parts) == 0 {
-		return "Nothing was added: no files were found."
-	}
-	return strings.Join(parts, " · ")
+	_ = q.batchValue.Set(min((float64(done)+running)/float64(total), 1))
 }
 
 func (q *queuePanel) addSkipped(path, reason string) {
-	q.rows = append(q.rows, &queueRow{name: filepath.Base(path), skipped: strings.TrimSuffix(reason, ".")})
-	q.clearBtn.Show()
-	q.list.Refresh()
+	q.rows = append(q.rows, newRow(queueRow{name: filepath.Base(path), skipped: strings.TrimSuffix(reason, ".")}))
+	q.refresh()
 	q.u.updateMain()
 }
 
-// clearSkipped removes the skipped files from the list.
-func (q *queuePanel) clearSkipped() {
+// clearFinished removes the skipped files and the finished photos from the list (they stay in the
+// inventory); the newest cleared job is remembered, so they do not come back on the next start.
+func (q *queuePanel) clearFinished() {
 	rows := q.rows[:0]
 	for _, r := range q.rows {
+		if r.finished() {
+			q.clearedUpTo = max(q.clearedUpTo, r.jobID)
+		}
 		if r.skipped == "" {
 			rows = append(rows, r)
 		}
 	}
 	q.rows = rows
-	q.clearBtn.Hide()
-	q.importText.Hide()
-	q.list.Refresh()
+	q.u.app.Preferences().SetInt(prefClearedUpTo, int(q.clearedUpTo))
+	_ = q.importB.Set("")
+	q.refresh()
 	q.u.updateMain()
 }
 
@@ -599,99 +648,3 @@ func (u *UI) Skipped() []string {
 	}
 	return out
 }
-
-// ShowAddPhotos asks for a folder, then lets the user tick the photos to add (all by default).
-func (u *UI) ShowAddPhotos() {
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError("The folder could not be opened", err)
-			return
-		}
-		if dir == nil {
-			return
-		}
-		u.pickFiles(dir.Path())
-	}, u.win)
-	if home, err := os.UserHomeDir(); err == nil {
-		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.SetConfirmText("Use this folder")
-	d.SetTitleText("Choose the folder with the photos")
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
-
-// pickFiles lists a folder's files with a tick box each and adds the ticked ones.
-func (u *UI) pickFiles(dir string) {
-	u.bg(func() func() {
-		ents, err := os.ReadDir(dir)
-		return func() {
-			if err != nil {
-				u.showError("The folder could not be read", err)
-				return
-			}
-			var names []string
-			subdirs := 0
-			for _, e := range ents {
-				if strings.HasPrefix(e.Name(), ".") {
-					continue
-				}
-				if e.IsDir() {
-					subdirs++
-					continue
-				}
-				names = append(names, e.Name())
-			}
-			sort.Strings(names)
-			ticked := map[string]bool{}
-			for _, n := range names {
-				ticked[n] = photo.HasExt(n) // only what the store accepts is ticked
-			}
-			list := widget.NewList(func() int { return len(names) },
-				func() fyne.CanvasObject { return widget.NewCheck("", nil) },
-				func(i widget.ListItemID, o fyne.CanvasObject) {
-					c := o.(*widget.Check)
-					n := names[i]
-					c.OnChanged = nil
-					c.Text = n
-					c.SetChecked(ticked[n])
-					c.OnChanged = func(v bool) { ticked[n] = v }
-				})
-			sub := widget.NewCheck(fmt.Sprintf("Also add the photos in its %s", plural(subdirs, "subfolder", "subfolders")), nil)
-			if subdirs == 0 {
-				sub.Hide()
-			}
-			sub.SetChecked(len(names) == 0 && subdirs > 0)
-			info := widget.NewLabel(fmt.Sprintf("%s in “%s”. Untick the ones you do not want.", plural(len(names), "file", "files"), filepath.Base(dir)))
-			if len(names) == 0 {
-				info.SetText(fmt.Sprintf("There are no files directly in “%s”.", filepath.Base(dir)))
-			}
-			content := container.NewBorder(info, sub, nil, nil, list)
-			d := dialog.NewCustomConfirm("Add photos", "Add the ticked photos", "Cancel", content, func(ok bool) {
-				if !ok {
-					return
-				}
-				var paths []string
-				for _, n := range names {
-					if ticked[n] {
-						paths = append(paths, filepath.Join(dir, n))
-					}
-				}
-				if sub.Checked {
-					for _, e := range ents {
-						if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-							paths = append(paths, filepath.Join(dir, e.Name()))
-						}
-					}
-				}
-				u.Import(paths)
-			}, u.win)
-			d.Resize(fyne.NewSize(640, 520))
-			d.Show()
-		}
-	})
-}
-
-var _ = layout.NewSpacer

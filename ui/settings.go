@@ -79,9 +79,15 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	}
 	f.baseURL = u.newEntry()
 	f.baseURL.SetPlaceHolder("https://api.openai.com/v1 (leave empty for OpenAI)")
+	if u.conn.BaseURLFrom == "environment" {
+		f.baseURL.SetPlaceHolder(u.conn.BaseURL + " (from OPENAI_BASE_URL)")
+	}
 	f.baseURL.SetText(s.BaseURL)
 	f.model = u.newEntry()
 	f.model.SetPlaceHolder("leave empty for the default model")
+	if u.conn.Model != "" {
+		f.model.SetPlaceHolder(u.conn.Model + " (leave empty for this default)")
+	}
 	f.model.SetText(s.Model)
 	f.detail = widget.NewSelect([]string{"auto", "low", "high"}, nil)
 	f.detail.SetSelected(orDefault(s.Detail, "high"))
@@ -192,12 +198,35 @@ func (u *UI) testConnection(f *settingsForm) {
 	})
 }
 
-// ShowSettings opens the Settings dialog.
+// inUseText says which server, model and key the analyses use now.
+func inUseText(c Connection) string {
+	if c.BaseURL == "" {
+		return ""
+	}
+	from := map[string]string{"settings": "set here", "environment": "from OPENAI_BASE_URL", "default": "OpenAI"}[c.BaseURLFrom]
+	key := map[string]string{"keyring": "saved on this computer", "environment": "from OPENAI_API_KEY"}[c.KeySource]
+	if key == "" {
+		key = "none"
+		if !c.OpenAI {
+			key = "none (this server may not need one)"
+		}
+	}
+	return fmt.Sprintf("In use now: %s (%s) · model %s · key: %s", c.BaseURL, from, c.Model, key)
+}
+
+// ShowSettings opens the Settings dialog. Enter saves, Escape closes it without saving.
 func (u *UI) ShowSettings() {
+	if u.settingsOpen != nil {
+		return
+	}
 	f := u.newSettingsForm(LoadSettings(u.app.Preferences()))
 	note := widget.NewLabel("The key is kept in this computer's keyring, never in the inventory file.")
 	note.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(f.form, container.NewHBox(f.testBtn), f.result, note)
+	inUse := widget.NewLabel(inUseText(u.conn))
+	inUse.Wrapping = fyne.TextWrapWord
+	inUse.Importance = widget.HighImportance
+	setVisible(inUse, inUse.Text != "")
+	content := container.NewVBox(inUse, f.form, container.NewHBox(f.testBtn), f.result, note)
 	var d dialog.Dialog
 	save := widget.NewButton("Save", nil)
 	save.Importance = widget.HighImportance
@@ -223,16 +252,27 @@ func (u *UI) ShowSettings() {
 					errs = append(errs, err)
 				}
 			}
+			var c Connection
+			if u.d.Backend != nil {
+				c = u.d.Backend.Connection()
+			}
 			return func() {
+				u.setConnection(c)
 				if err := errors.Join(errs...); err != nil {
 					u.showError("The settings were not all saved", err)
 				}
 			}
 		})
 	}
-	d = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil, content), u.win)
-	d.Resize(fyne.NewSize(620, 520))
+	for _, en := range []*uiEntry{f.key, f.baseURL, f.model, f.conc, f.rpm, f.watch} {
+		en.OnSubmitted = func(string) { save.OnTapped() }
+	}
+	d = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil,
+		container.NewVScroll(content)), u.win)
+	size := u.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(640, size.Width-20), min(560, size.Height-20)))
 	u.settingsOpen = f
-	d.SetOnClosed(func() { u.settingsOpen = nil })
+	u.track(d, save.OnTapped, nil, func() { u.settingsOpen = nil })
 	d.Show()
+	u.win.Canvas().Focus(f.key) // type or paste the key at once
 }

@@ -662,3 +662,30 @@ func TestChoosingAnotherShelfKeepsTypedCountsUnlessTheUserAgrees(t *testing.T) {
 		t.Fatalf("dialog %q", d)
 	}
 }
+
+func TestKeysOnTheStockTabActOnItNotOnTheHiddenPhotosTab(t *testing.T) {
+	h := newHarness(t)
+	id := h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", false)
+	h.start()
+	s := h.openStock(t)
+	h.u.win.Canvas().Unfocus()
+	h.u.typedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if h.u.win.Canvas().Focused() != s.products.list {
+		t.Fatalf("Down put the keyboard on %T, want the product list", h.u.win.Canvas().Focused())
+	}
+	h.u.selectAll()
+	h.u.confirmKey() // Ctrl+A, Ctrl+Enter: on the photos tab they confirm every entry
+	if e, _ := h.st.Entry(context.Background(), id); e.Status != store.StatusNeedsReview {
+		t.Fatal("Ctrl+Enter on the Stock tab confirmed an entry of the hidden list")
+	}
+	s.openProduct(productNamed(t, h.u, "Amoxicillin").ID)
+	s.openLine(s.product.lines[0].ID)
+	h.u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.current() != s.product.root {
+		t.Fatal("Escape on a stock card should go back to its product")
+	}
+	h.u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.current() != s.products.root {
+		t.Fatal("Escape on a product should go back to the products")
+	}
+}

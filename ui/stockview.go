@@ -287,3 +287,35 @@ func lineTitle(l *stock.Line) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// typedKey gets the keys no focused widget took while the Stock tab shows: an arrow, Enter or
+// Space puts the keyboard on the page's list; Escape goes back a page.
+func (s *stockView) typedKey(ev *fyne.KeyEvent) {
+	var list *widget.List
+	switch s.current() {
+	case s.products.root:
+		list = s.products.list
+	case s.product.root:
+		list = s.product.list
+	case s.card.root:
+		list = s.card.list
+	}
+	switch ev.Name {
+	case fyne.KeyEscape:
+		switch s.current() {
+		case s.card.root:
+			s.openProduct(s.card.prod.ID)
+		case s.products.root:
+		default:
+			s.showProducts()
+		}
+	case fyne.KeyDown, fyne.KeyUp, fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		if list == nil {
+			return
+		}
+		s.u.win.Canvas().Focus(list) // the first arrow only puts the keyboard on the list
+		if ev.Name != fyne.KeyDown && ev.Name != fyne.KeyUp {
+			list.TypedKey(ev)
+		}
+	}
+}

@@ -7,11 +7,15 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// bigTheme is Fyne's default theme with slightly larger text and padding, for tired eyes and
-// old screens.
+// bigTheme is Fyne's default theme with slightly larger text, and a focus ring that can be seen,
+// for tired eyes, old screens and people who work by keyboard.
 type bigTheme struct{}
 
 func (bigTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameFocus {
+		// A focus ring people can see: the primary colour, nearly opaque (Fyne's is faint).
+		return withAlpha(theme.DefaultTheme().Color(theme.ColorNamePrimary, v), 0xd8)
+	}
 	return theme.DefaultTheme().Color(n, v)
 }
 func (bigTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
@@ -24,6 +28,8 @@ func (bigTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 26
 	case theme.SizeNameSubHeadingText:
 		return 19
+	case theme.SizeNameInputBorder:
+		return 2 // the focused field's ring is drawn this thick
 	}
 	return theme.DefaultTheme().Size(n)
 }

@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -20,6 +19,7 @@ import (
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/undo"
 )
 
 // Title is the main window's title.
@@ -40,28 +40,40 @@ type UI struct {
 	now  func() time.Time
 
 	thumbs *thumbCache
+	undo   *undo.Stack
 
 	queue     *queuePanel
 	inv       *inventoryPanel
 	ed        *editor
 	mainArea  *fyne.Container
 	emptyView fyne.CanvasObject
+	split     *container.Split
+	body      *fyne.Container // the split, or (narrow window) the list or the photos pane
+	queueBtn  *widget.Button  // "Photos (3)": shows the collapsed queue pane on a small screen
+	narrow    bool            // the window is too narrow for the queue pane beside the list
+	queueOpen bool            // on a narrow window, the queue pane is shown instead of the list
+
+	// The dispatcher sets these bindings; the status bar and the banner are built on them.
+	netB, queueB, useB, bannerB binding.String
 
 	banner             *fyne.Container
-	bannerText         *widget.Label
 	bannerBtn          *widget.Button
 	retryAllBtn        *widget.Button
-	statusNet, statusQ *widget.Label
-	statusUse          *widget.Label
 	netIcon            *widget.Icon
 	online             bool
+	conn               Connection
 	foreground         bool
 	useThrot           throttle
 	settingsOpen       *settingsForm
+	dlg                *openDialog
+	menu               *fyne.MainMenu
+	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
+	undoItem, redoItem *fyne.MenuItem
 
-	stock    *stockView // the Stock tab (stockview.go)
-	tabs     *container.AppTabs
+	stock    *stockView         // the Stock tab (stockview.go)
+	tabs     *container.AppTabs // the photos-and-entries area and the Stock tab
 	stockTab *container.TabItem
+	main     fyne.CanvasObject // beside the photos pane: tabs, or mainArea alone without Stock
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
@@ -70,20 +82,24 @@ func New(a fyne.App, deps Deps) *UI {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
 	u := &UI{app: a, d: deps, log: deps.Log, ctx: context.Background(), now: time.Now,
-		thumbs: newThumbCache(400), online: true, foreground: true}
+		thumbs: newThumbCache(400), online: true, foreground: true, undo: undo.New(100),
+		netB: binding.NewString(), queueB: binding.NewString(), useB: binding.NewString(), bannerB: binding.NewString()}
 	a.Settings().SetTheme(&bigTheme{})
 	u.win = a.NewWindow(Title)
 	u.build()
 	u.win.SetContent(u.content())
-	u.win.Resize(fyne.NewSize(1180, 720)) // fits a 1366×768 laptop screen
+	u.win.SetMainMenu(u.mainMenu())
+	u.restoreWindowSize()
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.HandleDrop(uris) })
 	u.addShortcuts()
 	a.Lifecycle().SetOnEnteredForeground(func() { u.foreground = true })
 	a.Lifecycle().SetOnExitedForeground(func() { u.foreground = false })
+	u.undo.OnChanged = func() { fyne.Do(u.updateUndoItems) }
 	return u
 }
 
-// Window returns the main window (title "Medicine Inventory"), with its drop handler and shortcuts.
+// Window returns the main window (title "Medicine Inventory"), with its menu, drop handler and
+// shortcuts.
 func (u *UI) Window() fyne.Window { return u.win }
 
 // Start loads the queue and the inventory from the database (off the UI goroutine) and starts the
@@ -97,13 +113,15 @@ func (u *UI) Start(ctx context.Context) {
 	u.refreshUsage()
 	if u.d.Backend != nil {
 		s := LoadSettings(u.app.Preferences())
-		if s != (Settings{}) {
-			go func() {
+		u.bg(func() func() {
+			if s != (Settings{}) {
 				if err := u.d.Backend.ApplySettings(s); err != nil {
 					u.log.Warn("apply saved settings", "err", err)
 				}
-			}()
-		}
+			}
+			c := u.d.Backend.Connection()
+			return func() { u.setConnection(c) }
+		})
 	}
 	if u.d.Queue == nil || u.sync {
 		return
@@ -115,7 +133,8 @@ func (u *UI) Start(ctx context.Context) {
 var ResyncEvery = 20 * time.Second
 
 // dispatch is the one goroutine that reads the queue's events; each is applied on the UI
-// goroutine. It returns when ctx ends or the channel is closed.
+// goroutine, where ApplyEvent sets the bindings the rows, the batch bar, the status bar and the
+// banner are built on. It returns when ctx ends or the channel is closed.
 //
 // Every ResyncEvery it also re-reads the queue, the inventory and today's usage from the database:
 // the command-line tools and a watched folder in another process write to the same inventory, and
@@ -190,22 +209,25 @@ func (u *UI) build() {
 	u.ed = u.newEditor()
 	u.stock = u.newStockView()
 
-	u.bannerText = widget.NewLabel("")
-	u.bannerText.Wrapping = fyne.TextWrapWord
-	u.bannerText.TextStyle.Bold = true
+	bannerText := widget.NewLabelWithData(u.bannerB)
+	bannerText.Wrapping = fyne.TextWrapWord
+	bannerText.TextStyle.Bold = true
 	u.bannerBtn = widget.NewButton("Open Settings", u.ShowSettings)
 	u.bannerBtn.Importance = widget.HighImportance
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
+	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 70))
 	bg.CornerRadius = 6
-	bg.FillColor = withAlpha(theme.Color(theme.ColorNameWarning), 70)
 	u.banner = container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil,
-		widget.NewIcon(theme.WarningIcon()), container.NewCenter(u.bannerBtn), u.bannerText)))
+		widget.NewIcon(theme.WarningIcon()), container.NewCenter(u.bannerBtn), bannerText)))
 	u.banner.Hide()
+	u.bannerB.AddListener(binding.NewDataListener(func() {
+		msg, _ := u.bannerB.Get()
+		setVisible(u.banner, msg != "")
+	}))
 
 	u.netIcon = widget.NewIcon(theme.ConfirmIcon())
-	u.statusNet = widget.NewLabel("Online")
-	u.statusQ = widget.NewLabel("No photos waiting")
-	u.statusUse = widget.NewLabel("Today: nothing analysed yet")
+	_ = u.netB.Set("Online")
+	_ = u.queueB.Set("No photos waiting")
+	_ = u.useB.Set("Today: no photos read yet")
 
 	big := widget.NewLabelWithStyle("Drop medicine photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	big.SizeName = theme.SizeNameHeadingText
@@ -228,26 +250,23 @@ func (u *UI) content() fyne.CanvasObject {
 	u.retryAllBtn = widget.NewButtonWithIcon("Try failed photos again", theme.ViewRefreshIcon(), u.RetryAllFailed)
 	u.retryAllBtn.Hide()
 	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), u.ShowSettings)
-	about := widget.NewButtonWithIcon("", theme.InfoIcon(), u.ShowAbout)
+	u.queueBtn = widget.NewButtonWithIcon("Photos", theme.MediaPhotoIcon(), u.toggleQueue)
+	u.queueBtn.Hide()
 	top := container.NewVBox(
-		container.NewHBox(add, manual, layout.NewSpacer(), u.retryAllBtn, settings, about),
+		container.NewHBox(add, manual, u.queueBtn, layout.NewSpacer(), u.retryAllBtn, settings),
 		u.banner,
 	)
-	status := container.NewHBox(u.netIcon, u.statusNet, widget.NewSeparator(), u.statusQ,
-		layout.NewSpacer(), u.statusUse)
-	split := container.NewHSplit(u.queue.root, u.mainTabs(u.mainArea))
-	split.Offset = 0.27
-	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
-}
-
-// ShowAbout shows the version and the third-party notices.
-func (u *UI) ShowAbout() {
-	text := "## Medicine Inventory " + u.d.Version + "\n\nPhotos of medicine packages in, a checked inventory out.\n\n" + u.d.About
-	rt := widget.NewRichTextFromMarkdown(text)
-	rt.Wrapping = fyne.TextWrapWord
-	sc := container.NewVScroll(rt)
-	sc.SetMinSize(fyne.NewSize(640, 420))
-	dialog.ShowCustom("About Medicine Inventory", "Close", sc, u.win)
+	statusNet := widget.NewLabelWithData(u.netB)
+	statusQ := widget.NewLabelWithData(u.queueB)
+	statusUse := widget.NewLabelWithData(u.useB)
+	statusUse.Truncation = fyne.TextTruncateEllipsis
+	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), nil,
+		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
+	u.main = u.mainTabs(u.mainArea)
+	u.split = container.NewHSplit(u.queue.root, u.main)
+	u.split.Offset = 0.27
+	u.body = container.New(&responsive{u: u}, u.split)
+	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, u.body)
 }
 
 // updateMain shows the empty state, the inventory, or the inventory and the editor.
@@ -268,73 +287,10 @@ func (u *UI) updateMain() {
 	u.mainArea.Refresh()
 }
 
-func (u *UI) addShortcuts() {
-	c := u.win.Canvas()
-	for _, k := range []fyne.KeyName{fyne.KeyO, fyne.KeyF, fyne.KeyComma} {
-		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
-		c.AddShortcut(sc, func(s fyne.Shortcut) { u.handleShortcut(s) })
-	}
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		switch {
-		case ev.Name == fyne.KeyDelete && u.ed.visible && u.ed.entryID != 0:
-			u.ed.askDelete()
-		case ev.Name == fyne.KeyEscape && u.ed.visible:
-			u.ed.close()
-		}
-	})
-}
-
-// handleShortcut runs one of the window's shortcuts; it reports whether s was one.
-func (u *UI) handleShortcut(s fyne.Shortcut) bool {
-	cs, ok := s.(*desktop.CustomShortcut)
-	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
-		return false
-	}
-	switch cs.KeyName {
-	case fyne.KeyO:
-		u.ShowAddPhotos()
-	case fyne.KeyF:
-		if u.stockShown() {
-			u.stock.showProducts()
-			break
-		}
-		if u.ed.visible {
-			u.ed.close() // the search box is on the list
-		}
-		u.win.Canvas().Focus(u.inv.search)
-	case fyne.KeyComma:
-		u.ShowSettings()
-	default:
-		return false
-	}
-	return true
-}
-
-// uiEntry is a widget.Entry that lets the window's shortcuts (Ctrl+O, Ctrl+F) through while it
-// has the focus.
-type uiEntry struct {
-	widget.Entry
-	u *UI
-}
-
-func (u *UI) newEntry() *uiEntry {
-	e := &uiEntry{u: u}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *uiEntry) TypedShortcut(s fyne.Shortcut) {
-	if e.u.handleShortcut(s) {
-		return
-	}
-	e.Entry.TypedShortcut(s)
-}
-
 // showError shows a dialog in plain words. Technical detail goes to the log only.
 func (u *UI) showError(title string, err error) {
 	u.log.Warn(title, "err", err)
-	msg := plainError(err)
-	dialog.NewInformation(title, msg, u.win).Show()
+	u.showInfo(title, plainError(err))
 }
 
 // plainError turns an error into words for the user.
@@ -362,19 +318,37 @@ func (u *UI) notify(msg string) {
 	u.app.SendNotification(fyne.NewNotification(Title, msg))
 }
 
+// setConnection records which server and key are in use and updates the status bar and banner.
+func (u *UI) setConnection(c Connection) {
+	u.conn = c
+	u.updateNet()
+	u.updateBanner()
+}
+
+// updateNet sets the status bar's connection words: no key, offline, server down, or online.
+func (u *UI) updateNet() {
+	text, icon := "Online", theme.ConfirmIcon()
+	switch {
+	case u.conn.NeedsKey():
+		text, icon = "No OpenAI key — open Settings", theme.WarningIcon()
+	case !u.online && u.conn.BaseURL != "" && !u.conn.OpenAI:
+		text, icon = "Model server not reachable — photos will wait", theme.WarningIcon()
+	case !u.online:
+		text, icon = "Offline — photos will wait", theme.WarningIcon()
+	case u.conn.BaseURL != "" && !u.conn.OpenAI:
+		text = "Model server: " + shortURL(u.conn.BaseURL)
+	}
+	_ = u.netB.Set(text)
+	u.netIcon.SetResource(icon)
+}
+
 // setOnline updates the status bar's network state.
 func (u *UI) setOnline(on bool) {
 	if on == u.online {
 		return
 	}
 	u.online = on
-	if on {
-		u.statusNet.SetText("Online")
-		u.netIcon.SetResource(theme.ConfirmIcon())
-	} else {
-		u.statusNet.SetText("Offline — photos will wait")
-		u.netIcon.SetResource(theme.WarningIcon())
-	}
+	u.updateNet()
 }
 
 // refreshUsage reloads today's token use and cost (throttled, off the UI goroutine).
@@ -389,14 +363,19 @@ func (u *UI) refreshUsage() {
 				u.log.Warn("usage today", "err", err)
 				return nil
 			}
-			return func() { u.statusUse.SetText(usageText(us)) }
+			return func() { _ = u.useB.Set(usageText(us, u.queue.readToday(u.now()))) }
 		})
 	})
 }
 
-func usageText(us store.Usage) string {
+// usageText is the status bar's day summary: photos read today (by any means) and what was sent to
+// the model, with tokens and cost.
+func usageText(us store.Usage, read int) string {
 	if us.Requests == 0 {
-		return "Today: nothing sent for analysis"
+		if read == 0 {
+			return "Today: no photos read yet"
+		}
+		return fmt.Sprintf("Today: %s read · none sent to the model", plural(read, "photo", "photos"))
 	}
 	cost := fmt.Sprintf("about $%.2f", us.CostUSD)
 	switch {
@@ -405,8 +384,11 @@ func usageText(us store.Usage) string {
 	case us.CostUSD < 0.01:
 		cost = "less than $0.01"
 	}
-	return fmt.Sprintf("Today: %s sent · %s tokens · %s", plural(int(us.Requests), "photo", "photos"),
-		thousands(us.TokensIn+us.TokensOut), cost)
+	sent := fmt.Sprintf("%s sent to the model", plural(int(us.Requests), "photo", "photos"))
+	if read > int(us.Requests) {
+		sent = fmt.Sprintf("%s read · %d sent to the model", plural(read, "photo", "photos"), us.Requests)
+	}
+	return fmt.Sprintf("Today: %s · %s tokens · %s", sent, thousands(us.TokensIn+us.TokensOut), cost)
 }
 
 func thousands(n int64) string {
@@ -431,9 +413,10 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// ApplyEvent applies one queue event: the photo's row, the batch progress, the status bar, the
-// banner, and (debounced) the inventory. It must run on the UI goroutine; Start's dispatcher calls
-// it inside fyne.Do, tests call it directly.
+// ApplyEvent applies one queue event: it sets the bindings of the photo's row, the batch bar, the
+// status bar and the banner, and (debounced) reloads the inventory. It must run on the UI
+// goroutine; Start's dispatcher calls it inside fyne.Do, tests call it directly. Events of other
+// kinds of job (the daily maintenance) and events for no photo add no row.
 func (u *UI) ApplyEvent(ev jobs.Event) {
 	if ev.Kind != "" && ev.Kind != jobs.KindAnalyze {
 		return
@@ -469,7 +452,9 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 	u.updateMain()
 }
 
-// bannerMessage is the most important thing the user can act on, or "".
+// bannerMessage is the most important thing the user can act on, or "": what the photos wait for
+// (wait.Banner's words), said of the actual server when a server other than OpenAI's is down; with
+// no photo waiting, a missing key; else failed photos.
 func (u *UI) bannerMessage() string {
 	waiting := map[wait.Reason]int{}
 	failed := 0
@@ -481,10 +466,16 @@ func (u *UI) bannerMessage() string {
 			failed++
 		}
 	}
+	if n := waiting[wait.Offline]; n > 0 && u.conn.BaseURL != "" && !u.conn.OpenAI && wait.Banner(map[wait.Reason]int{wait.Offline: n}) == wait.Banner(waiting) {
+		return fmt.Sprintf("The model server at %s cannot be reached — check that it is running. %s will be analysed then.",
+			shortURL(u.conn.BaseURL), plural(n, "photo", "photos"))
+	}
 	if msg := wait.Banner(waiting); msg != "" {
 		return msg
 	}
 	switch {
+	case u.conn.NeedsKey():
+		return "No OpenAI key is set — open Settings to add one. Barcodes are still read on this computer; the rest waits for the key."
 	case failed > 0:
 		return plural(failed, "photo", "photos") + " could not be analysed — press “Try failed photos again”, or look at each one in the list."
 	}
@@ -492,7 +483,6 @@ func (u *UI) bannerMessage() string {
 }
 
 func (u *UI) updateBanner() {
-	msg := u.bannerMessage()
 	failed := u.queue.failed()
 	if failed > 0 {
 		u.retryAllBtn.SetText(fmt.Sprintf("Try %s again", plural(failed, "failed photo", "failed photos")))
@@ -500,36 +490,28 @@ func (u *UI) updateBanner() {
 	} else {
 		u.retryAllBtn.Hide()
 	}
-	if msg == "" {
-		u.banner.Hide()
-		return
-	}
-	u.bannerText.SetText(msg)
-	needsSettings := false
+	needsSettings := u.conn.NeedsKey()
 	for _, r := range u.queue.rows {
 		if r.state == jobs.StateWaiting && wait.Reason(r.reason).NeedsSettings() {
 			needsSettings = true
 		}
 	}
-	if needsSettings {
-		u.bannerBtn.Show()
-	} else {
-		u.bannerBtn.Hide()
-	}
-	u.banner.Show()
+	setVisible(u.bannerBtn, needsSettings)
+	_ = u.bannerB.Set(u.bannerMessage())
 }
 
 func (u *UI) updateStatusQueue() {
+	u.updateQueueButton()
 	c := u.queue.counts
 	switch {
 	case c.Pending() == 0 && c.Failed == 0:
-		u.statusQ.SetText("No photos waiting")
+		_ = u.queueB.Set("No photos waiting")
 	default:
 		parts := fmt.Sprintf("%d waiting · %d being read", c.Queued+c.Retrying+c.Waiting, c.Running)
 		if c.Failed > 0 {
 			parts += " · " + plural(c.Failed, "needs", "need") + " attention"
 		}
-		u.statusQ.SetText(parts)
+		_ = u.queueB.Set(parts)
 	}
 }
 

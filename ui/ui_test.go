@@ -70,7 +70,7 @@ func TestDropQueuesPhotosAndListsSkippedFiles(t *testing.T) {
 	if fmt.Sprint(queued) != "[a.jpg=queued b.jpg=queued]" {
 		t.Fatalf("queue rows = %v", queued)
 	}
-	if got := h.u.queue.importText.Text; !strings.Contains(got, "2 new photos added") || !strings.Contains(got, "1 file skipped") {
+	if got := get(h.u.queue.importB); !strings.Contains(got, "2 new photos added") || !strings.Contains(got, "1 file skipped") {
 		t.Fatalf("import summary = %q", got)
 	}
 	if h.u.mainArea.Objects[0] == h.u.emptyView {
@@ -78,7 +78,7 @@ func TestDropQueuesPhotosAndListsSkippedFiles(t *testing.T) {
 	}
 	// Dropping the same photo again adds nothing and says so.
 	h.u.HandleDrop([]fyne.URI{fileURI(filepath.Join(dir, "a.jpg"))})
-	if got := h.u.queue.importText.Text; got != "1 photo was already in the inventory" {
+	if got := get(h.u.queue.importB); got != "1 photo was already in the inventory" {
 		t.Fatalf("second import summary = %q", got)
 	}
 	test.Tap(h.u.queue.clearBtn)
@@ -101,7 +101,7 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 	h := newHarness(t)
 	h.q.jobs, h.q.counts = queuedJobs(3)
 	h.start()
-	if got := h.u.queue.batchLabel.Text; got != "0 of 3 analysed" {
+	if got := get(h.u.queue.batchText); got != "0 of 3 analysed" {
 		t.Fatalf("batch label = %q", got)
 	}
 	h.u.ApplyEvent(jobs.Event{JobID: 1, PhotoID: 101, Kind: jobs.KindAnalyze, State: jobs.StateRunning, Progress: 0.5,
@@ -116,7 +116,7 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 		Counts: jobs.Counts{Queued: 2, Done: 1}})
 	h.u.ApplyEvent(jobs.Event{JobID: 2, PhotoID: 102, Kind: jobs.KindAnalyze, State: jobs.StateFailed,
 		Err: "The photo is too blurry to read.", Counts: jobs.Counts{Queued: 1, Done: 1, Failed: 1}})
-	if got := h.u.queue.batchLabel.Text; got != "2 of 3 analysed · 1 needs attention" {
+	if got := get(h.u.queue.batchText); got != "2 of 3 analysed · 1 needs attention" {
 		t.Fatalf("batch label = %q", got)
 	}
 	if first := h.u.queue.rows[0]; first.jobID != 2 {
@@ -131,8 +131,8 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 	}
 	h.u.ApplyEvent(jobs.Event{JobID: 3, PhotoID: 103, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "key_refused",
 		Err: "key refused", Counts: jobs.Counts{Waiting: 1, Done: 1, Failed: 1}})
-	if !h.u.banner.Visible() || h.u.bannerText.Text != "The OpenAI key was refused — open Settings. 1 photo is waiting." {
-		t.Fatalf("banner: %v %q", h.u.banner.Visible(), h.u.bannerText.Text)
+	if !h.u.banner.Visible() || get(h.u.bannerB) != "The OpenAI key was refused — open Settings. 1 photo is waiting." {
+		t.Fatalf("banner: %v %q", h.u.banner.Visible(), get(h.u.bannerB))
 	}
 	if !h.u.bannerBtn.Visible() {
 		t.Fatal("the banner should offer Open Settings")
@@ -152,10 +152,10 @@ func TestOfflineAndNotification(t *testing.T) {
 	h.u.foreground = false
 	h.u.ApplyEvent(jobs.Event{JobID: 1, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 1, Queued: 1}})
 	h.u.ApplyEvent(jobs.Event{JobID: 2, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 2}})
-	if h.u.online || !strings.HasPrefix(h.u.statusNet.Text, "Offline") {
-		t.Fatalf("status = %q", h.u.statusNet.Text)
+	if h.u.online || !strings.HasPrefix(get(h.u.netB), "Offline") {
+		t.Fatalf("status = %q", get(h.u.netB))
 	}
-	if got := h.u.bannerText.Text; got != "No network — 2 photos will be analysed when you are back online." {
+	if got := get(h.u.bannerB); got != "No network — 2 photos will be analysed when you are back online." {
 		t.Fatalf("banner = %q", got)
 	}
 	h.u.ApplyEvent(jobs.Event{JobID: 1, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Waiting: 1, Done: 1}})
@@ -184,7 +184,11 @@ func TestRowRetryAndCancelButtons(t *testing.T) {
 	h.q.jobs[0].State, h.q.counts = jobs.StateFailed, jobs.Counts{Failed: 1}
 	h.start()
 	it := h.u.queue.createRow().(*queueItem)
-	h.u.queue.updateRow(0, it)
+	item, err := h.u.queue.view.GetItem(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.queue.updateRow(item, it)
 	if !it.retry.Visible() {
 		t.Fatal("a failed photo needs a Retry button")
 	}
@@ -269,9 +273,20 @@ func TestConfirmSetsStatus(t *testing.T) {
 	id := h.addEntry(t, "Ibuprofen", "2027-05-31", "30", nil)
 	h.start()
 	openEditor(t, h, id)
-	// Enter in a field confirms.
+	// Enter in a field moves to the next field; it does not confirm.
 	h.u.ed.fields["lot"].SetText("LOT-7")
 	h.u.ed.fields["lot"].OnSubmitted("LOT-7")
+	if h.u.Window().Canvas().Focused() != h.u.ed.fields["expiry"] {
+		t.Fatalf("Enter on Lot focused %T", h.u.Window().Canvas().Focused())
+	}
+	if e, _ := h.st.Entry(context.Background(), id); e.Status != store.StatusNeedsReview {
+		t.Fatal("Enter in a field that is not the last confirmed")
+	}
+	test.Tap(h.u.ed.save)
+	if h.u.ed.status.Text != "Needs review — check each field, then Confirm" {
+		t.Fatalf("status of an entry with no photo = %q", h.u.ed.status.Text)
+	}
+	h.u.ed.Confirm()
 	e, _ := h.st.Entry(context.Background(), id)
 	if e.Status != store.StatusConfirmed || e.Lot != "LOT-7" {
 		t.Fatalf("entry = %s %s", e.Status, e.Lot)
@@ -302,6 +317,10 @@ func TestAddByHand(t *testing.T) {
 	if len(got) != 1 || got[0].Name != "Cetirizine" || got[0].Get("quantity") != "12" || h.u.ed.isNew {
 		t.Fatalf("entries = %+v", got)
 	}
+	// Typed by hand is reviewed by the person who typed it: not asked to be confirmed again.
+	if got[0].Status != store.StatusConfirmed || h.u.ed.status.Text != "✓ Confirmed" {
+		t.Fatalf("a hand-typed entry is %s, editor says %q", got[0].Status, h.u.ed.status.Text)
+	}
 }
 
 func names(es []store.Entry) string {
@@ -330,19 +349,27 @@ func TestFiltersSortAndSearch(t *testing.T) {
 		}
 	}
 	check("by expiry", "Aspirin,Zinc,Bisoprolol,Metformin")
-	p.sortBy.SetSelectedIndex(1)
+	test.Tap(p.headers[sortName])
 	check("by name", "Aspirin,Bisoprolol,Metformin,Zinc")
-	p.review.SetChecked(true)
-	check("needs review", "Aspirin,Metformin,Zinc")
-	p.review.SetChecked(false)
-	p.soon.SetChecked(true)
-	check("expires soon", "Zinc")
-	p.expired.SetChecked(true)
-	if p.soon.Checked {
-		t.Error("expired and expiring soon are exclusive")
+	test.Tap(p.headers[sortName]) // again: the other way round
+	check("by name, reversed", "Zinc,Metformin,Bisoprolol,Aspirin")
+	if p.headers[sortName].Text != "Medicine ▼" {
+		t.Errorf("header %q", p.headers[sortName].Text)
 	}
+	test.Tap(p.headers[sortQty])
+	check("by quantity (unknown last; equal ones by expiry)", "Bisoprolol,Aspirin,Zinc,Metformin")
+	p.setSort(sortName, false)
+	p.show.SetSelectedIndex(filterReview)
+	check("needs review", "Aspirin,Metformin,Zinc")
+	p.show.SetSelected("Expires within 90 days")
+	check("expires soon", "Zinc")
+	p.show.SetSelected("Expired")
 	check("expired", "Aspirin")
-	p.expired.SetChecked(false)
+	// The filter and the sort are remembered for the next start.
+	if h.app.Preferences().Int(prefFilter) != filterExpired || h.app.Preferences().String(prefSort) != sortName {
+		t.Errorf("prefs: filter %d sort %q", h.app.Preferences().Int(prefFilter), h.app.Preferences().String(prefSort))
+	}
+	p.show.SetSelectedIndex(filterAll)
 	test.Type(p.search, "MET")
 	check("search", "Metformin")
 	if p.count.Text != "1 medicine shown" {
@@ -447,6 +474,8 @@ func TestSettingsRoundTripWithoutKey(t *testing.T) {
 type fakeBackend struct {
 	saved   string
 	applied Settings
+	conn    Connection
+	saveErr error
 }
 
 func (b *fakeBackend) ApplySettings(s Settings) error { b.applied = s; return nil }
@@ -456,8 +485,15 @@ func (b *fakeBackend) TestConnection(_ context.Context, s Settings, key string) 
 	}
 	return nil
 }
-func (b *fakeBackend) APIKeySource() string        { return "" }
-func (b *fakeBackend) SaveAPIKey(key string) error { b.saved = key; return nil }
+func (b *fakeBackend) APIKeySource() string   { return b.conn.KeySource }
+func (b *fakeBackend) Connection() Connection { return b.conn }
+func (b *fakeBackend) SaveAPIKey(key string) error {
+	if b.saveErr != nil {
+		return b.saveErr
+	}
+	b.saved = key
+	return nil
+}
 
 func TestDispatcherAppliesEventsFromTheChannel(t *testing.T) {
 	h := newHarness(t)
@@ -480,21 +516,32 @@ func TestDispatcherAppliesEventsFromTheChannel(t *testing.T) {
 	}
 }
 
-func TestAddPhotosPickerTicksPhotosOnly(t *testing.T) {
+func TestAddPhotosChooserSelectsPhotosOnly(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 	dir := t.TempDir()
 	writeJPEG(t, filepath.Join(dir, "one.jpg"), 40, 30)
 	writeJPEG(t, filepath.Join(dir, "two.JPG"), 40, 30)
+	writeJPEG(t, filepath.Join(mustMkdir(t, filepath.Join(dir, "shelf")), "three.jpg"), 40, 30)
 	if err := os.WriteFile(filepath.Join(dir, "list.pdf"), []byte("%PDF"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.u.pickFiles(dir)
+	h.u.ShowAddPhotos() // no desktop chooser in tests: the built-in one
 	ov := h.u.Window().Canvas().Overlays().Top()
 	if ov == nil {
-		t.Fatal("no picker shown")
+		t.Fatal("no chooser shown")
 	}
-	test.Tap(findButton(ov, "Add the ticked photos"))
+	h.u.showPhotoChooser(dir)
+	ov = h.u.Window().Canvas().Overlays().Top()
+	if add := findButton(ov, "Add"); add == nil || !add.Disabled() {
+		t.Fatal("Add should wait for a selection")
+	}
+	test.Tap(findButton(ov, "Select all"))
+	add := findButton(ov, "Add 2 photos")
+	if add == nil {
+		t.Fatal("Select all should select the two photos (not the PDF, not the folder)")
+	}
+	test.Tap(add)
 	if len(h.imp.calls) != 1 {
 		t.Fatalf("Import calls = %v", h.imp.calls)
 	}
@@ -504,6 +551,9 @@ func TestAddPhotosPickerTicksPhotosOnly(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "[one.jpg two.JPG]" {
 		t.Fatalf("imported %v, want the two photos", got)
+	}
+	if h.app.Preferences().String(prefLastFolder) != dir {
+		t.Fatal("the folder should be remembered")
 	}
 }
 

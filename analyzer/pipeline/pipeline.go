@@ -333,7 +333,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				ne.Notes = "Serial " + code.Serial
 			}
 		}
-		if low := lowConfidence(m); low != "" {
+		if low := lowConfidence(m, ne.Sources); low != "" {
 			notes = append(notes, "Check "+low+": the model was not sure.")
 		}
 		ne.ReviewNote = strings.Join(notes, " ")
@@ -359,9 +359,14 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 	return out
 }
 
-func lowConfidence(m analyzer.Medicine) string {
+// lowConfidence lists the fields the model was unsure of, leaving out those whose value came from
+// the barcode (what the model thought of them no longer matters).
+func lowConfidence(m analyzer.Medicine, sources map[string]string) string {
 	var low []string
 	for _, f := range []string{"name", "strength", "lot", "expiry"} {
+		if sources[f] == store.SourceBarcode {
+			continue
+		}
 		if c, ok := m.Confidence[f]; ok && c < 0.5 {
 			low = append(low, f)
 		}

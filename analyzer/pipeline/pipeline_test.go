@@ -127,10 +127,13 @@ func (f *fixture) run(t *testing.T, path string) (store.Photo, error) {
 	return res.Photo, nil
 }
 
-func answer(name, gtin, lot, expiry string) openaitest.Reply {
+func answer(name, gtin, lot, expiry string, unsure ...string) openaitest.Reply {
 	conf := map[string]float64{}
 	for _, f := range analyzer.MedicineFields {
 		conf[f] = 0.9
+	}
+	for _, f := range unsure {
+		conf[f] = 0.2
 	}
 	var g, l any
 	if gtin != "" {
@@ -170,6 +173,26 @@ func TestBarcodeWinsAndDisagreementNoted(t *testing.T) {
 	}
 	if !strings.Contains(e.Notes, "SN00012345") {
 		t.Fatalf("serial not kept: %q", e.Notes)
+	}
+}
+
+// The model is unsure of the lot, the expiry and the strength; the barcode gave the lot and the
+// expiry, so only the strength is left for the reviewer to check.
+func TestUnsureNoteLeavesOutBarcodeValues(t *testing.T) {
+	f := newFixture(t, "sk-test-key-123456", false)
+	f.srv.Enqueue(answer("Panadol", "", "AB-1234", "12/2027", "lot", "expiry", "strength"))
+	p := filepath.Join(t.TempDir(), "pack.jpg")
+	photoWithCode(t, p, "dm_full.png", 1)
+	photo, err := f.run(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := f.st.EntriesForPhoto(context.Background(), photo.ID)
+	if len(es) != 1 || es[0].Sources["lot"] != store.SourceBarcode {
+		t.Fatalf("entries %+v", es)
+	}
+	if note := es[0].ReviewNote; note != "Check strength: the model was not sure." {
+		t.Fatalf("review note %q", note)
 	}
 }
 

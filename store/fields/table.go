@@ -42,7 +42,7 @@ var All = []Field{
 	text("strength", "Strength", 200, func(v *Values) *string { return &v.Strength }).
 		model(`e.g. "500 mg" or "250 mg/5 mL"`).catalog().search(),
 	text("dosage_form", "Form", 200, func(v *Values) *string { return &v.DosageForm }).
-		model(`e.g. "tablet", "capsule", "syrup"`).catalog(),
+		model(`e.g. "tablet", "capsule", "syrup"`).catalog().search(),
 	text("manufacturer", "Maker", 200, func(v *Values) *string { return &v.Manufacturer }).
 		model(`company`).catalog().search(),
 	Field{Name: "gtin", Label: "GTIN", Hint: "barcode number, 8 to 14 digits", Kind: GTINKind,

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// On Windows the desktop's own file chooser is the common Open dialog (comdlg32), with several
+// files selectable at once.
+
+var (
+	comdlg32             = windows.NewLazySystemDLL("comdlg32.dll")
+	procGetOpenFileNameW = comdlg32.NewProc("GetOpenFileNameW")
+	procCommDlgExtError  = comdlg32.NewProc("CommDlgExtendedError")
+)
+
+// openFileNameW is OPENFILENAMEW.
+type openFileNameW struct {
+	structSize    uint32
+	owner         uintptr
+	instance      uintptr
+	filter        *uint16
+	customFilter  *uint16
+	maxCustFilter uint32
+	filterIndex   uint32
+	file          *uint16
+	maxFile       uint32
+	fileTitle     *uint16
+	maxFileTitle  uint32
+	initialDir    *uint16
+	title         *uint16
+	flags         uint32
+	fileOffset    uint16
+	fileExtension uint16
+	defExt        *uint16
+	custData      uintptr
+	hook          uintptr
+	templateName  *uint16
+	reserved      unsafe.Pointer
+	reservedDword uint32
+	flagsEx       uint32
+}
+
+const (
+	ofnAllowMultiSelect = 0x00000200
+	ofnExplorer         = 0x00080000
+	ofnFileMustExist    = 0x00001000
+	ofnPathMustExist    = 0x00000800
+	ofnNoChangeDir      = 0x00000008
+)
+
+func init() {
+	nativeOpenFiles = func(title string) ([]string, error) {
+		if err := procGetOpenFileNameW.Find(); err != nil {
+			return nil, fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		buf := make([]uint16, 1<<16)
+		filter := utf16List("Photos", "*.jpg;*.jpeg;*.png;*.webp;*.gif;*.heic;*.heif", "All files", "*.*")
+		t, _ := windows.UTF16PtrFromString(title)
+		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
+			flags: ofnAllowMultiSelect | ofnExplorer | ofnFileMustExist | ofnPathMustExist | ofnNoChangeDir}
+		ofn.structSize = uint32(unsafe.Sizeof(ofn))
+		ok, _, _ := procGetOpenFileNameW.Call(uintptr(unsafe.Pointer(&ofn)))
+		if ok == 0 {
+			if code, _, _ := procCommDlgExtError.Call(); code != 0 {
+				return nil, fmt.Errorf("%w: common dialog error %#x", errNoNativeChooser, code)
+			}
+			return nil, nil // cancelled
+		}
+		return parseMultiSelect(buf), nil
+	}
+}
+
+// utf16List is a double-NUL-terminated list of NUL-terminated strings, as the filter wants it.
+func utf16List(ss ...string) []uint16 {
+	var out []uint16
+	for _, s := range ss {
+		u, _ := windows.UTF16FromString(s)
+		out = append(out, u...)
+	}
+	return append(out, 0)
+}

@@ -1,0 +1,413 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/undo"
+)
+
+// The window's keyboard: the main menu (File, Edit, View, Help) carries the shortcuts, so the
+// desktop shows them beside each item; the same actions are on the canvas for the test driver and
+// for keys no menu item has (Escape, Enter in a dialog, Delete).
+
+var (
+	scAdd      = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	scNew      = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	scFind     = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	scSettings = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	scConfirm  = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	scRedo     = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scQueue    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	scQuit     = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	item := func(label string, sc fyne.Shortcut, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		it.Shortcut = sc
+		return it
+	}
+	quit := item("Quit", scQuit, func() { u.app.Quit() })
+	quit.IsQuit = true
+	file := fyne.NewMenu("File",
+		item("Add photos…", scAdd, u.ShowAddPhotos),
+		item("Add a medicine by hand…", scNew, u.ed.openNew),
+		fyne.NewMenuItemSeparator(),
+		item("Settings…", scSettings, u.ShowSettings),
+		fyne.NewMenuItemSeparator(),
+		quit)
+	u.undoItem = item("Undo", &fyne.ShortcutUndo{}, u.Undo)
+	u.redoItem = item("Redo", scRedo, u.Redo)
+	edit := fyne.NewMenu("Edit",
+		u.undoItem, u.redoItem,
+		fyne.NewMenuItemSeparator(),
+		item("Find…", scFind, u.focusSearch),
+		item("Select all", &fyne.ShortcutSelectAll{}, u.selectAll),
+		fyne.NewMenuItemSeparator(),
+		item("Confirm and open the next", scConfirm, u.confirmKey),
+		fyne.NewMenuItem("Confirm the selected medicines", u.inv.confirmMarked),
+		fyne.NewMenuItem("Remove…", func() { u.ed.askDelete() }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Try failed photos again", u.RetryAllFailed))
+	var filterItems []*fyne.MenuItem
+	for i, f := range invFilters {
+		i := i
+		filterItems = append(filterItems, fyne.NewMenuItem("Show: "+f, func() { u.inv.show.SetSelectedIndex(i) }))
+	}
+	view := fyne.NewMenu("View", append(filterItems,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Sort by expiry date", func() { u.inv.setSort(sortExpiry, false) }),
+		fyne.NewMenuItem("Sort by name", func() { u.inv.setSort(sortName, false) }),
+		fyne.NewMenuItemSeparator(),
+		item("Photos pane", scQueue, u.toggleQueue))...)
+	help := fyne.NewMenu("Help",
+		fyne.NewMenuItem("Keyboard shortcuts", u.showKeys),
+		fyne.NewMenuItem("About Medicine Inventory", u.ShowAbout))
+	u.menu = fyne.NewMainMenu(file, edit, view, help)
+	u.updateUndoItems()
+	return u.menu
+}
+
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	u.shortcuts = map[string]func(){}
+	on := func(sc fyne.Shortcut, f func()) {
+		u.shortcuts[sc.ShortcutName()] = f
+		c.AddShortcut(sc, func(fyne.Shortcut) { f() })
+	}
+	on(scAdd, u.ShowAddPhotos)
+	on(scNew, u.ed.openNew)
+	on(scFind, u.focusSearch)
+	on(scSettings, u.ShowSettings)
+	on(scConfirm, u.confirmKey)
+	on(scRedo, u.Redo)
+	on(scQueue, u.toggleQueue)
+	on(&fyne.ShortcutUndo{}, u.Undo)
+	on(&fyne.ShortcutRedo{}, u.Redo) // Ctrl+Y
+	on(&fyne.ShortcutSelectAll{}, u.selectAll)
+	c.SetOnTypedKey(u.typedKey)
+}
+
+// handleShortcut runs one of the window's own shortcuts for a focused text field; it reports
+// whether s was one. Undo, Redo and Select all stay with the text field (they act on its text).
+func (u *UI) handleShortcut(s fyne.Shortcut) bool {
+	if _, ok := s.(*desktop.CustomShortcut); !ok {
+		return false
+	}
+	return u.runShortcut(s)
+}
+
+// runShortcut runs the window's action for s, if it has one.
+func (u *UI) runShortcut(s fyne.Shortcut) bool {
+	f := u.shortcuts[s.ShortcutName()]
+	if f == nil {
+		return false
+	}
+	f()
+	return true
+}
+
+// typedKey gets the keys no focused widget took: Escape and Enter for an open dialog, Escape to
+// leave the editor, Delete to remove the open medicine, arrows to start moving in the list.
+func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	if u.dlg != nil {
+		switch ev.Name {
+		case fyne.KeyEscape:
+			u.dlg.cancel()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			u.dlg.ok()
+		}
+		return
+	}
+	switch {
+	case ev.Name == fyne.KeyEscape && u.queueOpen:
+		u.toggleQueue()
+	case u.stockShown(): // the photos tab's editor and list are hidden behind it
+		u.stock.typedKey(ev)
+	case ev.Name == fyne.KeyEscape && u.ed.visible:
+		u.ed.close()
+	case ev.Name == fyne.KeyDelete && u.ed.visible && u.ed.entryID != 0:
+		u.ed.askDelete()
+	case !u.ed.visible && (ev.Name == fyne.KeyDown || ev.Name == fyne.KeyUp || ev.Name == fyne.KeyReturn ||
+		ev.Name == fyne.KeyEnter || ev.Name == fyne.KeySpace):
+		u.win.Canvas().Focus(u.inv.list) // the first arrow only puts the keyboard on the list
+		if ev.Name != fyne.KeyDown && ev.Name != fyne.KeyUp {
+			u.inv.list.TypedKey(ev)
+		}
+	}
+}
+
+// uiEntry is a widget.Entry that lets the window's shortcuts (Ctrl+O, Ctrl+F, Ctrl+Enter…) through
+// while it has the focus, and Escape leave the editor or close the dialog it is in.
+type uiEntry struct {
+	widget.Entry
+	u *UI
+	// maxMinWidth, when set, caps the width the field asks for: a field with no scroller of its
+	// own would otherwise ask for the width of its whole text and widen the window.
+	maxMinWidth float32
+}
+
+func (e *uiEntry) MinSize() fyne.Size {
+	m := e.Entry.MinSize()
+	if e.maxMinWidth > 0 {
+		m.Width = min(m.Width, e.maxMinWidth)
+	}
+	return m
+}
+
+func (u *UI) newEntry() *uiEntry {
+	e := &uiEntry{u: u}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *uiEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.u.handleShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+func (e *uiEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		e.u.win.Canvas().Unfocus()
+		e.u.typedKey(ev)
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// openDialog is the dialog in front, with what Enter (its default button) and Escape do.
+type openDialog struct {
+	d        dialog.Dialog
+	onOK     func()
+	onCancel func()
+	prev     *openDialog // the dialog under it, if any
+	closed   bool
+}
+
+func (o *openDialog) ok() {
+	if o.onOK != nil {
+		o.onOK()
+	} else {
+		o.d.Hide()
+	}
+}
+
+func (o *openDialog) cancel() {
+	if o.onCancel != nil {
+		o.onCancel()
+	} else {
+		o.d.Hide()
+	}
+}
+
+// track makes d the dialog Enter and Escape act on while it is open. onOK nil means Enter closes
+// it; onCancel nil means Escape closes it; onClosed (if any) run when it closes.
+func (u *UI) track(d dialog.Dialog, onOK, onCancel func(), onClosed ...func()) {
+	o := &openDialog{d: d, onOK: onOK, onCancel: onCancel, prev: u.dlg}
+	u.dlg = o
+	d.SetOnClosed(func() {
+		o.closed = true
+		if u.dlg == o {
+			p := o.prev
+			for p != nil && p.closed {
+				p = p.prev
+			}
+			u.dlg = p
+		}
+		for _, f := range onClosed {
+			f()
+		}
+	})
+}
+
+// showInfo shows a message with one Close button (Enter and Escape close it too).
+func (u *UI) showInfo(title, msg string) {
+	d := dialog.NewInformation(title, msg, u.win)
+	u.track(d, nil, nil)
+	d.Show()
+}
+
+// confirmDialog asks a yes/no question; Enter presses the confirm button, Escape the dismiss one.
+func (u *UI) confirmDialog(title, msg, yes, no string, f func()) dialog.Dialog {
+	d := dialog.NewConfirm(title, msg, func(ok bool) {
+		if ok {
+			f()
+		}
+	}, u.win)
+	d.SetConfirmText(yes)
+	d.SetDismissText(no)
+	u.track(d, func() { d.Hide(); f() }, nil)
+	d.Show()
+	return d
+}
+
+func (u *UI) focusSearch() {
+	if u.stockShown() { // the Stock tab's own search
+		if u.queueOpen {
+			u.toggleQueue()
+		}
+		u.stock.showProducts()
+		return
+	}
+	if u.ed.visible {
+		u.ed.close() // the search box is on the list
+	}
+	if u.queueOpen {
+		u.toggleQueue()
+	}
+	u.win.Canvas().Focus(u.inv.search)
+}
+
+// selectAll marks every medicine the list shows (for Confirm selected), unless a text field has
+// the focus: there Select all acts on its text.
+func (u *UI) selectAll() {
+	if e, ok := u.win.Canvas().Focused().(*uiEntry); ok {
+		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+		return
+	}
+	if u.ed.visible || u.stockShown() {
+		return
+	}
+	u.inv.markAll()
+}
+
+// confirmKey is Ctrl+Enter: in the editor, confirm and open the next medicine that needs review;
+// on the list, confirm the selected medicines (or open the one under the cursor).
+func (u *UI) confirmKey() {
+	if u.dlg != nil {
+		u.dlg.ok()
+		return
+	}
+	if u.stockShown() {
+		return // the list and editor it acts on are behind the Stock tab
+	}
+	if u.ed.visible {
+		u.ed.confirmAndNext()
+		return
+	}
+	if len(u.inv.marked) > 0 {
+		u.inv.confirmMarked()
+		return
+	}
+	u.inv.openCursor()
+}
+
+// Undo undoes the last edit, confirmation or removal (Ctrl+Z). In a text field Ctrl+Z undoes typing.
+func (u *UI) Undo() { u.undoStep(true) }
+
+// Redo does again what Undo undid (Ctrl+Shift+Z or Ctrl+Y).
+func (u *UI) Redo() { u.undoStep(false) }
+
+func (u *UI) undoStep(back bool) {
+	if e, ok := u.win.Canvas().Focused().(*uiEntry); ok {
+		if back {
+			e.Entry.TypedShortcut(&fyne.ShortcutUndo{})
+		} else {
+			e.Entry.TypedShortcut(&fyne.ShortcutRedo{})
+		}
+		return
+	}
+	u.bg(func() func() {
+		var label string
+		var err error
+		if back {
+			label, err = u.undo.Undo(u.ctx)
+		} else {
+			label, err = u.undo.Redo(u.ctx)
+		}
+		return func() {
+			switch {
+			case errors.Is(err, undo.ErrNothing), errors.Is(err, undo.ErrBusy):
+				u.inv.say(sentence(err.Error()))
+			case err != nil && back:
+				u.showError("“"+label+"” could not be undone", err)
+			case err != nil:
+				u.showError("“"+label+"” could not be done again", err)
+			case back:
+				u.inv.say("Undone: " + label + ".  (Ctrl+Shift+Z does it again)")
+			default:
+				u.inv.say("Done again: " + label + ".")
+			}
+			u.inv.reload()
+			if u.ed.visible && u.ed.entryID != 0 {
+				u.ed.open(u.ed.entryID)
+			}
+		}
+	})
+}
+
+// pushUndo records an action the user just did (called on the UI goroutine after it succeeded).
+func (u *UI) pushUndo(label string, undoF, redoF func(ctx context.Context) error) {
+	u.undo.Push(undo.Action{Label: label, Undo: undoF, Redo: redoF})
+}
+
+func (u *UI) updateUndoItems() {
+	if u.undoItem == nil {
+		return
+	}
+	u.undoItem.Label, u.undoItem.Disabled = "Undo", true
+	if l := u.undo.UndoLabel(); l != "" {
+		u.undoItem.Label, u.undoItem.Disabled = "Undo: "+l, false
+	}
+	u.redoItem.Label, u.redoItem.Disabled = "Redo", true
+	if l := u.undo.RedoLabel(); l != "" {
+		u.redoItem.Label, u.redoItem.Disabled = "Redo: "+l, false
+	}
+	if u.menu != nil {
+		u.menu.Refresh()
+	}
+}
+
+// sentence starts s with a capital letter and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// shortURL is a server address for people: its host and port.
+func shortURL(s string) string {
+	if p, err := url.Parse(s); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+}
+
+const keysHelp = `**Reviewing**
+
+- **↑ / ↓** move through the list, **Enter** opens a medicine
+- **Space** selects or unselects it, **Ctrl+A** selects all shown
+- **Ctrl+Enter** confirms the open medicine and opens the next one that needs review; on the list it confirms the selected ones
+- **Enter** in the last field confirms too; **Escape** goes back to the list
+- **Delete** removes the open medicine (it asks first)
+
+**Everywhere**
+
+- **Ctrl+O** add photos, **Ctrl+N** add a medicine by hand, **Ctrl+F** search
+- **Ctrl+Z** undo, **Ctrl+Shift+Z** (or **Ctrl+Y**) redo
+- **Ctrl+P** show or hide the photos pane, **Ctrl+,** settings, **Ctrl+Q** quit
+- In a dialog, **Enter** presses the main button and **Escape** closes it`
+
+func (u *UI) showKeys() {
+	rt := widget.NewRichTextFromMarkdown(keysHelp)
+	rt.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Keyboard shortcuts", "Close", rt, u.win)
+	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 420))
+	u.track(d, nil, nil)
+	d.Show()
+}
