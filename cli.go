@@ -21,11 +21,12 @@ import (
 	"medinventory/store/export"
 )
 
-// Exit codes of the subcommands.
+// Exit codes of the program: the window and the subcommands.
 const (
 	exitOK      = 0
-	exitFailed  = 1 // something failed (an analysis, a file, the command itself)
+	exitFailed  = 1 // something failed (an analysis, a file, the command itself, opening the window)
 	exitUsage   = 2
+	exitLocked  = 3 // the window: another window already has this inventory open
 	exitWaiting = 4 // import --wait: nothing failed, but some photos still wait (offline / no key)
 )
 
@@ -172,7 +173,7 @@ Flags:
 		}
 		return code
 	}
-	if !b.client.HasKey() && !*offline {
+	if !b.model().HasKey() && !*offline { // model() reads the client under the lock
 		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
 	}
 	out.Flush()

@@ -20,21 +20,21 @@ import (
 
 // runGUI opens the window and blocks until it is closed (or SIGINT/SIGTERM), then shuts down:
 // workers stopped (running analyses go back to the queue), database checkpointed and closed, lock
-// released.
+// released. An error that stops it from opening is shown in a window too (reportStartupError).
 func runGUI(g *globalFlags, stderr io.Writer) int {
 	sess, err := openSession(g, stderr, "gui")
 	if err != nil {
-		plainError(stderr, err)
-		return 1
+		reportStartupError(stderr, err)
+		return exitFailed
 	}
 	defer sess.Close()
 	lock, err := store.AcquireLock(sess.dir, "window")
 	if err != nil {
-		plainError(stderr, err)
+		reportStartupError(stderr, err)
 		if errors.Is(err, store.ErrLocked) {
-			return 3
+			return exitLocked
 		}
-		return 1
+		return exitFailed
 	}
 	defer lock.Release()
 
@@ -43,8 +43,8 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	b, err := openBackend(ctx, sess, backendOptions{})
 	if err != nil {
 		sess.log.Error("open inventory", "err", err)
-		plainError(stderr, err)
-		return 1
+		reportStartupError(stderr, err)
+		return exitFailed
 	}
 	sess.log.Info("started", "version", version, "data_dir", sess.dir)
 
@@ -59,9 +59,9 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 
 	if err := b.start(ctx); err != nil {
 		sess.log.Error("start workers", "err", err)
-		plainError(stderr, err)
+		reportStartupErrorInWindow(a, stderr, err)
 		b.close(5 * time.Second)
-		return 1
+		return exitFailed
 	}
 	b.restartWatcher()
 	u.Start(ctx)
@@ -83,8 +83,8 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	if err := b.close(10 * time.Second); err != nil {
 		sess.log.Error("shutdown", "err", err)
 		plainError(stderr, err)
-		return 1
+		return exitFailed
 	}
 	sess.log.Info("shut down cleanly")
-	return 0
+	return exitOK
 }

@@ -9,10 +9,22 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"medinventory/store"
 )
 
-// rotatingFile is an io.Writer over <dir>/medinventory.log that starts a new file when the current
-// one passes max bytes, keeping keep old ones (medinventory.log.1 … .N).
+// rotatingFile is an io.Writer over <dir>/medinventory.log that starts a new file when the log
+// passes max bytes, keeping keep old ones (medinventory.log.1 … .N).
+//
+// Several processes write the one log at once (the window, and an import beside it), each through
+// its own rotatingFile. So the size checked is the file's own, not what this process wrote; the
+// rotation runs under a lock file (logs/rotate.lock) so that two processes never rotate at once; a
+// process whose log was renamed away by another reopens the new one before its next line. Windows
+// refuses to rename a file another process holds open: then the log is copied to .1 and emptied in
+// place (copy-truncate), and the other processes' appends carry on at its new end (a line another
+// process writes during the copy may be lost: the price of a log that cannot be renamed). Either way
+// the log stays under its cap (give or take a line written while another process rotates) and a
+// rotation never makes a write fail.
 type rotatingFile struct {
 	mu   sync.Mutex
 	path string
@@ -20,13 +32,15 @@ type rotatingFile struct {
 	keep int
 	f    *os.File
 	size int64
+
+	rename func(oldpath, newpath string) error // os.Rename; tests make it fail
 }
 
 func openRotating(dir string, max int64, keep int) (*rotatingFile, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	r := &rotatingFile{path: filepath.Join(dir, "medinventory.log"), max: max, keep: keep}
+	r := &rotatingFile{path: filepath.Join(dir, "medinventory.log"), max: max, keep: keep, rename: os.Rename}
 	if err := r.open(); err != nil {
 		return nil, err
 	}
@@ -53,20 +67,88 @@ func (r *rotatingFile) Write(p []byte) (int, error) {
 	if r.f == nil {
 		return 0, os.ErrClosed
 	}
+	r.follow()
 	if r.size+int64(len(p)) > r.max && r.size > 0 {
-		r.f.Close()
-		for i := r.keep - 1; i >= 1; i-- {
-			_ = os.Rename(fmt.Sprintf("%s.%d", r.path, i), fmt.Sprintf("%s.%d", r.path, i+1))
-		}
-		_ = os.Rename(r.path, r.path+".1")
-		if err := r.open(); err != nil {
-			r.f = nil
-			return 0, err
+		r.rotate(int64(len(p)))
+		if r.f == nil {
+			return 0, os.ErrClosed
 		}
 	}
 	n, err := r.f.Write(p)
 	r.size += int64(n)
 	return n, err
+}
+
+// follow makes r.f the file now at r.path (another process may have rotated it away) and r.size
+// that file's size (other processes append to it too).
+func (r *rotatingFile) follow() {
+	held, err := r.f.Stat()
+	if err != nil {
+		return
+	}
+	if cur, err := os.Stat(r.path); err != nil || !os.SameFile(held, cur) {
+		old := r.f
+		if r.open() == nil {
+			old.Close()
+			return
+		}
+		r.f = old
+	}
+	r.size = held.Size()
+}
+
+// rotate makes room: medinventory.log.N-1 → .N … .1 → .2, then the log → .1 by a rename or, where
+// the rename is refused (held open elsewhere on Windows), by copy-truncate. If another process is
+// rotating right now, it makes the room and this one just writes on.
+func (r *rotatingFile) rotate(need int64) {
+	lock, err := store.AcquireLock(filepath.Dir(r.path), "rotate")
+	if err != nil {
+		return
+	}
+	defer lock.Release()
+	r.follow() // another process may have rotated between the size check and the lock
+	if r.size+need <= r.max {
+		return
+	}
+	for i := r.keep - 1; i >= 1; i-- {
+		_ = r.rename(fmt.Sprintf("%s.%d", r.path, i), fmt.Sprintf("%s.%d", r.path, i+1))
+	}
+	r.f.Close() // Windows refuses to rename a file that even this process holds open
+	r.f = nil
+	var note string
+	if err := r.rename(r.path, r.path+".1"); err != nil {
+		if err := copyFile(r.path, r.path+".1"); err != nil {
+			note = fmt.Sprintf("log rotation: the old lines could not be kept (%v); the log was emptied so that it stays under %d bytes\n", err, r.max)
+		}
+		if err := os.Truncate(r.path, 0); err != nil {
+			note = fmt.Sprintf("log rotation: the log could not be emptied (%v)\n", err)
+		}
+	}
+	if err := r.open(); err != nil {
+		return // r.f stays nil: Write reports os.ErrClosed
+	}
+	if note != "" {
+		n, _ := io.WriteString(r.f, note)
+		r.size += int64(n)
+	}
+}
+
+// copyFile copies src over dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func (r *rotatingFile) Close() error {

@@ -81,13 +81,13 @@ Each command takes --help. Flags:
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return exitOK
 		}
-		return 2
+		return exitUsage
 	}
 	if g.version {
 		fmt.Fprintf(stdout, "medinventory %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-		return 0
+		return exitOK
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -111,13 +111,13 @@ Each command takes --help. Flags:
 		return cmdStock(g, cargs, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "medinventory %s\n", version)
-		return 0
+		return exitOK
 	case "help":
 		fs.Usage()
-		return 0
+		return exitOK
 	}
 	fmt.Fprintf(stderr, "medinventory: unknown command %q. Run medinventory --help to see the commands.\n", cmd)
-	return 2
+	return exitUsage
 }
 
 // resolveDataDir picks the data dir: flag, then $MEDINVENTORY_DATA_DIR, then the OS's per-user

@@ -9,6 +9,15 @@ import (
 	"testing"
 )
 
+// TestMain removes the binary the end-to-end tests built (47 MB in the temp folder each run).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 func TestVersionMatchesFyneApp(t *testing.T) {
 	b, err := os.ReadFile("FyneApp.toml")
 	if err != nil {

@@ -45,7 +45,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -111,11 +110,8 @@ func runBinUsage(t *testing.T, env []string, args ...string) (runResult, int64) 
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
-	return runResult{code, o.String(), e.String()}, rss
+	kb, _ := peakRSSKB(cmd.ProcessState) // 0 where the OS does not say (Windows)
+	return runResult{code, o.String(), e.String()}, kb * 1024
 }
 
 // ---- fixtures, all generated here ----
@@ -423,7 +419,9 @@ func TestBadInputCorpus(t *testing.T) {
 			Scan(&o.state, &o.lastError); err != nil {
 			t.Fatalf("photo %q has no job: %v", name, err)
 		}
-		st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM entries WHERE photo_id = ?`, id).Scan(&o.entries)
+		if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM entries WHERE photo_id = ?`, id).Scan(&o.entries); err != nil {
+			t.Fatal(err)
+		}
 		return o, true
 	}
 	failures := 0
@@ -475,9 +473,13 @@ func TestBadInputCorpus(t *testing.T) {
 	}
 	// The folder link back to the parent was not followed twice: every good photo once.
 	var photos, manyDone int
-	st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos`).Scan(&photos)
-	st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos p JOIN jobs j ON j.photo_id = p.id
-		WHERE p.original_name LIKE 'f____.png' AND j.state = 'done'`).Scan(&manyDone)
+	if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos`).Scan(&photos); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos p JOIN jobs j ON j.photo_id = p.id
+		WHERE p.original_name LIKE 'f____.png' AND j.state = 'done'`).Scan(&manyDone); err != nil {
+		t.Fatal(err)
+	}
 	if manyDone != many {
 		t.Errorf("%d of the %d small files analysed", manyDone, many)
 	}
@@ -727,7 +729,7 @@ func TestCircuitOpensAndJobsWait(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, j := range infos {
-			if j.WaitReason == analyzer.ReasonCircuitOpen {
+			if j.WaitReason == string(analyzer.ReasonCircuitOpen) {
 				sawWaiting = true
 				plainReason(t, "circuit-open wait", j.LastError)
 			}
@@ -929,10 +931,15 @@ func TestSecretsAndPrivacy(t *testing.T) {
 	defer rows.Close()
 	for rows.Next() {
 		var sp, sum string
-		rows.Scan(&sp, &sum)
+		if err := rows.Scan(&sp, &sum); err != nil {
+			t.Fatal(err)
+		}
 		if !safe.MatchString(sp) || !strings.Contains(sp, sum) {
 			t.Errorf("stored path %q", sp)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	filepath.WalkDir(filepath.Join(data, "photos"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

@@ -120,11 +120,11 @@ func TestCLIFIFOSkipped(t *testing.T) {
 	data, in := t.TempDir(), t.TempDir()
 	photoJPEG(t, filepath.Join(in, "a.jpg"), 320)
 	photoJPEG(t, filepath.Join(in, "c.jpg"), 321)
-	if err := syscall.Mkfifo(filepath.Join(in, "b.jpg"), 0o600); err != nil {
+	if err := mkfifo(filepath.Join(in, "b.jpg")); err != nil {
 		t.Skip("mkfifo:", err)
 	}
 	lone := filepath.Join(t.TempDir(), "pipe.jpg")
-	syscall.Mkfifo(lone, 0o600)
+	mkfifo(lone)
 	r := runBin(t, nil, "--data-dir", data, "import", lone, in)
 	mustContain(t, "import", r.stdout, "2 added", "2 skipped", "not a regular file")
 }

@@ -25,7 +25,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -143,8 +142,8 @@ func TestMemoryPeak(t *testing.T) {
 	var rssKB int64
 	if m := maxRSSLine.FindStringSubmatch(errb.String()); m != nil {
 		rssKB, _ = strconv.ParseInt(m[1], 10, 64)
-	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rssKB = int64(ru.Maxrss)
+	} else if kb, ok := peakRSSKB(cmd.ProcessState); ok {
+		rssKB = kb
 	}
 	if rssKB == 0 {
 		t.Fatalf("no peak RSS measured:\n%s", errb.String())

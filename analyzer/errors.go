@@ -17,29 +17,68 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"medinventory/analyzer/wait"
-	"medinventory/jobs"
 )
 
-// Waiting reasons this package uses, as the strings a *jobs.Error carries. The reasons, their
-// meaning and the user's words for each live in package wait; these are its values as text.
+// Error is why an analysis gave no answer, and what to do about it: try again (Retryable, after
+// RetryAfter or a backoff), wait until something outside changes (Waiting, for a Reason of package
+// wait; no attempt should be spent), or give up (Permanent). Msg is plain words for the user: what
+// happened and what to do. The analyze job (package analyzer/pipeline) translates it into the job
+// queue's vocabulary; this package knows nothing of the queue.
+type Error struct {
+	Kind       ErrorKind
+	Reason     wait.Reason   // Waiting: why
+	RetryAfter time.Duration // Retryable: overrides the backoff (HTTP 429 Retry-After); Waiting: re-check after this
+	Msg        string
+	Err        error // the cause
+}
+
+// ErrorKind says what to do after an Error.
+type ErrorKind int
+
+// The kinds of Error.
 const (
-	ReasonNoKey         = string(wait.NoKey)
-	ReasonKeyRefused    = string(wait.KeyRefused)
-	ReasonQuota         = string(wait.Quota)
-	ReasonOffline       = string(wait.Offline)
-	ReasonCircuitOpen   = string(wait.CircuitOpen)
-	ReasonRateLimit     = string(wait.RateLimit)
-	ReasonModelNotFound = string(wait.ModelNotFound)
-	ReasonBadConfig     = string(wait.BadConfig)
+	Retryable ErrorKind = iota // try again later; the attempt counts
+	Waiting                    // wait for Reason to clear; the attempt does not count
+	Permanent                  // give up; the user may retry by hand
 )
 
-// waiting makes the *jobs.Error for a job that waits for r; msg "" means r's own words.
-func waiting(r wait.Reason, msg string, recheck time.Duration, cause error) *jobs.Error {
+func (e *Error) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "the analysis failed"
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func retryable(msg string, after time.Duration, cause error) *Error {
+	return &Error{Kind: Retryable, RetryAfter: after, Msg: msg, Err: cause}
+}
+
+func permanent(msg string, cause error) *Error { return &Error{Kind: Permanent, Msg: msg, Err: cause} }
+
+// waiting makes the Error for an analysis that waits for r; msg "" means r's own words.
+func waiting(r wait.Reason, msg string, recheck time.Duration, cause error) *Error {
 	if msg == "" {
 		msg = r.Message()
 	}
-	return jobs.WaitingError(string(r), msg, recheck, cause)
+	return &Error{Kind: Waiting, Reason: r, Msg: msg, RetryAfter: recheck, Err: cause}
 }
+
+// Waiting reasons this package uses (package wait's; these names are kept for existing callers).
+const (
+	ReasonNoKey         = wait.NoKey
+	ReasonKeyRefused    = wait.KeyRefused
+	ReasonQuota         = wait.Quota
+	ReasonOffline       = wait.Offline
+	ReasonCircuitOpen   = wait.CircuitOpen
+	ReasonRateLimit     = wait.RateLimit
+	ReasonModelNotFound = wait.ModelNotFound
+	ReasonBadConfig     = wait.BadConfig
+)
 
 // ErrMalformedAnswer is wrapped by the error for an answer that could not be read (broken JSON,
 // not the schema, cut off).
@@ -51,10 +90,10 @@ const maxRetryAfter = time.Hour
 // defaultRateLimitWait is used for a 429 that says nothing about when to retry.
 const defaultRateLimitWait = 20 * time.Second
 
-// classify turns an error from one chat-completion call into a *jobs.Error. hdr are the answer's
+// classify turns an error from one chat-completion call into an *Error. hdr are the answer's
 // headers (nil when there was no answer); timedOut says whether our per-request timeout fired.
-func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int) *jobs.Error {
-	var je *jobs.Error
+func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int) *Error {
+	var je *Error
 	if errors.As(err, &je) {
 		return je
 	}
@@ -81,11 +120,11 @@ func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int
 		return malformed(err, attempt)
 	}
 	if timedOut || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return jobs.RetryableError(fmt.Sprintf("%s did not answer within %s; the photo will be tried again.",
+		return retryable(fmt.Sprintf("%s did not answer within %s; the photo will be tried again.",
 			server, roundDur(c.cfg.Timeout)), 0, err)
 	}
 	if errors.Is(err, context.Canceled) {
-		return jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, err)
+		return retryable("The analysis was stopped; it will be tried again.", 0, err)
 	}
 	if isOffline(err) {
 		msg := ""
@@ -94,10 +133,10 @@ func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int
 		}
 		return waiting(wait.Offline, msg, 0, err)
 	}
-	return jobs.RetryableError(fmt.Sprintf("The connection to %s failed; the photo will be tried again.", server), 0, err)
+	return retryable(fmt.Sprintf("The connection to %s failed; the photo will be tried again.", server), 0, err)
 }
 
-func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Header, err error, attempt int) *jobs.Error {
+func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Header, err error, attempt int) *Error {
 	server := c.serverName()
 	apiMsg := cleanText(c.redact(msg), MaxNoteLen)
 	switch {
@@ -115,21 +154,21 @@ func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Head
 			after = defaultRateLimitWait
 		}
 		c.setNotBefore(c.now().Add(after))
-		return jobs.RetryableError(fmt.Sprintf("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
+		return retryable(fmt.Sprintf("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
 	case status == http.StatusNotFound && (code == "model_not_found" || strings.Contains(strings.ToLower(msg), "model")):
 		return waiting(wait.ModelNotFound, fmt.Sprintf("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
 	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
-		return jobs.RetryableError(fmt.Sprintf("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
+		return retryable(fmt.Sprintf("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
 	case status == http.StatusBadRequest && isImageProblem(code, msg):
-		return jobs.PermanentError(fmt.Sprintf("%s could not use this photo: %s", server, orDefault(apiMsg, "the image was rejected")), err)
+		return permanent(fmt.Sprintf("%s could not use this photo: %s", server, orDefault(apiMsg, "the image was rejected")), err)
 	default:
-		return jobs.PermanentError(fmt.Sprintf("%s rejected the request (HTTP %d): %s", server, status, orDefault(apiMsg, "no reason given")), err)
+		return permanent(fmt.Sprintf("%s rejected the request (HTTP %d): %s", server, status, orDefault(apiMsg, "no reason given")), err)
 	}
 }
 
-func malformed(err error, attempt int) *jobs.Error {
+func malformed(err error, attempt int) *Error {
 	if attempt <= 1 {
-		return jobs.RetryableError("The model's answer could not be read; it will be asked once more.", 0, err)
+		return retryable("The model's answer could not be read; it will be asked once more.", 0, err)
 	}
 	reason := cleanText(strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": "), 160)
 	switch {
@@ -138,7 +177,7 @@ func malformed(err error, attempt int) *jobs.Error {
 	case strings.Contains(reason, "invalid character") || strings.Contains(reason, "cannot unmarshal"):
 		reason = "it was not in the expected form"
 	}
-	return jobs.PermanentError("The model's answer could not be read again ("+reason+"). Press Retry to try once more; if it keeps happening, try another model in Settings.", err)
+	return permanent("The model's answer could not be read again ("+reason+"). Press Retry to try once more; if it keeps happening, try another model in Settings.", err)
 }
 
 func isImageProblem(code, msg string) bool {
@@ -352,8 +391,8 @@ func (b *breaker) abandon(probe bool) {
 }
 
 // countsForBreaker: failures that mean the server is in trouble.
-func countsForBreaker(je *jobs.Error) bool {
-	if je == nil || je.Kind != jobs.Retryable {
+func countsForBreaker(je *Error) bool {
+	if je == nil || je.Kind != Retryable {
 		return false
 	}
 	if errors.Is(je.Err, ErrMalformedAnswer) || isDecodeError(je.Err) {

@@ -17,7 +17,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"medinventory/analyzer/wait"
-	"medinventory/jobs"
 )
 
 // Defaults for Config.
@@ -207,12 +206,12 @@ func (c *Client) NotBefore() time.Time {
 	return c.notBefore
 }
 
-func noKeyError() *jobs.Error {
+func noKeyError() *Error {
 	return waiting(wait.NoKey, "", 0, nil)
 }
 
 // gate waits for the rate limit and the shared "not before" time, or says why not to send now.
-func (c *Client) gate(ctx context.Context) *jobs.Error {
+func (c *Client) gate(ctx context.Context) *Error {
 	if nb := c.NotBefore(); !nb.IsZero() {
 		if d := nb.Sub(c.now()); d > 0 {
 			return waiting(wait.RateLimit, fmt.Sprintf("%s is busy (rate limit); trying again in %s.",
@@ -243,14 +242,14 @@ func (c *Client) gate(ctx context.Context) *jobs.Error {
 		return nil
 	case <-ctx.Done():
 		r.Cancel()
-		return jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, ctx.Err())
+		return retryable("The analysis was stopped; it will be tried again.", 0, ctx.Err())
 	}
 }
 
 // Analyze sends one prepared photo to the model and validates the answer. attempt is the job's
-// attempt number (jobs.Job.Attempt, 1 on the first run): an unreadable answer is retried once
+// attempt number (1 on the first run): an unreadable answer is retried once
 // (Retryable on attempt 1) and then fails (Permanent) with the reason. Every error is a
-// *jobs.Error saying what the job queue should do. Usage is filled as far as known even on error
+// *Error saying what the job queue should do. Usage is filled as far as known even on error
 // (a malformed answer still cost tokens).
 //
 // Before sending anything it checks, in order: the key (Waiting "no_key"), the circuit breaker
@@ -267,7 +266,7 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 		return Result{}, usage, je
 	}
 	if len(up.JPEG) == 0 {
-		return Result{}, usage, jobs.PermanentError("The photo could not be prepared for analysis (no image data).", nil)
+		return Result{}, usage, permanent("The photo could not be prepared for analysis (no image data).", nil)
 	}
 	ok, probe, pause := c.br.allow()
 	if !ok {
@@ -307,10 +306,10 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 	if err != nil {
 		if ctx.Err() != nil && !timedOut {
 			c.br.abandon(probe) // our caller gave up: says nothing about the server
-			return Result{}, usage, jobs.RetryableError("The analysis was stopped; it will be tried again.", 0, err)
+			return Result{}, usage, retryable("The analysis was stopped; it will be tried again.", 0, err)
 		}
 		je := c.classify(err, resp.Header(), timedOut, attempt)
-		if je.Kind == jobs.Waiting && wait.Reason(je.Reason) == wait.Offline {
+		if je.Kind == Waiting && je.Reason == wait.Offline {
 			c.br.abandon(probe)
 		} else {
 			c.br.done(probe, countsForBreaker(je))
@@ -438,7 +437,7 @@ func truncateBytes(s string, n int) string {
 
 // TestConnection makes a cheap real call (the models list, which costs nothing) and checks that
 // the server answers like an OpenAI-compatible one, accepts the key and offers the configured
-// model. The error is a *jobs.Error whose text says in plain words what is wrong.
+// model. The error is a *Error whose text says in plain words what is wrong.
 func (c *Client) TestConnection(ctx context.Context) error {
 	if !c.HasKey() {
 		return noKeyError()
@@ -456,9 +455,9 @@ func (c *Client) TestConnection(ctx context.Context) error {
 		switch {
 		case errors.As(err, &reqErr) && reqErr.HTTPStatusCode == http.StatusNotFound,
 			errors.As(err, &apiErr) && apiErr.HTTPStatusCode == http.StatusNotFound:
-			return jobs.PermanentError(fmt.Sprintf("The server at %s has no OpenAI-compatible API there. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
+			return permanent(fmt.Sprintf("The server at %s has no OpenAI-compatible API there. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
 		case isDecodeError(err) && !errors.As(err, &reqErr):
-			return jobs.PermanentError(fmt.Sprintf("The server at %s answered, but not like an OpenAI-compatible server. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
+			return permanent(fmt.Sprintf("The server at %s answered, but not like an OpenAI-compatible server. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
 		}
 		return c.classify(err, list.Header(), timedOut, 2)
 	}
@@ -479,7 +478,7 @@ func (c *Client) TestConnection(ctx context.Context) error {
 }
 
 // checkBaseURL catches a server address that cannot work, before anything is sent.
-func (c *Client) checkBaseURL() *jobs.Error {
+func (c *Client) checkBaseURL() *Error {
 	u, err := url.Parse(c.cfg.BaseURL)
 	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		return nil

@@ -21,7 +21,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"medinventory/analyzer/openaitest"
-	"medinventory/jobs"
+	"medinventory/analyzer/wait"
 	"medinventory/store/fields"
 )
 
@@ -87,11 +87,11 @@ const goodAnswer = `{"not_medicine":false,"note":null,"medicines":[{"name":"Pana
 "expiry":"03/2027","quantity":2,"pack_size":"24 tablets","confidence":{"name":0.98,"generic_name":0.9,
 "strength":0.95,"dosage_form":0.9,"manufacturer":0.8,"gtin":0.7,"lot":0.6,"expiry":0.9,"quantity":0.9,"pack_size":0.8}}]}`
 
-func jobErr(t *testing.T, err error) *jobs.Error {
+func jobErr(t *testing.T, err error) *Error {
 	t.Helper()
-	var je *jobs.Error
+	var je *Error
 	if !errors.As(err, &je) {
-		t.Fatalf("error %v (%T) is not a *jobs.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *Error", err, err)
 	}
 	return je
 }
@@ -193,7 +193,7 @@ func TestNoKeyWaitsWithoutRequest(t *testing.T) {
 	}
 	_, _, err := c.Analyze(context.Background(), testUpload(t), 1)
 	je := jobErr(t, err)
-	if je.Kind != jobs.Waiting || je.Reason != ReasonNoKey {
+	if je.Kind != Waiting || je.Reason != ReasonNoKey {
 		t.Fatalf("got %v/%q %q", je.Kind, je.Reason, je.Msg)
 	}
 	if err := c.TestConnection(context.Background()); jobErr(t, err).Reason != ReasonNoKey {
@@ -222,31 +222,31 @@ func TestErrorKinds(t *testing.T) {
 		name          string
 		reply         openaitest.Reply
 		attempt       int
-		kind          jobs.ErrorKind
-		reason        string
+		kind          ErrorKind
+		reason        wait.Reason
 		after, within time.Duration // RetryAfter must be in [after-within, after]
 		msg           string        // part of the message
 	}{
-		{"429 Retry-After seconds", openaitest.RateLimited("7"), 1, jobs.Retryable, "", 7 * time.Second, 0, "rate limit"},
-		{"429 Retry-After HTTP date", openaitest.RateLimited(future), 1, jobs.Retryable, "", 30 * time.Second, 3 * time.Second, "trying again in"},
-		{"429 x-ratelimit-reset-requests 1s", rl(hdr("x-ratelimit-reset-requests", "1s")), 1, jobs.Retryable, "", time.Second, 0, "busy"},
-		{"429 x-ratelimit-reset-requests 6m0s", rl(hdr("x-ratelimit-reset-requests", "6m0s", "x-ratelimit-reset-tokens", "20ms")), 1, jobs.Retryable, "", 6 * time.Minute, 0, "6 min"},
-		{"429 without a wait", rl(nil), 1, jobs.Retryable, "", defaultRateLimitWait, 0, "busy"},
-		{"429 insufficient_quota", openaitest.QuotaExceeded(), 1, jobs.Waiting, ReasonQuota, 0, 0, "no credit left"},
-		{"401 invalid key", openaitest.BadKey(), 1, jobs.Waiting, ReasonKeyRefused, 0, 0, "key was refused"},
-		{"403", openaitest.Reply{Status: 403, ErrType: "invalid_request_error", ErrCode: "unsupported_country_region_territory", ErrMessage: "Country, region, or territory not supported"}, 1, jobs.Waiting, ReasonKeyRefused, 0, 0, "Settings"},
-		{"500", openaitest.ServerError(), 1, jobs.Retryable, "", 0, 0, "HTTP 500"},
-		{"503 with Retry-After", openaitest.Reply{Status: 503, ErrType: "server_error", ErrMessage: "overloaded", Header: hdr("Retry-After", "3")}, 1, jobs.Retryable, "", 3 * time.Second, 0, "tried again"},
-		{"500 non-JSON body", openaitest.Reply{Status: 502, Body: "<html>Bad gateway</html>"}, 1, jobs.Retryable, "", 0, 0, "HTTP 502"},
-		{"400 invalid image", openaitest.InvalidImage("Image is too small to read."), 1, jobs.Permanent, "", 0, 0, "could not use this photo: Image is too small to read."},
-		{"400 other", openaitest.Reply{Status: 400, ErrType: "invalid_request_error", ErrMessage: "Unrecognized request argument supplied: foo"}, 1, jobs.Permanent, "", 0, 0, "Unrecognized request argument"},
-		{"404 model", openaitest.Reply{Status: 404, ErrType: "invalid_request_error", ErrCode: "model_not_found", ErrMessage: "The model `gpt-9` does not exist or you do not have access to it."}, 1, jobs.Waiting, ReasonModelNotFound, 0, 0, "choose another model"},
-		{"malformed body, first attempt", openaitest.Malformed(), 1, jobs.Retryable, "", 0, 0, "asked once more"},
-		{"malformed body, second attempt", openaitest.Malformed(), 2, jobs.Permanent, "", 0, 0, "could not be read again"},
-		{"prose instead of JSON, first attempt", openaitest.Answer("Sure! It is Panadol."), 1, jobs.Retryable, "", 0, 0, "asked once more"},
-		{"prose instead of JSON, third attempt", openaitest.Answer("Sure! It is Panadol."), 3, jobs.Permanent, "", 0, 0, "could not be read"},
-		{"cut off answer", openaitest.Reply{Content: `{"not_medicine":false,"medicines":[{"name":"Pan`, FinishReason: "length"}, 2, jobs.Permanent, "", 0, 0, "cut off"},
-		{"no choices", openaitest.Reply{Body: `{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":0}}`}, 2, jobs.Permanent, "", 0, 0, "no message"},
+		{"429 Retry-After seconds", openaitest.RateLimited("7"), 1, Retryable, "", 7 * time.Second, 0, "rate limit"},
+		{"429 Retry-After HTTP date", openaitest.RateLimited(future), 1, Retryable, "", 30 * time.Second, 3 * time.Second, "trying again in"},
+		{"429 x-ratelimit-reset-requests 1s", rl(hdr("x-ratelimit-reset-requests", "1s")), 1, Retryable, "", time.Second, 0, "busy"},
+		{"429 x-ratelimit-reset-requests 6m0s", rl(hdr("x-ratelimit-reset-requests", "6m0s", "x-ratelimit-reset-tokens", "20ms")), 1, Retryable, "", 6 * time.Minute, 0, "6 min"},
+		{"429 without a wait", rl(nil), 1, Retryable, "", defaultRateLimitWait, 0, "busy"},
+		{"429 insufficient_quota", openaitest.QuotaExceeded(), 1, Waiting, ReasonQuota, 0, 0, "no credit left"},
+		{"401 invalid key", openaitest.BadKey(), 1, Waiting, ReasonKeyRefused, 0, 0, "key was refused"},
+		{"403", openaitest.Reply{Status: 403, ErrType: "invalid_request_error", ErrCode: "unsupported_country_region_territory", ErrMessage: "Country, region, or territory not supported"}, 1, Waiting, ReasonKeyRefused, 0, 0, "Settings"},
+		{"500", openaitest.ServerError(), 1, Retryable, "", 0, 0, "HTTP 500"},
+		{"503 with Retry-After", openaitest.Reply{Status: 503, ErrType: "server_error", ErrMessage: "overloaded", Header: hdr("Retry-After", "3")}, 1, Retryable, "", 3 * time.Second, 0, "tried again"},
+		{"500 non-JSON body", openaitest.Reply{Status: 502, Body: "<html>Bad gateway</html>"}, 1, Retryable, "", 0, 0, "HTTP 502"},
+		{"400 invalid image", openaitest.InvalidImage("Image is too small to read."), 1, Permanent, "", 0, 0, "could not use this photo: Image is too small to read."},
+		{"400 other", openaitest.Reply{Status: 400, ErrType: "invalid_request_error", ErrMessage: "Unrecognized request argument supplied: foo"}, 1, Permanent, "", 0, 0, "Unrecognized request argument"},
+		{"404 model", openaitest.Reply{Status: 404, ErrType: "invalid_request_error", ErrCode: "model_not_found", ErrMessage: "The model `gpt-9` does not exist or you do not have access to it."}, 1, Waiting, ReasonModelNotFound, 0, 0, "choose another model"},
+		{"malformed body, first attempt", openaitest.Malformed(), 1, Retryable, "", 0, 0, "asked once more"},
+		{"malformed body, second attempt", openaitest.Malformed(), 2, Permanent, "", 0, 0, "could not be read again"},
+		{"prose instead of JSON, first attempt", openaitest.Answer("Sure! It is Panadol."), 1, Retryable, "", 0, 0, "asked once more"},
+		{"prose instead of JSON, third attempt", openaitest.Answer("Sure! It is Panadol."), 3, Permanent, "", 0, 0, "could not be read"},
+		{"cut off answer", openaitest.Reply{Content: `{"not_medicine":false,"medicines":[{"name":"Pan`, FinishReason: "length"}, 2, Permanent, "", 0, 0, "cut off"},
+		{"no choices", openaitest.Reply{Body: `{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":0}}`}, 2, Permanent, "", 0, 0, "no message"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,7 +309,7 @@ func TestTimeoutIsRetryable(t *testing.T) {
 		c, _ := newClient(t, srv, func(cfg *Config) { cfg.Timeout = 150 * time.Millisecond })
 		_, _, err := c.Analyze(context.Background(), testUpload(t), 1)
 		je := jobErr(t, err)
-		if je.Kind != jobs.Retryable || !strings.Contains(je.Msg, "did not answer") {
+		if je.Kind != Retryable || !strings.Contains(je.Msg, "did not answer") {
 			t.Errorf("timeout: %v %q", je.Kind, je.Msg)
 		}
 	}
@@ -322,7 +322,7 @@ func TestCallerCancelIsRetryableAndNotCounted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, _, err := c.Analyze(ctx, testUpload(t), 1)
-	if je := jobErr(t, err); je.Kind != jobs.Retryable {
+	if je := jobErr(t, err); je.Kind != Retryable {
 		t.Fatalf("kind %v", je.Kind)
 	}
 	if ok, _, _ := c.br.allow(); !ok {
@@ -347,7 +347,7 @@ func TestOffline(t *testing.T) {
 		c := NewClient(Config{APIKey: "sk-x", BaseURL: base, Timeout: 5 * time.Second, CircuitFailures: 1})
 		_, _, err := c.Analyze(context.Background(), testUpload(t), 1)
 		je := jobErr(t, err)
-		if je.Kind != jobs.Waiting || je.Reason != ReasonOffline {
+		if je.Kind != Waiting || je.Reason != ReasonOffline {
 			t.Errorf("%s: %v/%q %q (%v)", base, je.Kind, je.Reason, je.Msg, je.Err)
 		}
 		if ok, _, _ := c.br.allow(); !ok {
@@ -371,14 +371,14 @@ func TestCircuitBreaker(t *testing.T) {
 	c, clk := newClient(t, srv, func(cfg *Config) { cfg.CircuitFailures = 3; cfg.CircuitOpenFor = time.Minute })
 	up := testUpload(t)
 	for i := 0; i < 3; i++ {
-		if _, _, err := c.Analyze(context.Background(), up, 1); jobErr(t, err).Kind != jobs.Retryable {
+		if _, _, err := c.Analyze(context.Background(), up, 1); jobErr(t, err).Kind != Retryable {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
 	for i := 0; i < 5; i++ {
 		_, _, err := c.Analyze(context.Background(), up, 1)
 		je := jobErr(t, err)
-		if je.Kind != jobs.Waiting || je.Reason != ReasonCircuitOpen || je.RetryAfter != time.Minute {
+		if je.Kind != Waiting || je.Reason != ReasonCircuitOpen || je.RetryAfter != time.Minute {
 			t.Fatalf("open circuit: %v/%q after %v", je.Kind, je.Reason, je.RetryAfter)
 		}
 	}
@@ -400,7 +400,7 @@ func TestCircuitBreaker(t *testing.T) {
 	if je := jobErr(t, err); je.Reason != ReasonCircuitOpen {
 		t.Fatalf("second call during the probe: %v/%q", je.Kind, je.Reason)
 	}
-	if err := <-probeDone; jobErr(t, err).Kind != jobs.Retryable {
+	if err := <-probeDone; jobErr(t, err).Kind != Retryable {
 		t.Fatalf("probe: %v", err)
 	}
 	if _, _, err := c.Analyze(context.Background(), up, 1); jobErr(t, err).Reason != ReasonCircuitOpen {
@@ -426,7 +426,7 @@ func TestNoRequestBeforeRetryAfter(t *testing.T) {
 	c, clk := newClient(t, srv, nil)
 	up := testUpload(t)
 	_, _, err := c.Analyze(context.Background(), up, 1)
-	if je := jobErr(t, err); je.Kind != jobs.Retryable || je.RetryAfter != 30*time.Second {
+	if je := jobErr(t, err); je.Kind != Retryable || je.RetryAfter != 30*time.Second {
 		t.Fatalf("429: %v %v", je.Kind, je.RetryAfter)
 	}
 	var wg sync.WaitGroup
@@ -436,7 +436,7 @@ func TestNoRequestBeforeRetryAfter(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, _, err := c.Analyze(context.Background(), up, 1)
-			if je := jobErr(t, err); je.Kind == jobs.Waiting && je.Reason == ReasonRateLimit && je.RetryAfter > 29*time.Second {
+			if je := jobErr(t, err); je.Kind == Waiting && je.Reason == ReasonRateLimit && je.RetryAfter > 29*time.Second {
 				waited.Add(1)
 			}
 		}()
@@ -463,7 +463,7 @@ func TestRequestsPerMinute(t *testing.T) {
 	}
 	_, _, err := c.Analyze(context.Background(), up, 1)
 	je := jobErr(t, err)
-	if je.Kind != jobs.Waiting || je.Reason != ReasonRateLimit || je.RetryAfter < 50*time.Second {
+	if je.Kind != Waiting || je.Reason != ReasonRateLimit || je.RetryAfter < 50*time.Second {
 		t.Fatalf("second call within the minute: %v/%q %v", je.Kind, je.Reason, je.RetryAfter)
 	}
 	if srv.Count() != 1 {
@@ -555,7 +555,7 @@ func TestTestConnection(t *testing.T) {
 	for base, want := range map[string]string{html.URL + "/v1": "not like an OpenAI-compatible server",
 		html.URL + "/api": "no OpenAI-compatible API"} {
 		c := NewClient(Config{APIKey: "k", BaseURL: base})
-		if je := jobErr(t, c.TestConnection(context.Background())); je.Kind != jobs.Permanent || !strings.Contains(je.Msg, want) {
+		if je := jobErr(t, c.TestConnection(context.Background())); je.Kind != Permanent || !strings.Contains(je.Msg, want) {
 			t.Errorf("%s: %v %q", base, je.Kind, je.Msg)
 		}
 	}
@@ -639,7 +639,7 @@ func TestAPIKeyKeyring(t *testing.T) {
 }
 
 // TestSoakFaultMix runs workers against a seeded mix of faults: every outcome is a result or a
-// *jobs.Error, never a panic or a hang.
+// *Error, never a panic or a hang.
 func TestSoakFaultMix(t *testing.T) {
 	n := 25
 	if testing.Short() {
@@ -670,10 +670,10 @@ func TestSoakFaultMix(t *testing.T) {
 					}
 					failed.Add(1)
 					je := jobErr(t, err)
-					if je.Kind == jobs.Permanent || attempt == 8 {
+					if je.Kind == Permanent || attempt == 8 {
 						break
 					}
-					if je.Kind == jobs.Waiting {
+					if je.Kind == Waiting {
 						attempt-- // waiting spends no attempt
 					}
 					time.Sleep(min(je.RetryAfter, 30*time.Millisecond))

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"medinventory/analyzer/openaitest"
-	"medinventory/jobs"
 )
 
 // Issue 13 case 7: an answer far too long (the issue saw 20 MB; 2 MB here) that has both keys fails because it is too long, not because
@@ -18,7 +17,7 @@ func TestHugeAnswerFailsForItsLength(t *testing.T) {
 	c, _ := newClient(t, srv, nil)
 	_, _, err := c.Analyze(context.Background(), testUpload(t), 2)
 	je := jobErr(t, err)
-	if je.Kind != jobs.Permanent || !strings.Contains(je.Msg, "too long") || strings.Contains(je.Msg, "neither") {
+	if je.Kind != Permanent || !strings.Contains(je.Msg, "too long") || strings.Contains(je.Msg, "neither") {
 		t.Fatalf("%v: %s; want a permanent error saying the answer is too long", je.Kind, je.Msg)
 	}
 }

@@ -57,8 +57,12 @@
 //	Cancel: queued, retrying, waiting, failed ──► cancelled
 //	Retry:  failed, cancelled, waiting, retrying ──► queued (attempts reset)
 //
-// The table is created by the store's migrations (store/migrations/0001_init.sql); times are Unix
-// milliseconds. Prune deletes done and cancelled jobs older than a given age (never failed ones).
+// The table belongs to this package: CreateSchema (which Start calls) makes it where it is
+// missing and leaves alone the one the store's first migration made in existing inventories; times
+// are Unix milliseconds. The code is split by concept: pool.go (the Pool, its options and lifecycle),
+// enqueue.go, claim.go (dispatcher and claim), run.go (handler call, lease renewal), finish.go (the
+// state transitions after an attempt), housekeeping.go (schedule, safety tick, lease recovery),
+// admin.go (list, retry, cancel, prune), events.go, stmts.go (prepared statements). Prune deletes done and cancelled jobs older than a given age (never failed ones).
 //
 // # Handlers
 //

@@ -41,7 +41,9 @@ func TestEnqueueIsIdempotentByUniqueKey(t *testing.T) {
 	}
 	var n int
 	var payload string
-	st.ReadDB().QueryRow(`SELECT COUNT(*), MAX(payload) FROM jobs`).Scan(&n, &payload)
+	if err := st.ReadDB().QueryRow(`SELECT COUNT(*), MAX(payload) FROM jobs`).Scan(&n, &payload); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 || payload != `{"a":1}` {
 		t.Fatalf("%d jobs with payload %s, want 1 untouched job", n, payload)
 	}
@@ -143,11 +145,17 @@ func TestConcurrencyNeverExceedsLimit(t *testing.T) {
 // blocker is a handler whose runs block until released, counting how many run at once.
 type blocker struct {
 	active  atomic.Int32
+	peak    atomic.Int32 // the most running at once since the last resetPeak
 	release chan struct{}
 }
 
 func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
-	b.active.Add(1)
+	n := b.active.Add(1)
+	for {
+		if p := b.peak.Load(); n <= p || b.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
 	defer b.active.Add(-1)
 	select {
 	case <-b.release:
@@ -167,10 +175,6 @@ func TestSetConcurrencyAtRunTime(t *testing.T) {
 	}
 	p.Start(context.Background())
 	waitFor(t, "one running", func() bool { return b.active.Load() == 1 })
-	time.Sleep(20 * time.Millisecond)
-	if n := b.active.Load(); n != 1 {
-		t.Fatalf("%d running with concurrency 1", n)
-	}
 	p.SetConcurrency(jobs.QueueAnalyze, 4)
 	waitFor(t, "four running", func() bool { return b.active.Load() == 4 })
 	c, _ := p.Counts(context.Background())
@@ -181,12 +185,17 @@ func TestSetConcurrencyAtRunTime(t *testing.T) {
 	b.release <- struct{}{}
 	b.release <- struct{}{}
 	waitFor(t, "two finished", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 2 })
-	time.Sleep(20 * time.Millisecond)
-	if n := b.active.Load(); n != 2 {
-		t.Fatalf("%d running after lowering to 1 with 2 still busy; no new job may start", n)
+	// From here on at most 2 may run at once (the two still busy; no new one until both end) and,
+	// once they end, 1. The peak is checked over the whole rest of the run, not after a sleep:
+	// a job started too early at any moment raises it.
+	b.peak.Store(b.active.Load())
+	for range 4 {
+		b.release <- struct{}{}
 	}
-	close(b.release)
 	waitFor(t, "all done", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 6 })
+	if n := b.peak.Load(); n > 2 {
+		t.Fatalf("%d ran at once after lowering the concurrency to 1 with 2 busy; no new job may start until they end", n)
+	}
 }
 
 func TestBackoffScheduleWithFullJitter(t *testing.T) {
@@ -240,9 +249,12 @@ func TestRetryAfterOverridesBackoff(t *testing.T) {
 	if got := j.RunAfter.Sub(clk.Now()); got != 37*time.Second {
 		t.Fatalf("retry in %v, want the Retry-After 37s (the backoff would be 1s)", got)
 	}
-	time.Sleep(30 * time.Millisecond)
-	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateRetrying {
-		t.Fatalf("ran before its Retry-After: %s", j.State)
+	// A job that is due now, enqueued after: once it is done the dispatcher has looked at the queue
+	// again, and would have claimed the first one (earlier in the order) had it been due.
+	other := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	waitState(t, p, other, jobs.StateRetrying) // its first attempt fails too; it is after the first in time
+	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateRetrying || j.Attempt != 1 {
+		t.Fatalf("ran before its Retry-After: %s, attempt %d", j.State, j.Attempt)
 	}
 	clk.Add(37 * time.Second)
 	p.Notify()
@@ -447,7 +459,9 @@ func TestGracefulStopReleasesLeases(t *testing.T) {
 		t.Fatalf("after Stop: %s attempt %d, want queued with attempt 0", j.State, j.Attempt)
 	}
 	var owner sql.NullString
-	st.ReadDB().QueryRow(`SELECT lease_owner FROM jobs WHERE id = ?`, id).Scan(&owner)
+	if err := st.ReadDB().QueryRow(`SELECT lease_owner FROM jobs WHERE id = ?`, id).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
 	if owner.Valid {
 		t.Fatalf("lease still held by %s", owner.String)
 	}
@@ -632,7 +646,9 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 		t.Fatalf("reader: %v", v)
 	}
 	var total, distinct int
-	st.ReadDB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT job_id) FROM test_effects`).Scan(&total, &distinct)
+	if err := st.ReadDB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT job_id) FROM test_effects`).Scan(&total, &distinct); err != nil {
+		t.Fatal(err)
+	}
 	if total != 2*perSide || distinct != 2*perSide {
 		t.Fatalf("%d effects over %d jobs, want %d each", total, distinct, 2*perSide)
 	}
@@ -781,7 +797,9 @@ func TestPruneKeepsFailedAndUnlinksReferences(t *testing.T) {
 		t.Fatalf("failed job must stay: %+v %v", j, err)
 	}
 	var analyses int
-	st.ReadDB().QueryRow(`SELECT COUNT(*) FROM analyses WHERE job_id IS NULL`).Scan(&analyses)
+	if err := st.ReadDB().QueryRow(`SELECT COUNT(*) FROM analyses WHERE job_id IS NULL`).Scan(&analyses); err != nil {
+		t.Fatal(err)
+	}
 	if analyses != 1 {
 		t.Fatalf("the analysis of the pruned job is gone or still linked (%d unlinked)", analyses)
 	}

@@ -8,8 +8,10 @@ what="${1:-build}"
 # and cgo (Fyne's OpenGL driver) needs them.
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils)
+windows_pkgs=(gcc-mingw-w64-x86-64 nsis imagemagick zip) # make windows: cross C compiler, installer, icon, zip
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
+if [ "$what" = "windows" ]; then pkgs+=("${windows_pkgs[@]}"); fi
 # `make fresh-check` builds in a brand-new minimal Debian made with debootstrap.
 if [ "$what" = "fresh" ]; then pkgs+=(debootstrap); fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Medicine Inventory in a brand-new minimal Debian bookworm, as a newcomer following the
 # README would: debootstrap (minbase, plus git, make, sudo, ca-certificates), this machine's Go copied to
-# /usr/local/go, the source (the files git tracks, as they are now) copied in, then `make deps`,
+# /usr/local/go, the committed source (git archive HEAD) copied in, then `make deps`,
 # `make build` and `go vet` run inside the chroot with an empty module and build cache. A system
 # package missing from scripts/deps.sh makes it fail here instead of on a user's machine.
 #
@@ -48,7 +48,7 @@ goroot="$(go env GOROOT)"
 step "copying Go $(go env GOVERSION) from $goroot and the source"
 $sudo mkdir -p "$root/usr/local/go" "$root/src"
 $sudo cp -a "$goroot/." "$root/usr/local/go/"
-(cd "$here" && git ls-files -z | tar --null -T - -cf -) | $sudo tar -xf - -C "$root/src"
+(cd "$here" && git archive --format=tar HEAD) | $sudo tar -xf - -C "$root/src"
 
 step "make deps, make build and go vet inside the chroot (empty caches; the cgo build takes minutes)"
 $sudo chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/go/bin:/usr/sbin:/usr/bin:/sbin:/bin \

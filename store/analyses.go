@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -243,7 +242,7 @@ type Product struct {
 }
 
 // ProductByGTIN returns the catalog's product for a GTIN (14 digits) that a user has confirmed,
-// or sql.ErrNoRows.
+// or an error matching ErrNotFound.
 func (s *Store) ProductByGTIN(ctx context.Context, gtin string) (Product, error) {
 	var p Product
 	vals, setVals := fieldScan(&p.Values, catalogFields)
@@ -252,7 +251,7 @@ func (s *Store) ProductByGTIN(ctx context.Context, gtin string) (Product, error)
 	if err == nil {
 		setVals()
 	}
-	return p, err
+	return p, orNotFound(err, errNoCatalogProduct)
 }
 
 // Usage is what analyses cost over a period.
@@ -276,12 +275,4 @@ func (s *Store) UsageToday(ctx context.Context) (Usage, error) {
 	now := s.now()
 	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	return s.UsageBetween(ctx, start, start.AddDate(0, 0, 1))
-}
-
-// ErrNotFound is sql.ErrNoRows, for callers that prefer not to import database/sql.
-var ErrNotFound = sql.ErrNoRows
-
-// IsNotFound reports whether err means "no such row".
-func IsNotFound(err error) bool {
-	return errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrEntryNotFound)
 }

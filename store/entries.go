@@ -134,9 +134,10 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-// Entry returns one entry (deleted ones too), or sql.ErrNoRows.
+// Entry returns one entry (deleted ones too), or ErrEntryNotFound.
 func (s *Store) Entry(ctx context.Context, id int64) (Entry, error) {
-	return scanEntry(s.r.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", id))
+	e, err := scanEntry(s.r.QueryRowContext(ctx, "SELECT "+entryCols+entryFrom+" WHERE e.id = ?", id))
+	return e, orNotFound(err, ErrEntryNotFound)
 }
 
 // EntriesForPhoto returns the entries made from one photo.
@@ -167,9 +168,6 @@ func ParseExpiry(v string) (string, bool) { return fields.ParseExpiry(v) }
 // NormalizeGTIN checks a GTIN-8/12/13/14's check digit and returns it as 14 digits; see
 // fields.NormalizeGTIN.
 func NormalizeGTIN(v string) (string, bool) { return fields.NormalizeGTIN(v) }
-
-// ErrEntryNotFound is returned for an entry that does not exist.
-var ErrEntryNotFound = errors.New("this entry no longer exists")
 
 // FieldError is a value a user typed that is not valid for its field.
 type FieldError struct {

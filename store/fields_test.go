@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strings"
 	"testing"
 
 	"medinventory/store"
@@ -91,5 +94,29 @@ func TestEveryFieldRoundTrips(t *testing.T) {
 		if got := f.Get(&p.Values); got != want {
 			t.Errorf("product: %s = %q, want %q", f.Name, got, want)
 		}
+	}
+}
+
+// TestOneNotFoundConvention: every lookup of something missing matches store.ErrNotFound (and
+// database/sql's ErrNoRows), with its own words.
+func TestOneNotFoundConvention(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, t.TempDir())
+	_, errEntry := st.Entry(ctx, 99)
+	_, errUpdate := st.UpdateEntry(ctx, 99, map[string]string{"name": "x"})
+	_, errConfirm := st.ConfirmEntry(ctx, 99)
+	_, errPhoto := st.Photo(ctx, 99)
+	_, errSHA := st.PhotoBySHA(ctx, "00")
+	_, errProduct := st.ProductByGTIN(ctx, "04006381333931")
+	for name, err := range map[string]error{"Entry": errEntry, "UpdateEntry": errUpdate, "ConfirmEntry": errConfirm,
+		"DeleteEntry": st.DeleteEntry(ctx, 99), "Photo": errPhoto, "PhotoBySHA": errSHA, "ProductByGTIN": errProduct} {
+		t.Run(name, func(t *testing.T) {
+			if !errors.Is(err, store.ErrNotFound) || !store.IsNotFound(err) || !errors.Is(err, sql.ErrNoRows) {
+				t.Errorf("err = %v, want one matching store.ErrNotFound and sql.ErrNoRows", err)
+			}
+			if err != nil && (err.Error() == "not found" || strings.Contains(err.Error(), "sql:")) {
+				t.Errorf("message %q does not say what is missing in plain words", err.Error())
+			}
+		})
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"medinventory/store/photo"
 )
 
 // AddOutcome is what happened to one file given to AddPaths.
@@ -35,9 +37,11 @@ const MaxFolderFiles = 20_000
 // AddPaths adds files and folders (recursively, following no symbolic link to a folder twice) the
 // way a drop or an import does: each file is added with AddPhoto (then runs in each new photo's
 // transaction) and reported through report, in order, as soon as it is done. A file that is not a
-// photo is reported as skipped with the reason, never silently dropped. Only a cancelled ctx or a
-// full disk stops it early; the error is then ctx.Err() or the *DiskFullError. Nothing is opened
-// that is not a regular file (see OpenRegular): a FIFO or device is skipped, never waited on.
+// photo is reported as skipped with the reason, never silently dropped; only hidden files and the
+// operating system's own (photo.SystemFile) inside a folder are passed over without a word. Only a
+// cancelled ctx or a full disk stops it early; the error is then ctx.Err() or the *DiskFullError.
+// Nothing is opened that is not a regular file (see OpenRegular): a FIFO or device is skipped, never
+// waited on.
 func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx, Photo) error, report func(AddOutcome)) (AddSummary, error) {
 	var sum AddSummary
 	if report == nil {
@@ -110,8 +114,8 @@ func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx,
 		}
 		sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
 		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), ".") {
-				continue // hidden files (.DS_Store, thumbnails caches)
+			if strings.HasPrefix(e.Name(), ".") || photo.SystemFile(e.Name()) {
+				continue // hidden files, and those Windows and macOS make (desktop.ini, Thumbs.db, __MACOSX)
 			}
 			if err := visit(filepath.Join(p, e.Name()), depth+1); err != nil {
 				return err

@@ -276,14 +276,16 @@ func scanPhoto(row interface{ Scan(...any) error }) (Photo, error) {
 	return p, err
 }
 
-// PhotoBySHA returns the photo with these bytes, or sql.ErrNoRows.
+// PhotoBySHA returns the photo with these bytes, or ErrPhotoNotFound.
 func (s *Store) PhotoBySHA(ctx context.Context, sum string) (Photo, error) {
-	return scanPhoto(s.r.QueryRowContext(ctx, `SELECT `+photoCols+` FROM photos WHERE sha256 = ?`, sum))
+	p, err := scanPhoto(s.r.QueryRowContext(ctx, `SELECT `+photoCols+` FROM photos WHERE sha256 = ?`, sum))
+	return p, orNotFound(err, ErrPhotoNotFound)
 }
 
-// Photo returns one photo by id, or sql.ErrNoRows.
+// Photo returns one photo by id, or ErrPhotoNotFound.
 func (s *Store) Photo(ctx context.Context, id int64) (Photo, error) {
-	return scanPhoto(s.r.QueryRowContext(ctx, `SELECT `+photoCols+` FROM photos WHERE id = ?`, id))
+	p, err := scanPhoto(s.r.QueryRowContext(ctx, `SELECT `+photoCols+` FROM photos WHERE id = ?`, id))
+	return p, orNotFound(err, ErrPhotoNotFound)
 }
 
 // PhotoFile is the absolute path of a stored photo. The path comes only from the database row's

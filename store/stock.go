@@ -18,11 +18,12 @@ import (
 	"medinventory/store/stock"
 )
 
-// ErrLineNotFound, ErrProductNotFound and ErrMovementNotFound are returned for rows that do not exist.
+// ErrLineNotFound, ErrProductNotFound and ErrMovementNotFound are returned for rows that do not
+// exist; each matches ErrNotFound.
 var (
-	ErrLineNotFound     = errors.New("this stock line no longer exists")
-	ErrProductNotFound  = errors.New("this product no longer exists")
-	ErrMovementNotFound = errors.New("this stock movement does not exist")
+	ErrLineNotFound     error = &notFound{"this stock line no longer exists"}
+	ErrProductNotFound  error = &notFound{"this product no longer exists"}
+	ErrMovementNotFound error = &notFound{"this stock movement does not exist"}
 )
 
 // querier is what *sql.DB and *sql.Tx share.

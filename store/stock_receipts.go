@@ -321,7 +321,7 @@ func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) er
 		return fmt.Errorf("save photo hash: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return ErrPhotoNotFound
 	}
 	return nil
 }

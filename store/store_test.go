@@ -176,7 +176,9 @@ func TestAddPhotoAndDuplicate(t *testing.T) {
 		t.Fatalf("then called %d times", calls)
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d photo rows", n)
 	}
@@ -192,7 +194,9 @@ func TestAddPhotoThenFailsAddsNothing(t *testing.T) {
 		t.Fatal("no error")
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d photo rows after a failed transaction", n)
 	}
@@ -249,7 +253,9 @@ func TestAddPhotoRejects(t *testing.T) {
 		}
 	}
 	var n int
-	st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n)
+	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d photos stored from bad input", n)
 	}
@@ -289,6 +295,12 @@ func TestAddPathsFolders(t *testing.T) {
 	writeJPEG(t, filepath.Join(root, "a", "b", "three.jpg"), 20, 20, 12)
 	os.WriteFile(filepath.Join(root, "a", "readme.txt"), []byte("hello"), 0o644)
 	os.WriteFile(filepath.Join(root, ".hidden.jpg"), []byte("junk"), 0o644)
+	// What Windows and macOS leave in folders is passed over silently, not listed as skipped.
+	os.WriteFile(filepath.Join(root, "desktop.ini"), []byte("[.ShellClassInfo]"), 0o644)
+	os.WriteFile(filepath.Join(root, "a", "Thumbs.db"), []byte("junk"), 0o644)
+	os.WriteFile(filepath.Join(root, "a", "._two.jpg"), []byte("junk"), 0o644)
+	os.MkdirAll(filepath.Join(root, "__MACOSX", "a"), 0o755)
+	os.WriteFile(filepath.Join(root, "__MACOSX", "a", "two.jpg"), []byte("junk"), 0o644)
 	// A symlink loop: a/b/up -> root, and a self-referencing link.
 	os.Symlink(root, filepath.Join(root, "a", "b", "up"))
 	os.Symlink(filepath.Join(root, "self"), filepath.Join(root, "self"))
@@ -614,4 +626,38 @@ func TestLock(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	}
 	l2.Release()
+}
+
+// The holder's pid must reach the "already open" message without reading the lock file, which
+// Windows does not allow while it is locked: it lives in window.pid, and the lock file stays empty.
+func TestLockPIDInSeparateFile(t *testing.T) {
+	dir := t.TempDir()
+	l, err := store.AcquireLock(dir, "window")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "window.lock")); err != nil || len(b) != 0 {
+		t.Fatalf("lock file holds %q (%v); want it empty, the pid in window.pid", b, err)
+	}
+	_, err = store.AcquireLock(dir, "window")
+	if want := fmt.Sprintf("(process %d)", os.Getpid()); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("second lock: %v; want it to name %s", err, want)
+	}
+	l.Release()
+	if _, err := os.Stat(filepath.Join(dir, "window.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("window.pid after release: %v; want it removed", err)
+	}
+
+	// A pid file left by a crash (here, garbage) does not block the lock; it is overwritten.
+	if err := os.WriteFile(filepath.Join(dir, "window.pid"), []byte("not a pid"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err = store.AcquireLock(dir, "window")
+	if err != nil {
+		t.Fatalf("with a stale pid file: %v", err)
+	}
+	defer l.Release()
+	if b, _ := os.ReadFile(filepath.Join(dir, "window.pid")); strings.TrimSpace(string(b)) != fmt.Sprint(os.Getpid()) {
+		t.Fatalf("window.pid = %q; want this process's id", b)
+	}
 }

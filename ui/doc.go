@@ -6,7 +6,8 @@
 //
 // It holds no business logic and never touches SQL or HTTP: everything goes through the small
 // interfaces in deps.go (Inventory, Queue, Importer, Backend), which *store.Store, *jobs.Pool and
-// main's wiring satisfy.
+// main's wiring satisfy. Field names, labels and checks come from the field table (store/fields),
+// the words for a waiting photo from package analyzer/wait, what counts as a photo from store/photo.
 //
 // # Threading
 //
@@ -36,7 +37,7 @@
 // The status bar's connection words come from Backend.Connection (the server, model and key in
 // use) and the queue's events, the only first-hand evidence of the network the window has: with
 // OpenAI's server and no key it says so from the first start; a photo that waits with the reason
-// "offline" means offline — or, for another server (OPENAI_BASE_URL, Settings), that this server
+// wait.Offline means offline — or, for another server (OPENAI_BASE_URL, Settings), that this server
 // cannot be reached; a photo analysed (done) means online again.
 //
 // # Settings

@@ -142,11 +142,16 @@ var ResyncEvery = 20 * time.Second
 func (u *UI) dispatch(ctx context.Context, events <-chan jobs.Event) {
 	tick := time.NewTicker(ResyncEvery)
 	defer tick.Stop()
+	u.dispatchWith(ctx, events, tick.C)
+}
+
+// dispatchWith is dispatch with the re-read ticks coming from resync (tests send their own).
+func (u *UI) dispatchWith(ctx context.Context, events <-chan jobs.Event, resync <-chan time.Time) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-resync:
 			fyne.Do(func() {
 				u.reloadQueue()
 				u.inv.reload()

@@ -591,15 +591,13 @@ func TestResyncShowsChangesFromOtherProcesses(t *testing.T) {
 	if h.u.inv.total != 0 {
 		t.Fatalf("total %d at start", h.u.inv.total)
 	}
-	old := ResyncEvery
-	ResyncEvery = 20 * time.Millisecond
-	defer func() { ResyncEvery = old }()
 	h.addEntry(t, "Added elsewhere", "2027-01-31", "4", nil)
 	ch := make(chan jobs.Event)
+	tick := make(chan time.Time)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { h.u.dispatch(ctx, ch); close(done) }()
-	time.Sleep(200 * time.Millisecond)
+	go func() { h.u.dispatchWith(ctx, ch, tick); close(done) }()
+	tick <- time.Now() // one re-read; the dispatcher finishes it before it sees the cancel
 	cancel()
 	<-done
 	if h.u.inv.total != 1 {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"strings"
 	"time"
@@ -89,24 +90,15 @@ func (h *Handler) SetConcurrency(n int) {
 	h.calls.resize(n)
 }
 
-// Work implements jobs.Handler.
+// Work implements jobs.Handler. It reads as the steps of one analysis: find the photo, decode it
+// (and remember how it looks), read its barcode, look the product up in the catalog, check that the model can be asked, prepare
+// the upload, ask, and record what was found.
 func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opt.JobTimeout)
 	defer cancel()
-	photoID := job.PhotoID
-	if photoID == 0 {
-		var p Payload
-		if err := json.Unmarshal(job.Payload, &p); err != nil || p.PhotoID == 0 {
-			return nil, jobs.PermanentError("This task does not name a photo; it cannot run.", err)
-		}
-		photoID = p.PhotoID
-	}
-	photo, err := h.st.Photo(ctx, photoID)
-	if err != nil {
-		if store.IsNotFound(err) {
-			return nil, jobs.PermanentError("The photo is no longer in the inventory.", err)
-		}
-		return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
+	r := &run{h: h, job: job}
+	if err := r.findPhoto(ctx); err != nil {
+		return nil, err
 	}
 	progress(0.05)
 	releasePrep, err := h.prep.acquire(ctx)
@@ -114,56 +106,20 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
 	}
 	defer releasePrep()
-	img, _, err := analyzer.LoadImageFile(h.st.PhotoFile(photo))
+	img, err := r.decode()
 	if err != nil {
-		var ie *analyzer.ImageError
-		if errors.As(err, &ie) {
-			return nil, jobs.PermanentError(ie.Msg, err)
-		}
-		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
+		return nil, err
 	}
-	if err := h.st.SetPhotoHash(ctx, photo.ID, dHash(img)); err != nil {
-		h.log.Warn("save photo hash", "photo", photo.ID, "err", err) // only the look-alike flag is lost
-	}
+	r.saveLook(ctx, img)
 	progress(0.25)
-
-	// 1. Barcode, locally.
-	bctx, bcancel := context.WithTimeout(ctx, h.opt.BarcodeTimeout)
-	codes, _ := barcode.Read(bctx, img)
-	bcancel()
-	code, haveCode := barcode.Best(codes)
-	if haveCode && code.GTIN == "" {
-		haveCode = false
-	}
+	r.readBarcode(ctx, img)
 	progress(0.45)
-
-	// 2. A product the user already confirmed: no model call.
-	if haveCode {
-		if prod, err := h.st.ProductByGTIN(ctx, code.GTIN); err == nil {
-			ne := catalogEntry(prod, code)
-			return h.commit(store.Analysis{PhotoID: photo.ID, JobID: job.ID, Source: store.SourceCatalog,
-				ResultJSON: mustJSON(code)}, []store.NewEntry{ne}), nil
-		} else if !store.IsNotFound(err) {
-			return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
-		}
+	if commit, err := r.fromCatalog(ctx); commit != nil || err != nil {
+		return commit, err
 	}
-
-	// 3. The model, unless offline.
-	m := h.model()
-	var waitErr *jobs.Error
-	switch {
-	case h.opt.Offline:
-		waitErr = waiting(wait.OfflineMode)
-	case m == nil || !m.HasKey():
-		waitErr = waiting(wait.NoKey)
-	}
-	if waitErr != nil {
-		if haveCode {
-			if err := h.saveBarcodeOnly(ctx, photo, job, code); err != nil {
-				return nil, jobs.RetryableError("The barcode result could not be saved; trying again.", 0, err)
-			}
-		}
-		return nil, waitErr
+	m, err := r.model(ctx)
+	if err != nil {
+		return nil, err
 	}
 	up, err := analyzer.PrepareUpload(img, m.Config().Detail)
 	if err != nil {
@@ -172,37 +128,153 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	img = nil // let the full-size image go before the slow network call
 	releasePrep()
 	progress(0.55)
-	releaseCall, err := h.calls.acquire(ctx)
+	res, usage, err := r.ask(ctx, m, up)
 	if err != nil {
-		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
-	}
-	res, usage, err := m.Analyze(ctx, up, job.Attempt)
-	releaseCall()
-	if err != nil {
-		// Whatever went wrong with the model (no key, a refused key, a server error, an answer that
-		// cannot be read), what the barcode says is kept as an entry now: the user sees it, and a
-		// later answer merges into it.
-		if haveCode && ctx.Err() == nil {
-			if serr := h.saveBarcodeOnly(ctx, photo, job, code); serr != nil {
-				h.log.Warn("save barcode-only entry", "photo", photo.ID, "err", serr)
-			}
-		}
-		var je *jobs.Error
-		if errors.As(err, &je) && je.Kind == jobs.Waiting {
-			if je.RetryAfter == 0 && wait.Reason(je.Reason).Rechecks() {
-				je.RetryAfter = h.opt.OfflineRecheck
-			}
-			return nil, je
-		}
-		if ctx.Err() != nil && !errors.As(err, &je) {
-			return nil, jobs.RetryableError("The analysis took too long; it will be tried again.", 0, err)
-		}
 		return nil, err
 	}
 	progress(0.9)
-	found := mergeFindings(res, code, haveCode)
+	return r.record(res, usage), nil
+}
+
+// run is one attempt of the analyze job: what its steps found so far.
+type run struct {
+	h        *Handler
+	job      *jobs.Job
+	photo    store.Photo
+	code     barcode.GS1
+	haveCode bool // the barcode gave a GTIN
+}
+
+// findPhoto finds the job's photo in the store.
+func (r *run) findPhoto(ctx context.Context) error {
+	photoID := r.job.PhotoID
+	if photoID == 0 {
+		var p Payload
+		if err := json.Unmarshal(r.job.Payload, &p); err != nil || p.PhotoID == 0 {
+			return jobs.PermanentError("This task does not name a photo; it cannot run.", err)
+		}
+		photoID = p.PhotoID
+	}
+	photo, err := r.h.st.Photo(ctx, photoID)
+	if err != nil {
+		if store.IsNotFound(err) {
+			return jobs.PermanentError("The photo is no longer in the inventory.", err)
+		}
+		return jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
+	}
+	r.photo = photo
+	return nil
+}
+
+// decode opens the stored photo, upright.
+func (r *run) decode() (image.Image, error) {
+	img, _, err := analyzer.LoadImageFile(r.h.st.PhotoFile(r.photo))
+	if err != nil {
+		var ie *analyzer.ImageError
+		if errors.As(err, &ie) {
+			return nil, jobs.PermanentError(ie.Msg, err)
+		}
+		return nil, jobs.PermanentError("The stored photo cannot be opened: "+err.Error(), err)
+	}
+	return img, nil
+}
+
+// saveLook records the photo's difference hash, so a later photo that looks alike is flagged.
+func (r *run) saveLook(ctx context.Context, img image.Image) {
+	if err := r.h.st.SetPhotoHash(ctx, r.photo.ID, dHash(img)); err != nil {
+		r.h.log.Warn("save photo hash", "photo", r.photo.ID, "err", err) // only the look-alike flag is lost
+	}
+}
+
+// readBarcode reads the photo's barcode locally, within BarcodeTimeout.
+func (r *run) readBarcode(ctx context.Context, img image.Image) {
+	bctx, bcancel := context.WithTimeout(ctx, r.h.opt.BarcodeTimeout)
+	codes, _ := barcode.Read(bctx, img)
+	bcancel()
+	r.code, r.haveCode = barcode.Best(codes)
+	if r.haveCode && r.code.GTIN == "" {
+		r.haveCode = false
+	}
+}
+
+// fromCatalog returns the commit for a product the user already confirmed (no model call), or
+// nothing when the barcode names no such product.
+func (r *run) fromCatalog(ctx context.Context) (jobs.Commit, error) {
+	if !r.haveCode {
+		return nil, nil
+	}
+	prod, err := r.h.st.ProductByGTIN(ctx, r.code.GTIN)
+	if store.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, jobs.RetryableError("The inventory could not be read; trying again.", 0, err)
+	}
+	ne := catalogEntry(prod, r.code)
+	return r.h.commit(store.Analysis{PhotoID: r.photo.ID, JobID: r.job.ID, Source: store.SourceCatalog,
+		ResultJSON: mustJSON(r.code)}, []store.NewEntry{ne}), nil
+}
+
+// model returns the client to ask, or the wait error when it cannot be asked now (offline mode, no
+// key): then what the barcode says is saved as an entry at once.
+func (r *run) model(ctx context.Context) (Model, error) {
+	m := r.h.model()
+	var waitErr *jobs.Error
+	switch {
+	case r.h.opt.Offline:
+		waitErr = waiting(wait.OfflineMode)
+	case m == nil || !m.HasKey():
+		waitErr = waiting(wait.NoKey)
+	}
+	if waitErr == nil {
+		return m, nil
+	}
+	if r.haveCode {
+		if err := r.h.saveBarcodeOnly(ctx, r.photo, r.job, r.code); err != nil {
+			return nil, jobs.RetryableError("The barcode result could not be saved; trying again.", 0, err)
+		}
+	}
+	return nil, waitErr
+}
+
+// ask sends the prepared photo to the model, at most Concurrency calls at once.
+func (r *run) ask(ctx context.Context, m Model, up analyzer.Upload) (analyzer.Result, analyzer.Usage, error) {
+	releaseCall, err := r.h.calls.acquire(ctx)
+	if err != nil {
+		return analyzer.Result{}, analyzer.Usage{}, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
+	}
+	res, usage, err := m.Analyze(ctx, up, r.job.Attempt)
+	releaseCall()
+	if err == nil {
+		return res, usage, nil
+	}
+	err = jobError(err)
+	// Whatever went wrong with the model (no key, a refused key, a server error, an answer that
+	// cannot be read), what the barcode says is kept as an entry now: the user sees it, and a
+	// later answer merges into it.
+	if r.haveCode && ctx.Err() == nil {
+		if serr := r.h.saveBarcodeOnly(ctx, r.photo, r.job, r.code); serr != nil {
+			r.h.log.Warn("save barcode-only entry", "photo", r.photo.ID, "err", serr)
+		}
+	}
+	var je *jobs.Error
+	if errors.As(err, &je) && je.Kind == jobs.Waiting {
+		if je.RetryAfter == 0 && wait.Reason(je.Reason).Rechecks() {
+			je.RetryAfter = r.h.opt.OfflineRecheck
+		}
+		return res, usage, je
+	}
+	if ctx.Err() != nil && !errors.As(err, &je) {
+		return res, usage, jobs.RetryableError("The analysis took too long; it will be tried again.", 0, err)
+	}
+	return res, usage, err
+}
+
+// record is the commit that saves the model's answer and the stock lines found, merged with the
+// barcode's values.
+func (r *run) record(res analyzer.Result, usage analyzer.Usage) jobs.Commit {
+	found := mergeFindings(res, r.code, r.haveCode)
 	resJSON, _ := json.Marshal(res)
-	a := store.Analysis{PhotoID: photo.ID, JobID: job.ID, Source: store.SourceModel, Model: usage.Model,
+	a := store.Analysis{PhotoID: r.photo.ID, JobID: r.job.ID, Source: store.SourceModel, Model: usage.Model,
 		PromptVersion: usage.PromptVersion, TokensIn: usage.TokensIn, TokensOut: usage.TokensOut, CostUSD: usage.CostUSD,
 		LatencyMS: usage.Latency.Milliseconds(), RawAnswer: usage.RawAnswer, ResultJSON: string(resJSON)}
 	if len(found) == 0 {
@@ -215,7 +287,23 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 			a.Error = "No medicine could be read in this photo."
 		}
 	}
-	return h.commit(a, found), nil
+	return r.h.commit(a, found)
+}
+
+// jobError translates the analyzer's verdict (*analyzer.Error: retry, wait, give up) into the job
+// queue's (*jobs.Error). Other errors pass unchanged (the queue retries them).
+func jobError(err error) error {
+	var ae *analyzer.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch ae.Kind {
+	case analyzer.Waiting:
+		return jobs.WaitingError(string(ae.Reason), ae.Msg, ae.RetryAfter, ae.Err)
+	case analyzer.Permanent:
+		return jobs.PermanentError(ae.Msg, ae.Err)
+	}
+	return jobs.RetryableError(ae.Msg, ae.RetryAfter, ae.Err)
 }
 
 // waiting is the error for a job that waits for r, in r's own words.

@@ -268,7 +268,7 @@ func (w *Watcher) run(ctx context.Context) {
 // IsCandidate reports whether a file name looks like a finished photo: a photo extension, and not
 // a hidden or temporary name.
 func IsCandidate(name string) bool {
-	if name == "" || name[0] == '.' || name[0] == '~' {
+	if name == "" || name[0] == '.' || name[0] == '~' || photo.SystemFile(name) {
 		return false
 	}
 	return photo.HasExt(name)
@@ -276,7 +276,7 @@ func IsCandidate(name string) bool {
 
 // skipDir reports whether a subfolder is left out of the watch.
 func skipDir(name string) bool {
-	if name == "" {
+	if name == "" || photo.SystemFile(name) {
 		return true
 	}
 	switch name[0] {

@@ -187,7 +187,8 @@ func TestFilesPresentAtStartSubfoldersAndFilters(t *testing.T) {
 	write(t, filepath.Join(dir, "old.jpg"), img)
 	write(t, filepath.Join(dir, "DCIM", "Camera", "IMG_0001.HEIC"), img)
 	for _, n := range []string{"notes.txt", ".hidden.jpg", "~$lock.jpg", "photo.jpg.part", "x.crdownload", "y.tmp",
-		".thumbnails/t.jpg", "@eaDir/old.jpg/SYNOPHOTO_THUMB_XL.jpg", "#recycle/gone.png"} {
+		".thumbnails/t.jpg", "@eaDir/old.jpg/SYNOPHOTO_THUMB_XL.jpg", "#recycle/gone.png",
+		"__MACOSX/DCIM/IMG_0001.jpg", "Thumbs.db", "desktop.ini", "._old.jpg"} {
 		write(t, filepath.Join(dir, n), img)
 	}
 	write(t, filepath.Join(dir, "empty.png"), nil)
@@ -345,7 +346,7 @@ func TestNewErrorsAndLifecycle(t *testing.T) {
 func TestIsCandidate(t *testing.T) {
 	for name, want := range map[string]bool{"a.jpg": true, "B.JPEG": true, "c.heif": true, "d.WebP": true, "e.gif": true,
 		"f.png": true, "g.HEIC": true, "h.jpg.part": false, "i.crdownload": false, "j.tmp": false, ".k.jpg": false,
-		"~$l.jpg": false, "._m.jpg": false, "n.pdf": false, "jpg": false, "": false} {
+		"~$l.jpg": false, "._m.jpg": false, "n.pdf": false, "Thumbs.db": false, "jpg": false, "": false} {
 		if got := IsCandidate(name); got != want {
 			t.Errorf("IsCandidate(%q) = %v", name, got)
 		}

@@ -1,0 +1,33 @@
+package main
+
+// The daily maintenance job.
+
+import (
+	"context"
+	"time"
+
+	"medinventory/jobs"
+)
+
+// maintenance is the daily housekeeping job: the app's temp files, photo files no row names
+// (adopted back), old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
+func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	// The photos folder is never pruned by comparing it with the database (which may be an older
+	// copy): only the app's own temp files are cleaned; a photo file no row names is adopted back.
+	n, err := b.st.CleanTempFiles(int64(time.Hour / time.Millisecond))
+	if err != nil {
+		b.sess.log.Warn("maintenance: temp files", "err", err)
+	}
+	b.adoptPhotoFiles(ctx, adoptMinAge)
+	progress(0.3)
+	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
+	if err != nil {
+		b.sess.log.Warn("maintenance: prune", "err", err)
+	}
+	progress(0.6)
+	if err := b.st.Optimize(ctx); err != nil {
+		b.sess.log.Warn("maintenance: optimize", "err", err)
+	}
+	b.sess.log.Info("maintenance done", "temp_files_removed", n, "jobs_pruned", pruned)
+	return nil, nil
+}
