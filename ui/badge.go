@@ -49,17 +49,6 @@ func (b *badge) setImportance(imp widget.Importance) {
 	b.text.Color = theme.Color(theme.ColorNameForeground)
 }
 
-// set changes the text and colour and shows the badge.
-func (b *badge) set(text string, imp widget.Importance) {
-	if b.text.Text == text && b.imp == imp && b.Visible() {
-		return
-	}
-	b.text.Text = text
-	b.setImportance(imp)
-	b.Show()
-	b.Refresh()
-}
-
 func (b *badge) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(b.bg,
 		container.New(&badgePad{}, b.text)))
