@@ -408,8 +408,12 @@ Flags:
 		} else {
 			name = "(" + j.Kind + ")"
 		}
+		last := j.LastError
+		if last != "" && (j.State == jobs.StateWaiting || j.State == jobs.StateRetrying) {
+			last = nextRun(last) // this command does not retry: no "trying again in N s"
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, clip(name, 40), j.State, j.Attempt, j.MaxAttempts,
-			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(j.LastError, 70))
+			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(last, 110))
 	}
 	tw.Flush()
 	c, err := b.pool.Counts(ctx)

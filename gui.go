@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -43,6 +44,11 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	b, err := openBackend(ctx, sess, backendOptions{})
 	if err != nil {
 		sess.log.Error("open inventory", "err", err)
+		if errors.Is(err, store.ErrNotThisInventory) && os.Getenv(noDialogEnv) == "" && !isTerminal(stderr) {
+			plainError(stderr, err)
+			lock.Release()
+			return showStartupProblem(sess.dir, err, stderr) // restore / start fresh / quit
+		}
 		reportStartupError(stderr, err)
 		return exitFailed
 	}
@@ -64,14 +70,17 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 		return exitFailed
 	}
 	b.restartWatcher()
+	go b.autoBackups(ctx)
 	u.Start(ctx)
 
+	var signalled atomic.Bool
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case s := <-sig:
 			sess.log.Info("signal, quitting", "signal", s.String())
+			signalled.Store(true)
 			fyne.Do(a.Quit)
 		case <-ctx.Done():
 		}
@@ -80,11 +89,19 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 	signal.Stop(sig)
 
 	sess.log.Info("window closed, shutting down")
-	if err := b.close(10 * time.Second); err != nil {
+	grace := 10 * time.Second
+	if signalled.Load() {
+		grace = time.Second // SIGINT/SIGTERM: stop within 2 s; running analyses go back to the queue
+	}
+	if err := b.close(grace); err != nil {
 		sess.log.Error("shutdown", "err", err)
 		plainError(stderr, err)
 		return exitFailed
 	}
 	sess.log.Info("shut down cleanly")
+	if f := b.pendingRestore(); f != "" {
+		lock.Release()
+		return restoreAndRelaunch(sess.dir, f, stderr)
+	}
 	return exitOK
 }

@@ -1,3 +1,5 @@
+//go:build !windows
+
 package main
 
 // Issue 13's hostile cases against the real binary: each test fails on the release before the fix

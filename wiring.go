@@ -31,6 +31,8 @@ type backend struct {
 	watcher  *watch.Watcher
 	handler  *pipeline.Handler
 	ctx      context.Context // set by start: the app's lifetime
+
+	restoreFile string // a backup to restore once the window has closed (gui_backups.go)
 }
 
 // defaultConcurrency is how many photos are analysed at once unless the settings say otherwise.

@@ -130,9 +130,17 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, fmt.Errorf("list the photos: %w", err)
 	}
 	have := map[string]bool{}
+	inSnap := map[string]bool{}
+	for _, rel := range listed {
+		inSnap[rel] = true
+	}
 	for _, rel := range files {
 		// Photos are already compressed: stored as they are.
-		if err := add(rel, filepath.Join(s.dir, filepath.FromSlash(rel)), zip.Store); err != nil {
+		err := add(rel, filepath.Join(s.dir, filepath.FromSlash(rel)), zip.Store)
+		if errors.Is(err, fs.ErrNotExist) && !inSnap[rel] {
+			continue // an import that failed took back the file it had placed
+		}
+		if err != nil {
 			return Manifest{}, s.diskFull(fmt.Errorf("write the backup (%s): %w", rel, err))
 		}
 		have[rel] = true

@@ -307,7 +307,7 @@ func TestDiskFullIsItsOwnError(t *testing.T) {
 	noPhotoRowsOrFiles(t, st)
 }
 
-func writeNoiseJPEG(t *testing.T, path string, w, h int) {
+func writeNoiseJPEG(t testing.TB, path string, w, h int) {
 	t.Helper()
 	r := rand.New(rand.NewSource(1))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -322,5 +322,21 @@ func writeNoiseJPEG(t *testing.T, path string, w, h int) {
 	defer f.Close()
 	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 95}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// --start-fresh on an inventory that belongs changes nothing.
+func TestStartFreshLeavesAHealthyInventoryAlone(t *testing.T) {
+	dir := inventoryWithPhotos(t, 2)
+	st, err := store.Open(context.Background(), dir, store.Options{StartFresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	st.ReadDB().QueryRow(`SELECT count(*) FROM photos`).Scan(&n)
+	m, _ := filepath.Glob(filepath.Join(dir, store.DBName+".set-aside-*"))
+	if n != 2 || len(m) != 0 {
+		t.Fatalf("%d photos, set aside %v", n, m)
 	}
 }

@@ -64,9 +64,10 @@ type Options struct {
 	ReadConns int
 	// Now is the clock (default time.Now); tests set it.
 	Now func() time.Time
-	// StartFresh starts a new, empty inventory even though the data dir holds photos or an id
-	// file (see identity.go): a database already there is moved aside, never deleted, and the
-	// photos are kept for AdoptPhotoFiles. Only for the user's explicit --start-fresh.
+	// StartFresh starts a new, empty inventory where the database does not belong to the data dir
+	// (see identity.go): a database already there is moved aside, never deleted, and the photos are
+	// kept for AdoptPhotoFiles. A database that belongs is opened as usual. Only for the user's
+	// explicit --start-fresh.
 	StartFresh bool
 	// ReadOnly opens the inventory for reading only (export, listing the queue) and writes
 	// nothing: it works on a read-only data dir (a USB stick, a restored backup). The database
@@ -120,12 +121,17 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.ReadOnly {
 		return openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
 	}
-	if opts.StartFresh {
+	// StartFresh acts only where the database does not belong: on a healthy inventory it changes
+	// nothing (a --start-fresh left on a command line must not set a good database aside).
+	fresh := false
+	if err := checkBeforeOpen(ctx, dir, v, marker); err != nil {
+		if !opts.StartFresh {
+			return nil, err
+		}
 		if err := setAside(dir, opts.Now()); err != nil {
 			return nil, err
 		}
-	} else if err := checkBeforeOpen(ctx, dir, v, marker); err != nil {
-		return nil, err
+		fresh = true
 	}
 	// Create the file ourselves so that it, and the -wal and -shm files SQLite derives from it, are
 	// readable by this user only.
@@ -147,7 +153,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	if err := s.checkAfterOpen(ctx, marker, opts.StartFresh); err != nil {
+	if err := s.checkAfterOpen(ctx, marker, fresh); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -226,7 +227,8 @@ func (u *UI) ShowSettings() {
 	inUse.Wrapping = fyne.TextWrapWord
 	inUse.Importance = widget.HighImportance
 	setVisible(inUse, inUse.Text != "")
-	content := container.NewVBox(inUse, f.form, container.NewHBox(f.testBtn), f.result, note)
+	backups := widget.NewButtonWithIcon("Backups…", theme.StorageIcon(), u.ShowBackups)
+	content := container.NewVBox(inUse, f.form, container.NewHBox(f.testBtn, layoutSpacer(), backups), f.result, note)
 	var d dialog.Dialog
 	save := widget.NewButton("Save", nil)
 	save.Importance = widget.HighImportance

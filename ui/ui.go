@@ -65,6 +65,7 @@ type UI struct {
 	foreground         bool
 	useThrot           throttle
 	settingsOpen       *settingsForm
+	backupBar          *backupStatus // backups.go
 	dlg                *openDialog
 	menu               *fyne.MainMenu
 	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
@@ -111,6 +112,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.inv.reload()
 	u.stock.reload()
 	u.refreshUsage()
+	u.watchBackupStatus(ctx)
 	if u.d.Backend != nil {
 		s := LoadSettings(u.app.Preferences())
 		u.bg(func() func() {
@@ -265,7 +267,7 @@ func (u *UI) content() fyne.CanvasObject {
 	statusQ := widget.NewLabelWithData(u.queueB)
 	statusUse := widget.NewLabelWithData(u.useB)
 	statusUse.Truncation = fyne.TextTruncateEllipsis
-	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), nil,
+	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), u.backupStatusObject(),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
 	u.main = u.mainTabs(u.mainArea)
 	u.split = container.NewHSplit(u.queue.root, u.main)

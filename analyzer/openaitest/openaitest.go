@@ -14,6 +14,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decode uploads
@@ -359,7 +360,13 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
-	body, _ := readAll(r, 64<<20)
+	body, err := readAll(r, 64<<20)
+	var tooLarge *http.MaxBytesError
+	if err != nil && !errors.As(err, &tooLarge) {
+		// The client went away in the middle of sending (a process killed mid-upload): the real
+		// API never sees such a request, so neither is it recorded nor judged here.
+		return
+	}
 	req := Request{At: time.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	var problem, param string
 	if err := json.Unmarshal(body, &req.JSON); err != nil {

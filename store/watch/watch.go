@@ -49,6 +49,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -489,7 +490,8 @@ func (w *Watcher) check(ctx context.Context, now time.Time) {
 			delete(w.pending, p) // only touched (a notified write that changed nothing)
 			continue
 		}
-		if f, err := os.Open(p); err != nil {
+		// O_NONBLOCK: a file swapped for a FIFO since the Stat above must not hang the watcher.
+		if f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0); err != nil {
 			c.tries++
 			if c.tries <= unreadableTries {
 				c.since = now
