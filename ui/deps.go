@@ -87,4 +87,6 @@ type Deps struct {
 	// Version and About (Markdown: the third-party notices) fill the About dialog.
 	Version string
 	About   string
+	// Stock fills the Stock tab and its reports; without it the window has no Stock tab.
+	Stock Stock
 }

@@ -1,5 +1,8 @@
 // Package ui is Medicine Inventory's window: the photo queue, the inventory list, the entry editor,
-// the settings dialog and the status bar, built with Fyne.
+// the settings dialog and the status bar, built with Fyne; and the Stock tab (stockview.go): the
+// product view, a product's lots, a lot's stock card, dispense / adjust / dispose / undo, receipts
+// from photos to review, stock counts and reports. Every stock rule comes from store/stock through
+// the Stock interface (stockdeps.go); the tab only shows the answers.
 //
 // It holds no business logic and never touches SQL or HTTP: everything goes through the small
 // interfaces in deps.go (Inventory, Queue, Importer, Backend), which *store.Store, *jobs.Pool and

@@ -107,14 +107,14 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, t.TempDir(), store.Options{Now: func() time.Time { return testToday }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	q := newFakeQueue()
 	imp := &storeImporter{st: st, q: q}
-	u := New(a, Deps{Inventory: st, Queue: q, Importer: imp})
+	u := New(a, Deps{Inventory: st, Queue: q, Importer: imp, Stock: st})
 	u.sync = true
 	u.now = func() time.Time { return testToday }
 	return &harness{u: u, st: st, q: q, imp: imp, app: a}

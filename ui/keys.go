@@ -130,6 +130,8 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 	switch {
 	case ev.Name == fyne.KeyEscape && u.queueOpen:
 		u.toggleQueue()
+	case u.stockShown(): // the photos tab's editor and list are hidden behind it
+		u.stock.typedKey(ev)
 	case ev.Name == fyne.KeyEscape && u.ed.visible:
 		u.ed.close()
 	case ev.Name == fyne.KeyDelete && u.ed.visible && u.ed.entryID != 0:
@@ -250,6 +252,13 @@ func (u *UI) confirmDialog(title, msg, yes, no string, f func()) dialog.Dialog {
 }
 
 func (u *UI) focusSearch() {
+	if u.stockShown() { // the Stock tab's own search
+		if u.queueOpen {
+			u.toggleQueue()
+		}
+		u.stock.showProducts()
+		return
+	}
 	if u.ed.visible {
 		u.ed.close() // the search box is on the list
 	}
@@ -266,7 +275,7 @@ func (u *UI) selectAll() {
 		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
 		return
 	}
-	if u.ed.visible {
+	if u.ed.visible || u.stockShown() {
 		return
 	}
 	u.inv.markAll()
@@ -278,6 +287,9 @@ func (u *UI) confirmKey() {
 	if u.dlg != nil {
 		u.dlg.ok()
 		return
+	}
+	if u.stockShown() {
+		return // the list and editor it acts on are behind the Stock tab
 	}
 	if u.ed.visible {
 		u.ed.confirmAndNext()

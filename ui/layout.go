@@ -26,7 +26,7 @@ func (r *responsive) current() fyne.CanvasObject {
 	case u.queueOpen:
 		return u.queue.root
 	}
-	return u.mainArea
+	return u.main
 }
 
 func (r *responsive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -36,7 +36,7 @@ func (r *responsive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		u.narrow = narrow
 		if !narrow {
 			u.queueOpen = false
-			u.split.Leading, u.split.Trailing = u.queue.root, u.mainArea
+			u.split.Leading, u.split.Trailing = u.queue.root, u.main
 		}
 		u.updateQueueButton()
 	}
@@ -54,7 +54,7 @@ func (r *responsive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 func (r *responsive) MinSize([]fyne.CanvasObject) fyne.Size {
 	u := r.u
-	m := u.mainArea.MinSize().Max(u.queue.root.MinSize())
+	m := u.main.MinSize().Max(u.queue.root.MinSize())
 	return fyne.NewSize(min(m.Width, 760), m.Height)
 }
 

@@ -237,7 +237,7 @@ func TestSmallScreenCollapsesQueueAndKeepsNames(t *testing.T) {
 	h.start()
 	w := h.u.Window()
 	w.Resize(fyne.NewSize(800, 600))
-	if !h.u.narrow || !h.u.queueBtn.Visible() || h.u.body.Objects[0] != h.u.mainArea {
+	if !h.u.narrow || !h.u.queueBtn.Visible() || h.u.body.Objects[0] != h.u.main {
 		t.Fatal("at 800 px the photos pane should collapse behind a button")
 	}
 	if h.u.queueBtn.Text != "Photos (2 waiting)" {

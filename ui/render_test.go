@@ -120,3 +120,30 @@ func TestRenderMainStates(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderStockStates renders the Stock tab's pages at the two sizes the app must look right
+// at; the images are for people to look at (UI_SHOTS=dir).
+func TestRenderStockStates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rendering is slow-ish")
+	}
+	for name, size := range shotSizes {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.pack(t, "Amoxicillin", "AX9912", "2026-07-31", "12", "A2", true)
+			h.pack(t, "Amoxicillin", "AX9950", "2027-09-30", "24", "A2", true)
+			h.pack(t, "Paracetamol", "LP1001", "2026-01-31", "6", "A1", true)
+			h.pack(t, "Metformin", "MF0042", "2028-05-31", "3", "B1", false)
+			s := h.startAtProduct(t, "Amoxicillin")
+			capture(t, h.u, "stock-product-"+name, size)
+			s.openLine(s.product.lines[0].ID)
+			capture(t, h.u, "stock-card-"+name, size)
+			s.showProducts()
+			capture(t, h.u, "stock-products-"+name, size)
+			s.showCount()
+			capture(t, h.u, "stock-count-"+name, size)
+			s.showReceipts()
+			capture(t, h.u, "stock-receipts-"+name, size)
+		})
+	}
+}

@@ -70,6 +70,11 @@ type UI struct {
 	menu               *fyne.MainMenu
 	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
 	undoItem, redoItem *fyne.MenuItem
+
+	stock    *stockView         // the Stock tab (stockview.go)
+	tabs     *container.AppTabs // the photos-and-entries area and the Stock tab
+	stockTab *container.TabItem
+	main     fyne.CanvasObject // beside the photos pane: tabs, or mainArea alone without Stock
 }
 
 // New builds the window's content. Call Window to get the window and Start to load data.
@@ -105,6 +110,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.ctx = ctx
 	u.reloadQueue()
 	u.inv.reload()
+	u.stock.reload()
 	u.refreshUsage()
 	u.watchBackupStatus(ctx)
 	if u.d.Backend != nil {
@@ -151,6 +157,7 @@ func (u *UI) dispatchWith(ctx context.Context, events <-chan jobs.Event, resync 
 			fyne.Do(func() {
 				u.reloadQueue()
 				u.inv.reload()
+				u.stock.reload()
 				u.refreshUsage()
 			})
 		case ev, ok := <-events:
@@ -207,6 +214,7 @@ func (u *UI) build() {
 	u.queue = u.newQueuePanel()
 	u.inv = u.newInventoryPanel()
 	u.ed = u.newEditor()
+	u.stock = u.newStockView()
 
 	bannerText := widget.NewLabelWithData(u.bannerB)
 	bannerText.Wrapping = fyne.TextWrapWord
@@ -261,7 +269,8 @@ func (u *UI) content() fyne.CanvasObject {
 	statusUse.Truncation = fyne.TextTruncateEllipsis
 	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), u.backupStatusObject(),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
-	u.split = container.NewHSplit(u.queue.root, u.mainArea)
+	u.main = u.mainTabs(u.mainArea)
+	u.split = container.NewHSplit(u.queue.root, u.main)
 	u.split.Offset = 0.27
 	u.body = container.New(&responsive{u: u}, u.split)
 	return container.NewBorder(container.NewPadded(top), container.NewVBox(widget.NewSeparator(), status), nil, nil, u.body)
@@ -431,6 +440,7 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 	u.updateStatusQueue()
 	if ev.State == jobs.StateDone {
 		u.inv.reloadSoon()
+		u.stock.reloadSoon()
 		u.refreshUsage()
 	}
 	c := u.queue.counts

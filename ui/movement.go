@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store"
+	"medinventory/store/stock"
+)
+
+// detail is what the product page and the stock card share: a title, a summary line, the form
+// that records movements, and the id of what is shown.
+type detail struct {
+	title   *widget.Label
+	summary *widget.Label
+	form    *moveForm
+	id      int64 // the product or lot shown; 0: none yet
+	seq     int   // drops stale query results
+}
+
+func (s *stockView) newDetail(fixedLot bool, reload func()) detail {
+	d := detail{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), summary: widget.NewLabel("")}
+	d.title.SizeName = theme.SizeNameSubHeadingText
+	d.title.Truncation = fyne.TextTruncateEllipsis
+	d.summary.Wrapping = fyne.TextWrapWord
+	d.form = s.newMoveForm(fixedLot, func() { reload(); s.products.reloadSoon() })
+	return d
+}
+
+// open shows page for id (cleared first when it showed another one), reloads it and puts the
+// focus in the quantity box: type the number, Enter.
+func (s *stockView) open(d *detail, page fyne.CanvasObject, id int64, clear, reload func()) {
+	if d.id != id {
+		d.id = id
+		d.title.SetText("")
+		d.summary.SetText("")
+		d.form.action.SetSelectedIndex(0)
+		clear()
+	}
+	s.show(page)
+	reload()
+	s.focus(d.form.qty)
+}
+
+// A movement the form records: its kind and reason, and how the typed number is signed.
+type moveAction struct {
+	label  string
+	kind   stock.Kind
+	reason stock.Reason
+	sign   int64 // -1: the number typed is taken away; +1: added; 0: typed with its sign
+	hint   string
+}
+
+var moveActions = []moveAction{
+	{"Dispense", stock.Dispense, stock.NoReason, -1, "how many, e.g. 2"},
+	{"Adjust: damaged", stock.Adjust, stock.Damaged, -1, "how many were damaged"},
+	{"Adjust: lost", stock.Adjust, stock.Lost, -1, "how many were lost"},
+	{"Adjust: returned", stock.Adjust, stock.Returned, +1, "how many came back"},
+	{"Adjust: count correction", stock.Adjust, stock.CountCorrection, 0, "e.g. -3 or +2"},
+	{"Dispose: expired", stock.Dispose, stock.Expired, -1, "how many to destroy"},
+	{"Dispose: damaged", stock.Dispose, stock.Damaged, -1, "how many to destroy"},
+}
+
+func actionLabels() []string {
+	out := make([]string, len(moveActions))
+	for i, a := range moveActions {
+		out[i] = a.label
+	}
+	return out
+}
+
+// moveForm records a dispense, an adjustment or a disposal: choose what (Dispense by default),
+// the lot (on a product page; the lot that expires first is suggested), type the number, Enter.
+type moveForm struct {
+	s       *stockView
+	root    fyne.CanvasObject
+	action  *widget.Select
+	lot     *widget.Select
+	qty     *uiEntry
+	note    *uiEntry
+	record  *widget.Button
+	errText *widget.Label
+
+	product stock.Product
+	lines   []stock.Line // the lots offered, soonest expiry first
+	fixed   bool         // one lot only (the stock card's)
+	busy    bool
+	onDone  func()
+}
+
+func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
+	u := s.u
+	f := &moveForm{s: s, fixed: fixedLot, onDone: onDone}
+	f.action = widget.NewSelect(actionLabels(), func(string) { f.actionChanged() })
+	f.lot = widget.NewSelect(nil, nil)
+	f.lot.PlaceHolder = "(choose a lot)"
+	f.qty = u.newEntry()
+	f.qty.OnSubmitted = func(string) { f.submit() }
+	f.note = u.newEntry()
+	f.note.SetPlaceHolder("note (optional)")
+	f.note.OnSubmitted = func(string) { f.submit() }
+	f.record = widget.NewButtonWithIcon("Record (Enter)", theme.ConfirmIcon(), f.submit)
+	f.record.Importance = widget.HighImportance
+	f.errText = widget.NewLabel("")
+	f.errText.Importance = widget.DangerImportance
+	f.errText.Wrapping = fyne.TextWrapWord
+	f.errText.Hide()
+	f.action.SetSelectedIndex(0)
+
+	// Columns, not Border: Tab goes through the widgets in the order they are built, and a
+	// Border puts its centre first (Tab from the quantity went to Record, skipping the note).
+	row1 := newCols([]float32{240, 0}, f.action, f.lot)
+	if fixedLot {
+		row1 = container.NewHBox(f.action)
+	}
+	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
+	f.root = container.NewVBox(row1, row2, f.errText)
+	return f
+}
+
+func (f *moveForm) current() moveAction {
+	i := f.action.SelectedIndex()
+	if i < 0 {
+		i = 0
+	}
+	return moveActions[i]
+}
+
+func (f *moveForm) actionChanged() {
+	a := f.current()
+	f.qty.SetPlaceHolder(a.hint)
+	if a.kind == stock.Dispense {
+		f.suggest()
+	}
+	f.setErr("")
+}
+
+// setLines offers a product's lots (soonest expiry first) and suggests the one to dispense from.
+// A lot the user chose stays chosen when the lots are read again (every 20 s, or after a change),
+// unless it can no longer be dispensed from.
+func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
+	prevID := int64(0)
+	if i := f.lot.SelectedIndex(); i >= 0 && i < len(f.lines) && f.product.ID == p.ID {
+		prevID = f.lines[i].ID
+	}
+	f.product, f.lines = p, lines
+	today := f.s.u.now()
+	first := int64(0)
+	fefo := stock.FEFO(lines, today)
+	if len(fefo) > 0 {
+		first = fefo[0].ID
+	}
+	opts := make([]string, len(lines))
+	for i := range lines {
+		l := &lines[i]
+		o := fmt.Sprintf("%s · %s on hand", lineTitle(l), units(l.OnHand, p.Unit))
+		if l.ID == first {
+			o += "  (expires first)"
+		}
+		if stock.IsExpired(l.Expiry, today) {
+			o += "  (expired)"
+		}
+		opts[i] = o
+	}
+	f.lot.Options = opts
+	f.lot.ClearSelected()
+	keep := -1
+	for i := range lines {
+		if lines[i].ID == prevID {
+			keep = i
+		}
+	}
+	if keep >= 0 && f.current().kind == stock.Dispense {
+		dispensable := false
+		for _, l := range fefo {
+			dispensable = dispensable || l.ID == prevID
+		}
+		if !dispensable {
+			keep = -1
+		}
+	}
+	if keep >= 0 {
+		f.lot.SetSelectedIndex(keep)
+	} else {
+		f.suggest()
+	}
+	f.lot.Refresh()
+}
+
+// suggest selects the lot that expires first among those that may be dispensed (stock.FEFO).
+func (f *moveForm) suggest() {
+	if len(f.lines) == 0 {
+		return
+	}
+	fe := stock.FEFO(f.lines, f.s.u.now())
+	if len(fe) == 0 {
+		f.lot.SetSelectedIndex(0)
+		return
+	}
+	for i := range f.lines {
+		if f.lines[i].ID == fe[0].ID {
+			f.lot.SetSelectedIndex(i)
+			return
+		}
+	}
+}
+
+// selectLine selects a lot by id (when a lot is chosen in the list).
+func (f *moveForm) selectLine(id int64) {
+	for i := range f.lines {
+		if f.lines[i].ID == id {
+			f.lot.SetSelectedIndex(i)
+		}
+	}
+}
+
+func (f *moveForm) setErr(msg string) {
+	f.errText.SetText(msg)
+	if msg == "" {
+		f.errText.Hide()
+	} else {
+		f.errText.Show()
+	}
+}
+
+// signed reads the typed number with the action's sign.
+func (f *moveForm) signed(a moveAction) (int64, error) {
+	text := strings.TrimSpace(strings.ReplaceAll(f.qty.Text, "−", "-"))
+	if text == "" {
+		return 0, fmt.Errorf("type how many %s, then press Enter", unitPlural(f.product.Unit))
+	}
+	n, err := store.ParseQuantity(text)
+	if err != nil {
+		return 0, err
+	}
+	if a.sign == 0 {
+		if !strings.HasPrefix(text, "-") && !strings.HasPrefix(text, "+") {
+			return 0, fmt.Errorf("for a count correction type - for fewer or + for more, e.g. -3 or +2")
+		}
+		return n, nil
+	}
+	if n <= 0 || strings.HasPrefix(text, "-") {
+		return 0, fmt.Errorf("type how many as a number above 0, e.g. 2")
+	}
+	return a.sign * n, nil
+}
+
+// submit records the movement (off the UI goroutine) and shows what it did, with Undo.
+func (f *moveForm) submit() {
+	if f.busy {
+		return
+	}
+	u := f.s.u
+	a := f.current()
+	i := f.lot.SelectedIndex()
+	if i < 0 || i >= len(f.lines) {
+		f.setErr("Choose the lot first.")
+		return
+	}
+	line := f.lines[i]
+	n, err := f.signed(a)
+	if err != nil {
+		f.setErr(stockErrText(err))
+		u.win.Canvas().Focus(f.qty)
+		return
+	}
+	note := f.note.Text
+	f.busy = true
+	f.setErr("")
+	u.bg(func() func() {
+		var m stock.Movement
+		var err error
+		switch a.kind {
+		case stock.Dispense:
+			m, err = u.d.Stock.Dispense(u.ctx, line.ID, -n, note)
+		case stock.Adjust:
+			m, err = u.d.Stock.Adjust(u.ctx, line.ID, n, a.reason, note)
+		case stock.Dispose:
+			m, err = u.d.Stock.Dispose(u.ctx, line.ID, -n, a.reason, note)
+		}
+		return func() {
+			f.busy = false
+			if err != nil {
+				f.setErr(stockErrText(err))
+				u.win.Canvas().Focus(f.qty)
+				return
+			}
+			f.qty.SetText("")
+			f.note.SetText("")
+			f.s.recorded(movedText(a, n, f.product.Unit, &line), []int64{m.ID})
+			if f.onDone != nil {
+				f.onDone()
+			}
+			u.win.Canvas().Focus(f.qty)
+		}
+	})
+}
+
+// movedText says what a recorded movement did: "Dispensed 2 packs from lot A (2027-03-31)."
+func movedText(a moveAction, n int64, unit string, l *stock.Line) string {
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	what := units(abs, unit)
+	lot := "lot " + dash(l.Lot)
+	if l.Expiry != "" {
+		lot += " (" + l.Expiry + ")"
+	}
+	switch {
+	case a.kind == stock.Dispense:
+		return fmt.Sprintf("Dispensed %s from %s.", what, lot)
+	case a.kind == stock.Dispose:
+		return fmt.Sprintf("Disposed of %s from %s (%s).", what, lot, stock.ReasonWords(a.reason))
+	case n < 0:
+		return fmt.Sprintf("Took %s off %s (%s).", what, lot, stock.ReasonWords(a.reason))
+	}
+	return fmt.Sprintf("Added %s to %s (%s).", what, lot, stock.ReasonWords(a.reason))
+}
+
+// unitPlural is "packs", "tablets".
+func unitPlural(unit string) string {
+	t := units(2, unit)
+	return t[2:]
+}

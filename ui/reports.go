@@ -1,0 +1,235 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store"
+	"medinventory/store/export"
+)
+
+// reportKind names a stock report.
+type reportKind string
+
+// The stock reports the window offers.
+const (
+	reportProducts  reportKind = "products"  // stock on hand per product
+	reportLots      reportKind = "lots"      // stock on hand per lot
+	reportExpiry    reportKind = "expiry"    // lots expired or expiring within N days
+	reportMovements reportKind = "movements" // every confirmed movement in a date range
+)
+
+// reportRequest is what the user chose in the reports dialog.
+type reportRequest struct {
+	kind   reportKind
+	format export.Format
+	today  time.Time // the day the report is for
+	days   int       // the "expiring" window, in days
+	from   time.Time // reportMovements: [from, to)
+	to     time.Time
+}
+
+// reportFormats are the formats each report can be saved as, in the order of their buttons.
+var reportFormats = []export.Format{export.PDF, export.XLSX, export.CSV}
+
+// reportsDialog is the Reports window: one row per report, one button per format. Reports… then
+// a format's button is two clicks; the file dialog then asks where to save.
+type reportsDialog struct {
+	u        *UI
+	dlg      dialog.Dialog
+	days     *widget.Entry
+	from, to *widget.Entry
+	status   *widget.Label
+}
+
+// ShowReports opens the Reports window.
+func (u *UI) ShowReports() {
+	if u.d.Stock == nil {
+		return
+	}
+	r := u.newReportsDialog()
+	r.dlg.Show()
+}
+
+func (u *UI) newReportsDialog() *reportsDialog {
+	r := &reportsDialog{u: u}
+	today := u.now()
+	r.days = widget.NewEntry()
+	r.days.SetText(strconv.Itoa(u.stock.products.expiringDays()))
+	r.from = widget.NewEntry()
+	r.from.SetText(today.AddDate(0, -1, 0).Format("2006-01-02"))
+	r.to = widget.NewEntry()
+	r.to.SetText(today.Format("2006-01-02"))
+	r.status = widget.NewLabel("")
+	r.status.Wrapping = fyne.TextWrapWord
+	r.status.Hide()
+
+	small := func(e *widget.Entry, w float32) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, e.MinSize().Height), e)
+	}
+	grid := container.New(layout.NewFormLayout())
+	add := func(kind reportKind, label fyne.CanvasObject) {
+		btns := container.NewHBox()
+		for _, f := range reportFormats {
+			f := f
+			b := widget.NewButton(strings.ToUpper(string(f)), func() { r.save(kind, f) })
+			if f == export.PDF {
+				b.Importance = widget.HighImportance
+			}
+			btns.Add(b)
+		}
+		grid.Add(label)
+		grid.Add(btns)
+	}
+	add(reportProducts, widget.NewLabel("Stock on hand, per product"))
+	add(reportLots, widget.NewLabel("Stock on hand, per lot"))
+	add(reportExpiry, container.NewHBox(widget.NewLabel("Expired, and expiring within"), small(r.days, 64), widget.NewLabel("days")))
+	add(reportMovements, container.NewHBox(widget.NewLabel("Movements from"), small(r.from, 130), widget.NewLabel("to"), small(r.to, 130)))
+	hint := widget.NewLabel("PDF prints well; XLSX opens in a spreadsheet; CSV is for other programs.")
+	hint.Importance = widget.LowImportance
+	r.dlg = dialog.NewCustom("Reports", "Close", container.NewVBox(grid, hint, r.status), u.win)
+	return r
+}
+
+// request reads the dialog's fields into a report request.
+func (r *reportsDialog) request(kind reportKind, format export.Format) (reportRequest, error) {
+	today := r.u.now()
+	req := reportRequest{kind: kind, format: format, today: today, days: r.u.stock.products.expiringDays()}
+	switch kind {
+	case reportExpiry:
+		n, err := strconv.Atoi(strings.TrimSpace(r.days.Text))
+		if err != nil || n < 0 || n > 3650 {
+			return req, errors.New("type the number of days as a whole number, e.g. 90")
+		}
+		req.days = n
+	case reportMovements:
+		from, err1 := time.ParseInLocation("2006-01-02", strings.TrimSpace(r.from.Text), today.Location())
+		to, err2 := time.ParseInLocation("2006-01-02", strings.TrimSpace(r.to.Text), today.Location())
+		if err1 != nil || err2 != nil {
+			return req, errors.New("type both dates as year-month-day, e.g. 2026-05-01")
+		}
+		if to.Before(from) {
+			return req, errors.New("the second date must not be before the first")
+		}
+		req.from, req.to = from, to.AddDate(0, 0, 1) // the last day is included
+	}
+	return req, nil
+}
+
+// reportFileName is the name the save dialog suggests: "stock-on-hand-2026-06-01.pdf".
+func reportFileName(req reportRequest) string {
+	day := req.today.Format("2006-01-02")
+	switch req.kind {
+	case reportLots:
+		return fmt.Sprintf("stock-on-hand-by-lot-%s%s", day, req.format.Ext())
+	case reportExpiry:
+		return fmt.Sprintf("expiring-%dd-%s%s", req.days, day, req.format.Ext())
+	case reportMovements:
+		return fmt.Sprintf("movements-%s-to-%s%s", req.from.Format("2006-01-02"), req.to.AddDate(0, 0, -1).Format("2006-01-02"), req.format.Ext())
+	}
+	return fmt.Sprintf("stock-on-hand-%s%s", day, req.format.Ext())
+}
+
+func (r *reportsDialog) setStatus(msg string, imp widget.Importance) {
+	r.status.Importance = imp
+	r.status.SetText(msg)
+	setVisible(r.status, msg != "")
+}
+
+// save asks where to save the report, then makes it (off the UI goroutine) and writes it.
+func (r *reportsDialog) save(kind reportKind, format export.Format) {
+	req, err := r.request(kind, format)
+	if err != nil {
+		r.setStatus(err.Error(), widget.DangerImportance)
+		return
+	}
+	r.setStatus("", widget.MediumImportance)
+	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			r.u.showError("The report could not be saved", err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		r.setStatus("Making the report…", widget.MediumImportance)
+		r.u.bg(func() func() {
+			err := r.u.writeReport(w, req)
+			return func() {
+				if err != nil {
+					r.setStatus("", widget.MediumImportance)
+					r.u.showError("The report could not be saved", err)
+					return
+				}
+				r.setStatus("Saved "+w.URI().Name()+".", widget.SuccessImportance)
+			}
+		})
+	}, r.u.win)
+	fd.SetFileName(reportFileName(req))
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{format.Ext()}))
+	fd.Resize(fyne.NewSize(900, 600))
+	fd.Show()
+}
+
+// writeReport makes the report in memory and only then writes the file, so a report that cannot
+// be made leaves no half-written file behind (the empty file the dialog created is removed).
+func (u *UI) writeReport(w fyne.URIWriteCloser, req reportRequest) error {
+	var buf bytes.Buffer
+	if err := u.makeReport(&buf, req); err != nil {
+		w.Close()
+		_ = storage.Delete(w.URI())
+		return fmt.Errorf("make the report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		w.Close()
+		return fmt.Errorf("write %s: %w (is the disk full, or the folder read-only?)", w.URI().Name(), err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write %s: %w (is the disk full, or the folder read-only?)", w.URI().Name(), err)
+	}
+	return nil
+}
+
+// makeReport reads a report from the stock and writes it in its format (store/export).
+func (u *UI) makeReport(w io.Writer, req reportRequest) error {
+	var t export.Table
+	switch req.kind {
+	case reportProducts, reportLots:
+		ps, err := u.d.Stock.StockOnHand(u.ctx, store.ProductFilter{Today: req.today, WarnDays: req.days})
+		if err != nil {
+			return err
+		}
+		if req.kind == reportLots {
+			t = export.LotsTable(ps, req.today, req.days)
+		} else {
+			t = export.StockTable(ps, req.today, req.days)
+		}
+	case reportExpiry:
+		rows, err := u.d.Stock.ExpiryReport(u.ctx, req.today, req.days)
+		if err != nil {
+			return err
+		}
+		t = export.ExpiryTable(rows, req.today, req.days)
+	case reportMovements:
+		rows, err := u.d.Stock.MovementsBetween(u.ctx, req.from, req.to)
+		if err != nil {
+			return err
+		}
+		t = export.MovementsTable(rows, req.from, req.to)
+	default:
+		return fmt.Errorf("no report %q", req.kind)
+	}
+	return export.WriteTable(w, req.format, t)
+}

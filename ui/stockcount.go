@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store"
+	"medinventory/store/stock"
+)
+
+// Shelf choices besides the named locations.
+const (
+	shelfAll  = "All shelves"
+	shelfNone = "(no shelf given)"
+)
+
+// maxCountRows bounds the lots one count page shows (one entry box each).
+const maxCountRows = 300
+
+// countPage is stock-count mode for a shelf: the lots on it with what the books say; type what
+// is on the shelf (Enter goes to the next lot), review the differences, save them as one count.
+// A lot left blank is not counted.
+type countPage struct {
+	s     *stockView
+	root  fyne.CanvasObject
+	shelf *widget.Select
+	note  *uiEntry
+	info  *widget.Label
+	box   *fyne.Container
+	save  *widget.Button
+
+	all   []stock.ProductStock // every product with its lots
+	rows  []*countRow          // the lots of the shelf chosen
+	shown string               // the shelf rows shows
+	seq   int
+}
+
+type countRow struct {
+	prod    stock.Product
+	line    stock.Line
+	counted *uiEntry
+	diff    *widget.Label
+}
+
+var countCols = []float32{0, 100, 70, 100, 90, 100, 90}
+
+func (s *stockView) newCountPage() *countPage {
+	u := s.u
+	c := &countPage{s: s, box: container.NewVBox()}
+	c.shelf = widget.NewSelect(nil, func(string) { c.shelfChosen() })
+	c.shelf.PlaceHolder = "(choose a shelf)"
+	c.note = u.newEntry()
+	c.note.SetPlaceHolder("note, e.g. monthly count (optional)")
+	c.info = widget.NewLabel("")
+	c.info.Wrapping = fyne.TextWrapWord
+	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
+	c.save.Importance = widget.HighImportance
+	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
+	title := widget.NewLabelWithStyle("Stock count", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
+		boldLabel("Counted"), boldLabel("Difference"))
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, back, nil, title),
+		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
+		c.info, widget.NewSeparator(), header)
+	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
+	return c
+}
+
+func (s *stockView) showCount() {
+	s.show(s.count.root)
+	s.count.reload()
+}
+
+// reload reads every product's lots and the shelves they are on.
+func (c *countPage) reload() {
+	u := c.s.u
+	if u.d.Stock == nil {
+		return
+	}
+	f := store.ProductFilter{Today: u.now()}
+	load(u, &c.seq, "The stock could not be read", func() ([]stock.ProductStock, error) {
+		return u.d.Stock.StockOnHand(u.ctx, f)
+	}, func(all []stock.ProductStock) {
+		c.all = all
+		c.setShelves()
+	})
+}
+
+func (c *countPage) setShelves() {
+	seen := map[string]bool{}
+	var named []string
+	none := false
+	for _, p := range c.all {
+		for _, l := range p.Lines {
+			if l.Location == "" {
+				none = true
+			} else if !seen[l.Location] {
+				seen[l.Location] = true
+				named = append(named, l.Location)
+			}
+		}
+	}
+	sort.Strings(named)
+	opts := append([]string{shelfAll}, named...)
+	if none {
+		opts = append(opts, shelfNone)
+	}
+	prev := c.shelf.Selected
+	c.shelf.Options = opts
+	if prev == "" || !contains(opts, prev) {
+		prev = shelfAll
+	}
+	if c.typed() == 0 || prev != c.shelf.Selected {
+		c.shelf.SetSelected(prev) // shows the shelf
+	}
+	c.shelf.Refresh()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// shelfChosen shows another shelf; numbers typed for the one shown are not dropped without asking.
+func (c *countPage) shelfChosen() {
+	if c.shelf.Selected == c.shown || c.typed() == 0 {
+		c.showShelf()
+		return
+	}
+	next := c.shelf.Selected
+	c.shelf.Selected = c.shown // until the user agrees
+	c.shelf.Refresh()
+	c.leave(func() { c.shelf.SetSelected(next) })
+}
+
+// showShelf lists the lots on the chosen shelf, by product then soonest expiry.
+func (c *countPage) showShelf() {
+	u := c.s.u
+	shelf := c.shelf.Selected
+	c.shown = shelf
+	c.rows = nil
+	total := 0
+	for _, p := range c.all {
+		for _, l := range p.Lines {
+			switch {
+			case shelf == shelfAll:
+			case shelf == shelfNone && l.Location == "":
+			case l.Location == shelf:
+			default:
+				continue
+			}
+			total++
+			if len(c.rows) < maxCountRows {
+				c.rows = append(c.rows, &countRow{prod: p.Product, line: l})
+			}
+		}
+	}
+	objs := make([]fyne.CanvasObject, 0, len(c.rows))
+	for i, r := range c.rows {
+		i, r := i, r
+		r.counted = u.newEntry()
+		r.diff = widget.NewLabel("")
+		r.counted.OnChanged = func(string) { c.updateDiff(r) }
+		r.counted.OnSubmitted = func(string) {
+			if i+1 < len(c.rows) {
+				u.win.Canvas().Focus(c.rows[i+1].counted)
+			} else {
+				u.win.Canvas().Focus(c.note)
+			}
+		}
+		name := widget.NewLabel(productTitle(&r.prod))
+		name.Truncation = fyne.TextTruncateEllipsis
+		lot := widget.NewLabel(dash(r.line.Lot))
+		lot.Truncation = fyne.TextTruncateEllipsis
+		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
+			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff))
+	}
+	c.box.Objects = objs
+	c.box.Refresh()
+	switch {
+	case total == 0:
+		c.info.SetText("No lots on this shelf.")
+	case total > len(c.rows):
+		c.info.SetText(fmt.Sprintf("%d lots; the first %d are shown — choose one shelf to count the rest. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", total, len(c.rows)))
+	default:
+		c.info.SetText(fmt.Sprintf("%s. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", plural(total, "lot", "lots")))
+	}
+	if len(c.rows) > 0 {
+		c.s.focus(c.rows[0].counted)
+	}
+}
+
+// leave runs then, after asking first when typed numbers would be lost.
+func (c *countPage) leave(then func()) {
+	if c.typed() == 0 {
+		then()
+		return
+	}
+	dialog.ShowConfirm("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
+		func(ok bool) {
+			if ok {
+				c.clear()
+				then()
+			}
+		}, c.s.u.win)
+}
+
+// parse reads a row's typed count; ok is false when it is blank.
+func (r *countRow) parse() (n int64, ok bool, err error) {
+	t := strings.TrimSpace(r.counted.Text)
+	if t == "" {
+		return 0, false, nil
+	}
+	n, err = store.ParseQuantity(t)
+	if err == nil {
+		_, err = stock.CountDelta(r.line.OnHand, n)
+	}
+	return n, true, err
+}
+
+func (c *countPage) updateDiff(r *countRow) {
+	n, ok, err := r.parse()
+	switch {
+	case !ok:
+		r.diff.SetText("")
+	case err != nil:
+		r.diff.Importance = widget.DangerImportance
+		r.diff.SetText("not a count")
+	default:
+		d, _ := stock.CountDelta(r.line.OnHand, n)
+		r.diff.Importance = widget.MediumImportance
+		if d != 0 {
+			r.diff.Importance = widget.WarningImportance
+		}
+		r.diff.SetText(changeText(d))
+	}
+}
+
+// typed is how many lots have a number typed.
+func (c *countPage) typed() int {
+	n := 0
+	for _, r := range c.rows {
+		if strings.TrimSpace(r.counted.Text) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *countPage) clear() {
+	for _, r := range c.rows {
+		r.counted.SetText("")
+	}
+	c.note.SetText("")
+}
+
+// review shows the differences and saves them as one count when the user agrees.
+func (c *countPage) review() {
+	u := c.s.u
+	var inputs []stock.CountInput
+	var lines []string
+	diffs := 0
+	for _, r := range c.rows {
+		n, ok, err := r.parse()
+		if !ok {
+			continue
+		}
+		if err != nil {
+			u.win.Canvas().Focus(r.counted)
+			dialog.ShowInformation("Check this number", fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err)), u.win)
+			return
+		}
+		d, _ := stock.CountDelta(r.line.OnHand, n)
+		inputs = append(inputs, stock.CountInput{LineID: r.line.ID, Counted: n})
+		if d != 0 {
+			diffs++
+			lines = append(lines, fmt.Sprintf("%s, lot %s: books %d, counted %d (%s)", productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, changeText(d)))
+		}
+	}
+	if len(inputs) == 0 {
+		dialog.ShowInformation("Nothing counted yet", "Type the number on the shelf beside each lot you counted.", u.win)
+		return
+	}
+	text := fmt.Sprintf("%s counted; %s.", plural(len(inputs), "lot", "lots"), plural(diffs, "difference", "differences"))
+	if diffs > 0 {
+		text += "\n\n" + strings.Join(lines, "\n")
+	} else {
+		text += " Everything agrees with the books."
+	}
+	body := widget.NewLabel(text)
+	body.Wrapping = fyne.TextWrapWord
+	sc := container.NewVScroll(body)
+	sc.SetMinSize(fyne.NewSize(560, min(80+float32(len(lines))*28, 380)))
+	dialog.ShowCustomConfirm("Save this count?", "Save the count", "Go back", sc, func(ok bool) {
+		if ok {
+			c.saveCount(inputs, diffs)
+		}
+	}, u.win)
+}
+
+func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
+	u := c.s.u
+	note := c.note.Text
+	c.save.Disable()
+	u.bg(func() func() {
+		ms, err := u.d.Stock.Count(u.ctx, inputs, note)
+		return func() {
+			c.save.Enable()
+			if err != nil {
+				u.showError("The count could not be saved", err)
+				return
+			}
+			var undo []int64
+			for i := len(ms) - 1; i >= 0; i-- {
+				if ms[i].Quantity != 0 {
+					undo = append(undo, ms[i].ID)
+				}
+			}
+			c.clear()
+			c.s.recorded(fmt.Sprintf("Stock count saved: %s counted, %s.", plural(len(inputs), "lot", "lots"),
+				plural(diffs, "difference", "differences")), undo)
+			c.reload()
+			c.s.products.reloadSoon()
+		}
+	})
+}
