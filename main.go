@@ -29,7 +29,7 @@ import (
 	"runtime"
 	"strings"
 
-	_ "medinventory/internal/localefix" // first of all: "C.UTF-8" → "C", before Fyne parses it
+	_ "medinventory/ui/localefix" // first of all: "C.UTF-8" → "C", before Fyne parses it
 )
 
 // version is the app's version; it matches FyneApp.toml (a test checks).

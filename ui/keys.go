@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"medinventory/undo"
+	"medinventory/ui/undo"
 )
 
 // The window's keyboard: the main menu (File, Edit, View, Help) carries the shortcuts, so the

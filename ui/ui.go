@@ -19,7 +19,7 @@ import (
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
-	"medinventory/undo"
+	"medinventory/ui/undo"
 )
 
 // Title is the main window's title.

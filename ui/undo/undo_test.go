@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"medinventory/undo"
+	"medinventory/ui/undo"
 )
 
 func TestUndoRedoOrderAndFailures(t *testing.T) {
