@@ -716,6 +716,24 @@ func (s *Store) SetProductStock(ctx context.Context, productID int64, unit strin
 	return getProduct(ctx, s.r, productID)
 }
 
+// receiptLineTx returns the line an entry's receipt goes to. An entry that names no shelf (a photo
+// cannot see one) goes to the lot already listed with the same product, lot and expiry, whatever
+// its shelf (the oldest such line), so a photo of a shelved lot never makes a second line of it;
+// an entry that names a shelf goes to that shelf's line.
+func (s *Store) receiptLineTx(ctx context.Context, tx *sql.Tx, productID int64, lot, expiry, location string) (int64, error) {
+	if strings.TrimSpace(location) == "" {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM stock_lines WHERE product_id = ? AND lot_key = ? AND expiry = ? ORDER BY id LIMIT 1`,
+			productID, stock.LotKey(lot), expiry).Scan(&id)
+		if err == nil {
+			return id, nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("find lot: %w", err)
+		}
+	}
+	return s.ensureLineTx(ctx, tx, productID, lot, expiry, location)
+}
+
 // ensureLineTx returns the id of the line (product, lot, expiry, location), making it if needed.
 // Lots match by stock.LotKey, so a second photo of a listed lot never makes a second line.
 func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, lot, expiry, location string) (int64, error) {

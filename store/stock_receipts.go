@@ -21,7 +21,8 @@ import (
 // syncEntryStockTx makes the ledger agree with an entry:
 //   - a deleted entry, or one marked "same pack" or whose receipt was undone, proposes nothing:
 //     its pending receipt is dismissed, a confirmed one reversed;
-//   - otherwise its receipt is on the line of (product, lot, expiry, location), of its quantity (1
+//   - otherwise its receipt is on the line of (product, lot, expiry, location) — an entry with no
+//     location on the lot already listed, whatever its shelf (receiptLineTx) — of its quantity (1
 //     when unknown), pending or confirmed as the entry is. A pending receipt is corrected in place
 //     (it is not stock yet); a confirmed one that no longer agrees is reversed and received again,
 //     so the card shows the correction.
@@ -83,7 +84,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	if err != nil {
 		return err
 	}
-	lineID, err := s.ensureLineTx(ctx, tx, productID, e.Lot, e.Expiry, e.Location)
+	lineID, err := s.receiptLineTx(ctx, tx, productID, e.Lot, e.Expiry, e.Location)
 	if err != nil {
 		return err
 	}

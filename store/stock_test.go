@@ -634,3 +634,41 @@ func TestReopenEntryTakesItsStockBackToReview(t *testing.T) {
 		t.Fatalf("AddConfirmedEntry's receipt = %+v, %v", r.Movement, err)
 	}
 }
+
+// A photo of a lot that is already on a shelf names no shelf (a photo cannot see it): its receipt
+// goes to the listed lot, never to a second line of the same lot without a shelf.
+func TestPhotoOfAShelvedLotMakesNoSecondLine(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	e, err := st.AddEntry(ctx, map[string]string{"name": "Amoxil", "strength": "500 mg", "gtin": gtinA, "lot": "AX9950", "expiry": "2028-01-31", "quantity": "4", "location": "A2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ConfirmEntry(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	shelved, err := st.ReceiptForEntry(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := addPhoto(t, st, 7)
+	e2 := photoEntry(t, st, p.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Strength: "500 mg", GTIN: gtinA, Lot: "AX9950", Expiry: "2028-01-31", Quantity: q(2)}})
+	r2, err := st.ReceiptForEntry(ctx, e2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.LineID != shelved.LineID {
+		t.Fatalf("the photo's receipt is on line %d, the shelved lot is line %d: a second line of one lot", r2.LineID, shelved.LineID)
+	}
+	ps := mustProducts(t, st, store.ProductFilter{})
+	if len(ps) != 1 {
+		t.Fatalf("%d products, want 1", len(ps))
+	}
+	lines, err := st.ProductLines(ctx, ps[0].ID)
+	if err != nil || len(lines) != 1 {
+		t.Fatalf("lines = %+v, %v; want the one shelved lot", lines, err)
+	}
+	if l := lines[0]; l.Location != "A2" || l.OnHand != 4 || l.Pending != 2 {
+		t.Fatalf("line = %+v; want shelf A2, on hand 4, 2 waiting", l)
+	}
+}
