@@ -326,19 +326,26 @@ func (u *UI) undoStep(back bool) {
 			label, err = u.undo.Redo(u.ctx)
 		}
 		return func() {
+			say := u.inv.say
+			if u.stock != nil && u.stockShown() {
+				say = func(text string) { u.stock.recorded(text, nil) }
+			}
 			switch {
 			case errors.Is(err, undo.ErrNothing), errors.Is(err, undo.ErrBusy):
-				u.inv.say(sentence(err.Error()))
+				say(sentence(err.Error()))
 			case err != nil && back:
 				u.showError("“"+label+"” could not be undone", err)
 			case err != nil:
 				u.showError("“"+label+"” could not be done again", err)
 			case back:
-				u.inv.say("Undone: " + label + ".  (Ctrl+Shift+Z does it again)")
+				say("Undone: " + label + ".  (Ctrl+Shift+Z does it again)")
 			default:
-				u.inv.say("Done again: " + label + ".")
+				say("Done again: " + label + ".")
 			}
 			u.inv.reload()
+			if u.stock != nil {
+				u.stock.reload()
+			}
 			if u.ed.visible && u.ed.entryID != 0 {
 				u.ed.open(u.ed.entryID)
 			}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -273,16 +274,7 @@ func (f *moveForm) submit() {
 	f.busy = true
 	f.setErr("")
 	u.bg(func() func() {
-		var m stock.Movement
-		var err error
-		switch a.kind {
-		case stock.Dispense:
-			m, err = u.d.Stock.Dispense(u.ctx, line.ID, -n, note)
-		case stock.Adjust:
-			m, err = u.d.Stock.Adjust(u.ctx, line.ID, n, a.reason, note)
-		case stock.Dispose:
-			m, err = u.d.Stock.Dispose(u.ctx, line.ID, -n, a.reason, note)
-		}
+		m, err := f.s.record(u.ctx, a, line.ID, n, note)
 		return func() {
 			f.busy = false
 			if err != nil {
@@ -292,13 +284,31 @@ func (f *moveForm) submit() {
 			}
 			f.qty.SetText("")
 			f.note.SetText("")
-			f.s.recorded(movedText(a, n, f.product.Unit, &line), []int64{m.ID})
+			text := movedText(a, n, f.product.Unit, &line)
+			f.s.recorded(text, []int64{m.ID})
+			f.s.pushStockUndo(strings.TrimSuffix(text, "."), []int64{m.ID}, func(ctx context.Context) ([]int64, error) {
+				m, err := f.s.record(ctx, a, line.ID, n, note)
+				return []int64{m.ID}, err
+			})
 			if f.onDone != nil {
 				f.onDone()
 			}
 			u.win.Canvas().Focus(f.qty)
 		}
 	})
+}
+
+// record writes one movement of the form's kind: n is signed (below 0 takes stock out).
+func (s *stockView) record(ctx context.Context, a moveAction, lineID, n int64, note string) (stock.Movement, error) {
+	switch a.kind {
+	case stock.Dispense:
+		return s.u.d.Stock.Dispense(ctx, lineID, -n, note)
+	case stock.Adjust:
+		return s.u.d.Stock.Adjust(ctx, lineID, n, a.reason, note)
+	case stock.Dispose:
+		return s.u.d.Stock.Dispose(ctx, lineID, -n, a.reason, note)
+	}
+	return stock.Movement{}, fmt.Errorf("unknown movement %q", a.kind)
 }
 
 // movedText says what a recorded movement did: "Dispensed 2 packs from lot A (2027-03-31)."

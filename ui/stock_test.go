@@ -229,7 +229,15 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	if l := lineNamed(t, p.lines, "SOON"); l.OnHand != 4 {
 		t.Fatalf("after undo SOON has %d, want 4", l.OnHand)
 	}
-	card, err := h.st.StockCard(context.Background(), lineNamed(t, p.lines, "SOON").ID)
+	if got := cardKinds(t, h, lineNamed(t, p.lines, "SOON").ID); got != "receive+4=4 dispense-3=1 reversal+3=4" {
+		t.Fatalf("stock card %s", got)
+	}
+}
+
+// cardKinds is a lot's stock card in short: "receive+4=4 dispense-3=1".
+func cardKinds(t *testing.T, h *harness, lineID int64) string {
+	t.Helper()
+	card, err := h.st.StockCard(context.Background(), lineID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,9 +245,7 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	for _, r := range card {
 		kinds = append(kinds, fmt.Sprintf("%s%+d=%d", r.Kind, r.Quantity, r.Balance))
 	}
-	if strings.Join(kinds, " ") != "receive+4=4 dispense-3=1 reversal+3=4" {
-		t.Fatalf("stock card %v", kinds)
-	}
+	return strings.Join(kinds, " ")
 }
 
 func lineNamed(t testing.TB, lines []stock.Line, lot string) stock.Line {
@@ -687,5 +693,57 @@ func TestKeysOnTheStockTabActOnItNotOnTheHiddenPhotosTab(t *testing.T) {
 	h.u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if s.current() != s.products.root {
 		t.Fatal("Escape on a product should go back to the products")
+	}
+}
+
+// Ctrl+Z and Ctrl+Shift+Z (the Edit menu's Undo and Redo) walk stock movements too: undo adds a
+// reversing movement, redo records the dispense again, and a second undo reverses that one.
+func TestUndoRedoOfAMovementByKeyboard(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "SOON", "2026-09-30", "4", "", true)
+	s := h.startAtProduct(t, "Amoxicillin")
+	p := s.product
+	h.u.win.Canvas().Focus(p.form.qty)
+	test.Type(p.form.qty, "3")
+	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	onHand := func() int64 {
+		t.Helper()
+		l, err := h.st.Line(context.Background(), lineNamed(t, p.lines, "SOON").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.OnHand
+	}
+	if got := onHand(); got != 1 {
+		t.Fatalf("after dispensing 3 of 4: %d", got)
+	}
+	h.u.win.Canvas().Unfocus() // in a text box Ctrl+Z undoes typing
+	h.u.Undo()
+	if got := onHand(); got != 4 {
+		t.Fatalf("after Ctrl+Z: %d, want 4", got)
+	}
+	if msg := s.Message(); !strings.HasPrefix(msg, "Undone: Dispensed 3 packs from lot SOON") {
+		t.Fatalf("message after undo = %q", msg)
+	}
+	h.u.Redo()
+	if got := onHand(); got != 1 {
+		t.Fatalf("after Ctrl+Shift+Z: %d, want 1", got)
+	}
+	h.u.Undo()
+	if got := onHand(); got != 4 {
+		t.Fatalf("after a second Ctrl+Z: %d, want 4", got)
+	}
+	if got := cardKinds(t, h, lineNamed(t, p.lines, "SOON").ID); got != "receive+4=4 dispense-3=1 reversal+3=4 dispense-3=1 reversal+3=4" {
+		t.Fatalf("stock card %s", got)
+	}
+	// The message bar's Undo and Ctrl+Z reverse the same change once, not twice.
+	h.u.win.Canvas().Focus(p.form.qty)
+	test.Type(p.form.qty, "2")
+	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	s.undoBtn.OnTapped()
+	h.u.win.Canvas().Unfocus()
+	h.u.Undo()
+	if got := onHand(); got != 4 {
+		t.Fatalf("after the bar's Undo and Ctrl+Z: %d, want 4", got)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -323,15 +324,14 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 				u.showError("The count could not be saved", err)
 				return
 			}
-			var undo []int64
-			for i := len(ms) - 1; i >= 0; i-- {
-				if ms[i].Quantity != 0 {
-					undo = append(undo, ms[i].ID)
-				}
-			}
+			undo := lastFirst(ms)
 			c.clear()
 			c.s.recorded(fmt.Sprintf("Stock count saved: %s counted, %s.", plural(len(inputs), "lot", "lots"),
 				plural(diffs, "difference", "differences")), undo)
+			c.s.pushStockUndo("Stock count of "+plural(len(inputs), "lot", "lots"), undo, func(ctx context.Context) ([]int64, error) {
+				ms, err := u.d.Stock.Count(ctx, inputs, note)
+				return lastFirst(ms), err
+			})
 			c.reload()
 			c.s.products.reloadSoon()
 		}

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -173,6 +175,55 @@ func (s *stockView) Message() string {
 	}
 	t, _ := s.msg.Get()
 	return t
+}
+
+// pushStockUndo puts a recorded stock change on the window's Undo/Redo history (Edit menu,
+// Ctrl+Z / Ctrl+Shift+Z), beside the message bar's Undo button. Undo adds a reversing movement for
+// each of ids (last first; one the message bar's button already reversed counts as undone). Redo
+// records the change again through again, which returns the new movements a later Undo reverses;
+// again is nil for a change that cannot be made twice the same way (a photo's receipt).
+func (s *stockView) pushStockUndo(label string, ids []int64, again func(ctx context.Context) ([]int64, error)) {
+	u := s.u
+	if len(ids) == 0 || u.d.Stock == nil {
+		return
+	}
+	var mu sync.Mutex
+	cur := append([]int64(nil), ids...)
+	u.pushUndo(label, func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for len(cur) > 0 {
+			if _, err := u.d.Stock.Reverse(ctx, cur[0], "undo"); err != nil && !errors.Is(err, stock.ErrAlreadyReversed) {
+				return err
+			}
+			cur = cur[1:]
+		}
+		return nil
+	}, func(ctx context.Context) error {
+		if again == nil {
+			return errors.New("a photo's receipt cannot be received twice the same way; if it was right, confirm the photo's entry again")
+		}
+		next, err := again(ctx)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		cur = next
+		mu.Unlock()
+		return nil
+	})
+}
+
+// lastFirst lists the ids of the movements that changed stock, last first (a count's unchanged
+// lots wrote a movement of 0, which needs no undo).
+func lastFirst(ms []stock.Movement) []int64 {
+	var ids []int64
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Quantity != 0 {
+			ids = append(ids, ms[i].ID)
+		}
+	}
+	return ids
 }
 
 // undoLast reverses the movements of the last change, each with a reversing movement.
