@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -314,9 +313,7 @@ Flags:
 		return exitFailed
 	}
 	defer sess.Close()
-	if *outPath != "" && insideDataDir(sess.dir, *outPath) {
-		fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
-			*outPath, sess.dir, filepath.Join(homeOr("."), "inventory."+*format))
+	if refuseInsideDataDir(stderr, sess.dir, *outPath, "inventory."+*format) {
 		return exitUsage
 	}
 	ctx := context.Background()
@@ -331,25 +328,15 @@ Flags:
 		plainError(stderr, err)
 		return exitFailed
 	}
-	if *outPath == "" {
-		if f == export.Format("xlsx") && isTerminal(stdout) {
-			fmt.Fprintln(stderr, "medinventory export: an XLSX file cannot be shown on the screen; add -o inventory.xlsx")
-			return exitUsage
-		}
-		bw := bufio.NewWriter(stdout)
-		if err := export.Write(bw, f, entries); err != nil {
-			plainError(stderr, err)
-			return exitFailed
-		}
-		if err := bw.Flush(); err != nil {
-			plainError(stderr, err)
-			return exitFailed
-		}
-		return exitOK
+	if *outPath == "" && f == export.Format("xlsx") && isTerminal(stdout) {
+		fmt.Fprintln(stderr, "medinventory export: an XLSX file cannot be shown on the screen; add -o inventory.xlsx")
+		return exitUsage
 	}
-	if err := writeAtomically(*outPath, func(w io.Writer) error { return export.Write(w, f, entries) }); err != nil {
-		plainError(stderr, err)
+	if !writeOutput(*outPath, stdout, stderr, func(w io.Writer) error { return export.Write(w, f, entries) }) {
 		return exitFailed
+	}
+	if *outPath == "" {
+		return exitOK
 	}
 	fmt.Fprintf(stderr, "Wrote %d entries to %s\n", len(entries), *outPath)
 	return exitOK

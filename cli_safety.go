@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +15,39 @@ import (
 
 	"medinventory/store"
 )
+
+// refuseInsideDataDir says why export will not write outPath and returns true when outPath is
+// inside the data dir (see insideDataDir); example names a file elsewhere, e.g. "inventory.csv".
+func refuseInsideDataDir(stderr io.Writer, dataDir, outPath, example string) bool {
+	if outPath == "" || !insideDataDir(dataDir, outPath) {
+		return false
+	}
+	fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
+		outPath, dataDir, filepath.Join(homeOr("."), example))
+	return true
+}
+
+// writeOutput hands write the command's output: standard output (buffered) when outPath is "",
+// else outPath, replaced whole or not at all (writeAtomically). A failure is reported on stderr.
+func writeOutput(outPath string, stdout, stderr io.Writer, write func(io.Writer) error) bool {
+	if outPath != "" {
+		if err := writeAtomically(outPath, write); err != nil {
+			plainError(stderr, err)
+			return false
+		}
+		return true
+	}
+	bw := bufio.NewWriter(stdout)
+	err := write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		plainError(stderr, err)
+		return false
+	}
+	return true
+}
 
 // insideDataDir reports whether writing the file path would write inside the data dir (the data
 // dir itself, inventory.db, the photos, any file there), with symbolic links resolved. Only the

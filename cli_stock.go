@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -240,12 +239,10 @@ func (rf reportFlags) exportReport(g *globalFlags, format, outPath string, stdou
 	if st == nil {
 		return code
 	}
-	if outPath != "" && insideDataDir(sess.dir, outPath) {
-		fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
-			outPath, sess.dir, filepath.Join(homeOr("."), "report"+f.Ext()))
+	defer done()
+	if refuseInsideDataDir(stderr, sess.dir, outPath, "report"+f.Ext()) {
 		return exitUsage
 	}
-	defer done()
 	ctx := context.Background()
 	now := st.Now()
 	var t export.Table
@@ -283,22 +280,11 @@ func (rf reportFlags) exportReport(g *globalFlags, format, outPath string, stdou
 		fmt.Fprintf(stderr, "medinventory export: %q is not a report: choose stock, lots, expiry or movements\n", *rf.report)
 		return exitUsage
 	}
-	write := func(w io.Writer) error { return export.WriteTable(w, f, t) }
-	if outPath == "" {
-		bw := bufio.NewWriter(stdout)
-		if err := write(bw); err != nil {
-			plainError(stderr, err)
-			return exitFailed
-		}
-		if err := bw.Flush(); err != nil {
-			plainError(stderr, err)
-			return exitFailed
-		}
-		return exitOK
-	}
-	if err := writeAtomically(outPath, write); err != nil {
-		plainError(stderr, err)
+	if !writeOutput(outPath, stdout, stderr, func(w io.Writer) error { return export.WriteTable(w, f, t) }) {
 		return exitFailed
+	}
+	if outPath == "" {
+		return exitOK
 	}
 	fmt.Fprintf(stderr, "Wrote %s (%d rows) to %s\n", strings.ToLower(t.Title), t.Len(), outPath)
 	return exitOK
