@@ -308,8 +308,12 @@ func (u *UI) Undo() { u.undoStep(true) }
 // Redo does again what Undo undid (Ctrl+Shift+Z or Ctrl+Y).
 func (u *UI) Redo() { u.undoStep(false) }
 
+// Fyne runs a main-menu shortcut before the focused widget sees it, so Ctrl+Z and Edit → Undo
+// both come here: with the focus in a text field that holds text, they undo typing; in an empty
+// one (the quantity box right after a dispense, say) there is no typing to undo, and they undo the
+// last action, as the menu item's label says.
 func (u *UI) undoStep(back bool) {
-	if e, ok := u.win.Canvas().Focused().(*uiEntry); ok {
+	if e, ok := u.win.Canvas().Focused().(*uiEntry); ok && e.Text != "" {
 		if back {
 			e.Entry.TypedShortcut(&fyne.ShortcutUndo{})
 		} else {
