@@ -388,8 +388,8 @@ Flags:
 	fmt.Fprintln(tw, "ID\tPHOTO\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
 	for _, j := range infos {
 		name := "-"
-		if j.PhotoID != 0 {
-			if p, err := b.st.Photo(ctx, j.PhotoID); err == nil {
+		if j.Subject != 0 {
+			if p, err := b.st.Photo(ctx, j.Subject); err == nil {
 				name = p.OriginalName
 			}
 		} else {
@@ -403,7 +403,7 @@ Flags:
 			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(last, 110))
 	}
 	tw.Flush()
-	c, err := b.pool.Counts(ctx)
+	c, err := analysisCounts(ctx, b.pool)
 	if err == nil {
 		fmt.Fprintf(stdout, "%d queued, %d running, %d retrying, %d waiting, %d failed, %d done, %d cancelled\n",
 			c.Queued, c.Running, c.Retrying, c.Waiting, c.Failed, c.Done, c.Cancelled)
