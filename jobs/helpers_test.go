@@ -147,18 +147,24 @@ func effects(t testing.TB, db *testDB, jobID int64) int {
 // happened, instead of letting the whole binary be killed without one.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
-		if dl, ok := d.Deadline(); ok {
-			deadline = dl.Add(-5 * time.Second)
-		}
-	}
+	deadline := giveUpAt(t)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting for %s: it did not happen before the test's deadline", what)
 		}
 		time.Sleep(3 * time.Millisecond)
 	}
+}
+
+// giveUpAt is when a liveness wait gives up: shortly before the test's deadline (a minute from now
+// when it has none, as for a benchmark).
+func giveUpAt(t testing.TB) time.Time {
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			return dl.Add(-5 * time.Second)
+		}
+	}
+	return time.Now().Add(time.Minute)
 }
 
 // get reads one job and fails the test on any error.

@@ -565,12 +565,17 @@ func TestJobFromAnotherProcessIsPickedUpBySafetyTick(t *testing.T) {
 		return effectCommit(j.ID), nil
 	}))
 	start(t, p)
-	tx, _ := db2.DB().Begin()
+	tx, err := db2.DB().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
 	id, _, err := jobs.EnqueueTx(context.Background(), tx, kindTest, nil, jobs.EnqueueOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx.Commit() // no Notify: only the safety tick can find it
+	if err := tx.Commit(); err != nil { // no Notify: only the safety tick can find it
+		t.Fatal(err)
+	}
 	waitState(t, p, id, jobs.StateDone)
 }
 
@@ -687,12 +692,12 @@ func TestEventsWithSlowOrAbsentReaderNeverBlockWorkers(t *testing.T) {
 	// Nobody reads: the workers must still finish everything.
 	waitDone(t, p, n) // nobody reads the events meanwhile
 	// A slow reader now gets events; the latest state of the last job arrives with fresh counts.
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(time.Until(giveUpAt(t)))
 	for {
 		select {
 		case e := <-p.Events():
 			if e.JobID%50 == 0 {
-				time.Sleep(time.Millisecond) // slow
+				time.Sleep(time.Millisecond) // models a slow reader (not synchronisation)
 			}
 			if e.JobID == last && e.State == jobs.StateDone {
 				if e.Counts.Done != n || e.Kind != kindTest || e.Progress != 1 {
