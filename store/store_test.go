@@ -36,6 +36,17 @@ func open(t *testing.T, dir string) *store.Store {
 	return st
 }
 
+// countRows is the single integer a query returns (a count); a failing query fails the test, so
+// that it cannot pass an assertion that wants zero.
+func countRows(t *testing.T, db *sql.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
 // writeJPEG writes a w×h JPEG whose pixels depend on seed (so different seeds give different files).
 func writeJPEG(t *testing.T, path string, w, h int, seed uint8) {
 	t.Helper()
@@ -176,11 +187,7 @@ func TestAddPhotoAndDuplicate(t *testing.T) {
 	if calls != 1 {
 		t.Fatalf("then called %d times", calls)
 	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 1 {
 		t.Fatalf("%d photo rows", n)
 	}
 }
@@ -194,11 +201,7 @@ func TestAddPhotoThenFailsAddsNothing(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 0 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 0 {
 		t.Fatalf("%d photo rows after a failed transaction", n)
 	}
 	// The file placed for it is taken out again: nothing half-added.
@@ -279,11 +282,7 @@ func TestAddPhotoRejects(t *testing.T) {
 			}
 		})
 	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 0 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 0 {
 		t.Fatalf("%d photos stored from bad input", n)
 	}
 	// Nothing half-added: the photo store (temp folder included) has no files left.
@@ -559,8 +558,8 @@ func TestEditsHistoryConfirmDelete(t *testing.T) {
 	if err := st.DeleteEntry(ctx, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if es, _ := st.ListEntries(ctx, store.Filter{}); len(es) != 0 {
-		t.Fatal("deleted entry listed")
+	if es, err := st.ListEntries(ctx, store.Filter{}); err != nil || len(es) != 0 {
+		t.Fatalf("deleted entry listed (%v)", err)
 	}
 	if err := st.RestoreEntry(ctx, e.ID); err != nil {
 		t.Fatal(err)
