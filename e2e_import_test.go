@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -70,4 +72,33 @@ func TestImportWordsAndExitCodes(t *testing.T) {
 		}
 		mustContain(t, "import --wait", r.stdout, "1 photo(s) wait and will be analysed later")
 	})
+}
+
+// On a terminal, import shows one progress line rewritten in place ("Adding photos… N") instead of
+// a line per file, then the same totals. util-linux's script gives the binary a terminal.
+func TestImportProgressOnATerminal(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil || runtime.GOOS != "linux" {
+		t.Skip("needs util-linux script (Debian: bsdutils) to give import a terminal")
+	}
+	data, in := t.TempDir(), t.TempDir()
+	photoJPEG(t, filepath.Join(in, "a.jpg"), 411)
+	photoJPEG(t, filepath.Join(in, "b.jpg"), 412)
+	notes := filepath.Join(in, "notes.txt")
+	writeFile(t, notes, []byte("hello\n"))
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+	cmd := exec.Command("script", "-qec", q(binary(t))+" --data-dir "+q(data)+" import "+q(in), "/dev/null")
+	cmd.Env = cleanEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("import on a terminal: %v\n%q", err, out)
+	}
+	got := strings.ReplaceAll(string(out), "\r\n", "\n") // the terminal's line endings
+	want := "\rAdding photos… 1\rAdding photos… 2\rAdding photos… 3\n" +
+		"2 added, 0 already in the inventory, 1 skipped.\n" +
+		"Skipped (not added):\n" +
+		"  " + notes + " — this file is not a photo (its content is not an image this app knows). Add " + photo.Accepted() + " photos.\n" +
+		"The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run\n"
+	if got != want {
+		t.Fatalf("terminal output:\n%q\nwant:\n%q", got, want)
+	}
 }
