@@ -109,7 +109,7 @@ func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx,
 	if err != nil {
 		return AddResult{}, err
 	}
-	res, named, err := s.insertPhoto(ctx, src.photo(tmp, placed.rel, s.now()), then)
+	res, named, err := s.insertPhoto(ctx, src.row(tmp, placed.rel, s.now()), then)
 	if !named {
 		placed.remove()
 	}

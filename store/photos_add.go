@@ -113,8 +113,8 @@ func (src *source) rewind() error {
 	return nil
 }
 
-// photo is the row for this file, stored at rel.
-func (src *source) photo(tmp *tempPhoto, rel string, now time.Time) Photo {
+// row is the photos row for this file, stored at rel.
+func (src *source) row(tmp *tempPhoto, rel string, now time.Time) Photo {
 	return Photo{SHA256: tmp.sum, StoredPath: rel, OriginalName: sanitizeName(filepath.Base(src.path)), Bytes: tmp.bytes,
 		Width: src.cfg.Width, Height: src.cfg.Height, Format: src.format, AddedAt: ms(now)}
 }
