@@ -174,9 +174,7 @@ func TestReleaseDatabaseMigratesWithNothingLost(t *testing.T) {
 	if seen != 6 {
 		t.Fatalf("%d entries listed, want 6 (the 7th is deleted)", seen)
 	}
-	var deletedReceipts int
-	st.ReadDB().QueryRow(`SELECT count(*) FROM movements m JOIN entries e ON e.id = m.entry_id WHERE e.deleted_at IS NOT NULL`).Scan(&deletedReceipts)
-	if deletedReceipts != 0 {
+	if deletedReceipts := countRows(t, st.ReadDB(), `SELECT count(*) FROM movements m JOIN entries e ON e.id = m.entry_id WHERE e.deleted_at IS NOT NULL`); deletedReceipts != 0 {
 		t.Fatalf("a deleted entry got %d receipts", deletedReceipts)
 	}
 
@@ -205,9 +203,7 @@ func TestReleaseDatabaseMigratesWithNothingLost(t *testing.T) {
 	// A second open migrates nothing again.
 	st.Close()
 	st2 := open(t, dir)
-	var n int
-	st2.ReadDB().QueryRow(`SELECT count(*) FROM movements WHERE kind = 'receive'`).Scan(&n)
-	if n != 6 {
+	if n := countRows(t, st2.ReadDB(), `SELECT count(*) FROM movements WHERE kind = 'receive'`); n != 6 {
 		t.Fatalf("%d receipts after reopening, want 6", n)
 	}
 }
