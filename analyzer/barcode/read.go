@@ -200,27 +200,29 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 			return true
 		}
 	}
-	return r.tryLinear(p.pix, n, n, p.toInput, false)
+	return r.tryLinear(&gray{pix: p.pix, stride: n, w: n, h: n}, p.toInput, false)
 }
 
 // tryLinear tries the linear readers on an image and on it turned 90°. hard scans every few rows
 // of the whole image (gozxing's TRY_HARDER), else 15 rows around the middle.
-func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (float64, float64), hard bool) bool {
+func (r *reader) tryLinear(g *gray, toInput func(x, y float64) (float64, float64), hard bool) bool {
 	for turn := 0; turn < 2; turn++ {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		px, pw, ph, back := pix, w, h, toInput
+		v, back := view{g: g}, toInput
 		if turn == 1 {
-			px, pw, ph = transpose(pix, w, h), h, w
+			v.transposed = true
 			back = func(x, y float64) (float64, float64) { return toInput(y, x) }
 		}
-		bmp, ok := bitmap(px, pw, ph)
-		if !ok {
+		// The row scan reads rows only, thresholding each by its own histogram (as the hybrid
+		// binarizer does for rows).
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(v.source()))
+		if err != nil {
 			continue
 		}
 		for _, dec := range []gozxing.Reader{r.upc, r.c128} {
-			res := r.confirmedLinear(&gray{pix: px, stride: pw, w: pw, h: ph}, bmp, dec.(rowDecoder), hard)
+			res := r.confirmedLinear(v, bmp, dec.(rowDecoder), hard)
 			if res == nil {
 				continue
 			}
@@ -261,7 +263,7 @@ const maxSingles = 4
 // zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
 // second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
 // resampled larger or smaller (new pixel phases, new thresholds), must decode it too.
-func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDecoder, hard bool) *gozxing.Result {
+func (r *reader) confirmedLinear(v view, bmp *gozxing.BinaryBitmap, dec rowDecoder, hard bool) *gozxing.Result {
 	w, h := bmp.GetWidth(), bmp.GetHeight()
 	step, lines := max(1, h>>5), 15
 	if hard {
@@ -319,11 +321,12 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
 			continue // an EAN-8 holds too few digits to trust one line of it
 		}
-		if localRowsAgree(g, s.y, dec, s.res) {
+		strip, y0 := around(v, s.y)
+		if localRowsAgree(strip, s.y-y0, dec, s.res) {
 			return s.res
 		}
 		for _, k := range []float64{1.5, 2, 1.25, 0.75} {
-			if resampledRowsAgree(g, s.y, k, dec, s.res) {
+			if resampledRowsAgree(strip, s.y-y0, k, dec, s.res) {
 				return s.res
 			}
 		}
@@ -331,14 +334,18 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 	return nil
 }
 
-// localRowsAgree decodes the rows y-2…y+2 of g as the hybrid binarizer thresholds them (by the
-// brightness of each 8×8 block's surroundings, where the row scan used the row's own histogram)
-// and says whether any other row gives res's text and format. Only a strip of 48 rows around y is
-// binarized.
-func localRowsAgree(g *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
-	y0 := min(max(0, y-24), max(0, g.h-48))
-	strip := &gray{pix: g.pix[y0*g.stride:], stride: g.stride, w: g.w, h: min(48, g.h-y0)}
-	strip = strip.compact()
+// around returns the strip of 48 rows of v around its row y (fewer in a smaller image), and the
+// strip's first row: the second sampling of a single-line read looks only there.
+func around(v view, y int) (*gray, int) {
+	_, h := v.size()
+	y0 := min(max(0, y-24), max(0, h-48))
+	return v.strip(y0, min(48, h-y0)), y0
+}
+
+// localRowsAgree decodes the rows y-2…y+2 of strip (see around) as the hybrid binarizer
+// thresholds them (by the brightness of each 8×8 block's surroundings, where the row scan used
+// the row's own histogram) and says whether any other row gives res's text and format.
+func localRowsAgree(strip *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
 	bmp, ok := bitmap(strip.pix, strip.w, strip.h)
 	if !ok {
 		return false
@@ -348,11 +355,11 @@ func localRowsAgree(g *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
 		return false
 	}
 	var row *gozxing.BitArray
-	for yy := max(0, y-2); yy <= min(g.h-1, y+2); yy++ {
+	for yy := max(0, y-2); yy <= min(strip.h-1, y+2); yy++ {
 		if yy == y {
 			continue // another line, not the same one thresholded differently
 		}
-		row = m.GetRow(yy-y0, row)
+		row = m.GetRow(yy, row)
 		if rowGives(dec, yy, row, res) {
 			return true
 		}
@@ -374,8 +381,9 @@ func rowGives(dec rowDecoder, y int, row *gozxing.BitArray, res *gozxing.Result)
 	return false
 }
 
-// resampledRowsAgree decodes lines 1–3 px above and below y, sampled k× larger or smaller
-// (bilinear), and says whether any of them gives res's text and format.
+// resampledRowsAgree decodes lines 1–3 px above and below row y of g (a strip from around),
+// sampled k× larger or smaller (bilinear), and says whether any of them gives res's text and
+// format.
 func resampledRowsAgree(g *gray, y int, k float64, dec rowDecoder, res *gozxing.Result) bool {
 	// Rows at least one input pixel away from y, up to three.
 	var offs []float64
@@ -416,7 +424,7 @@ func (r *reader) tryWhole(g *gray) bool {
 		small := r.scaled(g, f).compact()
 		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
 		if target == 4096 {
-			if r.tryLinear(small.pix, small.w, small.h, scale, true) {
+			if r.tryLinear(r.scaled(g, f), scale, true) {
 				return true
 			}
 			continue
@@ -624,22 +632,6 @@ func bitmap(pix []byte, w, h int) (*gozxing.BinaryBitmap, bool) {
 	}
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	return bmp, err == nil
-}
-
-func transpose(pix []byte, w, h int) []byte {
-	out := make([]byte, w*h)
-	const blk = 32 // in tiles, so both sides stay in cache
-	for by := 0; by < h; by += blk {
-		for bx := 0; bx < w; bx += blk {
-			for y := by; y < min(by+blk, h); y++ {
-				row := pix[y*w : y*w+w]
-				for x := bx; x < min(bx+blk, w); x++ {
-					out[x*h+y] = row[x]
-				}
-			}
-		}
-	}
-	return out
 }
 
 // isolate grows a box from the patch centre while the line just outside it has more than a few
