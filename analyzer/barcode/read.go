@@ -221,8 +221,9 @@ func (r *reader) tryLinear(g *gray, toInput func(x, y float64) (float64, float64
 		if err != nil {
 			continue
 		}
+		rows := &blackRows{bmp: bmp, done: map[int]*gozxing.BitArray{}}
 		for _, dec := range []gozxing.Reader{r.upc, r.c128} {
-			res := r.confirmedLinear(v, bmp, dec.(rowDecoder), hard)
+			res := r.confirmedLinear(v, rows, dec.(rowDecoder), hard)
 			if res == nil {
 				continue
 			}
@@ -263,13 +264,13 @@ const maxSingles = 4
 // zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
 // second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
 // resampled larger or smaller (new pixel phases, new thresholds), must decode it too.
-func (r *reader) confirmedLinear(v view, bmp *gozxing.BinaryBitmap, dec rowDecoder, hard bool) *gozxing.Result {
-	w, h := bmp.GetWidth(), bmp.GetHeight()
+func (r *reader) confirmedLinear(v view, rows *blackRows, dec rowDecoder, hard bool) *gozxing.Result {
+	w, h := v.size()
 	step, lines := max(1, h>>5), 15
 	if hard {
 		step, lines = max(1, h>>8), h
 	}
-	rows := map[string]int{}
+	agree := map[string]int{}
 	type single struct {
 		res *gozxing.Result
 		y   int
@@ -289,7 +290,7 @@ func (r *reader) confirmedLinear(v view, bmp *gozxing.BinaryBitmap, dec rowDecod
 			break
 		}
 		var err error
-		if row, err = bmp.GetBlackRow(y, row); err != nil {
+		if row, err = rows.get(y, row); err != nil {
 			continue
 		}
 		for reversed := 0; reversed < 2; reversed++ {
@@ -306,8 +307,8 @@ func (r *reader) confirmedLinear(v view, bmp *gozxing.BinaryBitmap, dec rowDecod
 				}
 			}
 			key := res.GetBarcodeFormat().String() + "\x00" + res.GetText()
-			rows[key]++
-			if rows[key] >= minLinearRows {
+			agree[key]++
+			if agree[key] >= minLinearRows {
 				return res
 			}
 			singles = append(singles, single{res, y})
@@ -340,6 +341,30 @@ func around(v view, y int) (*gray, int) {
 	_, h := v.size()
 	y0 := min(max(0, y-24), max(0, h-48))
 	return v.strip(y0, min(48, h-y0)), y0
+}
+
+// blackRows thresholds each row of a bitmap once for all the 1D readers that scan it.
+type blackRows struct {
+	bmp  *gozxing.BinaryBitmap
+	done map[int]*gozxing.BitArray
+}
+
+// get copies row y, thresholded, into row (a new one when row is nil or of another size) and
+// returns it: the caller may reverse it.
+func (b *blackRows) get(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	src, ok := b.done[y]
+	if !ok {
+		var err error
+		if src, err = b.bmp.GetBlackRow(y, nil); err != nil {
+			return nil, err
+		}
+		b.done[y] = src
+	}
+	if row == nil || row.GetSize() != src.GetSize() {
+		row = gozxing.NewBitArray(src.GetSize())
+	}
+	copy(row.GetBitArray(), src.GetBitArray())
+	return row, nil
 }
 
 // localRowsAgree decodes the rows y-2…y+2 of strip (see around) as the hybrid binarizer
@@ -538,19 +563,23 @@ func (r *reader) tryPadded(p *patch, invert bool) bool {
 	if invert {
 		sources = append(sources, gozxing.NewInvertedLuminanceSource(src))
 	}
+	var hybrid *gozxing.BinaryBitmap // the upright hybrid bitmap, binarized once for both readers
 	for _, s := range sources {
 		for _, bz := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(s), gozxing.NewGlobalHistgramBinarizer(s)} {
 			bmp, err := gozxing.NewBinaryBitmap(bz)
 			if err != nil {
 				continue
 			}
+			if hybrid == nil {
+				hybrid = bmp
+			}
 			if res, err := r.dm.Decode(bmp, nil); err == nil {
 				return r.add(DataMatrix, res, p.toInput)
 			}
 		}
 	}
-	if bmp, ok := bitmap(p.pix, p.n, p.n); ok {
-		if res, err := r.qr.Decode(bmp, nil); err == nil {
+	if hybrid != nil {
+		if res, err := r.qr.Decode(hybrid, nil); err == nil {
 			return r.add(QR, res, p.toInput)
 		}
 	}

@@ -97,7 +97,7 @@ func TestSingleScanLineIsNotEnough(t *testing.T) {
 	}{{full, true}, {one, false}} {
 		g := toGray(c.img)
 		bmp, _ := bitmap(g.pix, g.w, g.h)
-		res := r.confirmedLinear(view{g: g}, bmp, r.upc.(rowDecoder), true)
+		res := r.confirmedLinear(view{g: g}, &blackRows{bmp: bmp, done: map[int]*gozxing.BitArray{}}, r.upc.(rowDecoder), true)
 		if (res != nil) != c.want {
 			t.Errorf("confirmed %v, want %v", res, c.want)
 		}
