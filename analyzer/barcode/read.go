@@ -263,7 +263,8 @@ const maxSingles = 4
 // first text that minLinearRows different rows decode, or nil. The readers check each row's quiet
 // zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
 // second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
-// resampled larger or smaller (new pixel phases, new thresholds), must decode it too.
+// resampled larger or smaller (new pixel phases, new thresholds), must decode it too, or two
+// lines of the code's bars above and below it, thresholded locally (barsAgree).
 func (r *reader) confirmedLinear(v view, rows *blackRows, dec rowDecoder, hard bool) *gozxing.Result {
 	w, h := v.size()
 	step, lines := max(1, h>>5), 15
@@ -331,8 +332,57 @@ func (r *reader) confirmedLinear(v view, rows *blackRows, dec rowDecoder, hard b
 				return s.res
 			}
 		}
+		if barsAgree(v, s.y, dec, s.res) {
+			return s.res
+		}
 	}
 	return nil
+}
+
+// barsAgree looks for a single-line read's bars above and below it: a printed EAN/UPC's bars are
+// about 0.7× as tall as the code is wide, so the box around the read (its width plus a margin
+// for the quiet zones, 0.7× its width up and down), thresholded locally, must give the same text
+// and format on minLinearRows rows other than y. Light that changes across a code (vignetting,
+// shade, a curved pack) can leave one line readable by its row's own histogram where the local
+// thresholds read the bars on many lines (ZXing's ean13-4/12.png is such a photo).
+func barsAgree(v view, y int, dec rowDecoder, res *gozxing.Result) bool {
+	w, h := v.size()
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for _, p := range res.GetResultPoints() {
+		if p != nil {
+			x0, x1 = math.Min(x0, p.GetX()), math.Max(x1, p.GetX())
+		}
+	}
+	cw := x1 - x0
+	if cw < 16 {
+		return false
+	}
+	ax, bx := max(0, int(x0-cw/8)), min(w, int(math.Ceil(x1+cw/8)))
+	ay, by := max(0, int(float64(y)-0.7*cw)), min(h, int(math.Ceil(float64(y)+0.7*cw)))
+	box := v.crop(ax, ay, bx-ax, by-ay)
+	bmp, ok := bitmap(box.pix, box.w, box.h)
+	if !ok {
+		return false
+	}
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return false
+	}
+	// At most 64 lines of the box: the bars span many.
+	step, agree := max(1, box.h/64), 0
+	var row *gozxing.BitArray
+	for yy := (y - ay) % step; yy < box.h; yy += step {
+		if yy == y-ay {
+			continue // another line, not the same one thresholded differently
+		}
+		row = m.GetRow(yy, row)
+		if rowGives(dec, yy, row, res) {
+			if agree++; agree >= minLinearRows {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // around returns the strip of 48 rows of v around its row y (fewer in a smaller image), and the

@@ -37,16 +37,21 @@ func (v view) row(y int, dst []byte) {
 // strip returns the view's rows y0 … y0+n-1 as a compact gray.
 func (v view) strip(y0, n int) *gray {
 	w, _ := v.size()
+	return v.crop(0, y0, w, n)
+}
+
+// crop returns the view's w×n pixels from (x0, y0) as a compact gray.
+func (v view) crop(x0, y0, w, n int) *gray {
 	out := &gray{pix: make([]byte, w*n), stride: w, w: w, h: n}
+	g := v.g
 	if !v.transposed {
 		for y := 0; y < n; y++ {
-			v.row(y0+y, out.pix[y*w:y*w+w])
+			copy(out.pix[y*w:y*w+w], g.pix[(y0+y)*g.stride+x0:])
 		}
 		return out
 	}
-	g := v.g
-	for x := 0; x < w; x++ { // g's row x holds the strip's column x
-		src := g.pix[x*g.stride+y0 : x*g.stride+y0+n]
+	for x := 0; x < w; x++ { // g's row x0+x holds the crop's column x
+		src := g.pix[(x0+x)*g.stride+y0 : (x0+x)*g.stride+y0+n]
 		for y, p := range src {
 			out.pix[y*w+x] = p
 		}
