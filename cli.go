@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -54,132 +53,31 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// cmdImport is `medinventory import`: its steps are in cli_import.go.
 func cmdImport(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fs := subFlags("import", g, stderr, `Usage: medinventory import [--wait] [--offline] PATH...
-
-Adds photos, and folders of photos (with their subfolders), to the inventory. Files that are not
-photos are listed as skipped with the reason. A photo already in the inventory is not added twice.
-Without --wait the photos are queued and analysed by the window (or a later medinventory run).
-With --wait and no PATH it analyses what is queued, like medinventory run. Flags may come before or
-after the paths.
-
-Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
-
-Flags:
-`)
-	wait := fs.Bool("wait", false, "analyse the photos now and wait until each is done or failed, then print a summary")
-	offline := fs.Bool("offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
-	conc := fs.Int("concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
-	paths, code, ok := parseArgs(fs, args)
+	opt, paths, code, ok := parseImportArgs(g, args, stderr)
 	if !ok {
 		return code
 	}
 	if len(paths) == 0 {
-		if *wait {
-			return runQueue(g, *offline, *conc, stdout, stderr)
-		}
-		fmt.Fprintln(stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
-		return exitUsage
+		return importWithoutPaths(g, opt, stdout, stderr)
 	}
-	sess, err := openSession(g, stderr, "import")
-	if err != nil {
-		plainError(stderr, err)
+	ctx, b, closeAll, ok := openImport(g, opt, stderr)
+	if !ok {
 		return exitFailed
 	}
-	defer sess.Close()
-	ctx, stop := interruptible()
-	defer stop()
-	b, err := openBackend(ctx, sess, backendOptions{offline: *offline, concurrency: *conc})
-	if err != nil {
-		plainError(stderr, err)
+	defer closeAll()
+	imp := newImportRun(paths, stdout)
+	defer imp.out.Flush()
+	if !imp.addAll(ctx, b, stderr) {
 		return exitFailed
 	}
-	code = exitOK
-	defer func() {
-		if err := b.close(shutdownGrace(ctx)); err != nil {
-			plainError(stderr, err)
-		}
-	}()
-	if *wait {
-		if err := b.start(ctx); err != nil {
-			plainError(stderr, err)
-			return exitFailed
-		}
+	imp.printTotals()
+	if !opt.wait {
+		imp.printQueued()
+		return imp.code
 	}
-
-	tty := isTerminal(stdout)
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	var photos []store.Photo
-	seen := map[int64]bool{}
-	var skipped []store.AddOutcome
-	given := map[string]bool{}
-	for _, p := range paths {
-		given[p] = true
-	}
-	n := 0
-	sum, err := b.Import(ctx, paths, func(o store.AddOutcome) {
-		n++
-		switch {
-		case o.Err != nil:
-			skipped = append(skipped, o)
-			if given[o.Path] && errors.Is(o.Err, os.ErrNotExist) {
-				code = exitFailed // a path the user typed does not exist: say so in the exit code too
-			}
-			if !tty {
-				fmt.Fprintf(out, "skipped %s: %s\n", o.Path, reason(o.Err))
-			}
-		default:
-			if !seen[o.Photo.ID] {
-				seen[o.Photo.ID] = true
-				photos = append(photos, o.Photo)
-			}
-			if !tty {
-				what := "added"
-				if o.Duplicate {
-					what = "already in the inventory"
-				}
-				fmt.Fprintf(out, "%s %s\n", what, o.Path)
-			}
-		}
-		if tty {
-			fmt.Fprintf(out, "\rAdding photos… %d", n)
-			out.Flush()
-		}
-	})
-	if tty {
-		fmt.Fprintln(out)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintf(out, "Stopped. The %d photo(s) added so far are kept.\n", sum.Added)
-			return exitFailed
-		}
-		out.Flush()
-		plainError(stderr, err)
-		return exitFailed
-	}
-	fmt.Fprintf(out, "%d added, %d already in the inventory, %d skipped.\n", sum.Added, sum.Duplicates, sum.Skipped)
-	if len(skipped) > 0 {
-		fmt.Fprintln(out, "Skipped (not added):")
-		for _, o := range skipped {
-			fmt.Fprintf(out, "  %s — %s\n", o.Path, reason(o.Err))
-		}
-	}
-	if !*wait {
-		if sum.Added > 0 {
-			fmt.Fprintln(out, "The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run")
-		}
-		return code
-	}
-	if !b.model().HasKey() && !*offline { // model() reads the client under the lock
-		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
-	}
-	out.Flush()
-	if c := waitAndSummarise(ctx, b, photos, out, tty); c != exitOK {
-		code = c
-	}
-	return code
+	return imp.waitForAnalyses(ctx, b, opt.offline)
 }
 
 func reason(err error) string {
@@ -388,8 +286,8 @@ Flags:
 	fmt.Fprintln(tw, "ID\tPHOTO\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
 	for _, j := range infos {
 		name := "-"
-		if j.PhotoID != 0 {
-			if p, err := b.st.Photo(ctx, j.PhotoID); err == nil {
+		if j.Subject != 0 {
+			if p, err := b.st.Photo(ctx, j.Subject); err == nil {
 				name = p.OriginalName
 			}
 		} else {
@@ -403,7 +301,7 @@ Flags:
 			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(last, 110))
 	}
 	tw.Flush()
-	c, err := b.pool.Counts(ctx)
+	c, err := analysisCounts(ctx, b.pool)
 	if err == nil {
 		fmt.Fprintf(stdout, "%d queued, %d running, %d retrying, %d waiting, %d failed, %d done, %d cancelled\n",
 			c.Queued, c.Running, c.Retrying, c.Waiting, c.Failed, c.Done, c.Cancelled)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/analyzer/pipeline"
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
@@ -60,7 +61,7 @@ func runQueue(g *globalFlags, offline bool, conc int, stdout, stderr io.Writer) 
 			plainError(stderr, err)
 		}
 	}()
-	infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: jobs.KindAnalyze,
+	infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: pipeline.Kind,
 		States: []jobs.State{jobs.StateQueued, jobs.StateRunning, jobs.StateRetrying, jobs.StateWaiting}})
 	if err != nil {
 		plainError(stderr, err)
@@ -69,11 +70,11 @@ func runQueue(g *globalFlags, offline bool, conc int, stdout, stderr io.Writer) 
 	var photos []store.Photo
 	seen := map[int64]bool{}
 	for _, j := range infos {
-		if j.PhotoID == 0 || seen[j.PhotoID] {
+		if j.Subject == 0 || seen[j.Subject] {
 			continue
 		}
-		seen[j.PhotoID] = true
-		if p, err := b.st.Photo(ctx, j.PhotoID); err == nil {
+		seen[j.Subject] = true
+		if p, err := b.st.Photo(ctx, j.Subject); err == nil {
 			photos = append(photos, p)
 		}
 	}
@@ -149,18 +150,18 @@ func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, out *b
 	defer tick.Stop()
 	events := b.pool.Events()
 	for {
-		infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: jobs.KindAnalyze})
+		infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: pipeline.Kind})
 		if err != nil {
 			return nil, err
 		}
 		for _, j := range infos {
-			if _, ok := want[j.PhotoID]; !ok {
+			if _, ok := want[j.Subject]; !ok {
 				continue
 			}
-			if old, ok := final[j.PhotoID]; ok && old.ID > j.ID {
+			if old, ok := final[j.Subject]; ok && old.ID > j.ID {
 				continue
 			}
-			final[j.PhotoID] = j
+			final[j.Subject] = j
 		}
 		now := time.Now()
 		done, failed, waiting, active := 0, 0, 0, 0

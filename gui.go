@@ -56,7 +56,7 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: queueView{b.pool}, Importer: b, Backend: b, Stock: b.st, Log: sess.log,
+	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: newQueueView(ctx, b.pool), Importer: b, Backend: b, Stock: b.st, Log: sess.log,
 		Version: version, About: assets.ThirdPartyNotices()})
 	w := u.Window()
 	w.SetIcon(assets.Icon)

@@ -9,7 +9,14 @@ import (
 	"medinventory/jobs"
 )
 
-// maintenance is the daily housekeeping job: the app's temp files, photo files no row names
+// The maintenance job's kind and its queue (one worker): existing inventories hold jobs under these
+// names, never change them.
+const (
+	kindMaintenance  = "maintenance"
+	queueMaintenance = "maintenance"
+)
+
+// maintenance is the daily housekeeping job (pool.Schedule, in backend.start): the app's temp files, photo files no row names
 // (adopted back), thumbnails photos lack, old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
 func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 	// The photos folder is never pruned by comparing it with the database (which may be an older

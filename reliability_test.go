@@ -26,7 +26,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	binenc "encoding/binary"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -415,7 +414,7 @@ func TestBadInputCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ReadDB().QueryRowContext(ctx, `SELECT state, last_error FROM jobs WHERE photo_id = ? ORDER BY id DESC LIMIT 1`, id).
+		if err := st.ReadDB().QueryRowContext(ctx, `SELECT state, last_error FROM jobs WHERE subject_id = ? ORDER BY id DESC LIMIT 1`, id).
 			Scan(&o.state, &o.lastError); err != nil {
 			t.Fatalf("photo %q has no job: %v", name, err)
 		}
@@ -476,7 +475,7 @@ func TestBadInputCorpus(t *testing.T) {
 	if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos`).Scan(&photos); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos p JOIN jobs j ON j.photo_id = p.id
+	if err := st.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM photos p JOIN jobs j ON j.subject_id = p.id
 		WHERE p.original_name LIKE 'f____.png' AND j.state = 'done'`).Scan(&manyDone); err != nil {
 		t.Fatal(err)
 	}
@@ -536,9 +535,12 @@ func newHarness(t *testing.T, srv *openaitest.Server, conc int, cfg analyzer.Con
 	}
 	cfg.APIKey, cfg.BaseURL = srv.Key(), srv.URL()
 	client := analyzer.NewClient(cfg)
-	pool := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: conc,
+	if err := jobs.CreateSchema(ctx, st.DB()); err != nil {
+		t.Fatal(err)
+	}
+	pool := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), Concurrency: map[string]int{pipeline.Queue: conc},
 		BackoffBase: 20 * time.Millisecond, BackoffCap: 300 * time.Millisecond, SafetyInterval: time.Second})
-	pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, pipeline.NewHandler(st,
+	pool.Register(pipeline.Kind, pipeline.Queue, pipeline.NewHandler(st,
 		func() pipeline.Model { return client }, pipeline.HandlerOptions{OfflineRecheck: 300 * time.Millisecond}))
 	h := &harness{st: st, pool: pool, client: client, srv: srv}
 	t.Cleanup(func() {
@@ -557,9 +559,7 @@ func (h *harness) add(t *testing.T, n, seed int) {
 		writeFile(t, filepath.Join(dir, fmt.Sprintf("p%04d.png", i)), tinyPNG(t, seed+i, 48))
 	}
 	enqueue := func(tx *sql.Tx, p store.Photo) error {
-		payload, _ := json.Marshal(pipeline.Payload{PhotoID: p.ID})
-		_, _, err := jobs.EnqueueTx(context.Background(), tx, jobs.KindAnalyze, payload,
-			jobs.EnqueueOpts{UniqueKey: p.SHA256, PhotoID: p.ID})
+		_, _, err := pipeline.EnqueueTx(context.Background(), tx, p)
 		return err
 	}
 	_, err := h.st.AddPaths(context.Background(), []string{dir}, enqueue, func(o store.AddOutcome) {
@@ -582,7 +582,7 @@ func (h *harness) settle(t *testing.T, limit time.Duration, allowWaiting bool) [
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		infos, err := h.pool.List(context.Background(), jobs.ListFilter{Kind: jobs.KindAnalyze})
+		infos, err := h.pool.List(context.Background(), jobs.ListFilter{Kind: pipeline.Kind})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -602,8 +602,8 @@ func (h *harness) settle(t *testing.T, limit time.Duration, allowWaiting bool) [
 			return infos
 		}
 		if time.Now().After(deadline) {
-			c, _ := h.pool.Counts(context.Background())
-			t.Fatalf("jobs still unfinished after %s: %+v", limit, c)
+			c, err := h.pool.Counts(context.Background(), pipeline.Queue)
+			t.Fatalf("jobs still unfinished after %s: %+v (%v)", limit, c, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -640,7 +640,7 @@ func TestFaultSoak(t *testing.T) {
 		switch j.State {
 		case jobs.StateDone:
 		case jobs.StateFailed:
-			plainReason(t, fmt.Sprintf("job %d (photo %d)", j.ID, j.PhotoID), j.LastError)
+			plainReason(t, fmt.Sprintf("job %d (photo %d)", j.ID, j.Subject), j.LastError)
 		default:
 			t.Errorf("job %d ended %s (%q)", j.ID, j.State, j.LastError)
 		}
@@ -661,7 +661,7 @@ func TestFaultSoak(t *testing.T) {
 	if n, done := q(`SELECT COUNT(DISTINCT photo_id) FROM analyses`), counts[jobs.StateDone]; n != done {
 		t.Errorf("%d photos with an analysis, %d jobs done", n, done)
 	}
-	if n := q(`SELECT COUNT(*) FROM jobs j WHERE state='done' AND NOT EXISTS (SELECT 1 FROM analyses a WHERE a.photo_id = j.photo_id)`); n != 0 {
+	if n := q(`SELECT COUNT(*) FROM jobs j WHERE state='done' AND NOT EXISTS (SELECT 1 FROM analyses a WHERE a.photo_id = j.subject_id)`); n != 0 {
 		t.Errorf("%d done jobs without an analysis", n)
 	}
 
@@ -724,7 +724,7 @@ func TestCircuitOpensAndJobsWait(t *testing.T) {
 	outage := 3 * time.Second
 	end := time.Now().Add(outage)
 	for time.Now().Before(end) {
-		infos, err := h.pool.List(context.Background(), jobs.ListFilter{Kind: jobs.KindAnalyze, States: []jobs.State{jobs.StateWaiting}})
+		infos, err := h.pool.List(context.Background(), jobs.ListFilter{Kind: pipeline.Kind, States: []jobs.State{jobs.StateWaiting}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -299,7 +299,9 @@ func TestCLIDiskFull(t *testing.T) {
 	}
 	defer db.Close()
 	var rows int
-	db.QueryRow(`SELECT count(*) FROM photos`).Scan(&rows)
+	if err := db.QueryRow(`SELECT count(*) FROM photos`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
 	if files := countPhotoFiles(t, mnt); files != rows {
 		t.Fatalf("%d photo rows but %d files: something was half-added", rows, files)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"medinventory/analyzer"
-	"medinventory/jobs"
+	"medinventory/analyzer/pipeline"
 	"medinventory/ui"
 )
 
@@ -112,7 +112,7 @@ func (b *backend) ApplySettings(s ui.Settings) error {
 		b.sess.log.Warn("save settings.json", "err", err)
 	}
 	if as.Concurrency > 0 {
-		b.pool.SetConcurrency(jobs.QueueAnalyze, 2*as.Concurrency)
+		b.pool.SetConcurrency(pipeline.Queue, pipeline.Workers(as.Concurrency))
 		b.handler.SetConcurrency(as.Concurrency)
 	}
 	if as.WatchFolder != old.WatchFolder || (as.WatchFolder != "" && noWatcher) {

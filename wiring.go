@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -49,6 +48,14 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	if err != nil {
 		return nil, err
 	}
+	if !st.ReadOnly() {
+		// The job table is the pool's: made, or brought to its current shape, before anything
+		// enqueues or lists (the command-line tools list without starting the pool).
+		if err := jobs.CreateSchema(ctx, st.DB()); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("open the task list: %w", err)
+		}
+	}
 	b := &backend{sess: sess, st: st, offline: opt.offline}
 	b.settings = loadSettings(sess.dir)
 	key, src := analyzer.LoadAPIKey()
@@ -65,10 +72,11 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	}
 	// Twice as many workers as photos in flight: half prepare the next photos while the others wait
 	// for the network; the handler bounds each stage to conc (see pipeline.HandlerOptions).
-	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: 2 * conc, Logger: sess.log})
+	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), Logger: sess.log,
+		Concurrency: map[string]int{pipeline.Queue: pipeline.Workers(conc), queueMaintenance: 1}})
 	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
-	b.pool.Register(jobs.KindAnalyze, jobs.QueueAnalyze, b.handler)
-	b.pool.Register(jobs.KindMaintenance, jobs.QueueMaintenance, jobs.HandlerFunc(b.maintenance))
+	b.pool.Register(pipeline.Kind, pipeline.Queue, b.handler)
+	b.pool.Register(kindMaintenance, queueMaintenance, jobs.HandlerFunc(b.maintenance))
 	if sess.startFresh && !st.ReadOnly() {
 		b.adoptPhotoFiles(ctx, 0) // --start-fresh: list the photos again at once
 	}
@@ -84,9 +92,7 @@ func (b *backend) model() pipeline.Model {
 
 // enqueueTx queues a new photo's analysis inside the transaction that stores the photo.
 func (b *backend) enqueueTx(tx *sql.Tx, p store.Photo) error {
-	payload, _ := json.Marshal(pipeline.Payload{PhotoID: p.ID})
-	_, _, err := jobs.EnqueueTx(context.Background(), tx, jobs.KindAnalyze, payload,
-		jobs.EnqueueOpts{UniqueKey: p.SHA256, PhotoID: p.ID})
+	_, _, err := pipeline.EnqueueTx(context.Background(), tx, p)
 	return err
 }
 
@@ -107,7 +113,7 @@ func (b *backend) Import(ctx context.Context, paths []string, report func(store.
 // start runs the pool (and its daily maintenance).
 func (b *backend) start(ctx context.Context) error {
 	b.ctx = ctx
-	b.pool.ScheduleMaintenance(24 * time.Hour)
+	b.pool.Schedule(kindMaintenance, 24*time.Hour)
 	return b.pool.Start(ctx)
 }
 
@@ -133,13 +139,59 @@ func (b *backend) close(grace time.Duration) error {
 	return errors.Join(errs...)
 }
 
-// queueView adapts the pool to the window's Queue interface.
-type queueView struct{ *jobs.Pool }
+// queueView adapts the pool to the window's Queue interface: the window shows the analyze queue
+// (pipeline.Queue) only — its jobs, its totals and its events, never the daily maintenance.
+type queueView struct {
+	*jobs.Pool
+	events chan jobs.Event
+}
+
+// newQueueView makes the window's view of p. Its Events carries the pool's events of the analyze
+// queue until ctx ends.
+func newQueueView(ctx context.Context, p *jobs.Pool) queueView {
+	q := queueView{Pool: p, events: make(chan jobs.Event, 64)}
+	go q.forward(ctx, p.Events())
+	return q
+}
+
+// forward passes on the events of the analyze queue, in order. When the window reads slowly it
+// waits; the pool meanwhile coalesces its events and never waits for it.
+func (q queueView) forward(ctx context.Context, in <-chan jobs.Event) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-in:
+			if ev.Queue != pipeline.Queue {
+				continue
+			}
+			select {
+			case q.events <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// Events is the analyze queue's events.
+func (q queueView) Events() <-chan jobs.Event { return q.events }
+
+// Counts is the analyze queue's totals.
+func (q queueView) Counts(ctx context.Context) (jobs.Counts, error) {
+	return analysisCounts(ctx, q.Pool)
+}
+
+// analysisCounts is the totals of the analyze queue: the photos people see counted ("3 of 8
+// analysed"); the daily maintenance is none of their photos.
+func analysisCounts(ctx context.Context, p *jobs.Pool) (jobs.Counts, error) {
+	return p.Counts(ctx, pipeline.Queue)
+}
 
 // Jobs lists the analyze queue for the window: everything not finished, and what finished in the
 // last day, newest first.
 func (q queueView) Jobs(ctx context.Context) ([]jobs.JobInfo, error) {
-	list, err := q.List(ctx, jobs.ListFilter{Queue: jobs.QueueAnalyze, Limit: 2000})
+	list, err := q.List(ctx, jobs.ListFilter{Queue: pipeline.Queue, Limit: 2000})
 	if err != nil {
 		return nil, err
 	}

@@ -23,20 +23,24 @@ func TestLoadImageHEIC(t *testing.T) {
 		file string
 		w, h int
 	}{{"small.heic", 320, 240}, {"tall.heic", 240, 320}} {
-		img, info, err := LoadImageFile("../store/photo/heif/testdata/" + c.file)
-		if err != nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
-		if b := img.Bounds(); info.Format != "heic" || b.Dx() != c.w || b.Dy() != c.h || info.Width != c.w {
-			t.Errorf("%s: %v %+v, want %d×%d", c.file, b, info, c.w, c.h)
-		}
+		t.Run(c.file, func(t *testing.T) {
+			img, info, err := LoadImageFile("../store/photo/heif/testdata/" + c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); info.Format != "heic" || b.Dx() != c.w || b.Dy() != c.h || info.Width != c.w {
+				t.Errorf("%v %+v, want %d×%d", b, info, c.w, c.h)
+			}
+		})
 	}
 	data, err := os.ReadFile("../store/photo/heif/testdata/small.heic")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cut := t.TempDir() + "/cut.heic"
-	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := LoadImageFile(cut); err == nil {
 		t.Error("half a HEIC opened")
 	}

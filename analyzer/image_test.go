@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -406,26 +407,28 @@ func TestEXIFOrientation(t *testing.T) {
 		{8, "II", 32, 64, qGreen, qWhite, qRed},
 	}
 	for _, tc := range cases {
-		img, info := loadBytes(t, withSegments(base, exifSegment(tc.o, tc.bo)))
-		if info.Orientation != int(tc.o) || info.Width != tc.w || info.Height != tc.h {
-			t.Errorf("o=%d %s: info %+v, want %dx%d", tc.o, tc.bo, info, tc.w, tc.h)
-			continue
-		}
-		b := img.Bounds()
-		if b.Dx() != tc.w || b.Dy() != tc.h {
-			t.Errorf("o=%d: bounds %v", tc.o, b)
-		}
-		for _, p := range []struct {
-			x, y int
-			c    color.NRGBA
-		}{{tc.w / 4, tc.h / 4, tc.tl}, {3 * tc.w / 4, tc.h / 4, tc.tr}, {tc.w / 4, 3 * tc.h / 4, tc.bl}} {
-			if got := img.At(p.x, p.y); !near(got, p.c, 14) {
-				t.Errorf("o=%d %s: pixel (%d,%d) = %v, want %v", tc.o, tc.bo, p.x, p.y, got, p.c)
+		t.Run(fmt.Sprintf("orientation %d %s", tc.o, tc.bo), func(t *testing.T) {
+			img, info := loadBytes(t, withSegments(base, exifSegment(tc.o, tc.bo)))
+			if info.Orientation != int(tc.o) || info.Width != tc.w || info.Height != tc.h {
+				t.Errorf("o=%d %s: info %+v, want %dx%d", tc.o, tc.bo, info, tc.w, tc.h)
+				return
 			}
-		}
-		if _, ok := img.(*image.YCbCr); !ok {
-			t.Errorf("o=%d: %T, want *image.YCbCr kept for the barcode reader", tc.o, img)
-		}
+			b := img.Bounds()
+			if b.Dx() != tc.w || b.Dy() != tc.h {
+				t.Errorf("o=%d: bounds %v", tc.o, b)
+			}
+			for _, p := range []struct {
+				x, y int
+				c    color.NRGBA
+			}{{tc.w / 4, tc.h / 4, tc.tl}, {3 * tc.w / 4, tc.h / 4, tc.tr}, {tc.w / 4, 3 * tc.h / 4, tc.bl}} {
+				if got := img.At(p.x, p.y); !near(got, p.c, 14) {
+					t.Errorf("o=%d %s: pixel (%d,%d) = %v, want %v", tc.o, tc.bo, p.x, p.y, got, p.c)
+				}
+			}
+			if _, ok := img.(*image.YCbCr); !ok {
+				t.Errorf("o=%d: %T, want *image.YCbCr kept for the barcode reader", tc.o, img)
+			}
+		})
 	}
 }
 
@@ -488,9 +491,11 @@ func TestJPEGOrientationParser(t *testing.T) {
 		{"not jpeg", []byte("hello"), 1},
 	}
 	for _, tc := range cases {
-		if got := jpegOrientation(tc.data); got != tc.want {
-			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := jpegOrientation(tc.data); got != tc.want {
+				t.Errorf("orientation %d, want %d", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -581,31 +586,34 @@ func TestUploadSize(t *testing.T) {
 func TestPrepareUploadSizes(t *testing.T) {
 	photo := photoLike(2016, 1512)
 	for _, tc := range []struct {
+		name   string
 		img    image.Image
 		d      Detail
 		ww, wh int
 	}{
-		{photo, DetailHigh, 1024, 768},
-		{photo, DetailLow, 512, 384},
-		{quadImage(300, 900), DetailHigh, 300, 900},
-		{quadImage(300, 900), DetailLow, 171, 512},
-		{image.NewGray(image.Rect(0, 0, 3000, 100)), DetailHigh, 2048, 68},
+		{"photo high", photo, DetailHigh, 1024, 768},
+		{"photo low", photo, DetailLow, 512, 384},
+		{"tall small high", quadImage(300, 900), DetailHigh, 300, 900},
+		{"tall small low", quadImage(300, 900), DetailLow, 171, 512},
+		{"wide strip high", image.NewGray(image.Rect(0, 0, 3000, 100)), DetailHigh, 2048, 68},
 	} {
-		up, err := PrepareUpload(tc.img, tc.d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := jpeg.DecodeConfig(bytes.NewReader(up.JPEG))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := tc.img.Bounds()
-		if up.Width != tc.ww || up.Height != tc.wh || cfg.Width != tc.ww || cfg.Height != tc.wh ||
-			up.OrigWidth != b.Dx() || up.OrigHeight != b.Dy() || up.Detail != tc.d {
-			t.Errorf("%v %s: upload %+v (jpeg %dx%d), want %dx%d", b, tc.d,
-				Upload{Width: up.Width, Height: up.Height, Detail: up.Detail, OrigWidth: up.OrigWidth, OrigHeight: up.OrigHeight},
-				cfg.Width, cfg.Height, tc.ww, tc.wh)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			up, err := PrepareUpload(tc.img, tc.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := jpeg.DecodeConfig(bytes.NewReader(up.JPEG))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := tc.img.Bounds()
+			if up.Width != tc.ww || up.Height != tc.wh || cfg.Width != tc.ww || cfg.Height != tc.wh ||
+				up.OrigWidth != b.Dx() || up.OrigHeight != b.Dy() || up.Detail != tc.d {
+				t.Errorf("%v %s: upload %+v (jpeg %dx%d), want %dx%d", b, tc.d,
+					Upload{Width: up.Width, Height: up.Height, Detail: up.Detail, OrigWidth: up.OrigWidth, OrigHeight: up.OrigHeight},
+					cfg.Width, cfg.Height, tc.ww, tc.wh)
+			}
+		})
 	}
 	if _, err := PrepareUpload(nil, DetailHigh); err == nil {
 		t.Error("nil image accepted")

@@ -393,8 +393,10 @@ func TestCircuitBreaker(t *testing.T) {
 		_, _, err := c.Analyze(context.Background(), up, 1)
 		probeDone <- err
 	}()
-	for srv.Count() < 4 {
-		time.Sleep(5 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); srv.Count() < 4; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the half-open probe never reached the server")
+		}
 	}
 	_, _, err := c.Analyze(context.Background(), up, 1)
 	if je := jobErr(t, err); je.Reason != ReasonCircuitOpen {

@@ -28,13 +28,15 @@ func TestImplausibleQuantityFlagged(t *testing.T) {
 		q    string
 		flag bool
 	}{{"999999", true}, {"5000", false}, {"2", false}} {
-		res, err := Validate([]byte(`{"not_medicine": false, "note": null, "medicines": [{"name": "Panadol", "quantity": ` + tc.q + `}]}`))
-		if err != nil || len(res.Medicines) != 1 {
-			t.Fatalf("%s: %v %+v", tc.q, err, res)
-		}
-		notes := strings.Join(res.Notes, " ")
-		if got := strings.Contains(notes, "check the count"); got != tc.flag {
-			t.Errorf("quantity %s: flagged %v, want %v (notes: %q)", tc.q, got, tc.flag, notes)
-		}
+		t.Run("quantity "+tc.q, func(t *testing.T) {
+			res, err := Validate([]byte(`{"not_medicine": false, "note": null, "medicines": [{"name": "Panadol", "quantity": ` + tc.q + `}]}`))
+			if err != nil || len(res.Medicines) != 1 {
+				t.Fatalf("%v %+v", err, res)
+			}
+			notes := strings.Join(res.Notes, " ")
+			if got := strings.Contains(notes, "check the count"); got != tc.flag {
+				t.Errorf("flagged %v, want %v (notes: %q)", got, tc.flag, notes)
+			}
+		})
 	}
 }

@@ -91,11 +91,11 @@ func BenchmarkEnqueueClaimComplete(b *testing.B) {
 	b.Run("jobs", func(b *testing.B) {
 		st := openStore(b)
 		ctx := context.Background()
-		p := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: workers})
+		p := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), Concurrency: map[string]int{"noop": workers}})
 		var done atomic.Int64
 		all := make(chan struct{})
 		n := int64(b.N)
-		p.Register("noop", jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+		p.Register("noop", "noop", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 			if done.Add(1) == n {
 				close(all)
 			}

@@ -14,22 +14,44 @@ import (
 func floatBits(f float64) uint64 { return math.Float64bits(f) }
 func bitsFloat(b uint64) float64 { return math.Float64frombits(b) }
 
-// Counts returns the number of jobs in each state. The housekeeping of the maintenance queue is
-// left out: these are the totals people see ("3 of 8 analysed"), and a maintenance job is none of
-// their photos.
-func (p *Pool) Counts(ctx context.Context) (Counts, error) {
-	rows, err := p.rdb.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs WHERE queue <> ? GROUP BY state`, QueueMaintenance)
+// Counts returns the number of jobs in each state in queue, or in every queue when queue is "".
+func (p *Pool) Counts(ctx context.Context, queue string) (Counts, error) {
+	all, err := p.countsByQueue(ctx, queue)
 	if err != nil {
-		return Counts{}, fmt.Errorf("count tasks: %w", err)
+		return Counts{}, err
+	}
+	var c Counts
+	for _, qc := range all {
+		c.add(qc)
+	}
+	return c, nil
+}
+
+func (c *Counts) add(o Counts) {
+	c.Queued += o.Queued
+	c.Running += o.Running
+	c.Retrying += o.Retrying
+	c.Waiting += o.Waiting
+	c.Failed += o.Failed
+	c.Done += o.Done
+	c.Cancelled += o.Cancelled
+}
+
+// countsByQueue reads the totals of queue ("" = every queue), per queue.
+func (p *Pool) countsByQueue(ctx context.Context, queue string) (map[string]Counts, error) {
+	rows, err := p.rdb.QueryContext(ctx, `SELECT queue, state, COUNT(*) FROM jobs WHERE ? = '' OR queue = ? GROUP BY queue, state`, queue, queue)
+	if err != nil {
+		return nil, fmt.Errorf("count tasks: %w", err)
 	}
 	defer rows.Close()
-	var c Counts
+	out := map[string]Counts{}
 	for rows.Next() {
-		var st string
+		var q, st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return Counts{}, fmt.Errorf("count tasks: %w", err)
+		if err := rows.Scan(&q, &st, &n); err != nil {
+			return nil, fmt.Errorf("count tasks: %w", err)
 		}
+		c := out[q]
 		switch State(st) {
 		case StateQueued:
 			c.Queued = n
@@ -46,16 +68,18 @@ func (p *Pool) Counts(ctx context.Context) (Counts, error) {
 		case StateCancelled:
 			c.Cancelled = n
 		}
+		out[q] = c
 	}
 	if err := rows.Err(); err != nil {
-		return Counts{}, fmt.Errorf("count tasks: %w", err)
+		return nil, fmt.Errorf("count tasks: %w", err)
 	}
-	return c, nil
+	return out, nil
 }
 
-// eventCounts stamps event batches; on a read error it keeps the last good totals.
-func (p *Pool) eventCounts() Counts {
-	c, err := p.Counts(p.bgCtx)
+// eventCounts stamps event batches with each queue's totals; on a read error it keeps the last
+// good ones.
+func (p *Pool) eventCounts() map[string]Counts {
+	c, err := p.countsByQueue(p.bgCtx, "")
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
@@ -68,20 +92,23 @@ func (p *Pool) eventCounts() Counts {
 // ListFilter selects jobs for List. The zero value lists every job, newest first.
 type ListFilter struct {
 	States  []State // any of these states; empty: all
-	PhotoID int64   // 0: any
+	Subject int64   // 0: any
 	Kind    string  // "": any
 	Queue   string  // "": any
 	Limit   int     // 0: no limit
 }
 
-const jobColumns = `id, queue, kind, COALESCE(photo_id, 0), state, attempt, max_attempts, run_after, progress,
+// jobColumns are the columns scanInfo reads, with the subject from column subject.
+func jobColumns(subject string) string {
+	return `id, queue, kind, COALESCE(` + subject + `, 0), state, attempt, max_attempts, run_after, progress,
 	last_error, wait_reason, created_at, updated_at`
+}
 
 func scanInfo(row interface{ Scan(...any) error }) (JobInfo, error) {
 	var j JobInfo
 	var st string
 	var runAfter, created, updated int64
-	err := row.Scan(&j.ID, &j.Queue, &j.Kind, &j.PhotoID, &st, &j.Attempt, &j.MaxAttempts, &runAfter, &j.Progress,
+	err := row.Scan(&j.ID, &j.Queue, &j.Kind, &j.Subject, &st, &j.Attempt, &j.MaxAttempts, &runAfter, &j.Progress,
 		&j.LastError, &j.WaitReason, &created, &updated)
 	j.State = State(st)
 	if runAfter > 0 {
@@ -101,9 +128,10 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 			args = append(args, string(s))
 		}
 	}
-	if f.PhotoID != 0 {
-		where = append(where, "photo_id = ?")
-		args = append(args, f.PhotoID)
+	subject := p.subjectColumn(ctx)
+	if f.Subject != 0 {
+		where = append(where, subject+" = ?")
+		args = append(args, f.Subject)
 	}
 	if f.Kind != "" {
 		where = append(where, "kind = ?")
@@ -113,7 +141,7 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 		where = append(where, "queue = ?")
 		args = append(args, f.Queue)
 	}
-	q := "SELECT " + jobColumns + " FROM jobs"
+	q := "SELECT " + jobColumns(subject) + " FROM jobs"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -143,7 +171,7 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 
 // Get returns one job; an unknown id gives an error wrapping ErrNotFound.
 func (p *Pool) Get(ctx context.Context, id int64) (JobInfo, error) {
-	j, err := scanInfo(p.rdb.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM jobs WHERE id = ?", id))
+	j, err := scanInfo(p.rdb.QueryRowContext(ctx, "SELECT "+jobColumns(p.subjectColumn(ctx))+" FROM jobs WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return JobInfo{}, fmt.Errorf("task %d: %w", id, ErrNotFound)
 	}
@@ -153,7 +181,8 @@ func (p *Pool) Get(ctx context.Context, id int64) (JobInfo, error) {
 	return j, nil
 }
 
-const eventCols = `RETURNING id, kind, COALESCE(photo_id, 0), state, attempt, last_error`
+// eventCols are the columns a state change returns to make its event (emitRows, Cancel).
+const eventCols = `RETURNING id, queue, kind, COALESCE(subject_id, 0), state, attempt, last_error`
 
 // Retry queues a failed, cancelled, waiting or retrying job to run now, with its attempts reset.
 // A queued, running or done job is left alone and an error says why.
@@ -223,7 +252,7 @@ func (p *Pool) Cancel(ctx context.Context, id int64) error {
 	var e Event
 	for rows.Next() {
 		var st string
-		if err := rows.Scan(&e.JobID, &e.Kind, &e.PhotoID, &st, &e.Attempt, &e.Err); err != nil {
+		if err := rows.Scan(&e.JobID, &e.Queue, &e.Kind, &e.Subject, &st, &e.Attempt, &e.Err); err != nil {
 			return fmt.Errorf("cancel task %d: %w", id, err)
 		}
 		found = true
@@ -280,8 +309,8 @@ func (p *Pool) Wake(reason string) {
 
 // Prune deletes done and cancelled jobs that finished more than olderThan ago (never failed or
 // unfinished ones) and returns how many. References to them from other tables (a foreign key to
-// jobs.id, such as analyses.job_id) are set to NULL in the same transaction; the rows that hold
-// them stay.
+// jobs.id, such as a result row naming the job that made it) are set to NULL in the same
+// transaction; the rows that hold them stay.
 func (p *Pool) Prune(ctx context.Context, olderThan time.Duration) (int, error) {
 	cutoff := p.now().Add(-olderThan).UnixMilli()
 	tx, err := p.db.BeginTx(ctx, nil)

@@ -1,7 +1,7 @@
 package jobs
 
-// This file fixes the types other packages code against (analyzer's job handler, the ui's event
-// dispatcher, main's wiring). Change them only together with their users.
+// This file fixes the types other packages code against (job handlers, readers of the events,
+// the caller's wiring). Change them only together with their users.
 
 import (
 	"context"
@@ -9,18 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
-
-// Queues.
-const (
-	QueueAnalyze     = "analyze"
-	QueueMaintenance = "maintenance"
-)
-
-// Kinds of job this app runs.
-const (
-	KindAnalyze     = "analyze"     // analyse one photo; payload {"photo_id":N}; unique key: the photo's sha256
-	KindMaintenance = "maintenance" // daily housekeeping
 )
 
 // State is a job's state; see the package doc for the diagram.
@@ -44,7 +32,7 @@ type Job struct {
 	Kind        string
 	UniqueKey   string
 	Payload     []byte
-	PhotoID     int64 // 0 when the job is not about a photo
+	Subject     int64 // the id of the thing the job is about (the caller's choice), 0 if none
 	Attempt     int   // 1 on the first run
 	MaxAttempts int
 }
@@ -76,8 +64,8 @@ const (
 	Retryable ErrorKind = iota
 	// Permanent: the job fails now and keeps the error; the user may retry it by hand.
 	Permanent
-	// Waiting: the job cannot run until something outside changes (no network, no API key, the key
-	// was refused, the circuit is open). No attempt is spent; the job is re-checked after
+	// Waiting: the job cannot run until something outside changes (no network, missing or
+	// refused credentials, a circuit breaker open). No attempt is spent; the job is re-checked after
 	// RetryAfter (if set) or when Wake/Resume is called.
 	Waiting
 )
@@ -86,7 +74,7 @@ const (
 type Error struct {
 	Kind       ErrorKind
 	RetryAfter time.Duration // Retryable: overrides the backoff (e.g. HTTP 429 Retry-After); Waiting: re-check after this
-	Reason     string        // Waiting: a short machine-readable reason the handler chose (this app's: package analyzer/wait)
+	Reason     string        // Waiting: a short machine-readable reason the handler chose (Wake takes it)
 	Msg        string        // plain words for the user: what happened and what to do
 	Err        error         // the cause
 }
@@ -132,14 +120,15 @@ func KindOf(err error) ErrorKind {
 // the source of truth: a reader can always re-read Counts and the job list).
 type Event struct {
 	JobID    int64
-	PhotoID  int64
+	Subject  int64 // the job's Subject
+	Queue    string
 	Kind     string
 	State    State
 	Attempt  int
 	Progress float64 // 0..1
 	Err      string  // plain words; empty unless failed/retrying/waiting
 	Reason   string  // waiting reason, if waiting
-	Counts   Counts  // the queue's totals after this change
+	Counts   Counts  // the totals of the job's queue after this change
 }
 
 // Counts are totals per state, for a progress bar.
@@ -152,9 +141,9 @@ func (c Counts) Pending() int { return c.Queued + c.Running + c.Retrying + c.Wai
 
 // EnqueueOpts are Enqueue's options; the zero value is fine.
 type EnqueueOpts struct {
-	Queue       string // default: the kind's queue (analyze for KindAnalyze)
+	Queue       string // default: the queue the kind was registered with (Pool.Enqueue), else the kind's name
 	UniqueKey   string // "" means no idempotency
-	PhotoID     int64
+	Subject     int64  // the id of the thing the job is about, 0 if none (see Job.Subject; ListFilter finds jobs by it)
 	Priority    int
 	MaxAttempts int       // default 8
 	RunAfter    time.Time // zero: now
@@ -165,7 +154,7 @@ type JobInfo struct {
 	ID          int64
 	Queue       string
 	Kind        string
-	PhotoID     int64
+	Subject     int64
 	State       State
 	Attempt     int
 	MaxAttempts int

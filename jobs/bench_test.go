@@ -15,12 +15,12 @@ import (
 //
 //	go test -run '^$' -bench EnqueueClaimComplete -benchmem ./jobs
 func BenchmarkEnqueueClaimComplete(b *testing.B) {
-	st := openStore(b, b.TempDir())
-	p := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), AnalyzeConcurrency: 4})
+	db := openDB(b, b.TempDir())
+	p := jobs.New(db.DB(), jobs.Options{ReadDB: db.ReadDB(), Concurrency: map[string]int{queueTest: 4}})
 	var done atomic.Int64
 	all := make(chan struct{})
 	n := int64(b.N)
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+	p.Register(kindTest, queueTest, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if done.Add(1) == n {
 			close(all)
 		}
@@ -34,7 +34,7 @@ func BenchmarkEnqueueClaimComplete(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		if _, _, err := p.Enqueue(ctx, kindTest, []byte(`{"photo_id":1}`), jobs.EnqueueOpts{}); err != nil {
+		if _, _, err := p.Enqueue(ctx, kindTest, []byte(`{"id":1}`), jobs.EnqueueOpts{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -42,8 +42,8 @@ func BenchmarkEnqueueClaimComplete(b *testing.B) {
 	if err := p.Stop(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if c, _ := p.Counts(ctx); c.Done != b.N {
-		b.Fatalf("%d done, want %d", c.Done, b.N)
+	if c, err := p.Counts(ctx, ""); err != nil || c.Done != b.N {
+		b.Fatalf("%d done (%v), want %d", c.Done, err, b.N)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "jobs/s")

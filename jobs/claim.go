@@ -73,6 +73,9 @@ func (p *Pool) dispatch(q *queueState) {
 		if wait >= 0 {
 			timer.Reset(wait)
 		}
+		if p.hooks.idle != nil {
+			p.hooks.idle(q.name)
+		}
 		select {
 		case <-p.bgCtx.Done():
 			return
@@ -105,7 +108,7 @@ func (p *Pool) claimSQL(q *queueState) (string, []any) {
 		WHERE id = (SELECT id FROM jobs
 			WHERE queue = ? AND state IN ('queued','retrying') AND run_after <= ? AND kind IN (` + ph + `)
 			ORDER BY priority DESC, run_after, id LIMIT 1)
-		RETURNING id, queue, kind, COALESCE(unique_key, ''), payload, COALESCE(photo_id, 0), attempt, max_attempts`, args
+		RETURNING id, queue, kind, COALESCE(unique_key, ''), payload, COALESCE(subject_id, 0), attempt, max_attempts`, args
 }
 
 // claim takes the next due job of q with one UPDATE … RETURNING statement. Outside BEGIN, SQLite
@@ -118,7 +121,7 @@ func (p *Pool) claim(q *queueState, claimSQL string, kindArgs []any) (*Job, stri
 	args := append([]any{owner, now.Add(p.opts.LeaseDuration).UnixMilli(), now.UnixMilli(), q.name, now.UnixMilli()}, kindArgs...)
 	var j Job
 	var payload string
-	err := p.dbQueryRow(p.bgCtx, p.db, claimSQL, args...).Scan(&j.ID, &j.Queue, &j.Kind, &j.UniqueKey, &payload, &j.PhotoID, &j.Attempt, &j.MaxAttempts)
+	err := p.dbQueryRow(p.bgCtx, p.db, claimSQL, args...).Scan(&j.ID, &j.Queue, &j.Kind, &j.UniqueKey, &payload, &j.Subject, &j.Attempt, &j.MaxAttempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", nil
 	}

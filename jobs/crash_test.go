@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"medinventory/jobs"
-	"medinventory/store"
 )
 
 const crashEnv = "JOBS_TEST_CRASH_HELPER_DIR"
@@ -29,12 +29,12 @@ func TestMain(m *testing.M) {
 // and then works forever, until the parent kills the process with SIGKILL.
 func crashHelper(dir string) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dir, store.Options{})
+	db, err := openPools(ctx, dir)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
 	}
-	p := jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), LeaseDuration: 300 * time.Millisecond})
+	p := jobs.New(db.DB(), jobs.Options{ReadDB: db.ReadDB(), LeaseDuration: 300 * time.Millisecond})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 		fmt.Printf("started %d %d\n", j.ID, j.Attempt)
 		progress(0.5)
@@ -54,9 +54,9 @@ func TestCrashMidJobRerunsAndEffectExistsOnce(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	dir := t.TempDir()
-	st := openStore(t, dir)
-	p, lb := newPool(t, st, jobs.Options{SafetyInterval: 50 * time.Millisecond})
-	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{UniqueKey: "photo-sha"})
+	db := openDB(t, dir)
+	p, lb := newPool(t, db, jobs.Options{SafetyInterval: 50 * time.Millisecond})
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{UniqueKey: "content-sha"})
 
 	exe, err := os.Executable()
 	if err != nil {
@@ -77,28 +77,35 @@ func TestCrashMidJobRerunsAndEffectExistsOnce(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("child said %q, %v", line, err)
 	}
-	// Let it renew its lease at least once, then kill it without any chance to clean up.
-	time.Sleep(150 * time.Millisecond)
+	// Wait until it has renewed its lease (the lease's end moves on), then kill it without any
+	// chance to clean up.
+	leaseUntil := func() int64 {
+		var until sql.NullInt64
+		if err := db.ReadDB().QueryRow(`SELECT lease_until FROM jobs WHERE id = ?`, id).Scan(&until); err != nil {
+			t.Fatal(err)
+		}
+		return until.Int64
+	}
+	first := leaseUntil()
+	waitFor(t, "the child to renew its lease", func() bool { return leaseUntil() > first })
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
 
-	j, _ := p.Get(context.Background(), id)
+	j := get(t, p, id)
 	if j.State != jobs.StateRunning {
 		t.Fatalf("after the kill the job is %s, want still running (leased by the dead process)", j.State)
 	}
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		return effectCommit(j.ID), nil
 	}))
-	if err := p.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	start(t, p)
 	j = waitState(t, p, id, jobs.StateDone)
 	if j.Attempt != 2 {
 		t.Fatalf("attempt %d, want 2 (the killed run counts)", j.Attempt)
 	}
-	if n := effects(t, st, id); n != 1 {
+	if n := effects(t, db, id); n != 1 {
 		t.Fatalf("%d effects, want exactly 1", n)
 	}
 	noDBErrors(t, lb)

@@ -14,19 +14,8 @@ const DefaultMaxAttempts = 8
 // ErrNotFound is returned (wrapped) for a job id that does not exist.
 var ErrNotFound = errors.New("no such task")
 
-// defaultQueue is the queue of a kind when EnqueueOpts.Queue is empty.
-func defaultQueue(kind string) string {
-	switch kind {
-	case KindAnalyze:
-		return QueueAnalyze
-	case KindMaintenance:
-		return QueueMaintenance
-	}
-	return kind
-}
-
-// EnqueueTx adds a job inside the caller's transaction (for example store.AddPhoto's then
-// callback, so that a photo and its analysis job commit together). With a UniqueKey that already
+// EnqueueTx adds a job inside the caller's transaction (so that, say, a stored file and the job
+// that processes it commit together). Its queue is opts.Queue, else the kind's name. With a UniqueKey that already
 // exists for this kind it returns the existing job's id and created=false, and leaves that job as
 // it is. The caller should call Pool.Notify after committing so an idle worker starts at once
 // (without it the job is still found, at the latest on the pool's next safety tick).
@@ -35,7 +24,7 @@ func EnqueueTx(ctx context.Context, tx *sql.Tx, kind string, payload []byte, opt
 }
 
 const insertJob = `INSERT INTO jobs
-		(queue, kind, unique_key, payload, photo_id, priority, max_attempts, run_after, created_at, updated_at)
+		(queue, kind, unique_key, payload, subject_id, priority, max_attempts, run_after, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
 		RETURNING id`
@@ -48,7 +37,7 @@ func enqueueTx(ctx context.Context, p *Pool, tx *sql.Tx, now time.Time, defMax i
 	}
 	q := opts.Queue
 	if q == "" {
-		q = defaultQueue(kind)
+		q = kind
 	}
 	maxA := opts.MaxAttempts
 	if maxA <= 0 {
@@ -58,12 +47,12 @@ func enqueueTx(ctx context.Context, p *Pool, tx *sql.Tx, now time.Time, defMax i
 	if body == "" {
 		body = "{}"
 	}
-	var key, photo any
+	var key, subject any
 	if opts.UniqueKey != "" {
 		key = opts.UniqueKey
 	}
-	if opts.PhotoID != 0 {
-		photo = opts.PhotoID
+	if opts.Subject != 0 {
+		subject = opts.Subject
 	}
 	nowMS := now.UnixMilli()
 	runAfter := nowMS
@@ -71,7 +60,7 @@ func enqueueTx(ctx context.Context, p *Pool, tx *sql.Tx, now time.Time, defMax i
 		runAfter = opts.RunAfter.UnixMilli()
 	}
 	var id int64
-	args := []any{q, kind, key, body, photo, opts.Priority, maxA, runAfter, nowMS, nowMS}
+	args := []any{q, kind, key, body, subject, opts.Priority, maxA, runAfter, nowMS, nowMS}
 	var row *sql.Row
 	switch {
 	case tx == nil:
@@ -111,13 +100,16 @@ func (p *Pool) Enqueue(ctx context.Context, kind string, payload []byte, opts En
 		}
 		p.mu.Unlock()
 	}
+	if opts.Queue == "" {
+		opts.Queue = kind
+	}
 	// One INSERT … ON CONFLICT DO NOTHING statement is its own (immediate) transaction.
 	id, created, err := enqueueTx(ctx, p, nil, p.now(), p.opts.MaxAttempts, kind, payload, opts)
 	if err != nil {
 		return 0, false, err
 	}
 	if created {
-		p.events.emit(Event{JobID: id, PhotoID: opts.PhotoID, Kind: kind, State: StateQueued})
+		p.events.emit(Event{JobID: id, Subject: opts.Subject, Queue: opts.Queue, Kind: kind, State: StateQueued})
 		p.Notify()
 	}
 	return id, created, nil

@@ -8,8 +8,8 @@ import (
 // hub hands events from workers to the one Events channel without ever blocking a worker.
 //
 // Workers append to a bounded pending list (a progress update replaces the job's previous update
-// in the same state); one forwarder goroutine moves batches to the channel, stamping each with
-// fresh Counts. When the reader is slow the list coalesces; when it is full the oldest events are
+// in the same state); one forwarder goroutine moves batches to the channel, stamping each event with
+// fresh Counts of its queue. When the reader is slow the list coalesces; when it is full the oldest events are
 // dropped (the database stays the source of truth: a reader can re-read Counts and List).
 type hub struct {
 	mu      sync.Mutex
@@ -68,9 +68,9 @@ func (h *hub) take() []Event {
 	return b
 }
 
-// forward runs until ctx ends, moving events to the channel. counts gives the totals stamped on
-// each batch.
-func (h *hub) forward(ctx context.Context, counts func() Counts) {
+// forward runs until ctx ends, moving events to the channel. counts gives each queue's totals,
+// read once per batch and stamped on each event of that queue.
+func (h *hub) forward(ctx context.Context, counts func() map[string]Counts) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -83,7 +83,7 @@ func (h *hub) forward(ctx context.Context, counts func() Counts) {
 		}
 		c := counts()
 		for _, e := range batch {
-			e.Counts = c
+			e.Counts = c[e.Queue]
 			select {
 			case h.out <- e:
 			case <-ctx.Done():

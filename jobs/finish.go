@@ -94,7 +94,7 @@ const completeSQL = `UPDATE jobs SET
 	WHERE id = ? AND lease_owner = ? AND state = 'running' RETURNING state`
 
 func (p *Pool) emitEnd(j *Job, st State) {
-	e := Event{JobID: j.ID, PhotoID: j.PhotoID, Kind: j.Kind, State: st, Attempt: j.Attempt}
+	e := Event{JobID: j.ID, Subject: j.Subject, Queue: j.Queue, Kind: j.Kind, State: st, Attempt: j.Attempt}
 	if st == StateDone {
 		e.Progress = 1
 	}
@@ -175,7 +175,7 @@ func (p *Pool) settle(rj *runningJob, state State, runAfter int64, msg, reason s
 		p.log.Log(ctx, slog.LevelError, "jobs: cannot record the end of an attempt; the job will run again after its lease expires", "job", rj.job.ID, "err", err)
 		return
 	}
-	e := Event{JobID: rj.job.ID, PhotoID: rj.job.PhotoID, Kind: rj.job.Kind, State: State(st), Attempt: attempt}
+	e := Event{JobID: rj.job.ID, Subject: rj.job.Subject, Queue: rj.job.Queue, Kind: rj.job.Kind, State: State(st), Attempt: attempt}
 	if e.State != StateCancelled {
 		e.Err, e.Reason = lastErr, reason
 	}
@@ -192,7 +192,7 @@ func (p *Pool) release(ctx context.Context, id int64, owner string) {
 			finished_at = CASE WHEN cancel_requested = 1 THEN ? ELSE NULL END,
 			attempt = MAX(attempt - 1, 0), run_after = ?, lease_owner = NULL, lease_until = NULL, progress = 0, updated_at = ?
 		WHERE id = ? AND lease_owner = ? AND state = 'running'
-		RETURNING id, kind, COALESCE(photo_id, 0), state, attempt, last_error`, now, now, now, id, owner)
+		`+eventCols, now, now, now, id, owner)
 	if err != nil {
 		p.log.Log(ctx, slog.LevelError, "jobs: cannot release a lease; the job will run again after it expires", "job", id, "err", err)
 		return

@@ -1,6 +1,6 @@
 package jobs
 
-// Housekeeping: the maintenance schedule, the safety tick, taking back expired leases and
+// Housekeeping: periodic jobs (Schedule), the safety tick, taking back expired leases and
 // re-checking waiting jobs.
 
 import (
@@ -12,23 +12,24 @@ import (
 	"time"
 )
 
-// ScheduleMaintenance makes Start enqueue a KindMaintenance job at once and then every `every`,
-// with a unique key per period so that two processes on one database do not both run it. Call it
-// before Start; a handler for KindMaintenance must be registered.
-func (p *Pool) ScheduleMaintenance(every time.Duration) {
+// Schedule makes Start enqueue a job of kind at once and then every `every` (a periodic job, such
+// as a daily clean-up), with a unique key per period, so that two processes on one database enqueue
+// it once per period between them. Each run may be tried 3 times (the next period runs it again
+// anyway). Call it before Start, once per kind; the kind needs a registered handler.
+func (p *Pool) Schedule(kind string, every time.Duration) {
 	p.mu.Lock()
-	p.every = every
+	p.schedules[kind] = every
 	p.mu.Unlock()
 }
 
-func (p *Pool) maintenanceSchedule(every time.Duration) {
+func (p *Pool) schedule(kind string, every time.Duration) {
 	defer p.wg.Done()
 	for {
 		now := p.now()
 		period := now.UnixMilli() / every.Milliseconds()
 		key := "period-" + strconv.FormatInt(every.Milliseconds(), 10) + "-" + strconv.FormatInt(period, 10)
-		if _, _, err := p.Enqueue(p.bgCtx, KindMaintenance, nil, EnqueueOpts{UniqueKey: key, MaxAttempts: 3}); err != nil && p.bgCtx.Err() == nil {
-			p.log.Log(p.bgCtx, slog.LevelWarn, "jobs: cannot schedule maintenance", "err", err)
+		if _, _, err := p.Enqueue(p.bgCtx, kind, nil, EnqueueOpts{UniqueKey: key, MaxAttempts: 3}); err != nil && p.bgCtx.Err() == nil {
+			p.log.Log(p.bgCtx, slog.LevelWarn, "jobs: cannot enqueue a periodic job", "kind", kind, "err", err)
 		}
 		next := time.UnixMilli((period + 1) * every.Milliseconds())
 		t := time.NewTimer(max(next.Sub(now), time.Second))
@@ -81,8 +82,7 @@ func (p *Pool) recoverExpired(ctx context.Context) (int, error) {
 			finished_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN ? ELSE NULL END,
 			run_after = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
 		WHERE state = 'running' AND lease_until < ?
-		RETURNING id, kind, COALESCE(photo_id, 0), state, attempt, last_error`,
-		msgCrashedLast, msgCrashed, now, now, now, now)
+		`+eventCols, msgCrashedLast, msgCrashed, now, now, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("take back expired leases: %w", err)
 	}
@@ -95,18 +95,17 @@ func (p *Pool) recoverExpired(ctx context.Context) (int, error) {
 
 const (
 	msgCrashed     = "The app stopped while this task was running; it will run again."
-	msgCrashedLast = "The app stopped every time this task ran, so it was given up. Retry it, or remove the photo if it keeps happening."
+	msgCrashedLast = "The app stopped every time this task ran, so it was given up. Retry it, or cancel it if it keeps happening."
 )
 
-// emitRows reads rows of (id, kind, photo_id, state, attempt, last_error) and emits an event per
-// row.
+// emitRows reads rows of eventCols and emits an event per row.
 func (p *Pool) emitRows(rows *sql.Rows) (int, error) {
 	defer rows.Close()
 	var evs []Event
 	for rows.Next() {
 		var e Event
 		var st string
-		if err := rows.Scan(&e.JobID, &e.Kind, &e.PhotoID, &st, &e.Attempt, &e.Err); err != nil {
+		if err := rows.Scan(&e.JobID, &e.Queue, &e.Kind, &e.Subject, &st, &e.Attempt, &e.Err); err != nil {
 			return 0, err
 		}
 		e.State = State(st)
@@ -130,7 +129,7 @@ func (p *Pool) promoteWaiting(ctx context.Context, queue string) error {
 	now := p.now().UnixMilli()
 	rows, err := p.db.QueryContext(ctx, `UPDATE jobs SET state = 'queued', wait_reason = '', updated_at = ?
 		WHERE state = 'waiting' AND run_after > 0 AND run_after <= ? AND (? = '' OR queue = ?)
-		RETURNING id, kind, COALESCE(photo_id, 0), state, attempt, last_error`, now, now, queue, queue)
+		`+eventCols, now, now, queue, queue)
 	if err != nil {
 		return fmt.Errorf("re-check waiting jobs: %w", err)
 	}

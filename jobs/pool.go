@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	mrand "math/rand/v2"
 	"os"
 	"sync"
@@ -23,14 +24,10 @@ type Logger interface {
 // Options tune a Pool. The zero value gives the documented defaults.
 type Options struct {
 	// ReadDB is used for reads (Counts, List, Get, finding the next due time). Default: the write
-	// DB given to New. Pass store.ReadDB() so reads never wait for the writer.
+	// DB given to New. Pass a read pool of the same database so reads never wait for the writer.
 	ReadDB *sql.DB
-	// AnalyzeConcurrency is the number of workers of the analyze queue (default 4).
-	AnalyzeConcurrency int
-	// MaintenanceConcurrency is the number of workers of the maintenance queue (default 1).
-	MaintenanceConcurrency int
-	// Concurrency sets workers per queue by name; it wins over the two fields above. A queue named
-	// nowhere gets 1 worker.
+	// Concurrency is the number of workers of each queue, by queue name; a queue it does not name
+	// (or names with n < 1) gets 1. SetConcurrency changes it while the pool runs.
 	Concurrency map[string]int
 	// BackoffBase and BackoffCap bound the retry delay: attempt n waits a uniformly random time in
 	// [0, min(BackoffCap, BackoffBase·2^(n-1))) ("full jitter"). Defaults 2 s and 10 min.
@@ -105,8 +102,8 @@ type Pool struct {
 	paused     bool
 	started    bool
 	stopping   bool
-	every      time.Duration // ScheduleMaintenance period
-	lastCounts Counts
+	schedules  map[string]time.Duration // kind -> period (Schedule)
+	lastCounts map[string]Counts        // per queue, the last totals read for events
 
 	baseCtx    context.Context // handlers' parent; cancelled when Stop's grace runs out
 	baseCancel context.CancelCauseFunc
@@ -117,21 +114,26 @@ type Pool struct {
 	stopOnce   sync.Once
 	stopErr    error
 
-	stmts sync.Map // stmtKey -> *sql.Stmt: the hot statements, prepared once per DB
+	stmts     sync.Map    // stmtKey -> *sql.Stmt: the hot statements, prepared once per DB
+	subjectOK atomic.Bool // the table's subject column is subject_id (see subjectColumn)
+
+	hooks testHooks
 }
 
-// New makes a pool over db, the store's write connection (one connection with immediate
+// testHooks let the package's tests see the moments they synchronise on (set before Start by
+// export_test.go; nil otherwise).
+type testHooks struct {
+	idle      func(queue string) // a dispatcher finished a pass over its queue and goes to sleep
+	stopWaits func()             // Stop begins waiting for the running jobs
+}
+
+// New makes a pool over db, the database's write pool (best: one connection, immediate
 // transactions). Register handlers, then Start.
 func New(db *sql.DB, opts Options) *Pool {
 	if opts.ReadDB == nil {
 		opts.ReadDB = db
 	}
-	if opts.AnalyzeConcurrency <= 0 {
-		opts.AnalyzeConcurrency = 4
-	}
-	if opts.MaintenanceConcurrency <= 0 {
-		opts.MaintenanceConcurrency = 1
-	}
+	opts.Concurrency = maps.Clone(opts.Concurrency) // SetConcurrency writes it
 	if opts.BackoffBase <= 0 {
 		opts.BackoffBase = 2 * time.Second
 	}
@@ -172,15 +174,16 @@ func New(db *sql.DB, opts Options) *Pool {
 	_, _ = rand.Read(b[:])
 	host, _ := os.Hostname()
 	p := &Pool{
-		db:       db,
-		rdb:      opts.ReadDB,
-		opts:     opts,
-		id:       fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:])),
-		log:      lg,
-		events:   newHub(opts.EventBuffer),
-		handlers: map[string]registration{},
-		queues:   map[string]*queueState{},
-		running:  map[int64]*runningJob{},
+		db:        db,
+		rdb:       opts.ReadDB,
+		opts:      opts,
+		id:        fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:])),
+		log:       lg,
+		events:    newHub(opts.EventBuffer),
+		handlers:  map[string]registration{},
+		queues:    map[string]*queueState{},
+		running:   map[int64]*runningJob{},
+		schedules: map[string]time.Duration{},
 	}
 	p.baseCtx, p.baseCancel = context.WithCancelCause(context.Background())
 	p.bgCtx, p.bgCancel = context.WithCancel(context.Background())
@@ -190,22 +193,17 @@ func New(db *sql.DB, opts Options) *Pool {
 func (p *Pool) now() time.Time { return p.opts.Now() }
 
 func (p *Pool) limitFor(queue string) int {
-	if n, ok := p.opts.Concurrency[queue]; ok && n > 0 {
+	if n := p.opts.Concurrency[queue]; n > 0 {
 		return n
-	}
-	switch queue {
-	case QueueAnalyze:
-		return p.opts.AnalyzeConcurrency
-	case QueueMaintenance:
-		return p.opts.MaintenanceConcurrency
 	}
 	return 1
 }
 
-// Register sets the handler of a kind and the queue its jobs run in. Call it before Start.
+// Register sets the handler of a kind and the queue its jobs run in ("" = a queue named after the
+// kind). The queue runs Options.Concurrency[queue] workers. Call it before Start.
 func (p *Pool) Register(kind, queue string, h Handler) {
 	if queue == "" {
-		queue = defaultQueue(kind)
+		queue = kind
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -294,8 +292,8 @@ func (p *Pool) Paused() bool {
 // absent reader never stalls a worker (see Event).
 func (p *Pool) Events() <-chan Event { return p.events.out }
 
-// Start takes back expired leases, starts the workers of every queue with a registered handler and
-// (after ScheduleMaintenance) the maintenance schedule. ctx bounds the start-up work only; the
+// Start makes or upgrades the job table (CreateSchema), takes back expired leases, starts the
+// workers of every queue with a registered handler and the periodic jobs (Schedule). ctx bounds the start-up work only; the
 // pool runs until Stop. A pool cannot be started again after Stop.
 func (p *Pool) Start(ctx context.Context) error {
 	p.mu.Lock()
@@ -315,19 +313,18 @@ func (p *Pool) Start(ctx context.Context) error {
 		return fmt.Errorf("start workers: %w", err)
 	}
 	p.mu.Lock()
-	every := p.every
 	for _, q := range p.queues {
 		p.wg.Add(1)
 		go p.dispatch(q)
+	}
+	for kind, every := range p.schedules {
+		p.wg.Add(1)
+		go p.schedule(kind, every)
 	}
 	p.mu.Unlock()
 	p.wg.Add(2)
 	go func() { defer p.wg.Done(); p.events.forward(p.bgCtx, p.eventCounts) }()
 	go p.housekeeping()
-	if every > 0 {
-		p.wg.Add(1)
-		go p.maintenanceSchedule(every)
-	}
 	return nil
 }
 
@@ -352,6 +349,9 @@ func (p *Pool) stop(ctx context.Context) error {
 	go func() { p.workers.Wait(); close(done) }()
 	grace := time.NewTimer(p.opts.ShutdownGrace)
 	defer grace.Stop()
+	if p.hooks.stopWaits != nil {
+		p.hooks.stopWaits()
+	}
 	var err error
 	select {
 	case <-done:

@@ -14,18 +14,22 @@ import (
 	"medinventory/jobs"
 )
 
-const kindTest = "test"
+// The tests' kind of job and its queue: the pool knows no other.
+const (
+	kindTest  = "test"
+	queueTest = "work"
+)
 
 func TestEnqueueIsIdempotentByUniqueKey(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	ctx := context.Background()
 	id1, created, err := p.Enqueue(ctx, kindTest, []byte(`{"a":1}`), jobs.EnqueueOpts{UniqueKey: "sha-1"})
 	if err != nil || !created {
 		t.Fatalf("first enqueue: id %d created %v err %v", id1, created, err)
 	}
 	// The same key again, inside a caller's transaction, as store.AddPhoto's callback does.
-	tx, err := st.DB().BeginTx(ctx, nil)
+	tx, err := db.DB().BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,26 +45,26 @@ func TestEnqueueIsIdempotentByUniqueKey(t *testing.T) {
 	}
 	var n int
 	var payload string
-	if err := st.ReadDB().QueryRow(`SELECT COUNT(*), MAX(payload) FROM jobs`).Scan(&n, &payload); err != nil {
+	if err := db.ReadDB().QueryRow(`SELECT COUNT(*), MAX(payload) FROM jobs`).Scan(&n, &payload); err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 || payload != `{"a":1}` {
 		t.Fatalf("%d jobs with payload %s, want 1 untouched job", n, payload)
 	}
 	// Another key, and no key at all, are new jobs.
-	if _, created, _ := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{UniqueKey: "sha-2"}); !created {
-		t.Fatal("a different key was not enqueued")
+	if _, created, err := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{UniqueKey: "sha-2"}); err != nil || !created {
+		t.Fatalf("a different key was not enqueued: %v", err)
 	}
-	if _, created, _ := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{}); !created {
-		t.Fatal("a job without key was not enqueued")
+	if _, created, err := p.Enqueue(ctx, kindTest, nil, jobs.EnqueueOpts{}); err != nil || !created {
+		t.Fatalf("a job without key was not enqueued: %v", err)
 	}
 }
 
 func TestRunsJobAndCommitsResultWithDone(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, lb := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, lb := newPool(t, db, jobs.Options{})
 	var progressSeen atomic.Bool
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	p.Register(kindTest, queueTest, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 		progress(0.5)
 		progressSeen.Store(true)
 		if string(j.Payload) != `{"x":1}` || j.Attempt != 1 || j.MaxAttempts != 8 {
@@ -79,7 +83,7 @@ func TestRunsJobAndCommitsResultWithDone(t *testing.T) {
 	if j.Attempt != 1 || j.Progress != 1 || j.LastError != "" {
 		t.Fatalf("done job: %+v", j)
 	}
-	if n := effects(t, st, id); n != 1 {
+	if n := effects(t, db, id); n != 1 {
 		t.Fatalf("%d effects, want 1", n)
 	}
 	if !progressSeen.Load() {
@@ -89,8 +93,8 @@ func TestRunsJobAndCommitsResultWithDone(t *testing.T) {
 }
 
 func TestCommitErrorRollsBackAndRetries(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
 	var runs atomic.Int32
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		n := runs.Add(1)
@@ -104,42 +108,40 @@ func TestCommitErrorRollsBackAndRetries(t *testing.T) {
 			return nil
 		}, nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	j := waitState(t, p, id, jobs.StateDone)
-	if j.Attempt != 2 || effects(t, st, id) != 1 {
-		t.Fatalf("attempt %d, %d effects; want 2 attempts and 1 effect", j.Attempt, effects(t, st, id))
+	if j.Attempt != 2 || effects(t, db, id) != 1 {
+		t.Fatalf("attempt %d, %d effects; want 2 attempts and 1 effect", j.Attempt, effects(t, db, id))
 	}
 }
 
+// Each queue runs as many workers as the caller gave it, no more: the handler blocks until the test
+// releases it, one job at a time, so the jobs overlap as much as the pool lets them, and the peak
+// is read over the whole run.
 func TestConcurrencyNeverExceedsLimit(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, lb := newPool(t, st, jobs.Options{AnalyzeConcurrency: 3})
-	var active, peak atomic.Int32
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
-		n := active.Add(1)
-		for {
-			old := peak.Load()
-			if n <= old || peak.CompareAndSwap(old, n) {
-				break
+	for _, limit := range []int{1, 3} {
+		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
+			db := openDB(t, t.TempDir())
+			p, lb := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: limit}})
+			b := &blocker{release: make(chan struct{})}
+			p.Register(kindTest, queueTest, b)
+			const n = 12
+			for range n {
+				enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 			}
-		}
-		time.Sleep(2 * time.Millisecond)
-		active.Add(-1)
-		return effectCommit(j.ID), nil
-	}))
-	for range 30 {
-		enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+			start(t, p)
+			waitFor(t, fmt.Sprintf("%d running", limit), func() bool { return int(b.active.Load()) >= limit })
+			for range n {
+				b.release <- struct{}{} // taken by a running job: one ends, the next may start
+			}
+			waitDone(t, p, n)
+			if got := int(b.peak.Load()); got != limit {
+				t.Fatalf("peak concurrency %d, want %d (the queue's limit, reached and never passed)", got, limit)
+			}
+			noDBErrors(t, lb)
+		})
 	}
-	p.Start(context.Background())
-	waitFor(t, "all jobs done", func() bool {
-		c, _ := p.Counts(context.Background())
-		return c.Done == 30
-	})
-	if got := peak.Load(); got > 3 || got < 2 {
-		t.Fatalf("peak concurrency %d, want at most 3 (and more than 1)", got)
-	}
-	noDBErrors(t, lb)
 }
 
 // blocker is a handler whose runs block until released, counting how many run at once.
@@ -166,25 +168,24 @@ func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.
 }
 
 func TestSetConcurrencyAtRunTime(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{AnalyzeConcurrency: 1})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: 1}})
 	b := &blocker{release: make(chan struct{})}
-	p.Register(kindTest, jobs.QueueAnalyze, b)
+	p.Register(kindTest, queueTest, b)
 	for range 6 {
 		enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	}
-	p.Start(context.Background())
+	start(t, p)
 	waitFor(t, "one running", func() bool { return b.active.Load() == 1 })
-	p.SetConcurrency(jobs.QueueAnalyze, 4)
+	p.SetConcurrency(queueTest, 4)
 	waitFor(t, "four running", func() bool { return b.active.Load() == 4 })
-	c, _ := p.Counts(context.Background())
-	if c.Running != 4 || c.Queued != 2 {
+	if c := counts(t, p); c.Running != 4 || c.Queued != 2 {
 		t.Fatalf("counts %+v, want 4 running 2 queued", c)
 	}
-	p.SetConcurrency(jobs.QueueAnalyze, 1)
+	p.SetConcurrency(queueTest, 1)
 	b.release <- struct{}{}
 	b.release <- struct{}{}
-	waitFor(t, "two finished", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 2 })
+	waitDone(t, p, 2)
 	// From here on at most 2 may run at once (the two still busy; no new one until both end) and,
 	// once they end, 1. The peak is checked over the whole rest of the run, not after a sleep:
 	// a job started too early at any moment raises it.
@@ -192,30 +193,30 @@ func TestSetConcurrencyAtRunTime(t *testing.T) {
 	for range 4 {
 		b.release <- struct{}{}
 	}
-	waitFor(t, "all done", func() bool { c, _ := p.Counts(context.Background()); return c.Done == 6 })
+	waitDone(t, p, 6)
 	if n := b.peak.Load(); n > 2 {
 		t.Fatalf("%d ran at once after lowering the concurrency to 1 with 2 busy; no new job may start until they end", n)
 	}
 }
 
 func TestBackoffScheduleWithFullJitter(t *testing.T) {
-	st := openStore(t, t.TempDir())
+	db := openDB(t, t.TempDir())
 	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
-	p, _ := newPool(t, st, jobs.Options{
+	p, _ := newPool(t, db, jobs.Options{
 		BackoffBase: time.Second, BackoffCap: 5 * time.Second,
 		Now: clk.Now, Rand: func() float64 { return 0.5 },
 	})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		return nil, errors.New("connection reset") // a plain error is retryable
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{MaxAttempts: 6})
 	// Half of min(cap, base·2^(n-1)) with Rand fixed at 0.5.
 	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 2500 * time.Millisecond, 2500 * time.Millisecond}
 	for i, w := range want {
 		var j jobs.JobInfo
 		waitFor(t, fmt.Sprintf("attempt %d to fail", i+1), func() bool {
-			j, _ = p.Get(context.Background(), id)
+			j = get(t, p, id)
 			return j.State == jobs.StateRetrying && j.Attempt == i+1
 		})
 		if got := j.RunAfter.Sub(clk.Now()); got != w {
@@ -234,16 +235,16 @@ func TestBackoffScheduleWithFullJitter(t *testing.T) {
 }
 
 func TestRetryAfterOverridesBackoff(t *testing.T) {
-	st := openStore(t, t.TempDir())
+	db := openDB(t, t.TempDir())
 	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
-	p, _ := newPool(t, st, jobs.Options{Now: clk.Now, Rand: func() float64 { return 0.5 }})
+	p, _ := newPool(t, db, jobs.Options{Now: clk.Now, Rand: func() float64 { return 0.5 }})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if j.Attempt == 1 {
 			return nil, jobs.RetryableError("The service is busy (rate limit); trying again in 37 seconds.", 37*time.Second, nil)
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	j := waitState(t, p, id, jobs.StateRetrying)
 	if got := j.RunAfter.Sub(clk.Now()); got != 37*time.Second {
@@ -253,7 +254,7 @@ func TestRetryAfterOverridesBackoff(t *testing.T) {
 	// again, and would have claimed the first one (earlier in the order) had it been due.
 	other := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	waitState(t, p, other, jobs.StateRetrying) // its first attempt fails too; it is after the first in time
-	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateRetrying || j.Attempt != 1 {
+	if j := get(t, p, id); j.State != jobs.StateRetrying || j.Attempt != 1 {
 		t.Fatalf("ran before its Retry-After: %s, attempt %d", j.State, j.Attempt)
 	}
 	clk.Add(37 * time.Second)
@@ -262,51 +263,62 @@ func TestRetryAfterOverridesBackoff(t *testing.T) {
 }
 
 func TestExhaustedAttemptsAndPermanentErrorFailWithMessage(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: 2 * time.Millisecond})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: 2 * time.Millisecond})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if string(j.Payload) == `"perm"` {
-			return nil, jobs.PermanentError("This file is not a photo. Remove it.", errors.New("bad magic"))
+			return nil, jobs.PermanentError("This file cannot be read. Remove it.", errors.New("bad magic"))
 		}
-		return nil, jobs.RetryableError("The analysis service did not answer. Check the internet connection.", 0, errors.New("timeout"))
+		return nil, jobs.RetryableError("The service did not answer. Check the internet connection.", 0, errors.New("timeout"))
 	}))
-	p.Start(context.Background())
-	id, _, _ := p.Enqueue(context.Background(), kindTest, nil, jobs.EnqueueOpts{MaxAttempts: 3})
-	perm, _, _ := p.Enqueue(context.Background(), kindTest, []byte(`"perm"`), jobs.EnqueueOpts{})
-	j := waitState(t, p, id, jobs.StateFailed)
-	if j.Attempt != 3 || j.LastError != "The analysis service did not answer. Check the internet connection." {
-		t.Fatalf("failed job: attempt %d, error %q", j.Attempt, j.LastError)
-	}
-	j = waitState(t, p, perm, jobs.StateFailed)
-	if j.Attempt != 1 || j.LastError != "This file is not a photo. Remove it." {
-		t.Fatalf("permanent: attempt %d, error %q", j.Attempt, j.LastError)
+	start(t, p)
+	for _, c := range []struct {
+		name, payload string
+		maxAttempts   int
+		wantAttempt   int
+		wantErr       string
+	}{
+		{"retryable until the attempts are used up", `{}`, 3, 3, "The service did not answer. Check the internet connection."},
+		{"permanent at the first attempt", `"perm"`, 0, 1, "This file cannot be read. Remove it."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id := enqueuePayload(t, p, c.payload, jobs.EnqueueOpts{MaxAttempts: c.maxAttempts})
+			j := waitState(t, p, id, jobs.StateFailed)
+			if j.Attempt != c.wantAttempt || j.LastError != c.wantErr {
+				t.Fatalf("failed job: attempt %d, error %q; want attempt %d, error %q", j.Attempt, j.LastError, c.wantAttempt, c.wantErr)
+			}
+		})
 	}
 }
 
 func TestWaitingBurnsNoAttempt(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	var online atomic.Bool
 	var runs atomic.Int32
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		runs.Add(1)
 		if !online.Load() {
-			return nil, jobs.WaitingError("offline", "No internet connection. The photo will be analysed when you are online.", 0, nil)
+			return nil, jobs.WaitingError("offline", "No internet connection. The task runs when you are online.", 0, nil)
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	for i := range 3 {
 		j := waitState(t, p, id, jobs.StateWaiting)
 		if j.Attempt != 0 || j.WaitReason != "offline" || !strings.Contains(j.LastError, "No internet") {
 			t.Fatalf("waiting job: attempt %d reason %q error %q", j.Attempt, j.WaitReason, j.LastError)
 		}
-		waitFor(t, "run", func() bool { return runs.Load() == int32(i+1) })
-		p.Wake("no_key") // another reason: must not wake it
-		time.Sleep(10 * time.Millisecond)
-		if runs.Load() != int32(i+1) {
-			t.Fatal("Wake with another reason re-ran the job")
+		if n := runs.Load(); n != int32(i+1) {
+			t.Fatalf("%d runs, want %d", n, i+1)
+		}
+		// Another reason must not wake it. Wake has done all it does when it returns (one UPDATE),
+		// so the job is still waiting now, untouched — or it was woken (then it is queued, or it ran
+		// again, which the run count shows).
+		p.Wake("no_key")
+		if j := get(t, p, id); j.State != jobs.StateWaiting || runs.Load() != int32(i+1) {
+			t.Fatalf("Wake with another reason woke the job: %s, %d runs", j.State, runs.Load())
 		}
 		p.Wake("offline")
 	}
@@ -319,8 +331,8 @@ func TestWaitingBurnsNoAttempt(t *testing.T) {
 }
 
 func TestWaitingRecheckAfterRetryAfter(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	var runs atomic.Int32
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if runs.Add(1) == 1 {
@@ -328,7 +340,7 @@ func TestWaitingRecheckAfterRetryAfter(t *testing.T) {
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	j := waitState(t, p, id, jobs.StateDone) // via the timer: no Wake, no Notify
 	if j.Attempt != 1 || runs.Load() != 2 {
@@ -337,11 +349,11 @@ func TestWaitingRecheckAfterRetryAfter(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{AnalyzeConcurrency: 1, ShutdownGrace: 10 * time.Millisecond})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: 1}, ShutdownGrace: 10 * time.Millisecond})
 	var committed atomic.Bool
 	started := make(chan int64, 1)
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
+	p.Register(kindTest, queueTest, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		started <- j.ID
 		<-ctx.Done()
 		// A handler that ignores the cancellation and returns success anyway: its Commit must
@@ -350,14 +362,14 @@ func TestCancel(t *testing.T) {
 	}))
 	running := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	queued := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
-	p.Start(context.Background())
+	start(t, p)
 	if id := <-started; id != running {
 		t.Fatalf("started %d, want %d", id, running)
 	}
 	if err := p.Cancel(context.Background(), queued); err != nil {
 		t.Fatal(err)
 	}
-	if j, _ := p.Get(context.Background(), queued); j.State != jobs.StateCancelled {
+	if j := get(t, p, queued); j.State != jobs.StateCancelled {
 		t.Fatalf("queued job is %s after Cancel", j.State)
 	}
 	if err := p.Cancel(context.Background(), running); err != nil {
@@ -378,15 +390,15 @@ func TestCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
-	j, _ := p.Get(context.Background(), queued)
+	j := get(t, p, queued)
 	if j.State != jobs.StateRunning || j.Attempt != 1 {
 		t.Fatalf("retried job: %s attempt %d", j.State, j.Attempt)
 	}
 }
 
 func TestRetryAllFailed(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	var ok atomic.Bool
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if !ok.Load() {
@@ -394,7 +406,7 @@ func TestRetryAllFailed(t *testing.T) {
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	a, b := enqueue(t, p, kindTest, jobs.EnqueueOpts{}), enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	waitState(t, p, a, jobs.StateFailed)
 	waitState(t, p, b, jobs.StateFailed)
@@ -417,22 +429,25 @@ func TestRetryAllFailed(t *testing.T) {
 }
 
 func TestPauseResume(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	var runs atomic.Int32
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		runs.Add(1)
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	ps := watchPasses(p)
+	start(t, p)
 	p.Pause()
-	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
-	time.Sleep(30 * time.Millisecond)
-	if runs.Load() != 0 {
-		t.Fatal("a job ran while paused")
-	}
 	if !p.Paused() {
 		t.Fatal("Paused() is false")
+	}
+	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
+	// The dispatcher has been woken (by the enqueue and again by after) and has looked at the queue
+	// since: had it claimed the job, the claim would be in the table now.
+	ps.after(t, p)
+	if j := get(t, p, id); j.State != jobs.StateQueued || j.Attempt != 0 || runs.Load() != 0 {
+		t.Fatalf("while paused the job is %s (attempt %d, %d runs); want queued, untouched", j.State, j.Attempt, runs.Load())
 	}
 	p.Resume()
 	waitState(t, p, id, jobs.StateDone)
@@ -440,12 +455,12 @@ func TestPauseResume(t *testing.T) {
 
 func TestGracefulStopReleasesLeases(t *testing.T) {
 	dir := t.TempDir()
-	st := openStore(t, dir)
-	p, _ := newPool(t, st, jobs.Options{ShutdownGrace: 50 * time.Millisecond})
+	db := openDB(t, dir)
+	p, _ := newPool(t, db, jobs.Options{ShutdownGrace: 50 * time.Millisecond})
 	b := &blocker{release: make(chan struct{})}
 	p.Register(kindTest, "", b)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
-	p.Start(context.Background())
+	start(t, p)
 	waitFor(t, "running", func() bool { return b.active.Load() == 1 })
 	err := p.Stop(context.Background())
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -454,46 +469,48 @@ func TestGracefulStopReleasesLeases(t *testing.T) {
 	if err2 := p.Stop(context.Background()); err2 != err {
 		t.Fatalf("second Stop = %v, want the first result", err2)
 	}
-	j, _ := p.Get(context.Background(), id)
+	j := get(t, p, id)
 	if j.State != jobs.StateQueued || j.Attempt != 0 {
 		t.Fatalf("after Stop: %s attempt %d, want queued with attempt 0", j.State, j.Attempt)
 	}
 	var owner sql.NullString
-	if err := st.ReadDB().QueryRow(`SELECT lease_owner FROM jobs WHERE id = ?`, id).Scan(&owner); err != nil {
+	if err := db.ReadDB().QueryRow(`SELECT lease_owner FROM jobs WHERE id = ?`, id).Scan(&owner); err != nil {
 		t.Fatal(err)
 	}
 	if owner.Valid {
 		t.Fatalf("lease still held by %s", owner.String)
 	}
 	// The next start runs it.
-	p2, _ := newPool(t, st, jobs.Options{})
+	p2, _ := newPool(t, db, jobs.Options{})
 	p2.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		return effectCommit(j.ID), nil
 	}))
-	p2.Start(context.Background())
+	start(t, p2)
 	j = waitState(t, p2, id, jobs.StateDone)
-	if j.Attempt != 1 || effects(t, st, id) != 1 {
-		t.Fatalf("attempt %d effects %d", j.Attempt, effects(t, st, id))
+	if j.Attempt != 1 || effects(t, db, id) != 1 {
+		t.Fatalf("attempt %d effects %d", j.Attempt, effects(t, db, id))
 	}
 }
 
 func TestGracefulStopWaitsForRunningJobs(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{ShutdownGrace: 10 * time.Second})
-	started := make(chan struct{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{ShutdownGrace: time.Minute})
+	started, finish := make(chan struct{}), make(chan struct{})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		close(started)
-		time.Sleep(30 * time.Millisecond)
+		<-finish // still running when Stop begins
 		return effectCommit(j.ID), nil
 	}))
+	// The job may finish only once Stop is waiting for it.
+	jobs.OnStopWaits(p, func() { close(finish) })
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
-	p.Start(context.Background())
+	start(t, p)
 	<-started
 	if err := p.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if j, _ := p.Get(context.Background(), id); j.State != jobs.StateDone || effects(t, st, id) != 1 {
-		t.Fatalf("after a graceful Stop the job is %s with %d effects", j.State, effects(t, st, id))
+	if j := get(t, p, id); j.State != jobs.StateDone || effects(t, db, id) != 1 {
+		t.Fatalf("after a graceful Stop the job is %s with %d effects", j.State, effects(t, db, id))
 	}
 }
 
@@ -501,9 +518,9 @@ func TestGracefulStopWaitsForRunningJobs(t *testing.T) {
 // the lease expires; when it wakes up and finishes, its result is dropped: the effect exists once.
 func TestExpiredLeaseIsTakenBackAndOldWorkerCannotCommit(t *testing.T) {
 	dir := t.TempDir()
-	st1 := openStore(t, dir)
-	st2 := openStore(t, dir) // a second connection set, as another process would have
-	p1, _ := newPool(t, st1, jobs.Options{LeaseDuration: 150 * time.Millisecond})
+	db1 := openDB(t, dir)
+	db2 := openDB(t, dir) // a second connection set, as another process would have
+	p1, _ := newPool(t, db1, jobs.Options{LeaseDuration: 150 * time.Millisecond})
 	frozen := make(chan struct{})
 	p1started := make(chan struct{})
 	p1.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
@@ -512,17 +529,17 @@ func TestExpiredLeaseIsTakenBackAndOldWorkerCannotCommit(t *testing.T) {
 		return effectCommit(j.ID), nil
 	}))
 	id := enqueue(t, p1, kindTest, jobs.EnqueueOpts{})
-	p1.Start(context.Background())
+	start(t, p1)
 	<-p1started
 	// Simulate the freeze: push the lease into the past as if renewals had stopped long ago.
-	if _, err := st2.DB().Exec(`UPDATE jobs SET lease_until = 1 WHERE id = ?`, id); err != nil {
+	if _, err := db2.DB().Exec(`UPDATE jobs SET lease_until = 1 WHERE id = ?`, id); err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := newPool(t, st2, jobs.Options{SafetyInterval: 20 * time.Millisecond})
+	p2, _ := newPool(t, db2, jobs.Options{SafetyInterval: 20 * time.Millisecond})
 	p2.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		return effectCommit(j.ID), nil
 	}))
-	p2.Start(context.Background())
+	start(t, p2)
 	j := waitState(t, p2, id, jobs.StateDone)
 	if j.Attempt != 2 {
 		t.Fatalf("attempt %d, want 2", j.Attempt)
@@ -531,42 +548,47 @@ func TestExpiredLeaseIsTakenBackAndOldWorkerCannotCommit(t *testing.T) {
 	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	p1.Stop(stopCtx)
-	if n := effects(t, st1, id); n != 1 {
+	if n := effects(t, db1, id); n != 1 {
 		t.Fatalf("%d effects, want exactly 1", n)
 	}
-	if j, _ := p2.Get(context.Background(), id); j.State != jobs.StateDone {
+	if j := get(t, p2, id); j.State != jobs.StateDone {
 		t.Fatalf("the old worker changed the job to %s", j.State)
 	}
 }
 
 func TestJobFromAnotherProcessIsPickedUpBySafetyTick(t *testing.T) {
 	dir := t.TempDir()
-	st1 := openStore(t, dir)
-	st2 := openStore(t, dir)
-	p, _ := newPool(t, st1, jobs.Options{SafetyInterval: 30 * time.Millisecond})
+	db1 := openDB(t, dir)
+	db2 := openDB(t, dir)
+	p, _ := newPool(t, db1, jobs.Options{SafetyInterval: 30 * time.Millisecond})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
-	tx, _ := st2.DB().Begin()
+	start(t, p)
+	tx, err := db2.DB().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
 	id, _, err := jobs.EnqueueTx(context.Background(), tx, kindTest, nil, jobs.EnqueueOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx.Commit() // no Notify: only the safety tick can find it
+	if err := tx.Commit(); err != nil { // no Notify: only the safety tick can find it
+		t.Fatal(err)
+	}
 	waitState(t, p, id, jobs.StateDone)
 }
 
 func TestHandlerPanicIsARetryableFailure(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{BackoffBase: time.Millisecond, BackoffCap: time.Millisecond})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if j.Attempt == 1 {
 			panic("boom")
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	if j := waitState(t, p, id, jobs.StateDone); j.Attempt != 2 {
 		t.Fatalf("attempt %d", j.Attempt)
@@ -577,14 +599,14 @@ func TestHandlerPanicIsARetryableFailure(t *testing.T) {
 // hammering Counts and List: every job completes once and no SQLITE_BUSY reaches anyone.
 func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 	dir := t.TempDir()
-	st := openStore(t, dir)
-	other := openStore(t, dir)
-	p, lb := newPool(t, st, jobs.Options{AnalyzeConcurrency: 8, SafetyInterval: 50 * time.Millisecond})
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	db := openDB(t, dir)
+	other := openDB(t, dir)
+	p, lb := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: 8}, SafetyInterval: 50 * time.Millisecond})
+	p.Register(kindTest, queueTest, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 		progress(0.5)
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	const perSide = 60
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -595,7 +617,7 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				if _, err := p.Counts(ctx); err != nil && ctx.Err() == nil {
+				if _, err := p.Counts(ctx, ""); err != nil && ctx.Err() == nil {
 					readErr.Store(err)
 				}
 				if _, err := p.List(ctx, jobs.ListFilter{Limit: 20, States: []jobs.State{jobs.StateDone}}); err != nil && ctx.Err() == nil {
@@ -623,7 +645,7 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 				errs <- err
 				continue
 			}
-			if _, _, err := jobs.EnqueueTx(ctx, tx, kindTest, nil, jobs.EnqueueOpts{Queue: jobs.QueueAnalyze, UniqueKey: fmt.Sprint("b", i)}); err != nil {
+			if _, _, err := jobs.EnqueueTx(ctx, tx, kindTest, nil, jobs.EnqueueOpts{Queue: queueTest, UniqueKey: fmt.Sprint("b", i)}); err != nil {
 				errs <- err
 			}
 			if err := tx.Commit(); err != nil {
@@ -632,10 +654,7 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 			p.Notify()
 		}
 	}()
-	waitFor(t, "all jobs done", func() bool {
-		c, _ := p.Counts(context.Background())
-		return c.Done == 2*perSide
-	})
+	waitDone(t, p, 2*perSide)
 	cancel()
 	wg.Wait()
 	close(errs)
@@ -646,7 +665,7 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 		t.Fatalf("reader: %v", v)
 	}
 	var total, distinct int
-	if err := st.ReadDB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT job_id) FROM test_effects`).Scan(&total, &distinct); err != nil {
+	if err := db.ReadDB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT job_id) FROM test_effects`).Scan(&total, &distinct); err != nil {
 		t.Fatal(err)
 	}
 	if total != 2*perSide || distinct != 2*perSide {
@@ -656,32 +675,29 @@ func TestEightWorkersAndReadersNoBusy(t *testing.T) {
 }
 
 func TestEventsWithSlowOrAbsentReaderNeverBlockWorkers(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{EventBuffer: 2, AnalyzeConcurrency: 4})
-	p.Register(kindTest, jobs.QueueAnalyze, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{EventBuffer: 2, Concurrency: map[string]int{queueTest: 4}})
+	p.Register(kindTest, queueTest, jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 		for i := range 50 {
 			progress(float64(i) / 50) // many progress calls: coalesced
 		}
 		return effectCommit(j.ID), nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	const n = 300
 	var last int64
 	for range n {
-		last = enqueue(t, p, kindTest, jobs.EnqueueOpts{PhotoID: 0})
+		last = enqueue(t, p, kindTest, jobs.EnqueueOpts{Subject: 0})
 	}
 	// Nobody reads: the workers must still finish everything.
-	waitFor(t, "all done without a reader", func() bool {
-		c, _ := p.Counts(context.Background())
-		return c.Done == n
-	})
+	waitDone(t, p, n) // nobody reads the events meanwhile
 	// A slow reader now gets events; the latest state of the last job arrives with fresh counts.
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(time.Until(giveUpAt(t)))
 	for {
 		select {
 		case e := <-p.Events():
 			if e.JobID%50 == 0 {
-				time.Sleep(time.Millisecond) // slow
+				time.Sleep(time.Millisecond) // models a slow reader (not synchronisation)
 			}
 			if e.JobID == last && e.State == jobs.StateDone {
 				if e.Counts.Done != n || e.Kind != kindTest || e.Progress != 1 {
@@ -696,15 +712,15 @@ func TestEventsWithSlowOrAbsentReaderNeverBlockWorkers(t *testing.T) {
 }
 
 func TestEventsCarryStateChanges(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	p, _ := newPool(t, st, jobs.Options{})
+	db := openDB(t, t.TempDir())
+	p, _ := newPool(t, db, jobs.Options{})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if j.Attempt == 1 {
 			return nil, jobs.WaitingError("no_key", "No OpenAI key is set.", 0, nil)
 		}
 		return nil, nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	var states []jobs.State
 	for e := range p.Events() {
@@ -725,61 +741,64 @@ func TestEventsCarryStateChanges(t *testing.T) {
 	}
 }
 
-func TestScheduleMaintenanceOncePerPeriodAcrossPools(t *testing.T) {
+// A periodic job runs once per period between all the processes sharing the database, in the queue
+// the caller registered its kind with; the totals of each queue are apart.
+func TestScheduleOncePerPeriodAcrossPools(t *testing.T) {
+	const kindCleanup, queueHousekeeping = "cleanup", "housekeeping"
 	dir := t.TempDir()
-	st1, st2 := openStore(t, dir), openStore(t, dir)
+	db1, db2 := openDB(t, dir), openDB(t, dir)
 	var runs atomic.Int32
 	h := jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		runs.Add(1)
 		return nil, nil
 	})
-	p1, _ := newPool(t, st1, jobs.Options{})
-	p2, _ := newPool(t, st2, jobs.Options{})
+	p1, _ := newPool(t, db1, jobs.Options{})
+	p2, _ := newPool(t, db2, jobs.Options{})
 	for _, p := range []*jobs.Pool{p1, p2} {
-		p.Register(jobs.KindMaintenance, jobs.QueueMaintenance, h)
-		p.ScheduleMaintenance(24 * time.Hour)
-		if err := p.Start(context.Background()); err != nil {
+		p.Register(kindCleanup, queueHousekeeping, h)
+		p.Schedule(kindCleanup, 24*time.Hour)
+		start(t, p)
+	}
+	list := func(f jobs.ListFilter) []jobs.JobInfo {
+		infos, err := p1.List(context.Background(), f)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return infos
 	}
-	waitFor(t, "maintenance run", func() bool {
-		infos, _ := p1.List(context.Background(), jobs.ListFilter{Kind: jobs.KindMaintenance, States: []jobs.State{jobs.StateDone}})
-		return len(infos) == 1
+	waitFor(t, "the periodic job to run", func() bool {
+		return len(list(jobs.ListFilter{Kind: kindCleanup, States: []jobs.State{jobs.StateDone}})) == 1
 	})
-	infos, err := p1.List(context.Background(), jobs.ListFilter{Kind: jobs.KindMaintenance})
-	if err != nil || len(infos) != 1 || infos[0].Queue != jobs.QueueMaintenance {
-		t.Fatalf("maintenance jobs %+v, %v; want exactly one", infos, err)
-	}
-	// The totals people see ("1 of 6 analysed") leave the housekeeping out.
-	if c, _ := p1.Counts(context.Background()); c != (jobs.Counts{}) {
-		t.Fatalf("counts %+v include the maintenance job", c)
+	if infos := list(jobs.ListFilter{Kind: kindCleanup}); len(infos) != 1 || infos[0].Queue != queueHousekeeping {
+		t.Fatalf("periodic jobs %+v; want exactly one, in queue %s", infos, queueHousekeeping)
 	}
 	if runs.Load() != 1 {
 		t.Fatalf("%d runs", runs.Load())
 	}
+	for queue, want := range map[string]jobs.Counts{queueTest: {}, queueHousekeeping: {Done: 1}, "": {Done: 1}} {
+		if c, err := p1.Counts(context.Background(), queue); err != nil || c != want {
+			t.Fatalf("counts of queue %q: %+v, %v; want %+v", queue, c, err, want)
+		}
+	}
 }
 
 func TestPruneKeepsFailedAndUnlinksReferences(t *testing.T) {
-	st := openStore(t, t.TempDir())
+	db := openDB(t, t.TempDir())
 	clk := &clock{t: time.UnixMilli(1_800_000_000_000)}
-	p, _ := newPool(t, st, jobs.Options{Now: clk.Now})
+	p, _ := newPool(t, db, jobs.Options{Now: clk.Now})
 	p.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
 		if string(j.Payload) == `"fail"` {
 			return nil, jobs.PermanentError("no", nil)
 		}
 		return func(ctx context.Context, tx *sql.Tx) error {
-			// An analysis row pointing at its job, as store.SaveAnalysisTx writes.
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO photos (id, sha256, stored_path, original_name, bytes, width, height, format, added_at)
-				VALUES (1, 'x', 'photos/x', 'x.jpg', 1, 1, 1, 'jpeg', 0)`); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO analyses (photo_id, job_id, created_at) VALUES (1, ?, 0)`, j.ID)
+			// A result row naming the job that made it (a foreign key to jobs.id).
+			_, err := tx.ExecContext(ctx, `INSERT INTO test_results (job_id) VALUES (?)`, j.ID)
 			return err
 		}, nil
 	}))
-	p.Start(context.Background())
+	start(t, p)
 	done := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
-	failed, _, _ := p.Enqueue(context.Background(), kindTest, []byte(`"fail"`), jobs.EnqueueOpts{})
+	failed := enqueuePayload(t, p, `"fail"`, jobs.EnqueueOpts{})
 	waitState(t, p, done, jobs.StateDone)
 	waitState(t, p, failed, jobs.StateFailed)
 	if n, err := p.Prune(context.Background(), time.Hour); err != nil || n != 0 {
@@ -796,20 +815,20 @@ func TestPruneKeepsFailedAndUnlinksReferences(t *testing.T) {
 	if j, err := p.Get(context.Background(), failed); err != nil || j.State != jobs.StateFailed {
 		t.Fatalf("failed job must stay: %+v %v", j, err)
 	}
-	var analyses int
-	if err := st.ReadDB().QueryRow(`SELECT COUNT(*) FROM analyses WHERE job_id IS NULL`).Scan(&analyses); err != nil {
+	var unlinked, all int
+	if err := db.ReadDB().QueryRow(`SELECT COUNT(*) FILTER (WHERE job_id IS NULL), COUNT(*) FROM test_results`).Scan(&unlinked, &all); err != nil {
 		t.Fatal(err)
 	}
-	if analyses != 1 {
-		t.Fatalf("the analysis of the pruned job is gone or still linked (%d unlinked)", analyses)
+	if unlinked != 1 || all != 1 {
+		t.Fatalf("the result of the pruned job is gone or still linked (%d unlinked of %d)", unlinked, all)
 	}
 }
 
 // A Cancel from another process reaches the running handler at its next lease renewal.
 func TestCancelFromAnotherProcess(t *testing.T) {
 	dir := t.TempDir()
-	st1, st2 := openStore(t, dir), openStore(t, dir)
-	p1, _ := newPool(t, st1, jobs.Options{LeaseDuration: 90 * time.Millisecond})
+	db1, db2 := openDB(t, dir), openDB(t, dir)
+	p1, _ := newPool(t, db1, jobs.Options{LeaseDuration: 90 * time.Millisecond})
 	var committed atomic.Bool
 	started := make(chan struct{})
 	p1.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
@@ -818,9 +837,9 @@ func TestCancelFromAnotherProcess(t *testing.T) {
 		return func(context.Context, *sql.Tx) error { committed.Store(true); return nil }, nil
 	}))
 	id := enqueue(t, p1, kindTest, jobs.EnqueueOpts{})
-	p1.Start(context.Background())
+	start(t, p1)
 	<-started
-	p2, _ := newPool(t, st2, jobs.Options{}) // not started: the CLI's pool, say
+	p2, _ := newPool(t, db2, jobs.Options{}) // not started: the CLI's pool, say
 	if err := p2.Cancel(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func (p *Pool) work(q *queueState, rj *runningJob, ctx context.Context) {
 	reg := p.handlers[rj.job.Kind]
 	p.mu.Unlock()
 	j := rj.job
-	p.events.emit(Event{JobID: j.ID, PhotoID: j.PhotoID, Kind: j.Kind, State: StateRunning, Attempt: j.Attempt})
+	p.events.emit(Event{JobID: j.ID, Subject: j.Subject, Queue: j.Queue, Kind: j.Kind, State: StateRunning, Attempt: j.Attempt})
 
 	tctx, tcancel := context.WithTimeout(ctx, p.opts.JobTimeout)
 	defer tcancel()
@@ -37,7 +37,7 @@ func (p *Pool) work(q *queueState, rj *runningJob, ctx context.Context) {
 	progress := func(f float64) {
 		f = min(max(f, 0), 1)
 		rj.progress.Store(floatBits(f))
-		p.events.emit(Event{JobID: j.ID, PhotoID: j.PhotoID, Kind: j.Kind, State: StateRunning, Attempt: j.Attempt, Progress: f})
+		p.events.emit(Event{JobID: j.ID, Subject: j.Subject, Queue: j.Queue, Kind: j.Kind, State: StateRunning, Attempt: j.Attempt, Progress: f})
 	}
 	commit, err := p.call(tctx, reg.h, j, progress)
 	close(renewDone)

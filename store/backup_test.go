@@ -61,18 +61,20 @@ func TestBackupRestoreAndHostileArchives(t *testing.T) {
 		os.WriteFile(p, zb.Bytes(), 0o600)
 		return p
 	}
-	for _, tc := range []struct{ archive, says string }{
-		{hostile("../../evil.db", ""), "outside the inventory"},
-		{hostile("inventory.db", "photos/../../evil"), "does not list"},
-		{hostile("/etc/passwd", ""), "outside the inventory"},
+	for _, tc := range []struct{ name, archive, says string }{
+		{"a file above the folder", hostile("../../evil.db", ""), "outside the inventory"},
+		{"a photo outside the list", hostile("inventory.db", "photos/../../evil"), "does not list"},
+		{"an absolute path", hostile("/etc/passwd", ""), "outside the inventory"},
 	} {
-		out := filepath.Join(t.TempDir(), "x")
-		_, err := store.Restore(ctx, tc.archive, out, st.Now())
-		if !errors.Is(err, store.ErrBadBackup) || !strings.Contains(err.Error(), tc.says) {
-			t.Errorf("got %v; want a refusal saying %q", err, tc.says)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Error("the refused archive left a folder")
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "x")
+			_, err := store.Restore(ctx, tc.archive, out, st.Now())
+			if !errors.Is(err, store.ErrBadBackup) || !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("got %v; want a refusal saying %q", err, tc.says)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("the refused archive left a folder")
+			}
+		})
 	}
 }

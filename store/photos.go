@@ -2,18 +2,13 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // DecodeConfig for GIF
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,7 +17,6 @@ import (
 
 	"medinventory/store/photo"
 	"medinventory/store/photo/heif"
-	"medinventory/store/photo/photomem"
 )
 
 // Limits on what AddPhoto accepts: package photo's.
@@ -81,166 +75,45 @@ func Extension(format string) string { return photo.Extension(format) }
 //
 // A file that is not a supported image, is empty, unreadable, too large or corrupt is refused
 // with a *PhotoError and nothing is stored.
+//
+// The steps (photos_add.go): open the file only if it is a regular one; check its size, its
+// format (from its bytes) and its pixel size (from its header); copy it into the photo store's
+// temp folder while hashing; stop at a duplicate; move it into place; insert its row and run then
+// in one transaction; take the file out again if that fails.
 func (s *Store) AddPhoto(ctx context.Context, path string, then func(tx *sql.Tx, p Photo) error) (AddResult, error) {
-	perr := func(kind, msg string, err error) error {
-		return &PhotoError{Path: path, Kind: kind, Msg: msg, Err: err}
-	}
-	f, st, err := OpenRegular(path)
-	switch {
-	case err == nil && f == nil:
-		return AddResult{}, perr(PhotoUnsupported, "this is a folder, not a photo.", nil)
-	case errors.Is(err, errNotRegular):
-		return AddResult{}, perr(PhotoUnsupported, "this is not a regular file (a pipe, socket or device); it was skipped.", nil)
-	case errors.Is(err, fs.ErrPermission):
-		return AddResult{}, perr(PhotoUnreadable, "this file cannot be opened (no permission to read it). Copy it somewhere you can open it and add it again.", err)
-	case err != nil:
-		return AddResult{}, perr(PhotoUnreadable, "this file cannot be opened. Check that it still exists and add it again.", err)
-	}
-	defer f.Close()
-	if st.Size() == 0 {
-		return AddResult{}, perr(PhotoEmpty, "the file is empty (0 bytes). Take or copy the photo again.", nil)
-	}
-	if st.Size() > MaxPhotoBytes {
-		return AddResult{}, perr(PhotoTooLarge, fmt.Sprintf("the file is %d MB; the largest photo accepted is %d MB. Use a smaller photo.", st.Size()>>20, MaxPhotoBytes>>20), nil)
-	}
-	head := make([]byte, photo.HeadBytes)
-	n, err := io.ReadFull(f, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)
-	}
-	head = head[:n]
-	format, what := Sniff(head)
-	if format == "" {
-		if what == "" {
-			return AddResult{}, perr(PhotoUnsupported, "this file is not a photo (its content is not an image this app knows). Add "+photo.Accepted()+" photos.", nil)
-		}
-		return AddResult{}, perr(PhotoUnsupported, "this is "+what+", not a photo this app can read. Add "+photo.Accepted()+" photos.", nil)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)
-	}
-	cfg, err := decodeConfig(f, format)
+	src, err := openSource(path)
 	if err != nil {
-		return AddResult{}, perr(PhotoCorrupt, "the photo is damaged or incomplete and cannot be opened. Copy or take it again.", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return AddResult{}, perr(PhotoCorrupt, "the photo says it has no pixels; it is damaged.", nil)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return AddResult{}, perr(PhotoTooLarge, fmt.Sprintf("the photo is %d×%d pixels (%.0f megapixels); the largest accepted is %d megapixels. Use a smaller photo.",
-			cfg.Width, cfg.Height, float64(cfg.Width)*float64(cfg.Height)/1e6, MaxPixels/1_000_000), nil)
-	}
-	if cost := photomem.Cost(f, format, cfg.Width, cfg.Height); cost > photomem.Budget {
-		return AddResult{}, perr(PhotoTooLarge, photomem.Refusal(cfg.Width, cfg.Height, cost), nil)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return AddResult{}, perr(PhotoUnreadable, "the file could not be read.", err)
-	}
-
-	// Copy to a temp file in the photo store while hashing, then move into place.
-	tmpDir := filepath.Join(s.dir, TempDir)
-	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
-	}
-	tmp, err := s.createFile(tmpDir, "add-*")
-	if err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
-	}
-	tmpName := tmp.Name()
-	keep := false
-	defer func() {
-		if !keep {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	h := sha256.New()
-	dst := &errWriter{w: tmp}
-	written, err := io.Copy(io.MultiWriter(dst, h), &ctxReader{ctx: ctx, r: io.LimitReader(f, MaxPhotoBytes+1)})
-	if err != nil {
-		if ctx.Err() != nil {
-			return AddResult{}, ctx.Err()
-		}
-		if dst.err != nil { // the write failed, not the read: the photo is fine
-			return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", dst.err))
-		}
-		return AddResult{}, perr(PhotoUnreadable, "the file could not be read to the end. Copy it again and add it again.", err)
-	}
-	if written != st.Size() {
-		return AddResult{}, perr(PhotoUnreadable, "the file changed while it was being added. Wait until it is fully copied, then add it again.", nil)
-	}
-	if err := tmp.Sync(); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
-	}
-	if err := tmp.Close(); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-
-	if p, err := s.PhotoBySHA(ctx, sum); err == nil {
-		return AddResult{Photo: p, Duplicate: true}, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
 		return AddResult{}, err
 	}
-
-	rel := filepath.ToSlash(filepath.Join("photos", sum[:2], sum+Extension(format)))
-	abs := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
+	defer src.f.Close()
+	if err := src.checkSize(); err != nil {
+		return AddResult{}, err
 	}
-	if err := os.Chmod(tmpName, 0o600); err != nil {
-		return AddResult{}, fmt.Errorf("cannot store the photo: %w", err)
+	if err := src.checkFormat(); err != nil {
+		return AddResult{}, err
 	}
-	// The file goes into place before its row is committed. If the commit fails, the file is
-	// taken out again (unless the same bytes were stored before: then it is not ours to remove);
-	// if the process dies in between, the file stays and maintenance adopts it back
-	// (AdoptPhotoFiles): a photo file is never deleted because no row names it.
-	_, statErr := os.Lstat(abs)
-	placedNew := errors.Is(statErr, fs.ErrNotExist)
-	if err := os.Rename(tmpName, abs); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
+	if err := src.checkPixels(); err != nil {
+		return AddResult{}, err
 	}
-	keep = true
-	committed := false
-	defer func() {
-		if !committed && placedNew {
-			os.Remove(abs)
-		}
-	}()
-
-	p := Photo{SHA256: sum, StoredPath: rel, OriginalName: sanitizeName(filepath.Base(path)), Bytes: written,
-		Width: cfg.Width, Height: cfg.Height, Format: format, AddedAt: ms(s.now())}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tmp, err := s.copyToTemp(ctx, src)
 	if err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
+		return AddResult{}, err
 	}
-	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `INSERT INTO photos(sha256, stored_path, original_name, bytes, width, height, format, added_at)
-		VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING RETURNING id`,
-		p.SHA256, p.StoredPath, p.OriginalName, p.Bytes, p.Width, p.Height, p.Format, p.AddedAt).Scan(&p.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Another process added the same photo between our check and now: its row names the file.
-		committed = true
-		tx.Rollback()
-		existing, err := s.PhotoBySHA(ctx, sum)
-		if err != nil {
-			return AddResult{}, err
-		}
-		return AddResult{Photo: existing, Duplicate: true}, nil
+	defer tmp.discard()
+	if p, found, err := s.findDuplicate(ctx, tmp.sum); err != nil {
+		return AddResult{}, err
+	} else if found {
+		return AddResult{Photo: p, Duplicate: true}, nil
 	}
+	placed, err := s.placeFile(tmp, src.format)
 	if err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
+		return AddResult{}, err
 	}
-	if then != nil {
-		if err := then(tx, p); err != nil {
-			return AddResult{}, s.diskFull(err)
-		}
+	res, named, err := s.insertPhoto(ctx, src.row(tmp, placed.rel, s.now()), then)
+	if !named {
+		placed.remove()
 	}
-	if err := tx.Commit(); err != nil {
-		return AddResult{}, s.diskFull(fmt.Errorf("save photo: %w", err))
-	}
-	committed = true
-	return AddResult{Photo: p}, nil
+	return res, err
 }
 
 func decodeConfig(r io.Reader, format string) (cfg image.Config, err error) {

@@ -24,26 +24,33 @@ func TestAddPhotoHEIC(t *testing.T) {
 		file string
 		w, h int
 	}{{"small.heic", 320, 240}, {"grid_irot.heic", 1346, 1346}} {
-		data, err := os.ReadFile(filepath.Join("photo", "heif", "testdata", c.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src := filepath.Join(t.TempDir(), "IMG_0001.HEIC")
-		if err := os.WriteFile(src, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		res, err := st.AddPhoto(context.Background(), src, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
-		if p := res.Photo; p.Format != "heic" || p.Width != c.w || p.Height != c.h {
-			t.Errorf("%s: stored %+v, want heic %d×%d", c.file, p, c.w, c.h)
-		}
+		t.Run(c.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("photo", "heif", "testdata", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := filepath.Join(t.TempDir(), "IMG_0001.HEIC")
+			if err := os.WriteFile(src, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := st.AddPhoto(context.Background(), src, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := res.Photo; p.Format != "heic" || p.Width != c.w || p.Height != c.h {
+				t.Errorf("stored %+v, want heic %d×%d", p, c.w, c.h)
+			}
+		})
 	}
 	// A HEIC cut short is refused as damaged, and nothing is stored.
-	data, _ := os.ReadFile(filepath.Join("photo", "heif", "testdata", "small.heic"))
+	data, err := os.ReadFile(filepath.Join("photo", "heif", "testdata", "small.heic"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	src := filepath.Join(t.TempDir(), "cut.heic")
-	os.WriteFile(src, data[:300], 0o644)
+	if err := os.WriteFile(src, data[:300], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AddPhoto(context.Background(), src, nil); err == nil {
 		t.Error("a HEIC cut short was accepted")
 	}

@@ -194,9 +194,7 @@ func TestUpgradeFromReleaseWithoutIDAdoptsIt(t *testing.T) {
 		t.Fatalf("marker %q, %v", b, err)
 	}
 	st = open(t, dir) // and it opens again
-	var n int
-	st.ReadDB().QueryRow(`SELECT count(*) FROM photos`).Scan(&n)
-	if n != 1 {
+	if n := countRows(t, st.ReadDB(), `SELECT count(*) FROM photos`); n != 1 {
 		t.Fatalf("%d photos after the upgrade", n)
 	}
 }
@@ -281,8 +279,7 @@ func wantDiskFull(t *testing.T, err error) {
 
 func noPhotoRowsOrFiles(t *testing.T, st *store.Store) {
 	t.Helper()
-	var n int
-	st.ReadDB().QueryRow(`SELECT count(*) FROM photos`).Scan(&n)
+	n := countRows(t, st.ReadDB(), `SELECT count(*) FROM photos`)
 	files := 0
 	filepath.WalkDir(filepath.Join(st.Dir(), "photos"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
@@ -291,7 +288,7 @@ func noPhotoRowsOrFiles(t *testing.T, st *store.Store) {
 		return nil
 	})
 	if n != 0 || files != 0 {
-		t.Fatalf("%d rows and %d files left after a full disk; want none", n, files)
+		t.Fatalf("%d rows and %d files left; want none", n, files)
 	}
 }
 
@@ -333,8 +330,7 @@ func TestStartFreshLeavesAHealthyInventoryAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var n int
-	st.ReadDB().QueryRow(`SELECT count(*) FROM photos`).Scan(&n)
+	n := countRows(t, st.ReadDB(), `SELECT count(*) FROM photos`)
 	m, _ := filepath.Glob(filepath.Join(dir, store.DBName+".set-aside-*"))
 	if n != 2 || len(m) != 0 {
 		t.Fatalf("%d photos, set aside %v", n, m)

@@ -415,8 +415,8 @@ func TestEntryEditsFollowTheLedger(t *testing.T) {
 	if err := st.DeleteEntry(ctx, entryID); !errors.Is(err, stock.ErrNotEnough) {
 		t.Fatalf("delete after dispensing: %v", err)
 	}
-	if e, _ := st.Entry(ctx, entryID); e.Deleted {
-		t.Fatal("the entry was deleted anyway")
+	if e, err := st.Entry(ctx, entryID); err != nil || e.Deleted {
+		t.Fatalf("the entry was deleted anyway (%v)", err)
 	}
 	// A pending entry's deletion dismisses its receipt; restoring proposes a new one.
 	e, err := st.AddEntry(ctx, map[string]string{"name": "Cotrim", "lot": "C3", "quantity": "4"})
@@ -465,8 +465,8 @@ func TestSimilarPhotoIsFlagged(t *testing.T) {
 	if e, _ := st.Entry(ctx, e2); !strings.Contains(e.ReviewNote, "probably the same pack") || !strings.Contains(e.ReviewNote, "3 minutes") {
 		t.Fatalf("review note = %q", e.ReviewNote)
 	}
-	if r3, _ := st.ReceiptForEntry(ctx, e3); r3.SimilarPhotoID != 0 {
-		t.Fatalf("a photo 3 hours later was flagged as like photo %d", r3.SimilarPhotoID)
+	if r3, err := st.ReceiptForEntry(ctx, e3); err != nil || r3.SimilarPhotoID != 0 {
+		t.Fatalf("a photo 3 hours later was flagged as like photo %d (%v)", r3.SimilarPhotoID, err)
 	}
 }
 
@@ -528,9 +528,7 @@ func TestBadInputLosesNothing(t *testing.T) {
 	if _, err := store.ParseQuantity("3 packs"); !errors.Is(err, stock.ErrQuantity) {
 		t.Fatalf("ParseQuantity: %v", err)
 	}
-	var n int
-	_ = st.ReadDB().QueryRow(`SELECT count(*) FROM movements`).Scan(&n)
-	if n != 1 {
+	if n := countRows(t, st.ReadDB(), `SELECT count(*) FROM movements`); n != 1 {
 		t.Fatalf("%d movements, want 1", n)
 	}
 }

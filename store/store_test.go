@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"medinventory/store"
+	"medinventory/store/photo"
 )
 
 func open(t *testing.T, dir string) *store.Store {
@@ -33,6 +34,17 @@ func open(t *testing.T, dir string) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// countRows is the single integer a query returns (a count); a failing query fails the test, so
+// that it cannot pass an assertion that wants zero.
+func countRows(t *testing.T, db *sql.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }
 
 // writeJPEG writes a w×h JPEG whose pixels depend on seed (so different seeds give different files).
@@ -175,11 +187,7 @@ func TestAddPhotoAndDuplicate(t *testing.T) {
 	if calls != 1 {
 		t.Fatalf("then called %d times", calls)
 	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 1 {
 		t.Fatalf("%d photo rows", n)
 	}
 }
@@ -193,11 +201,7 @@ func TestAddPhotoThenFailsAddsNothing(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 0 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 0 {
 		t.Fatalf("%d photo rows after a failed transaction", n)
 	}
 	// The file placed for it is taken out again: nothing half-added.
@@ -217,49 +221,71 @@ func TestAddPhotoRejects(t *testing.T) {
 	in := t.TempDir()
 	good := filepath.Join(in, "good.jpg")
 	writeJPEG(t, good, 40, 30, 3)
-	goodBytes, _ := os.ReadFile(good)
-
-	cases := map[string]struct {
+	goodBytes, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(b []byte, mode os.FileMode) func(p string) {
+		return func(p string) {
+			if err := os.WriteFile(p, b, mode); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	accepted := " Add " + photo.Accepted() + " photos."
+	// Each refusal's words are pinned exactly: they are what the user reads.
+	cases := []struct {
+		name string
 		make func(p string)
 		kind string
 		says string
+		root bool // also run as root (root can read a file without read permission)
 	}{
-		"empty.jpg":     {func(p string) { os.WriteFile(p, nil, 0o644) }, store.PhotoEmpty, "empty"},
-		"notes.jpg":     {func(p string) { os.WriteFile(p, []byte("hello, this is text\n"), 0o644) }, store.PhotoUnsupported, "not a photo"},
-		"doc.pdf":       {func(p string) { os.WriteFile(p, []byte("%PDF-1.4\n..."), 0o644) }, store.PhotoUnsupported, "PDF"},
-		"scan.tiff":     {func(p string) { os.WriteFile(p, []byte("II*\x00\x08\x00\x00\x00"), 0o644) }, store.PhotoUnsupported, "TIFF"},
-		"truncated.jpg": {func(p string) { os.WriteFile(p, goodBytes[:20], 0o644) }, store.PhotoCorrupt, "damaged"},
-		"bomb.png":      {func(p string) { os.WriteFile(p, pngHeader(40000, 40000), 0o644) }, store.PhotoTooLarge, "megapixels"},
-		"missing.jpg":   {func(p string) {}, store.PhotoUnreadable, "cannot be opened"},
+		{"empty.jpg", write(nil, 0o644), store.PhotoEmpty, "the file is empty (0 bytes). Take or copy the photo again.", true},
+		{"notes.jpg", write([]byte("hello, this is text\n"), 0o644), store.PhotoUnsupported,
+			"this file is not a photo (its content is not an image this app knows)." + accepted, true},
+		{"doc.pdf", write([]byte("%PDF-1.4\n..."), 0o644), store.PhotoUnsupported, "this is a PDF document, not a photo this app can read." + accepted, true},
+		{"scan.tiff", write([]byte("II*\x00\x08\x00\x00\x00"), 0o644), store.PhotoUnsupported, "this is a TIFF image, not a photo this app can read." + accepted, true},
+		{"truncated.jpg", write(goodBytes[:20], 0o644), store.PhotoCorrupt, "the photo is damaged or incomplete and cannot be opened. Copy or take it again.", true},
+		{"nopixels.gif", write([]byte("GIF89a\x00\x00\x00\x00\x00\x00\x00;"), 0o644), store.PhotoCorrupt, "the photo says it has no pixels; it is damaged.", true},
+		{"bomb.png", write(pngHeader(40000, 40000), 0o644), store.PhotoTooLarge,
+			"the photo is 40000×40000 pixels (1600 megapixels); the largest accepted is 60 megapixels. Use a smaller photo.", true},
+		{"huge.jpg", func(p string) {
+			write(goodBytes, 0o644)(p)
+			if err := os.Truncate(p, store.MaxPhotoBytes+1); err != nil { // sparse: costs no disk
+				t.Fatal(err)
+			}
+		}, store.PhotoTooLarge, fmt.Sprintf("the file is %d MB; the largest photo accepted is %d MB. Use a smaller photo.", store.MaxPhotoBytes>>20, store.MaxPhotoBytes>>20), true},
+		{"folder.jpg", func(p string) {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, store.PhotoUnsupported, "this is a folder, not a photo.", true},
+		{"missing.jpg", func(p string) {}, store.PhotoUnreadable, "this file cannot be opened. Check that it still exists and add it again.", true},
+		{"locked.jpg", write(goodBytes, 0o000), store.PhotoUnreadable,
+			"this file cannot be opened (no permission to read it). Copy it somewhere you can open it and add it again.", false},
 	}
-	if os.Getuid() != 0 { // root can read anything
-		cases["locked.jpg"] = struct {
-			make func(p string)
-			kind string
-			says string
-		}{func(p string) { os.WriteFile(p, goodBytes, 0o000) }, store.PhotoUnreadable, "permission"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.root && os.Getuid() == 0 {
+				t.Skip("root can read anything")
+			}
+			p := filepath.Join(in, c.name)
+			c.make(p)
+			_, err := st.AddPhoto(ctx, p, nil)
+			var pe *store.PhotoError
+			if !errors.As(err, &pe) || !errors.Is(err, store.ErrPhotoRejected) {
+				t.Fatalf("err = %v; want a PhotoError", err)
+			}
+			if pe.Kind != c.kind || pe.Msg != c.says || pe.Error() != c.name+": "+c.says {
+				t.Errorf("kind %s msg %q;\nwant %s %q", pe.Kind, pe.Error(), c.kind, c.says)
+			}
+		})
 	}
-	for name, c := range cases {
-		p := filepath.Join(in, name)
-		c.make(p)
-		_, err := st.AddPhoto(ctx, p, nil)
-		var pe *store.PhotoError
-		if !errors.As(err, &pe) || !errors.Is(err, store.ErrPhotoRejected) {
-			t.Errorf("%s: err = %v; want a PhotoError", name, err)
-			continue
-		}
-		if pe.Kind != c.kind || !strings.Contains(pe.Error(), c.says) || !strings.HasPrefix(pe.Error(), name+": ") {
-			t.Errorf("%s: kind %s msg %q; want %s containing %q", name, pe.Kind, pe.Error(), c.kind, c.says)
-		}
-	}
-	var n int
-	if err := st.ReadDB().QueryRow("SELECT COUNT(*) FROM photos").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 0 {
+	if n := countRows(t, st.ReadDB(), "SELECT COUNT(*) FROM photos"); n != 0 {
 		t.Fatalf("%d photos stored from bad input", n)
 	}
-	// Nothing half-added: the photo store has no files left.
+	// Nothing half-added: the photo store (temp folder included) has no files left.
 	files := 0
 	filepath.WalkDir(filepath.Join(dir, "photos"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -269,6 +295,85 @@ func TestAddPhotoRejects(t *testing.T) {
 	})
 	if files != 0 {
 		t.Fatalf("%d files left in the photo store", files)
+	}
+}
+
+// Another process adds the same photo between AddPhoto's duplicate check and its insert: its row
+// wins, AddPhoto reports a duplicate, runs no then, and leaves the file that row names in place.
+func TestAddPhotoRaceWithAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := open(t, dir)
+	src := filepath.Join(t.TempDir(), "box.jpg")
+	writeJPEG(t, src, 48, 32, 7)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	sum := fmt.Sprintf("%x", h)
+	rel := "photos/" + sum[:2] + "/" + sum + ".jpg"
+
+	// The other process: its transaction holds the write lock with the row inserted, uncommitted.
+	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.DBName)+"?_pragma=busy_timeout(5000)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var otherID int64
+	if err := tx.QueryRow(`INSERT INTO photos(sha256, stored_path, original_name, bytes, width, height, format, added_at)
+		VALUES (?,?,?,?,?,?,?,?) RETURNING id`, sum, rel, "other.jpg", len(b), 48, 32, "jpeg", 1).Scan(&otherID); err != nil {
+		t.Fatal(err)
+	}
+
+	type added struct {
+		res store.AddResult
+		err error
+	}
+	done := make(chan added, 1)
+	called := false
+	go func() {
+		res, err := st.AddPhoto(ctx, src, func(*sql.Tx, store.Photo) error { called = true; return nil })
+		done <- added{res, err}
+	}()
+	// AddPhoto checked for a duplicate (none committed yet) before it put its file in place; once
+	// the file is there, the other process commits and AddPhoto's insert meets its row.
+	abs := filepath.Join(dir, filepath.FromSlash(rel))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Lstat(abs); err == nil {
+			break
+		}
+		select {
+		case a := <-done:
+			t.Fatalf("AddPhoto returned before placing its file: %+v %v", a.res, a.err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("AddPhoto never placed its file")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	a := <-done
+	if a.err != nil || !a.res.Duplicate || a.res.Photo.ID != otherID || a.res.Photo.OriginalName != "other.jpg" {
+		t.Fatalf("AddPhoto = %+v, %v; want the other process's photo %d as a duplicate", a.res, a.err, otherID)
+	}
+	if called {
+		t.Error("then ran for a photo another process added")
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("the file the other row names was removed: %v", err)
+	}
+	if n := countStored(t, dir); n != 1 {
+		t.Fatalf("%d photo files; want 1", n)
 	}
 }
 
@@ -453,8 +558,8 @@ func TestEditsHistoryConfirmDelete(t *testing.T) {
 	if err := st.DeleteEntry(ctx, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if es, _ := st.ListEntries(ctx, store.Filter{}); len(es) != 0 {
-		t.Fatal("deleted entry listed")
+	if es, err := st.ListEntries(ctx, store.Filter{}); err != nil || len(es) != 0 {
+		t.Fatalf("deleted entry listed (%v)", err)
 	}
 	if err := st.RestoreEntry(ctx, e.ID); err != nil {
 		t.Fatal(err)

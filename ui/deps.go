@@ -30,13 +30,14 @@ type Inventory interface {
 	UsageToday(ctx context.Context) (store.Usage, error)
 }
 
-// Queue is the background analysis queue. *jobs.Pool satisfies it except for Jobs, which main
-// adapts from Pool.List.
+// Queue is the background analysis queue: main adapts the job pool (*jobs.Pool) to it, keeping
+// only the queue of photo analyses. Each job's Subject is its photo's id.
 type Queue interface {
-	// Events delivers every change of every job; it is read by one goroutine only.
+	// Events delivers every change of every job of the queue; it is read by one goroutine only.
 	Events() <-chan jobs.Event
+	// Counts is the queue's totals per state.
 	Counts(ctx context.Context) (jobs.Counts, error)
-	// Jobs lists the analyze queue's jobs that are not finished long ago, newest first.
+	// Jobs lists the queue's jobs that are not finished long ago, newest first.
 	Jobs(ctx context.Context) ([]jobs.JobInfo, error)
 	Retry(ctx context.Context, id int64) error
 	RetryAllFailed(ctx context.Context) (int, error)

@@ -5,8 +5,8 @@
 // the Stock interface (stockdeps.go); the tab only shows the answers.
 //
 // It holds no business logic and never touches SQL or HTTP: everything goes through the small
-// interfaces in deps.go (Inventory, Queue, Importer, Backend), which *store.Store, *jobs.Pool and
-// main's wiring satisfy. Field names, labels and checks come from the field table (store/fields),
+// interfaces in deps.go (Inventory, Queue, Importer, Backend), which *store.Store and main's wiring
+// satisfy (main adapts the job pool to Queue: the photo analyses only). Field names, labels and checks come from the field table (store/fields),
 // the words for a waiting photo from package analyzer/wait, what counts as a photo from store/photo.
 //
 // # Threading

@@ -84,7 +84,7 @@ func (im *storeImporter) Import(ctx context.Context, paths []string, report func
 	return im.st.AddPaths(ctx, paths, nil, func(o store.AddOutcome) {
 		if o.Added() {
 			im.q.mu.Lock()
-			im.q.jobs = append([]jobs.JobInfo{{ID: int64(len(im.q.jobs) + 1), Kind: jobs.KindAnalyze, PhotoID: o.Photo.ID,
+			im.q.jobs = append([]jobs.JobInfo{{ID: int64(len(im.q.jobs) + 1), Subject: o.Photo.ID,
 				State: jobs.StateQueued}}, im.q.jobs...)
 			im.q.counts.Queued++
 			im.q.mu.Unlock()

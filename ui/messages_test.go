@@ -81,15 +81,15 @@ func TestStatusBarCountsPhotosReadLocally(t *testing.T) {
 	h := newHarness(t)
 	h.q.jobs, h.q.counts = queuedJobs(2)
 	h.start()
-	h.u.ApplyEvent(jobs.Event{JobID: 1, PhotoID: 101, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Queued: 1, Done: 1}})
+	h.u.ApplyEvent(jobs.Event{JobID: 1, Subject: 101, State: jobs.StateDone, Counts: jobs.Counts{Queued: 1, Done: 1}})
 	if got := get(h.u.useB); got != "Today: 1 photo read · none sent to the model" {
 		t.Fatalf("status bar %q while results arrive", got)
 	}
 }
 
-func TestNoRowForMaintenanceOrPhotolessJobs(t *testing.T) {
+func TestNoRowForPhotolessJobs(t *testing.T) {
 	h := newHarness(t)
-	h.q.jobs = []jobs.JobInfo{{ID: 7, Kind: jobs.KindMaintenance, State: jobs.StateQueued}, {ID: 8, State: jobs.StateQueued}}
+	h.q.jobs = []jobs.JobInfo{{ID: 7, Kind: "other", State: jobs.StateQueued}, {ID: 8, State: jobs.StateQueued}}
 	h.start()
 	h.u.ApplyEvent(jobs.Event{JobID: 9, State: jobs.StateRunning, Counts: jobs.Counts{Running: 1}})
 	if n := h.u.queue.view.Length(); n != 0 {
@@ -113,7 +113,7 @@ func TestFinishedRowsDoNotPileUpAndOpenTheirEntry(t *testing.T) {
 		if i == 29 {
 			first = h.addEntryPhoto(t, "Paracetamol", "2027-01-31", "1", nil, res.Photo.ID)
 		}
-		list = append([]jobs.JobInfo{{ID: int64(i + 1), Kind: jobs.KindAnalyze, PhotoID: res.Photo.ID, State: jobs.StateDone,
+		list = append([]jobs.JobInfo{{ID: int64(i + 1), Subject: res.Photo.ID, State: jobs.StateDone,
 			UpdatedAt: time.Now()}}, list...)
 	}
 	h.q.jobs, h.q.counts = list, jobs.Counts{Done: 30}
@@ -175,7 +175,7 @@ func TestServerDownIsNotNoNetwork(t *testing.T) {
 	if h.u.banner.Visible() {
 		t.Fatalf("a local server needs no key, yet the banner says %q", get(h.u.bannerB))
 	}
-	h.u.ApplyEvent(jobs.Event{JobID: 1, PhotoID: 101, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "offline",
+	h.u.ApplyEvent(jobs.Event{JobID: 1, Subject: 101, State: jobs.StateWaiting, Reason: "offline",
 		Err:    "The model server at http://127.0.0.1:9/v1 cannot be reached. Check that it is running; the photo will be analysed then.",
 		Counts: jobs.Counts{Waiting: 1}})
 	if got := get(h.u.netB); got != "Model server not reachable — photos will wait" {

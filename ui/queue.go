@@ -381,12 +381,12 @@ func (q *queuePanel) setJobs(list []jobs.JobInfo, counts jobs.Counts, photos map
 	q.byJob = map[int64]*queueRow{}
 	fin := 0
 	for _, j := range list {
-		if (j.Kind != "" && j.Kind != jobs.KindAnalyze) || j.PhotoID == 0 {
+		if j.Subject == 0 { // a job about no photo: nothing to show
 			continue
 		}
 		r := old[j.ID]
 		if r == nil {
-			r = newRow(queueRow{jobID: j.ID, photoID: j.PhotoID})
+			r = newRow(queueRow{jobID: j.ID, photoID: j.Subject})
 		}
 		r.state, r.progress, r.err, r.reason, r.runAfter = j.State, j.Progress, j.LastError, j.WaitReason, j.RunAfter
 		if r.finished() || r.state == jobs.StateFailed {
@@ -427,15 +427,15 @@ func (q *queuePanel) applyEvent(ev jobs.Event) {
 	q.counts = ev.Counts
 	r, ok := q.byJob[ev.JobID]
 	if !ok {
-		if ev.PhotoID == 0 {
+		if ev.Subject == 0 {
 			q.refreshBatch()
 			return
 		}
-		r = newRow(queueRow{jobID: ev.JobID, photoID: ev.PhotoID})
+		r = newRow(queueRow{jobID: ev.JobID, photoID: ev.Subject})
 		q.fillPhoto(r)
 		q.byJob[ev.JobID] = r
 		q.rows = append([]*queueRow{r}, q.rows...)
-		if _, known := q.known(ev.PhotoID); !known && q.u.d.Inventory != nil {
+		if _, known := q.known(ev.Subject); !known && q.u.d.Inventory != nil {
 			q.lookupPhoto(r)
 		}
 	}

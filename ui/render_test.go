@@ -79,7 +79,7 @@ func TestRenderMainStates(t *testing.T) {
 			states := []jobs.State{jobs.StateDone, jobs.StateRunning, jobs.StateQueued, jobs.StateWaiting, jobs.StateFailed}
 			h.q.jobs = nil
 			for i := len(photos) - 1; i >= 0; i-- {
-				h.q.jobs = append(h.q.jobs, jobs.JobInfo{ID: int64(i + 1), Kind: jobs.KindAnalyze, PhotoID: photos[i].ID, State: jobs.StateQueued})
+				h.q.jobs = append(h.q.jobs, jobs.JobInfo{ID: int64(i + 1), Subject: photos[i].ID, State: jobs.StateQueued})
 			}
 			h.q.counts = jobs.Counts{Queued: 5}
 			h.u.reloadQueue()
@@ -99,7 +99,7 @@ func TestRenderMainStates(t *testing.T) {
 				case jobs.StateFailed:
 					c.Failed++
 				}
-				ev := jobs.Event{JobID: int64(i + 1), PhotoID: photos[i].ID, Kind: jobs.KindAnalyze, State: s, Counts: c, Progress: 0.6}
+				ev := jobs.Event{JobID: int64(i + 1), Subject: photos[i].ID, State: s, Counts: c, Progress: 0.6}
 				if s == jobs.StateWaiting {
 					ev.Reason = "offline"
 				}

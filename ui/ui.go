@@ -422,12 +422,10 @@ func plural(n int, one, many string) string {
 
 // ApplyEvent applies one queue event: it sets the bindings of the photo's row, the batch bar, the
 // status bar and the banner, and (debounced) reloads the inventory. It must run on the UI
-// goroutine; Start's dispatcher calls it inside fyne.Do, tests call it directly. Events of other
-// kinds of job (the daily maintenance) and events for no photo add no row.
+// goroutine; Start's dispatcher calls it inside fyne.Do, tests call it directly. The events are
+// those of the queue the window shows (see Queue); an event whose job names no photo (Subject 0)
+// adds no row.
 func (u *UI) ApplyEvent(ev jobs.Event) {
-	if ev.Kind != "" && ev.Kind != jobs.KindAnalyze {
-		return
-	}
 	wasPending := u.queue.counts.Pending()
 	u.queue.applyEvent(ev)
 	switch {
@@ -578,15 +576,15 @@ func (u *UI) photoNames(list []jobs.JobInfo) map[int64]store.Photo {
 		return out
 	}
 	for _, j := range list {
-		if j.PhotoID == 0 {
+		if j.Subject == 0 {
 			continue
 		}
-		if _, ok := u.queue.known(j.PhotoID); ok {
+		if _, ok := u.queue.known(j.Subject); ok {
 			continue
 		}
-		p, err := u.d.Inventory.Photo(u.ctx, j.PhotoID)
+		p, err := u.d.Inventory.Photo(u.ctx, j.Subject)
 		if err == nil {
-			out[j.PhotoID] = p
+			out[j.Subject] = p
 		}
 	}
 	return out

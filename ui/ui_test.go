@@ -90,7 +90,7 @@ func TestDropQueuesPhotosAndListsSkippedFiles(t *testing.T) {
 func queuedJobs(n int) ([]jobs.JobInfo, jobs.Counts) {
 	var list []jobs.JobInfo
 	for i := n; i >= 1; i-- {
-		list = append(list, jobs.JobInfo{ID: int64(i), Kind: jobs.KindAnalyze, PhotoID: int64(100 + i), State: jobs.StateQueued})
+		list = append(list, jobs.JobInfo{ID: int64(i), Subject: int64(100 + i), State: jobs.StateQueued})
 	}
 	return list, jobs.Counts{Queued: n}
 }
@@ -104,7 +104,7 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 	if got := get(h.u.queue.batchText); got != "0 of 3 analysed" {
 		t.Fatalf("batch label = %q", got)
 	}
-	h.u.ApplyEvent(jobs.Event{JobID: 1, PhotoID: 101, Kind: jobs.KindAnalyze, State: jobs.StateRunning, Progress: 0.5,
+	h.u.ApplyEvent(jobs.Event{JobID: 1, Subject: 101, State: jobs.StateRunning, Progress: 0.5,
 		Counts: jobs.Counts{Queued: 2, Running: 1}})
 	if r := rowOf(h.u, 1); r.state != jobs.StateRunning || r.progress != 0.5 {
 		t.Fatalf("row 1 = %+v", r)
@@ -112,9 +112,9 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 	if v := h.u.queue.batchBar.Value; v <= 0 || v >= 0.34 {
 		t.Fatalf("bar = %v, want the running half photo counted", v)
 	}
-	h.u.ApplyEvent(jobs.Event{JobID: 1, PhotoID: 101, Kind: jobs.KindAnalyze, State: jobs.StateDone, Progress: 1,
+	h.u.ApplyEvent(jobs.Event{JobID: 1, Subject: 101, State: jobs.StateDone, Progress: 1,
 		Counts: jobs.Counts{Queued: 2, Done: 1}})
-	h.u.ApplyEvent(jobs.Event{JobID: 2, PhotoID: 102, Kind: jobs.KindAnalyze, State: jobs.StateFailed,
+	h.u.ApplyEvent(jobs.Event{JobID: 2, Subject: 102, State: jobs.StateFailed,
 		Err: "The photo is too blurry to read.", Counts: jobs.Counts{Queued: 1, Done: 1, Failed: 1}})
 	if got := get(h.u.queue.batchText); got != "2 of 3 analysed · 1 needs attention" {
 		t.Fatalf("batch label = %q", got)
@@ -129,7 +129,7 @@ func TestEventsUpdateRowAndBatchProgress(t *testing.T) {
 	if !h.u.retryAllBtn.Visible() || h.u.retryAllBtn.Text != "Try 1 failed photo again" {
 		t.Fatalf("retry-all button: visible=%v %q", h.u.retryAllBtn.Visible(), h.u.retryAllBtn.Text)
 	}
-	h.u.ApplyEvent(jobs.Event{JobID: 3, PhotoID: 103, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "key_refused",
+	h.u.ApplyEvent(jobs.Event{JobID: 3, Subject: 103, State: jobs.StateWaiting, Reason: "key_refused",
 		Err: "key refused", Counts: jobs.Counts{Waiting: 1, Done: 1, Failed: 1}})
 	if !h.u.banner.Visible() || get(h.u.bannerB) != "The OpenAI key was refused — open Settings. 1 photo is waiting." {
 		t.Fatalf("banner: %v %q", h.u.banner.Visible(), get(h.u.bannerB))
@@ -150,31 +150,31 @@ func TestOfflineAndNotification(t *testing.T) {
 	h.q.jobs, h.q.counts = queuedJobs(2)
 	h.start()
 	h.u.foreground = false
-	h.u.ApplyEvent(jobs.Event{JobID: 1, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 1, Queued: 1}})
-	h.u.ApplyEvent(jobs.Event{JobID: 2, Kind: jobs.KindAnalyze, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 2}})
+	h.u.ApplyEvent(jobs.Event{JobID: 1, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 1, Queued: 1}})
+	h.u.ApplyEvent(jobs.Event{JobID: 2, State: jobs.StateWaiting, Reason: "offline", Counts: jobs.Counts{Waiting: 2}})
 	if h.u.online || !strings.HasPrefix(get(h.u.netB), "Offline") {
 		t.Fatalf("status = %q", get(h.u.netB))
 	}
 	if got := get(h.u.bannerB); got != "No network — 2 photos will be analysed when you are back online." {
 		t.Fatalf("banner = %q", got)
 	}
-	h.u.ApplyEvent(jobs.Event{JobID: 1, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Waiting: 1, Done: 1}})
+	h.u.ApplyEvent(jobs.Event{JobID: 1, State: jobs.StateDone, Counts: jobs.Counts{Waiting: 1, Done: 1}})
 	if !h.u.online {
 		t.Fatal("a finished analysis means online again")
 	}
 	test.AssertNotificationSent(t, fyne.NewNotification("Medicine Inventory", "All 2 photos have been analysed."), func() {
-		h.u.ApplyEvent(jobs.Event{JobID: 2, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Done: 2}})
+		h.u.ApplyEvent(jobs.Event{JobID: 2, State: jobs.StateDone, Counts: jobs.Counts{Done: 2}})
 	})
 	// The next photo starts a new batch of one.
 	test.AssertNotificationSent(t, fyne.NewNotification("Medicine Inventory", "The photo has been analysed."), func() {
-		h.u.ApplyEvent(jobs.Event{JobID: 3, Kind: jobs.KindAnalyze, State: jobs.StateRunning, Counts: jobs.Counts{Done: 2, Running: 1}})
-		h.u.ApplyEvent(jobs.Event{JobID: 3, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Done: 3}})
+		h.u.ApplyEvent(jobs.Event{JobID: 3, State: jobs.StateRunning, Counts: jobs.Counts{Done: 2, Running: 1}})
+		h.u.ApplyEvent(jobs.Event{JobID: 3, State: jobs.StateDone, Counts: jobs.Counts{Done: 3}})
 	})
 	// In front, no notification.
 	h.u.foreground = true
 	test.AssertNotificationSent(t, nil, func() {
-		h.u.ApplyEvent(jobs.Event{JobID: 4, Kind: jobs.KindAnalyze, State: jobs.StateQueued, Counts: jobs.Counts{Done: 3, Queued: 1}})
-		h.u.ApplyEvent(jobs.Event{JobID: 4, Kind: jobs.KindAnalyze, State: jobs.StateDone, Counts: jobs.Counts{Done: 4}})
+		h.u.ApplyEvent(jobs.Event{JobID: 4, State: jobs.StateQueued, Counts: jobs.Counts{Done: 3, Queued: 1}})
+		h.u.ApplyEvent(jobs.Event{JobID: 4, State: jobs.StateDone, Counts: jobs.Counts{Done: 4}})
 	})
 }
 
@@ -503,16 +503,18 @@ func TestDispatcherAppliesEventsFromTheChannel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { h.u.dispatch(ctx, ch); close(done) }()
-	ch <- jobs.Event{JobID: 2, Kind: jobs.KindAnalyze, State: jobs.StateRunning, Progress: 0.25, Counts: jobs.Counts{Queued: 1, Running: 1}}
-	// A maintenance event is ignored by ApplyEvent; taking it proves the first one was applied.
-	ch <- jobs.Event{JobID: 99, Kind: jobs.KindMaintenance, State: jobs.StateRunning}
+	ch <- jobs.Event{JobID: 2, State: jobs.StateRunning, Progress: 0.25, Counts: jobs.Counts{Queued: 1, Running: 1}}
+	ch <- jobs.Event{JobID: 1, State: jobs.StateRunning, Progress: 0.5, Counts: jobs.Counts{Running: 2}}
 	cancel()
-	<-done
+	<-done // the dispatcher has returned: every event it took was applied
 	if r := rowOf(h.u, 2); r.state != jobs.StateRunning || r.progress != 0.25 {
-		t.Fatalf("row = %+v", r)
+		t.Fatalf("row 2 = %+v", r)
+	}
+	if r := rowOf(h.u, 1); r.state != jobs.StateRunning || r.progress != 0.5 {
+		t.Fatalf("row 1 = %+v", r)
 	}
 	if len(h.u.queue.rows) != 2 {
-		t.Fatalf("a maintenance event added a row: %d rows", len(h.u.queue.rows))
+		t.Fatalf("%d rows, want 2", len(h.u.queue.rows))
 	}
 }
 

@@ -180,7 +180,7 @@ type run struct {
 
 // findPhoto finds the job's photo in the store.
 func (r *run) findPhoto(ctx context.Context) error {
-	photoID := r.job.PhotoID
+	photoID := r.job.Subject
 	if photoID == 0 {
 		var p Payload
 		if err := json.Unmarshal(r.job.Payload, &p); err != nil || p.PhotoID == 0 {

@@ -107,7 +107,7 @@ func (f *fixture) run(t *testing.T, path string) (store.Photo, error) {
 		t.Fatal(err)
 	}
 	payload, _ := json.Marshal(pipeline.Payload{PhotoID: res.Photo.ID})
-	commit, err := f.h.Work(ctx, &jobs.Job{ID: 0, Kind: jobs.KindAnalyze, Payload: payload, PhotoID: res.Photo.ID, Attempt: 1}, func(float64) {})
+	commit, err := f.h.Work(ctx, &jobs.Job{ID: 0, Kind: pipeline.Kind, Payload: payload, Subject: res.Photo.ID, Attempt: 1}, func(float64) {})
 	if err != nil {
 		return res.Photo, err
 	}
@@ -253,7 +253,7 @@ func TestNoKeyBarcodeEntryAtOnceThenModelFillsIn(t *testing.T) {
 	}
 	// A second waiting attempt does not add another entry.
 	payload, _ := json.Marshal(pipeline.Payload{PhotoID: photo.ID})
-	if _, err := f.h.Work(ctx, &jobs.Job{Kind: jobs.KindAnalyze, Payload: payload, PhotoID: photo.ID, Attempt: 1}, func(float64) {}); err == nil {
+	if _, err := f.h.Work(ctx, &jobs.Job{Kind: pipeline.Kind, Payload: payload, Subject: photo.ID, Attempt: 1}, func(float64) {}); err == nil {
 		t.Fatal("no error without a key")
 	}
 	if es, _ := f.st.EntriesForPhoto(ctx, photo.ID); len(es) != 1 {
@@ -262,7 +262,7 @@ func TestNoKeyBarcodeEntryAtOnceThenModelFillsIn(t *testing.T) {
 	// The key arrives: the model fills in what is missing, merged into the same entry.
 	f.cl = analyzer.NewClient(analyzer.Config{APIKey: f.srv.Key(), BaseURL: f.srv.URL(), Model: "gpt-4.1-mini"})
 	f.srv.Enqueue(answer("Panadol", "", "", "12/2027"))
-	commit, err := f.h.Work(ctx, &jobs.Job{Kind: jobs.KindAnalyze, Payload: payload, PhotoID: photo.ID, Attempt: 1}, func(float64) {})
+	commit, err := f.h.Work(ctx, &jobs.Job{Kind: pipeline.Kind, Payload: payload, Subject: photo.ID, Attempt: 1}, func(float64) {})
 	if err != nil {
 		t.Fatal(err)
 	}

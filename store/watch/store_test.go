@@ -76,7 +76,7 @@ func TestWithStoreImportsOnce(t *testing.T) {
 	w = newWatcher() // the app restarted: both files are handed over again
 	defer w.Close()
 	waitFor(t, "the files after a restart", func() bool { _, n := snapshot(); return n == 4 })
-	quiet()
+	settled(t, w)
 	s, n := snapshot()
 	if n != 4 || s.Added != 1 || s.Duplicates != 3 || s.Skipped != 0 {
 		t.Errorf("handed %d, summary %+v; want 4 hand-overs, 1 added, 3 duplicates", n, s)

@@ -95,8 +95,9 @@ type Watcher struct {
 	log    *slog.Logger
 	fw     *fsnotify.Watcher // nil: notifications unavailable, rescans only
 
-	noNotify bool // tests: behave as if notifications were unavailable
-	pollSet  bool // Options.Poll was given
+	noNotify bool        // tests: behave as if notifications were unavailable
+	probe    chan func() // tests: a function to run on the watcher's goroutine, where its state lives
+	pollSet  bool        // Options.Poll was given
 
 	mu      sync.Mutex
 	started bool
@@ -133,7 +134,7 @@ func New(dir string, opts Options, handle func(path string)) (*Watcher, error) {
 	if opts.Settle <= 0 {
 		opts.Settle = DefaultSettle
 	}
-	w := &Watcher{pollSet: opts.Poll > 0}
+	w := &Watcher{pollSet: opts.Poll > 0, probe: make(chan func())}
 	if opts.Poll <= 0 {
 		opts.Poll = DefaultPoll
 	}
@@ -262,6 +263,8 @@ func (w *Watcher) run(ctx context.Context) {
 			if len(w.pending) > 0 {
 				w.check(ctx, now)
 			}
+		case f := <-w.probe:
+			f()
 		}
 	}
 }

@@ -70,9 +70,47 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// quiet waits long enough for any further (wrong) hand-over to have happened: several settle
-// periods and rescans.
-func quiet() { time.Sleep(2*testSettle + 3*testPoll) }
+// onLoop runs f on the watcher's goroutine, where its state may be read and its steps run.
+func (w *Watcher) onLoop(t *testing.T, f func()) {
+	t.Helper()
+	ran := make(chan struct{})
+	select {
+	case w.probe <- func() { f(); close(ran) }:
+		<-ran
+	case <-w.done:
+		t.Fatal("the watcher stopped")
+	case <-time.After(deadline):
+		t.Fatal("the watcher's goroutine did not answer")
+	}
+}
+
+// settled waits until the watcher holds nothing it could still hand over: a rescan run now leaves
+// no file pending. From then on nothing is handed over without a new change in the folder, so the
+// counts taken after it are final. (A sleep instead would miss a hand-over that comes later than
+// it; a rescan that wrongly takes a file up again makes this wait for its hand-over.)
+func settled(t *testing.T, w *Watcher) {
+	t.Helper()
+	waitFor(t, "the watcher to settle", func() bool {
+		idle := false
+		w.onLoop(t, func() {
+			w.rescan(time.Now())
+			idle = len(w.pending) == 0
+		})
+		return idle
+	})
+}
+
+// forgotten reports whether the watcher no longer knows p: neither handed over nor pending.
+func forgotten(t *testing.T, w *Watcher, p string) bool {
+	t.Helper()
+	gone := false
+	w.onLoop(t, func() {
+		_, seen := w.seen[p]
+		_, pending := w.pending[p]
+		gone = !seen && !pending
+	})
+	return gone
+}
 
 func start(t *testing.T, dir string, noNotify bool) (*Watcher, *recorder) {
 	t.Helper()
@@ -146,7 +184,7 @@ func sameListing(t *testing.T, before, after map[string]entry) {
 func TestSlowChunkedWriteHandedOverOnceAfterLastWrite(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	_, rec := start(t, dir, false)
+	w, rec := start(t, dir, false)
 	p := filepath.Join(dir, "slow.jpg")
 	f, err := os.Create(p)
 	if err != nil {
@@ -168,7 +206,7 @@ func TestSlowChunkedWriteHandedOverOnceAfterLastWrite(t *testing.T) {
 	last := time.Now()
 	before := listing(t, dir)
 	waitFor(t, "the slow file", func() bool { return rec.count(p) > 0 })
-	quiet()
+	settled(t, w)
 	got := rec.all()
 	if len(got) != 1 {
 		t.Fatalf("handed over %d times: %+v", len(got), got)
@@ -193,7 +231,7 @@ func TestFilesPresentAtStartSubfoldersAndFilters(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "empty.png"), nil)
 
-	_, rec := start(t, dir, false)
+	w, rec := start(t, dir, false)
 	old, heic := filepath.Join(dir, "old.jpg"), filepath.Join(dir, "DCIM", "Camera", "IMG_0001.HEIC")
 	waitFor(t, "files present at start", func() bool { return rec.count(old) > 0 && rec.count(heic) > 0 })
 
@@ -218,7 +256,7 @@ func TestFilesPresentAtStartSubfoldersAndFilters(t *testing.T) {
 	}
 	before := listing(t, dir)
 	waitFor(t, "new files", func() bool { return rec.count(sub) > 0 && rec.count(moved) > 0 && rec.count(final) > 0 })
-	quiet()
+	settled(t, w)
 
 	var names []string
 	for _, h := range rec.all() {
@@ -236,7 +274,7 @@ func TestFilesPresentAtStartSubfoldersAndFilters(t *testing.T) {
 func TestReplacedFileHandedOverAgain(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	_, rec := start(t, dir, false)
+	w, rec := start(t, dir, false)
 	p := filepath.Join(dir, "a.jpg")
 	write(t, p, []byte("first version"))
 	waitFor(t, "first version", func() bool { return rec.count(p) == 1 })
@@ -244,13 +282,13 @@ func TestReplacedFileHandedOverAgain(t *testing.T) {
 	if _, err := os.ReadFile(p); err != nil {
 		t.Fatal(err)
 	}
-	quiet()
+	settled(t, w)
 	if n := rec.count(p); n != 1 {
 		t.Fatalf("handed over %d times before being replaced", n)
 	}
 	write(t, p, []byte("second, longer version"))
 	waitFor(t, "second version", func() bool { return rec.count(p) == 2 })
-	quiet()
+	settled(t, w)
 	if n := rec.count(p); n != 2 {
 		t.Fatalf("handed over %d times, want 2", n)
 	}
@@ -258,7 +296,7 @@ func TestReplacedFileHandedOverAgain(t *testing.T) {
 	if err := os.Remove(p); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(testPoll)
+	waitFor(t, "the deletion noticed", func() bool { return forgotten(t, w, p) })
 	write(t, p, []byte("second, longer version"))
 	waitFor(t, "the file written back", func() bool { return rec.count(p) == 3 })
 }
@@ -274,7 +312,7 @@ func TestRescanWithoutNotifications(t *testing.T) {
 	p := filepath.Join(dir, "deep", "er", "scan.gif")
 	write(t, p, []byte("gif-ish"))
 	waitFor(t, "the rescan", func() bool { return rec.count(p) == 1 })
-	quiet()
+	settled(t, w)
 	if n := rec.count(p); n != 1 {
 		t.Fatalf("handed over %d times", n)
 	}

@@ -38,10 +38,11 @@ func TestCost(t *testing.T) {
 		{"8-bit RGB PNG", PNGHeader(4000, 3000, 8, 2), "png", 4000, 3000, mp12 * 10},
 		{"8-bit gray PNG", PNGHeader(4000, 3000, 8, 0), "png", 4000, 3000, mp12 * 3},
 	} {
-		got := Cost(bytes.NewReader(c.data), c.format, c.w, c.h)
-		if got != c.want {
-			t.Errorf("%s: Cost = %d MB, want %d MB", c.name, got>>20, c.want>>20)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if got := Cost(bytes.NewReader(c.data), c.format, c.w, c.h); got != c.want {
+				t.Errorf("Cost = %d MB, want %d MB", got>>20, c.want>>20)
+			}
+		})
 	}
 	if Cost(bytes.NewReader(PNGHeader(7745, 7745, 16, 6)), "png", 7745, 7745) <= Budget {
 		t.Error("a 60 MP 16-bit PNG fits the budget")

@@ -1,0 +1,10 @@
+package jobs
+
+// Test hooks for package jobs_test (compiled only with the tests).
+
+// OnIdle calls f each time a dispatcher of p has made a whole pass over its queue (claimed what it
+// could) and goes to sleep. Call it before Start.
+func OnIdle(p *Pool, f func(queue string)) { p.hooks.idle = f }
+
+// OnStopWaits calls f when Stop begins waiting for p's running jobs. Call it before Stop.
+func OnStopWaits(p *Pool, f func()) { p.hooks.stopWaits = f }
