@@ -8,7 +8,8 @@ import (
 	"github.com/gen2brain/heic"
 )
 
-// decodeHEIC decodes a HEIC with gen2brain/heic. Its WebAssembly build (no system libheif, or
+// decodeHEIC decodes a HEIC with the system libheif when there is one (systemHEIC: gen2brain/heic's
+// own call of it leaks each decoded image), else with gen2brain/heic. Its WebAssembly build (no system libheif, or
 // -tags nodynamic) returns planes that point into the WebAssembly module's memory, which the
 // decoder grew to about 200 MB for a 12 MP photo: holding the image held all of it through the
 // barcode search and the resize (the app peaked at 446 MB on eight 12 MP HEICs). The planes are
@@ -16,6 +17,13 @@ import (
 // allocates more; WebAssembly decodes run one at a time (photomem.Cost), so this collection
 // frees what the next one would otherwise add to.
 func decodeHEIC(r io.Reader) (image.Image, error) {
+	if systemHEIC != nil {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		return systemHEIC(data)
+	}
 	img, err := heic.Decode(r)
 	if err != nil || heic.Dynamic() == nil {
 		return img, err
