@@ -54,6 +54,8 @@ func Cost(r io.ReaderAt, format string, w, h int) int64 {
 			// Measured (TestMemoryPeakMix heic12): 8 photos of 12 MP peaked at 603 MB decoded 4 at
 			// a time and 418 MB 2 at a time, about 160 MB (13 bytes per pixel) each over the app's
 			// own ~100 MB: libheif's decoder buffers, Go's copy of the planes, the file, the search.
+			// Since libheif's images are released (analyzer/image_heic_libheif.go): heic12 169 MB
+			// one at a time; at 12 bytes per pixel (two at a time) mixed peaked at 430 MB.
 			perPixel = 14 + search
 		} else {
 			return min(Budget, px*34)
