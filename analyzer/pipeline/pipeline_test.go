@@ -20,6 +20,7 @@ import (
 	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/storetest"
 )
 
 // photoWithCode writes a 800×600 photo-like JPEG with the zint symbol pasted at 6 px per module
@@ -97,11 +98,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, key string, offline bool) *fixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, store.Options{})
 	srv := openaitest.NewServer(t)
 	if key != "" {
 		key = srv.Key()
