@@ -8,6 +8,16 @@ FUZZTIME ?= 3s
 # staticcheck at a fixed version, run from the module proxy: no install step, nothing put in PATH
 # (measured: the first run downloads and builds it like `go install` would; later runs add ~1.6 s).
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The C compiler for cgo (only Fyne's OpenGL/GLFW driver has C code): clang where it is installed
+# (scripts/deps.sh installs it on Debian/Ubuntu). With an empty build cache, cgo's analysis of the
+# OpenGL bindings (github.com/go-gl/gl) took 228 s of CPU with gcc 12 and 34 s with clang 14
+# (`CC=... GOCACHE=$$(mktemp -d) go build github.com/go-gl/gl/v2.1/gl`): gcc looks for a
+# "did you mean" suggestion for each of the ~10,000 probes cgo makes it reject.
+ifeq ($(origin CC),default)
+CC := $(if $(shell command -v clang 2>/dev/null),clang,cc)
+endif
+export CC
+
 # en_US.UTF-8 where it is installed (under LANG=C Fyne logs a harmless locale error); otherwise
 # C.UTF-8, never a locale the machine lacks (apt and perl would print warnings about it).
 ifeq ($(origin LANG),undefined)
@@ -15,7 +25,7 @@ LANG := $(if $(shell locale -a 2>/dev/null | grep -ix 'en_US.utf-*8'),en_US.UTF-
 export LANG
 endif
 
-.PHONY: all deps deps-test build run test vet lint fmt-check unit test-root test-nodynamic smoke fuzz bench soak package windows fresh-check clean
+.PHONY: all deps deps-test build run test vet vet-linux vet-windows lint fmt-check unit test-race test-plain test-root test-nodynamic smoke fuzz bench soak package windows fresh-check clean lane1 lane2
 
 all: build
 
@@ -37,9 +47,12 @@ fmt-check:
 
 # The second line type-checks every package, Windows-only files included, as Windows builds them.
 # With cgo off it needs no MinGW and compiles no C (our code has none; only Fyne's OpenGL driver has).
-vet:
+# Vet only needs the dependencies' export data, not fast code: -N -l compiles them ~30% sooner.
+vet: vet-linux vet-windows
+vet-linux:
 	$(GO) vet -tags $(TESTTAGS) ./...
-	GOOS=windows CGO_ENABLED=0 $(GO) vet -tags $(TESTTAGS) ./...
+vet-windows:
+	GOOS=windows CGO_ENABLED=0 $(GO) vet -gcflags='all=-N -l' -tags $(TESTTAGS) ./...
 
 # go.mod and go.sum as `go mod tidy` leaves them, and staticcheck clean.
 lint:
@@ -50,37 +63,38 @@ lint:
 # makes their image loops 3-8× slower (analyzer/barcode then runs its full-size cases). Every other
 # package — a new one too — is tested with -race.
 PURE_PKGS := analyzer/barcode analyzer/wait assets ui/localefix store/export store/fields store/photo store/stock
-ALL_PKGS  := $(shell $(GO) list ./... 2>/dev/null | sed -n 's|^medinventory/||p')
-RACE_PKGS := $(filter-out $(PURE_PKGS),$(ALL_PKGS))
+ALL_PKGS  := $(shell $(GO) list ./... 2>/dev/null | sed -n 's|^medinventory/||p' | grep -vx '')
+RACE_PKGS := $(filter-out $(PURE_PKGS),$(filter-out medinventory,$(ALL_PKGS)))
 
-# One target per package, so `make -j2 -O` prints each package's result as it finishes instead of
-# staying silent for minutes. The slowest first.
-UNIT := test-race/ui test-race/analyzer/pipeline test-plain/analyzer/barcode \
-	$(addprefix test-race/,$(filter-out ui analyzer/pipeline,$(RACE_PKGS))) \
-	$(addprefix test-plain/,$(filter-out analyzer/barcode,$(PURE_PKGS))) test-root test-nodynamic
-unit: $(UNIT)
+# The package tests run with -vet=off: `make vet` runs every vet check on every package, test files
+# included, so go test's own subset of it would only redo work. One `go test` per kind of build, so
+# a dependency is compiled once per kind (two `go test` processes side by side would each compile it).
+unit: test-race test-plain test-root test-nodynamic
+
+test-race:
+	$(GO) test -race -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m $(addprefix ./,$(RACE_PKGS))
+
+test-plain:
+	$(GO) test -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m $(addprefix ./,$(PURE_PKGS))
 
 # HEIC through gen2brain/heic's WebAssembly decoder: the other runs use the system libheif when
 # it is installed (scripts/deps.sh installs it), and both must work.
 test-nodynamic:
-	@echo "test: HEIC without the system libheif (-tags nodynamic)"
-	@$(GO) test -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./store/photo/heif/ ./analyzer/ ./store/
+	$(GO) test -vet=off -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./store/photo/heif/ ./analyzer/ ./store/
 
+# One package: `make test-race/store`, `make test-plain/analyzer/barcode`.
 test-race/%:
-	@echo "test: ./$* (race)"
-	@$(GO) test -race -tags $(TESTTAGS) -count=1 -timeout 8m ./$*
+	$(GO) test -race -tags $(TESTTAGS) -count=1 -timeout 8m ./$*
 
 test-plain/%:
-	@echo "test: ./$*"
-	@$(GO) test -tags $(TESTTAGS) -count=1 -timeout 8m ./$*
+	$(GO) test -tags $(TESTTAGS) -count=1 -timeout 8m ./$*
 
 # The root package's tests drive the real binary as a separate process (end to end, crash, bad
 # input): they use the one `build` made (no second cold cgo build of the OpenGL driver), and run
 # without -race, which would instrument only the test driver. The pool, the handler and the window
 # are race-tested in their own packages.
 test-root: build
-	@echo "test: . (the binary, end to end)"
-	@MEDINVENTORY_BIN=$(CURDIR)/$(BIN) $(GO) test -short -tags $(TESTTAGS) -count=1 -timeout 8m .
+	MEDINVENTORY_BIN=$(CURDIR)/$(BIN) $(GO) test -vet=off -short -tags $(TESTTAGS) -count=1 -timeout 8m .
 
 smoke: build
 	bash scripts/smoke.sh ./$(BIN)
@@ -89,14 +103,31 @@ smoke: build
 fuzz:
 	bash scripts/fuzz.sh $(FUZZTIME)
 
-# Everything after the formatting check runs two at a time, each check printing when it is done:
-# the binary is built first (the slow cgo build of the OpenGL driver, once), the package tests,
-# vet, staticcheck, the fuzz runs and the smoke test of the real window fill the two cores.
+# `make test` runs every check above in two lanes side by side, each check printing when it starts
+# and ends. Lane 1 holds the longest chain: the binary (with an empty build cache cgo spends ~4 min
+# of one core on Fyne's OpenGL bindings), then what needs the binary, then the other checks that
+# reuse its ordinary build. Lane 2 (at lower CPU priority, so lane 1's chain is never starved)
+# holds the builds lane 1 cannot share: -race, Windows, and the fuzzing instrumentation.
+STEP := bash scripts/step.sh
 test: deps-test fmt-check
-	@echo "make test: build, vet, lint, unit tests, fuzz and smoke, two at a time; each check prints when it is done."
-	@echo "make test: with an empty build cache the first results take several minutes (the C code of the OpenGL driver compiles once)."
-	@$(MAKE) --no-print-directory -j2 -O build $(UNIT) vet lint fuzz smoke
+	@echo "make test: two lanes side by side; each check prints ▶ when it starts and ✔ when it passes."
+	@echo "make test: with an empty build cache expect several minutes before the first ✔ (the OpenGL driver's C code)."
+	@$(MAKE) --no-print-directory -j2 lane1 lane2
 	@echo "make test: all checks passed"
+
+lane1:
+	@$(STEP) build $(MAKE) --no-print-directory -s build
+	@$(STEP) "end-to-end tests (the binary)" $(MAKE) --no-print-directory -s test-root
+	@$(STEP) "smoke test (the window under Xvfb)" $(MAKE) --no-print-directory -s smoke
+	@$(STEP) "go vet" $(MAKE) --no-print-directory -s vet-linux
+	@$(STEP) "tests without -race ($(PURE_PKGS))" $(MAKE) --no-print-directory -s test-plain
+	@$(STEP) "HEIC without libheif (-tags nodynamic)" $(MAKE) --no-print-directory -s test-nodynamic
+	@$(STEP) "go mod tidy -diff, staticcheck" $(MAKE) --no-print-directory -s lint
+
+lane2:
+	@$(STEP) "tests with -race" nice -n 10 $(MAKE) --no-print-directory -s test-race
+	@$(STEP) "go vet for Windows" nice -n 10 $(MAKE) --no-print-directory -s vet-windows
+	@$(STEP) "fuzzing" nice -n 10 $(MAKE) --no-print-directory -s fuzz
 
 bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...

@@ -17,7 +17,7 @@ const (
 )
 
 // maintenance is the daily housekeeping job (pool.Schedule, in backend.start): the app's temp files, photo files no row names
-// (adopted back), old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
+// (adopted back), thumbnails photos lack, old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
 func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 	// The photos folder is never pruned by comparing it with the database (which may be an older
 	// copy): only the app's own temp files are cleaned; a photo file no row names is adopted back.
@@ -26,6 +26,12 @@ func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(
 		b.sess.log.Warn("maintenance: temp files", "err", err)
 	}
 	b.adoptPhotoFiles(ctx, adoptMinAge)
+	// Photos analysed before thumbnails were stored get theirs, decoded under the memory budget.
+	if made, err := b.handler.MakeMissingThumbnails(ctx); err != nil {
+		b.sess.log.Warn("maintenance: thumbnails", "made", made, "err", err)
+	} else if made > 0 {
+		b.sess.log.Info("maintenance: thumbnails made", "photos", made)
+	}
 	progress(0.3)
 	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
 	if err != nil {

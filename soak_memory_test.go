@@ -21,6 +21,7 @@ import (
 //	        and 8 × 16-bit RGBA PNGs of 4000×3000 (168 MB decoded each: admitted one at a time)
 //	jpeg60  MEDINVENTORY_MEMORY_PHOTOS (default 4) JPEGs of 7745×7745 (60 MP)
 //	heic12  8 × 12 MP HEIC (made with heif-enc, Debian libheif-examples)
+//	mixed   the 8 HEICs and 8 × 16-bit RGBA PNGs of 4000×3000 together
 //
 // at concurrency 8 (MEDINVENTORY_MEMORY_CONCURRENCY). scripts/memory.sh runs each kind.
 func TestMemoryPeakMix(t *testing.T) {
@@ -42,37 +43,49 @@ func TestMemoryPeakMix(t *testing.T) {
 		accepted = envInt("MEDINVENTORY_MEMORY_PHOTOS", 4)
 		in = bigPhotos(t, accepted, 7745, 7745, 60000)
 	case "heic12":
-		enc, err := exec.LookPath("heif-enc")
-		if err != nil {
-			t.Skip("heif-enc is needed (Debian: apt-get install libheif-examples)")
-		}
-		src := filepath.Join(t.TempDir(), "photo.jpg")
-		bigPhotoJPEG(t, src, 4032, 3024, 1200)
-		heic := filepath.Join(t.TempDir(), "photo.heic")
-		if out, err := exec.Command(enc, "-q", "80", "-o", heic, src).CombinedOutput(); err != nil {
-			t.Fatalf("heif-enc: %v\n%s", err, out)
-		}
-		data, err := os.ReadFile(heic)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 8; i++ {
-			// Distinct files (the store keeps one copy of identical bytes): the ftyp box's minor
-			// version, which no decoder reads.
-			be.BigEndian.PutUint32(data[12:], uint32(i))
-			if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("IMG_%04d.HEIC", i)), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeHEICs(t, in, 8)
 		accepted = 8
+	case "mixed":
+		writeHEICs(t, in, 8)
+		for i := 0; i < 8; i++ {
+			writePNG16(t, filepath.Join(in, fmt.Sprintf("scan%d.png", i)), 4000, 3000, 100+i)
+		}
+		accepted = 16
 	default:
-		t.Skip("set MEDINVENTORY_MEMORY_KIND to png16, jpeg60 or heic12")
+		t.Skip("set MEDINVENTORY_MEMORY_KIND to png16, jpeg60, heic12 or mixed")
 	}
 	rssKB, wall := importPeakRSS(t, in, accepted, conc)
 	fmt.Printf("memory: %s, concurrency %d: Maximum resident set size %d kB (%.0f MB; limit 400 MB), import --wait took %s\n",
 		kind, conc, rssKB, float64(rssKB)/1024, wall.Round(100*time.Millisecond))
 	if rssKB > 400*1024 {
 		t.Errorf("peak RSS %.0f MB; want ≤ 400 MB", float64(rssKB)/1024)
+	}
+}
+
+// writeHEICs writes n distinct 12 MP HEIC photos into dir (with heif-enc; the test skips without it).
+func writeHEICs(t *testing.T, dir string, n int) {
+	t.Helper()
+	enc, err := exec.LookPath("heif-enc")
+	if err != nil {
+		t.Skip("heif-enc is needed (Debian: apt-get install libheif-examples)")
+	}
+	src := filepath.Join(t.TempDir(), "photo.jpg")
+	bigPhotoJPEG(t, src, 4032, 3024, 1200)
+	heic := filepath.Join(t.TempDir(), "photo.heic")
+	if out, err := exec.Command(enc, "-q", "80", "-o", heic, src).CombinedOutput(); err != nil {
+		t.Fatalf("heif-enc: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(heic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		// Distinct files (the store keeps one copy of identical bytes): the ftyp box's minor
+		// version, which no decoder reads.
+		be.BigEndian.PutUint32(data[12:], uint32(i))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("IMG_%04d.HEIC", i)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

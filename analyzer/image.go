@@ -19,7 +19,6 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/gen2brain/heic"
 	"golang.org/x/image/webp"
 
 	"medinventory/store/photo"
@@ -242,7 +241,7 @@ var codecs = map[string]codec{
 	"png":  {png.DecodeConfig, png.Decode},
 	"gif":  {gif.DecodeConfig, gif.Decode},
 	"webp": {webp.DecodeConfig, webp.Decode},
-	"heic": {heif.DecodeConfig, heic.Decode},
+	"heic": {heif.DecodeConfig, decodeHEIC},
 }
 
 type decoded struct {

@@ -5,10 +5,11 @@ set -euo pipefail
 what="${1:-build}"
 
 # libc6-dev: the C library's headers (stdlib.h…). gcc comes without them under --no-install-recommends,
-# and cgo (Fyne's OpenGL driver) needs them. libheif-dev provides libheif.so, which gen2brain/heic
+# and cgo (Fyne's OpenGL driver) needs them. clang: the Makefile gives it to cgo, which analyses the
+# OpenGL bindings 6-7× faster with it than with gcc (gcc stays: it is Debian's default cc). libheif-dev provides libheif.so, which gen2brain/heic
 # loads at run time (HEIC ~3× faster than its WebAssembly fallback); libheif-examples gives
 # heif-enc/heif-convert to the HEIC tests and benchmarks.
-build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
+build_pkgs=(gcc clang libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
 test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils libheif-examples)
 windows_pkgs=(gcc-mingw-w64-x86-64 nsis imagemagick zip) # make windows: cross C compiler, installer, icon, zip
 pkgs=("${build_pkgs[@]}")

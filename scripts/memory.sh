@@ -5,7 +5,8 @@
 # process under /usr/bin/time -v, so only the app's memory is measured. Fails if a peak is above
 # 400 MB. Then the same for photos whose memory follows their pixels (TestMemoryPeakMix in
 # soak_memory_test.go): 16-bit PNGs of 7745×7745 and 4000×3000, 60 MP JPEGs, 12 MP HEICs, at
-# concurrency 8. Usage: scripts/memory.sh [N...]  (MEDINVENTORY_MEMORY_KINDS="png16 heic12" picks kinds)
+# concurrency 8, and HEICs with 16-bit PNGs together (mixed). Usage: scripts/memory.sh [N...]
+# (MEDINVENTORY_MEMORY_KINDS="png16 heic12" picks kinds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
@@ -33,7 +34,7 @@ for n in "${counts[@]}"; do
   fi
   rm -f "$log"
 done
-for kind in ${MEDINVENTORY_MEMORY_KINDS:-png16 jpeg60 heic12}; do
+for kind in ${MEDINVENTORY_MEMORY_KINDS:-png16 jpeg60 heic12 mixed}; do
   echo "memory: importing $kind photos (generating them takes a while)…"
   log="$(mktemp)"
   if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_KIND="$kind" \

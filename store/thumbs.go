@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -46,4 +49,39 @@ func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
 		return fmt.Errorf("save thumbnail: %w", err)
 	}
 	return nil
+}
+
+// PhotosWithoutThumbnail returns up to limit photos, in id order after afterID, that have no
+// thumbnail in ThumbFile (photos analysed before thumbnails were stored, or whose thumbnail was
+// lost): the caller makes theirs and asks again after the last id it got.
+func (s *Store) PhotosWithoutThumbnail(ctx context.Context, afterID int64, limit int) ([]Photo, error) {
+	var out []Photo
+	for len(out) < limit {
+		rows, err := s.r.QueryContext(ctx, `SELECT `+photoCols+` FROM photos WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+		if err != nil {
+			return out, fmt.Errorf("list photos: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			p, err := scanPhoto(rows)
+			if err != nil {
+				rows.Close()
+				return out, fmt.Errorf("list photos: %w", err)
+			}
+			n++
+			afterID = p.ID
+			if _, err := os.Stat(ThumbFile(s.PhotoFile(p))); errors.Is(err, fs.ErrNotExist) && len(out) < limit {
+				out = append(out, p)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return out, fmt.Errorf("list photos: %w", err)
+		}
+		if n < limit {
+			break // no more photos
+		}
+	}
+	return out, nil
 }

@@ -200,27 +200,30 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 			return true
 		}
 	}
-	return r.tryLinear(p.pix, n, n, p.toInput, false)
+	return r.tryLinear(&gray{pix: p.pix, stride: n, w: n, h: n}, p.toInput, false)
 }
 
 // tryLinear tries the linear readers on an image and on it turned 90°. hard scans every few rows
 // of the whole image (gozxing's TRY_HARDER), else 15 rows around the middle.
-func (r *reader) tryLinear(pix []byte, w, h int, toInput func(x, y float64) (float64, float64), hard bool) bool {
+func (r *reader) tryLinear(g *gray, toInput func(x, y float64) (float64, float64), hard bool) bool {
 	for turn := 0; turn < 2; turn++ {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		px, pw, ph, back := pix, w, h, toInput
+		v, back := view{g: g}, toInput
 		if turn == 1 {
-			px, pw, ph = transpose(pix, w, h), h, w
+			v.transposed = true
 			back = func(x, y float64) (float64, float64) { return toInput(y, x) }
 		}
-		bmp, ok := bitmap(px, pw, ph)
-		if !ok {
+		// The row scan reads rows only, thresholding each by its own histogram (as the hybrid
+		// binarizer does for rows).
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(v.source()))
+		if err != nil {
 			continue
 		}
+		rows := &blackRows{bmp: bmp, done: map[int]*gozxing.BitArray{}}
 		for _, dec := range []gozxing.Reader{r.upc, r.c128} {
-			res := r.confirmedLinear(&gray{pix: px, stride: pw, w: pw, h: ph}, bmp, dec.(rowDecoder), hard)
+			res := r.confirmedLinear(v, rows, dec.(rowDecoder), hard)
 			if res == nil {
 				continue
 			}
@@ -260,14 +263,15 @@ const maxSingles = 4
 // first text that minLinearRows different rows decode, or nil. The readers check each row's quiet
 // zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
 // second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
-// resampled larger or smaller (new pixel phases, new thresholds), must decode it too.
-func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDecoder, hard bool) *gozxing.Result {
-	w, h := bmp.GetWidth(), bmp.GetHeight()
+// resampled larger or smaller (new pixel phases, new thresholds), must decode it too, or two
+// lines of the code's bars above and below it, thresholded locally (barsAgree).
+func (r *reader) confirmedLinear(v view, rows *blackRows, dec rowDecoder, hard bool) *gozxing.Result {
+	w, h := v.size()
 	step, lines := max(1, h>>5), 15
 	if hard {
 		step, lines = max(1, h>>8), h
 	}
-	rows := map[string]int{}
+	agree := map[string]int{}
 	type single struct {
 		res *gozxing.Result
 		y   int
@@ -287,7 +291,7 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 			break
 		}
 		var err error
-		if row, err = bmp.GetBlackRow(y, row); err != nil {
+		if row, err = rows.get(y, row); err != nil {
 			continue
 		}
 		for reversed := 0; reversed < 2; reversed++ {
@@ -304,8 +308,8 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 				}
 			}
 			key := res.GetBarcodeFormat().String() + "\x00" + res.GetText()
-			rows[key]++
-			if rows[key] >= minLinearRows {
+			agree[key]++
+			if agree[key] >= minLinearRows {
 				return res
 			}
 			singles = append(singles, single{res, y})
@@ -319,26 +323,104 @@ func (r *reader) confirmedLinear(g *gray, bmp *gozxing.BinaryBitmap, dec rowDeco
 		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
 			continue // an EAN-8 holds too few digits to trust one line of it
 		}
-		if localRowsAgree(g, s.y, dec, s.res) {
+		strip, y0 := around(v, s.y)
+		if localRowsAgree(strip, s.y-y0, dec, s.res) {
 			return s.res
 		}
 		for _, k := range []float64{1.5, 2, 1.25, 0.75} {
-			if resampledRowsAgree(g, s.y, k, dec, s.res) {
+			if resampledRowsAgree(strip, s.y-y0, k, dec, s.res) {
 				return s.res
 			}
+		}
+		if barsAgree(v, s.y, dec, s.res) {
+			return s.res
 		}
 	}
 	return nil
 }
 
-// localRowsAgree decodes the rows y-2…y+2 of g as the hybrid binarizer thresholds them (by the
-// brightness of each 8×8 block's surroundings, where the row scan used the row's own histogram)
-// and says whether any other row gives res's text and format. Only a strip of 48 rows around y is
-// binarized.
-func localRowsAgree(g *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
-	y0 := min(max(0, y-24), max(0, g.h-48))
-	strip := &gray{pix: g.pix[y0*g.stride:], stride: g.stride, w: g.w, h: min(48, g.h-y0)}
-	strip = strip.compact()
+// barsAgree looks for a single-line read's bars above and below it: a printed EAN/UPC's bars are
+// about 0.7× as tall as the code is wide, so the box around the read (its width plus a margin
+// for the quiet zones, 0.7× its width up and down), thresholded locally, must give the same text
+// and format on minLinearRows rows other than y. Light that changes across a code (vignetting,
+// shade, a curved pack) can leave one line readable by its row's own histogram where the local
+// thresholds read the bars on many lines (ZXing's ean13-4/12.png is such a photo).
+func barsAgree(v view, y int, dec rowDecoder, res *gozxing.Result) bool {
+	w, h := v.size()
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for _, p := range res.GetResultPoints() {
+		if p != nil {
+			x0, x1 = math.Min(x0, p.GetX()), math.Max(x1, p.GetX())
+		}
+	}
+	cw := x1 - x0
+	if cw < 16 {
+		return false
+	}
+	ax, bx := max(0, int(x0-cw/8)), min(w, int(math.Ceil(x1+cw/8)))
+	ay, by := max(0, int(float64(y)-0.7*cw)), min(h, int(math.Ceil(float64(y)+0.7*cw)))
+	box := v.crop(ax, ay, bx-ax, by-ay)
+	bmp, ok := bitmap(box.pix, box.w, box.h)
+	if !ok {
+		return false
+	}
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return false
+	}
+	// At most 64 lines of the box: the bars span many.
+	step, agree := max(1, box.h/64), 0
+	var row *gozxing.BitArray
+	for yy := (y - ay) % step; yy < box.h; yy += step {
+		if yy == y-ay {
+			continue // another line, not the same one thresholded differently
+		}
+		row = m.GetRow(yy, row)
+		if rowGives(dec, yy, row, res) {
+			if agree++; agree >= minLinearRows {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// around returns the strip of 48 rows of v around its row y (fewer in a smaller image), and the
+// strip's first row: the second sampling of a single-line read looks only there.
+func around(v view, y int) (*gray, int) {
+	_, h := v.size()
+	y0 := min(max(0, y-24), max(0, h-48))
+	return v.strip(y0, min(48, h-y0)), y0
+}
+
+// blackRows thresholds each row of a bitmap once for all the 1D readers that scan it.
+type blackRows struct {
+	bmp  *gozxing.BinaryBitmap
+	done map[int]*gozxing.BitArray
+}
+
+// get copies row y, thresholded, into row (a new one when row is nil or of another size) and
+// returns it: the caller may reverse it.
+func (b *blackRows) get(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	src, ok := b.done[y]
+	if !ok {
+		var err error
+		if src, err = b.bmp.GetBlackRow(y, nil); err != nil {
+			return nil, err
+		}
+		b.done[y] = src
+	}
+	if row == nil || row.GetSize() != src.GetSize() {
+		row = gozxing.NewBitArray(src.GetSize())
+	}
+	copy(row.GetBitArray(), src.GetBitArray())
+	return row, nil
+}
+
+// localRowsAgree decodes the rows y-2…y+2 of strip (see around) as the hybrid binarizer
+// thresholds them (by the brightness of each 8×8 block's surroundings, where the row scan used
+// the row's own histogram) and says whether any other row gives res's text and format.
+func localRowsAgree(strip *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
 	bmp, ok := bitmap(strip.pix, strip.w, strip.h)
 	if !ok {
 		return false
@@ -348,11 +430,11 @@ func localRowsAgree(g *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
 		return false
 	}
 	var row *gozxing.BitArray
-	for yy := max(0, y-2); yy <= min(g.h-1, y+2); yy++ {
+	for yy := max(0, y-2); yy <= min(strip.h-1, y+2); yy++ {
 		if yy == y {
 			continue // another line, not the same one thresholded differently
 		}
-		row = m.GetRow(yy-y0, row)
+		row = m.GetRow(yy, row)
 		if rowGives(dec, yy, row, res) {
 			return true
 		}
@@ -374,8 +456,9 @@ func rowGives(dec rowDecoder, y int, row *gozxing.BitArray, res *gozxing.Result)
 	return false
 }
 
-// resampledRowsAgree decodes lines 1–3 px above and below y, sampled k× larger or smaller
-// (bilinear), and says whether any of them gives res's text and format.
+// resampledRowsAgree decodes lines 1–3 px above and below row y of g (a strip from around),
+// sampled k× larger or smaller (bilinear), and says whether any of them gives res's text and
+// format.
 func resampledRowsAgree(g *gray, y int, k float64, dec rowDecoder, res *gozxing.Result) bool {
 	// Rows at least one input pixel away from y, up to three.
 	var offs []float64
@@ -416,7 +499,7 @@ func (r *reader) tryWhole(g *gray) bool {
 		small := r.scaled(g, f).compact()
 		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
 		if target == 4096 {
-			if r.tryLinear(small.pix, small.w, small.h, scale, true) {
+			if r.tryLinear(r.scaled(g, f), scale, true) {
 				return true
 			}
 			continue
@@ -530,19 +613,23 @@ func (r *reader) tryPadded(p *patch, invert bool) bool {
 	if invert {
 		sources = append(sources, gozxing.NewInvertedLuminanceSource(src))
 	}
+	var hybrid *gozxing.BinaryBitmap // the upright hybrid bitmap, binarized once for both readers
 	for _, s := range sources {
 		for _, bz := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(s), gozxing.NewGlobalHistgramBinarizer(s)} {
 			bmp, err := gozxing.NewBinaryBitmap(bz)
 			if err != nil {
 				continue
 			}
+			if hybrid == nil {
+				hybrid = bmp
+			}
 			if res, err := r.dm.Decode(bmp, nil); err == nil {
 				return r.add(DataMatrix, res, p.toInput)
 			}
 		}
 	}
-	if bmp, ok := bitmap(p.pix, p.n, p.n); ok {
-		if res, err := r.qr.Decode(bmp, nil); err == nil {
+	if hybrid != nil {
+		if res, err := r.qr.Decode(hybrid, nil); err == nil {
 			return r.add(QR, res, p.toInput)
 		}
 	}
@@ -624,22 +711,6 @@ func bitmap(pix []byte, w, h int) (*gozxing.BinaryBitmap, bool) {
 	}
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	return bmp, err == nil
-}
-
-func transpose(pix []byte, w, h int) []byte {
-	out := make([]byte, w*h)
-	const blk = 32 // in tiles, so both sides stay in cache
-	for by := 0; by < h; by += blk {
-		for bx := 0; bx < w; bx += blk {
-			for y := by; y < min(by+blk, h); y++ {
-				row := pix[y*w : y*w+w]
-				for x := bx; x < min(bx+blk, w); x++ {
-					out[x*h+y] = row[x]
-				}
-			}
-		}
-	}
-	return out
 }
 
 // isolate grows a box from the patch centre while the line just outside it has more than a few

@@ -98,10 +98,11 @@ func (h *Handler) decodeCost(p store.Photo) int64 {
 }
 
 // saveThumbnail stores the window's thumbnail of the photo, made from this decode (the one decode
-// a photo gets), unless it has one. A failure only costs the window its picture: it is logged.
-func (h *Handler) saveThumbnail(p store.Photo, img image.Image) {
+// a photo gets), unless it has one; it says whether it stored one. A failure only costs the window
+// its picture: it is logged.
+func (h *Handler) saveThumbnail(p store.Photo, img image.Image) bool {
 	if _, err := os.Stat(store.ThumbFile(h.st.PhotoFile(p))); err == nil {
-		return
+		return false
 	}
 	th, err := analyzer.Thumbnail(img, store.ThumbSize)
 	if err == nil {
@@ -109,7 +110,9 @@ func (h *Handler) saveThumbnail(p store.Photo, img image.Image) {
 	}
 	if err != nil {
 		h.log.Warn("thumbnail not saved", "photo", p.ID, "err", err)
+		return false
 	}
+	return true
 }
 
 // SetConcurrency changes Concurrency at run time.

@@ -28,8 +28,9 @@ func Refusal(w, h int, cost int64) string {
 		cost>>20, w, h, Budget>>20)
 }
 
-// search is the barcode search's working memory per pixel: a transposed gray copy for the 90°
-// linear pass and the reduced copies.
+// search is the barcode search's working memory per pixel: the reduced copies and the padded
+// frames (the 90° linear pass reads columns in place since it stopped transposing the frame,
+// so about 1 byte per pixel is used; 2 keeps the margin).
 const search = 2
 
 // Cost returns the peak memory, in bytes, of opening and analysing the w×h photo in r (format as
