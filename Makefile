@@ -111,7 +111,7 @@ fuzz:
 STEP := bash scripts/step.sh
 test: deps-test fmt-check
 	@echo "make test: two lanes side by side; each check prints ▶ when it starts and ✔ when it passes."
-	@echo "make test: with an empty build cache expect several minutes before the first ✔ (the OpenGL driver's C code)."
+	@echo "make test: with an empty build cache the first ✔ takes a few minutes: every dependency compiles once per kind of build."
 	@$(MAKE) --no-print-directory -j2 lane1 lane2
 	@echo "make test: all checks passed"
 
