@@ -62,7 +62,7 @@ lint:
 # Packages without goroutines of their own: the race detector could find nothing there, and it
 # makes their image loops 3-8× slower (analyzer/barcode then runs its full-size cases). Every other
 # package — a new one too — is tested with -race.
-PURE_PKGS := analyzer/barcode analyzer/wait assets ui/localefix store/export store/fields store/photo store/stock
+PURE_PKGS := analyzer/barcode analyzer/wait assets ui/localefix store/export store/fields store/photo store/stock store/storetest
 ALL_PKGS  := $(shell $(GO) list ./... 2>/dev/null | sed -n 's|^medinventory/||p' | grep -vx '')
 RACE_PKGS := $(filter-out $(PURE_PKGS),$(filter-out medinventory,$(ALL_PKGS)))
 
