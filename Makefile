@@ -62,7 +62,7 @@ lint:
 # Packages without goroutines of their own: the race detector could find nothing there, and it
 # makes their image loops 3-8× slower (analyzer/barcode then runs its full-size cases). Every other
 # package — a new one too — is tested with -race.
-PURE_PKGS := analyzer/barcode analyzer/wait assets ui/localefix store/export store/fields store/photo store/stock
+PURE_PKGS := analyzer/barcode analyzer/wait assets ui/localefix store/export store/fields store/photo store/stock store/storetest
 ALL_PKGS  := $(shell $(GO) list ./... 2>/dev/null | sed -n 's|^medinventory/||p' | grep -vx '')
 RACE_PKGS := $(filter-out $(PURE_PKGS),$(filter-out medinventory,$(ALL_PKGS)))
 
@@ -111,7 +111,7 @@ fuzz:
 STEP := bash scripts/step.sh
 test: deps-test fmt-check
 	@echo "make test: two lanes side by side; each check prints ▶ when it starts and ✔ when it passes."
-	@echo "make test: with an empty build cache expect several minutes before the first ✔ (the OpenGL driver's C code)."
+	@echo "make test: with an empty build cache the first ✔ takes a few minutes: every dependency compiles once per kind of build."
 	@$(MAKE) --no-print-directory -j2 lane1 lane2
 	@echo "make test: all checks passed"
 

@@ -93,3 +93,13 @@ func TestLogRotationAndRedaction(t *testing.T) {
 		}
 	}
 }
+
+// mustContain fails the test for each of wants that got lacks; what names got in the message.
+func mustContain(t *testing.T, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}

@@ -48,15 +48,6 @@ func countPhotoFiles(t *testing.T, data string) int {
 	return n
 }
 
-func mustContain(t *testing.T, what, got string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(got, w) {
-			t.Errorf("%s lacks %q:\n%s", what, w, got)
-		}
-	}
-}
-
 // Case 1: an emptied inventory.db is refused with a way out; the photos stay; --start-fresh adopts them.
 func TestCLIEmptiedDatabaseIsRefused(t *testing.T) {
 	data, in := t.TempDir(), t.TempDir()

@@ -84,6 +84,7 @@ func wantIdentityError(t *testing.T, err error, kind string) {
 // Case 1: an emptied, deleted or replaced database is refused, and the photos stay.
 func TestDatabaseThatDoesNotBelongIsRefused(t *testing.T) {
 	ctx := context.Background()
+	healthy := inventoryWithPhotos(t, 3) // made once, copied for each case (each changes its copy)
 	for _, tc := range []struct {
 		name string
 		do   func(t *testing.T, dir string)
@@ -110,7 +111,7 @@ func TestDatabaseThatDoesNotBelongIsRefused(t *testing.T) {
 		}, store.IdentityOlder},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := inventoryWithPhotos(t, 3)
+			dir := copyDir(t, healthy)
 			tc.do(t, dir)
 			before, _ := os.ReadFile(filepath.Join(dir, store.DBName))
 			_, err := store.Open(ctx, dir, store.Options{})

@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -18,6 +18,7 @@ import (
 
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/storetest"
 )
 
 // fakeQueue implements Queue in memory (it is not a database: the store below is the real one).
@@ -106,12 +107,7 @@ type harness struct {
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{Now: func() time.Time { return testToday }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, store.Options{Now: func() time.Time { return testToday }})
 	q := newFakeQueue()
 	imp := &storeImporter{st: st, q: q}
 	u := New(a, Deps{Inventory: st, Queue: q, Importer: imp, Stock: st})
@@ -154,20 +150,29 @@ func (h *harness) addEntryPhoto(t testing.TB, name, expiry, qty string, sources 
 	return id
 }
 
+// jpegs holds writeJPEG's bytes by size: the same size is the same gradient, so each is drawn and
+// encoded once per test binary (a 4000×3000 one costs seconds under -race).
+var jpegs sync.Map // image.Point → []byte
+
+// writeJPEG writes a w×h gradient JPEG to path.
 func writeJPEG(t testing.TB, path string, w, h int) {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 160, 255})
+	b, ok := jpegs.Load(image.Pt(w, h))
+	if !ok {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+			for x := 0; x < w; x++ {
+				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = uint8(x*255/w), uint8(y*255/h), 160, 255
+			}
 		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, nil); err != nil {
+			t.Fatal(err)
+		}
+		b, _ = jpegs.LoadOrStore(image.Pt(w, h), buf.Bytes())
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := jpeg.Encode(f, img, nil); err != nil {
+	if err := os.WriteFile(path, b.([]byte), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
@@ -21,22 +20,38 @@ import (
 	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/storetest"
 )
 
-// photoWithCode writes a 1600×1200 photo-like JPEG with the zint symbol pasted at 6 px per module
-// (seed varies the background, so photos differ).
+// photoWithCode writes a 800×600 photo-like JPEG with the zint symbol pasted at 6 px per module
+// (seed varies the background, so photos differ). The size is not what these tests are about, and a
+// quarter of a phone photo's pixels makes each decode, barcode read and upload a quarter of the work;
+// fullPhotoWithCode keeps the 1600×1200 case.
 func photoWithCode(t *testing.T, path, symbol string, seed int64) {
 	t.Helper()
-	r := rand.New(rand.NewSource(seed))
-	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
-	for y := 0; y < 1200; y++ {
-		for x := 0; x < 1600; x++ {
+	writePhoto(t, path, photoKey{symbol: symbol, seed: seed, w: 800, h: 600})
+}
+
+// fullPhotoWithCode writes the 1600×1200 photo: a phone photo's size, as the window receives it.
+func fullPhotoWithCode(t *testing.T, path, symbol string, seed int64) {
+	t.Helper()
+	writePhoto(t, path, photoKey{symbol: symbol, seed: seed, w: 1600, h: 1200})
+}
+
+// noisyPhoto draws the noisy background of photoWithCode and pastes the symbol in its middle.
+func noisyPhoto(t *testing.T, k photoKey) image.Image {
+	t.Helper()
+	r := rand.New(rand.NewSource(k.seed))
+	img := image.NewRGBA(image.Rect(0, 0, k.w, k.h))
+	for y := 0; y < k.h; y++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+4*k.w]
+		for x := 0; x < len(row); x += 4 {
 			v := uint8(200 + r.Intn(40))
-			img.Set(x, y, color.RGBA{v, v, uint8(int(v) - 20), 255})
+			row[x], row[x+1], row[x+2], row[x+3] = v, v, v-20, 255
 		}
 	}
-	pasteCode(t, img, symbol, 700, 500)
-	saveJPEG(t, path, img, 90)
+	pasteCode(t, img, k.symbol, k.w*7/16, k.h*5/12)
+	return img
 }
 
 // pasteCode pastes a zint symbol from ../barcode/testdata at (x0, y0), scaled to 6 px per module
@@ -83,11 +98,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, key string, offline bool) *fixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, store.Options{})
 	srv := openaitest.NewServer(t)
 	if key != "" {
 		key = srv.Key()
@@ -152,7 +163,7 @@ func TestBarcodeWinsAndDisagreementNoted(t *testing.T) {
 	// The symbol says GTIN 09506000134352, expiry 2027-12-31, lot AB-1234; the model misreads the lot.
 	f.srv.Enqueue(answer("Panadol", "", "A8-1234", "12/2027"))
 	p := filepath.Join(t.TempDir(), "pack.jpg")
-	photoWithCode(t, p, "dm_full.png", 1)
+	fullPhotoWithCode(t, p, "dm_full.png", 1) // the one phone-sized photo: the barcode is read at full size
 	photo, err := f.run(t, p)
 	if err != nil {
 		t.Fatal(err)

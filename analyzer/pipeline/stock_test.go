@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"image"
-	"image/color"
 	"path/filepath"
 	"testing"
 
@@ -12,21 +11,31 @@ import (
 
 // scene writes a photo of the zint symbol on a smooth background: flip reverses the background's
 // gradient direction and (x0, y0) where the code sits; quality is the JPEG quality (the same scene
-// at two qualities is two files that look alike).
+// at two qualities is two files that look alike). Each distinct scene is drawn once per test binary.
 func scene(t *testing.T, path, symbol string, flip bool, x0, y0, quality int) {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 1200, 900))
-	for y := 0; y < 900; y++ {
-		for x := 0; x < 1200; x++ {
-			v := uint8(60 + x*150/1200)
-			if flip {
-				v = uint8(210 - x*150/1200) // the other way: every bit of the hash flips
-			}
-			img.Set(x, y, color.RGBA{v, v, v / 2, 255})
-		}
+	type sceneKey struct {
+		symbol          string
+		flip            bool
+		x0, y0, quality int
 	}
-	pasteCode(t, img, symbol, x0, y0)
-	saveJPEG(t, path, img, quality)
+	const w, h = 800, 600 // how the photos look is what matters here, not their size
+	k := sceneKey{symbol, flip, x0, y0, quality}
+	writeFile(t, path, cachedJPEG(t, k, quality, func() image.Image {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+			for x := 0; x < w; x++ {
+				v := uint8(60 + x*150/w)
+				if flip {
+					v = uint8(210 - x*150/w) // the other way: every bit of the hash flips
+				}
+				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = v, v, v/2, 255
+			}
+		}
+		pasteCode(t, img, symbol, x0, y0)
+		return img
+	}))
 }
 
 // Two different photos of one lot, analysed by the model: one stock line, two pending receipts of
@@ -36,8 +45,8 @@ func TestPhotosOfOneLotBecomeReceiptsOnOneLine(t *testing.T) {
 	f := newFixture(t, "sk-test-key-123456", false)
 	dir := t.TempDir()
 	p1, p2 := filepath.Join(dir, "a.jpg"), filepath.Join(dir, "b.jpg")
-	scene(t, p1, "dm_full.png", false, 300, 300, 90)
-	scene(t, p2, "dm_full.png", true, 700, 500, 90)
+	scene(t, p1, "dm_full.png", false, 200, 200, 90)
+	scene(t, p2, "dm_full.png", true, 460, 330, 90)
 	a := answer("Panadol", "09506000134352", "AB-1234", "12/2027")
 	f.srv.Enqueue(a)
 	f.srv.Enqueue(a)
@@ -73,8 +82,8 @@ func TestLookAlikePhotoIsFlagged(t *testing.T) {
 	f := newFixture(t, "", true) // offline: barcode-only entries
 	dir := t.TempDir()
 	p1, p2 := filepath.Join(dir, "first.jpg"), filepath.Join(dir, "again.jpg")
-	scene(t, p1, "dm_full.png", false, 300, 300, 90)
-	scene(t, p2, "dm_full.png", false, 300, 300, 70)
+	scene(t, p1, "dm_full.png", false, 200, 200, 90)
+	scene(t, p2, "dm_full.png", false, 200, 200, 70)
 	first, _ := f.run(t, p1) // waits for the model, after saving the barcode's entry
 	if _, err := f.run(t, p2); err == nil {
 		t.Fatal("offline run did not wait")
