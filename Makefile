@@ -148,7 +148,7 @@ windows:
 	bash scripts/windows.sh
 
 # Builds in a brand-new minimal Debian bookworm (debootstrap), with only what scripts/deps.sh
-# installs: catches a missing system package. Needs root or sudo and the network; 10-20 minutes.
+# installs: catches a missing system package. Needs root or sudo and the network; about 4-6 minutes.
 fresh-check:
 	@bash scripts/deps.sh fresh
 	bash scripts/fresh-check.sh
