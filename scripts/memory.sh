@@ -23,26 +23,25 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 status=0
-for n in "${counts[@]}"; do
-  echo "memory: importing $n photos of 12 MP (generating them takes a while)…"
-  log="$(mktemp)"
-  if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_PHOTOS="$n" \
-     go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run '^TestMemoryPeak$' -v . >"$log" 2>&1; then
+# measure TEST VAR=VALUE...: runs one memory test of the root package with the given environment
+# and prints its "memory: " lines (or its whole log when it fails).
+measure() {
+  local test="$1"; shift
+  local log; log="$(mktemp)"
+  if env MEDINVENTORY_SOAK=1 "$@" \
+     go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run "^${test}\$" -v . >"$log" 2>&1; then
     grep -E '^memory: ' "$log" || { cat "$log"; status=1; }
   else
     cat "$log"; status=1
   fi
   rm -f "$log"
+}
+for n in "${counts[@]}"; do
+  echo "memory: importing $n photos of 12 MP (generating them takes a while)…"
+  measure TestMemoryPeak MEDINVENTORY_MEMORY_PHOTOS="$n"
 done
 for kind in ${MEDINVENTORY_MEMORY_KINDS:-png16 jpeg60 heic12 mixed}; do
   echo "memory: importing $kind photos (generating them takes a while)…"
-  log="$(mktemp)"
-  if MEDINVENTORY_SOAK=1 MEDINVENTORY_MEMORY_KIND="$kind" \
-     go test -tags ci,migrated_fynedo -count=1 -timeout 60m -run '^TestMemoryPeakMix$' -v . >"$log" 2>&1; then
-    grep -E '^memory: ' "$log" || { cat "$log"; status=1; }
-  else
-    cat "$log"; status=1
-  fi
-  rm -f "$log"
+  measure TestMemoryPeakMix MEDINVENTORY_MEMORY_KIND="$kind"
 done
 exit $status
