@@ -25,7 +25,7 @@ LANG := $(if $(shell locale -a 2>/dev/null | grep -ix 'en_US.utf-*8'),en_US.UTF-
 export LANG
 endif
 
-.PHONY: all deps deps-test build run test vet vet-linux vet-windows lint fmt-check unit test-race test-plain test-root test-nodynamic smoke fuzz bench soak package windows fresh-check clean lane1 lane2
+.PHONY: all deps deps-test build run test vet vet-linux vet-windows lint fmt-check unit test-race test-plain test-root test-nodynamic test-libheif smoke fuzz bench soak package windows fresh-check clean lane1 lane2
 
 all: build
 
@@ -71,7 +71,7 @@ RACE_PKGS := $(SLOW_RACE) $(filter-out $(PURE_PKGS) $(SLOW_RACE),$(filter-out me
 # The package tests run with -vet=off: `make vet` runs every vet check on every package, test files
 # included, so go test's own subset of it would only redo work. One `go test` per kind of build, so
 # a dependency is compiled once per kind (two `go test` processes side by side would each compile it).
-unit: test-race test-plain test-root test-nodynamic
+unit: test-race test-plain test-root test-nodynamic test-libheif
 
 test-race:
 	$(GO) test -race -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m $(addprefix ./,$(RACE_PKGS))
@@ -83,6 +83,11 @@ test-plain:
 # it is installed (scripts/deps.sh installs it), and both must work.
 test-nodynamic:
 	$(GO) test -vet=off -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./store/photo/heif/ ./analyzer/ ./store/
+
+# The system libheif's memory test, without -race (whose shadow memory blurs what it measures; the
+# -race run of analyzer keeps only its coarse check).
+test-libheif:
+	$(GO) test -vet=off -tags $(TESTTAGS) -count=1 -run 'ReleasesLibheif' ./analyzer/
 
 # One package: `make test-race/store`, `make test-plain/analyzer/barcode`.
 test-race/%:
@@ -124,6 +129,7 @@ lane1:
 	@$(STEP) "go vet" $(MAKE) --no-print-directory -s vet-linux
 	@$(STEP) "tests without -race ($(PURE_PKGS))" $(MAKE) --no-print-directory -s test-plain
 	@$(STEP) "HEIC without libheif (-tags nodynamic)" $(MAKE) --no-print-directory -s test-nodynamic
+	@$(STEP) "libheif's memory, without -race" $(MAKE) --no-print-directory -s test-libheif
 	@$(STEP) "go mod tidy -diff, staticcheck" $(MAKE) --no-print-directory -s lint
 	@$(STEP) "go vet for Windows" $(MAKE) --no-print-directory -s vet-windows
 	@$(STEP) "fuzzing" $(MAKE) --no-print-directory -s fuzz
