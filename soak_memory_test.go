@@ -30,32 +30,37 @@ func TestMemoryPeakMix(t *testing.T) {
 	}
 	kind := os.Getenv("MEDINVENTORY_MEMORY_KIND")
 	conc := envInt("MEDINVENTORY_MEMORY_CONCURRENCY", 8)
-	in := t.TempDir()
-	accepted := 0
-	switch kind {
-	case "png16":
-		for i := 0; i < 8; i++ {
-			writePNG16(t, filepath.Join(in, fmt.Sprintf("huge%d.png", i)), 7745, 7745, i)
-			writePNG16(t, filepath.Join(in, fmt.Sprintf("scan%d.png", i)), 4000, 3000, 100+i)
-		}
-		accepted = 8
-	case "jpeg60":
-		accepted = envInt("MEDINVENTORY_MEMORY_PHOTOS", 4)
-		in = bigPhotos(t, accepted, 7745, 7745, 60000)
-	case "heic12":
-		writeHEICs(t, in, 8)
-		accepted = 8
-	case "mixed":
-		accepted = writeMixed(t, in)
-	default:
-		t.Skip("set MEDINVENTORY_MEMORY_KIND to png16, jpeg60, heic12 or mixed")
-	}
+	in, accepted := memoryBatch(t, kind)
 	rssKB, wall := importPeakRSS(t, in, accepted, conc)
 	fmt.Printf("memory: %s, concurrency %d: Maximum resident set size %d kB (%.0f MB; limit 400 MB), import --wait took %s\n",
 		kind, conc, rssKB, float64(rssKB)/1024, wall.Round(100*time.Millisecond))
 	if rssKB > 400*1024 {
 		t.Errorf("peak RSS %.0f MB; want ≤ 400 MB", float64(rssKB)/1024)
 	}
+}
+
+// memoryBatch writes the photos of a memory test's kind (see TestMemoryPeakMix) into a new folder
+// and returns it with how many of them the app accepts; an unknown kind skips the test.
+func memoryBatch(t *testing.T, kind string) (dir string, accepted int) {
+	dir = t.TempDir()
+	switch kind {
+	case "png16":
+		for i := 0; i < 8; i++ {
+			writePNG16(t, filepath.Join(dir, fmt.Sprintf("huge%d.png", i)), 7745, 7745, i)
+			writePNG16(t, filepath.Join(dir, fmt.Sprintf("scan%d.png", i)), 4000, 3000, 100+i)
+		}
+		return dir, 8
+	case "jpeg60":
+		n := envInt("MEDINVENTORY_MEMORY_PHOTOS", 4)
+		return bigPhotos(t, n, 7745, 7745, 60000), n
+	case "heic12":
+		writeHEICs(t, dir, 8)
+		return dir, 8
+	case "mixed":
+		return dir, writeMixed(t, dir)
+	}
+	t.Skip("set MEDINVENTORY_MEMORY_KIND to png16, jpeg60, heic12 or mixed")
+	return "", 0
 }
 
 // writeMixed writes the mixed batch into dir: 8 × 12 MP HEIC and 8 × 16-bit RGBA PNGs of
