@@ -45,14 +45,16 @@ fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# The second line type-checks every package, Windows-only files included, as Windows builds them.
+# vet-windows type-checks every package and its tests, Windows-only files included, as Windows
+# builds them, and runs go vet's checks on them (tools/vetsource). It type-checks the dependencies
+# from source instead of compiling them for Windows as `GOOS=windows go vet` does only for their
+# export data: from an empty build cache 30 s of CPU instead of 131 s (even with -gcflags='all=-N -l').
 # With cgo off it needs no MinGW and compiles no C (our code has none; only Fyne's OpenGL driver has).
-# Vet only needs the dependencies' export data, not fast code: -N -l compiles them ~30% sooner.
 vet: vet-linux vet-windows
 vet-linux:
 	$(GO) vet -tags $(TESTTAGS) ./...
 vet-windows:
-	GOOS=windows CGO_ENABLED=0 $(GO) vet -gcflags='all=-N -l' -tags $(TESTTAGS) ./...
+	$(GO) -C tools/vetsource run . -C $(CURDIR) -goos windows -tags $(TESTTAGS) ./...
 
 # go.mod and go.sum as `go mod tidy` leaves them, and staticcheck clean.
 lint:
