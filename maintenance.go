@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 )
 
@@ -26,8 +27,10 @@ func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(
 		b.sess.log.Warn("maintenance: temp files", "err", err)
 	}
 	b.adoptPhotoFiles(ctx, adoptMinAge)
-	// Photos analysed before thumbnails were stored get theirs, decoded under the memory budget.
-	if made, err := b.handler.MakeMissingThumbnails(ctx); err != nil {
+	// Photos analysed before thumbnails were stored get theirs, decoded under the memory budget;
+	// photos still queued get theirs from their analysis.
+	pending := func(photoID int64) (bool, error) { return pipeline.Pending(ctx, b.pool, photoID) }
+	if made, err := b.handler.MakeMissingThumbnails(ctx, pending); err != nil {
 		b.sess.log.Warn("maintenance: thumbnails", "made", made, "err", err)
 	} else if made > 0 {
 		b.sess.log.Info("maintenance: thumbnails made", "photos", made)

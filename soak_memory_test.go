@@ -46,11 +46,7 @@ func TestMemoryPeakMix(t *testing.T) {
 		writeHEICs(t, in, 8)
 		accepted = 8
 	case "mixed":
-		writeHEICs(t, in, 8)
-		for i := 0; i < 8; i++ {
-			writePNG16(t, filepath.Join(in, fmt.Sprintf("scan%d.png", i)), 4000, 3000, 100+i)
-		}
-		accepted = 16
+		accepted = writeMixed(t, in)
 	default:
 		t.Skip("set MEDINVENTORY_MEMORY_KIND to png16, jpeg60, heic12 or mixed")
 	}
@@ -60,6 +56,16 @@ func TestMemoryPeakMix(t *testing.T) {
 	if rssKB > 400*1024 {
 		t.Errorf("peak RSS %.0f MB; want ≤ 400 MB", float64(rssKB)/1024)
 	}
+}
+
+// writeMixed writes the mixed batch into dir: 8 × 12 MP HEIC and 8 × 16-bit RGBA PNGs of
+// 4000×3000. It returns how many photos the app accepts of them (all 16).
+func writeMixed(t *testing.T, dir string) int {
+	writeHEICs(t, dir, 8)
+	for i := 0; i < 8; i++ {
+		writePNG16(t, filepath.Join(dir, fmt.Sprintf("scan%d.png", i)), 4000, 3000, 100+i)
+	}
+	return 16
 }
 
 // writeHEICs writes n distinct 12 MP HEIC photos into dir (with heif-enc; the test skips without it).

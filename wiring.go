@@ -12,6 +12,7 @@ import (
 	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/photo/photomem"
 	"medinventory/store/watch"
 )
 
@@ -114,6 +115,9 @@ func (b *backend) Import(ctx context.Context, paths []string, report func(store.
 func (b *backend) start(ctx context.Context) error {
 	b.ctx = ctx
 	b.pool.Schedule(kindMaintenance, 24*time.Hour)
+	// The photos' memory budget and Go's memory limit follow what the process holds outside Go's
+	// heap (the window's is 100–150 MB), so that the whole stays under photomem.Target.
+	go photomem.Govern(ctx, 500*time.Millisecond, func(l photomem.Limits) { b.handler.SetDecodeBudget(l.Photos) })
 	return b.pool.Start(ctx)
 }
 

@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"math"
 	"runtime"
-	"runtime/debug"
-	"sync"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
 	"github.com/gen2brain/heic"
+
+	"medinventory/store/photo/photomem"
 )
 
 // The system libheif's decode, called directly (through purego, as gen2brain/heic calls it):
@@ -113,10 +112,10 @@ func init() {
 	reg(&f.decodeImage, "heif_decode_image")
 	reg(&f.imageRelease, "heif_image_release")
 	reg(&f.planeReadonly, "heif_image_get_plane_readonly")
-	reg(&f.imageWidth, "heif_image_get_width")
-	reg(&f.imageHeight, "heif_image_get_height")
 	reg(&f.handleWidth, "heif_image_handle_get_width")
 	reg(&f.handleHeight, "heif_image_handle_get_height")
+	reg(&f.imageWidth, "heif_image_get_width")
+	reg(&f.imageHeight, "heif_image_get_height")
 	if maj, min := f.major(), f.minor(); maj > 1 || maj == 1 && min >= 17 {
 		reg(&f.preferredSpace, "heif_image_handle_get_preferred_decoding_colorspace")
 		f.version117OrLate = true
@@ -157,7 +156,7 @@ func (f *libheifFuncs) decode(data []byte) (image.Image, error) {
 		}
 	}
 	premultiplied := f.isPremultiplied(handle) != 0
-	defer holdCMemory(libheifBytesPerPixel * int64(f.handleWidth(handle)) * int64(f.handleHeight(handle)))()
+	defer photomem.HoldC(libheifBytesPerPixel * int64(f.handleWidth(handle)) * int64(f.handleHeight(handle)))()
 
 	opts := f.optionsAlloc()
 	defer f.optionsFree(opts)
@@ -230,39 +229,3 @@ func failed(ret uintptr) bool { return uint32(ret) != 0 }
 // libheifBytesPerPixel is the C memory a libheif decode works in: 59 MB in glibc's arena for a
 // 12 MP HEIC at the mixed batch's peak (TestMemoryPeakMix), about 5 bytes per pixel.
 const libheifBytesPerPixel = 5
-
-// cMemory is the C memory of the libheif decodes running, and Go's soft memory limit before
-// the first of them.
-var cMemory struct {
-	sync.Mutex
-	inUse, goLimit int64
-}
-
-// holdCMemory lowers Go's soft memory limit (memlimit.go: the photo budget + 40 MB) by n bytes
-// of C memory until release is called. The limit counts Go's memory only: without this, the Go
-// heap could grow to the limit with libheif's memory on top (a 16-bit PNG's garbage plus a
-// HEIC decode: 387 MB peak). No limit set, nothing changes.
-func holdCMemory(n int64) (release func()) {
-	cMemory.Lock()
-	defer cMemory.Unlock()
-	if cMemory.inUse == 0 {
-		cMemory.goLimit = debug.SetMemoryLimit(-1)
-	}
-	if cMemory.goLimit == math.MaxInt64 {
-		return func() {}
-	}
-	cMemory.inUse += n
-	setLimitLocked()
-	return func() {
-		cMemory.Lock()
-		defer cMemory.Unlock()
-		cMemory.inUse -= n
-		setLimitLocked()
-	}
-}
-
-// setLimitLocked sets Go's limit to what it was less the C memory in use, never below a quarter
-// of it (the limit is soft: the app's own live heap must not make the collector run constantly).
-func setLimitLocked() {
-	debug.SetMemoryLimit(max(cMemory.goLimit-cMemory.inUse, cMemory.goLimit/4))
-}

@@ -4,7 +4,6 @@ package analyzer
 
 import (
 	"bytes"
-	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -93,40 +92,4 @@ func rssAnonKB(t *testing.T) int {
 	}
 	t.Fatal("no RssAnon in /proc/self/status")
 	return 0
-}
-
-// TestHoldCMemoryLowersGoLimit: while libheif decodes, Go's soft memory limit is lowered by the C
-// memory the decodes take, so the Go heap and libheif together stay under it; after them it is
-// what it was. Without a limit nothing changes.
-func TestHoldCMemoryLowersGoLimit(t *testing.T) {
-	old := debug.SetMemoryLimit(400 << 20)
-	defer debug.SetMemoryLimit(old)
-	limit := func() int64 { return debug.SetMemoryLimit(-1) >> 20 }
-	a := holdCMemory(100 << 20)
-	if got := limit(); got != 300 {
-		t.Errorf("one decode of 100 MB: limit %d MB, want 300", got)
-	}
-	b := holdCMemory(50 << 20)
-	if got := limit(); got != 250 {
-		t.Errorf("two decodes: limit %d MB, want 250", got)
-	}
-	a()
-	if got := limit(); got != 350 {
-		t.Errorf("one left: limit %d MB, want 350", got)
-	}
-	b()
-	if got := limit(); got != 400 {
-		t.Errorf("none left: limit %d MB, want 400", got)
-	}
-	c := holdCMemory(1 << 30)
-	if got := limit(); got != 100 {
-		t.Errorf("a decode larger than the limit: limit %d MB, want a quarter of it, 100", got)
-	}
-	c()
-
-	debug.SetMemoryLimit(math.MaxInt64)
-	holdCMemory(100 << 20)()
-	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-		t.Errorf("no limit set: %d after a decode", got)
-	}
 }

@@ -5,7 +5,8 @@
 # process under /usr/bin/time -v, so only the app's memory is measured. Fails if a peak is above
 # 400 MB. Then the same for photos whose memory follows their pixels (TestMemoryPeakMix in
 # soak_memory_test.go): 16-bit PNGs of 7745×7745 and 4000×3000, 60 MP JPEGs, 12 MP HEICs, at
-# concurrency 8, and HEICs with 16-bit PNGs together (mixed). Usage: scripts/memory.sh [N...]
+# concurrency 8, and HEICs with 16-bit PNGs together (mixed); then the mixed photos analysed by the
+# open window under Xvfb (TestMemoryPeakWindow). Usage: scripts/memory.sh [N...]
 # (MEDINVENTORY_MEMORY_KINDS="png16 heic12" picks kinds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,4 +45,11 @@ for kind in ${MEDINVENTORY_MEMORY_KINDS:-png16 jpeg60 heic12 mixed}; do
   echo "memory: importing $kind photos (generating them takes a while)…"
   measure TestMemoryPeakMix MEDINVENTORY_MEMORY_KIND="$kind"
 done
+if command -v Xvfb >/dev/null 2>&1; then
+  echo "memory: the window (under Xvfb) analysing the mixed photos…"
+  measure TestMemoryPeakWindow
+else
+  echo "memory: Xvfb is missing (Debian: apt-get install xvfb): the window's memory is not measured" >&2
+  status=1
+fi
 exit $status

@@ -35,3 +35,12 @@ func EnqueueTx(ctx context.Context, tx *sql.Tx, p store.Photo) (id int64, create
 	}
 	return jobs.EnqueueTx(ctx, tx, Kind, payload, jobs.EnqueueOpts{Queue: Queue, UniqueKey: p.SHA256, Subject: p.ID})
 }
+
+// Pending says whether photo photoID's analysis is still to run in pool: queued, running, or to
+// be tried again. That analysis makes the photo's thumbnail from its own decode, so nothing else
+// should decode the photo for it.
+func Pending(ctx context.Context, pool *jobs.Pool, photoID int64) (bool, error) {
+	l, err := pool.List(ctx, jobs.ListFilter{Kind: Kind, Queue: Queue, Subject: photoID, Limit: 1,
+		States: []jobs.State{jobs.StateQueued, jobs.StateRunning, jobs.StateRetrying}})
+	return len(l) > 0, err
+}

@@ -59,3 +59,16 @@ func (l *limiter) resize(n int) {
 	l.wake = make(chan struct{})
 	l.mu.Unlock()
 }
+
+// setBudget changes the weight limit; holders keep their slots (a smaller budget only admits
+// fewer new ones), waiters are woken when it grows.
+func (l *limiter) setBudget(b int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	grew := b > l.budget
+	l.budget = b
+	if grew {
+		close(l.wake)
+		l.wake = make(chan struct{})
+	}
+}

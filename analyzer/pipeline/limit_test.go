@@ -56,3 +56,41 @@ func TestLimiterWeight(t *testing.T) {
 		t.Fatalf("used %d weight %d after all released", l.used, l.weight)
 	}
 }
+
+// The budget changes while photos decode: a smaller one admits fewer beside those already in,
+// a larger one lets a waiting photo in at once.
+func TestLimiterSetBudget(t *testing.T) {
+	l := newLimiter(8, 300)
+	ctx := context.Background()
+	r1, _ := l.acquire(ctx, 150)
+	l.setBudget(200) // the window opened: less room
+	c, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	if r, err := l.acquire(c, 100); err == nil {
+		r()
+		t.Fatal("150 + 100 admitted under a budget of 200")
+	}
+	cancel()
+	got := make(chan error, 1)
+	go func() {
+		r, err := l.acquire(ctx, 100)
+		if err == nil {
+			r()
+		}
+		got <- err
+	}()
+	select {
+	case <-got:
+		t.Fatal("admitted before the budget grew")
+	case <-time.After(30 * time.Millisecond):
+	}
+	l.setBudget(300)
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a larger budget did not admit the waiting photo")
+	}
+	r1()
+}

@@ -115,6 +115,11 @@ func (h *Handler) saveThumbnail(p store.Photo, img image.Image) bool {
 	return true
 }
 
+// SetDecodeBudget changes how much memory the photos being decoded may take together (at start:
+// photomem.Budget): the app lowers it when the process holds more memory outside the photos, such
+// as the window's (photomem.Govern). A photo that alone needs more still runs, alone.
+func (h *Handler) SetDecodeBudget(b int64) { h.prep.setBudget(b) }
+
 // SetConcurrency changes Concurrency at run time.
 func (h *Handler) SetConcurrency(n int) {
 	h.prep.resize(n)
@@ -133,11 +138,13 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	}
 	progress(0.05)
 	// Admitted by decoded size: photos decode together only while their pixels fit the budget.
-	releasePrep, err := h.prep.acquire(ctx, h.decodeCost(r.photo))
+	cost := h.decodeCost(r.photo)
+	releasePrep, err := h.prep.acquire(ctx, cost)
 	if err != nil {
 		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
 	}
 	defer releasePrep()
+	photomem.MakeRoom(cost)
 	img, err := r.decode()
 	if err != nil {
 		return nil, err

@@ -5,8 +5,10 @@
 // Cost is the peak the analysis of one photo reaches: the decoded image in the form the decoder
 // returns it, the 8-bit copy the app makes of anything that is not already 8-bit YCbCr or gray, a
 // rotated copy when EXIF says so, and the barcode search's gray copies (about 2 bytes per pixel).
-// Budget is what all decodes in flight may take together; a photo that alone needs more is refused
-// (HEIC excepted: see Cost), so the app's peak memory stays near Budget plus its own ~100 MB.
+// Budget is the most all decodes in flight may take together; a photo that alone needs more is
+// refused (HEIC excepted: see Cost). While photos are analysed, Govern lowers that budget, and Go's
+// memory limit with it, by what the process holds outside Go's heap (the window's OpenGL driver and
+// fonts, a C decode), so that the whole process stays under Target, the window open or not.
 package photomem
 
 import (
@@ -18,7 +20,7 @@ import (
 )
 
 // Budget is the memory, in bytes, that the photos being decoded and searched at one time may use
-// together.
+// together at most (Govern's Limits.Photos is the budget for now).
 const Budget int64 = 300 << 20
 
 // Refusal says in plain words, for a user, why a photo that needs cost bytes is not opened
