@@ -16,6 +16,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"medinventory/analyzer/answer"
 	"medinventory/analyzer/wait"
 )
 
@@ -138,7 +139,7 @@ func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int
 
 func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Header, err error, attempt int) *Error {
 	server := c.serverName()
-	apiMsg := cleanText(c.redact(msg), MaxNoteLen)
+	apiMsg := answer.CleanText(c.redact(msg), answer.MaxNoteLen)
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		if c.isOpenAI() {
@@ -170,7 +171,7 @@ func malformed(err error, attempt int) *Error {
 	if attempt <= 1 {
 		return retryable("The model's answer could not be read; it will be asked once more.", 0, err)
 	}
-	reason := cleanText(strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": "), 160)
+	reason := answer.CleanText(strings.TrimPrefix(err.Error(), ErrMalformedAnswer.Error()+": "), 160)
 	switch {
 	case strings.Contains(reason, "unexpected EOF") || strings.Contains(reason, "unexpected end of JSON"):
 		reason = "the answer was cut off"

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"medinventory/analyzer/answer"
 	"medinventory/store/fields"
 )
 
@@ -24,7 +25,7 @@ func TestModelFieldsFromTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	props := schema.Properties.Medicines.Items.Properties
-	answer := map[string]any{}
+	med := map[string]any{}
 	for _, f := range fields.All {
 		k := f.AnswerKey()
 		_, inSchema := props[k]
@@ -34,17 +35,17 @@ func TestModelFieldsFromTable(t *testing.T) {
 		}
 		switch f.Kind {
 		case fields.CountKind:
-			answer[k] = 2
+			med[k] = 2
 		case fields.DateKind:
-			answer[k] = "2027-03-31"
+			med[k] = "2027-03-31"
 		case fields.GTINKind:
-			answer[k] = "04006381333931"
+			med[k] = "04006381333931"
 		default:
-			answer[k] = "x" + f.Name
+			med[k] = "x" + f.Name
 		}
 	}
-	raw, _ := json.Marshal(map[string]any{"not_medicine": false, "medicines": []any{answer}})
-	res, err := Validate(raw)
+	raw, _ := json.Marshal(map[string]any{"not_medicine": false, "medicines": []any{med}})
+	res, err := answer.Validate(raw)
 	if err != nil || len(res.Medicines) != 1 {
 		t.Fatalf("Validate: %v, %+v", err, res)
 	}

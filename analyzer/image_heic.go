@@ -6,7 +6,15 @@ import (
 	"runtime"
 
 	"github.com/gen2brain/heic"
+
+	"medinventory/store/photo/heif"
 )
+
+// decodeHEICConfig reads a HEIC's size from its container (gen2brain/heic's DecodeConfig fails
+// with a system libheif), or else asks gen2brain/heic.
+func decodeHEICConfig(r io.Reader) (image.Config, error) {
+	return heif.DecodeConfig(r, heic.DecodeConfig)
+}
 
 // decodeHEIC decodes a HEIC with the system libheif when there is one (systemHEIC: gen2brain/heic's
 // own call of it leaks each decoded image), else with gen2brain/heic. Its WebAssembly build (no system libheif, or

@@ -20,6 +20,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"medinventory/analyzer/exif"
 )
 
 // Colours of the quadrant test image: top-left red, top-right green, bottom-left blue,
@@ -472,6 +474,8 @@ func TestOrientAllEight(t *testing.T) {
 	}
 }
 
+// TestJPEGOrientationParser: package exif's parser on JPEGs made with this package's fixtures (an
+// encoded image, Exif segments in either byte order), which the metadata tests below share.
 func TestJPEGOrientationParser(t *testing.T) {
 	base := encodeJPEG(t, quadImage(8, 8), 90)
 	app0 := segment(0xE0, []byte("JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
@@ -492,21 +496,11 @@ func TestJPEGOrientationParser(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := jpegOrientation(tc.data); got != tc.want {
+			if got := exif.Orientation(tc.data); got != tc.want {
 				t.Errorf("orientation %d, want %d", got, tc.want)
 			}
 		})
 	}
-}
-
-func FuzzJPEGOrientation(f *testing.F) {
-	f.Add(withSegments([]byte{0xFF, 0xD8}, exifSegment(6, "II")))
-	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x02})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if o := jpegOrientation(b); o < 1 || o > 8 {
-			t.Fatalf("orientation %d", o)
-		}
-	})
 }
 
 // markers lists the JPEG markers before the scan data.
@@ -546,7 +540,7 @@ func TestUploadCarriesNoMetadata(t *testing.T) {
 	if bytes.Contains(up.JPEG, []byte("Exif")) || bytes.Contains(up.JPEG, []byte("GPS")) {
 		t.Error("upload contains EXIF/GPS bytes")
 	}
-	if jpegOrientation(up.JPEG) != 1 {
+	if exif.Orientation(up.JPEG) != 1 {
 		t.Error("upload still has an orientation")
 	}
 	url := up.DataURL()

@@ -16,6 +16,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 	"golang.org/x/time/rate"
 
+	"medinventory/analyzer/answer"
 	"medinventory/analyzer/wait"
 )
 
@@ -386,11 +387,11 @@ func (c *Client) readAnswer(resp openai.ChatCompletionResponse, format string, u
 		return refused(msg.Refusal), nil
 	}
 	content := strings.TrimSpace(msg.Content)
-	res, verr := Validate([]byte(content))
-	if verr != nil && len(content) <= MaxAnswerBytes { // a too-long answer stays too long
+	res, verr := answer.Validate([]byte(content))
+	if verr != nil && len(content) <= answer.MaxAnswerBytes { // a too-long answer stays too long
 		// Some servers wrap JSON in text or ```json fences even when asked for JSON.
-		if js, ok := ExtractJSON(content); ok {
-			res, verr = Validate(js)
+		if js, ok := answer.ExtractJSON(content); ok {
+			res, verr = answer.Validate(js)
 		}
 	}
 	if verr != nil {
@@ -407,10 +408,10 @@ func (c *Client) readAnswer(resp openai.ChatCompletionResponse, format string, u
 
 func refused(why string) Result {
 	r := Result{Refused: true}
-	if w := cleanText(why, MaxNoteLen-30); w != "" {
-		r.addNote("The model declined: " + w)
+	if w := answer.CleanText(why, answer.MaxNoteLen-30); w != "" {
+		r.AddNote("The model declined: " + w)
 	} else {
-		r.addNote("The model declined to read this photo.")
+		r.AddNote("The model declined to read this photo.")
 	}
 	return r
 }
@@ -487,5 +488,5 @@ func (c *Client) checkBaseURL() *Error {
 		err = errors.New("the address must start with http:// or https:// and name a host")
 	}
 	return waiting(wait.BadConfig, fmt.Sprintf("The server address %q is not valid. Open Settings and correct it (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).",
-		cleanText(c.cfg.BaseURL, 100)), 0, err)
+		answer.CleanText(c.cfg.BaseURL, 100)), 0, err)
 }

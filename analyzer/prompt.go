@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"medinventory/analyzer/answer"
 	"medinventory/store/fields"
 )
 
@@ -35,7 +36,7 @@ answer {"not_medicine": true, "medicines": [], "note": null}.`), "{MEDICINE}", m
 // medicineShape describes a medicine's keys in words, from the field table.
 func medicineShape() string {
 	var parts []string
-	for _, f := range modelFields() {
+	for _, f := range answer.ModelFields() {
 		parts = append(parts, strconv.Quote(f.AnswerKey())+": "+f.Model)
 	}
 	parts = append(parts, fmt.Sprintf(`"confidence": an object giving, for each of these %d fields, a number from 0 to 1 saying how sure you are`, len(parts)))
@@ -55,7 +56,7 @@ func buildAnswerSchema() []byte {
 	}
 	med := map[string]any{}
 	conf := map[string]any{}
-	for _, f := range modelFields() {
+	for _, f := range answer.ModelFields() {
 		k := f.AnswerKey()
 		if f.Kind == fields.CountKind {
 			med[k] = nullable("integer")

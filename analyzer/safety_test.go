@@ -21,22 +21,3 @@ func TestHugeAnswerFailsForItsLength(t *testing.T) {
 		t.Fatalf("%v: %s; want a permanent error saying the answer is too long", je.Kind, je.Msg)
 	}
 }
-
-// Issue 13 case 9: a quantity no pack holds (999999) is kept but flagged for review.
-func TestImplausibleQuantityFlagged(t *testing.T) {
-	for _, tc := range []struct {
-		q    string
-		flag bool
-	}{{"999999", true}, {"5000", false}, {"2", false}} {
-		t.Run("quantity "+tc.q, func(t *testing.T) {
-			res, err := Validate([]byte(`{"not_medicine": false, "note": null, "medicines": [{"name": "Panadol", "quantity": ` + tc.q + `}]}`))
-			if err != nil || len(res.Medicines) != 1 {
-				t.Fatalf("%v %+v", err, res)
-			}
-			notes := strings.Join(res.Notes, " ")
-			if got := strings.Contains(notes, "check the count"); got != tc.flag {
-				t.Errorf("flagged %v, want %v (notes: %q)", got, tc.flag, notes)
-			}
-		})
-	}
-}

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "github.com/gen2brain/heic" // DecodeConfig for HEIC/HEIF
+	"github.com/gen2brain/heic" // registers HEIC with package image; DecodeConfig: heif's fallback
 	_ "golang.org/x/image/webp"
 
 	"medinventory/store/photo"
@@ -124,7 +124,7 @@ func decodeConfig(r io.Reader, format string) (cfg image.Config, err error) {
 	}()
 	if format == "heic" {
 		// gen2brain/heic's DecodeConfig fails with a system libheif; the container says the size.
-		return heif.DecodeConfig(r)
+		return heif.DecodeConfig(r, heic.DecodeConfig)
 	}
 	cfg, got, err := image.DecodeConfig(r)
 	if err != nil {

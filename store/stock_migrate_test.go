@@ -50,7 +50,10 @@ func dump(t *testing.T, db *sql.DB, q string) []string {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for rows.Next() {
 		vals := make([]any, len(cols))
@@ -62,6 +65,9 @@ func dump(t *testing.T, db *sql.DB, q string) []string {
 			t.Fatal(err)
 		}
 		out = append(out, fmt.Sprint(vals...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -16,8 +16,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-
-	"github.com/gen2brain/heic"
 )
 
 // maxMeta is the largest "meta" box read (an iPhone photo's is a few KB: 48 tiles' item entries).
@@ -119,8 +117,9 @@ func Size(r io.ReaderAt) (width, height int, err error) {
 // DecodeConfig is Size in the form image.RegisterFormat and codec tables use. r should be an
 // io.ReaderAt (a file, a *bytes.Reader, an *io.SectionReader); any other reader is read into
 // memory, at most 16 MB of it. When the container does not say the size, and r can seek back,
-// gen2brain/heic's own DecodeConfig gets a try.
-func DecodeConfig(r io.Reader) (image.Config, error) {
+// fallback gets a try if it is not nil: the callers pass gen2brain/heic's own DecodeConfig (this
+// package does not import the decoder, so that FuzzSize's build stays small).
+func DecodeConfig(r io.Reader, fallback func(io.Reader) (image.Config, error)) (image.Config, error) {
 	ra, ok := r.(io.ReaderAt)
 	if !ok {
 		data, err := io.ReadAll(io.LimitReader(r, 16<<20))
@@ -133,9 +132,9 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	if err == nil {
 		return image.Config{ColorModel: color.YCbCrModel, Width: w, Height: h}, nil
 	}
-	if s, ok := r.(io.ReadSeeker); ok {
+	if s, ok := r.(io.ReadSeeker); ok && fallback != nil {
 		if _, serr := s.Seek(0, io.SeekStart); serr == nil {
-			if cfg, herr := heic.DecodeConfig(s); herr == nil {
+			if cfg, herr := fallback(s); herr == nil {
 				return cfg, nil
 			}
 		}

@@ -1,4 +1,4 @@
-package analyzer
+package answer
 
 import (
 	"bytes"
@@ -62,11 +62,11 @@ func Validate(raw []byte) (Result, error) {
 			meds = []any{mv}
 		case nil:
 		default:
-			res.addNote("The answer's list of medicines was not a list; it was ignored.")
+			res.AddNote("The answer's list of medicines was not a list; it was ignored.")
 		}
 		res.NotMedicine = asBool(nm)
-		if note := cleanText(asString(t["note"]), MaxNoteLen); note != "" {
-			res.addNote("The model noted: " + note)
+		if note := CleanText(asString(t["note"]), MaxNoteLen); note != "" {
+			res.AddNote("The model noted: " + note)
 		}
 	case []any: // a bare list of medicines
 		meds = t
@@ -91,16 +91,17 @@ func Validate(raw []byte) (Result, error) {
 		res.Medicines = append(res.Medicines, med)
 	}
 	if extra > 0 {
-		res.addNote(fmt.Sprintf("The answer listed %d more medicines than the %d kept; check the photo.", extra, MaxMedicines))
+		res.AddNote(fmt.Sprintf("The answer listed %d more medicines than the %d kept; check the photo.", extra, MaxMedicines))
 	}
 	if res.NotMedicine && len(res.Medicines) > 0 {
 		res.NotMedicine = false
-		res.addNote("The model said this is not a medicine but also listed medicines; check the photo.")
+		res.AddNote("The model said this is not a medicine but also listed medicines; check the photo.")
 	}
 	return res, nil
 }
 
-func (r *Result) addNote(n string) {
+// AddNote adds a note for the reviewer; past MaxNotes it says once that more were left out.
+func (r *Result) AddNote(n string) {
 	switch {
 	case len(r.Notes) < MaxNotes:
 		r.Notes = append(r.Notes, truncateRunes(n, MaxNoteLen))
@@ -113,9 +114,9 @@ func (r *Result) addNote(n string) {
 func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 	var m Medicine
 	// Text first, so that notes about the other fields can name the medicine.
-	for _, f := range modelFields() {
+	for _, f := range ModelFields() {
 		if f.Kind == fields.TextKind {
-			v := cleanText(asString(obj[f.AnswerKey()]), min(MaxTextLen, f.Max))
+			v := CleanText(asString(obj[f.AnswerKey()]), min(MaxTextLen, f.Max))
 			if clean := answerCleaners[f.Name]; clean != nil {
 				v = clean(v)
 			}
@@ -130,23 +131,23 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 	if label != "" {
 		about = " of " + strconv.Quote(truncateRunes(label, 60))
 	}
-	for _, f := range modelFields() {
+	for _, f := range ModelFields() {
 		raw := obj[f.AnswerKey()]
 		switch f.Kind {
 		case fields.GTINKind:
-			if g := cleanText(asString(raw), MaxTextLen); g != "" {
+			if g := CleanText(asString(raw), MaxTextLen); g != "" {
 				if n, ok := normalizeGTIN(g); ok {
 					f.Set(&m.Values, n)
 				} else {
-					r.addNote(fmt.Sprintf("The %s %q%s was dropped: it is not a GTIN with a correct check digit.", f.Label, truncateRunes(g, 40), about))
+					r.AddNote(fmt.Sprintf("The %s %q%s was dropped: it is not a GTIN with a correct check digit.", f.Label, truncateRunes(g, 40), about))
 				}
 			}
 		case fields.DateKind:
-			if e := cleanText(asString(raw), MaxTextLen); e != "" {
+			if e := CleanText(asString(raw), MaxTextLen); e != "" {
 				if d, ok := ParseExpiry(e); ok {
 					f.Set(&m.Values, d)
 				} else {
-					r.addNote(fmt.Sprintf("The %s %q%s was dropped: it is not a date that could be read.", strings.ToLower(f.Label), truncateRunes(e, 40), about))
+					r.AddNote(fmt.Sprintf("The %s %q%s was dropped: it is not a date that could be read.", strings.ToLower(f.Label), truncateRunes(e, 40), about))
 				}
 			}
 		case fields.CountKind:
@@ -154,10 +155,10 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 				if n, ok := asCount(raw, f.Max); ok {
 					f.Set(&m.Values, strconv.FormatInt(n, 10))
 					if f.Name == "quantity" && n > MaxPlausibleQuantity {
-						r.addNote(fmt.Sprintf("The %s %d%s is far more than one photo of packs shows; check the count.", strings.ToLower(f.Label), n, about))
+						r.AddNote(fmt.Sprintf("The %s %d%s is far more than one photo of packs shows; check the count.", strings.ToLower(f.Label), n, about))
 					}
 				} else {
-					r.addNote(fmt.Sprintf("The %s%s was dropped: it is not a whole number from 0 to %s.", strings.ToLower(f.Label), about, commas(f.Max)))
+					r.AddNote(fmt.Sprintf("The %s%s was dropped: it is not a whole number from 0 to %s.", strings.ToLower(f.Label), about, commas(f.Max)))
 				}
 			}
 		}
@@ -175,7 +176,7 @@ func (r *Result) validateMedicine(obj map[string]any) (Medicine, bool) {
 			}
 		}
 	}
-	for _, f := range modelFields() {
+	for _, f := range ModelFields() {
 		if f.Kind != fields.CountKind && f.Get(&m.Values) != "" {
 			return m, true
 		}
@@ -237,9 +238,9 @@ var nullWords = map[string]bool{"null": true, "none": true, "unknown": true, "n/
 	"--": true, "?": true, "not visible": true, "not available": true, "not readable": true, "illegible": true,
 	"not shown": true, "nil": true, "undefined": true}
 
-// cleanText makes untrusted text safe to store and show: valid UTF-8, no control or invisible
+// CleanText makes untrusted text safe to store and show: valid UTF-8, no control or invisible
 // formatting characters (bidi overrides, zero-width), whitespace collapsed, at most max runes.
-func cleanText(s string, max int) string {
+func CleanText(s string, max int) string {
 	if s == "" {
 		return ""
 	}

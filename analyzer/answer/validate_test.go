@@ -1,4 +1,4 @@
-package analyzer
+package answer
 
 import (
 	"encoding/json"
@@ -267,6 +267,12 @@ func TestExtractJSON(t *testing.T) {
 	}
 }
 
+// goodAnswer is a whole answer as a model writes it.
+const goodAnswer = `{"not_medicine":false,"note":null,"medicines":[{"name":"Panadol","generic_name":"paracetamol",
+"strength":"500MG","dosage_form":"tablet","manufacturer":"GSK","gtin":"4006381333931","lot":"LOT: B1234",
+"expiry":"03/2027","quantity":2,"pack_size":"24 tablets","confidence":{"name":0.98,"generic_name":0.9,
+"strength":0.95,"dosage_form":0.9,"manufacturer":0.8,"gtin":0.7,"lot":0.6,"expiry":0.9,"quantity":0.9,"pack_size":0.8}}]}`
+
 // BenchmarkValidate reports Validate's cost per answer and its ratio to a plain json.Unmarshal of
 // the same answer into a struct (the least any reader must do), measured in the same run.
 func BenchmarkValidate(b *testing.B) {
@@ -292,4 +298,23 @@ func BenchmarkValidate(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/baseNs, "x-unmarshal")
+}
+
+// Issue 13 case 9: a quantity no pack holds (999999) is kept but flagged for review.
+func TestImplausibleQuantityFlagged(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		flag bool
+	}{{"999999", true}, {"5000", false}, {"2", false}} {
+		t.Run("quantity "+tc.q, func(t *testing.T) {
+			res, err := Validate([]byte(`{"not_medicine": false, "note": null, "medicines": [{"name": "Panadol", "quantity": ` + tc.q + `}]}`))
+			if err != nil || len(res.Medicines) != 1 {
+				t.Fatalf("%v %+v", err, res)
+			}
+			notes := strings.Join(res.Notes, " ")
+			if got := strings.Contains(notes, "check the count"); got != tc.flag {
+				t.Errorf("flagged %v, want %v (notes: %q)", got, tc.flag, notes)
+			}
+		})
+	}
 }
