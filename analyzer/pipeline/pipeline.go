@@ -97,6 +97,18 @@ func (h *Handler) decodeCost(p store.Photo) int64 {
 	return photomem.Cost(f, p.Format, p.Width, p.Height)
 }
 
+// admitDecode waits until photo p's decode fits the memory budget beside the decodes in flight
+// (or runs alone), then makes room for it in Go's heap (photomem.MakeRoom). The returned func
+// releases its share; ctx ending while it waits returns ctx's error.
+func (h *Handler) admitDecode(ctx context.Context, p store.Photo) (release func(), err error) {
+	cost := h.decodeCost(p)
+	release, err = h.prep.acquire(ctx, cost)
+	if err == nil {
+		photomem.MakeRoom(cost)
+	}
+	return release, err
+}
+
 // saveThumbnail stores the window's thumbnail of the photo, made from this decode (the one decode
 // a photo gets), unless it has one; it says whether it stored one. A failure only costs the window
 // its picture: it is logged.
@@ -138,13 +150,11 @@ func (h *Handler) Work(ctx context.Context, job *jobs.Job, progress func(float64
 	}
 	progress(0.05)
 	// Admitted by decoded size: photos decode together only while their pixels fit the budget.
-	cost := h.decodeCost(r.photo)
-	releasePrep, err := h.prep.acquire(ctx, cost)
+	releasePrep, err := h.admitDecode(ctx, r.photo)
 	if err != nil {
 		return nil, jobs.RetryableError("The analysis was interrupted; it will be tried again.", 0, err)
 	}
 	defer releasePrep()
-	photomem.MakeRoom(cost)
 	img, err := r.decode()
 	if err != nil {
 		return nil, err

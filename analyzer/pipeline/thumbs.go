@@ -6,7 +6,6 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/store"
-	"medinventory/store/photo/photomem"
 )
 
 // MakeMissingThumbnails makes the window's thumbnail of each stored photo that has none — photos
@@ -47,13 +46,11 @@ func (h *Handler) MakeMissingThumbnails(ctx context.Context, pending func(photoI
 
 // makeThumbnail decodes one photo under the budget and stores its thumbnail.
 func (h *Handler) makeThumbnail(ctx context.Context, p store.Photo) bool {
-	cost := h.decodeCost(p)
-	release, err := h.prep.acquire(ctx, cost)
+	release, err := h.admitDecode(ctx, p)
 	if err != nil {
 		return false
 	}
 	defer release()
-	photomem.MakeRoom(cost)
 	img, _, err := analyzer.LoadImageFile(h.st.PhotoFile(p))
 	if err != nil {
 		h.log.Warn("thumbnail: photo not opened", "photo", p.ID, "err", err)

@@ -78,14 +78,13 @@ var gov struct {
 	apply func(Limits)
 }
 
-// updateLocked sets the limits for now and returns them.
-func updateLocked() Limits {
+// updateLocked sets the limits for now.
+func updateLocked() {
 	l := current(gov.cHeld)
 	if !gov.fixed {
 		debug.SetMemoryLimit(l.Go)
 	}
 	gov.apply(l)
-	return l
 }
 
 // Govern keeps the limits up to date as the process's memory outside Go's heap changes (the window
@@ -129,11 +128,9 @@ func HoldC(n int64) (release func()) {
 		return func() {}
 	}
 	gov.cHeld += n
-	l := updateLocked()
+	updateLocked()
 	gov.Unlock()
-	if !gov.fixed && goHeld() > l.Go {
-		debug.FreeOSMemory()
-	}
+	MakeRoom(0)
 	return func() {
 		gov.Lock()
 		defer gov.Unlock()
