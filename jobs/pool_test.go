@@ -520,7 +520,10 @@ func TestExpiredLeaseIsTakenBackAndOldWorkerCannotCommit(t *testing.T) {
 	dir := t.TempDir()
 	db1 := openDB(t, dir)
 	db2 := openDB(t, dir) // a second connection set, as another process would have
-	p1, _ := newPool(t, db1, jobs.Options{LeaseDuration: 150 * time.Millisecond})
+	// A lease far longer than the test: p1 never renews it, as a suspended process would not. (With
+	// a short lease p1 kept renewing it, and when a renewal came between the push into the past
+	// below and p2's first look, p2 never saw it expire: the test waited until its deadline.)
+	p1, _ := newPool(t, db1, jobs.Options{LeaseDuration: time.Hour})
 	frozen := make(chan struct{})
 	p1started := make(chan struct{})
 	p1.Register(kindTest, "", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
