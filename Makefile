@@ -86,6 +86,7 @@ test-plain:
 # it is installed (scripts/deps.sh installs it), and both must work.
 test-nodynamic:
 	$(GO) test -vet=off -tags $(TESTTAGS),nodynamic -count=1 -run 'HEIC|Size' ./store/photo/heif/ ./analyzer/ ./store/
+	$(GO) test -vet=off -tags $(TESTTAGS),nodynamic -count=1 ./store/photo/heicwasm/
 
 # The system libheif's memory test, without -race (whose shadow memory blurs what it measures; the
 # -race run of analyzer keeps only its coarse check).

@@ -12,10 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gen2brain/heic" // registers HEIC with package image; DecodeConfig: heif's fallback
+	_ "github.com/gen2brain/heic" // registers HEIC with package image
 	_ "golang.org/x/image/webp"
 
 	"medinventory/store/photo"
+	"medinventory/store/photo/heicwasm"
 	"medinventory/store/photo/heif"
 )
 
@@ -123,8 +124,8 @@ func decodeConfig(r io.Reader, format string) (cfg image.Config, err error) {
 		}
 	}()
 	if format == "heic" {
-		// gen2brain/heic's DecodeConfig fails with a system libheif; the container says the size.
-		return heif.DecodeConfig(r, heic.DecodeConfig)
+		// The container says the size (gen2brain/heic's DecodeConfig fails with a system libheif).
+		return heif.DecodeConfig(r, heicwasm.DecodeConfig)
 	}
 	cfg, got, err := image.DecodeConfig(r)
 	if err != nil {

@@ -47,7 +47,8 @@ func LimitsFor(rss, goHeld, cHeld int64) Limits {
 }
 
 // current returns the limits for this process now. Where its resident memory cannot be read
-// (only Linux's /proc is read) they are the fixed ones: Budget, and Go's limit from it.
+// (it is read on Linux, from /proc, and on Windows; not on macOS) they are the fixed ones: Budget,
+// and Go's limit from it.
 func current(cHeld int64) Limits {
 	rss, ok := resident()
 	if !ok {

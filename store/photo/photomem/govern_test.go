@@ -113,8 +113,8 @@ func TestGovernAndHoldC(t *testing.T) {
 func TestResidentBytes(t *testing.T) {
 	rss, ok := residentBytes()
 	if !ok {
-		if runtime.GOOS == "linux" {
-			t.Fatal("/proc/self/statm not read")
+		if runtime.GOOS == "linux" || runtime.GOOS == "windows" {
+			t.Fatal("resident memory not read (/proc/self/statm, K32GetProcessMemoryInfo)")
 		}
 		t.Skip("resident memory is not read on this system")
 	}

@@ -37,8 +37,8 @@ const search = 2
 
 // Cost returns the peak memory, in bytes, of opening and analysing the w×h photo in r (format as
 // sniffed: "jpeg", "png", "gif", "webp" or "heic"). It reads at most a few KB of the header. A HEIC
-// decoded by gen2brain/heic's WebAssembly build (no system libheif) costs about 34 bytes per pixel
-// (405 MB for 12 MP, measured); its cost is capped at Budget, so such a photo runs alone.
+// decoded as WebAssembly (no system libheif) has its cost capped at Budget, so that one larger than
+// that runs alone rather than being refused.
 func Cost(r io.ReaderAt, format string, w, h int) int64 {
 	px := int64(w) * int64(h)
 	var perPixel float64
@@ -60,7 +60,12 @@ func Cost(r io.ReaderAt, format string, w, h int) int64 {
 			// one at a time; at 12 bytes per pixel (two at a time) mixed peaked at 430 MB.
 			perPixel = 14 + search
 		} else {
-			return min(Budget, px*34)
+			// libheif as WebAssembly (store/photo/heicwasm): its module memory, committed as it
+			// grows outside Go's heap, was 7.0 bytes per pixel at most for 12 MP (heicwasm's
+			// BytesPerPixel says 9), then the same Go copy and search. Before the module memory was
+			// taken out of Go's heap it took 34 bytes per pixel (405 MB for 12 MP). Capped at Budget,
+			// so that a photo larger than that (a 48 MP iPhone HEIC) still opens, alone.
+			return min(Budget, int64(float64(px)*(14+search)))
 		}
 	default:
 		perPixel = 8 + 4 + search
