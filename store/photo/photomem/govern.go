@@ -16,9 +16,15 @@ import (
 const Target int64 = 400 << 20
 
 const (
-	// appHeap is what Go's heap holds for the app itself besides the photos being decoded (the
-	// window's widgets and fonts, the store, the queue): 23–30 MB live in the window after a batch.
+	// appHeap is the least Go's heap is taken to hold for the app itself besides the photos being
+	// decoded (the window's widgets and fonts, the store, the queue): 23–30 MB live in the window
+	// after a batch. Where more is live (a large inventory in the window), the photos' budget
+	// leaves room for what was: see appHeapNow.
 	appHeap int64 = 40 << 20
+	// appWindow is how many of Govern's readings the app's heap is judged from: the least live
+	// heap over the last 30 s (at the default 500 ms) is what the app holds with no photo in it,
+	// or more when photos were in flight at each reading (the safe side).
+	appWindow = 60
 	// margin is kept free under Target for what moves between two readings (Mesa's buffers as the
 	// window redraws, libheif's arena as a decode starts).
 	margin int64 = 32 << 20
@@ -42,8 +48,13 @@ type Limits struct {
 // leaves room for all of cHeld: how much of it is resident yet cannot be told, so it may be
 // counted twice for the length of a decode, never not at all.
 func LimitsFor(rss, goHeld, cHeld int64) Limits {
+	return limitsFor(rss, goHeld, cHeld, appHeap)
+}
+
+// limitsFor is LimitsFor for an app whose own heap is app bytes (at least appHeap).
+func limitsFor(rss, goHeld, cHeld, app int64) Limits {
 	room := Target - max(rss-goHeld, 0) - margin
-	return Limits{Go: max(room-cHeld, minGo), Photos: min(Budget, max(room-appHeap, minPhotos))}
+	return Limits{Go: max(room-cHeld, minGo), Photos: min(Budget, max(room-max(app, appHeap), minPhotos))}
 }
 
 // current returns the limits for this process now. Where its resident memory cannot be read
@@ -54,7 +65,29 @@ func current(cHeld int64) Limits {
 	if !ok {
 		return Limits{Go: max(Budget+appHeap-cHeld, minGo), Photos: Budget}
 	}
-	return LimitsFor(rss, goHeld(), cHeld)
+	return limitsFor(rss, goHeld(), cHeld, appHeapNow(liveHeap()))
+}
+
+// appHeapNow records live, Go's live heap at this reading, and returns the least of the last
+// appWindow readings: the app's own heap, with no photo being decoded at that reading, or more.
+func appHeapNow(live int64) int64 {
+	gov.lives[gov.next%appWindow] = live
+	gov.next++
+	least := live
+	for _, v := range gov.lives[:min(gov.next, appWindow)] {
+		least = min(least, v)
+	}
+	return least
+}
+
+// liveHeap is Go's heap that the last collection found in use.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }
 
 // goHeld is the memory Go has mapped and not returned to the system: Go's memory limit counts it.
@@ -77,6 +110,8 @@ var gov struct {
 	fixed bool  // GOMEMLIMIT is set: Go's limit is the user's
 	cHeld int64 // HoldC's
 	apply func(Limits)
+	lives [appWindow]int64 // Go's live heap at the last readings (appHeapNow)
+	next  int
 }
 
 // updateLocked sets the limits for now.
@@ -95,6 +130,7 @@ func updateLocked() {
 func Govern(ctx context.Context, every time.Duration, apply func(Limits)) {
 	gov.Lock()
 	gov.on, gov.fixed, gov.apply = true, os.Getenv("GOMEMLIMIT") != "", apply
+	gov.next = 0
 	updateLocked()
 	gov.Unlock()
 	defer func() {

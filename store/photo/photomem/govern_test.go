@@ -195,3 +195,51 @@ func TestMakeRoom(t *testing.T) {
 		t.Errorf("Go held %d MB before MakeRoom and %d MB after; want the 64 MB of garbage returned", held/mb, after/mb)
 	}
 }
+
+// The photos' budget leaves room for the app's own heap as measured, when it is over appHeap: the
+// least live heap of the recent readings (a reading taken while a photo was decoded is higher).
+func TestAppHeapIsTheLeastRecentLiveHeap(t *testing.T) {
+	gov.Lock()
+	defer gov.Unlock()
+	gov.next = 0
+	for i, c := range []struct{ live, want int64 }{
+		{30 * mb, 30 * mb},
+		{200 * mb, 30 * mb}, // a photo in flight
+		{90 * mb, 30 * mb},
+	} {
+		if got := appHeapNow(c.live); got != c.want {
+			t.Fatalf("reading %d (%d MB live): app heap %d MB, want %d", i, c.live/mb, got/mb, c.want/mb)
+		}
+	}
+	for range appWindow - 1 { // the 30 MB reading leaves the window
+		appHeapNow(90 * mb)
+	}
+	if got := appHeapNow(120 * mb); got != 90*mb {
+		t.Errorf("app heap %d MB after a window of readings at 90 MB or more, want 90", got/mb)
+	}
+	// A window with 90 MB of the app's own: the photos get 50 MB less than with appHeap's 40.
+	if a, b := limitsFor(380*mb, 230*mb, 0, 90*mb), LimitsFor(380*mb, 230*mb, 0); b.Photos-a.Photos != 50*mb || a.Go != b.Go {
+		t.Errorf("with 90 MB of the app's heap: %+v; with 40: %+v", a, b)
+	}
+	if a, b := limitsFor(380*mb, 230*mb, 0, 10*mb), LimitsFor(380*mb, 230*mb, 0); a != b {
+		t.Errorf("an app heap under appHeap changed the limits: %+v, want %+v", a, b)
+	}
+}
+
+// Govern sees a large live heap of the app's own and gives the photos less.
+func TestGovernLeavesRoomForALargeAppHeap(t *testing.T) {
+	resident = func() (int64, bool) { return goHeld() + 50*mb, true }
+	t.Cleanup(func() { resident = residentBytes })
+	inventory := make([]byte, 150*mb) // the app's own, live through the test
+	for i := 0; i < len(inventory); i += 4096 {
+		inventory[i] = 1
+	}
+	runtime.GC() // the live heap is measured at a collection
+	last := governed(t)
+	l := last()
+	// 400 - 50 - 32 = 318 of room; the app's ≥ 150 MB off it leaves ≤ 168 for the photos.
+	if l.Photos > 170*mb || l.Photos < minPhotos {
+		t.Errorf("photos' budget %d MB with 150 MB of the app's own live; want at most 168", l.Photos/mb)
+	}
+	runtime.KeepAlive(inventory)
+}
