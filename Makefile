@@ -86,6 +86,7 @@ test-race:
 
 test-plain:
 	$(GO) test -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m $(addprefix ./,$(PURE_PKGS))
+	$(GO) test -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m -run '^TestRender' ./ui
 
 # HEIC through gen2brain/heic's WebAssembly decoder: the other runs use the system libheif when
 # it is installed (scripts/deps.sh installs it), and both must work.
@@ -138,7 +139,7 @@ lane1:
 	@$(STEP) "end-to-end tests (the binary)" $(MAKE) --no-print-directory -s test-root
 	@$(STEP) "smoke test (the window under Xvfb)" $(MAKE) --no-print-directory -s smoke
 	@$(STEP) "go vet" $(MAKE) --no-print-directory -s vet-linux
-	@$(STEP) "tests without -race ($(PURE_PKGS))" $(MAKE) --no-print-directory -s test-plain
+	@$(STEP) "tests without -race ($(PURE_PKGS); ui's render tests)" $(MAKE) --no-print-directory -s test-plain
 	@$(STEP) "HEIC without libheif (-tags nodynamic)" $(MAKE) --no-print-directory -s test-nodynamic
 	@$(STEP) "libheif's memory, without -race" $(MAKE) --no-print-directory -s test-libheif
 	@$(STEP) "go mod tidy -diff, staticcheck" $(MAKE) --no-print-directory -s lint

@@ -57,6 +57,7 @@ func TestRenderMainStates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rendering is slow-ish")
 	}
+	skipUnderRace(t)
 	for name, size := range shotSizes {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
@@ -133,6 +134,7 @@ func TestRenderStockStates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rendering is slow-ish")
 	}
+	skipUnderRace(t)
 	for name, size := range shotSizes {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
@@ -151,5 +153,14 @@ func TestRenderStockStates(t *testing.T) {
 			s.showReceipts()
 			capture(t, h.u, "stock-receipts-"+name, size)
 		})
+	}
+}
+
+// skipUnderRace: the render tests check pixels, drawn on the test's own goroutine; the race
+// detector made them take 25 s instead of 9. `make test` runs them without -race (test-plain),
+// and every other ui test, with the same harness and background loop, with it.
+func skipUnderRace(t *testing.T) {
+	if raceOn {
+		t.Skip("pixels, not concurrency: make test runs this without -race (make test-plain)")
 	}
 }
