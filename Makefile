@@ -80,7 +80,9 @@ unit: test-race test-plain test-root test-nodynamic test-libheif
 # this module's packages, off for its dependencies, where it cost a fifth of the -race tests' CPU
 # (modernc.org/sqlite's translated C and go-text's font parsing are made of unsafe pointer
 # arithmetic; warm: 196 s of CPU with it, 152 s without). Every package stays race-instrumented.
-RACEFLAGS := -race -gcflags=all=-d=checkptr=0 -gcflags=medinventory/...=-d=checkptr=1
+# The race build is made for these tests only, so it carries no DWARF debug information (a race
+# report still names files and lines, from the symbol table): 6% less CPU to compile it cold.
+RACEFLAGS := -race -gcflags='all=-d=checkptr=0 -dwarf=false' -gcflags='medinventory/...=-d=checkptr=1 -dwarf=false' -ldflags=-w
 test-race:
 	$(GO) test $(RACEFLAGS) -vet=off -tags $(TESTTAGS) -count=1 -timeout 8m $(addprefix ./,$(RACE_PKGS))
 
