@@ -98,9 +98,9 @@ func Decode(data []byte) (image.Image, error) {
 
 // instance is one decode's module: its memory is released by close.
 type instance struct {
-	ctx               context.Context
-	mod               api.Module
-	malloc, free, dec api.Function
+	ctx         context.Context
+	mod         api.Module
+	malloc, dec api.Function
 }
 
 func (in *instance) close() { in.mod.Close(in.ctx) }
@@ -148,7 +148,7 @@ func decode(data []byte, configOnly bool) (image.Image, image.Config, error) {
 		return nil, cfg, fmt.Errorf("heic: starting the WebAssembly decoder: %w", err)
 	}
 	in := &instance{ctx: ctx, mod: mod,
-		malloc: mod.ExportedFunction("malloc"), free: mod.ExportedFunction("free"), dec: mod.ExportedFunction("decode")}
+		malloc: mod.ExportedFunction("malloc"), dec: mod.ExportedFunction("decode")}
 	defer in.close() // frees the whole module memory: no need to free what was malloc'd in it
 	if in.malloc == nil || in.dec == nil {
 		return nil, cfg, fmt.Errorf("heic: the WebAssembly decoder lacks its functions")
