@@ -34,5 +34,3 @@ func decodeHEIC(r io.Reader) (image.Image, error) {
 	}
 	return heicwasm.Decode(data)
 }
-
-func clone(b []byte) []byte { return append(make([]byte, 0, len(b)), b...) }

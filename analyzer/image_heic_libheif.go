@@ -3,6 +3,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -181,7 +182,7 @@ func (f *libheifFuncs) decode(data []byte) (image.Image, error) {
 		if p == nil || stride <= 0 {
 			return nil, 0, fmt.Errorf("%w: no plane %d", errLibheif, channel)
 		}
-		return clone(unsafe.Slice((*byte)(p), int(stride)*rows)), int(stride), nil
+		return bytes.Clone(unsafe.Slice((*byte)(p), int(stride)*rows)), int(stride), nil
 	}
 	switch colorspace {
 	case heifColorspaceYCbCr:

@@ -47,28 +47,28 @@ func (l *limiter) release(w int64) {
 	l.mu.Lock()
 	l.used--
 	l.weight -= w
-	close(l.wake)
-	l.wake = make(chan struct{})
+	l.wakeLocked()
 	l.mu.Unlock()
 }
 
 func (l *limiter) resize(n int) {
 	l.mu.Lock()
 	l.n = n
-	close(l.wake)
-	l.wake = make(chan struct{})
+	l.wakeLocked()
 	l.mu.Unlock()
 }
 
 // setBudget changes the weight limit; holders keep their slots (a smaller budget only admits
-// fewer new ones), waiters are woken when it grows.
+// fewer new ones), and waiters look again.
 func (l *limiter) setBudget(b int64) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	grew := b > l.budget
 	l.budget = b
-	if grew {
-		close(l.wake)
-		l.wake = make(chan struct{})
-	}
+	l.wakeLocked()
+	l.mu.Unlock()
+}
+
+// wakeLocked has every waiter look again at the limits.
+func (l *limiter) wakeLocked() {
+	close(l.wake)
+	l.wake = make(chan struct{})
 }

@@ -52,20 +52,20 @@ func Cost(r io.ReaderAt, format string, w, h int) int64 {
 	case "webp":
 		perPixel = 4 + 4 + search
 	case "heic":
-		if heic.Dynamic() == nil {
-			// Measured (TestMemoryPeakMix heic12): 8 photos of 12 MP peaked at 603 MB decoded 4 at
-			// a time and 418 MB 2 at a time, about 160 MB (13 bytes per pixel) each over the app's
-			// own ~100 MB: libheif's decoder buffers, Go's copy of the planes, the file, the search.
-			// Since libheif's images are released (analyzer/image_heic_libheif.go): heic12 169 MB
-			// one at a time; at 12 bytes per pixel (two at a time) mixed peaked at 430 MB.
-			perPixel = 14 + search
-		} else {
-			// libheif as WebAssembly (store/photo/heicwasm): its module memory, committed as it
-			// grows outside Go's heap, was 7.0 bytes per pixel at most for 12 MP (heicwasm's
-			// BytesPerPixel says 9), then the same Go copy and search. Before the module memory was
-			// taken out of Go's heap it took 34 bytes per pixel (405 MB for 12 MP). Capped at Budget,
-			// so that a photo larger than that (a 48 MP iPhone HEIC) still opens, alone.
-			return min(Budget, int64(float64(px)*(14+search)))
+		// The system libheif, measured (TestMemoryPeakMix heic12): 8 photos of 12 MP peaked at
+		// 603 MB decoded 4 at a time and 418 MB 2 at a time, about 160 MB (13 bytes per pixel) each
+		// over the app's own ~100 MB: libheif's decoder buffers, Go's copy of the planes, the file,
+		// the search. Since libheif's images are released (analyzer/image_heic_libheif.go): heic12
+		// 169 MB one at a time; at 12 bytes per pixel (two at a time) mixed peaked at 430 MB.
+		// libheif as WebAssembly (store/photo/heicwasm) costs the same: its module memory,
+		// committed outside Go's heap as it grows, was 7.0 bytes per pixel at most for 12 MP
+		// (heicwasm.BytesPerPixel says 9), then the same Go copy and search (before the module
+		// memory was taken out of Go's heap, 34 bytes per pixel: 405 MB for 12 MP).
+		perPixel = 14 + search
+		if heic.Dynamic() != nil {
+			// WebAssembly, capped at Budget so that a photo larger than that (a 48 MP iPhone
+			// HEIC) still opens, alone.
+			return min(Budget, int64(float64(px)*perPixel))
 		}
 	default:
 		perPixel = 8 + 4 + search
