@@ -50,8 +50,8 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 		return nil, err
 	}
 	if !st.ReadOnly() {
-		// The job table is the pool's: made, or brought to its current shape, before anything
-		// enqueues or lists (the command-line tools list without starting the pool).
+		// The job table is the pool's: made where missing (store.Open migrated an older one) before
+		// anything enqueues or lists (the command-line tools list without starting the pool).
 		if err := jobs.CreateSchema(ctx, st.DB()); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("open the task list: %w", err)

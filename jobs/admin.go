@@ -98,11 +98,9 @@ type ListFilter struct {
 	Limit   int     // 0: no limit
 }
 
-// jobColumns are the columns scanInfo reads, with the subject from column subject.
-func jobColumns(subject string) string {
-	return `id, queue, kind, COALESCE(` + subject + `, 0), state, attempt, max_attempts, run_after, progress,
+// jobColumns are the columns scanInfo reads.
+const jobColumns = `id, queue, kind, COALESCE(subject_id, 0), state, attempt, max_attempts, run_after, progress,
 	last_error, wait_reason, created_at, updated_at`
-}
 
 func scanInfo(row interface{ Scan(...any) error }) (JobInfo, error) {
 	var j JobInfo
@@ -128,9 +126,8 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 			args = append(args, string(s))
 		}
 	}
-	subject := p.subjectColumn(ctx)
 	if f.Subject != 0 {
-		where = append(where, subject+" = ?")
+		where = append(where, "subject_id = ?")
 		args = append(args, f.Subject)
 	}
 	if f.Kind != "" {
@@ -141,7 +138,7 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 		where = append(where, "queue = ?")
 		args = append(args, f.Queue)
 	}
-	q := "SELECT " + jobColumns(subject) + " FROM jobs"
+	q := "SELECT " + jobColumns + " FROM jobs"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -171,7 +168,7 @@ func (p *Pool) List(ctx context.Context, f ListFilter) ([]JobInfo, error) {
 
 // Get returns one job; an unknown id gives an error wrapping ErrNotFound.
 func (p *Pool) Get(ctx context.Context, id int64) (JobInfo, error) {
-	j, err := scanInfo(p.rdb.QueryRowContext(ctx, "SELECT "+jobColumns(p.subjectColumn(ctx))+" FROM jobs WHERE id = ?", id))
+	j, err := scanInfo(p.rdb.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM jobs WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return JobInfo{}, fmt.Errorf("task %d: %w", id, ErrNotFound)
 	}

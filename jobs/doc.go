@@ -65,10 +65,8 @@
 //	Retry:  failed, cancelled, waiting, retrying ──► queued (attempts reset)
 //
 // The table belongs to this package: CreateSchema (which Start calls) makes it where it is
-// missing and brings a table of an older shape (photo_id instead of subject_id, as Medicine
-// Inventory's first store migration made it) to the current one, keeping every job and any
-// foreign key on the column (there, to photos: a Subject must be a photo's id); times are Unix
-// milliseconds. The code is split by concept: pool.go (the Pool, its options and lifecycle),
+// missing. An application may make it itself, in this shape, to add a foreign key on subject_id
+// (then a Subject must be that table's id); times are Unix milliseconds. The code is split by concept: pool.go (the Pool, its options and lifecycle),
 // schema.go, enqueue.go, claim.go (dispatcher and claim), run.go (handler call, lease renewal),
 // finish.go (the state transitions after an attempt), housekeeping.go (periodic jobs, safety tick,
 // lease recovery), admin.go (counts, list, retry, cancel, prune), events.go, stmts.go (prepared

@@ -114,8 +114,7 @@ type Pool struct {
 	stopOnce   sync.Once
 	stopErr    error
 
-	stmts     sync.Map    // stmtKey -> *sql.Stmt: the hot statements, prepared once per DB
-	subjectOK atomic.Bool // the table's subject column is subject_id (see subjectColumn)
+	stmts sync.Map // stmtKey -> *sql.Stmt: the hot statements, prepared once per DB
 
 	hooks testHooks
 }
@@ -292,7 +291,7 @@ func (p *Pool) Paused() bool {
 // absent reader never stalls a worker (see Event).
 func (p *Pool) Events() <-chan Event { return p.events.out }
 
-// Start makes or upgrades the job table (CreateSchema), takes back expired leases, starts the
+// Start makes the job table where it is missing (CreateSchema), takes back expired leases, starts the
 // workers of every queue with a registered handler and the periodic jobs (Schedule). ctx bounds the start-up work only; the
 // pool runs until Stop. A pool cannot be started again after Stop.
 func (p *Pool) Start(ctx context.Context) error {

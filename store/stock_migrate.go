@@ -16,6 +16,8 @@ import (
 // after every pending SQL file, against the final schema, since Go code knows only that one.
 var goSteps = map[string]func(s *Store, ctx context.Context, tx *sql.Tx) error{
 	"stock.sql": migrateToStock,
+
+	"jobs_subject.sql": migrateJobsSubject, // store/jobs_migrate.go
 }
 
 func goStep(name string) func(s *Store, ctx context.Context, tx *sql.Tx) error {

@@ -1,0 +1,10 @@
+-- 0004: the job table's photo_id becomes subject_id (issue 21). The table belongs to the jobs
+-- package, whose jobs.CreateSchema runs after these migrations and knows only the current shape,
+-- where the thing a job is about is its subject_id (for this app, still a photo's id). Inventories
+-- from before this migration hold the first shape (0001: photo_id, index jobs_photo), or already
+-- the current one when an earlier build's job pool renamed the column itself; SQL cannot choose
+-- between the two, so the whole change is this migration's Go step (store/jobs_migrate.go):
+-- the column is renamed where it is still photo_id (every value and the foreign key to photos
+-- kept), and the index jobs_photo becomes jobs_subject.
+--
+-- Go steps run after every pending SQL file: a later SQL migration must not name jobs.subject_id.
