@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 }
 
 // crashHelper runs in a child process: it starts a pool whose handler announces the job on stdout
-// and then works forever, until the parent kills the process with SIGKILL.
+// and then works forever, until the parent kills the process with SIGKILL. Each renewal of the
+// job's lease is announced too.
 func crashHelper(dir string) {
 	ctx := context.Background()
 	db, err := openPools(ctx, dir)
@@ -40,6 +41,7 @@ func crashHelper(dir string) {
 		progress(0.5)
 		select {} // mid-job, forever
 	}))
+	jobs.OnRenewed(p, func(id int64) { fmt.Printf("renewed %d\n", id) })
 	if err := p.Start(ctx); err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
@@ -72,13 +74,16 @@ func TestCrashMidJobRerunsAndEffectExistsOnce(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
+	// A child that neither speaks nor dies is killed shortly before the test's deadline: the reads
+	// below then fail with what it said last.
+	stopper := time.AfterFunc(time.Until(giveUpAt(t)), func() { cmd.Process.Kill() })
+	defer stopper.Stop()
+	stdout := bufio.NewReader(out)
+	line, err := stdout.ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, fmt.Sprintf("started %d 1", id)) {
 		cmd.Process.Kill()
 		t.Fatalf("child said %q, %v", line, err)
 	}
-	// Wait until it has renewed its lease (the lease's end moves on), then kill it without any
-	// chance to clean up.
 	leaseUntil := func() int64 {
 		var until sql.NullInt64
 		if err := db.ReadDB().QueryRow(`SELECT lease_until FROM jobs WHERE id = ?`, id).Scan(&until); err != nil {
@@ -87,7 +92,17 @@ func TestCrashMidJobRerunsAndEffectExistsOnce(t *testing.T) {
 		return until.Int64
 	}
 	first := leaseUntil()
-	waitFor(t, "the child to renew its lease", func() bool { return leaseUntil() > first })
+	// Wait until it has renewed its lease (the lease's end moves on), then kill it without any
+	// chance to clean up. It says when it has renewed; a renewal it made before first was read
+	// does not count, so it is the next one. A child that dies ends its output: the read fails
+	// instead of waiting.
+	for leaseUntil() <= first {
+		line, err = stdout.ReadString('\n')
+		if err != nil || line != fmt.Sprintf("renewed %d\n", id) {
+			cmd.Process.Kill()
+			t.Fatalf("child said %q, %v; want it to renew the lease of job %d", line, err, id)
+		}
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -142,17 +143,36 @@ func effects(t testing.TB, db *testDB, jobID int64) int {
 	return n
 }
 
-// waitFor polls cond until it holds. It is a liveness check, not a timing assertion: it gives up
-// only shortly before the test's own deadline (go test -timeout), with a message saying what never
-// happened, instead of letting the whole binary be killed without one.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// waitUntil waits until cond holds: it checks cond, then again each time events arrive on the
+// Events channel of one of pools — the pools whose work makes cond true. The database stays the
+// truth (cond reads it); an event only says when to look again, so events taken by an earlier wait
+// or coalesced by the pool cost nothing. It is a liveness check, not a timing assertion: it gives
+// up only shortly before the test's own deadline (go test -timeout), with a message saying what
+// never happened, instead of letting the whole binary be killed without one. Nothing else may
+// read those pools' events meanwhile.
+func waitUntil(t testing.TB, what string, cond func() bool, pools ...*jobs.Pool) {
 	t.Helper()
-	deadline := giveUpAt(t)
+	if len(pools) == 0 {
+		t.Fatalf("waiting for %s: no pool to wait on", what)
+	}
+	giveUp := time.NewTimer(time.Until(giveUpAt(t)))
+	defer giveUp.Stop()
+	cases := []reflect.SelectCase{{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(giveUp.C)}}
+	for _, p := range pools {
+		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(p.Events())})
+	}
+	// drain takes the events already there without waiting (a default case), so that a burst of
+	// events costs one look at the database, not one per event.
+	drain := append(cases[1:len(cases):len(cases)], reflect.SelectCase{Dir: reflect.SelectDefault})
 	for !cond() {
-		if time.Now().After(deadline) {
+		if i, _, _ := reflect.Select(cases); i == 0 {
 			t.Fatalf("gave up waiting for %s: it did not happen before the test's deadline", what)
 		}
-		time.Sleep(3 * time.Millisecond)
+		for {
+			if i, _, _ := reflect.Select(drain); i == len(drain)-1 {
+				break
+			}
+		}
 	}
 }
 
@@ -187,19 +207,28 @@ func counts(t testing.TB, p *jobs.Pool) jobs.Counts {
 	return c
 }
 
-func waitState(t testing.TB, p *jobs.Pool, id int64, want jobs.State) jobs.JobInfo {
+// waitJob waits until job id of p satisfies ok (see waitUntil; p is the pool that runs the job)
+// and returns it as last read.
+func waitJob(t testing.TB, p *jobs.Pool, id int64, what string, ok func(jobs.JobInfo) bool) jobs.JobInfo {
 	t.Helper()
 	var j jobs.JobInfo
-	waitFor(t, fmt.Sprintf("job %d to be %s", id, want), func() bool {
+	waitUntil(t, fmt.Sprintf("job %d %s", id, what), func() bool {
 		j = get(t, p, id)
-		return j.State == want
-	})
+		return ok(j)
+	}, p)
 	return j
 }
 
+// waitState waits until job id of p is in state want (p is the pool that runs the job).
+func waitState(t testing.TB, p *jobs.Pool, id int64, want jobs.State) jobs.JobInfo {
+	t.Helper()
+	return waitJob(t, p, id, "to be "+string(want), func(j jobs.JobInfo) bool { return j.State == want })
+}
+
+// waitDone waits until n jobs of p's database are done, the work of p.
 func waitDone(t testing.TB, p *jobs.Pool, n int) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d jobs done", n), func() bool { return counts(t, p).Done == n })
+	waitUntil(t, fmt.Sprintf("%d jobs done", n), func() bool { return counts(t, p).Done == n }, p)
 }
 
 func enqueue(t testing.TB, p *jobs.Pool, kind string, opts jobs.EnqueueOpts) int64 {
@@ -251,21 +280,22 @@ func (ps *passes) count() int {
 }
 
 // after returns once the dispatcher has made a whole pass that began after after was called. The
-// pass in progress (if any) may have begun before, so it waits for two, waking the dispatcher.
+// pass in progress (if any) may have begun before, so it waits for two, waking the dispatcher
+// (Notify) each time it looks, as the dispatcher may be asleep.
 func (ps *passes) after(t testing.TB, p *jobs.Pool) {
 	t.Helper()
 	target := ps.count() + 2
-	waitFor(t, "the dispatcher to look at the queue again", func() bool {
-		if ps.count() >= target {
-			return true
-		}
+	giveUp := time.NewTimer(time.Until(giveUpAt(t)))
+	defer giveUp.Stop()
+	for ps.count() < target {
 		p.Notify()
 		select {
 		case <-ps.tick:
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond): // a Notify that came while the dispatcher was busy
+		case <-giveUp.C:
+			t.Fatal("gave up waiting for the dispatcher to look at the queue again: it did not before the test's deadline")
 		}
-		return ps.count() >= target
-	})
+	}
 }
 
 // clock is a settable clock for the backoff tests.

@@ -124,6 +124,7 @@ type Pool struct {
 type testHooks struct {
 	idle      func(queue string) // a dispatcher finished a pass over its queue and goes to sleep
 	stopWaits func()             // Stop begins waiting for the running jobs
+	renewed   func(job int64)    // a job's lease was extended
 }
 
 // New makes a pool over db, the database's write pool (best: one connection, immediate

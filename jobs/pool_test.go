@@ -124,14 +124,14 @@ func TestConcurrencyNeverExceedsLimit(t *testing.T) {
 		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
 			db := openDB(t, t.TempDir())
 			p, lb := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: limit}})
-			b := &blocker{release: make(chan struct{})}
+			b := newBlocker()
 			p.Register(kindTest, queueTest, b)
 			const n = 12
 			for range n {
 				enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 			}
 			start(t, p)
-			waitFor(t, fmt.Sprintf("%d running", limit), func() bool { return int(b.active.Load()) >= limit })
+			b.waitEntered(t, limit)
 			for range n {
 				b.release <- struct{}{} // taken by a running job: one ends, the next may start
 			}
@@ -149,6 +149,11 @@ type blocker struct {
 	active  atomic.Int32
 	peak    atomic.Int32 // the most running at once since the last resetPeak
 	release chan struct{}
+	entered chan struct{} // one value per run, once it counts as active
+}
+
+func newBlocker() *blocker {
+	return &blocker{release: make(chan struct{}), entered: make(chan struct{}, 64)}
 }
 
 func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.Commit, error) {
@@ -159,6 +164,7 @@ func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.
 		}
 	}
 	defer b.active.Add(-1)
+	b.entered <- struct{}{}
 	select {
 	case <-b.release:
 		return effectCommit(j.ID), nil
@@ -167,18 +173,36 @@ func (b *blocker) Work(ctx context.Context, j *jobs.Job, _ func(float64)) (jobs.
 	}
 }
 
+// waitEntered waits until n more runs have begun (and count as active), giving up shortly before
+// the test's deadline.
+func (b *blocker) waitEntered(t testing.TB, n int) {
+	t.Helper()
+	giveUp := time.NewTimer(time.Until(giveUpAt(t)))
+	defer giveUp.Stop()
+	for i := range n {
+		select {
+		case <-b.entered:
+		case <-giveUp.C:
+			t.Fatalf("gave up waiting for run %d of %d to begin: it did not before the test's deadline", i+1, n)
+		}
+	}
+}
+
 func TestSetConcurrencyAtRunTime(t *testing.T) {
 	db := openDB(t, t.TempDir())
 	p, _ := newPool(t, db, jobs.Options{Concurrency: map[string]int{queueTest: 1}})
-	b := &blocker{release: make(chan struct{})}
+	b := newBlocker()
 	p.Register(kindTest, queueTest, b)
 	for range 6 {
 		enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	}
 	start(t, p)
-	waitFor(t, "one running", func() bool { return b.active.Load() == 1 })
+	b.waitEntered(t, 1)
 	p.SetConcurrency(queueTest, 4)
-	waitFor(t, "four running", func() bool { return b.active.Load() == 4 })
+	b.waitEntered(t, 3) // four running: none has been released
+	if n := b.active.Load(); n != 4 {
+		t.Fatalf("%d running, want 4", n)
+	}
 	if c := counts(t, p); c.Running != 4 || c.Queued != 2 {
 		t.Fatalf("counts %+v, want 4 running 2 queued", c)
 	}
@@ -214,9 +238,7 @@ func TestBackoffScheduleWithFullJitter(t *testing.T) {
 	// Half of min(cap, base·2^(n-1)) with Rand fixed at 0.5.
 	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 2500 * time.Millisecond, 2500 * time.Millisecond}
 	for i, w := range want {
-		var j jobs.JobInfo
-		waitFor(t, fmt.Sprintf("attempt %d to fail", i+1), func() bool {
-			j = get(t, p, id)
+		j := waitJob(t, p, id, fmt.Sprintf("to fail attempt %d", i+1), func(j jobs.JobInfo) bool {
 			return j.State == jobs.StateRetrying && j.Attempt == i+1
 		})
 		if got := j.RunAfter.Sub(clk.Now()); got != w {
@@ -323,10 +345,9 @@ func TestWaitingBurnsNoAttempt(t *testing.T) {
 		p.Wake("offline")
 	}
 	online.Store(true)
-	waitFor(t, "4 runs", func() bool { return runs.Load() == 4 })
 	j := waitState(t, p, id, jobs.StateDone)
-	if j.Attempt != 1 {
-		t.Fatalf("attempt %d after 3 waits and one real try, want 1", j.Attempt)
+	if j.Attempt != 1 || runs.Load() != 4 {
+		t.Fatalf("attempt %d after %d runs; want attempt 1 after 3 waits and one real try", j.Attempt, runs.Load())
 	}
 }
 
@@ -457,11 +478,11 @@ func TestGracefulStopReleasesLeases(t *testing.T) {
 	dir := t.TempDir()
 	db := openDB(t, dir)
 	p, _ := newPool(t, db, jobs.Options{ShutdownGrace: 50 * time.Millisecond})
-	b := &blocker{release: make(chan struct{})}
+	b := newBlocker()
 	p.Register(kindTest, "", b)
 	id := enqueue(t, p, kindTest, jobs.EnqueueOpts{})
 	start(t, p)
-	waitFor(t, "running", func() bool { return b.active.Load() == 1 })
+	b.waitEntered(t, 1)
 	err := p.Stop(context.Background())
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Stop = %v, want DeadlineExceeded (the job had to be interrupted)", err)
@@ -692,8 +713,13 @@ func TestEventsWithSlowOrAbsentReaderNeverBlockWorkers(t *testing.T) {
 	for range n {
 		last = enqueue(t, p, kindTest, jobs.EnqueueOpts{Subject: 0})
 	}
-	// Nobody reads: the workers must still finish everything.
-	waitDone(t, p, n) // nobody reads the events meanwhile
+	// Nobody reads: the workers must still finish everything. This one wait cannot wait on the
+	// events (waitDone would be their reader), so it reads the totals every few milliseconds.
+	for giveUp := giveUpAt(t); counts(t, p).Done != n; time.Sleep(3 * time.Millisecond) {
+		if time.Now().After(giveUp) {
+			t.Fatalf("gave up waiting for %d jobs done with nobody reading the events", n)
+		}
+	}
 	// A slow reader now gets events; the latest state of the last job arrives with fresh counts.
 	deadline := time.After(time.Until(giveUpAt(t)))
 	for {
@@ -769,9 +795,9 @@ func TestScheduleOncePerPeriodAcrossPools(t *testing.T) {
 		}
 		return infos
 	}
-	waitFor(t, "the periodic job to run", func() bool {
+	waitUntil(t, "the periodic job to run", func() bool {
 		return len(list(jobs.ListFilter{Kind: kindCleanup, States: []jobs.State{jobs.StateDone}})) == 1
-	})
+	}, p1, p2) // either pool may run it
 	if infos := list(jobs.ListFilter{Kind: kindCleanup}); len(infos) != 1 || infos[0].Queue != queueHousekeeping {
 		t.Fatalf("periodic jobs %+v; want exactly one, in queue %s", infos, queueHousekeeping)
 	}
@@ -846,7 +872,7 @@ func TestCancelFromAnotherProcess(t *testing.T) {
 	if err := p2.Cancel(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
-	waitState(t, p2, id, jobs.StateCancelled)
+	waitState(t, p1, id, jobs.StateCancelled) // recorded by p1, whose handler was cancelled
 	if committed.Load() {
 		t.Fatal("the cancelled job's Commit ran")
 	}

@@ -100,6 +100,8 @@ func (p *Pool) renew(rj *runningJob, done <-chan struct{}, stopped chan<- struct
 			}
 		case cancelReq != 0:
 			rj.cancel(errCancelled)
+		case p.hooks.renewed != nil:
+			p.hooks.renewed(rj.job.ID)
 		}
 	}
 }
