@@ -52,6 +52,17 @@ func ExpiresWithin(expiry string, today time.Time, days int) bool {
 	return expiry <= Day(today.AddDate(0, 0, days))
 }
 
+// DaysLeft is the number of calendar days from today to the expiry day (YYYY-MM-DD): 0 on the
+// day itself, negative once expired; ok is false for an unknown or unreadable date.
+func DaysLeft(expiry string, today time.Time) (days int, ok bool) {
+	d, err := time.Parse("2006-01-02", expiry)
+	if err != nil {
+		return 0, false
+	}
+	y, m, dd := today.Date()
+	return int(d.Sub(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24), true
+}
+
 // OnHand is the sum of the confirmed movements (pending and dismissed ones do not count).
 func OnHand(ms []Movement) int64 {
 	var n int64
