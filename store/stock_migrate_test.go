@@ -122,7 +122,15 @@ func TestReleaseDatabaseMigratesWithNothingLost(t *testing.T) {
 		t.Fatalf("the job table of release 0.1.0 cannot be upgraded: %v", err)
 	}
 	after := func(q string) []string {
-		return dump(t, st.ReadDB(), strings.Replace(q, "kind, photo_id, state", "kind, subject_id, state", 1))
+		q = strings.Replace(q, "kind, photo_id, state", "kind, subject_id, state", 1)
+		// 0005 moved the barcode's "Serial …" notes to the serial field: put them back to compare.
+		q = strings.Replace(q, "location, notes, status, field_sources,", `location, CASE WHEN serial <> '' THEN 'Serial ' || serial ELSE notes END,
+			status, CASE WHEN serial <> '' THEN json_remove(field_sources, '$.serial') ELSE field_sources END,`, 1)
+		return dump(t, st.ReadDB(), q)
+	}
+	if got := dump(t, st.ReadDB(), `SELECT id || ' ' || serial || ' [' || notes || '] ' || json_extract(field_sources, '$.serial') FROM entries WHERE serial <> '' ORDER BY id`); !reflect.DeepEqual(got,
+		[]string{"1 SN00012345 [] barcode", "3 SN00012345 [] barcode", "4 A1B2C3D4E5F6G7H8 [] barcode"}) {
+		t.Errorf("serials moved out of the notes: %q", got)
 	}
 	// Every photo, entry (deleted ones too), edit, analysis, job and catalog product is as it was.
 	for _, q := range queries[:5] {

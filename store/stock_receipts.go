@@ -328,9 +328,10 @@ func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) er
 }
 
 var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
-	COALESCE(ph.original_name,''), COALESCE(sp.original_name,'')
+	COALESCE(ph.original_name,''), COALESCE(sp.original_name,''), COALESCE(en.serial,'')
 	FROM movements m JOIN stock_lines l ON l.id = m.line_id JOIN products p ON p.id = l.product_id
-	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id`
+	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id
+	LEFT JOIN entries en ON en.id = m.entry_id`
 
 // queryReceipts reads movements with their product, lot and photos (the receipts' view; the
 // movements report uses it too), oldest first.
@@ -347,7 +348,7 @@ func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args
 		l := &r.Line
 		pdst, set := scanProduct(&r.Product)
 		dst := append(x.dest(), pdst...)
-		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName)
+		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName, &r.Serial)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("list movements: %w", err)
 		}

@@ -18,12 +18,12 @@ func TestBarcodeDateThatIsNotADateKeepsTheRestWithANote(t *testing.T) {
 	}
 	const want = "the barcode's expiry 260230 is not a date"
 	ne := barcodeEntry(code)
-	if ne.GTIN != "09506000134352" || ne.Lot != "AB-1234" || ne.Expiry != "" || !strings.Contains(ne.ReviewNote, want) {
+	if ne.GTIN != "09506000134352" || ne.Lot != "AB-1234" || ne.Expiry != "" || ne.Serial != "SN1" || !strings.Contains(ne.ReviewNote, want) {
 		t.Fatalf("barcode entry %+v", ne)
 	}
 	res := analyzer.Result{Medicines: []analyzer.Medicine{{Values: fields.Values{Name: "Panadol", GTIN: "09506000134352", Expiry: "2026-02-28"}}}}
 	out := mergeFindings(res, code, true)
-	if len(out) != 1 || out[0].Lot != "AB-1234" || out[0].Expiry != "2026-02-28" || !strings.Contains(out[0].ReviewNote, want) {
+	if len(out) != 1 || out[0].Lot != "AB-1234" || out[0].Expiry != "2026-02-28" || out[0].Serial != "SN1" || !strings.Contains(out[0].ReviewNote, want) {
 		t.Fatalf("merged %+v", out)
 	}
 }

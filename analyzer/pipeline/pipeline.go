@@ -405,9 +405,7 @@ func barcodeEntry(code barcode.GS1) store.NewEntry {
 	set("gtin", code.GTIN, &ne.GTIN)
 	set("lot", code.Lot, &ne.Lot)
 	set("expiry", code.Expiry, &ne.Expiry)
-	if code.Serial != "" {
-		ne.Notes = "Serial " + code.Serial
-	}
+	set("serial", code.Serial, &ne.Serial)
 	ne.ReviewNote = codeNotes(code)
 	return ne
 }
@@ -478,6 +476,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				{"gtin", "GTIN", m.GTIN, code.GTIN, &ne.GTIN},
 				{"lot", "lot", m.Lot, code.Lot, &ne.Lot},
 				{"expiry", "expiry", m.Expiry, code.Expiry, &ne.Expiry},
+				{"serial", "serial", m.Serial, code.Serial, &ne.Serial},
 			} {
 				if fv.code == "" {
 					continue // a value the barcode lacks never blanks the model's
@@ -487,9 +486,6 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				}
 				*fv.dst = fv.code
 				ne.Sources[fv.field] = store.SourceBarcode
-			}
-			if code.Serial != "" {
-				ne.Notes = "Serial " + code.Serial
 			}
 			if n := codeNotes(code); n != "" {
 				notes = append(notes, n)

@@ -20,6 +20,7 @@ type Values struct {
 	Manufacturer string `json:"manufacturer,omitempty"`
 	GTIN         string `json:"gtin,omitempty"`   // 14 digits, check digit verified
 	Lot          string `json:"lot,omitempty"`    // batch
+	Serial       string `json:"serial,omitempty"` // the GS1 serial number (AI 21): this one pack
 	Expiry       string `json:"expiry,omitempty"` // YYYY-MM-DD (a month alone means its last day)
 	Quantity     *int64 `json:"quantity,omitempty"`
 	Unit         string `json:"unit,omitempty"` // e.g. "box" or "30 tablets"
@@ -50,6 +51,10 @@ var All = []Field{
 		model(`the 8-14 digit GTIN/EAN under the barcode or after (01), digits only`).catalog().search(),
 	text("lot", "Lot", 200, func(v *Values) *string { return &v.Lot }).
 		model(`batch or LOT number`).search(),
+	// The serial names one pack (GTIN + serial): the store counts a pack seen twice once. It is read
+	// from the barcode only, never asked of the model: a misread serial would make two packs one.
+	Field{Name: "serial", Label: "Serial", Hint: "the pack's serial number (SN)", Kind: TextKind, Max: MaxSerial,
+		text: func(v *Values) *string { return &v.Serial }}.search(),
 	Field{Name: "expiry", Label: "Expiry", Hint: "e.g. 2027-03-31 or 03/2027", Kind: DateKind,
 		text: func(v *Values) *string { return &v.Expiry }}.
 		model(`the expiry date as printed (e.g. "03/2027" or "2027-03-31")`),
@@ -61,6 +66,9 @@ var All = []Field{
 	text("location", "Shelf / location", 200, func(v *Values) *string { return &v.Location }),
 	text("notes", "Notes", 2000, func(v *Values) *string { return &v.Notes }),
 }
+
+// MaxSerial is the longest serial number: GS1's limit for AI (21).
+const MaxSerial = 20
 
 // MaxCount is the largest quantity accepted.
 const MaxCount = 10_000_000
