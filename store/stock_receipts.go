@@ -87,7 +87,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	if (plan.Dismiss || plan.Reverse) && !plan.Propose && !plan.SamePackNote && e.GTIN != "" && e.Serial != "" {
 		var twin int64
 		err := tx.QueryRowContext(ctx, `SELECT e.id FROM entries e LEFT JOIN movements m ON m.id = e.receipt_id
-			WHERE e.gtin = ? AND e.serial = ? AND e.id <> ? AND e.deleted_at IS NULL AND e.no_receipt = 0
+			WHERE e.gtin = ? AND e.serial = ? AND e.gtin <> '' AND e.serial <> '' AND e.id <> ? AND e.deleted_at IS NULL AND e.no_receipt = 0
 			AND (m.id IS NULL OR m.status NOT IN ('pending', 'confirmed')) ORDER BY e.id LIMIT 1`, e.GTIN, e.Serial, e.ID).Scan(&twin)
 		if err == nil {
 			return s.syncEntryStock(ctx, tx, twin, byPerson)
@@ -164,11 +164,6 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 			return fmt.Errorf("correct receipt: %w", err)
 		}
 	}
-	if p.BackToReview {
-		if err := backToReviewTx(ctx, tx, e, now); err != nil {
-			return err
-		}
-	}
 	switch {
 	case samePack != "":
 		if err := appendReviewNoteTx(ctx, tx, e.ID, samePack); err != nil {
@@ -178,6 +173,11 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		// The pack is no longer another photo's: the note is no longer true.
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = ? WHERE id = ?`, stock.WithoutSamePackNote(e.ReviewNote), e.ID); err != nil {
 			return fmt.Errorf("update review note: %w", err)
+		}
+	}
+	if p.BackToReview {
+		if err := backToReviewTx(ctx, tx, e, now); err != nil {
+			return err
 		}
 	}
 	if !p.Propose {
@@ -237,7 +237,8 @@ func packOwnerTx(ctx context.Context, tx *sql.Tx, e Entry) (packOwner, error) {
 	o := packOwner{found: true}
 	err := tx.QueryRowContext(ctx, `SELECT o.id, COALESCE(o.photo_id, 0), COALESCE(ph.original_name, '') FROM entries o
 		JOIN movements m ON m.id = o.receipt_id LEFT JOIN photos ph ON ph.id = o.photo_id
-		WHERE o.gtin = ? AND o.serial = ? AND o.id <> ? AND o.deleted_at IS NULL AND m.status IN ('pending', 'confirmed')
+		WHERE o.gtin = ? AND o.serial = ? AND o.gtin <> '' AND o.serial <> '' -- the partial index entries_pack
+		AND o.id <> ? AND o.deleted_at IS NULL AND m.status IN ('pending', 'confirmed')
 		ORDER BY o.id LIMIT 1`, e.GTIN, e.Serial, e.ID).Scan(&o.entryID, &o.photoID, &o.photoName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return packOwner{}, nil
