@@ -7,7 +7,7 @@
 //	id            the entry's number in this inventory
 //	name …        one column per medicine field of the field table (fields.All), in its order and
 //	  … notes     under its name: today name, generic_name, strength, dosage_form, manufacturer, gtin
-//	              (14 digits), lot, serial (the pack's GS1 serial number), expiry (date YYYY-MM-DD),
+//	              (14 digits), lot, expiry (date YYYY-MM-DD), serial (the pack's GS1 serial number),
 //	              quantity (whole number; JSON: null when unknown), unit, location, notes; empty when
 //	              unknown
 //	status        needs_review or confirmed

@@ -20,8 +20,8 @@ type Values struct {
 	Manufacturer string `json:"manufacturer,omitempty"`
 	GTIN         string `json:"gtin,omitempty"`   // 14 digits, check digit verified
 	Lot          string `json:"lot,omitempty"`    // batch
-	Serial       string `json:"serial,omitempty"` // the GS1 serial number (AI 21): this one pack
 	Expiry       string `json:"expiry,omitempty"` // YYYY-MM-DD (a month alone means its last day)
+	Serial       string `json:"serial,omitempty"` // the GS1 serial number (AI 21): this one pack
 	Quantity     *int64 `json:"quantity,omitempty"`
 	Unit         string `json:"unit,omitempty"` // e.g. "box" or "30 tablets"
 	Location     string `json:"location,omitempty"`
@@ -51,13 +51,13 @@ var All = []Field{
 		model(`the 8-14 digit GTIN/EAN under the barcode or after (01), digits only`).catalog().search(),
 	text("lot", "Lot", 200, func(v *Values) *string { return &v.Lot }).
 		model(`batch or LOT number`).search(),
+	Field{Name: "expiry", Label: "Expiry", Hint: "e.g. 2027-03-31 or 03/2027", Kind: DateKind,
+		text: func(v *Values) *string { return &v.Expiry }}.
+		model(`the expiry date as printed (e.g. "03/2027" or "2027-03-31")`),
 	// The serial names one pack (GTIN + serial): the store counts a pack seen twice once. It is read
 	// from the barcode only, never asked of the model: a misread serial would make two packs one.
 	Field{Name: "serial", Label: "Serial", Hint: "the pack's serial number (SN)", Kind: TextKind, Max: MaxSerial,
 		text: func(v *Values) *string { return &v.Serial }}.search(),
-	Field{Name: "expiry", Label: "Expiry", Hint: "e.g. 2027-03-31 or 03/2027", Kind: DateKind,
-		text: func(v *Values) *string { return &v.Expiry }}.
-		model(`the expiry date as printed (e.g. "03/2027" or "2027-03-31")`),
 	Field{Name: "quantity", Label: "Quantity", Hint: "a whole number, e.g. 20", Kind: CountKind, Max: MaxCount,
 		count: func(v *Values) **int64 { return &v.Quantity }}.
 		model(`the number of identical packs visible (integer)`),
