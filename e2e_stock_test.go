@@ -11,9 +11,10 @@ import (
 	"medinventory/store"
 )
 
-// Two different photos of the same lot, imported offline (their GS1 DataMatrix read locally),
-// make one stock line with two receipts waiting for review; confirming both gives the sum. The
-// photos are the two of lot AB-1234 in the release-0.1.0 fixture.
+// Two different photos of the same pack, imported offline (their GS1 DataMatrix read locally: the
+// same GTIN, lot and serial SN00012345), make one stock line with ONE receipt waiting for review
+// (issue 22: a pack is counted once, whatever its photos look like); the other photo's entry says
+// it is the same pack. The photos are the two of lot AB-1234 in the release-0.1.0 fixture.
 func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 	in, data := t.TempDir(), t.TempDir()
 	for name, src := range map[string]string{
@@ -50,8 +51,8 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 	}
 	lot := ps[0].Lots[0]
 	if ps[0].GTIN != "09506000134352" || lot.Lot != "AB-1234" || lot.Expiry != "2027-12-31" || lot.OnHand != 0 ||
-		lot.WaitingForReview != 2 || lot.ReceiptsWaiting != 2 || !ps[0].OutOfStock {
-		t.Fatalf("before review: %+v / %+v; want lot AB-1234, 0 on hand, 2 receipts of 1 waiting", ps[0], lot)
+		lot.WaitingForReview != 1 || lot.ReceiptsWaiting != 1 || !ps[0].OutOfStock {
+		t.Fatalf("before review: %+v / %+v; want lot AB-1234, 0 on hand, 1 receipt of 1 waiting", ps[0], lot)
 	}
 
 	st, err := store.Open(context.Background(), data, store.Options{})
@@ -59,18 +60,29 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs, err := st.PendingReceipts(context.Background())
-	if err != nil || len(rs) != 2 {
-		t.Fatalf("pending receipts %d, %v", len(rs), err)
+	if err != nil || len(rs) != 1 || rs[0].Serial != "SN00012345" {
+		t.Fatalf("pending receipts %+v, %v; want 1, of serial SN00012345", rs, err)
 	}
-	for i, n := range []int64{3, 2} { // the reviewer counts the packs in each photo
-		if _, err := st.ConfirmReceipt(context.Background(), rs[i].ID, n); err != nil {
-			t.Fatal(err)
+	es, err := st.ListEntries(context.Background(), store.Filter{})
+	if err != nil || len(es) != 2 {
+		t.Fatalf("%d entries, %v", len(es), err)
+	}
+	same := 0
+	for _, e := range es {
+		if strings.Contains(e.ReviewNote, "Same pack as photo") && strings.Contains(e.ReviewNote, "(serial SN00012345)") {
+			same++
 		}
+	}
+	if same != 1 {
+		t.Fatalf("entries %+v; want one saying it is the same pack as the other photo", es)
+	}
+	if _, err := st.ConfirmReceipt(context.Background(), rs[0].ID, 5); err != nil { // the reviewer counts 5 packs
+		t.Fatal(err)
 	}
 	st.Close()
 	ps = stockJSON()
 	if len(ps) != 1 || len(ps[0].Lots) != 1 || ps[0].Lots[0].OnHand != 5 || ps[0].UsableOnHand != 5 || ps[0].WaitingForReview != 0 {
-		t.Fatalf("after confirming 3 and 2: %+v; want 5 on hand on the one lot", ps)
+		t.Fatalf("after confirming 5: %+v; want 5 on hand on the one lot", ps)
 	}
 
 	// The reports come out of the same data.
@@ -79,7 +91,7 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		t.Fatalf("stock table (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, nil, "--data-dir", data, "export", "--report", "movements", "--format", "csv")
-	if r.code != 0 || strings.Count(r.stdout, "received") != 2 {
+	if r.code != 0 || strings.Count(r.stdout, "received") != 1 || !strings.Contains(r.stdout, "SN00012345") {
 		t.Fatalf("movements CSV (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	pdf := filepath.Join(t.TempDir(), "lots.pdf")

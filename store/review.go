@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"medinventory/store/stock"
 )
 
-// ExpiresSoonDays is how many days ahead "expires soon" looks (the window's filter and colours).
-const ExpiresSoonDays = 90
+// ExpiresSoonDays is how many days ahead "expires soon" looks (the window's filter and colours):
+// the stock rules' window, stock.DefaultExpiringDays.
+const ExpiresSoonDays = stock.DefaultExpiringDays
 
 // Expiry is where an entry stands against its expiry date.
 type Expiry int
@@ -23,18 +26,16 @@ const (
 )
 
 // ExpiryOf says where an expiry date ("YYYY-MM-DD") stands on the day of today, and how many days
-// are left (negative once expired). A medicine is usable through its expiry day.
+// are left (negative once expired), by the stock rules (stock.IsExpired, stock.ExpiresWithin): a
+// medicine is usable through its expiry day.
 func ExpiryOf(expiry string, today time.Time) (Expiry, int) {
-	d, err := time.Parse("2006-01-02", expiry)
-	if err != nil {
-		return ExpiryUnknown, 0
-	}
-	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	days := int(d.Sub(day).Hours() / 24)
+	days, ok := stock.DaysLeft(expiry, today)
 	switch {
-	case days < 0:
+	case !ok:
+		return ExpiryUnknown, 0
+	case stock.IsExpired(expiry, today):
 		return ExpiryExpired, days
-	case days <= ExpiresSoonDays:
+	case stock.ExpiresWithin(expiry, today, ExpiresSoonDays):
 		return ExpirySoon, days
 	}
 	return ExpiryOK, days

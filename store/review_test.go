@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"medinventory/store"
+	"medinventory/store/stock"
 )
 
 func TestExpiryWords(t *testing.T) {
@@ -70,5 +71,23 @@ func TestAddEntryByHandIsConfirmedAndReopenUndoesConfirm(t *testing.T) {
 	}
 	if _, err := st.ReopenEntry(ctx, 9999); err != store.ErrEntryNotFound {
 		t.Fatalf("reopen of a missing entry: %v", err)
+	}
+}
+
+// The entry list's "expires soon" and the stock view's "expiring" are one rule: for every day
+// around the window's edges they agree.
+func TestExpiryOfAgreesWithTheStockRules(t *testing.T) {
+	today := time.Date(2026, 3, 1, 23, 30, 0, 0, time.Local)
+	for d := -3; d <= store.ExpiresSoonDays+3; d++ {
+		expiry := stock.Day(today.AddDate(0, 0, d))
+		st, days := store.ExpiryOf(expiry, today)
+		if days != d {
+			t.Errorf("ExpiryOf(%s) days = %d, want %d", expiry, days, d)
+		}
+		if (st == store.ExpirySoon) != stock.ExpiresWithin(expiry, today, stock.DefaultExpiringDays) ||
+			(st == store.ExpiryExpired) != stock.IsExpired(expiry, today) {
+			t.Errorf("ExpiryOf(%s) = %v, the stock rules say expiring %v, expired %v", expiry, st,
+				stock.ExpiresWithin(expiry, today, stock.DefaultExpiringDays), stock.IsExpired(expiry, today))
+		}
 	}
 }

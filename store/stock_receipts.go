@@ -18,14 +18,17 @@ import (
 	"medinventory/store/stock"
 )
 
-// syncEntryStockTx makes the ledger agree with an entry:
-//   - a deleted entry, or one marked "same pack" or whose receipt was undone, proposes nothing:
-//     its pending receipt is dismissed, a confirmed one reversed;
-//   - otherwise its receipt is on the line of (product, lot, expiry, location) — an entry with no
+// syncEntryStockTx makes the ledger agree with an entry. The decision is stock.PlanReceipt's
+// (dismiss / reverse / correct / back to review / propose, the same pack by serial, the look-alike
+// flag); this reads its facts and applies its plan:
+//   - the entry's receipt is on the line of (product, lot, expiry, location) — an entry with no
 //     location on the lot already listed, whatever its shelf (receiptLineTx) — of its quantity (1
-//     when unknown), pending or confirmed as the entry is. A pending receipt is corrected in place
-//     (it is not stock yet); a confirmed one that no longer agrees is reversed and received again,
-//     so the card shows the correction.
+//     when unknown), pending or confirmed as the entry is;
+//   - an entry whose GTIN and serial another entry's live receipt counts proposes none, and its
+//     note says "Same pack as photo N (serial S)"; when the entry that counted a pack stops counting
+//     it (removed), the next photo of that pack counts it;
+//   - a photo that looks like one added shortly before is flagged, unless the two photos' serials
+//     prove them different packs.
 //
 // It is for changes a person made (an edit, a confirmation, a deletion); see
 // syncEntryStockAfterAnalysisTx for an analysis's.
@@ -49,112 +52,154 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	if err != nil {
 		return fmt.Errorf("read entry %d: %w", entryID, err)
 	}
-	var cur *stock.Movement
+	f := stock.ReceiptFacts{Removed: e.Deleted || noReceipt, ByPerson: byPerson}
 	if receiptID.Valid {
 		m, err := getMovement(ctx, tx, receiptID.Int64)
 		if err != nil {
 			return err
 		}
-		cur = &m
+		f.Current = &m
 	}
-	now := ms(s.now())
-	setReceipt := func(id int64) error {
-		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ?, product_id = COALESCE(?, product_id) WHERE id = ?`,
-			nullID(id), nullID(e.ProductID), entryID)
-		return err
-	}
-	if e.Deleted || noReceipt {
-		if cur == nil {
-			return nil
+	var owner packOwner
+	var similar similarPhoto
+	if !f.Removed {
+		if err := s.receiptTargetTx(ctx, tx, &e, &f); err != nil {
+			return err
 		}
-		switch cur.Status {
-		case stock.Pending:
-			if _, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'dismissed', note = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
-				"The photo's entry was removed.", now, cur.ID); err != nil {
-				return fmt.Errorf("dismiss receipt: %w", err)
-			}
-		case stock.Confirmed:
-			if _, err := s.reverseTx(ctx, tx, *cur, "The photo's entry was removed."); err != nil {
+		if owner, err = packOwnerTx(ctx, tx, e); err != nil {
+			return err
+		}
+		f.SamePack = owner.found
+		if f.SamePack && f.Quantity > 1 && owner.photoID != 0 {
+			similar = similarPhoto{id: owner.photoID, name: owner.photoName} // flagged as the pack's other photo
+		} else if f.Current == nil && e.PhotoID != 0 && !f.SamePack {
+			if similar, err = similarPhotoTx(ctx, tx, e.PhotoID, stock.Pack{GTIN: e.GTIN, Serial: e.Serial}); err != nil {
 				return err
 			}
+			f.LookAlike = similar.id != 0
 		}
-		return setReceipt(0)
 	}
-	productID, productConfirmed, err := s.ensureProductForEntryTx(ctx, tx, e)
+	plan := stock.PlanReceipt(f)
+	if err := s.applyReceiptPlanTx(ctx, tx, e, f, plan, owner, similar); err != nil {
+		return err
+	}
+	// The pack this entry counted is counted no more: another photo of it may count it now.
+	if (plan.Dismiss || plan.Reverse) && !plan.Propose && !plan.SamePackNote && e.GTIN != "" && e.Serial != "" {
+		var twin int64
+		err := tx.QueryRowContext(ctx, `SELECT e.id FROM entries e LEFT JOIN movements m ON m.id = e.receipt_id
+			WHERE e.gtin = ? AND e.serial = ? AND e.gtin <> '' AND e.serial <> '' AND e.id <> ? AND e.deleted_at IS NULL AND e.no_receipt = 0
+			AND (m.id IS NULL OR m.status NOT IN ('pending', 'confirmed')) ORDER BY e.id LIMIT 1`, e.GTIN, e.Serial, e.ID).Scan(&twin)
+		if err == nil {
+			return s.syncEntryStock(ctx, tx, twin, byPerson)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find another photo of the pack: %w", err)
+		}
+	}
+	return nil
+}
+
+// receiptTargetTx fills in the receipt an entry calls for — its product (made if needed, and
+// remembered when the entry is confirmed), line, quantity (1 when unread), status and analysis —
+// and links the entry to its product.
+func (s *Store) receiptTargetTx(ctx context.Context, tx *sql.Tx, e *Entry, f *stock.ReceiptFacts) error {
+	productID, productConfirmed, err := s.ensureProductForEntryTx(ctx, tx, *e)
 	if err != nil {
 		return err
 	}
-	lineID, err := s.receiptLineTx(ctx, tx, productID, e.Lot, e.Expiry, e.Location)
-	if err != nil {
+	if f.LineID, err = s.receiptLineTx(ctx, tx, productID, e.Lot, e.Expiry, e.Location); err != nil {
 		return err
 	}
-	qty := int64(1)
+	f.Quantity, f.Status, f.AnalysisID = 1, stock.Pending, e.AnalysisID
 	if e.Quantity != nil {
-		qty = *e.Quantity
+		f.Quantity = *e.Quantity
 	}
-	status := stock.Pending
 	if e.Status == StatusConfirmed {
-		status = stock.Confirmed
+		f.Status = stock.Confirmed
 	}
 	if e.ProductID != productID {
-		// Linked below with the receipt, or here when the receipt stays.
 		e.ProductID = productID
-		if cur != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ?`, productID, entryID); err != nil {
-				return fmt.Errorf("link entry to product: %w", err)
-			}
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ?`, productID, e.ID); err != nil {
+			return fmt.Errorf("link entry to product: %w", err)
 		}
 	}
-	if status == stock.Confirmed && !productConfirmed {
+	if f.Status == stock.Confirmed && !productConfirmed {
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET confirmed = 1 WHERE id = ? AND confirmed = 0`, productID); err != nil {
 			return fmt.Errorf("remember product: %w", err)
 		}
 	}
-	switch {
-	case cur != nil && cur.Status == stock.Pending:
-		if cur.LineID == lineID && cur.Quantity == qty && status == stock.Pending && cur.AnalysisID == e.AnalysisID {
-			return nil
+	return nil
+}
+
+// applyReceiptPlanTx does what stock.PlanReceipt decided, in its order.
+func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f stock.ReceiptFacts, p stock.ReceiptPlan,
+	owner packOwner, similar similarPhoto) error {
+	now := ms(s.now())
+	cur := f.Current
+	setReceipt := func(id int64) error {
+		_, err := tx.ExecContext(ctx, `UPDATE entries SET receipt_id = ? WHERE id = ?`, nullID(id), e.ID)
+		return err
+	}
+	samePack := ""
+	if p.SamePackNote {
+		samePack = stock.SamePackNote(owner.photoName, e.Serial)
+	}
+	if p.Dismiss {
+		note := p.Note
+		if p.DismissReason == stock.SamePack {
+			note = samePack
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE movements SET line_id = ?, quantity = ?, status = ?, analysis_id = ?, recorded_at = ?
-			WHERE id = ? AND status = 'pending'`, lineID, qty, string(status), nullID(e.AnalysisID), now, cur.ID)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'dismissed', reason = ?, note = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
+			string(p.DismissReason), note, now, cur.ID); err != nil {
+			return fmt.Errorf("dismiss receipt: %w", err)
+		}
+	}
+	if p.Reverse {
+		if _, err := s.reverseTx(ctx, tx, *cur, p.Note); err != nil {
+			return err
+		}
+	}
+	if p.Correct {
+		if _, err := tx.ExecContext(ctx, `UPDATE movements SET line_id = ?, quantity = ?, status = ?, analysis_id = ?, recorded_at = ?
+			WHERE id = ? AND status = 'pending'`, f.LineID, f.Quantity, string(f.Status), nullID(f.AnalysisID), now, cur.ID); err != nil {
 			return fmt.Errorf("correct receipt: %w", err)
 		}
-		return nil
-	case cur != nil && cur.Status == stock.Confirmed:
-		same := cur.LineID == lineID && cur.Quantity == qty
-		switch {
-		case same && status == stock.Confirmed:
-			return nil
-		case !byPerson && same:
-			return nil // an entry an analysis sent back to review keeps its stock until a person acts
-		case !byPerson:
-			return backToReviewTx(ctx, tx, e, now)
+	}
+	switch {
+	case samePack != "":
+		if err := appendReviewNoteTx(ctx, tx, e.ID, samePack); err != nil {
+			return err
 		}
-		// A person changed the entry, or reopened it for review (its stock waits for review again).
-		if _, err := s.reverseTx(ctx, tx, *cur, "Corrected on the photo's entry."); err != nil {
+	case !f.Removed && strings.Contains(e.ReviewNote, "Same pack as "):
+		// The pack is no longer another photo's: the note is no longer true.
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = ? WHERE id = ?`, stock.WithoutSamePackNote(e.ReviewNote), e.ID); err != nil {
+			return fmt.Errorf("update review note: %w", err)
+		}
+	}
+	if p.BackToReview {
+		if err := backToReviewTx(ctx, tx, e, now); err != nil {
 			return err
 		}
 	}
-	// No receipt yet (or the old one was dismissed or just reversed): propose one.
-	m := stock.Movement{LineID: lineID, Kind: stock.Receive, Quantity: qty, Proposed: &qty, Status: status,
+	if !p.Propose {
+		if p.Unlink {
+			return setReceipt(0)
+		}
+		return nil
+	}
+	m := stock.Movement{LineID: f.LineID, Kind: stock.Receive, Quantity: f.Quantity, Proposed: &f.Quantity, Status: f.Status,
 		At: time.UnixMilli(e.CreatedAt), PhotoID: e.PhotoID, AnalysisID: e.AnalysisID, EntryID: e.ID}
-	if cur != nil {
+	if p.ProposeNow {
 		m.At = s.now() // a correction happens now
 	}
-	if e.PhotoID != 0 && cur == nil {
-		sim, name, ago, err := similarPhotoTx(ctx, tx, e.PhotoID)
-		if err != nil {
-			return err
+	if p.FlagLookAlike {
+		m.SimilarPhotoID = similar.id
+		note := fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. If it is, choose \"Same pack\" so it is not counted twice.",
+			similar.name, agoWords(similar.ago))
+		if p.SharedSerial {
+			note = stock.SharedSerialNote(similar.name, e.Serial)
 		}
-		if sim != 0 {
-			m.SimilarPhotoID = sim
-			note := fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. If it is, choose \"Same pack\" so it is not counted twice.",
-				name, agoWords(ago))
-			if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = trim(review_note || ' ' || ?) WHERE id = ? AND instr(review_note, ?) = 0`,
-				note, entryID, note); err != nil {
-				return err
-			}
+		if err := appendReviewNoteTx(ctx, tx, e.ID, note); err != nil {
+			return err
 		}
 	}
 	nm, err := s.insertMovementTx(ctx, tx, m)
@@ -162,6 +207,45 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 		return err
 	}
 	return setReceipt(nm.ID)
+}
+
+// appendReviewNoteTx adds a sentence to an entry's review note, once.
+func appendReviewNoteTx(ctx context.Context, tx *sql.Tx, entryID int64, note string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = trim(review_note || ' ' || ?) WHERE id = ? AND instr(review_note, ?) = 0`,
+		note, entryID, note)
+	if err != nil {
+		return fmt.Errorf("update review note: %w", err)
+	}
+	return nil
+}
+
+// packOwner is the other entry whose live receipt counts the pack an entry shows (same GTIN and
+// serial), with its photo's file name.
+type packOwner struct {
+	found     bool
+	entryID   int64
+	photoID   int64
+	photoName string
+}
+
+// packOwnerTx finds another entry with the same GTIN and serial whose receipt is pending or
+// confirmed: the same physical pack, already counted. An entry without both counts on its own.
+func packOwnerTx(ctx context.Context, tx *sql.Tx, e Entry) (packOwner, error) {
+	if e.GTIN == "" || e.Serial == "" {
+		return packOwner{}, nil
+	}
+	o := packOwner{found: true}
+	err := tx.QueryRowContext(ctx, `SELECT o.id, COALESCE(o.photo_id, 0), COALESCE(ph.original_name, '') FROM entries o
+		JOIN movements m ON m.id = o.receipt_id LEFT JOIN photos ph ON ph.id = o.photo_id
+		WHERE o.gtin = ? AND o.serial = ? AND o.gtin <> '' AND o.serial <> '' -- the partial index entries_pack
+		AND o.id <> ? AND o.deleted_at IS NULL AND m.status IN ('pending', 'confirmed')
+		ORDER BY o.id LIMIT 1`, e.GTIN, e.Serial, e.ID).Scan(&o.entryID, &o.photoID, &o.photoName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return packOwner{}, nil
+	} else if err != nil {
+		return packOwner{}, fmt.Errorf("find the pack's other photos: %w", err)
+	}
+	return o, nil
 }
 
 // backToReviewTx sends a confirmed entry that an analysis changed back to review, with a note and
@@ -283,35 +367,81 @@ func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Va
 	return nil
 }
 
+// similarPhoto is a photo that looks like another, added ago before it.
+type similarPhoto struct {
+	id   int64
+	name string
+	ago  time.Duration
+}
+
 // similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one whose
-// difference hash says it looks alike; 0 when none (or this photo has no hash).
-func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, name string, ago time.Duration, err error) {
+// difference hash says it looks alike; id 0 when none (or this photo has no hash). A photo whose
+// entries' serials prove it shows other packs than pack (stock.SerialsProveDifferent) is passed over.
+func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64, pack stock.Pack) (similarPhoto, error) {
 	var h sql.NullInt64
 	var added int64
 	if err := tx.QueryRowContext(ctx, `SELECT dhash, added_at FROM photos WHERE id = ?`, photoID).Scan(&h, &added); err != nil {
-		return 0, "", 0, fmt.Errorf("read photo: %w", err)
+		return similarPhoto{}, fmt.Errorf("read photo: %w", err)
 	}
 	if !h.Valid {
-		return 0, "", 0, nil
+		return similarPhoto{}, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos
 		WHERE dhash IS NOT NULL AND id <> ?1 AND added_at >= ?2 AND (added_at < ?3 OR (added_at = ?3 AND id < ?1))
 		ORDER BY added_at DESC, id DESC`, photoID, added-stock.SimilarPhotoWindow.Milliseconds(), added)
 	if err != nil {
-		return 0, "", 0, fmt.Errorf("find similar photos: %w", err)
+		return similarPhoto{}, fmt.Errorf("find similar photos: %w", err)
 	}
-	defer rows.Close()
+	var alike []similarPhoto
 	for rows.Next() {
 		var oid, oh, oadded int64
 		var oname string
 		if err := rows.Scan(&oid, &oname, &oh, &oadded); err != nil {
-			return 0, "", 0, err
+			rows.Close()
+			return similarPhoto{}, err
 		}
 		if stock.PhotosLookAlike(uint64(h.Int64), uint64(oh)) {
-			return oid, oname, time.Duration(added-oadded) * time.Millisecond, nil
+			alike = append(alike, similarPhoto{oid, oname, time.Duration(added-oadded) * time.Millisecond})
+			if !pack.Known() {
+				break // the nearest is the one
+			}
 		}
 	}
-	return 0, "", 0, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return similarPhoto{}, err
+	}
+	for _, sp := range alike {
+		if pack.Known() {
+			others, err := photoPacksTx(ctx, tx, sp.id)
+			if err != nil {
+				return similarPhoto{}, err
+			}
+			if stock.SerialsProveDifferent(pack, others) {
+				continue
+			}
+		}
+		return sp, nil
+	}
+	return similarPhoto{}, nil
+}
+
+// photoPacksTx lists the packs (GTIN and serial) a photo's entries show.
+func photoPacksTx(ctx context.Context, tx *sql.Tx, photoID int64) ([]stock.Pack, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT gtin, serial FROM entries WHERE photo_id = ? AND deleted_at IS NULL`, photoID)
+	if err != nil {
+		return nil, fmt.Errorf("read the photo's packs: %w", err)
+	}
+	defer rows.Close()
+	var out []stock.Pack
+	for rows.Next() {
+		var p stock.Pack
+		if err := rows.Scan(&p.GTIN, &p.Serial); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // SetPhotoHash records a photo's 64-bit difference hash (computed by the analysis from the image
@@ -328,9 +458,10 @@ func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) er
 }
 
 var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
-	COALESCE(ph.original_name,''), COALESCE(sp.original_name,'')
+	COALESCE(ph.original_name,''), COALESCE(sp.original_name,''), COALESCE(en.serial,'')
 	FROM movements m JOIN stock_lines l ON l.id = m.line_id JOIN products p ON p.id = l.product_id
-	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id`
+	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id
+	LEFT JOIN entries en ON en.id = m.entry_id`
 
 // queryReceipts reads movements with their product, lot and photos (the receipts' view; the
 // movements report uses it too), oldest first.
@@ -347,7 +478,7 @@ func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args
 		l := &r.Line
 		pdst, set := scanProduct(&r.Product)
 		dst := append(x.dest(), pdst...)
-		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName)
+		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName, &r.Serial)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("list movements: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -331,8 +332,16 @@ var isoDateTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})T[0-9:.]+(Z|[+-][0-9:]
 // ParseExpiry reads an expiry date as models and packs write it and returns it as YYYY-MM-DD. It
 // accepts everything store.ParseExpiry does (YYYY-MM-DD, YYYY-MM, MM/YYYY, MM/YY, DD/MM/YYYY,
 // DD.MM.YYYY; a month alone means its last day) and also "EXP 03/2027", month names ("MAR 2027",
-// "31 Mar 2027"), an ISO timestamp, and GS1's YYMMDD (day 00 = the last day of the month).
+// "31 Mar 2027"), an ISO timestamp, and GS1's YYMMDD (fields.GS1Date: the GS1 century rule, day 00
+// = the last day of the month).
 func ParseExpiry(v string) (string, bool) {
+	return parseExpiry(v, today())
+}
+
+// today is the day GS1 dates are read against (their century rule); tests change it.
+var today = time.Now
+
+func parseExpiry(v string, now time.Time) (string, bool) {
 	s := strings.ToUpper(strings.TrimSpace(v))
 	s = strings.TrimSpace(expiryPrefix.ReplaceAllString(s, ""))
 	if m := isoDateTime.FindStringSubmatch(s); m != nil {
@@ -342,11 +351,8 @@ func ParseExpiry(v string) (string, bool) {
 		return d, true
 	}
 	if len(s) == 6 && allDigits(s) { // GS1 AI (17): YYMMDD
-		y, m, d := s[0:2], s[2:4], s[4:6]
-		if d == "00" {
-			return fields.ParseExpiry(m + "/20" + y)
-		}
-		return fields.ParseExpiry(d + "/" + m + "/20" + y)
+		d, err := fields.GS1Date(s, now)
+		return d, err == nil
 	}
 	tokens := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(tokens) < 2 || len(tokens) > 3 {

@@ -57,6 +57,8 @@ func TestValidateGTIN(t *testing.T) {
 }
 
 func TestValidateExpiry(t *testing.T) {
+	defer func(old func() time.Time) { today = old }(today)
+	today = func() time.Time { return time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC) }
 	cases := []struct{ in, want string }{
 		{"2027-03-15", "2027-03-15"},
 		{"03/2027", "2027-03-31"},
@@ -76,6 +78,9 @@ func TestValidateExpiry(t *testing.T) {
 		{"2027 MAR", "2027-03-31"},
 		{"270300", "2027-03-31"}, // GS1 YYMMDD, day 00
 		{"270315", "2027-03-15"},
+		{"991231", "1999-12-31"}, // GS1: more than 50 years ahead is the previous century
+		{"260230", ""},           // no 30 February
+		{"000000", ""},
 		{"2027-03-15T00:00:00Z", "2027-03-15"},
 		{"13/2027", ""},
 		{"31/02/2027", ""},

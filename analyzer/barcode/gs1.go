@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"medinventory/store/fields"
 )
 
 // GS1 holds the GS1 application identifiers a medicine pack's code usually carries.
@@ -17,7 +19,14 @@ type GS1 struct {
 	ProductionDate string            // (11) YYYY-MM-DD
 	Count          *int64            // (30) variable count, else (37) count of trade items
 	Other          map[string]string // any other application identifier → its raw value
+	// Notes are what a reviewer must check, in plain words: a date in the code that is not a date
+	// ("the barcode's expiry 260230 is not a date"), which is left out while the GTIN, lot and
+	// serial are kept.
+	Notes []string
 }
+
+// today is the day GS1 dates are read against (the century rule); tests change it.
+var today = time.Now
 
 // gs separates variable-length fields (FNC1 is transmitted as ASCII 29).
 const gs = '\x1d'
@@ -244,9 +253,15 @@ func (g *GS1) set(ai, v string) error {
 		}
 		g.GTIN = v
 	case "17", "11":
-		d, err := gs1Date(v)
+		d, err := fields.GS1Date(v, today())
 		if err != nil {
-			return fmt.Errorf("the %s %s is not a real date", spec.name, v)
+			// A misprinted date does not make the GTIN, lot or serial wrong: keep them, say why.
+			what := "expiry"
+			if ai == "11" {
+				what = "production date"
+			}
+			g.Notes = append(g.Notes, fmt.Sprintf("the barcode's %s %s is not a date", what, v))
+			return nil
 		}
 		if ai == "17" {
 			g.Expiry = d
@@ -278,40 +293,8 @@ func (g *GS1) other(ai, v string) {
 	g.Other[ai] = v
 }
 
-// gs1Date turns YYMMDD into YYYY-MM-DD; DD=00 means the last day of the month. Years are taken
-// as 2000–2099, which covers every medicine on a shelf today.
-func gs1Date(v string) (string, error) {
-	if len(v) != 6 || !isDigits(v) {
-		return "", errors.New("not YYMMDD")
-	}
-	yy, _ := strconv.Atoi(v[0:2])
-	mm, _ := strconv.Atoi(v[2:4])
-	dd, _ := strconv.Atoi(v[4:6])
-	year := 2000 + yy
-	if mm < 1 || mm > 12 {
-		return "", errors.New("bad month")
-	}
-	last := time.Date(year, time.Month(mm)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if dd == 0 {
-		dd = last
-	}
-	if dd > last {
-		return "", errors.New("bad day")
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", year, mm, dd), nil
-}
-
 // checkDigitOK verifies a GS1 mod-10 check digit (GTIN-8/12/13/14).
-func checkDigitOK(d string) bool {
-	if len(d) < 2 || !isDigits(d) {
-		return false
-	}
-	sum := 0
-	for i, w := len(d)-2, 3; i >= 0; i, w = i-1, 4-w {
-		sum += int(d[i]-'0') * w
-	}
-	return (10-sum%10)%10 == int(d[len(d)-1]-'0')
-}
+func checkDigitOK(d string) bool { return fields.CheckDigitOK(d) }
 
 func isDigits(s string) bool {
 	if s == "" {

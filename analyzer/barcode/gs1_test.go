@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func i64(v int64) *int64 { return &v }
@@ -33,7 +34,16 @@ func TestParseGS1(t *testing.T) {
 			GS1{GTIN: "09506000134352", Other: map[string]string{"7003": "2501011230", "91": "internal", "3102": "000150", "240": "PART-9"}}},
 		{"national reimbursement number", "]d20109506000134352" + "714ABC123", GS1{GTIN: "09506000134352", Other: map[string]string{"714": "ABC123"}}},
 		{"same AI twice, same value", "10A\x1d10A", GS1{Lot: "A"}},
+		{"a year more than 50 ahead is last century's", "0109506000134352" + "17991231", GS1{GTIN: "09506000134352", Expiry: "1999-12-31"}},
+		{"an impossible expiry keeps the GTIN, lot and serial", "]d20109506000134352" + "17260230" + "10AB-1234\x1d" + "21SN00012345",
+			GS1{GTIN: "09506000134352", Lot: "AB-1234", Serial: "SN00012345", Notes: []string{"the barcode's expiry 260230 is not a date"}}},
+		{"expiry 000000", "0109506000134352" + "17000000" + "10L1", GS1{GTIN: "09506000134352", Lot: "L1", Notes: []string{"the barcode's expiry 000000 is not a date"}}},
+		{"month 13", "17251340", GS1{Notes: []string{"the barcode's expiry 251340 is not a date"}}},
+		{"impossible production date", "0109506000134352" + "11251301" + "17270115",
+			GS1{GTIN: "09506000134352", Expiry: "2027-01-15", Notes: []string{"the barcode's production date 251301 is not a date"}}},
 	}
+	defer func(old func() time.Time) { today = old }(today)
+	today = func() time.Time { return time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC) }
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := ParseGS1(c.in)
@@ -55,10 +65,6 @@ func TestParseGS1Errors(t *testing.T) {
 		{"GTIN not digits", "(01)0950600013435X", "must be digits only"},
 		{"GTIN short in human form", "(01)123", "must be 14 digits, not 3"},
 		{"GTIN cut short", "01095060001343", "(01) needs 14 characters but only 12 are left"},
-		{"month 13", "17251340", "the expiry date 251340 is not a real date"},
-		{"Feb 30", "17250230", "the expiry date 250230 is not a real date"},
-		{"month 00", "17250010", "the expiry date 250010 is not a real date"},
-		{"production date", "11251301", "the production date 251301 is not a real date"},
 		{"letters where an AI belongs", "ABC", "expected an application identifier (digits) at position 1"},
 		{"lot too long", "10ABCDEFGHIJKLMNOPQRSTU", "lot (10) is 21 characters long; at most 20"},
 		{"count not digits", "30x2", "count (30) must be digits only"},

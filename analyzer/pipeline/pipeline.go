@@ -386,7 +386,7 @@ func (h *Handler) saveBarcodeOnly(ctx context.Context, photo store.Photo, job *j
 	}
 	defer tx.Rollback()
 	ne := barcodeEntry(code)
-	ne.ReviewNote = "Read from the barcode only; the name and strength will be filled in when the photo is analysed."
+	ne.ReviewNote = joinNotes("Read from the barcode only; the name and strength will be filled in when the photo is analysed.", ne.ReviewNote)
 	if _, _, err := h.st.SaveAnalysisTx(ctx, tx, store.Analysis{PhotoID: photo.ID, Source: store.SourceBarcode,
 		ResultJSON: mustJSON(code)}, []store.NewEntry{ne}); err != nil {
 		return err
@@ -405,10 +405,29 @@ func barcodeEntry(code barcode.GS1) store.NewEntry {
 	set("gtin", code.GTIN, &ne.GTIN)
 	set("lot", code.Lot, &ne.Lot)
 	set("expiry", code.Expiry, &ne.Expiry)
-	if code.Serial != "" {
-		ne.Notes = "Serial " + code.Serial
-	}
+	set("serial", code.Serial, &ne.Serial)
+	ne.ReviewNote = codeNotes(code)
 	return ne
+}
+
+// codeNotes is what the barcode's reading asks the reviewer to check (a date that is not a date).
+func codeNotes(code barcode.GS1) string {
+	var out []string
+	for _, n := range code.Notes {
+		out = append(out, "Check the pack: "+n+".")
+	}
+	return strings.Join(out, " ")
+}
+
+// joinNotes joins review notes with a space, leaving out empty ones.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func catalogEntry(p store.Product, code barcode.GS1) store.NewEntry {
@@ -421,7 +440,7 @@ func catalogEntry(p store.Product, code barcode.GS1) store.NewEntry {
 			ne.Sources[f.Name] = store.SourceCatalog
 		}
 	}
-	ne.ReviewNote = "Recognised from its barcode (a product you confirmed before); no online analysis was needed."
+	ne.ReviewNote = joinNotes("Recognised from its barcode (a product you confirmed before); no online analysis was needed.", ne.ReviewNote)
 	return ne
 }
 
@@ -457,6 +476,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				{"gtin", "GTIN", m.GTIN, code.GTIN, &ne.GTIN},
 				{"lot", "lot", m.Lot, code.Lot, &ne.Lot},
 				{"expiry", "expiry", m.Expiry, code.Expiry, &ne.Expiry},
+				{"serial", "serial", m.Serial, code.Serial, &ne.Serial},
 			} {
 				if fv.code == "" {
 					continue // a value the barcode lacks never blanks the model's
@@ -467,8 +487,8 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				*fv.dst = fv.code
 				ne.Sources[fv.field] = store.SourceBarcode
 			}
-			if code.Serial != "" {
-				ne.Notes = "Serial " + code.Serial
+			if n := codeNotes(code); n != "" {
+				notes = append(notes, n)
 			}
 		}
 		if low := lowConfidence(m, ne.Sources); low != "" {
@@ -481,9 +501,9 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 		// The barcode matches none of the medicines the model saw (or it saw none): keep it as its own line.
 		ne := barcodeEntry(code)
 		if len(res.Medicines) > 0 {
-			ne.ReviewNote = "A barcode in this photo matches none of the medicines read from it."
+			ne.ReviewNote = joinNotes("A barcode in this photo matches none of the medicines read from it.", ne.ReviewNote)
 		} else {
-			ne.ReviewNote = "Only the barcode could be read in this photo."
+			ne.ReviewNote = joinNotes("Only the barcode could be read in this photo.", ne.ReviewNote)
 		}
 		out = append(out, ne)
 	}

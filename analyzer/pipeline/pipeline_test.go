@@ -182,8 +182,8 @@ func TestBarcodeWinsAndDisagreementNoted(t *testing.T) {
 	if !strings.Contains(e.ReviewNote, "A8-1234") || !strings.Contains(e.ReviewNote, "barcode") {
 		t.Fatalf("review note %q", e.ReviewNote)
 	}
-	if !strings.Contains(e.Notes, "SN00012345") {
-		t.Fatalf("serial not kept: %q", e.Notes)
+	if e.Serial != "SN00012345" || e.Sources["serial"] != store.SourceBarcode || e.Notes != "" {
+		t.Fatalf("serial %q (source %q), notes %q; want the barcode's serial in its own field", e.Serial, e.Sources["serial"], e.Notes)
 	}
 }
 

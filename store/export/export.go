@@ -7,8 +7,9 @@
 //	id            the entry's number in this inventory
 //	name …        one column per medicine field of the field table (fields.All), in its order and
 //	  … notes     under its name: today name, generic_name, strength, dosage_form, manufacturer, gtin
-//	              (14 digits), lot, expiry (date YYYY-MM-DD), quantity (whole number; JSON: null when
-//	              unknown), unit, location, notes; empty when unknown
+//	              (14 digits), lot, expiry (date YYYY-MM-DD), serial (the pack's GS1 serial number),
+//	              quantity (whole number; JSON: null when unknown), unit, location, notes; empty when
+//	              unknown
 //	status        needs_review or confirmed
 //	sources       where each value came from, by field name, sorted: "gtin=barcode; lot=barcode; name=model"
 //	review_note   why the entry needs a second look (e.g. barcode and model disagree)

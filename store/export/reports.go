@@ -120,9 +120,9 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 	t := Table{Title: "Stock movements", Subtitle: period(from, to),
 		Sheet: "Movements",
-		Columns: []string{"at", "product", "strength", "lot", "expiry", "movement", "reason", "quantity", "counted",
+		Columns: []string{"at", "product", "strength", "lot", "expiry", "serial", "movement", "reason", "quantity", "counted",
 			"note", "id", "device"},
-		Widths:  []float64{19, 26, 10, 12, 14, 12, 16, 8, 8, 26, 36, 36},
+		Widths:  []float64{19, 26, 10, 12, 14, 12, 12, 16, 8, 8, 26, 36, 36},
 		NoPrint: []string{"id", "device"}}
 	for _, r := range rows {
 		var counted cell
@@ -130,7 +130,7 @@ func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 			counted = numCell(*r.Counted)
 		}
 		t.add(instantCell(r.At), textCell(productName(r.Product)), textCell(r.Product.Strength), textCell(r.Line.Lot),
-			dateCell(r.Line.Expiry), textCell(stock.KindWords(r.Kind)), textCell(stock.ReasonWords(r.Reason)), numCell(r.Quantity),
+			dateCell(r.Line.Expiry), textCell(r.Serial), textCell(stock.KindWords(r.Kind)), textCell(stock.ReasonWords(r.Reason)), numCell(r.Quantity),
 			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID))
 	}
 	return t

@@ -82,22 +82,7 @@ func NormalizeGTIN(v string) (string, bool) {
 	default:
 		return "", false
 	}
-	sum := 0
-	for i := 0; i < len(v); i++ {
-		c := v[len(v)-1-i]
-		if c < '0' || c > '9' {
-			return "", false
-		}
-		if i == 0 {
-			continue
-		}
-		n := int(c - '0')
-		if i%2 == 1 {
-			n *= 3
-		}
-		sum += n
-	}
-	if (10-sum%10)%10 != int(v[len(v)-1]-'0') {
+	if !CheckDigitOK(v) {
 		return "", false
 	}
 	return strings.Repeat("0", 14-len(v)) + v, true

@@ -21,6 +21,7 @@ type Values struct {
 	GTIN         string `json:"gtin,omitempty"`   // 14 digits, check digit verified
 	Lot          string `json:"lot,omitempty"`    // batch
 	Expiry       string `json:"expiry,omitempty"` // YYYY-MM-DD (a month alone means its last day)
+	Serial       string `json:"serial,omitempty"` // the GS1 serial number (AI 21): this one pack
 	Quantity     *int64 `json:"quantity,omitempty"`
 	Unit         string `json:"unit,omitempty"` // e.g. "box" or "30 tablets"
 	Location     string `json:"location,omitempty"`
@@ -53,6 +54,10 @@ var All = []Field{
 	Field{Name: "expiry", Label: "Expiry", Hint: "e.g. 2027-03-31 or 03/2027", Kind: DateKind,
 		text: func(v *Values) *string { return &v.Expiry }}.
 		model(`the expiry date as printed (e.g. "03/2027" or "2027-03-31")`),
+	// The serial names one pack (GTIN + serial): the store counts a pack seen twice once. It is read
+	// from the barcode only, never asked of the model: a misread serial would make two packs one.
+	Field{Name: "serial", Label: "Serial", Hint: "the pack's serial number (SN)", Kind: TextKind, Max: MaxSerial,
+		text: func(v *Values) *string { return &v.Serial }}.search(),
 	Field{Name: "quantity", Label: "Quantity", Hint: "a whole number, e.g. 20", Kind: CountKind, Max: MaxCount,
 		count: func(v *Values) **int64 { return &v.Quantity }}.
 		model(`the number of identical packs visible (integer)`),
@@ -61,6 +66,9 @@ var All = []Field{
 	text("location", "Shelf / location", 200, func(v *Values) *string { return &v.Location }),
 	text("notes", "Notes", 2000, func(v *Values) *string { return &v.Notes }),
 }
+
+// MaxSerial is the longest serial number: GS1's limit for AI (21).
+const MaxSerial = 20
 
 // MaxCount is the largest quantity accepted.
 const MaxCount = 10_000_000

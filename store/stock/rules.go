@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/bits"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -53,28 +52,15 @@ func ExpiresWithin(expiry string, today time.Time, days int) bool {
 	return expiry <= Day(today.AddDate(0, 0, days))
 }
 
-// GS1Expiry turns a GS1 AI (17) value, YYMMDD, into YYYY-MM-DD. A day of 00 means the last day of
-// that month. Years are 2000–2099.
-func GS1Expiry(yymmdd string) (string, error) {
-	if len(yymmdd) != 6 {
-		return "", fmt.Errorf("a GS1 expiry has 6 digits (YYMMDD), not %q", yymmdd)
+// DaysLeft is the number of calendar days from today to the expiry day (YYYY-MM-DD): 0 on the
+// day itself, negative once expired; ok is false for an unknown or unreadable date.
+func DaysLeft(expiry string, today time.Time) (days int, ok bool) {
+	d, err := time.Parse("2006-01-02", expiry)
+	if err != nil {
+		return 0, false
 	}
-	n, err := strconv.Atoi(yymmdd)
-	if err != nil || n < 0 || strings.ContainsAny(yymmdd, "+-") {
-		return "", fmt.Errorf("a GS1 expiry is digits only (YYMMDD), not %q", yymmdd)
-	}
-	y, m, d := 2000+n/10000, n/100%100, n%100
-	if m < 1 || m > 12 {
-		return "", fmt.Errorf("the GS1 expiry %s has no month %02d", yymmdd, m)
-	}
-	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if d == 0 {
-		d = last
-	}
-	if d > last {
-		return "", fmt.Errorf("the GS1 expiry %s is not a real date (%04d-%02d has %d days)", yymmdd, y, m, last)
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+	y, m, dd := today.Date()
+	return int(d.Sub(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24), true
 }
 
 // OnHand is the sum of the confirmed movements (pending and dismissed ones do not count).

@@ -41,30 +41,6 @@ func TestIsExpiredAndExpiresWithin(t *testing.T) {
 	}
 }
 
-func TestGS1Expiry(t *testing.T) {
-	for _, c := range []struct {
-		in, want string
-		ok       bool
-	}{
-		{"271231", "2027-12-31", true},
-		{"270200", "2027-02-28", true}, // day 00: last day of the month
-		{"280200", "2028-02-29", true}, // leap year
-		{"261100", "2026-11-30", true},
-		{"270230", "", false}, // no 30 February
-		{"271300", "", false}, // no month 13
-		{"270000", "", false}, // no month 0
-		{"2712", "", false},
-		{"27123A", "", false},
-		{"+71231", "", false},
-		{"", "", false},
-	} {
-		got, err := GS1Expiry(c.in)
-		if (err == nil) != c.ok || got != c.want {
-			t.Errorf("GS1Expiry(%q) = %q, %v; want %q (ok=%v)", c.in, got, err, c.want, c.ok)
-		}
-	}
-}
-
 func mv(kind Kind, q int64, st Status) Movement { return Movement{Kind: kind, Quantity: q, Status: st} }
 
 func TestOnHandPendingAndRunningBalance(t *testing.T) {

@@ -205,4 +205,7 @@ type MovementRow struct {
 	Movement
 	Product Product
 	Line    Line
+	// Serial is the GS1 serial number of the pack a receipt from a photo is of (its entry's), ""
+	// when unknown: with the product's GTIN it names the one pack received.
+	Serial string
 }
