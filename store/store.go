@@ -56,6 +56,8 @@ type Store struct {
 	createFile func(dir, pattern string) (writeFile, error)
 
 	stockView stockCache // the product view's data, while the ledger has not changed
+
+	report OpenReport // what Open found and put right (OpenReport)
 }
 
 // Options tune Open. The zero value is fine.
@@ -98,6 +100,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	// A restore stopped between its two renames left no folder named dir: finish or undo it
+	// before anything could create a new, empty inventory there.
+	restored, err := recoverRestore(dir)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
@@ -119,7 +127,11 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.ReadOnly {
-		return openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
+		s, err := openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
+		if s != nil {
+			s.report.Restore = restored
+		}
+		return s, err
 	}
 	// StartFresh acts only where the database does not belong: on a healthy inventory it changes
 	// nothing (a --start-fresh left on a command line must not set a good database aside).
@@ -149,6 +161,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp}
+	s.report.Restore = restored
 	if err := s.migrate(ctx, migs); err != nil {
 		w.Close()
 		return nil, err
@@ -167,6 +180,11 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open database for reading: %w", err)
+	}
+	// The per-lot totals are a cache of the movements: checked at every open, repaired if wrong.
+	if s.report.TotalsRepaired, err = s.RepairStockTotals(ctx); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }

@@ -1,0 +1,32 @@
+package store
+
+import "fmt"
+
+// OpenReport is what Open found and put right on its own while opening: things the user must be
+// told once (the window shows them in a dialog, the command line prints them to stderr). Read it
+// with Store.OpenReport right after Open; the next Open of the same inventory reports only what it
+// finds then, so each repair is reported once.
+type OpenReport struct {
+	// TotalsRepaired are the lots whose cached stock totals disagreed with their movements and
+	// were recomputed from them (see RepairStockTotals).
+	TotalsRepaired []int64
+	// Restore is set when a restore had been stopped between its two folder renames and Open
+	// finished or undid it before opening (see InterruptedRestore).
+	Restore *InterruptedRestore
+}
+
+// Messages are the report in plain words, one line each; none when there is nothing to tell.
+func (r OpenReport) Messages() []string {
+	var out []string
+	if r.Restore != nil {
+		out = append(out, r.Restore.Message())
+	}
+	if n := len(r.TotalsRepaired); n > 0 {
+		out = append(out, fmt.Sprintf("The stock totals of %d lot(s) did not match their recorded movements (the first is lot %d) and were "+
+			"recomputed from the movements, which are always kept. Check those lots' figures; nothing else needs doing.", n, r.TotalsRepaired[0]))
+	}
+	return out
+}
+
+// OpenReport returns what Open found and put right (see OpenReport).
+func (s *Store) OpenReport() OpenReport { return s.report }
