@@ -170,6 +170,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	if err := zw.Close(); err != nil {
 		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
 	}
+	s.recordGeneration(ctx)
 	return m, nil
 }
 

@@ -13,6 +13,10 @@ type OpenReport struct {
 	// Restore is set when a restore had been stopped between its two folder renames and Open
 	// finished or undid it before opening (see InterruptedRestore).
 	Restore *InterruptedRestore
+	// OlderCopy is set when Options.ContinueOlderCopy opened an older copy of this inventory: the
+	// caller must now register the photos added since again and queue them
+	// (AdoptPhotoFiles(ctx, 0, enqueue)) and tell the user how many.
+	OlderCopy *IdentityError
 }
 
 // Messages are the report in plain words, one line each; none when there is nothing to tell.
@@ -20,6 +24,11 @@ func (r OpenReport) Messages() []string {
 	var out []string
 	if r.Restore != nil {
 		out = append(out, r.Restore.Message())
+	}
+	if r.OlderCopy != nil {
+		out = append(out, fmt.Sprintf("Continuing with an older copy of this inventory, as you chose: it holds %d change(s) fewer than this folder had seen. "+
+			"The photos added since it was copied are registered again and queued for analysis; check their entries. Nothing was deleted.",
+			r.OlderCopy.FolderGeneration-r.OlderCopy.DBGeneration))
 	}
 	if n := len(r.TotalsRepaired); n > 0 {
 		out = append(out, fmt.Sprintf("The stock totals of %d lot(s) did not match their recorded movements (the first is lot %d) and were "+
