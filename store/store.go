@@ -65,6 +65,8 @@ type Store struct {
 	stopGen  chan struct{} // closed by Close: stops watchGeneration
 	genDone  chan struct{} // closed when watchGeneration has returned
 	stopOnce sync.Once     // Close may be called more than once
+
+	onMigrate func(MigrationProgress) // Options.OnMigrate
 }
 
 // Options tune Open. The zero value is fine.
@@ -88,6 +90,10 @@ type Options struct {
 	// must register the photos added since again and queue them: AdoptPhotoFiles(ctx, 0, enqueue).
 	// It changes nothing for a database that is not an older copy.
 	ContinueOlderCopy bool
+	// OnMigrate, when set, is called (on Open's goroutine) as the upgrade of an older inventory
+	// goes on: at its start, every few hundred entries and at its end. The command line prints it
+	// as a progress line; the window shows it while it opens.
+	OnMigrate func(MigrationProgress)
 }
 
 func dsn(path string, readOnly bool) string {
@@ -177,7 +183,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp}
+	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp, onMigrate: opts.OnMigrate}
 	s.report.Restore = restored
 	s.report.OlderCopy = older
 	if err := s.migrate(ctx, migs); err != nil {
