@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 )
@@ -20,7 +21,8 @@ import (
 // movements) — in the same transaction, whichever process or version of the app writes, as cheap
 // as one more single-row update. The id file (MarkerName) records the highest count it has seen:
 // every open store raises it when the database has moved on (at open, every generationEvery while
-// open, after a backup, and at Close). Open compares the two before it writes anything: a database
+// open, after a backup, and at Close), once the count is on disk (the log is flushed first, so that
+// a power cut that loses the last commits cannot make the database look like an older copy). Open compares the two before it writes anything: a database
 // whose count is below the id file's is an older copy and is refused with an *IdentityError of
 // kind IdentityRolledBack (errors.Is ErrOlderCopy), which says what happened and the two choices:
 //
@@ -138,6 +140,19 @@ func (s *Store) recordGeneration(ctx context.Context) {
 	g, err := readGeneration(ctx, s.r)
 	if err != nil {
 		return
+	}
+	// With synchronous=NORMAL a power cut may lose the last commits still only in the log: the id
+	// file must not record a count the database could lose (the next start would call the
+	// database an older copy). So the log is flushed to disk first; count g was committed before.
+	if m, err := readMarkerFile(s.dir); err != nil || m.id != id || (m.hasGen && m.gen >= g) {
+		return
+	}
+	if f, err := os.Open(filepath.Join(s.dir, DBName+"-wal")); err == nil {
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return
+		}
 	}
 	if err := s.raiseMarker(id, g, false); err != nil {
 		slog.Warn("cannot record the inventory's change count in its id file", "file", filepath.Join(s.dir, MarkerName), "err", err)

@@ -10,6 +10,10 @@ type OpenReport struct {
 	// TotalsRepaired are the lots whose cached stock totals disagreed with their movements and
 	// were recomputed from them (see RepairStockTotals).
 	TotalsRepaired []int64
+	// TotalsWrong are lots whose cached totals disagree with their movements in an inventory
+	// opened read-only, which cannot repair them: their figures may be wrong until it is opened
+	// where it can be written.
+	TotalsWrong []int64
 	// Restore is set when a restore had been stopped between its two folder renames and Open
 	// finished or undid it before opening (see InterruptedRestore).
 	Restore *InterruptedRestore
@@ -33,6 +37,11 @@ func (r OpenReport) Messages() []string {
 	if n := len(r.TotalsRepaired); n > 0 {
 		out = append(out, fmt.Sprintf("The stock totals of %d lot(s) did not match their recorded movements (the first is lot %d) and were "+
 			"recomputed from the movements, which are always kept. Check those lots' figures; nothing else needs doing.", n, r.TotalsRepaired[0]))
+	}
+	if n := len(r.TotalsWrong); n > 0 {
+		out = append(out, fmt.Sprintf("The stock totals of %d lot(s) do not match their recorded movements (the first is lot %d), and this inventory "+
+			"is open read-only, so they cannot be recomputed now: those lots' figures may be wrong. Open the inventory once where it can be "+
+			"written (copy the folder off a read-only disk) to repair them.", n, r.TotalsWrong[0]))
 	}
 	return out
 }

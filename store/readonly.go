@@ -49,6 +49,13 @@ func openReadOnly(ctx context.Context, dir, path string, v, want int, marker mar
 		r.Close()
 		return nil, &IdentityError{Dir: dir, Kind: IdentityReplaced}
 	}
+	// The totals cannot be repaired here: said, so that no wrong figure goes unexplained.
+	if wrong, err := s.RepairStockTotals(ctx); len(wrong) > 0 {
+		s.report.TotalsWrong = wrong
+	} else if err != nil {
+		r.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

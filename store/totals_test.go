@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"medinventory/store"
@@ -60,6 +61,16 @@ func TestTamperedTotalIsRepairedAtOpenAndReportedOnce(t *testing.T) {
 	st.Close()
 	hostileEdit(t, dir, `UPDATE line_totals SET on_hand = 40, moves = 9 WHERE line_id = ?`, l.ID)
 	hostileEdit(t, dir, `DELETE FROM line_totals WHERE line_id = ?`, other.ID)
+
+	// Read-only (a USB stick): not repaired, but said.
+	ro, err := store.Open(ctx, dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ro.OpenReport(); len(r.TotalsWrong) != 2 || len(r.TotalsRepaired) != 0 || !strings.Contains(r.Messages()[0], "read-only") {
+		t.Fatalf("read-only report: %+v %q", r, r.Messages())
+	}
+	ro.Close()
 
 	st = open(t, dir)
 	if got := onHand(t, st, l.ID); got != 3 {
