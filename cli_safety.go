@@ -86,12 +86,25 @@ func isReadOnlyErr(err error) bool {
 // openStore opens the inventory; when readOK and the data dir cannot be written (a USB stick, a
 // restored backup on a read-only disk) it opens it read-only instead.
 func openStore(ctx context.Context, sess *session, readOK bool) (*store.Store, error) {
-	st, err := store.Open(ctx, sess.dir, store.Options{StartFresh: sess.startFresh})
+	var last time.Time
+	progress := func(p store.MigrationProgress) { // an upgrade of an older inventory: a line every 2 s
+		if p.Done == 0 || p.Done == p.Total || time.Since(last) >= 2*time.Second {
+			last = time.Now()
+			fmt.Fprintln(sess.stderr, "medinventory: "+p.String())
+		}
+	}
+	st, err := store.Open(ctx, sess.dir, store.Options{StartFresh: sess.startFresh, ContinueOlderCopy: sess.continueCopy, OnMigrate: progress})
 	if err != nil && readOK && isReadOnlyErr(err) {
 		ro, rerr := store.Open(ctx, sess.dir, store.Options{ReadOnly: true})
 		if rerr == nil {
 			sess.log.Warn("the data folder cannot be written; opened read-only", "err", err)
-			return ro, nil
+			st, err = ro, nil
+		}
+	}
+	if err == nil {
+		for _, m := range st.OpenReport().Messages() { // said once: the next open finds nothing to say
+			sess.log.Warn(m)
+			fmt.Fprintln(sess.stderr, "medinventory: note: "+m)
 		}
 	}
 	return st, err

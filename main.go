@@ -43,6 +43,8 @@ type globalFlags struct {
 	logLevel   string
 	version    bool
 	startFresh bool
+	// continueCopy: --continue-with-this-copy, see store.Options.ContinueOlderCopy.
+	continueCopy bool
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
@@ -50,6 +52,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "how much to write to the log file: debug, info, warn or error")
 	fs.BoolVar(&g.version, "version", false, "print the version and exit")
 	fs.BoolVar(&g.startFresh, "start-fresh", g.startFresh, "start a new, empty inventory although the data folder's database is missing or does not match its photos (the old database is moved aside, the photos are kept)")
+	fs.BoolVar(&g.continueCopy, "continue-with-this-copy", g.continueCopy, "use an older copy of this inventory's database that was put back, as it is (the photos added since are registered again and queued; nothing is deleted)")
 }
 
 func main() {
@@ -164,9 +167,12 @@ func defaultDataDir() (string, error) {
 type session struct {
 	dir        string
 	startFresh bool // --start-fresh: see store.Options.StartFresh
-	log        *slog.Logger
-	redact     *redactingWriter
-	closer     io.Closer
+	// continueCopy: --continue-with-this-copy, see store.Options.ContinueOlderCopy.
+	continueCopy bool
+	stderr       io.Writer // where what Open put right on its own is said (store.OpenReport)
+	log          *slog.Logger
+	redact       *redactingWriter
+	closer       io.Closer
 }
 
 func openSession(g *globalFlags, stderr io.Writer, component string) (*session, error) {
@@ -197,7 +203,7 @@ func openSession(g *globalFlags, stderr io.Writer, component string) (*session, 
 	}
 	red := &redactingWriter{w: logw}
 	log := slog.New(slog.NewTextHandler(red, &slog.HandlerOptions{Level: level})).With("component", component, "pid", os.Getpid())
-	return &session{dir: dir, startFresh: g.startFresh, log: log, redact: red, closer: closer}, nil
+	return &session{dir: dir, startFresh: g.startFresh, continueCopy: g.continueCopy, stderr: stderr, log: log, redact: red, closer: closer}, nil
 }
 
 func (s *session) Close() error { return s.closer.Close() }

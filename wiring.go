@@ -78,8 +78,8 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
 	b.pool.Register(pipeline.Kind, pipeline.Queue, b.handler)
 	b.pool.Register(kindMaintenance, queueMaintenance, jobs.HandlerFunc(b.maintenance))
-	if sess.startFresh && !st.ReadOnly() {
-		b.adoptPhotoFiles(ctx, 0) // --start-fresh: list the photos again at once
+	if (sess.startFresh || st.OpenReport().OlderCopy != nil) && !st.ReadOnly() {
+		b.adoptPhotoFiles(ctx, 0) // --start-fresh, --continue-with-this-copy: list the photos again at once
 	}
 	return b, nil
 }

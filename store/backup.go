@@ -50,6 +50,9 @@ type Manifest struct {
 	Photos        int            `json:"photos"`
 	Entries       int            `json:"entries"`
 	Files         []ManifestFile `json:"files"`
+	// TotalsRepaired counts the lots whose cached stock totals Backup found wrong and recomputed
+	// from their movements before copying the database (the caller tells the user once).
+	TotalsRepaired int `json:"totals_repaired,omitempty"`
 }
 
 // ManifestFile is one file of a backup, by its slash path inside the archive (= inside the data dir).
@@ -75,6 +78,11 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, fmt.Errorf("cannot make room for the database copy: %w", err)
 	}
 	defer os.RemoveAll(snapDir)
+	// The totals are a cache of the movements: a backup never carries wrong ones.
+	repaired, err := s.RepairStockTotals(ctx)
+	if err != nil && !s.readOnly {
+		return Manifest{}, err
+	}
 	snap := filepath.Join(snapDir, DBName)
 	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, snap); err != nil {
 		return Manifest{}, s.diskFull(fmt.Errorf("copy the database: %w", err))
@@ -84,7 +92,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, err
 	}
 	m := Manifest{Format: BackupFormat, AppVersion: appVersion, SchemaVersion: SchemaVersion(), InventoryID: id,
-		CreatedAt: s.now().UTC().Truncate(time.Second)}
+		CreatedAt: s.now().UTC().Truncate(time.Second), TotalsRepaired: len(repaired)}
 	listed, err := snapshotCounts(ctx, snap, &m)
 	if err != nil {
 		return Manifest{}, err
@@ -162,6 +170,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	if err := zw.Close(); err != nil {
 		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
 	}
+	s.recordGeneration(ctx)
 	return m, nil
 }
 
@@ -332,6 +341,10 @@ type RestoreResult struct {
 	KeptAt   string // where the data dir that was there before now is ("" if there was none)
 }
 
+// restoreHook, when set (tests), runs between Restore's two renames; an error stops Restore there
+// as a kill would.
+var restoreHook func() error
+
 // Restore puts the backup archive in place of the data dir dir: see the package's notes on
 // backups. The caller makes sure no process uses the data dir (the window's lock). Nothing is
 // deleted: the current data dir is kept as "<dir>.before-restore-<time>".
@@ -346,7 +359,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return res, err
 	}
-	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".restoring-*")
+	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+restoringInfix+"*")
 	if err != nil {
 		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
 	}
@@ -403,11 +416,24 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	for _, suf := range []string{"-wal", "-shm"} {
 		os.Remove(filepath.Join(stage, DBName+suf))
 	}
+	// Whole and checked: named so, so that a restore stopped between the two renames below is
+	// finished at the next start (recoverRestore).
+	ready := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+restoredInfix+now.Format("20060102-150405"))
+	if err := os.Rename(stage, ready); err != nil {
+		return res, fmt.Errorf("cannot prepare the restored folder beside %s: %w", dir, err)
+	}
+	stage = ready
 	if _, err := os.Stat(dir); err == nil {
-		res.KeptAt = dir + ".before-restore-" + now.Format("20060102-150405")
+		res.KeptAt = dir + keptInfix + now.Format("20060102-150405")
 		if err := os.Rename(dir, res.KeptAt); err != nil {
 			res.KeptAt = ""
 			return res, fmt.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
+		}
+	}
+	if restoreHook != nil {
+		if err := restoreHook(); err != nil {
+			done = true // tests: stopped here as by a kill, between the two renames; nothing more runs
+			return res, err
 		}
 	}
 	if err := os.Rename(stage, dir); err != nil {

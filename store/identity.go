@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,13 +44,24 @@ const (
 	IdentityMissing  = "missing"  // no database, but the folder held an inventory
 	IdentityReplaced = "replaced" // the database belongs to another inventory
 	IdentityOlder    = "older"    // a database from before ids existed, put back after the upgrade
+	// IdentityRolledBack: an older copy of this very inventory (its change count is below the id
+	// file's; see generation.go). Also matches ErrOlderCopy.
+	IdentityRolledBack = "rolled-back"
 )
 
 // IdentityError is why Open refused a database: it does not belong to the data dir's photos.
 type IdentityError struct {
 	Dir    string
 	Kind   string // one of the Identity* constants
-	Photos int    // stored photo files found (a lower bound when many)
+	Photos int    // stored photo files found (a lower bound when many); rolled back: photo files this copy does not list
+
+	// Rolled back: the database's change count and the count the id file recorded.
+	DBGeneration, FolderGeneration int64
+}
+
+// Is makes errors.Is(err, ErrOlderCopy) true for an older copy of this inventory.
+func (e *IdentityError) Is(target error) bool {
+	return target == ErrOlderCopy && e.Kind == IdentityRolledBack
 }
 
 func (e *IdentityError) Error() string {
@@ -62,6 +74,16 @@ func (e *IdentityError) Error() string {
 	case IdentityReplaced:
 		what = fmt.Sprintf("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
 			db, MarkerName)
+	case IdentityRolledBack:
+		what = fmt.Sprintf("the inventory database %s is an older copy of this inventory: it holds %d change(s) fewer than this folder has seen "+
+			"(a copied folder, a sync tool or an undo may have put it back)", db, e.FolderGeneration-e.DBGeneration)
+		if e.Photos > 0 {
+			what += fmt.Sprintf("; %d photo(s) in the photos folder are not in this copy", e.Photos)
+		}
+		return what + ". Used as it is, the photos, entries and receipts added since it was copied would disappear from every view. " +
+			"Nothing was changed. Choose one: restore your newest backup (medinventory restore FILE, or Settings → Backups → Restore), " +
+			"or continue with this copy (medinventory --continue-with-this-copy): the photos added since are then registered again " +
+			"and queued for analysis, and nothing is deleted."
 	default:
 		what = fmt.Sprintf("the inventory database %s is an older copy that does not match this data folder (%s)", db, MarkerName)
 	}
@@ -74,27 +96,77 @@ func (e *IdentityError) Unwrap() error { return ErrNotThisInventory }
 
 func markerPath(dir string) string { return filepath.Join(dir, MarkerName) }
 
-// readMarker returns the id in the marker file, "" when there is none.
-func readMarker(dir string) (string, error) {
-	b, err := os.ReadFile(markerPath(dir))
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	} else if err != nil {
-		return "", fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
-	}
-	id, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	return strings.TrimSpace(id), nil
+// markerInfo is what the marker file says: the inventory's id ("" when there is no file) and the
+// highest change count of its database seen (see generation.go; hasGen false in files written
+// before counts, or by Restore).
+type markerInfo struct {
+	id     string
+	gen    int64
+	hasGen bool
 }
 
-// writeMarker writes the marker atomically (temp file + rename).
-func writeMarker(dir, id string) error {
-	text := id + "\n\nThis file ties the inventory database (inventory.db) to the photos in this folder.\n" +
-		"Do not edit or delete it. Medicine Inventory refuses a database whose id does not match.\n"
-	tmp := markerPath(dir) + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text), 0o600); err != nil {
+// markerGenPrefix starts the marker's second line.
+const markerGenPrefix = "changes: "
+
+// readMarkerFile reads the marker file (a missing file is the zero markerInfo).
+func readMarkerFile(dir string) (markerInfo, error) {
+	b, err := os.ReadFile(markerPath(dir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return markerInfo{}, nil
+	} else if err != nil {
+		return markerInfo{}, fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	m := markerInfo{id: strings.TrimSpace(lines[0])}
+	if len(lines) > 1 {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(lines[1]), markerGenPrefix); ok {
+			if g, err := strconv.ParseInt(v, 10, 64); err == nil && g >= 0 {
+				m.gen, m.hasGen = g, true
+			}
+		}
+	}
+	return m, nil
+}
+
+// readMarker returns the id in the marker file, "" when there is none.
+func readMarker(dir string) (string, error) {
+	m, err := readMarkerFile(dir)
+	return m.id, err
+}
+
+// writeMarker writes the marker with no change count (Restore: the restored database is taken as
+// it is).
+func writeMarker(dir, id string) error { return writeMarkerGen(dir, id, -1) }
+
+// writeMarkerGen writes the marker atomically (a temp file of its own + rename: several processes
+// may write it), with the change count gen when gen >= 0.
+func writeMarkerGen(dir, id string, gen int64) error {
+	text := id + "\n"
+	if gen >= 0 {
+		text += markerGenPrefix + strconv.FormatInt(gen, 10) + "\n"
+	}
+	text += "\nThis file ties the inventory database (inventory.db) to the photos in this folder.\n" +
+		"Do not edit or delete it. Medicine Inventory refuses a database whose id does not match,\n" +
+		"and an older copy of this inventory's database (one with fewer changes than recorded here).\n"
+	f, err := os.CreateTemp(dir, "."+MarkerName+".tmp-*")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, markerPath(dir))
+	tmp := f.Name()
+	_, err = f.WriteString(text)
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, markerPath(dir))
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // countPhotoFiles counts stored photo files (photos/xx/<sha256>.<ext>), stopping at limit.
@@ -135,16 +207,11 @@ func isStoredPhotoName(name string) bool {
 // checkBeforeOpen refuses, before anything is written, a data dir whose database is missing or
 // from before ids while the folder shows an inventory was kept. v is the database's schema version
 // (0: missing or empty).
-func checkBeforeOpen(ctx context.Context, dir string, v int, marker string) error {
+func checkBeforeOpen(ctx context.Context, dir string, v int, m markerInfo) error {
+	marker := m.id
 	switch {
 	case v >= identityVersion && marker != "":
-		id, err := peekID(ctx, filepath.Join(dir, DBName))
-		if err != nil {
-			return err
-		}
-		if id != marker {
-			return &IdentityError{Dir: dir, Kind: IdentityReplaced}
-		}
+		return peekCheck(ctx, dir, m)
 	case v == 0:
 		photos := countPhotoFiles(dir, 1000)
 		if marker != "" || photos > 0 {
@@ -156,24 +223,42 @@ func checkBeforeOpen(ctx context.Context, dir string, v int, marker string) erro
 	return nil
 }
 
-// peekID reads the database's id through a read-only connection, writing nothing.
-func peekID(ctx context.Context, path string) (string, error) {
+// peekCheck reads the database's id and change count through a read-only connection, writing
+// nothing, and refuses another inventory's database or an older copy of this one.
+func peekCheck(ctx context.Context, dir string, m markerInfo) error {
+	path := filepath.Join(dir, DBName)
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=busy_timeout(10000)"
 	var lastErr error
 	for _, extra := range []string{"", "&immutable=1"} { // immutable: a read-only folder with no -shm
 		db, err := sql.Open("sqlite", base+extra)
 		if err != nil {
-			return "", err
+			return err
 		}
-		var id string
-		err = db.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id)
+		err = func() error {
+			var id string
+			if err := db.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id); err != nil {
+				return err
+			}
+			if id != m.id {
+				return &IdentityError{Dir: dir, Kind: IdentityReplaced}
+			}
+			g, err := readGeneration(ctx, db)
+			if err != nil {
+				return err
+			}
+			if m.hasGen && g < m.gen {
+				return olderCopyError(ctx, dir, g, m.gen, db)
+			}
+			return nil
+		}()
 		db.Close()
-		if err == nil {
-			return id, nil
+		var ie *IdentityError
+		if err == nil || errors.As(err, &ie) {
+			return err
 		}
 		lastErr = err
 	}
-	return "", fmt.Errorf("the file %s is not a readable inventory database: %w", path, lastErr)
+	return fmt.Errorf("the file %s is not a readable inventory database: %w", path, lastErr)
 }
 
 // identityVersion is the schema version that added data_identity.
@@ -212,19 +297,27 @@ func (s *Store) ID(ctx context.Context) (string, error) {
 }
 
 // checkAfterOpen compares the migrated database's id with the marker, writing the marker when
-// there is none (first start, upgrade) or when starting fresh.
-func (s *Store) checkAfterOpen(ctx context.Context, marker string, fresh bool) error {
+// there is none (first start, upgrade) or when starting fresh, and records the database's change
+// count in it (lowering it only when continuing with an older copy).
+func (s *Store) checkAfterOpen(ctx context.Context, m markerInfo, fresh, continueOlder bool) error {
 	var id string
 	if err := s.w.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id); err != nil {
 		return fmt.Errorf("read the inventory's id: %w", err)
 	}
-	if marker != "" && !fresh {
-		if marker != id {
+	g, err := readGeneration(ctx, s.w)
+	if err != nil {
+		return err
+	}
+	if m.id != "" && !fresh {
+		if m.id != id {
 			return &IdentityError{Dir: s.dir, Kind: IdentityReplaced}
+		}
+		if err := s.raiseMarker(id, g, continueOlder); err != nil {
+			return fmt.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
 		}
 		return nil
 	}
-	if err := writeMarker(s.dir, id); err != nil && !s.readOnly {
+	if err := writeMarkerGen(s.dir, id, g); err != nil && !s.readOnly {
 		return fmt.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
 	}
 	return nil

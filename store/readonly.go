@@ -11,7 +11,7 @@ import (
 // migrated or written, so it works on a read-only data dir. A database in WAL mode whose -shm file
 // cannot be created is opened as immutable (no other process can be writing to a read-only
 // folder anyway).
-func openReadOnly(ctx context.Context, dir, path string, v, want int, marker string, opts Options) (*Store, error) {
+func openReadOnly(ctx context.Context, dir, path string, v, want int, marker markerInfo, opts Options) (*Store, error) {
 	if err := checkBeforeOpen(ctx, dir, v, marker); err != nil {
 		return nil, err
 	}
@@ -45,9 +45,16 @@ func openReadOnly(ctx context.Context, dir, path string, v, want int, marker str
 		r.Close()
 		return nil, err
 	}
-	if marker != "" && marker != id {
+	if marker.id != "" && marker.id != id {
 		r.Close()
 		return nil, &IdentityError{Dir: dir, Kind: IdentityReplaced}
+	}
+	// The totals cannot be repaired here: said, so that no wrong figure goes unexplained.
+	if wrong, err := s.RepairStockTotals(ctx); len(wrong) > 0 {
+		s.report.TotalsWrong = wrong
+	} else if err != nil {
+		r.Close()
+		return nil, err
 	}
 	return s, nil
 }

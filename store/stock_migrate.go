@@ -91,10 +91,36 @@ func migrateToStock(s *Store, ctx context.Context, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, id := range ids {
+	s.migrationProgress(0, len(ids))
+	for i, id := range ids {
 		if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
 			return fmt.Errorf("entry %d: %w", id, err)
 		}
+		if (i+1)%migrationProgressEvery == 0 {
+			s.migrationProgress(i+1, len(ids))
+		}
+	}
+	if len(ids)%migrationProgressEvery != 0 {
+		s.migrationProgress(len(ids), len(ids))
 	}
 	return nil
+}
+
+// migrationProgressEvery: the stock migration reports its progress every this many entries.
+const migrationProgressEvery = 500
+
+// MigrationProgress is how far the upgrade of an older inventory has got, for Options.OnMigrate.
+type MigrationProgress struct {
+	Done, Total int // entries turned into stock so far, of all
+}
+
+// String is the progress in plain words, for a progress line.
+func (p MigrationProgress) String() string {
+	return fmt.Sprintf("Upgrading the inventory to this version: %d of %d entries turned into stock…", p.Done, p.Total)
+}
+
+func (s *Store) migrationProgress(done, total int) {
+	if s.onMigrate != nil {
+		s.onMigrate(MigrationProgress{Done: done, Total: total})
+	}
 }

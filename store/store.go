@@ -24,12 +24,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -56,6 +58,15 @@ type Store struct {
 	createFile func(dir, pattern string) (writeFile, error)
 
 	stockView stockCache // the product view's data, while the ledger has not changed
+
+	report OpenReport // what Open found and put right (OpenReport)
+
+	markerMu sync.Mutex    // one writer of the id file per process (raiseMarker)
+	stopGen  chan struct{} // closed by Close: stops watchGeneration
+	genDone  chan struct{} // closed when watchGeneration has returned
+	stopOnce sync.Once     // Close may be called more than once
+
+	onMigrate func(MigrationProgress) // Options.OnMigrate
 }
 
 // Options tune Open. The zero value is fine.
@@ -73,6 +84,16 @@ type Options struct {
 	// nothing: it works on a read-only data dir (a USB stick, a restored backup). The database
 	// must already be at this app's schema version.
 	ReadOnly bool
+	// ContinueOlderCopy opens an older copy of this inventory that Open refused (an *IdentityError
+	// of kind IdentityRolledBack, errors.Is ErrOlderCopy) as it is, at the user's explicit choice:
+	// the id file takes the copy's change count. OpenReport.OlderCopy is then set, and the caller
+	// must register the photos added since again and queue them: AdoptPhotoFiles(ctx, 0, enqueue).
+	// It changes nothing for a database that is not an older copy.
+	ContinueOlderCopy bool
+	// OnMigrate, when set, is called (on Open's goroutine) as the upgrade of an older inventory
+	// goes on: at its start, every few hundred entries and at its end. The command line prints it
+	// as a progress line; the window shows it while it opens.
+	OnMigrate func(MigrationProgress)
 }
 
 func dsn(path string, readOnly bool) string {
@@ -98,6 +119,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	// A restore stopped between its two renames left no folder named dir: finish or undo it
+	// before anything could create a new, empty inventory there.
+	restored, err := recoverRestore(dir)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
@@ -114,24 +141,32 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
 			ErrTooNew, v, len(migs), path)
 	}
-	marker, err := readMarker(dir)
+	marker, err := readMarkerFile(dir)
 	if err != nil {
 		return nil, err
 	}
 	if opts.ReadOnly {
-		return openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
+		s, err := openReadOnly(ctx, dir, path, v, len(migs), marker, opts)
+		if s != nil {
+			s.report.Restore = restored
+		}
+		return s, err
 	}
 	// StartFresh acts only where the database does not belong: on a healthy inventory it changes
 	// nothing (a --start-fresh left on a command line must not set a good database aside).
 	fresh := false
+	var older *IdentityError // an older copy of this inventory, taken at the user's choice
 	if err := checkBeforeOpen(ctx, dir, v, marker); err != nil {
-		if !opts.StartFresh {
-			return nil, err
+		if !opts.ContinueOlderCopy || !errors.As(err, &older) || older.Kind != IdentityRolledBack {
+			older = nil
+			if !opts.StartFresh {
+				return nil, err
+			}
+			if err := setAside(dir, opts.Now()); err != nil {
+				return nil, err
+			}
+			fresh = true
 		}
-		if err := setAside(dir, opts.Now()); err != nil {
-			return nil, err
-		}
-		fresh = true
 	}
 	// Create the file ourselves so that it, and the -wal and -shm files SQLite derives from it, are
 	// readable by this user only.
@@ -148,12 +183,14 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp}
+	s := &Store{dir: dir, w: w, now: opts.Now, createFile: createTemp, onMigrate: opts.OnMigrate}
+	s.report.Restore = restored
+	s.report.OlderCopy = older
 	if err := s.migrate(ctx, migs); err != nil {
 		w.Close()
 		return nil, err
 	}
-	if err := s.checkAfterOpen(ctx, marker, fresh); err != nil {
+	if err := s.checkAfterOpen(ctx, marker, fresh, older != nil); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -168,6 +205,17 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open database for reading: %w", err)
 	}
+	// The per-lot totals are a cache of the movements: checked at every open, repaired if wrong.
+	if s.report.TotalsRepaired, err = s.RepairStockTotals(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if older != nil {
+		slog.Warn("continuing with an older copy of the inventory, at the user's choice", "dir", dir,
+			"changes", older.DBGeneration, "changes_seen", older.FolderGeneration, "photos_not_listed", older.Photos)
+	}
+	s.stopGen, s.genDone = make(chan struct{}), make(chan struct{})
+	go s.watchGeneration(s.stopGen, s.genDone)
 	return s, nil
 }
 
@@ -274,6 +322,9 @@ func (s *Store) migrate(ctx context.Context, migs []migration) error {
 			}
 		}
 	}
+	if err := ensureGenerationSchema(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migs))); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -326,6 +377,15 @@ func (s *Store) Optimize(ctx context.Context) error {
 // Close checkpoints the WAL into the database file and closes every connection.
 func (s *Store) Close() error {
 	var errs []error
+	if s.stopGen != nil {
+		s.stopOnce.Do(func() {
+			close(s.stopGen)
+			<-s.genDone
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			s.recordGeneration(ctx)
+			cancel()
+		})
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
