@@ -76,9 +76,12 @@ func markerPath(dir string) string { return filepath.Join(dir, MarkerName) }
 
 // readMarker returns the id in the marker file, "" when there is none.
 func readMarker(dir string) (string, error) {
-	b, err := os.ReadFile(markerPath(dir))
+	b, err := ReadSmallFile(markerPath(dir), "Restore your latest backup: medinventory restore FILE")
+	var tooLarge *FileTooLargeError
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
+	} else if errors.As(err, &tooLarge) {
+		return "", fmt.Errorf("the id file %w", err)
 	} else if err != nil {
 		return "", fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
 	}

@@ -1,0 +1,175 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"medinventory/store"
+	"medinventory/store/outfile"
+)
+
+// A backup whose settings.json unpacks beyond any real settings file (a zip bomb: zeros compress
+// about 1000:1), listed honestly in its manifest, is refused before anything is unpacked; so is a
+// database beyond MaxBackupDatabaseBytes. Nothing is written.
+func TestRestoreRefusesMembersBeyondLimits(t *testing.T) {
+	ctx := context.Background()
+	dir := inventoryWithPhotos(t, 1)
+	big := filepath.Join(dir, "settings.json")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Written as a stream of zeros: 1 MB + 1 byte over the limit; the archive stays ~1 KB.
+	if _, err := io.CopyN(f, zeros{}, store.MaxSmallFileBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st := open(t, dir)
+	var buf bytes.Buffer
+	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", []string{"settings.json"}); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "bomb.zip")
+	os.WriteFile(archive, buf.Bytes(), 0o600)
+
+	check := func(what, says string) {
+		t.Helper()
+		target := filepath.Join(t.TempDir(), "restored")
+		_, err := store.Restore(ctx, archive, target, time.Now())
+		if !errors.Is(err, store.ErrBadBackup) || !strings.Contains(err.Error(), says) {
+			t.Fatalf("%s: %v; want a refusal saying %q", what, err, says)
+		}
+		if _, err := store.VerifyBackup(ctx, archive); !errors.Is(err, store.ErrBadBackup) {
+			t.Fatalf("%s: VerifyBackup: %v", what, err)
+		}
+		if ents, _ := os.ReadDir(filepath.Dir(target)); len(ents) != 0 {
+			t.Fatalf("%s: the refused archive left %v", what, ents)
+		}
+	}
+	check("settings.json", "settings.json would unpack to 1024 KB, more than a real backup ever holds (1024 KB at most): the archive is damaged or was not made by Medicine Inventory")
+
+	os.Remove(big)
+	buf.Reset()
+	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(archive, buf.Bytes(), 0o600)
+	defer func(n int64) { store.MaxBackupDatabaseBytes = n }(store.MaxBackupDatabaseBytes)
+	store.MaxBackupDatabaseBytes = 4 << 10
+	check("the database", "inventory.db would unpack to")
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// An id file far larger than the app writes is refused before it is read, with its name and
+// what to do; the database is not opened on it.
+func TestOpenRefusesHugeIDFile(t *testing.T) {
+	dir := inventoryWithPhotos(t, 1)
+	id := filepath.Join(dir, store.MarkerName)
+	if err := os.Truncate(id, 64<<20); err != nil { // sparse: instant, but 64 MB to read
+		t.Fatal(err)
+	}
+	_, err := store.Open(context.Background(), dir, store.Options{})
+	want := "the id file " + id + " is 64 MB, but the app never writes it larger than 1024 KB: it is damaged or not Medicine Inventory's. Restore your latest backup"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("open: %v; want %q", err, want)
+	}
+}
+
+func TestReadSmallFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "settings.json")
+	os.WriteFile(p, []byte(`{"model":"x"}`), 0o600)
+	if b, err := store.ReadSmallFile(p, "advice"); err != nil || string(b) != `{"model":"x"}` {
+		t.Fatalf("%q %v", b, err)
+	}
+	os.Truncate(p, 2<<30)
+	_, err := store.ReadSmallFile(p, store.SettingsAdvice(p))
+	var tl *store.FileTooLargeError
+	if !errors.As(err, &tl) || err.Error() != p+" is 2048 MB, but the app never writes it larger than 1024 KB: it is damaged or not Medicine Inventory's. Move settings.json out of the data folder (or delete it): the app then starts with default settings, which you can set again" {
+		t.Fatalf("2 GB settings: %v", err)
+	}
+	if _, err := store.ReadSmallFile(filepath.Join(dir, "none"), "x"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing: %v", err)
+	}
+}
+
+// fullDisk accepts limit bytes, then fails like a full disk.
+type fullDisk struct{ limit int }
+
+func (f *fullDisk) Write(p []byte) (int, error) {
+	if len(p) > f.limit {
+		n := f.limit
+		f.limit = 0
+		return n, &fs.PathError{Op: "write", Path: "/media/usb/b.zip", Err: syscall.ENOSPC}
+	}
+	f.limit -= len(p)
+	return len(p), nil
+}
+
+// A backup to a full target disk blames that disk, not the inventory's, and does not tell the user
+// to add photos again.
+func TestBackupToFullTargetDisk(t *testing.T) {
+	st := open(t, inventoryWithPhotos(t, 2))
+	tmp := t.TempDir()
+	_, err := st.Backup(context.Background(), &fullDisk{limit: 2000}, tmp, "test", nil)
+	var bf *store.BackupDiskFullError
+	if !errors.As(err, &bf) || bf.Dir != tmp || errors.Is(err, store.ErrDiskFull) {
+		t.Fatalf("err %v (%T); want a *BackupDiskFullError for %s", err, err, tmp)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "the disk holding the backup folder "+tmp+" is full") || strings.Contains(msg, "add the photos") ||
+		!strings.Contains(msg, "the inventory is unchanged") {
+		t.Fatalf("message %q", msg)
+	}
+}
+
+// Snapshot folders left by a killed backup are removed by the next one: only exact names, only
+// old ones holding nothing but the database copy.
+func TestBackupRemovesKilledBackupsLeftovers(t *testing.T) {
+	st := open(t, inventoryWithPhotos(t, 1))
+	tmp := t.TempDir()
+	old := time.Now().Add(-2 * outfile.StaleAfter)
+	mk := func(name string, files map[string]time.Time) string {
+		p := filepath.Join(tmp, name)
+		os.Mkdir(p, 0o700)
+		for f, at := range files {
+			os.WriteFile(filepath.Join(p, f), []byte("x"), 0o600)
+			os.Chtimes(filepath.Join(p, f), at, at)
+		}
+		os.Chtimes(p, old, old)
+		return p
+	}
+	gone := mk(".medinventory-snapshot-4711", map[string]time.Time{"inventory.db": old, "inventory.db-journal": old})
+	kept := []string{
+		mk(".medinventory-snapshot-4712", map[string]time.Time{"inventory.db": time.Now()}), // still being written
+		mk(".medinventory-snapshot-4713", map[string]time.Time{"notes.txt": old}),           // not only the copy
+		mk(".medinventory-snapshot-x1", map[string]time.Time{"inventory.db": old}),          // not the exact name
+		mk("medinventory-snapshot-4714", map[string]time.Time{"inventory.db": old}),
+	}
+	if _, err := st.Backup(context.Background(), io.Discard, tmp, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(gone); err == nil {
+		t.Error("the killed backup's snapshot folder is still there")
+	}
+	for _, p := range kept {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed", p)
+		}
+	}
+}
