@@ -189,7 +189,7 @@ type ProductFilter struct {
 	Low          bool   // usable on hand below the reorder level
 	Out          bool   // nothing usable on hand
 	Expired      bool   // a lot with stock has expired
-	ExpiringDays int    // > 0: a lot with usable stock expires within this many days
+	ExpiringDays int    // > 0: a lot with stock on hand expires within this many days or has expired
 	// WarnDays is the window of the "expiring" badge (default stock.DefaultExpiringDays).
 	WarnDays int
 	Today    time.Time // default: the store's clock
@@ -280,7 +280,8 @@ func (f ProductFilter) keep(ps stock.ProductSummary, lines []stock.Line) bool {
 		return false
 	case f.ExpiringDays > 0:
 		for _, l := range lines {
-			if stock.Usable(l, f.Today) > 0 && stock.ExpiresWithin(l.Expiry, f.Today, f.ExpiringDays) {
+			// As the expiry report: a lot that has already expired is the most urgent of all.
+			if l.OnHand > 0 && (stock.IsExpired(l.Expiry, f.Today) || stock.ExpiresWithin(l.Expiry, f.Today, f.ExpiringDays)) {
 				return true
 			}
 		}
