@@ -17,6 +17,7 @@ import (
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/export"
+	"medinventory/store/printable"
 )
 
 // Exit codes of the program: the window and the subcommands.
@@ -168,6 +169,7 @@ func stateWords(j jobs.JobInfo) string {
 }
 
 func clip(s string, n int) string {
+	s = printable.String(s) // names come from users, files and the model: no control characters
 	r := []rune(s)
 	if len(r) <= n {
 		return s

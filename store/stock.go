@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"medinventory/store/printable"
 	"medinventory/store/stock"
 )
 
@@ -640,7 +641,7 @@ func lotWords(l stock.Line) string {
 	if l.Lot == "" {
 		return "with no lot number"
 	}
-	return l.Lot
+	return printable.String(l.Lot)
 }
 
 // Reverse undoes a confirmed movement with a reversing movement of the opposite quantity; the
