@@ -133,8 +133,8 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	for _, name := range append([]string{MarkerName}, extra...) {
 		p := filepath.Join(s.dir, name)
-		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-			continue
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() || st.Size() > MaxSmallFileBytes {
+			continue // a settings file larger than the app writes is damaged: restore would refuse it
 		}
 		if err := add(name, p, zip.Deflate); err != nil {
 			return Manifest{}, written(fmt.Errorf("write the backup: %w", err))

@@ -1,8 +1,12 @@
 package store_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -22,24 +26,15 @@ import (
 // database beyond MaxBackupDatabaseBytes. Nothing is written.
 func TestRestoreRefusesMembersBeyondLimits(t *testing.T) {
 	ctx := context.Background()
-	dir := inventoryWithPhotos(t, 1)
-	big := filepath.Join(dir, "settings.json")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Written as a stream of zeros: 1 MB + 1 byte over the limit; the archive stays ~1 KB.
-	if _, err := io.CopyN(f, zeros{}, store.MaxSmallFileBytes+1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	st := open(t, dir)
+	st := open(t, inventoryWithPhotos(t, 1))
 	var buf bytes.Buffer
-	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", []string{"settings.json"}); err != nil {
+	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", nil); err != nil {
 		t.Fatal(err)
 	}
-	archive := filepath.Join(t.TempDir(), "bomb.zip")
-	os.WriteFile(archive, buf.Bytes(), 0o600)
+	good := filepath.Join(t.TempDir(), "good.zip")
+	os.WriteFile(good, buf.Bytes(), 0o600)
+	// Written as a stream of zeros: 1 MB + 1 byte, one over the limit; the archive grows ~1 KB.
+	archive := ZipBomb(t, good, "settings.json", store.MaxSmallFileBytes+1)
 
 	check := func(what, says string) {
 		t.Helper()
@@ -57,15 +52,58 @@ func TestRestoreRefusesMembersBeyondLimits(t *testing.T) {
 	}
 	check("settings.json", "settings.json would unpack to 1024 KB, more than a real backup ever holds (1024 KB at most): the archive is damaged or was not made by Medicine Inventory")
 
-	os.Remove(big)
-	buf.Reset()
-	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", nil); err != nil {
-		t.Fatal(err)
+	// At the limit it restores: the limit is not below what is allowed.
+	archive = ZipBomb(t, good, "settings.json", store.MaxSmallFileBytes)
+	if _, err := store.Restore(ctx, archive, filepath.Join(t.TempDir(), "ok"), time.Now()); err != nil {
+		t.Fatalf("settings.json at the limit: %v", err)
 	}
-	os.WriteFile(archive, buf.Bytes(), 0o600)
+
+	archive = good
 	defer func(n int64) { store.MaxBackupDatabaseBytes = n }(store.MaxBackupDatabaseBytes)
 	store.MaxBackupDatabaseBytes = 4 << 10
 	check("the database", "inventory.db would unpack to")
+}
+
+// ZipBomb copies the backup archive good with one more member, name, of n zero bytes, listed
+// honestly (size and SHA-256) in its manifest. Zeros compress about 1000:1.
+func ZipBomb(t *testing.T, good, name string, n int64) string {
+	t.Helper()
+	zr, err := zip.OpenReader(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var m store.Manifest
+	out := filepath.Join(t.TempDir(), "bomb.zip")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	for _, zf := range zr.File {
+		if zf.Name == store.ManifestName {
+			rc, _ := zf.Open()
+			json.NewDecoder(rc).Decode(&m)
+			rc.Close()
+			continue
+		}
+		if err := zw.Copy(zf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+	h := sha256.New()
+	if _, err := io.CopyN(io.MultiWriter(w, h), zeros{}, n); err != nil {
+		t.Fatal(err)
+	}
+	m.Files = append(m.Files, store.ManifestFile{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	mw, _ := zw.Create(store.ManifestName)
+	json.NewEncoder(mw).Encode(m)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 type zeros struct{}
@@ -171,5 +209,37 @@ func TestBackupRemovesKilledBackupsLeftovers(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s was removed", p)
 		}
+	}
+}
+
+// A settings file larger than the app ever writes is left out of a backup (restore would refuse
+// the whole archive for it), so the backup stays restorable.
+func TestBackupLeavesOutAnOversizedSettingsFile(t *testing.T) {
+	ctx := context.Background()
+	dir := inventoryWithPhotos(t, 1)
+	if err := os.WriteFile(filepath.Join(dir, "backups.json"), []byte(`{"keep":3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "settings.json"), nil, 0o600)
+	if err := os.Truncate(filepath.Join(dir, "settings.json"), store.MaxSmallFileBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	st := open(t, dir)
+	var buf bytes.Buffer
+	m, err := st.Backup(ctx, &buf, t.TempDir(), "test", []string{"settings.json", "backups.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range m.Files {
+		names = append(names, f.Name)
+	}
+	if strings.Contains(strings.Join(names, " "), "settings.json") || !strings.Contains(strings.Join(names, " "), "backups.json") {
+		t.Fatalf("backed up %v", names)
+	}
+	archive := filepath.Join(t.TempDir(), "b.zip")
+	os.WriteFile(archive, buf.Bytes(), 0o600)
+	if _, err := store.Restore(ctx, archive, filepath.Join(t.TempDir(), "r"), time.Now()); err != nil {
+		t.Fatalf("restore: %v", err)
 	}
 }
