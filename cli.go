@@ -42,7 +42,7 @@ func subFlags(name string, g *globalFlags, stderr io.Writer, usage string) *flag
 
 // interruptible returns a context cancelled by SIGINT/SIGTERM.
 func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP) // SIGHUP: the terminal was closed
 }
 
 func isTerminal(w io.Writer) bool {

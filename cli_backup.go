@@ -227,7 +227,9 @@ func restoreInto(ctx context.Context, archive, dir string) (store.RestoreResult,
 	}
 	if _, err := os.Stat(dir); err == nil {
 		lock, err := store.AcquireLock(dir, "window")
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrLocked) {
+			return store.RestoreResult{}, fmt.Errorf("%s was not restored: the data folder %s cannot be written (%w). Nothing was changed. Restore into a folder you can write to (--data-dir FOLDER), or make this one writable", archive, dir, err)
+		} else if err != nil {
 			return store.RestoreResult{}, fmt.Errorf("close the Medicine Inventory window first, then restore again: %w", err)
 		}
 		lock.Release()

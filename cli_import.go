@@ -162,6 +162,9 @@ func (r *importRun) report(o store.AddOutcome) {
 // printTotals prints how many were added, already there and skipped, and each skipped file's reason.
 func (r *importRun) printTotals() {
 	fmt.Fprintf(r.out, "%d added, %d already in the inventory, %d skipped.\n", r.sum.Added, r.sum.Duplicates, r.sum.Skipped)
+	if r.sum.Skipped > 0 && r.sum.Added+r.sum.Duplicates == 0 {
+		r.code = exitFailed // every file was skipped: nothing was imported
+	}
 	if len(r.skipped) > 0 {
 		fmt.Fprintln(r.out, "Skipped (not added):")
 		for _, o := range r.skipped {

@@ -44,3 +44,17 @@ func TestOpenTruncatedDatabaseSaysWhatToDo(t *testing.T) {
 		t.Fatal("the damaged file was changed")
 	}
 }
+
+// With the database and the id file both gone, the refusal names only what is there (the photos)
+// and says the id file is missing, instead of citing it as evidence.
+func TestMissingIDFileIsNotCitedAsThere(t *testing.T) {
+	dir := inventoryWithPhotos(t, 2)
+	for _, name := range []string{store.DBName, store.DBName + "-wal", store.DBName + "-shm", store.MarkerName} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	_, err := store.Open(context.Background(), dir, store.Options{})
+	var ie *store.IdentityError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "holds an inventory (2 photo(s); its id file inventory.id is missing too)") {
+		t.Fatalf("%v", err)
+	}
+}

@@ -50,6 +50,18 @@ type IdentityError struct {
 	Dir    string
 	Kind   string // one of the Identity* constants
 	Photos int    // stored photo files found (a lower bound when many)
+	Marker bool   // the id file is there
+}
+
+// evidence says what shows that the folder held an inventory: only what is really there.
+func (e *IdentityError) evidence() string {
+	switch {
+	case e.Marker && e.Photos > 0:
+		return fmt.Sprintf("%d photo(s) and its id file %s", e.Photos, MarkerName)
+	case e.Marker:
+		return "its id file " + MarkerName
+	}
+	return fmt.Sprintf("%d photo(s); its id file %s is missing too", e.Photos, MarkerName)
 }
 
 func (e *IdentityError) Error() string {
@@ -57,8 +69,7 @@ func (e *IdentityError) Error() string {
 	var what string
 	switch e.Kind {
 	case IdentityMissing:
-		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%d photo(s) and its id file %s)",
-			db, e.Photos, MarkerName)
+		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%s)", db, e.evidence())
 	case IdentityReplaced:
 		what = fmt.Sprintf("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
 			db, MarkerName)
@@ -151,7 +162,7 @@ func checkBeforeOpen(ctx context.Context, dir string, v int, marker string) erro
 	case v == 0:
 		photos := countPhotoFiles(dir, 1000)
 		if marker != "" || photos > 0 {
-			return &IdentityError{Dir: dir, Kind: IdentityMissing, Photos: photos}
+			return &IdentityError{Dir: dir, Kind: IdentityMissing, Photos: photos, Marker: marker != ""}
 		}
 	case v < identityVersion && marker != "":
 		return &IdentityError{Dir: dir, Kind: IdentityOlder}
