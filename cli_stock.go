@@ -51,7 +51,7 @@ Flags:
 	}
 	defer done()
 	ctx := context.Background()
-	f := store.ProductFilter{Search: strings.Join(rest, " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring}
+	f := store.ProductFilter{Search: strings.Join(rest, " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring, ExpiredToo: true}
 	ps, err := st.StockOnHand(ctx, f)
 	if err != nil {
 		plainError(stderr, err)
