@@ -123,6 +123,9 @@ func Write(path, kind string, write func(io.Writer) error) error {
 	if err != nil {
 		return folderError(dir, err)
 	}
+	if st, err := os.Stat(target); err == nil {
+		_ = tmp.Chmod(st.Mode().Perm()) // a replaced file keeps who may read it; a new one is private (0600)
+	}
 	bw := bufio.NewWriterSize(tmp, 256<<10)
 	err = write(bw)
 	if err == nil {

@@ -34,8 +34,12 @@ func TestWriteNewAndExisting(t *testing.T) {
 	if b, _ := os.ReadFile(p); string(b) != "one" {
 		t.Fatalf("new name: %q", b)
 	}
+	os.Chmod(p, 0o644)
 	if err := Write(p, "export", write("two")); err != nil {
 		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); runtime.GOOS != "windows" && st.Mode().Perm() != 0o644 {
+		t.Fatalf("the replaced file's mode is %v; want it kept (0644)", st.Mode().Perm())
 	}
 	if b, _ := os.ReadFile(p); string(b) != "two" {
 		t.Fatalf("existing file: %q", b)
