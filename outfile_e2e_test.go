@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,3 +130,28 @@ func writeZipBomb(t *testing.T, good, out, name string, n int64) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// A backup to a full target disk (a 1 MB tmpfs; needs root) blames that disk, not the
+// inventory's, does not advise adding photos again, and leaves nothing on it.
+func TestCLIBackupToFullTargetDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	data, in := t.TempDir(), t.TempDir()
+	noisyJPEG(t, filepath.Join(in, "big.jpg"), 1200, 1000)
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != exitOK {
+		t.Fatalf("import: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	out := filepath.Join(mnt, "b.zip")
+	r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", out)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "the backup was not written: the disk holding the backup folder "+mnt+" is full (0 MB free); the inventory itself is unchanged") ||
+		strings.Contains(r.stderr, "the disk holding the inventory") || strings.Contains(r.stderr, "add the photos") {
+		t.Fatalf("backup to a full disk: exit %d, stderr %q", r.code, r.stderr)
+	}
+	t.Logf("stderr: %s", r.stderr)
+	if left, _ := os.ReadDir(mnt); len(left) != 0 {
+		t.Fatalf("left on the full disk: %v", left)
+	}
+}

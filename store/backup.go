@@ -227,11 +227,12 @@ type BackupDiskFullError struct {
 }
 
 func (e *BackupDiskFullError) Error() string {
-	return fmt.Sprintf("the disk holding the backup folder %s is full (%d MB free): the backup was not written, and the inventory is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
+	return fmt.Sprintf("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
 		e.Dir, e.Free>>20)
 }
 
-func (e *BackupDiskFullError) Unwrap() error { return e.Err }
+// Unwrap returns outfile.ErrDiskFull (the message already names the disk) and the cause.
+func (e *BackupDiskFullError) Unwrap() []error { return []error{outfile.ErrDiskFull, e.Err} }
 
 // backupDiskFull turns a full-disk error into a *BackupDiskFullError for dir; others pass unchanged.
 func backupDiskFull(dir string, err error) error {

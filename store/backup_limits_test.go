@@ -171,7 +171,7 @@ func TestBackupToFullTargetDisk(t *testing.T) {
 	}
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "the disk holding the backup folder "+tmp+" is full") || strings.Contains(msg, "add the photos") ||
-		!strings.Contains(msg, "the inventory is unchanged") {
+		!strings.Contains(msg, "the inventory itself is unchanged") || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("message %q", msg)
 	}
 }

@@ -53,6 +53,10 @@ func (e *NotRegularError) Error() string {
 	return fmt.Sprintf("%s (%s) is not a regular file: choose a file name", e.Path, e.What)
 }
 
+// ErrDiskFull matches every *DiskFullError; a write function's own error that already says which
+// disk is full can match it too (its Unwrap returns ErrDiskFull), and is then returned as it is.
+var ErrDiskFull = errors.New("the disk is full")
+
 // DiskFullError says that the disk holding the output file's folder is full. Nothing was replaced:
 // a file that was there before is unchanged.
 type DiskFullError struct {
@@ -64,7 +68,7 @@ func (e *DiskFullError) Error() string {
 	return fmt.Sprintf("the disk holding %s is full: the file was not written (a file of that name is unchanged). Make room on that disk or choose a folder on another disk", e.Dir)
 }
 
-func (e *DiskFullError) Unwrap() error { return e.Err }
+func (e *DiskFullError) Unwrap() []error { return []error{ErrDiskFull, e.Err} }
 
 // Target returns the path that writing path replaces: path itself for a new name or a regular
 // file, the final target for a symbolic link to a regular file. Anything else is refused with a
@@ -151,6 +155,8 @@ func Write(path, kind string, write func(io.Writer) error) error {
 		os.Remove(tmp.Name())
 		var nr *NotRegularError
 		switch {
+		case errors.Is(err, ErrDiskFull):
+			return err // already says which disk
 		case isNoSpace(err):
 			return &DiskFullError{Dir: dir, Err: err}
 		case errors.As(err, &nr):

@@ -164,3 +164,19 @@ func TestWriteRemovesLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// A write function's error that already names the full disk (it matches ErrDiskFull) is kept.
+func TestWriteKeepsAWordedDiskFullError(t *testing.T) {
+	dir := t.TempDir()
+	worded := &wordedFull{}
+	err := Write(filepath.Join(dir, "b.zip"), "backup", func(io.Writer) error { return worded })
+	if err != worded {
+		t.Fatalf("err %v (%T); want the write's own error", err, err)
+	}
+	noTemps(t, dir)
+}
+
+type wordedFull struct{}
+
+func (*wordedFull) Error() string   { return "the disk holding the backup folder X is full" }
+func (*wordedFull) Unwrap() []error { return []error{ErrDiskFull, syscall.ENOSPC} }
