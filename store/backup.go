@@ -234,6 +234,22 @@ func (e *BackupDiskFullError) Error() string {
 // Unwrap returns outfile.ErrDiskFull (the message already names the disk) and the cause.
 func (e *BackupDiskFullError) Unwrap() []error { return []error{outfile.ErrDiskFull, e.Err} }
 
+// RestoreDiskFullError is a restore refused, or stopped, because the disk it unpacks to has no room
+// for the backup. The half-unpacked copy is removed; the current data is untouched.
+type RestoreDiskFullError struct {
+	Dir  string // the folder the backup is unpacked in (the data folder's parent)
+	Need uint64 // bytes the backup unpacks to
+	Free uint64 // bytes free there
+	Err  error  // the write that failed, nil when refused beforehand
+}
+
+func (e *RestoreDiskFullError) Error() string {
+	return fmt.Sprintf("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
+		(e.Need+(1<<20)-1)>>20, e.Dir, e.Free>>20)
+}
+
+func (e *RestoreDiskFullError) Unwrap() error { return e.Err }
+
 // backupDiskFull turns a full-disk error into a *BackupDiskFullError for dir; others pass unchanged.
 func backupDiskFull(dir string, err error) error {
 	if !isNoSpace(err) {
@@ -442,6 +458,15 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return res, err
 	}
+	// Room for the unpacked copy, from the headers (each capped at its limit: a zip bomb is refused
+	// by the limits, not for the space it claims); the bytes are counted while unpacking.
+	var need uint64
+	for _, f := range zr.File {
+		need += min(f.UncompressedSize64, uint64(unpackLimit(f.Name)))
+	}
+	if free, err := FreeSpace(filepath.Dir(dir)); err == nil && need > free {
+		return res, &RestoreDiskFullError{Dir: filepath.Dir(dir), Need: need, Free: free}
+	}
 	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".restoring-*")
 	if err != nil {
 		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
@@ -475,7 +500,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	if err != nil {
 		if isNoSpace(err) {
 			free, _ := FreeSpace(filepath.Dir(dir))
-			return res, &DiskFullError{Dir: dir, Free: free, Err: err}
+			return res, &RestoreDiskFullError{Dir: filepath.Dir(dir), Need: need, Free: free, Err: err}
 		}
 		return res, err
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -241,5 +242,35 @@ func TestBackupLeavesOutAnOversizedSettingsFile(t *testing.T) {
 	os.WriteFile(archive, buf.Bytes(), 0o600)
 	if _, err := store.Restore(ctx, archive, filepath.Join(t.TempDir(), "r"), time.Now()); err != nil {
 		t.Fatalf("restore: %v", err)
+	}
+}
+
+// A restore onto a disk without room for the backup (a 1 MB tmpfs; needs root) is refused before
+// unpacking, naming that disk and what the backup needs — not as the inventory's full disk with
+// advice to add photos again.
+func TestRestoreOntoAFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	ctx := context.Background()
+	st := open(t, inventoryWithPhotos(t, 1))
+	var buf bytes.Buffer
+	if _, err := st.Backup(ctx, &buf, t.TempDir(), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "good.zip")
+	os.WriteFile(good, buf.Bytes(), 0o600)
+	archive := ZipBomb(t, good, "photos/ab/ab"+strings.Repeat("0", 62)+".jpg", 2<<20) // 2 MB, under a photo's limit
+
+	_, err := store.Restore(ctx, archive, filepath.Join(mnt, "data"), time.Now())
+	var rf *store.RestoreDiskFullError
+	if !errors.As(err, &rf) || errors.Is(err, store.ErrDiskFull) ||
+		!strings.HasPrefix(err.Error(), "the backup unpacks to 3 MB, but the disk holding "+mnt+" has 1 MB free. Make room on that disk") {
+		t.Fatalf("err %v (%T)", err, err)
+	}
+	if left, _ := os.ReadDir(mnt); len(left) != 0 {
+		t.Fatalf("left on the disk: %v", left)
 	}
 }
