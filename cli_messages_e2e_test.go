@@ -65,3 +65,21 @@ func TestCLIImportAllSkippedFails(t *testing.T) {
 		t.Fatalf("with one photo: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
+
+// `import DATA` (and a link to it) is refused in words, adds nothing and exits 1.
+func TestCLIImportOfTheDataFolderRefused(t *testing.T) {
+	data, in := t.TempDir(), t.TempDir()
+	photoJPEG(t, filepath.Join(in, "a.jpg"), 342)
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != exitOK {
+		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	}
+	link := filepath.Join(t.TempDir(), "data-link")
+	os.Symlink(data, link)
+	for _, p := range []string{data, filepath.Join(data, "photos"), link} {
+		r := runBin(t, cleanEnv(), "--data-dir", data, "import", p)
+		if r.code != exitFailed || !strings.Contains(r.stdout, "0 added, 0 already in the inventory, 1 skipped.") ||
+			!strings.Contains(r.stdout, "this is the inventory's own data folder") {
+			t.Fatalf("import %s: exit %d, stdout %q", p, r.code, r.stdout)
+		}
+	}
+}
