@@ -1,4 +1,4 @@
-//go:build !windows
+//go:build linux
 
 package ui
 
@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/storage"
 
@@ -54,5 +56,31 @@ func TestReportSavePathsGoThroughOutfile(t *testing.T) {
 	}
 	if st, err := os.Stat("/dev/null"); err != nil || st.Mode()&fs.ModeDevice == 0 {
 		t.Fatalf("/dev/null is no longer a device (%v)", err)
+	}
+
+	// A FIFO: the dialog's open (read-write) does not block on Linux, and the report refuses it.
+	fifo := filepath.Join(dir, "pipe.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		w, err := storage.Writer(storage.NewFileURI(fifo))
+		if err != nil {
+			done <- err
+			return
+		}
+		done <- h.u.writeReport(w, req)
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("saving a report to a FIFO blocked")
+	}
+	if !errors.As(err, &nr) || err.Error() != fifo+" (a FIFO (named pipe)) is not a regular file: choose a file name" {
+		t.Fatalf("FIFO: %v", err)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced (%v)", err)
 	}
 }
