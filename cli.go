@@ -17,6 +17,7 @@ import (
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/export"
+	"medinventory/store/printable"
 )
 
 // Exit codes of the program: the window and the subcommands.
@@ -41,7 +42,7 @@ func subFlags(name string, g *globalFlags, stderr io.Writer, usage string) *flag
 
 // interruptible returns a context cancelled by SIGINT/SIGTERM.
 func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP) // SIGHUP: the terminal was closed
 }
 
 func isTerminal(w io.Writer) bool {
@@ -168,6 +169,7 @@ func stateWords(j jobs.JobInfo) string {
 }
 
 func clip(s string, n int) string {
+	s = printable.String(s) // names come from users, files and the model: no control characters
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"medinventory/store"
+	"medinventory/store/outfile"
 )
 
 // backupConfig is Settings → Backups, kept in <data dir>/backups.json (beside settings.json, and
@@ -32,8 +35,10 @@ const backupsFile = "backups.json"
 
 func loadBackupConfig(dir string) backupConfig {
 	var c backupConfig
-	if b, err := os.ReadFile(filepath.Join(dir, backupsFile)); err == nil {
+	if b, err := store.ReadSmallFile(filepath.Join(dir, backupsFile), store.SettingsAdvice(backupsFile)); err == nil {
 		_ = json.Unmarshal(b, &c)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "medinventory: the default backup settings are used:", err)
 	}
 	if c.Keep <= 0 {
 		c.Keep = defaultKeep
@@ -68,22 +73,12 @@ func writeBackup(ctx context.Context, st *store.Store, out string) (store.Manife
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return store.Manifest{}, fmt.Errorf("cannot create the backup folder %s: %w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".medinventory-backup-*")
+	var m store.Manifest
+	err := outfile.Write(out, "backup", func(w io.Writer) (err error) {
+		m, err = st.Backup(ctx, w, dir, version, []string{"settings.json", backupsFile})
+		return err
+	})
 	if err != nil {
-		return store.Manifest{}, fmt.Errorf("cannot write in %s: %w", dir, err)
-	}
-	m, err := st.Backup(ctx, tmp, dir, version, []string{"settings.json", backupsFile})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), out)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		if ctx.Err() != nil {
 			return m, ctx.Err()
 		}
@@ -232,7 +227,9 @@ func restoreInto(ctx context.Context, archive, dir string) (store.RestoreResult,
 	}
 	if _, err := os.Stat(dir); err == nil {
 		lock, err := store.AcquireLock(dir, "window")
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrLocked) {
+			return store.RestoreResult{}, fmt.Errorf("%s was not restored: the data folder %s cannot be written (%w). Nothing was changed. Restore into a folder you can write to (--data-dir FOLDER), or make this one writable", archive, dir, err)
+		} else if err != nil {
 			return store.RestoreResult{}, fmt.Errorf("close the Medicine Inventory window first, then restore again: %w", err)
 		}
 		lock.Release()

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"medinventory/store"
+	"medinventory/store/printable"
 )
 
 // The steps of cmdImport, in the order it takes them.
@@ -137,7 +138,7 @@ func (r *importRun) report(o store.AddOutcome) {
 			r.code = exitFailed // a path the user typed does not exist: say so in the exit code too
 		}
 		if !r.tty {
-			fmt.Fprintf(r.out, "skipped %s: %s\n", o.Path, reason(o.Err))
+			fmt.Fprintf(r.out, "skipped %s: %s\n", printable.String(o.Path), reason(o.Err))
 		}
 	default:
 		if !r.seen[o.Photo.ID] {
@@ -149,7 +150,7 @@ func (r *importRun) report(o store.AddOutcome) {
 			if o.Duplicate {
 				what = "already in the inventory"
 			}
-			fmt.Fprintf(r.out, "%s %s\n", what, o.Path)
+			fmt.Fprintf(r.out, "%s %s\n", what, printable.String(o.Path))
 		}
 	}
 	if r.tty {
@@ -161,10 +162,13 @@ func (r *importRun) report(o store.AddOutcome) {
 // printTotals prints how many were added, already there and skipped, and each skipped file's reason.
 func (r *importRun) printTotals() {
 	fmt.Fprintf(r.out, "%d added, %d already in the inventory, %d skipped.\n", r.sum.Added, r.sum.Duplicates, r.sum.Skipped)
+	if r.sum.Skipped > 0 && r.sum.Added+r.sum.Duplicates == 0 {
+		r.code = exitFailed // every file was skipped: nothing was imported
+	}
 	if len(r.skipped) > 0 {
 		fmt.Fprintln(r.out, "Skipped (not added):")
 		for _, o := range r.skipped {
-			fmt.Fprintf(r.out, "  %s — %s\n", o.Path, reason(o.Err))
+			fmt.Fprintf(r.out, "  %s — %s\n", printable.String(o.Path), reason(o.Err))
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"medinventory/analyzer/wait"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/store/printable"
 )
 
 // cmdRun analyses what is waiting in the queue (photos added by `import` without --wait, by the
@@ -198,7 +199,7 @@ func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, out *b
 				if tty {
 					fmt.Fprint(out, "\r\033[K")
 				}
-				fmt.Fprintf(out, "%s: %s\n", p.OriginalName, photoResult(ctx, b, p, j))
+				fmt.Fprintf(out, "%s: %s\n", printable.String(p.OriginalName), printable.String(photoResult(ctx, b, p, j)))
 			}
 		}
 		line := fmt.Sprintf("%d of %d analysed · %d failed · %d waiting", done, len(want), failed, waiting)

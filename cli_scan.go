@@ -14,6 +14,7 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
+	"medinventory/store/printable"
 )
 
 // scanCode is one code in `scan --format json`.
@@ -142,10 +143,10 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) scanResu
 
 func printScan(w io.Writer, r scanResult) {
 	if r.Width == 0 {
-		fmt.Fprintf(w, "%s: %s\n", r.File, r.Error)
+		fmt.Fprintf(w, "%s: %s\n", printable.String(r.File), r.Error)
 		return
 	}
-	fmt.Fprintf(w, "%s (%d×%d, %.0f ms): ", r.File, r.Width, r.Height, r.MS)
+	fmt.Fprintf(w, "%s (%d×%d, %.0f ms): ", printable.String(r.File), r.Width, r.Height, r.MS)
 	switch len(r.Codes) {
 	case 0:
 		fmt.Fprintln(w, "no code found")
@@ -155,7 +156,7 @@ func printScan(w io.Writer, r scanResult) {
 		fmt.Fprintf(w, "%d codes\n", len(r.Codes))
 	}
 	for _, c := range r.Codes {
-		fmt.Fprintf(w, "  %-10s %s\n", c.Symbology, c.Text)
+		fmt.Fprintf(w, "  %-10s %s\n", c.Symbology, printable.String(c.Text)) // a code's text is the photo's, untrusted
 		if g := c.GS1; g != nil {
 			var f []string
 			for _, kv := range [][2]string{{"GTIN", g.GTIN}, {"expiry", g.Expiry}, {"lot", g.Lot}, {"serial", g.Serial}, {"made", g.ProductionDate}} {
@@ -169,7 +170,7 @@ func printScan(w io.Writer, r scanResult) {
 			for _, k := range slices.Sorted(maps.Keys(g.Other)) {
 				f = append(f, "("+k+") "+g.Other[k])
 			}
-			fmt.Fprintf(w, "             %s\n", strings.Join(f, ", "))
+			fmt.Fprintf(w, "             %s\n", printable.String(strings.Join(f, ", ")))
 		}
 		if c.Note != "" {
 			fmt.Fprintf(w, "             not a product: %s\n", c.Note)

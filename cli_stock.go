@@ -32,7 +32,7 @@ Flags:
 	low := fs.Bool("low", false, "only products below their reorder level")
 	out := fs.Bool("out", false, "only products with nothing usable on hand")
 	expired := fs.Bool("expired", false, "only products with expired stock")
-	expiring := fs.Int("expiring", 0, "only products with a lot expiring within this many days")
+	expiring := fs.Int("expiring", 0, "only products with a lot expiring within this many days or already expired")
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -51,7 +51,7 @@ Flags:
 	}
 	defer done()
 	ctx := context.Background()
-	f := store.ProductFilter{Search: strings.Join(rest, " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring}
+	f := store.ProductFilter{Search: strings.Join(rest, " "), Low: *low, Out: *out, Expired: *expired, ExpiringDays: *expiring, ExpiredToo: true}
 	ps, err := st.StockOnHand(ctx, f)
 	if err != nil {
 		plainError(stderr, err)

@@ -1,49 +1,27 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
-)
 
-// renameFile is os.Rename; tests replace it to make the last step of an export fail.
-var renameFile = os.Rename
+	"medinventory/store/outfile"
+)
 
 // fileInUse reports whether err means another program holds the file open (Excel keeps a CSV it
 // shows locked on Windows). It is osFileInUse; tests replace it.
 var fileInUse = osFileInUse
 
-// writeAtomically writes path through a temporary file beside it and a rename, so a failure never
-// leaves half a file under the name (and an older file of that name stays as it was).
+// writeAtomically writes path through a temporary file beside it and a rename (store/outfile), so a
+// failure never leaves half a file under the name and only a regular file is ever replaced.
 func writeAtomically(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".medinventory-export-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %w", dir, err)
+	err := outfile.Write(path, "export", write)
+	var rename *os.LinkError // only the last step, the rename, meets a file held open
+	if errors.As(err, &rename) && fileInUse(err) {
+		return &fileInUseError{name: filepath.Base(path), err: err}
 	}
-	bw := bufio.NewWriter(tmp)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Close()
-	} else {
-		tmp.Close()
-	}
-	if err == nil {
-		err = renameFile(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		if fileInUse(err) {
-			return &fileInUseError{name: filepath.Base(path), err: err}
-		}
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 // fileInUseError says, in words, that the file cannot be replaced while another program has it open.

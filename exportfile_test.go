@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"medinventory/store/outfile"
 )
 
 // An export over a file another program holds open (Excel on Windows, where the rename fails with
@@ -19,9 +21,9 @@ func TestExportToFileOpenElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	injected := errors.New("injected: The process cannot access the file because it is being used by another process.")
-	renameFile = func(old, new string) error { return &os.LinkError{Op: "rename", Old: old, New: new, Err: injected} }
+	outfile.Rename = func(old, new string) error { return &os.LinkError{Op: "rename", Old: old, New: new, Err: injected} }
 	fileInUse = func(err error) bool { return errors.Is(err, injected) }
-	defer func() { renameFile, fileInUse = os.Rename, osFileInUse }()
+	defer func() { outfile.Rename, fileInUse = os.Rename, osFileInUse }()
 
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--data-dir", data, "export", "--format", "csv", "-o", out}, &stdout, &stderr)
@@ -45,7 +47,7 @@ func TestExportToFileOpenElsewhere(t *testing.T) {
 	}
 
 	// And with nothing injected, the export replaces the file.
-	renameFile = os.Rename
+	outfile.Rename = os.Rename
 	stderr.Reset()
 	if code := run([]string{"--data-dir", data, "export", "--format", "csv", "-o", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("export: exit %d, %s", code, stderr.String())

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/pipeline"
+	"medinventory/store"
 	"medinventory/ui"
 )
 
@@ -34,8 +36,10 @@ func settingsPath(dir string) string { return filepath.Join(dir, "settings.json"
 
 func loadSettings(dir string) appSettings {
 	var s appSettings
-	if b, err := os.ReadFile(settingsPath(dir)); err == nil {
+	if b, err := store.ReadSmallFile(settingsPath(dir), store.SettingsAdvice("settings.json")); err == nil {
 		_ = json.Unmarshal(b, &s)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "medinventory: the default settings are used:", err)
 	}
 	return s
 }

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"medinventory/store/outfile"
 )
 
 // Backups.
@@ -72,10 +74,15 @@ func badBackup(format string, a ...any) error {
 // Backup writes a backup archive of the inventory to w. extra names files of the data dir to
 // include when they exist (e.g. "settings.json"). tmpDir is a folder outside the data dir for the
 // database snapshot. The window and other processes may keep writing meanwhile.
+//
+// A full disk while writing to w or to tmpDir is a *BackupDiskFullError naming tmpDir's disk, never
+// the inventory's (*DiskFullError): the backup only reads the inventory. Snapshot folders a killed
+// backup left in tmpDir are removed first (see removeSnapshotLeftovers).
 func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion string, extra []string) (Manifest, error) {
-	snapDir, err := os.MkdirTemp(tmpDir, ".medinventory-snapshot-*")
+	removeSnapshotLeftovers(tmpDir)
+	snapDir, err := os.MkdirTemp(tmpDir, snapshotPrefix+"*")
 	if err != nil {
-		return Manifest{}, fmt.Errorf("cannot make room for the database copy: %w", err)
+		return Manifest{}, fmt.Errorf("cannot make room for the database copy in %s: %w", tmpDir, err)
 	}
 	defer os.RemoveAll(snapDir)
 	// The totals are a cache of the movements: a backup never carries wrong ones.
@@ -85,7 +92,15 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	snap := filepath.Join(snapDir, DBName)
 	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, snap); err != nil {
-		return Manifest{}, s.diskFull(fmt.Errorf("copy the database: %w", err))
+		return Manifest{}, backupDiskFull(tmpDir, fmt.Errorf("copy the database: %w", err))
+	}
+	out := &errWriter{w: w}
+	// written blames the backup's disk for a failed write to w; other errors (reading a photo) pass.
+	written := func(err error) error {
+		if out.err != nil {
+			return backupDiskFull(tmpDir, err)
+		}
+		return err
 	}
 	id, err := s.ID(ctx)
 	if err != nil {
@@ -98,7 +113,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, err
 	}
 
-	zw := zip.NewWriter(w)
+	zw := zip.NewWriter(out)
 	add := func(name, src string, method uint16) error {
 		f, err := os.Open(src)
 		if err != nil {
@@ -122,15 +137,15 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return nil
 	}
 	if err := add(DBName, snap, zip.Deflate); err != nil {
-		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
 	}
 	for _, name := range append([]string{MarkerName}, extra...) {
 		p := filepath.Join(s.dir, name)
-		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-			continue
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() || st.Size() > MaxSmallFileBytes {
+			continue // a settings file larger than the app writes is damaged: restore would refuse it
 		}
 		if err := add(name, p, zip.Deflate); err != nil {
-			return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+			return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
 		}
 	}
 	files, err := storedPhotoFiles(s.dir)
@@ -149,7 +164,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 			continue // an import that failed took back the file it had placed
 		}
 		if err != nil {
-			return Manifest{}, s.diskFull(fmt.Errorf("write the backup (%s): %w", rel, err))
+			return Manifest{}, written(fmt.Errorf("write the backup (%s): %w", rel, err))
 		}
 		have[rel] = true
 	}
@@ -160,18 +175,97 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	mw, err := zw.Create(ManifestName)
 	if err != nil {
-		return Manifest{}, s.diskFull(err)
+		return Manifest{}, written(err)
 	}
 	enc := json.NewEncoder(mw)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(m); err != nil {
-		return Manifest{}, s.diskFull(err)
+		return Manifest{}, written(err)
 	}
 	if err := zw.Close(); err != nil {
-		return Manifest{}, s.diskFull(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
 	}
 	s.recordGeneration(ctx)
 	return m, nil
+}
+
+// snapshotPrefix names the folder beside the backup that holds the database copy while a backup is
+// made.
+const snapshotPrefix = ".medinventory-snapshot-"
+
+// removeSnapshotLeftovers removes the snapshot folders a killed backup left in dir: only folders
+// named exactly snapshotPrefix+<digits>, unchanged for outfile.StaleAfter (a backup still running
+// is never disturbed), holding nothing but the database copy's files.
+func removeSnapshotLeftovers(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !e.IsDir() || !outfile.IsTempName(e.Name(), snapshotPrefix) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		inner, err := os.ReadDir(p)
+		if err != nil {
+			continue
+		}
+		stale := true
+		for _, f := range inner {
+			info, err := f.Info()
+			if err != nil || !f.Type().IsRegular() || !strings.HasPrefix(f.Name(), DBName) ||
+				time.Since(info.ModTime()) < outfile.StaleAfter {
+				stale = false
+			}
+		}
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < outfile.StaleAfter {
+			stale = false
+		}
+		if stale {
+			os.RemoveAll(p)
+		}
+	}
+}
+
+// BackupDiskFullError is a backup that failed because the disk it is written to is full. The
+// inventory itself was only read and is unchanged.
+type BackupDiskFullError struct {
+	Dir  string // the folder the backup is written to
+	Free uint64 // bytes free there when the error was seen
+	Err  error
+}
+
+func (e *BackupDiskFullError) Error() string {
+	return fmt.Sprintf("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
+		e.Dir, e.Free>>20)
+}
+
+// Unwrap returns outfile.ErrDiskFull (the message already names the disk) and the cause.
+func (e *BackupDiskFullError) Unwrap() []error { return []error{outfile.ErrDiskFull, e.Err} }
+
+// RestoreDiskFullError is a restore refused, or stopped, because the disk it unpacks to has no room
+// for the backup. The half-unpacked copy is removed; the current data is untouched.
+type RestoreDiskFullError struct {
+	Dir  string // the folder the backup is unpacked in (the data folder's parent)
+	Need uint64 // bytes the backup unpacks to
+	Free uint64 // bytes free there
+	Err  error  // the write that failed, nil when refused beforehand
+}
+
+func (e *RestoreDiskFullError) Error() string {
+	return fmt.Sprintf("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
+		(e.Need+(1<<20)-1)>>20, e.Dir, e.Free>>20)
+}
+
+func (e *RestoreDiskFullError) Unwrap() error { return e.Err }
+
+// backupDiskFull turns a full-disk error into a *BackupDiskFullError for dir; others pass unchanged.
+func backupDiskFull(dir string, err error) error {
+	if !isNoSpace(err) {
+		return err
+	}
+	free, _ := FreeSpace(dir)
+	return &BackupDiskFullError{Dir: dir, Free: free, Err: err}
 }
 
 // snapshotCounts reads the snapshot's photo list and counts into m.
@@ -274,6 +368,13 @@ func verifyZip(ctx context.Context, zr *zip.Reader, unpackTo func(name string, r
 		}
 		seen[e.Name] = true
 		hasDB = hasDB || e.Name == DBName
+		// Limits checked before reading, on the manifest's size and the archive's header; the
+		// bytes are then counted while reading (LimitReader below), so neither is trusted.
+		if limit := unpackLimit(e.Name); e.Size > limit || f.UncompressedSize64 > uint64(limit) {
+			size := max(e.Size, int64(min(f.UncompressedSize64, uint64(1)<<62)))
+			return m, badBackup("%s would unpack to %s, more than a real backup ever holds (%s at most): the archive is damaged or was not made by Medicine Inventory",
+				e.Name, sizeWords(size), sizeWords(limit))
+		}
 		r, err := f.Open()
 		if err != nil {
 			return m, badBackup("%s cannot be read (%v)", e.Name, err)
@@ -307,6 +408,17 @@ func verifyZip(ctx context.Context, zr *zip.Reader, unpackTo func(name string, r
 		}
 	}
 	return m, nil
+}
+
+// unpackLimit is the most a backup's file name may unpack to.
+func unpackLimit(name string) int64 {
+	switch name {
+	case DBName:
+		return MaxBackupDatabaseBytes
+	case MarkerName, "settings.json", "backups.json":
+		return MaxSmallFileBytes
+	}
+	return MaxPhotoBytes
 }
 
 type countReader struct {
@@ -359,6 +471,15 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return res, err
 	}
+	// Room for the unpacked copy, from the headers (each capped at its limit: a zip bomb is refused
+	// by the limits, not for the space it claims); the bytes are counted while unpacking.
+	var need uint64
+	for _, f := range zr.File {
+		need += min(f.UncompressedSize64, uint64(unpackLimit(f.Name)))
+	}
+	if free, err := FreeSpace(filepath.Dir(dir)); err == nil && need > free {
+		return res, &RestoreDiskFullError{Dir: filepath.Dir(dir), Need: need, Free: free}
+	}
 	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+restoringInfix+"*")
 	if err != nil {
 		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
@@ -392,7 +513,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	if err != nil {
 		if isNoSpace(err) {
 			free, _ := FreeSpace(filepath.Dir(dir))
-			return res, &DiskFullError{Dir: dir, Free: free, Err: err}
+			return res, &RestoreDiskFullError{Dir: filepath.Dir(dir), Need: need, Free: free, Err: err}
 		}
 		return res, err
 	}

@@ -54,6 +54,7 @@ type IdentityError struct {
 	Dir    string
 	Kind   string // one of the Identity* constants
 	Photos int    // stored photo files found (a lower bound when many); rolled back: photo files this copy does not list
+	Marker bool   // the id file is there
 
 	// Rolled back: the database's change count and the count the id file recorded.
 	DBGeneration, FolderGeneration int64
@@ -64,13 +65,23 @@ func (e *IdentityError) Is(target error) bool {
 	return target == ErrOlderCopy && e.Kind == IdentityRolledBack
 }
 
+// evidence says what shows that the folder held an inventory: only what is really there.
+func (e *IdentityError) evidence() string {
+	switch {
+	case e.Marker && e.Photos > 0:
+		return fmt.Sprintf("%d photo(s) and its id file %s", e.Photos, MarkerName)
+	case e.Marker:
+		return "its id file " + MarkerName
+	}
+	return fmt.Sprintf("%d photo(s); its id file %s is missing too", e.Photos, MarkerName)
+}
+
 func (e *IdentityError) Error() string {
 	db := filepath.Join(e.Dir, DBName)
 	var what string
 	switch e.Kind {
 	case IdentityMissing:
-		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%d photo(s) and its id file %s)",
-			db, e.Photos, MarkerName)
+		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%s)", db, e.evidence())
 	case IdentityReplaced:
 		what = fmt.Sprintf("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
 			db, MarkerName)
@@ -110,9 +121,12 @@ const markerGenPrefix = "changes: "
 
 // readMarkerFile reads the marker file (a missing file is the zero markerInfo).
 func readMarkerFile(dir string) (markerInfo, error) {
-	b, err := os.ReadFile(markerPath(dir))
+	b, err := ReadSmallFile(markerPath(dir), "Restore your latest backup: medinventory restore FILE")
+	var tooLarge *FileTooLargeError
 	if errors.Is(err, fs.ErrNotExist) {
 		return markerInfo{}, nil
+	} else if errors.As(err, &tooLarge) {
+		return markerInfo{}, fmt.Errorf("the id file %w", err)
 	} else if err != nil {
 		return markerInfo{}, fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
 	}
@@ -215,7 +229,7 @@ func checkBeforeOpen(ctx context.Context, dir string, v int, m markerInfo) error
 	case v == 0:
 		photos := countPhotoFiles(dir, 1000)
 		if marker != "" || photos > 0 {
-			return &IdentityError{Dir: dir, Kind: IdentityMissing, Photos: photos}
+			return &IdentityError{Dir: dir, Kind: IdentityMissing, Photos: photos, Marker: marker != ""}
 		}
 	case v < identityVersion && marker != "":
 		return &IdentityError{Dir: dir, Kind: IdentityOlder}

@@ -41,7 +41,8 @@ const MaxFolderFiles = 20_000
 // operating system's own (photo.SystemFile) inside a folder are passed over without a word. Only a
 // cancelled ctx or a full disk stops it early; the error is then ctx.Err() or the *DiskFullError.
 // Nothing is opened that is not a regular file (see OpenRegular): a FIFO or device is skipped, never
-// waited on.
+// waited on. The data dir itself, anything inside it and any link into it are refused
+// (ErrInsideDataDir), so the app's own files never come back as new photos.
 func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx, Photo) error, report func(AddOutcome)) (AddSummary, error) {
 	var sum AddSummary
 	if report == nil {
@@ -76,6 +77,10 @@ func (s *Store) AddPaths(ctx context.Context, paths []string, then func(*sql.Tx,
 				msg = "this is a link that points to itself (a link loop); it was skipped."
 			}
 			emit(AddOutcome{Path: p, Err: &PhotoError{Path: p, Kind: PhotoUnreadable, Msg: msg, Err: err}})
+			return nil
+		}
+		if err := s.refuseInsideDataDir(p, st.IsDir()); err != nil {
+			emit(AddOutcome{Path: p, Err: err}) // nothing in it is looked at
 			return nil
 		}
 		if !st.IsDir() {

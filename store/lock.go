@@ -52,7 +52,7 @@ func AcquireLock(dir, name string) (*Lock, error) {
 
 // readPID reads the holder's process id from its pid file, "" if there is none that makes sense.
 func readPID(path string) string {
-	b, err := os.ReadFile(path)
+	b, err := ReadSmallFile(path, "") // size-checked: a pid file is a few bytes
 	if err != nil {
 		return ""
 	}

@@ -99,7 +99,7 @@ func (src *source) checkPixels() error {
 			cfg.Width, cfg.Height, float64(cfg.Width)*float64(cfg.Height)/1e6, MaxPixels/1_000_000), nil)
 	}
 	if cost := photomem.Cost(src.f, src.format, cfg.Width, cfg.Height); cost > photomem.Budget {
-		return src.reject(PhotoTooLarge, photomem.Refusal(cfg.Width, cfg.Height, cost), nil)
+		return src.reject(PhotoTooLarge, photomem.RefusalOf(src.f, src.format, cfg.Width, cfg.Height, cost), nil)
 	}
 	src.cfg = cfg
 	return src.rewind()

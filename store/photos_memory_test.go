@@ -31,6 +31,17 @@ func TestAddPhotoRefusedByDecodedSize(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Kind != store.PhotoTooLarge || !strings.Contains(pe.Msg, "MB of memory") {
 		t.Fatalf("err %v, want a too-large refusal naming the memory", err)
 	}
+	if !strings.Contains(pe.Msg, "16 bits per colour") {
+		t.Fatalf("a 16-bit PNG: %q; want the colour depth named", pe.Msg)
+	}
+	// An 8-bit RGB PNG of 60 MP is refused for its size, not for colour detail it does not have.
+	rgb := filepath.Join(t.TempDir(), "rgb8.png")
+	os.WriteFile(rgb, header(8, 2), 0o644)
+	_, err = st.AddPhoto(context.Background(), rgb, nil)
+	if !errors.As(err, &pe) || pe.Kind != store.PhotoTooLarge || strings.Contains(pe.Msg, "colour") ||
+		!strings.HasPrefix(pe.Msg, "this photo is too large to open: 7745 × 7745 pixels (60 megapixels) need 572 MB of memory; the most this app opens is 300 MB") {
+		t.Fatalf("8-bit 60 MP PNG: %v", err)
+	}
 	gray := filepath.Join(t.TempDir(), "gray.png")
 	os.WriteFile(gray, header(8, 0), 0o644)
 	if _, err := st.AddPhoto(context.Background(), gray, nil); errors.As(err, &pe) && pe.Kind == store.PhotoTooLarge {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"medinventory/store/printable"
 	"medinventory/store/stock"
 )
 
@@ -243,7 +244,7 @@ func lotWords(l stock.Line) string {
 	if l.Lot == "" {
 		return "with no lot number"
 	}
-	return l.Lot
+	return printable.String(l.Lot)
 }
 
 // Reverse undoes a confirmed movement with a reversing movement of the opposite quantity; the

@@ -352,6 +352,11 @@ func TestExpiredStockIsNotUsable(t *testing.T) {
 	if n := len(mustProducts(t, st, store.ProductFilter{ExpiringDays: 30})); n != 0 {
 		t.Fatalf("expiring within 30 days: %d products, want 0", n)
 	}
+	// With ExpiredToo (the CLI's --expiring): the OLD lot has already expired, more urgent still,
+	// so the product is listed, as the expiry report lists the lot.
+	if n := len(mustProducts(t, st, store.ProductFilter{ExpiringDays: 30, ExpiredToo: true})); n != 1 {
+		t.Fatalf("expiring within 30 days or expired: %d products, want 1", n)
+	}
 	if n := len(mustProducts(t, st, store.ProductFilter{ExpiringDays: 60})); n != 1 {
 		t.Fatalf("expiring within 60 days: %d products, want 1", n)
 	}

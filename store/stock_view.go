@@ -22,6 +22,9 @@ type ProductFilter struct {
 	Out          bool   // nothing usable on hand
 	Expired      bool   // a lot with stock has expired
 	ExpiringDays int    // > 0: a lot with usable stock expires within this many days
+	// ExpiredToo, with ExpiringDays: a lot with stock that has already expired counts too, as in the
+	// expiry report (the CLI's --expiring; the window has a separate Expired filter).
+	ExpiredToo bool
 	// WarnDays is the window of the "expiring" badge (default stock.DefaultExpiringDays).
 	WarnDays int
 	Today    time.Time // default: the store's clock
@@ -112,7 +115,8 @@ func (f ProductFilter) keep(ps stock.ProductSummary, lines []stock.Line) bool {
 		return false
 	case f.ExpiringDays > 0:
 		for _, l := range lines {
-			if stock.Usable(l, f.Today) > 0 && stock.ExpiresWithin(l.Expiry, f.Today, f.ExpiringDays) {
+			if stock.Usable(l, f.Today) > 0 && stock.ExpiresWithin(l.Expiry, f.Today, f.ExpiringDays) ||
+				f.ExpiredToo && l.OnHand > 0 && stock.IsExpired(l.Expiry, f.Today) {
 				return true
 			}
 		}

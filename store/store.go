@@ -112,7 +112,8 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens or creates the inventory in dir (created 0700 if missing) and applies pending
 // migrations. A database from a newer app version is refused with ErrTooNew and left untouched.
-func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
+	defer func() { err = damagedDB(filepath.Join(dir, DBName), err) }() // "malformed (11)" said in words
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}

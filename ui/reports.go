@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 
 	"medinventory/store"
 	"medinventory/store/export"
+	"medinventory/store/outfile"
 )
 
 // reportKind names a stock report.
@@ -183,23 +185,25 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	fd.Show()
 }
 
-// writeReport makes the report in memory and only then writes the file, so a report that cannot
-// be made leaves no half-written file behind (the empty file the dialog created is removed).
+// writeReport makes the report in memory and only then writes the file, through store/outfile:
+// atomically, following a link to its file, refusing a device, FIFO or socket with a plain
+// message. Fyne's save dialog has already opened the name (creating an empty file for a new name):
+// w is closed first, and if the report cannot be made that empty file is removed again — only a
+// regular empty file, never what a link points at nor a device.
 func (u *UI) writeReport(w fyne.URIWriteCloser, req reportRequest) error {
+	path := w.URI().Path()
+	w.Close()
 	var buf bytes.Buffer
 	if err := u.makeReport(&buf, req); err != nil {
-		w.Close()
-		_ = storage.Delete(w.URI())
+		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			os.Remove(path)
+		}
 		return fmt.Errorf("make the report: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		w.Close()
-		return fmt.Errorf("write %s: %w (is the disk full, or the folder read-only?)", w.URI().Name(), err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("write %s: %w (is the disk full, or the folder read-only?)", w.URI().Name(), err)
-	}
-	return nil
+	return outfile.Write(path, "report", func(f io.Writer) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
 }
 
 // makeReport reads a report from the stock and writes it in its format (store/export).

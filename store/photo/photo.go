@@ -16,6 +16,8 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+
+	"medinventory/store/printable"
 )
 
 // Limits on what is accepted as a photo.
@@ -156,7 +158,7 @@ func (e *Error) Error() string {
 	if e.Path == "" {
 		return e.Msg
 	}
-	return filepath.Base(e.Path) + ": " + e.Msg
+	return printable.String(filepath.Base(e.Path)) + ": " + e.Msg
 }
 
 // Unwrap returns ErrRejected and the cause.

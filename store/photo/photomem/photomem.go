@@ -23,11 +23,31 @@ import (
 // together at most (Govern's Limits.Photos is the budget for now).
 const Budget int64 = 300 << 20
 
-// Refusal says in plain words, for a user, why a photo that needs cost bytes is not opened
-// ("this photo needs … Save it as a JPEG and add it again.").
+// Refusal says in plain words, for a user, why a w×h photo that needs cost bytes is not opened:
+// its size ("this photo is too large to open: … Save it as a JPEG or at a smaller size …"). Use
+// RefusalOf when the file is at hand: it also says when 16-bit colour is the cause.
 func Refusal(w, h int, cost int64) string {
-	return fmt.Sprintf("this photo needs %d MB of memory to open (%d × %d pixels, stored with more colour detail than a camera photo); the most this app opens is %d MB. Save it as a JPEG and add it again.",
-		cost>>20, w, h, Budget>>20)
+	return fmt.Sprintf("this photo is too large to open: %d × %d pixels (%.0f megapixels) need %d MB of memory; the most this app opens is %d MB. Save it as a JPEG or at a smaller size, and add it again.",
+		w, h, float64(w)*float64(h)/1e6, cost>>20, Budget>>20)
+}
+
+// RefusalOf is Refusal for the photo in r (format as sniffed): a PNG stored with 16 bits per
+// colour, which a camera photo never is, is told so; any other photo is refused for its size.
+func RefusalOf(r io.ReaderAt, format string, w, h int, cost int64) string {
+	if format == "png" && pngDepth(r) == 16 {
+		return fmt.Sprintf("this photo needs %d MB of memory to open (%d × %d pixels, stored with 16 bits per colour, more colour detail than a camera photo has); the most this app opens is %d MB. Save it as a JPEG and add it again.",
+			cost>>20, w, h, Budget>>20)
+	}
+	return Refusal(w, h, cost)
+}
+
+// pngDepth is the PNG's bit depth from its header (0 when it cannot be read).
+func pngDepth(r io.ReaderAt) byte {
+	var ihdr [26]byte
+	if n, _ := r.ReadAt(ihdr[:], 0); n < 26 || string(ihdr[12:16]) != "IHDR" {
+		return 0
+	}
+	return ihdr[24]
 }
 
 // search is the barcode search's working memory per pixel: the reduced copies and the padded
