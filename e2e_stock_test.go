@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"medinventory/store"
+	"medinventory/ui/cli"
 )
 
 // Two different photos of the same lot, imported offline (their GS1 DataMatrix read locally),
@@ -29,16 +30,16 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		}
 	}
 	r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in)
-	if r.code != exitWaiting {
-		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, exitWaiting, r.stdout, r.stderr)
+	if r.code != cli.ExitWaiting {
+		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, cli.ExitWaiting, r.stdout, r.stderr)
 	}
-	stockJSON := func() []stockJSON {
+	stockJSON := func() []cli.StockProduct {
 		t.Helper()
 		r := runBin(t, nil, "--data-dir", data, "stock", "--format", "json")
 		if r.code != 0 {
 			t.Fatalf("stock exit %d: %s", r.code, r.stderr)
 		}
-		var out []stockJSON
+		var out []cli.StockProduct
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 			t.Fatalf("stock --format json: %v\n%s", err, r.stdout)
 		}
@@ -95,8 +96,8 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		{"export", "--report", "movements", "--from", "yesterday", "--format", "csv"},
 		{"export", "--report", "lots", "--format", "csv", "-o", filepath.Join(data, "inventory.db")}, // never over the inventory
 	} {
-		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != exitUsage || r.stderr == "" {
-			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, exitUsage)
+		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != cli.ExitUsage || r.stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, cli.ExitUsage)
 		}
 	}
 	if st := openDB(t, data); st.IntegrityCheck(context.Background()) != nil {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -16,44 +16,10 @@ import (
 	"medinventory/analyzer/barcode"
 )
 
-// scanCode is one code in `scan --format json`.
-type scanCode struct {
-	Symbology string     `json:"symbology"`
-	Text      string     `json:"text"` // FNC1/GS shown as <GS>
-	GS1       *scanGS1   `json:"gs1,omitempty"`
-	Note      string     `json:"note,omitempty"`
-	Bounds    scanBounds `json:"bounds"`
-}
-
-type scanGS1 struct {
-	GTIN           string            `json:"gtin,omitempty"`
-	Expiry         string            `json:"expiry,omitempty"`
-	Lot            string            `json:"lot,omitempty"`
-	Serial         string            `json:"serial,omitempty"`
-	ProductionDate string            `json:"production_date,omitempty"`
-	Count          *int64            `json:"count,omitempty"`
-	Other          map[string]string `json:"other,omitempty"`
-}
-
-type scanBounds struct {
-	X int `json:"x"`
-	Y int `json:"y"`
-	W int `json:"w"`
-	H int `json:"h"`
-}
-
-// scanResult is one line of `scan --format json`.
-type scanResult struct {
-	File   string     `json:"file"`
-	Width  int        `json:"width,omitempty"`
-	Height int        `json:"height,omitempty"`
-	MS     float64    `json:"ms"` // time taken to read the codes (the decode of the photo excluded)
-	Codes  []scanCode `json:"codes"`
-	Error  string     `json:"error,omitempty"`
-}
-
-func cmdScan(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fs := subFlags("scan", g, stderr, `Usage: medinventory scan [--format text|json] PHOTO...
+// runScan is `medinventory scan`: it opens no data folder.
+func runScan(c *Call, args []string) int {
+	stdout, stderr := c.Stdout, c.Stderr
+	fs := c.flags("scan", `Usage: medinventory scan [--format text|json] PHOTO...
 
 Reads the barcodes in each photo, here on this computer (nothing is added to the inventory and
 nothing is sent anywhere), and prints for each the codes found: the type, the text (a GS1
@@ -69,36 +35,35 @@ Flags:
 	timeout := fs.Duration("timeout", 10*time.Second, "the longest time spent looking for codes in one photo")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return ExitOK
 		}
-		return exitUsage
+		return ExitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "medinventory scan: --format must be text or json, not %q\n", *format)
-		return exitUsage
+		return ExitUsage
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "medinventory scan: name at least one photo. Example: medinventory scan pack.jpg")
-		return exitUsage
+		return ExitUsage
 	}
 	ctx, stop := interruptible()
 	defer stop()
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
-	code := exitOK
+	code := ExitOK
 	for _, path := range fs.Args() {
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "medinventory scan: interrupted.")
-			return exitFailed
+			return ExitFailed
 		}
 		res := scanPhoto(ctx, path, *timeout)
 		if res.Error != "" {
-			code = exitFailed
+			code = ExitFailed
 		}
 		if *format == "json" {
 			if err := enc.Encode(res); err != nil {
-				plainError(stderr, err)
-				return exitFailed
+				return c.fail(err)
 			}
 			continue
 		}
@@ -107,8 +72,46 @@ Flags:
 	return code
 }
 
-func scanPhoto(ctx context.Context, path string, timeout time.Duration) scanResult {
-	res := scanResult{File: path, Codes: []scanCode{}}
+// ScanCode is one code in `scan --format json`.
+type ScanCode struct {
+	Symbology string     `json:"symbology"`
+	Text      string     `json:"text"` // FNC1/GS shown as <GS>
+	GS1       *ScanGS1   `json:"gs1,omitempty"`
+	Note      string     `json:"note,omitempty"`
+	Bounds    ScanBounds `json:"bounds"`
+}
+
+// ScanGS1 is a code's GS1 fields.
+type ScanGS1 struct {
+	GTIN           string            `json:"gtin,omitempty"`
+	Expiry         string            `json:"expiry,omitempty"`
+	Lot            string            `json:"lot,omitempty"`
+	Serial         string            `json:"serial,omitempty"`
+	ProductionDate string            `json:"production_date,omitempty"`
+	Count          *int64            `json:"count,omitempty"`
+	Other          map[string]string `json:"other,omitempty"`
+}
+
+// ScanBounds is where in the photo a code is, in pixels.
+type ScanBounds struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// ScanResult is one line of `scan --format json`.
+type ScanResult struct {
+	File   string     `json:"file"`
+	Width  int        `json:"width,omitempty"`
+	Height int        `json:"height,omitempty"`
+	MS     float64    `json:"ms"` // time taken to read the codes (the decode of the photo excluded)
+	Codes  []ScanCode `json:"codes"`
+	Error  string     `json:"error,omitempty"`
+}
+
+func scanPhoto(ctx context.Context, path string, timeout time.Duration) ScanResult {
+	res := ScanResult{File: path, Codes: []ScanCode{}}
 	img, info, err := analyzer.LoadImageFile(path)
 	if err != nil {
 		var ie *analyzer.ImageError
@@ -129,10 +132,10 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) scanResu
 		res.Error = fmt.Sprintf("The search for codes stopped after %s; what was found so far is shown.", timeout)
 	}
 	for _, c := range codes {
-		sc := scanCode{Symbology: string(c.Symbology), Text: strings.ReplaceAll(c.Text, "\x1d", "<GS>"), Note: c.Note,
-			Bounds: scanBounds{c.Bounds.Min.X, c.Bounds.Min.Y, c.Bounds.Dx(), c.Bounds.Dy()}}
+		sc := ScanCode{Symbology: string(c.Symbology), Text: strings.ReplaceAll(c.Text, "\x1d", "<GS>"), Note: c.Note,
+			Bounds: ScanBounds{c.Bounds.Min.X, c.Bounds.Min.Y, c.Bounds.Dx(), c.Bounds.Dy()}}
 		if g := c.GS1; g != nil {
-			sc.GS1 = &scanGS1{GTIN: g.GTIN, Expiry: g.Expiry, Lot: g.Lot, Serial: g.Serial,
+			sc.GS1 = &ScanGS1{GTIN: g.GTIN, Expiry: g.Expiry, Lot: g.Lot, Serial: g.Serial,
 				ProductionDate: g.ProductionDate, Count: g.Count, Other: g.Other}
 		}
 		res.Codes = append(res.Codes, sc)
@@ -140,7 +143,7 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) scanResu
 	return res
 }
 
-func printScan(w io.Writer, r scanResult) {
+func printScan(w io.Writer, r ScanResult) {
 	if r.Width == 0 {
 		fmt.Fprintf(w, "%s: %s\n", r.File, r.Error)
 		return

@@ -1,4 +1,4 @@
-package main
+package startup
 
 import "golang.org/x/sys/windows"
 

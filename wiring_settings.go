@@ -1,11 +1,10 @@
 package main
 
-// The settings: what the window edits and the command-line tools honour, and how the backend
-// puts them to use.
+// The settings as the backend puts them to use (the client, the concurrency, the watched folder),
+// the connection in use, and the watched folder itself. The settings files are store/settings'.
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -15,45 +14,15 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/pipeline"
+	"medinventory/store"
+	"medinventory/store/settings"
+	"medinventory/store/watch"
 	"medinventory/ui"
+	"medinventory/ui/cli"
 )
 
-// appSettings are the settings the window edits (the same fields as ui.Settings, so the two convert) and the command-line tools honour. The window keeps
-// them in Fyne's preferences and mirrors them here (<data dir>/settings.json) so that `import`
-// uses the same model and server. The API key is never stored here.
-type appSettings struct {
-	BaseURL           string `json:"base_url,omitempty"`
-	Model             string `json:"model,omitempty"`
-	Detail            string `json:"detail,omitempty"`
-	Concurrency       int    `json:"concurrency,omitempty"`
-	RequestsPerMinute int    `json:"requests_per_minute,omitempty"`
-	WatchFolder       string `json:"watch_folder,omitempty"`
-}
-
-func settingsPath(dir string) string { return filepath.Join(dir, "settings.json") }
-
-func loadSettings(dir string) appSettings {
-	var s appSettings
-	if b, err := os.ReadFile(settingsPath(dir)); err == nil {
-		_ = json.Unmarshal(b, &s)
-	}
-	return s
-}
-
-func saveSettings(dir string, s appSettings) error {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := settingsPath(dir) + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, settingsPath(dir))
-}
-
 // analyzerConfig is the effective client configuration: settings override the environment.
-func analyzerConfig(s appSettings, key string) analyzer.Config {
+func analyzerConfig(s settings.App, key string) analyzer.Config {
 	cfg := analyzer.ConfigFromEnv()
 	if key != "" {
 		cfg.APIKey = key
@@ -72,6 +41,8 @@ func analyzerConfig(s appSettings, key string) analyzer.Config {
 	}
 	return cfg
 }
+
+// uiSettings are the settings in use, as the window shows them.
 func (b *backend) uiSettings() ui.Settings {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
@@ -82,13 +53,13 @@ func (b *backend) uiSettings() ui.Settings {
 // ApplySettings makes new settings take effect: a new client, the pool's concurrency, the watched
 // folder; waiting photos are re-checked. The settings are mirrored for the command-line tools.
 func (b *backend) ApplySettings(s ui.Settings) error {
-	as := appSettings(s)
+	as := settings.App(s)
 	if as.WatchFolder != "" {
 		abs, err := filepath.Abs(as.WatchFolder)
 		if err != nil {
 			return fmt.Errorf("the watched folder %q cannot be used: %w", as.WatchFolder, err)
 		}
-		data, _ := filepath.Abs(b.sess.dir)
+		data, _ := filepath.Abs(b.sess.Dir)
 		if rel, err := filepath.Rel(data, abs); err == nil && !strings.HasPrefix(rel, "..") {
 			return errors.New("the watched folder cannot be the inventory's own data folder or inside it; choose the folder your photos arrive in")
 		}
@@ -101,15 +72,15 @@ func (b *backend) ApplySettings(s ui.Settings) error {
 		as.WatchFolder = abs
 	}
 	key, src := analyzer.LoadAPIKey()
-	b.sess.redact.addSecret(key)
+	b.sess.Redact.AddSecret(key)
 	client := analyzer.NewClient(analyzerConfig(as, key))
 	b.mu.Lock()
 	old := b.settings
 	b.settings, b.client, b.keySrc = as, client, src
 	noWatcher := b.watcher == nil // read under the lock: restartWatcher sets it from another goroutine
 	b.mu.Unlock()
-	if err := saveSettings(b.sess.dir, as); err != nil {
-		b.sess.log.Warn("save settings.json", "err", err)
+	if err := settings.Save(b.sess.Dir, as); err != nil {
+		b.sess.Log.Warn("save settings.json", "err", err)
 	}
 	if as.Concurrency > 0 {
 		b.pool.SetConcurrency(pipeline.Queue, pipeline.Workers(as.Concurrency))
@@ -127,8 +98,8 @@ func (b *backend) TestConnection(ctx context.Context, s ui.Settings, key string)
 	if key == "" {
 		key, _ = analyzer.LoadAPIKey()
 	}
-	b.sess.redact.addSecret(key)
-	as := appSettings(s)
+	b.sess.Redact.AddSecret(key)
+	as := settings.App(s)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	return analyzer.NewClient(analyzerConfig(as, key)).TestConnection(ctx)
@@ -142,9 +113,65 @@ func (b *backend) APIKeySource() string {
 
 // SaveAPIKey stores the key in the OS keyring and puts it to use.
 func (b *backend) SaveAPIKey(key string) error {
-	b.sess.redact.addSecret(key)
+	b.sess.Redact.AddSecret(key)
 	if err := analyzer.SaveAPIKey(key); err != nil {
 		return err
 	}
 	return b.ApplySettings(b.uiSettings())
+}
+
+// Connection says which server, model and key the window's analyses actually use: the settings,
+// else OPENAI_BASE_URL / OPENAI_MODEL, else OpenAI's defaults.
+func (b *backend) Connection() ui.Connection {
+	key, src := analyzer.LoadAPIKey()
+	b.mu.RLock()
+	s := b.settings
+	b.mu.RUnlock()
+	cfg := analyzerConfig(s, key)
+	from := "default"
+	switch {
+	case s.BaseURL != "":
+		from = "settings"
+	case strings.TrimSpace(os.Getenv("OPENAI_BASE_URL")) != "":
+		from = "environment"
+	}
+	return ui.Connection{BaseURL: cfg.BaseURL, BaseURLFrom: from, Model: cfg.Model, KeySource: src, OpenAI: cfg.IsOpenAI()}
+}
+
+// restartWatcher (re)starts the watched folder, if one is set.
+func (b *backend) restartWatcher() {
+	b.mu.Lock()
+	old := b.watcher
+	b.watcher = nil
+	dir := b.settings.WatchFolder
+	b.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	if dir == "" || b.ctx == nil {
+		return
+	}
+	w, err := watch.New(dir, watch.Options{Logger: b.sess.Log}, func(path string) {
+		_, err := b.Import(b.ctx, []string{path}, func(o store.AddOutcome) {
+			if o.Err != nil {
+				b.sess.Log.Warn("watched folder: file skipped", "file", filepath.Base(o.Path), "reason", cli.Reason(o.Err))
+			} else if o.Added() {
+				b.sess.Log.Info("watched folder: photo added", "file", filepath.Base(o.Path))
+			}
+		})
+		if err != nil && b.ctx.Err() == nil {
+			b.sess.Log.Warn("watched folder: import", "err", err)
+		}
+	})
+	if err != nil {
+		b.sess.Log.Warn("watched folder", "dir", dir, "err", err)
+		return
+	}
+	if err := w.Start(b.ctx); err != nil {
+		b.sess.Log.Warn("watched folder start", "dir", dir, "err", err)
+		return
+	}
+	b.mu.Lock()
+	b.watcher = w
+	b.mu.Unlock()
 }

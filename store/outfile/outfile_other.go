@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package outfile
 
 // osFileInUse: on Linux and macOS a file open in another program can still be replaced by a
 // rename, so there is no such error.

@@ -1,8 +1,7 @@
-package main
+package cli
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -32,31 +31,29 @@ func TestParseInterspersed(t *testing.T) {
 	}
 }
 
-func TestInsideDataDir(t *testing.T) {
-	data := t.TempDir()
-	os.MkdirAll(filepath.Join(data, "photos"), 0o700)
-	other := t.TempDir()
-	link := filepath.Join(other, "link")
-	os.Symlink(data, link)
-	for p, want := range map[string]bool{
-		data:                                   true,
-		filepath.Join(data, "inventory.db"):    true,
-		filepath.Join(data, "photos", "x.csv"): true,
-		filepath.Join(link, "inventory.db"):    true,
-		filepath.Join(other, "x.csv"):          false,
-		data + "-export.csv":                   false,
-		filepath.Join(data, "..", "x.csv"):     false,
-	} {
-		if got := insideDataDir(data, p); got != want {
-			t.Errorf("insideDataDir(%s) = %v, want %v", p, got, want)
-		}
-	}
-}
-
 // Case 8: a message that promises a retry "in N s" is rewritten for a process that exits.
 func TestNextRunDropsTheTimedPromise(t *testing.T) {
 	got := nextRun("api.openai.com is busy (rate limit); trying again in 42s.")
 	if strings.Contains(got, "42") || !strings.Contains(got, "api.openai.com is busy (rate limit)") || !strings.Contains(got, "medinventory run") {
 		t.Fatal(got)
+	}
+}
+
+func TestDataDirResolution(t *testing.T) {
+	t.Setenv("MEDINVENTORY_DATA_DIR", "")
+	t.Setenv("XDG_DATA_HOME", "/xdg")
+	d, err := ResolveDataDir("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != filepath.Join("/xdg", "medinventory") {
+		t.Fatalf("default with XDG_DATA_HOME: %s", d)
+	}
+	t.Setenv("MEDINVENTORY_DATA_DIR", "/env/dir")
+	if d, _ := ResolveDataDir(""); d != "/env/dir" {
+		t.Fatalf("env: %s", d)
+	}
+	if d, _ := ResolveDataDir("/flag/dir"); d != "/flag/dir" {
+		t.Fatalf("flag: %s", d)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -7,11 +7,46 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"medinventory/store"
 )
 
-// The steps of cmdImport, in the order it takes them.
+// runImport is `medinventory import`: it adds the paths, then with --wait analyses them.
+func runImport(c *Call, args []string) int {
+	opt, paths, code, ok := c.parseImportArgs(args)
+	if !ok {
+		return code
+	}
+	if len(paths) == 0 {
+		return c.importWithoutPaths(opt)
+	}
+	ctx, stop := interruptible()
+	defer stop()
+	o, code := c.open(ctx, "import", need{backend: &BackendOptions{Offline: opt.offline, Concurrency: opt.concurrency},
+		grace: func() time.Duration { return shutdownGrace(ctx) }})
+	if o == nil {
+		return code
+	}
+	defer o.Close()
+	b := o.B
+	if opt.wait {
+		if err := b.Start(ctx); err != nil {
+			return c.fail(err)
+		}
+	}
+	imp := newImportRun(paths, c.Stdout)
+	defer imp.out.Flush()
+	if !imp.addAll(ctx, b, c.Stderr) {
+		return ExitFailed
+	}
+	imp.printTotals()
+	if !opt.wait {
+		imp.printQueued()
+		return imp.code
+	}
+	return imp.waitForAnalyses(ctx, b, opt.offline)
+}
 
 // importOptions are import's flags.
 type importOptions struct {
@@ -20,8 +55,8 @@ type importOptions struct {
 }
 
 // parseImportArgs parses import's flags, which may come before, between or after the paths.
-func parseImportArgs(g *globalFlags, args []string, stderr io.Writer) (opt importOptions, paths []string, code int, ok bool) {
-	fs := subFlags("import", g, stderr, `Usage: medinventory import [--wait] [--offline] PATH...
+func (c *Call) parseImportArgs(args []string) (opt importOptions, paths []string, code int, ok bool) {
+	fs := c.flags("import", `Usage: medinventory import [--wait] [--offline] PATH...
 
 Adds photos, and folders of photos (with their subfolders), to the inventory. Files that are not
 photos are listed as skipped with the reason. A photo already in the inventory is not added twice.
@@ -42,47 +77,12 @@ Flags:
 
 // importWithoutPaths is import with no path: with --wait it analyses what is queued (as run does),
 // without it is wrong usage.
-func importWithoutPaths(g *globalFlags, opt importOptions, stdout, stderr io.Writer) int {
+func (c *Call) importWithoutPaths(opt importOptions) int {
 	if opt.wait {
-		return runQueue(g, opt.offline, opt.concurrency, stdout, stderr)
+		return c.runQueue(opt.offline, opt.concurrency)
 	}
-	fmt.Fprintln(stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
-	return exitUsage
-}
-
-// openImport opens the data folder and the backend, and with --wait starts the workers. ctx ends
-// on SIGINT/SIGTERM. closeAll undoes it all, in order: running analyses get their grace period
-// (none after an interrupt), then the session closes. When ok is false the reason is printed and
-// everything opened is closed again.
-func openImport(g *globalFlags, opt importOptions, stderr io.Writer) (ctx context.Context, b *backend, closeAll func(), ok bool) {
-	sess, err := openSession(g, stderr, "import")
-	if err != nil {
-		plainError(stderr, err)
-		return nil, nil, nil, false
-	}
-	ctx, stop := interruptible()
-	b, err = openBackend(ctx, sess, backendOptions{offline: opt.offline, concurrency: opt.concurrency})
-	if err != nil {
-		plainError(stderr, err)
-		stop()
-		sess.Close()
-		return nil, nil, nil, false
-	}
-	closeAll = func() {
-		if err := b.close(shutdownGrace(ctx)); err != nil {
-			plainError(stderr, err)
-		}
-		stop()
-		sess.Close()
-	}
-	if opt.wait {
-		if err := b.start(ctx); err != nil {
-			plainError(stderr, err)
-			closeAll()
-			return nil, nil, nil, false
-		}
-	}
-	return ctx, b, closeAll, true
+	fmt.Fprintln(c.Stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
+	return ExitUsage
 }
 
 // importRun is one import: what it printed and found so far.
@@ -96,11 +96,11 @@ type importRun struct {
 	seen    map[int64]bool
 	skipped []store.AddOutcome
 	sum     store.AddSummary
-	code    int // exitFailed once a path the user named does not exist
+	code    int // ExitFailed once a path the user named does not exist
 }
 
 func newImportRun(paths []string, stdout io.Writer) *importRun {
-	r := &importRun{out: bufio.NewWriter(stdout), tty: isTerminal(stdout), paths: paths, given: map[string]bool{}, seen: map[int64]bool{}, code: exitOK}
+	r := &importRun{out: bufio.NewWriter(stdout), tty: IsTerminal(stdout), paths: paths, given: map[string]bool{}, seen: map[int64]bool{}, code: ExitOK}
 	for _, p := range paths {
 		r.given[p] = true
 	}
@@ -109,7 +109,7 @@ func newImportRun(paths []string, stdout io.Writer) *importRun {
 
 // addAll adds every path (folders with their subfolders) and reports each file as it is done. It
 // returns false when the adding stopped early (Ctrl+C, a full disk), having said why.
-func (r *importRun) addAll(ctx context.Context, b *backend, stderr io.Writer) bool {
+func (r *importRun) addAll(ctx context.Context, b Backend, stderr io.Writer) bool {
 	sum, err := b.Import(ctx, r.paths, r.report)
 	r.sum = sum
 	if r.tty {
@@ -121,7 +121,7 @@ func (r *importRun) addAll(ctx context.Context, b *backend, stderr io.Writer) bo
 			return false
 		}
 		r.out.Flush()
-		plainError(stderr, err)
+		PlainError(stderr, err)
 		return false
 	}
 	return true
@@ -134,10 +134,10 @@ func (r *importRun) report(o store.AddOutcome) {
 	case o.Err != nil:
 		r.skipped = append(r.skipped, o)
 		if r.given[o.Path] && errors.Is(o.Err, os.ErrNotExist) {
-			r.code = exitFailed // a path the user typed does not exist: say so in the exit code too
+			r.code = ExitFailed // a path the user typed does not exist: say so in the exit code too
 		}
 		if !r.tty {
-			fmt.Fprintf(r.out, "skipped %s: %s\n", o.Path, reason(o.Err))
+			fmt.Fprintf(r.out, "skipped %s: %s\n", o.Path, Reason(o.Err))
 		}
 	default:
 		if !r.seen[o.Photo.ID] {
@@ -164,7 +164,7 @@ func (r *importRun) printTotals() {
 	if len(r.skipped) > 0 {
 		fmt.Fprintln(r.out, "Skipped (not added):")
 		for _, o := range r.skipped {
-			fmt.Fprintf(r.out, "  %s — %s\n", o.Path, reason(o.Err))
+			fmt.Fprintf(r.out, "  %s — %s\n", o.Path, Reason(o.Err))
 		}
 	}
 }
@@ -177,13 +177,13 @@ func (r *importRun) printQueued() {
 }
 
 // waitForAnalyses is --wait: it waits for the photos' analyses and prints their summary. The exit
-// code is the summary's, unless that is exitOK and a named path was missing.
-func (r *importRun) waitForAnalyses(ctx context.Context, b *backend, offline bool) int {
-	if !b.model().HasKey() && !offline { // model() reads the client under the lock
+// code is the summary's, unless that is ExitOK and a named path was missing.
+func (r *importRun) waitForAnalyses(ctx context.Context, b Backend, offline bool) int {
+	if !b.HasKey() && !offline { // model() reads the client under the lock
 		fmt.Fprintln(r.out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
 	}
 	r.out.Flush()
-	if c := waitAndSummarise(ctx, b, r.photos, r.out, r.tty); c != exitOK {
+	if c := waitAndSummarise(ctx, b, r.photos, r.out, r.tty); c != ExitOK {
 		return c
 	}
 	return r.code

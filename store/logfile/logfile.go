@@ -1,4 +1,7 @@
-package main
+// Package logfile is the app's log file in the data folder: medinventory.log, rotated at a size
+// cap and shared by several processes at once (the window and a command beside it), with API keys
+// redacted from every line (Redactor), and the --log-level words (ParseLevel).
+package logfile
 
 import (
 	"fmt"
@@ -13,11 +16,11 @@ import (
 	"medinventory/store"
 )
 
-// rotatingFile is an io.Writer over <dir>/medinventory.log that starts a new file when the log
+// File is an io.Writer over <dir>/medinventory.log that starts a new file when the log
 // passes max bytes, keeping keep old ones (medinventory.log.1 … .N).
 //
 // Several processes write the one log at once (the window, and an import beside it), each through
-// its own rotatingFile. So the size checked is the file's own, not what this process wrote; the
+// its own File. So the size checked is the file's own, not what this process wrote; the
 // rotation runs under a lock file (logs/rotate.lock) so that two processes never rotate at once; a
 // process whose log was renamed away by another reopens the new one before its next line. Windows
 // refuses to rename a file another process holds open: then the log is copied to .1 and emptied in
@@ -25,7 +28,7 @@ import (
 // process writes during the copy may be lost: the price of a log that cannot be renamed). Either way
 // the log stays under its cap (give or take a line written while another process rotates) and a
 // rotation never makes a write fail.
-type rotatingFile struct {
+type File struct {
 	mu   sync.Mutex
 	path string
 	max  int64
@@ -36,18 +39,19 @@ type rotatingFile struct {
 	rename func(oldpath, newpath string) error // os.Rename; tests make it fail
 }
 
-func openRotating(dir string, max int64, keep int) (*rotatingFile, error) {
+// Open opens (or creates) dir/medinventory.log for appending, rotated past max bytes with keep old files.
+func Open(dir string, max int64, keep int) (*File, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	r := &rotatingFile{path: filepath.Join(dir, "medinventory.log"), max: max, keep: keep, rename: os.Rename}
+	r := &File{path: filepath.Join(dir, "medinventory.log"), max: max, keep: keep, rename: os.Rename}
 	if err := r.open(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func (r *rotatingFile) open() error {
+func (r *File) open() error {
 	f, err := os.OpenFile(r.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
@@ -61,7 +65,7 @@ func (r *rotatingFile) open() error {
 	return nil
 }
 
-func (r *rotatingFile) Write(p []byte) (int, error) {
+func (r *File) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.f == nil {
@@ -81,7 +85,7 @@ func (r *rotatingFile) Write(p []byte) (int, error) {
 
 // follow makes r.f the file now at r.path (another process may have rotated it away) and r.size
 // that file's size (other processes append to it too).
-func (r *rotatingFile) follow() {
+func (r *File) follow() {
 	held, err := r.f.Stat()
 	if err != nil {
 		return
@@ -100,7 +104,7 @@ func (r *rotatingFile) follow() {
 // rotate makes room: medinventory.log.N-1 → .N … .1 → .2, then the log → .1 by a rename or, where
 // the rename is refused (held open elsewhere on Windows), by copy-truncate. If another process is
 // rotating right now, it makes the room and this one just writes on.
-func (r *rotatingFile) rotate(need int64) {
+func (r *File) rotate(need int64) {
 	lock, err := store.AcquireLock(filepath.Dir(r.path), "rotate")
 	if err != nil {
 		return
@@ -151,7 +155,7 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-func (r *rotatingFile) Close() error {
+func (r *File) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.f == nil {
@@ -166,14 +170,15 @@ func (r *rotatingFile) Close() error {
 // if some library puts one into an error.
 var secretPattern = regexp.MustCompile(`(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})`)
 
-// redactingWriter removes API keys (the configured one, and anything shaped like one).
-type redactingWriter struct {
-	w       io.Writer
+// Redactor removes API keys (the configured one, and anything shaped like one).
+type Redactor struct {
+	W       io.Writer // where the redacted lines go
 	mu      sync.RWMutex
 	secrets []string
 }
 
-func (r *redactingWriter) addSecret(s string) {
+// AddSecret adds a value (an API key) that never reaches the log; values under 6 characters are ignored.
+func (r *Redactor) AddSecret(s string) {
 	if len(s) < 6 {
 		return
 	}
@@ -182,7 +187,7 @@ func (r *redactingWriter) addSecret(s string) {
 	r.mu.Unlock()
 }
 
-func (r *redactingWriter) Write(p []byte) (int, error) {
+func (r *Redactor) Write(p []byte) (int, error) {
 	s := string(p)
 	r.mu.RLock()
 	for _, sec := range r.secrets {
@@ -190,13 +195,14 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 	}
 	r.mu.RUnlock()
 	s = secretPattern.ReplaceAllString(s, "[redacted]")
-	if _, err := io.WriteString(r.w, s); err != nil {
+	if _, err := io.WriteString(r.W, s); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-func parseLevel(s string) (slog.Level, error) {
+// ParseLevel reads --log-level: debug, info, warn or error.
+func ParseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	err := l.UnmarshalText([]byte(s))
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package logfile
 
 import (
 	"bytes"
@@ -37,14 +37,14 @@ func checkLogFiles(t *testing.T, dir string, max int64, want int) string {
 }
 
 // twoLogWriters opens the log in dir twice, as two processes would (keeping 2 old files).
-func twoLogWriters(t *testing.T, dir string, max int64) (a, b *rotatingFile) {
+func twoLogWriters(t *testing.T, dir string, max int64) (a, b *File) {
 	t.Helper()
 	var err error
-	if a, err = openRotating(dir, max, 2); err != nil {
+	if a, err = Open(dir, max, 2); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if b, err = openRotating(dir, max, 2); err != nil {
+	if b, err = Open(dir, max, 2); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
@@ -60,7 +60,7 @@ func TestLogRotationWhenRenameRefused(t *testing.T) {
 	const max = 1000
 	refused := errors.New("injected: The process cannot access the file because it is being used by another process.")
 	a, b := twoLogWriters(t, dir, max)
-	for _, r := range []*rotatingFile{a, b} {
+	for _, r := range []*File{a, b} {
 		r.rename = func(oldpath, newpath string) error {
 			if oldpath == r.path {
 				return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: refused}
@@ -114,5 +114,32 @@ func TestLogRotationFollowedByOtherWriter(t *testing.T) {
 	all := checkLogFiles(t, dir, max, 3)
 	if !strings.Contains(all, "line 199") || !strings.Contains(all, "line 198") {
 		t.Errorf("the last lines are missing from the logs")
+	}
+}
+
+func TestLogRotationAndRedaction(t *testing.T) {
+	dir := t.TempDir()
+	rf, err := Open(dir, 1000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := &Redactor{W: rf}
+	red.AddSecret("my-very-secret-value")
+	for i := 0; i < 100; i++ {
+		red.Write([]byte("line with key my-very-secret-value and sk-abcdefghijklmnop and Bearer abc.def.ghijkl\n"))
+	}
+	rf.Close()
+	files, _ := filepath.Glob(filepath.Join(dir, "medinventory.log*"))
+	if len(files) != 3 {
+		t.Fatalf("files %v; want the log and 2 old ones", files)
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if len(b) > 1000 {
+			t.Fatalf("%s is %d bytes", f, len(b))
+		}
+		if bytes.Contains(b, []byte("secret-value")) || bytes.Contains(b, []byte("sk-abc")) || bytes.Contains(b, []byte("abc.def")) {
+			t.Fatalf("%s has a secret: %s", f, b)
+		}
 	}
 }

@@ -1,4 +1,8 @@
-package main
+// Package startup tells the person why the window did not open: on standard error and, since a
+// packaged app has no console, in a dialog (Windows' own message box, osascript on macOS, zenity or
+// kdialog on Linux) before Fyne runs (Report), or in a small Fyne window once it runs
+// (ReportInWindow).
+package startup
 
 import (
 	"errors"
@@ -13,10 +17,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
+	"medinventory/ui/cli"
 )
 
-// noDialogEnv, when set, keeps start-up errors on standard error only (scripts, tests).
-const noDialogEnv = "MEDINVENTORY_NO_DIALOG"
+// NoDialogEnv, when set, keeps start-up errors on standard error only (scripts, tests).
+const NoDialogEnv = "MEDINVENTORY_NO_DIALOG"
 
 // startupMessage is a start-up error as a window shows it: a title, and the plain message with what
 // to do next.
@@ -56,13 +61,13 @@ func chooseStartupDialog(goos string, lookPath func(string) (string, error), tit
 	return startupDialog{}
 }
 
-// reportStartupError tells the person why the window did not open. A packaged app has no console
+// Report tells the person why the window did not open. A packaged app has no console
 // (a Windows .exe built for the GUI subsystem, a macOS .app, a desktop launcher), so beside standard
 // error the message goes in a window that waits for OK — unless standard error is a terminal the
 // person is looking at, or MEDINVENTORY_NO_DIALOG is set.
-func reportStartupError(stderr io.Writer, err error) {
-	plainError(stderr, err)
-	if os.Getenv(noDialogEnv) != "" || isTerminal(stderr) {
+func Report(stderr io.Writer, err error) {
+	cli.PlainError(stderr, err)
+	if os.Getenv(NoDialogEnv) != "" || cli.IsTerminal(stderr) {
 		return
 	}
 	title, text := startupMessage(err)
@@ -75,11 +80,11 @@ func reportStartupError(stderr io.Writer, err error) {
 	}
 }
 
-// reportStartupErrorInWindow is reportStartupError once Fyne runs: the message in a small window of
+// ReportInWindow is Report once Fyne runs: the message in a small window of
 // its own, which quits the app when closed.
-func reportStartupErrorInWindow(a fyne.App, stderr io.Writer, err error) {
-	plainError(stderr, err)
-	if os.Getenv(noDialogEnv) != "" {
+func ReportInWindow(a fyne.App, stderr io.Writer, err error) {
+	cli.PlainError(stderr, err)
+	if os.Getenv(NoDialogEnv) != "" {
 		return
 	}
 	title, text := startupMessage(err)

@@ -1,8 +1,9 @@
-package main
+package outfile
 
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,7 @@ import (
 // a sharing violation) says so in words, keeps the old file as it was and leaves no temporary file.
 // The failing rename is injected: Linux lets a rename replace an open file.
 func TestExportToFileOpenElsewhere(t *testing.T) {
-	data, outDir := t.TempDir(), t.TempDir()
+	outDir := t.TempDir()
 	out := filepath.Join(outDir, "out.csv")
 	if err := os.WriteFile(out, []byte("last week's export\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -22,12 +23,12 @@ func TestExportToFileOpenElsewhere(t *testing.T) {
 	renameFile = func(old, new string) error { return &os.LinkError{Op: "rename", Old: old, New: new, Err: injected} }
 	fileInUse = func(err error) bool { return errors.Is(err, injected) }
 	defer func() { renameFile, fileInUse = os.Rename, osFileInUse }()
+	write := func(w io.Writer) error { _, err := io.WriteString(w, "this week's export\n"); return err }
 
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"--data-dir", data, "export", "--format", "csv", "-o", out}, &stdout, &stderr)
-	want := "medinventory: out.csv is open in another program (Excel?): close it and export again\n"
-	if code != exitFailed || stderr.String() != want {
-		t.Fatalf("exit %d, stderr %q; want %d, %q", code, stderr.String(), exitFailed, want)
+	err := Write(out, write)
+	want := "out.csv is open in another program (Excel?): close it and export again"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v; want %q", err, want)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "last week's export\n" {
 		t.Fatalf("out.csv is now %q; want it untouched", b)
@@ -38,19 +39,37 @@ func TestExportToFileOpenElsewhere(t *testing.T) {
 
 	// Any other failure keeps the path and the cause.
 	fileInUse = osFileInUse
-	stderr.Reset()
-	code = run([]string{"--data-dir", data, "export", "--format", "csv", "-o", out}, &stdout, &stderr)
-	if code != exitFailed || !strings.Contains(stderr.String(), "cannot write "+out) || !strings.Contains(stderr.String(), "injected") {
-		t.Fatalf("other rename failure: exit %d, stderr %q", code, stderr.String())
+	if err := Write(out, write); err == nil || !strings.Contains(err.Error(), "cannot write "+out) || !strings.Contains(err.Error(), "injected") {
+		t.Fatalf("other rename failure: %v", err)
 	}
 
 	// And with nothing injected, the export replaces the file.
 	renameFile = os.Rename
-	stderr.Reset()
-	if code := run([]string{"--data-dir", data, "export", "--format", "csv", "-o", out}, &stdout, &stderr); code != exitOK {
-		t.Fatalf("export: exit %d, %s", code, stderr.String())
+	if err := Write(out, write); err != nil {
+		t.Fatalf("export: %v", err)
 	}
 	if b, _ := os.ReadFile(out); bytes.Contains(b, []byte("last week")) {
 		t.Fatalf("out.csv was not replaced: %q", b)
+	}
+}
+
+func TestInsideDataDir(t *testing.T) {
+	data := t.TempDir()
+	os.MkdirAll(filepath.Join(data, "photos"), 0o700)
+	other := t.TempDir()
+	link := filepath.Join(other, "link")
+	os.Symlink(data, link)
+	for p, want := range map[string]bool{
+		data:                                   true,
+		filepath.Join(data, "inventory.db"):    true,
+		filepath.Join(data, "photos", "x.csv"): true,
+		filepath.Join(link, "inventory.db"):    true,
+		filepath.Join(other, "x.csv"):          false,
+		data + "-export.csv":                   false,
+		filepath.Join(data, "..", "x.csv"):     false,
+	} {
+		if got := Inside(data, p); got != want {
+			t.Errorf("Inside(%s) = %v, want %v", p, got, want)
+		}
 	}
 }

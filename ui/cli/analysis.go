@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"medinventory/analyzer/pipeline"
@@ -16,98 +18,21 @@ import (
 	"medinventory/store"
 )
 
-// cmdRun analyses what is waiting in the queue (photos added by `import` without --wait, by the
-// window or the watched folder, or left by an interrupted run) and prints each photo as it finishes.
-func cmdRun(g *globalFlags, args []string, stdout, stderr io.Writer) int {
-	fs := subFlags("run", g, stderr, `Usage: medinventory run [--offline] [--concurrency N]
-
-Analyses every photo that waits in the queue and prints each one as it finishes, then a summary.
-Ctrl+C stops; nothing is lost: unfinished photos stay queued for the next run or the window.
-
-Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
-
-Flags:
-`)
-	offline := fs.Bool("offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
-	conc := fs.Int("concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
-	rest, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "medinventory run: unexpected %q; to add photos use: medinventory import --wait PATH...\n", rest[0])
-		return exitUsage
-	}
-	return runQueue(g, *offline, *conc, stdout, stderr)
-}
-
-// runQueue is `run` and `import --wait` with no path.
-func runQueue(g *globalFlags, offline bool, conc int, stdout, stderr io.Writer) int {
-	sess, err := openSession(g, stderr, "run")
-	if err != nil {
-		plainError(stderr, err)
-		return exitFailed
-	}
-	defer sess.Close()
-	ctx, stop := interruptible()
-	defer stop()
-	b, err := openBackend(ctx, sess, backendOptions{offline: offline, concurrency: conc})
-	if err != nil {
-		plainError(stderr, err)
-		return exitFailed
-	}
-	defer func() {
-		if err := b.close(shutdownGrace(ctx)); err != nil {
-			plainError(stderr, err)
-		}
-	}()
-	infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: pipeline.Kind,
-		States: []jobs.State{jobs.StateQueued, jobs.StateRunning, jobs.StateRetrying, jobs.StateWaiting}})
-	if err != nil {
-		plainError(stderr, err)
-		return exitFailed
-	}
-	var photos []store.Photo
-	seen := map[int64]bool{}
-	for _, j := range infos {
-		if j.Subject == 0 || seen[j.Subject] {
-			continue
-		}
-		seen[j.Subject] = true
-		if p, err := b.st.Photo(ctx, j.Subject); err == nil {
-			photos = append(photos, p)
-		}
-	}
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	if len(photos) == 0 {
-		fmt.Fprintln(out, "Nothing waits to be analysed.")
-		return exitOK
-	}
-	fmt.Fprintf(out, "%d photo(s) to analyse.\n", len(photos))
-	if !b.client.HasKey() && !offline {
-		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
-	}
-	out.Flush()
-	if err := b.start(ctx); err != nil {
-		plainError(stderr, err)
-		return exitFailed
-	}
-	return waitAndSummarise(ctx, b, photos, out, isTerminal(stdout))
-}
+// The analyses in words, as import --wait, run and jobs print them: each photo as it finishes,
+// what a long one waits for, and the summary.
 
 // waitAndSummarise waits for the photos' analyses (printing each as it finishes and, while one
 // takes long, what it waits for), then prints the summary table. It returns the exit code.
-func waitAndSummarise(ctx context.Context, b *backend, photos []store.Photo, out *bufio.Writer, tty bool) int {
+func waitAndSummarise(ctx context.Context, b Backend, photos []store.Photo, out *bufio.Writer, tty bool) int {
 	final, err := waitForPhotos(ctx, b, photos, out, tty)
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintln(out, "\nStopped. Nothing is lost: unfinished photos stay queued; run medinventory run to go on.")
-			return exitFailed
+			return ExitFailed
 		}
 		fmt.Fprintln(out)
-		plainError(out, err)
-		return exitFailed
+		PlainError(out, err)
+		return ExitFailed
 	}
 	return printSummary(ctx, b, out, photos, final)
 }
@@ -136,7 +61,7 @@ func timeBound(j jobs.JobInfo, now time.Time) bool {
 // that cannot change while we wait (no network in --offline, no key, a refused key, no credit).
 // Each photo is printed as it finishes; a photo that takes long is reported every progressEvery
 // with what it waits for.
-func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, out *bufio.Writer, tty bool) (map[int64]jobs.JobInfo, error) {
+func waitForPhotos(ctx context.Context, b Backend, photos []store.Photo, out *bufio.Writer, tty bool) (map[int64]jobs.JobInfo, error) {
 	want := map[int64]store.Photo{}
 	for _, p := range photos {
 		want[p.ID] = p
@@ -145,12 +70,12 @@ func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, out *b
 	printed := map[int64]jobs.State{}
 	runningSince := map[int64]time.Time{}
 	lastProgress := time.Now()
-	server := serverName(b.client.Config().BaseURL)
+	server := serverName(b.ServerURL())
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
-	events := b.pool.Events()
+	events := b.Pool().Events()
 	for {
-		infos, err := b.pool.List(ctx, jobs.ListFilter{Kind: pipeline.Kind})
+		infos, err := b.Pool().List(ctx, jobs.ListFilter{Kind: pipeline.Kind})
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +154,7 @@ func waitForPhotos(ctx context.Context, b *backend, photos []store.Photo, out *b
 }
 
 // photoResult is one finished photo in words: its medicines, or why it failed or waits.
-func photoResult(ctx context.Context, b *backend, p store.Photo, j jobs.JobInfo) string {
+func photoResult(ctx context.Context, b Backend, p store.Photo, j jobs.JobInfo) string {
 	switch j.State {
 	case jobs.StateDone, jobs.StateCancelled:
 		if med := medicines(ctx, b, p.ID); med != "-" {
@@ -237,6 +162,85 @@ func photoResult(ctx context.Context, b *backend, p store.Photo, j jobs.JobInfo)
 		}
 	}
 	return stateWords(j)
+}
+
+func printSummary(ctx context.Context, b Backend, out io.Writer, photos []store.Photo, final map[int64]jobs.JobInfo) int {
+	sort.Slice(photos, func(i, j int) bool { return photos[i].OriginalName < photos[j].OriginalName })
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHOTO\tRESULT\tMEDICINES")
+	failed, waiting := 0, 0
+	for _, p := range photos {
+		j, ok := final[p.ID]
+		state := "done"
+		if ok {
+			state = stateWords(j)
+			switch j.State {
+			case jobs.StateFailed:
+				failed++
+			case jobs.StateWaiting:
+				waiting++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", clip(p.OriginalName, 40), state, clip(medicines(ctx, b, p.ID), 60))
+	}
+	tw.Flush()
+	switch {
+	case failed > 0:
+		fmt.Fprintf(out, "%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed && medinventory run\n", failed)
+		return ExitFailed
+	case waiting > 0:
+		fmt.Fprintf(out, "%d photo(s) wait and will be analysed later (when online, or once a key is set): run medinventory run, or open the window. Nothing is lost.\n", waiting)
+		return ExitWaiting
+	}
+	return ExitOK
+}
+
+// medicines lists the entries found on one photo, "-" when none.
+func medicines(ctx context.Context, b Backend, photoID int64) string {
+	es, _ := b.Store().EntriesForPhoto(ctx, photoID)
+	var names []string
+	for _, e := range es {
+		n := strings.TrimSpace(e.Name + " " + e.Strength)
+		if n == "" {
+			n = "GTIN " + e.GTIN
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return "-"
+	}
+	return strings.Join(names, "; ")
+}
+
+// nextRun replaces a promise to try again "in N s" (which only a running process can keep) with
+// what really happens once this command has exited.
+func nextRun(msg string) string {
+	if i := strings.Index(msg, "trying again in"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " ;,.")
+	} else if i := strings.Index(msg, "tries again in"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " ;,.")
+	}
+	msg = strings.TrimRight(msg, ". ")
+	return msg + ". It is tried again on the next run (medinventory run) or while the window is open."
+}
+
+func stateWords(j jobs.JobInfo) string {
+	switch j.State {
+	case jobs.StateDone:
+		return "done"
+	case jobs.StateFailed:
+		return "failed: " + j.LastError
+	case jobs.StateWaiting:
+		if j.LastError != "" {
+			return "waiting: " + nextRun(j.LastError)
+		}
+		return "waiting"
+	case jobs.StateCancelled:
+		return "cancelled"
+	case jobs.StateRetrying:
+		return "will retry: " + nextRun(j.LastError)
+	}
+	return string(j.State)
 }
 
 func clipList(s []string, n int) []string {
