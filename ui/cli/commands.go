@@ -21,6 +21,12 @@ var commands = []Command{
 	{"jobs", "jobs [--failed] [--retry-failed]", "show the analysis queue", runJobs},
 	{"scan", "scan [--format json] PHOTO...", "read the barcodes in photos (nothing is stored)", runScan},
 	{"stock", "stock [--format table|csv|json] [--low] [--expiring DAYS]", "what is on the shelf", runStock},
+	{"receipts", "receipts [--format json] [--confirm-all]", "the receipts from photos waiting for review; confirm them", runReceipts},
+	{"receive", "receive GTIN-OR-NAME QUANTITY --lot LOT --expiry DATE [--date DATE] [--name NAME]", "a delivery without photos", runReceive},
+	{"dispense", "dispense GTIN-OR-NAME QUANTITY [--lot LOT] [--date DATE] [--note TEXT]", "units given out (first expiry first out)", runDispense},
+	{"adjust", "adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]", "correct a lot's stock (count_correction, damaged, lost, returned)", runAdjust},
+	{"dispose", "dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]", "units destroyed", runDispose},
+	{"count", "count GTIN-OR-NAME COUNTED [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
 }
 
 // lookup finds a command by name.
