@@ -42,8 +42,8 @@ func analyzerConfig(s settings.App, key string) analyzer.Config {
 	return cfg
 }
 
-// uiSettings are the settings in use, as the window shows them.
-func (b *backend) uiSettings() ui.Settings {
+// Settings are the settings in use, as the window shows them (it keeps no copy).
+func (b *backend) Settings() ui.Settings {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	s := b.settings
@@ -117,7 +117,7 @@ func (b *backend) SaveAPIKey(key string) error {
 	if err := analyzer.SaveAPIKey(key); err != nil {
 		return err
 	}
-	return b.ApplySettings(b.uiSettings())
+	return b.ApplySettings(b.Settings())
 }
 
 // Connection says which server, model and key the window's analyses actually use: the settings,
