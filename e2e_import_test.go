@@ -13,7 +13,7 @@ import (
 )
 
 // The words `import` prints, pinned exactly (output that is not a terminal: one line per file),
-// and its exit codes: the refactor of cmdImport into steps must keep each.
+// and its exit codes: the refactor of the import command (ui/cli/cmd_import.go) into steps must keep each.
 func TestImportWordsAndExitCodes(t *testing.T) {
 	data, in := t.TempDir(), t.TempDir()
 	a := filepath.Join(in, "a.jpg")

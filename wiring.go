@@ -235,7 +235,7 @@ const (
 	queueMaintenance = "maintenance"
 )
 
-// maintenance is the daily housekeeping job (pool.Schedule, in backend.start): the app's temp files, photo files no row names
+// maintenance is the daily housekeeping job (pool.Schedule, in backend.Start): the app's temp files, photo files no row names
 // (adopted back), thumbnails photos lack, old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
 func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
 	// The photos folder is never pruned by comparing it with the database (which may be an older
