@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"medinventory/analyzer/openaitest"
+
+	"medinventory/ui/cli"
 )
 
 // SIGHUP (the terminal was closed) stops import --wait like Ctrl+C does: with its word, keeping
@@ -45,7 +47,7 @@ func TestCLISIGHUPStopsWithAWord(t *testing.T) {
 	rest, _ := io.ReadAll(rd)
 	err := cmd.Wait()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed || !strings.Contains(string(rest), "Stopped. Nothing is lost") {
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitFailed || !strings.Contains(string(rest), "Stopped. Nothing is lost") {
 		t.Fatalf("after SIGHUP: %v, output %q", err, rest)
 	}
 }
@@ -56,12 +58,12 @@ func TestCLIImportAllSkippedFails(t *testing.T) {
 	os.WriteFile(filepath.Join(in, "notes.txt"), []byte("not a photo"), 0o600)
 	os.WriteFile(filepath.Join(in, "empty.jpg"), nil, 0o600)
 	r := runBin(t, cleanEnv(), "--data-dir", data, "import", in)
-	if r.code != exitFailed || !strings.Contains(r.stdout, "0 added, 0 already in the inventory, 2 skipped.") {
+	if r.code != cli.ExitFailed || !strings.Contains(r.stdout, "0 added, 0 already in the inventory, 2 skipped.") {
 		t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
 	}
 	// One good file among them: the import did something, exit 0.
 	photoJPEG(t, filepath.Join(in, "good.jpg"), 341)
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != cli.ExitOK {
 		t.Fatalf("with one photo: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
@@ -70,14 +72,14 @@ func TestCLIImportAllSkippedFails(t *testing.T) {
 func TestCLIImportOfTheDataFolderRefused(t *testing.T) {
 	data, in := t.TempDir(), t.TempDir()
 	photoJPEG(t, filepath.Join(in, "a.jpg"), 342)
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != cli.ExitOK {
 		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
 	}
 	link := filepath.Join(t.TempDir(), "data-link")
 	os.Symlink(data, link)
 	for _, p := range []string{data, filepath.Join(data, "photos"), link} {
 		r := runBin(t, cleanEnv(), "--data-dir", data, "import", p)
-		if r.code != exitFailed || !strings.Contains(r.stdout, "0 added, 0 already in the inventory, 1 skipped.") ||
+		if r.code != cli.ExitFailed || !strings.Contains(r.stdout, "0 added, 0 already in the inventory, 1 skipped.") ||
 			!strings.Contains(r.stdout, "this is the inventory's own data folder") {
 			t.Fatalf("import %s: exit %d, stdout %q", p, r.code, r.stdout)
 		}

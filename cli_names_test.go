@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"medinventory/store"
+
+	"medinventory/ui/cli"
 )
 
 // Names with a newline, an ANSI escape or U+202E are printed escaped by `stock`, never raw; and
@@ -33,7 +35,7 @@ func TestStockPrintsNamesEscapedAndExpiredAsExpiring(t *testing.T) {
 	st.Close()
 
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--data-dir", data, "stock"}, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"--data-dir", data, "stock"}, &stdout, &stderr); code != cli.ExitOK {
 		t.Fatalf("stock: exit %d: %s", code, stderr.String())
 	}
 	out := stdout.String()
@@ -45,7 +47,7 @@ func TestStockPrintsNamesEscapedAndExpiredAsExpiring(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := run([]string{"--data-dir", data, "stock", "--expiring", "30"}, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"--data-dir", data, "stock", "--expiring", "30"}, &stdout, &stderr); code != cli.ExitOK {
 		t.Fatalf("stock --expiring 30: exit %d: %s", code, stderr.String())
 	}
 	if out := stdout.String(); !strings.Contains(out, "Oldie") || strings.Contains(out, "Evil") {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"medinventory/ui/cli"
 )
 
 // `scan` prints a code's text and the file's name with control characters escaped: a QR code can
@@ -40,7 +42,7 @@ func TestScanPrintsCodeTextEscaped(t *testing.T) {
 	}
 	f.Close()
 	r := runBin(t, cleanEnv(), "scan", p)
-	if r.code != exitOK || strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, `EVIL\x1b[2J\x1b[31mred\x07`) ||
+	if r.code != cli.ExitOK || strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, `EVIL\x1b[2J\x1b[31mred\x07`) ||
 		!strings.Contains(r.stdout, `qr\nfake line.png (`) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}

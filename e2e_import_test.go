@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	"medinventory/store/photo"
+	"medinventory/ui/cli"
 )
 
 // The words `import` prints, pinned exactly (output that is not a terminal: one line per file),
-// and its exit codes: the refactor of cmdImport into steps must keep each.
+// and its exit codes: the refactor of the import command (ui/cli/cmd_import.go) into steps must keep each.
 func TestImportWordsAndExitCodes(t *testing.T) {
 	data, in := t.TempDir(), t.TempDir()
 	a := filepath.Join(in, "a.jpg")
@@ -30,7 +31,7 @@ func TestImportWordsAndExitCodes(t *testing.T) {
 	t.Run("no path", func(t *testing.T) {
 		r := runBin(t, nil, "--data-dir", data, "import")
 		want := "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock\n"
-		if r.code != exitUsage || r.stdout != "" || r.stderr != want {
+		if r.code != cli.ExitUsage || r.stdout != "" || r.stderr != want {
 			t.Fatalf("exit %d\nstdout %q\nstderr %q\nwant stderr %q", r.code, r.stdout, r.stderr, want)
 		}
 	})
@@ -48,15 +49,15 @@ func TestImportWordsAndExitCodes(t *testing.T) {
 			"  " + missing + " — " + noSuch,
 			"The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run",
 		}, "\n") + "\n"
-		if r.code != exitFailed || r.stdout != want {
-			t.Fatalf("exit %d; want %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, exitFailed, r.stdout, want, r.stderr)
+		if r.code != cli.ExitFailed || r.stdout != want {
+			t.Fatalf("exit %d; want %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, cli.ExitFailed, r.stdout, want, r.stderr)
 		}
 	})
 	t.Run("nothing new", func(t *testing.T) {
 		// All already there: no queued line, exit 0.
 		r := runBin(t, nil, "--data-dir", data, "import", a)
 		want := "already in the inventory " + a + "\n0 added, 1 already in the inventory, 0 skipped.\n"
-		if r.code != exitOK || r.stdout != want {
+		if r.code != cli.ExitOK || r.stdout != want {
 			t.Fatalf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.stdout, want, r.stderr)
 		}
 	})
@@ -65,10 +66,10 @@ func TestImportWordsAndExitCodes(t *testing.T) {
 		photoJPEG(t, c, 402)
 		r := runBin(t, nil, "--data-dir", data, "import", "--wait", c)
 		lines := strings.Split(r.stdout, "\n")
-		if r.code != exitWaiting || len(lines) < 3 || lines[0] != "added "+c ||
+		if r.code != cli.ExitWaiting || len(lines) < 3 || lines[0] != "added "+c ||
 			lines[1] != "1 added, 0 already in the inventory, 0 skipped." ||
 			lines[2] != "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits." {
-			t.Fatalf("exit %d; want %d\nstdout:\n%s\nstderr:\n%s", r.code, exitWaiting, r.stdout, r.stderr)
+			t.Fatalf("exit %d; want %d\nstdout:\n%s\nstderr:\n%s", r.code, cli.ExitWaiting, r.stdout, r.stderr)
 		}
 		mustContain(t, "import --wait", r.stdout, "1 photo(s) wait and will be analysed later")
 	})

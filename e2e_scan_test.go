@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"medinventory/ui/cli"
 )
 
 // TestScanEndToEnd runs the real binary's scan command on a generated photo of a GS1 DataMatrix,
@@ -20,13 +22,13 @@ func TestScanEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runBin(t, cleanEnv(), "scan", "--format", "json", pack, none, bad)
-	if r.code != exitFailed {
-		t.Fatalf("exit %d, want %d (one file is not a photo)\nstdout:\n%s\nstderr:\n%s", r.code, exitFailed, r.stdout, r.stderr)
+	if r.code != cli.ExitFailed {
+		t.Fatalf("exit %d, want %d (one file is not a photo)\nstdout:\n%s\nstderr:\n%s", r.code, cli.ExitFailed, r.stdout, r.stderr)
 	}
-	var lines []scanResult
+	var lines []cli.ScanResult
 	sc := bufio.NewScanner(strings.NewReader(r.stdout))
 	for sc.Scan() {
-		var res scanResult
+		var res cli.ScanResult
 		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -56,10 +58,10 @@ func TestScanEndToEnd(t *testing.T) {
 
 	// The text form names the fields in words.
 	r = runBin(t, cleanEnv(), "scan", pack)
-	if r.code != exitOK || !strings.Contains(r.stdout, "GTIN 09506000134352, expiry 2027-12-31, lot AB-1234, serial SN00012345") {
+	if r.code != cli.ExitOK || !strings.Contains(r.stdout, "GTIN 09506000134352, expiry 2027-12-31, lot AB-1234, serial SN00012345") {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := runBin(t, cleanEnv(), "scan"); r.code != exitUsage {
+	if r := runBin(t, cleanEnv(), "scan"); r.code != cli.ExitUsage {
 		t.Errorf("scan with no photo: exit %d", r.code)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"medinventory/store"
+	"medinventory/ui/cli"
 )
 
 // Two different photos of the same pack, imported offline (their GS1 DataMatrix read locally: the
@@ -30,16 +31,16 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		}
 	}
 	r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in)
-	if r.code != exitWaiting {
-		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, exitWaiting, r.stdout, r.stderr)
+	if r.code != cli.ExitWaiting {
+		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, cli.ExitWaiting, r.stdout, r.stderr)
 	}
-	stockJSON := func() []stockJSON {
+	stockJSON := func() []cli.StockProduct {
 		t.Helper()
 		r := runBin(t, nil, "--data-dir", data, "stock", "--format", "json")
 		if r.code != 0 {
 			t.Fatalf("stock exit %d: %s", r.code, r.stderr)
 		}
-		var out []stockJSON
+		var out []cli.StockProduct
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 			t.Fatalf("stock --format json: %v\n%s", err, r.stdout)
 		}
@@ -107,9 +108,60 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 		{"export", "--report", "movements", "--from", "yesterday", "--format", "csv"},
 		{"export", "--report", "lots", "--format", "csv", "-o", filepath.Join(data, "inventory.db")}, // never over the inventory
 	} {
-		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != exitUsage || r.stderr == "" {
-			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, exitUsage)
+		if r := runBin(t, nil, append([]string{"--data-dir", data}, bad...)...); r.code != cli.ExitUsage || r.stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want %d with a reason", bad, r.code, r.stderr, cli.ExitUsage)
 		}
+	}
+	if st := openDB(t, data); st.IntegrityCheck(context.Background()) != nil {
+		t.Fatal("the inventory was damaged")
+	}
+}
+
+// The stock commands through the binary: the two photos of lot AB-1234 imported offline wait as
+// receipts; receipts --confirm-all confirms those that look like no other photo (each counts 1),
+// says which it left; dispense by GTIN takes from that lot, and more than is on hand is refused.
+func TestStockCommandsEndToEnd(t *testing.T) {
+	in, data := t.TempDir(), t.TempDir()
+	for name, src := range map[string]string{
+		"shelf-a.jpg": "ed/ed9d8ac285eec4540bf58bcf03cb2a59ed7c0f9b47b5f0a677c6e712217df857.jpg",
+		"shelf-b.jpg": "c8/c892beb39f36ca23866b96b8011dea4536d3122dc2213a8e78e48fc0babf0975.jpg",
+	} {
+		b, err := os.ReadFile(filepath.Join("store", "testdata", "release-0.1.0", "data", "photos", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in); r.code != cli.ExitWaiting {
+		t.Fatalf("import --offline exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r := runBin(t, nil, "--data-dir", data, "receipts", "--format", "json")
+	var waiting []cli.ReceiptJSON
+	if err := json.Unmarshal([]byte(r.stdout), &waiting); r.code != 0 || err != nil || len(waiting) != 2 {
+		t.Fatalf("receipts: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	r = runBin(t, nil, "--data-dir", data, "receipts", "--confirm-all", "--format", "json")
+	var done cli.ReceiptsConfirmed
+	if err := json.Unmarshal([]byte(r.stdout), &done); r.code != 0 || err != nil || len(done.Confirmed)+len(done.Left) != 2 || len(done.Confirmed) == 0 {
+		t.Fatalf("receipts --confirm-all: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	for _, l := range done.Left {
+		if !strings.Contains(l.Why, "probably the same pack") {
+			t.Errorf("receipt %d left: %q", l.ID, l.Why)
+		}
+	}
+	onHand := int64(len(done.Confirmed))
+	r = runBin(t, nil, "--data-dir", data, "dispense", "09506000134352", "1", "--format", "json")
+	var ch cli.StockChange
+	if err := json.Unmarshal([]byte(r.stdout), &ch); r.code != 0 || err != nil || len(ch.Movements) != 1 ||
+		ch.Movements[0].Lot != "AB-1234" || ch.UsableOnHand != onHand-1 {
+		t.Fatalf("dispense: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	r = runBin(t, nil, "--data-dir", data, "dispense", "09506000134352", "5")
+	if r.code != cli.ExitFailed || !strings.Contains(r.stderr, "there is not that much on hand") {
+		t.Fatalf("dispense too many: exit %d, %q", r.code, r.stderr)
 	}
 	if st := openDB(t, data); st.IntegrityCheck(context.Background()) != nil {
 		t.Fatal("the inventory was damaged")

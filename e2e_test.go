@@ -26,6 +26,8 @@ import (
 
 	"medinventory/analyzer/openaitest"
 	"medinventory/store"
+	"medinventory/ui/cli"
+	"medinventory/ui/startup"
 )
 
 var (
@@ -118,7 +120,7 @@ func cleanEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "LANG=en_US.UTF-8", "DBUS_SESSION_BUS_ADDRESS=disabled:", noDialogEnv+"=1")
+	return append(env, "LANG=en_US.UTF-8", "DBUS_SESSION_BUS_ADDRESS=disabled:", startup.NoDialogEnv+"=1")
 }
 
 func openDB(t *testing.T, dir string) *store.Store {
@@ -214,7 +216,7 @@ func TestImportWithoutKeyWaits(t *testing.T) {
 	in := t.TempDir()
 	photoJPEG(t, filepath.Join(in, "a.jpg"), 40)
 	r := runBin(t, nil, "--data-dir", data, "import", "--wait", in)
-	if r.code != exitWaiting || !strings.Contains(r.stdout, "No OpenAI key") || !strings.Contains(r.stdout, "wait") {
+	if r.code != cli.ExitWaiting || !strings.Contains(r.stdout, "No OpenAI key") || !strings.Contains(r.stdout, "wait") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, nil, "--data-dir", data, "jobs")
@@ -237,7 +239,7 @@ func TestImportFailedExitCode(t *testing.T) {
 	photoJPEG(t, filepath.Join(in, "bad.jpg"), 50)
 	env := []string{"OPENAI_API_KEY=" + srv.Key(), "OPENAI_BASE_URL=" + srv.URL()}
 	r := runBin(t, env, "--data-dir", data, "import", "--wait", in)
-	if r.code != exitFailed || !strings.Contains(r.stdout, "failed") {
+	if r.code != cli.ExitFailed || !strings.Contains(r.stdout, "failed") {
 		t.Fatalf("exit %d\n%s", r.code, r.stdout)
 	}
 	r = runBin(t, env, "--data-dir", data, "jobs", "--failed")

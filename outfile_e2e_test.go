@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"medinventory/store"
+
+	"medinventory/ui/cli"
 )
 
 // backup -o and export -o never replace what is not a regular file: /dev/null, /dev/full and a FIFO
@@ -37,8 +39,8 @@ func TestCLIOutputPathsAreNeverReplaced(t *testing.T) {
 		{[]string{"export", "--report", "stock", "--format", "csv", "-o", fifo}, "is not a regular file: choose a file name"},
 	} {
 		r := runBin(t, cleanEnv(), append([]string{"--data-dir", data}, c.args...)...)
-		if r.code != exitFailed || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stdout, "written") {
-			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, r.code, r.stdout, r.stderr, exitFailed, c.want)
+		if r.code != cli.ExitFailed || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stdout, "written") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, r.code, r.stdout, r.stderr, cli.ExitFailed, c.want)
 		}
 	}
 	for _, p := range []string{"/dev/null", "/dev/full", fifo} {
@@ -51,7 +53,7 @@ func TestCLIOutputPathsAreNeverReplaced(t *testing.T) {
 	os.WriteFile(real, []byte("old"), 0o600)
 	link := filepath.Join(out, "link.zip")
 	os.Symlink(real, link)
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", link); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", link); r.code != cli.ExitOK {
 		t.Fatalf("backup -o link: exit %d: %s", r.code, r.stderr)
 	}
 	if st, _ := os.Lstat(link); st.Mode()&fs.ModeSymlink == 0 {
@@ -60,7 +62,7 @@ func TestCLIOutputPathsAreNeverReplaced(t *testing.T) {
 	if b, _ := os.ReadFile(real); len(b) < 100 || string(b[:2]) != "PK" {
 		t.Fatalf("the link's file holds %q, not the backup", b[:min(len(b), 10)])
 	}
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "restore", link); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "restore", link); r.code != cli.ExitOK {
 		t.Fatalf("restore of the backup written through the link: exit %d: %s", r.code, r.stderr)
 	}
 }
@@ -70,14 +72,14 @@ func TestCLIOutputPathsAreNeverReplaced(t *testing.T) {
 func TestCLIRestoreRefusesZipBomb(t *testing.T) {
 	data, out := t.TempDir(), t.TempDir()
 	good := filepath.Join(out, "good.zip")
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", good); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", good); r.code != cli.ExitOK {
 		t.Fatalf("backup: exit %d: %s", r.code, r.stderr)
 	}
 	bomb := filepath.Join(out, "bomb.zip")
 	writeZipBomb(t, good, bomb, "settings.json", store.MaxSmallFileBytes*8)
 	before, _ := os.ReadDir(data)
 	r := runBin(t, cleanEnv(), "--data-dir", data, "restore", bomb)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "settings.json would unpack to 8192 KB, more than a real backup ever holds") ||
+	if r.code != cli.ExitFailed || !strings.Contains(r.stderr, "settings.json would unpack to 8192 KB, more than a real backup ever holds") ||
 		!strings.Contains(r.stderr, "Nothing was changed") {
 		t.Fatalf("restore of a zip bomb: exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -141,12 +143,12 @@ func TestCLIBackupToFullTargetDisk(t *testing.T) {
 	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
 	data, in := t.TempDir(), t.TempDir()
 	noisyJPEG(t, filepath.Join(in, "big.jpg"), 1200, 1000)
-	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != exitOK {
+	if r := runBin(t, cleanEnv(), "--data-dir", data, "import", in); r.code != cli.ExitOK {
 		t.Fatalf("import: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
 	out := filepath.Join(mnt, "b.zip")
 	r := runBin(t, cleanEnv(), "--data-dir", data, "backup", "-o", out)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "the backup was not written: the disk holding the backup folder "+mnt+" is full (0 MB free); the inventory itself is unchanged") ||
+	if r.code != cli.ExitFailed || !strings.Contains(r.stderr, "the backup was not written: the disk holding the backup folder "+mnt+" is full (0 MB free); the inventory itself is unchanged") ||
 		strings.Contains(r.stderr, "the disk holding the inventory") || strings.Contains(r.stderr, "add the photos") {
 		t.Fatalf("backup to a full disk: exit %d, stderr %q", r.code, r.stderr)
 	}

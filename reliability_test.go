@@ -56,6 +56,7 @@ import (
 	"medinventory/analyzer/pipeline"
 	"medinventory/jobs"
 	"medinventory/store"
+	"medinventory/ui/cli"
 )
 
 // soakMode reports whether the long versions of the suites should run (scripts/soak.sh sets it).
@@ -376,7 +377,7 @@ func TestBadInputCorpus(t *testing.T) {
 			t.Fatalf("the binary crashed (%q):\nstdout:\n%s\nstderr:\n%s", bad, tail(r.stdout, 3000), r.stderr)
 		}
 	}
-	if r.code != exitOK && r.code != exitFailed {
+	if r.code != cli.ExitOK && r.code != cli.ExitFailed {
 		t.Fatalf("exit %d; want 0 or 1\nstdout:\n%s\nstderr:\n%s", r.code, tail(r.stdout, 3000), r.stderr)
 	}
 	// Bounded by the concurrency, not by 1,000+ files: the inputs are tiny, so this is generous.
@@ -465,9 +466,9 @@ func TestBadInputCorpus(t *testing.T) {
 				t.Errorf("%s: neither skipped nor failed (stored %v, state %q)", c.path, stored, o.state)
 			}
 		}
-		t.Logf("%-28s → %s", clip(c.path, 28), firstNonEmpty(reason, o.state+" "+o.lastError))
+		t.Logf("%-28s → %s", c.path, firstNonEmpty(reason, o.state+" "+o.lastError))
 	}
-	if (failures > 0) != (r.code == exitFailed) {
+	if (failures > 0) != (r.code == cli.ExitFailed) {
 		t.Errorf("exit %d with %d failed photos", r.code, failures)
 	}
 	// The folder link back to the parent was not followed twice: every good photo once.
@@ -795,7 +796,7 @@ func TestSecretsAndPrivacy(t *testing.T) {
 	var outputs []string
 	r := runBin(t, env, "--data-dir", data, "--log-level", "debug", "import", "--wait", "--concurrency", "1", in)
 	outputs = append(outputs, r.stdout, r.stderr)
-	if r.code != exitOK && r.code != exitFailed {
+	if r.code != cli.ExitOK && r.code != cli.ExitFailed {
 		t.Fatalf("import exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, args := range [][]string{{"jobs"}, {"jobs", "--failed"}, {"export", "--format", "json"}, {"export", "--format", "csv"}} {

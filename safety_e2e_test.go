@@ -30,6 +30,7 @@ import (
 
 	"medinventory/analyzer/openaitest"
 	"medinventory/store"
+	"medinventory/ui/cli"
 )
 
 // countPhotoFiles counts stored photo files (the app's temp folder excluded).
@@ -168,7 +169,7 @@ func TestCLIHangingServerProgressAndSignals(t *testing.T) {
 	err := cmd.Wait()
 	t.Logf("SIGTERM → exit in %v", time.Since(t0))
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitFailed {
 		t.Fatalf("after SIGTERM: %v", err)
 	}
 	mustContain(t, "after SIGTERM", string(rest), "Stopped. Nothing is lost")
@@ -202,11 +203,11 @@ func TestCLIRunAndFlags(t *testing.T) {
 	env := []string{"OPENAI_API_KEY=" + srv.Key(), "OPENAI_BASE_URL=" + srv.URL()}
 
 	r := runBin(t, env, "--data-dir", data, "import", filepath.Join(in, "nothere.jpg"))
-	if r.code != exitFailed {
+	if r.code != cli.ExitFailed {
 		t.Fatalf("a missing path: exit %d", r.code)
 	}
 	r = runBin(t, env, "--data-dir", data, "import", filepath.Join(in, "a.jpg"), "--wait")
-	if r.code != exitFailed || !strings.Contains(r.stdout, "1 added") || !strings.Contains(r.stdout, "a.jpg: failed") {
+	if r.code != cli.ExitFailed || !strings.Contains(r.stdout, "1 added") || !strings.Contains(r.stdout, "a.jpg: failed") {
 		t.Fatalf("import a.jpg --wait: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	mustContain(t, "import --wait", r.stdout, "medinventory jobs --retry-failed && medinventory run")

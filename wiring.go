@@ -13,39 +13,46 @@ import (
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/photo/photomem"
+	"medinventory/store/settings"
 	"medinventory/store/watch"
+	"medinventory/ui/cli"
 )
 
 // backend is the app's non-UI half: the store, the job pool and the analysis client, wired
 // together. The window and the command-line tools each make one.
 type backend struct {
-	sess    *session
+	sess    *cli.Session
 	st      *store.Store
 	pool    *jobs.Pool
 	offline bool
 
 	mu       sync.RWMutex
-	settings appSettings
+	settings settings.App
 	client   *analyzer.Client
 	keySrc   string
 	watcher  *watch.Watcher
 	handler  *pipeline.Handler
 	ctx      context.Context // set by start: the app's lifetime
 
-	restoreFile string // a backup to restore once the window has closed (gui_backups.go)
+	restoreFile string // a backup to restore once the window has closed (wiring_backups.go)
 }
 
 // defaultConcurrency is how many photos are analysed at once unless the settings say otherwise.
 const defaultConcurrency = 4
 
-type backendOptions struct {
-	offline     bool
-	concurrency int  // overrides the settings when > 0
-	readOK      bool // only reads: a read-only data dir is opened read-only
+// openCLIBackend is openBackend for the commands (cli.Env.OpenBackend).
+func openCLIBackend(ctx context.Context, sess *cli.Session, opt cli.BackendOptions) (cli.Backend, error) {
+	b, err := openBackend(ctx, sess, opt)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
-func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backend, error) {
-	st, err := openStore(ctx, sess, opt.readOK)
+// openBackend opens the store (read-only when opt.ReadOK and the data dir cannot be written),
+// brings the job table to its shape, reads the settings and the key, and registers the jobs.
+func openBackend(ctx context.Context, sess *cli.Session, opt cli.BackendOptions) (*backend, error) {
+	st, err := cli.OpenStore(ctx, sess, opt.ReadOK)
 	if err != nil {
 		return nil, err
 	}
@@ -57,28 +64,28 @@ func openBackend(ctx context.Context, sess *session, opt backendOptions) (*backe
 			return nil, fmt.Errorf("open the task list: %w", err)
 		}
 	}
-	b := &backend{sess: sess, st: st, offline: opt.offline}
-	b.settings = loadSettings(sess.dir)
+	b := &backend{sess: sess, st: st, offline: opt.Offline}
+	b.settings = settings.Load(sess.Dir)
 	key, src := analyzer.LoadAPIKey()
 	b.keySrc = src
-	sess.redact.addSecret(key)
+	sess.Redact.AddSecret(key)
 	b.client = analyzer.NewClient(analyzerConfig(b.settings, key))
 
 	conc := b.settings.Concurrency
-	if opt.concurrency > 0 {
-		conc = opt.concurrency
+	if opt.Concurrency > 0 {
+		conc = opt.Concurrency
 	}
 	if conc <= 0 {
 		conc = defaultConcurrency
 	}
 	// Twice as many workers as photos in flight: half prepare the next photos while the others wait
 	// for the network; the handler bounds each stage to conc (see pipeline.HandlerOptions).
-	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), Logger: sess.log,
+	b.pool = jobs.New(st.DB(), jobs.Options{ReadDB: st.ReadDB(), Logger: sess.Log,
 		Concurrency: map[string]int{pipeline.Queue: pipeline.Workers(conc), queueMaintenance: 1}})
-	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.offline, Concurrency: conc, Logger: sess.log})
+	b.handler = pipeline.NewHandler(st, b.model, pipeline.HandlerOptions{Offline: opt.Offline, Concurrency: conc, Logger: sess.Log})
 	b.pool.Register(pipeline.Kind, pipeline.Queue, b.handler)
 	b.pool.Register(kindMaintenance, queueMaintenance, jobs.HandlerFunc(b.maintenance))
-	if (sess.startFresh || st.OpenReport().OlderCopy != nil) && !st.ReadOnly() {
+	if (sess.StartFresh || st.OpenReport().OlderCopy != nil) && !st.ReadOnly() {
 		b.adoptPhotoFiles(ctx, 0) // --start-fresh, --continue-with-this-copy: list the photos again at once
 	}
 	return b, nil
@@ -111,8 +118,24 @@ func (b *backend) Import(ctx context.Context, paths []string, report func(store.
 	return sum, err
 }
 
-// start runs the pool (and its daily maintenance).
-func (b *backend) start(ctx context.Context) error {
+// Store is the inventory.
+func (b *backend) Store() *store.Store { return b.st }
+
+// Pool is the job pool.
+func (b *backend) Pool() *jobs.Pool { return b.pool }
+
+// HasKey says whether the analysis client has an API key.
+func (b *backend) HasKey() bool { return b.model().HasKey() }
+
+// ServerURL is the model's server in use.
+func (b *backend) ServerURL() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.client.Config().BaseURL
+}
+
+// Start runs the pool (and its daily maintenance).
+func (b *backend) Start(ctx context.Context) error {
 	b.ctx = ctx
 	b.pool.Schedule(kindMaintenance, 24*time.Hour)
 	// The photos' memory budget and Go's memory limit follow what the process holds outside Go's
@@ -121,9 +144,9 @@ func (b *backend) start(ctx context.Context) error {
 	return b.pool.Start(ctx)
 }
 
-// close stops the workers (running jobs get until the deadline, then go back to the queue) and
+// Close stops the workers (running jobs get until the deadline, then go back to the queue) and
 // closes the store (checkpointing the WAL).
-func (b *backend) close(grace time.Duration) error {
+func (b *backend) Close(grace time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	var errs []error
@@ -183,13 +206,8 @@ func (q queueView) Events() <-chan jobs.Event { return q.events }
 
 // Counts is the analyze queue's totals.
 func (q queueView) Counts(ctx context.Context) (jobs.Counts, error) {
-	return analysisCounts(ctx, q.Pool)
-}
-
-// analysisCounts is the totals of the analyze queue: the photos people see counted ("3 of 8
-// analysed"); the daily maintenance is none of their photos.
-func analysisCounts(ctx context.Context, p *jobs.Pool) (jobs.Counts, error) {
-	return p.Counts(ctx, pipeline.Queue)
+	// The photos people see counted ("3 of 8 analysed"); the daily maintenance is none of theirs.
+	return q.Pool.Counts(ctx, pipeline.Queue)
 }
 
 // Jobs lists the analyze queue for the window: everything not finished, and what finished in the
@@ -208,4 +226,64 @@ func (q queueView) Jobs(ctx context.Context) ([]jobs.JobInfo, error) {
 		out = append(out, j)
 	}
 	return out, nil
+}
+
+// The maintenance job's kind and its queue (one worker): existing inventories hold jobs under these
+// names, never change them.
+const (
+	kindMaintenance  = "maintenance"
+	queueMaintenance = "maintenance"
+)
+
+// maintenance is the daily housekeeping job (pool.Schedule, in backend.Start): the app's temp files, photo files no row names
+// (adopted back), thumbnails photos lack, old finished jobs, the database's statistics. Each step only logs when it fails; the job itself never fails.
+func (b *backend) maintenance(ctx context.Context, job *jobs.Job, progress func(float64)) (jobs.Commit, error) {
+	// The photos folder is never pruned by comparing it with the database (which may be an older
+	// copy): only the app's own temp files are cleaned; a photo file no row names is adopted back.
+	n, err := b.st.CleanTempFiles(int64(time.Hour / time.Millisecond))
+	if err != nil {
+		b.sess.Log.Warn("maintenance: temp files", "err", err)
+	}
+	b.adoptPhotoFiles(ctx, adoptMinAge)
+	// Photos analysed before thumbnails were stored get theirs, decoded under the memory budget;
+	// photos still queued get theirs from their analysis.
+	pending := func(photoID int64) (bool, error) { return pipeline.Pending(ctx, b.pool, photoID) }
+	if made, err := b.handler.MakeMissingThumbnails(ctx, pending); err != nil {
+		b.sess.Log.Warn("maintenance: thumbnails", "made", made, "err", err)
+	} else if made > 0 {
+		b.sess.Log.Info("maintenance: thumbnails made", "photos", made)
+	}
+	progress(0.3)
+	pruned, err := b.pool.Prune(ctx, 30*24*time.Hour)
+	if err != nil {
+		b.sess.Log.Warn("maintenance: prune", "err", err)
+	}
+	progress(0.6)
+	if err := b.st.Optimize(ctx); err != nil {
+		b.sess.Log.Warn("maintenance: optimize", "err", err)
+	}
+	b.sess.Log.Info("maintenance done", "temp_files_removed", n, "jobs_pruned", pruned)
+	return nil, nil
+}
+
+// adoptMinAge: a photo file younger than this may be an import about to commit its row.
+const adoptMinAge = int64(10 * time.Minute / time.Millisecond)
+
+// adoptPhotoFiles registers again, and queues for analysis, every photo file that the database
+// does not list (see store.AdoptPhotoFiles); files it cannot adopt are left untouched and logged.
+func (b *backend) adoptPhotoFiles(ctx context.Context, minAge int64) {
+	ad, err := b.st.AdoptPhotoFiles(ctx, minAge, b.enqueueTx)
+	if err != nil {
+		b.sess.Log.Warn("maintenance: adopt photo files", "err", err)
+	}
+	for _, a := range ad {
+		if a.Err != nil {
+			b.sess.Log.Warn("a file in the photos folder was left as it is", "file", a.Path, "reason", a.Err)
+		} else {
+			b.sess.Log.Info("a photo the database did not list was registered again and queued", "file", a.Path, "photo_id", a.Photo.ID)
+		}
+	}
+	if len(ad) > 0 {
+		b.pool.Notify()
+	}
 }

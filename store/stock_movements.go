@@ -23,7 +23,7 @@ func (s *Store) insertMovementTx(ctx context.Context, tx *sql.Tx, m stock.Moveme
 	}
 	now := s.now()
 	if m.At.IsZero() {
-		m.At = now
+		m.At = movementTime(ctx, now) // now, or the day AtDate gives (stock_typed.go)
 	}
 	if m.Status == "" {
 		m.Status = stock.Confirmed

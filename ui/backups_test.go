@@ -18,6 +18,7 @@ type fakeBackups struct {
 }
 
 func (f *fakeBackups) ApplySettings(Settings) error                           { return nil }
+func (f *fakeBackups) Settings() Settings                                     { return Settings{} }
 func (f *fakeBackups) TestConnection(context.Context, Settings, string) error { return nil }
 func (f *fakeBackups) APIKeySource() string                                   { return "" }
 func (f *fakeBackups) SaveAPIKey(string) error                                { return nil }

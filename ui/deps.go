@@ -50,8 +50,11 @@ type Importer interface {
 	Import(ctx context.Context, paths []string, report func(store.AddOutcome)) (store.AddSummary, error)
 }
 
-// Backend applies settings and holds the API key.
+// Backend owns the settings (the window asks it and keeps no copy), applies them, and holds the
+// API key.
 type Backend interface {
+	// Settings are the settings in use.
+	Settings() Settings
 	// ApplySettings makes new settings take effect (client, concurrency, watched folder).
 	ApplySettings(s Settings) error
 	// TestConnection tries the settings with key ("" means the current key) and returns an error

@@ -35,8 +35,13 @@ const (
 	prefWatch       = "settings.watch_folder"
 )
 
-// LoadSettings reads the settings from Fyne's preferences.
-func LoadSettings(p fyne.Preferences) Settings {
+// The settings have one owner, the backend (which keeps them in the data folder: store/settings);
+// the window asks it (Backend.Settings) and keeps no copy. Earlier versions kept them in Fyne's
+// preferences as well, under these keys: Start moves such settings to the backend once
+// (migrateSettings), then clears them.
+
+// legacySettings reads the settings earlier versions kept in Fyne's preferences.
+func legacySettings(p fyne.Preferences) Settings {
 	return Settings{
 		BaseURL:           p.String(prefBaseURL),
 		Model:             p.String(prefModel),
@@ -47,14 +52,19 @@ func LoadSettings(p fyne.Preferences) Settings {
 	}
 }
 
-// SaveSettings writes the settings to Fyne's preferences.
-func SaveSettings(p fyne.Preferences, s Settings) {
-	p.SetString(prefBaseURL, s.BaseURL)
-	p.SetString(prefModel, s.Model)
-	p.SetString(prefDetail, s.Detail)
-	p.SetInt(prefConcurrency, s.Concurrency)
-	p.SetInt(prefRPM, s.RequestsPerMinute)
-	p.SetString(prefWatch, s.WatchFolder)
+// clearLegacySettings removes the settings earlier versions kept in Fyne's preferences.
+func clearLegacySettings(p fyne.Preferences) {
+	for _, k := range []string{prefBaseURL, prefModel, prefDetail, prefConcurrency, prefRPM, prefWatch} {
+		p.RemoveValue(k)
+	}
+}
+
+// currentSettings are the settings in use (none without a backend).
+func (u *UI) currentSettings() Settings {
+	if u.d.Backend == nil {
+		return Settings{}
+	}
+	return u.d.Backend.Settings()
 }
 
 // settingsForm is the Settings dialog's content.
@@ -220,7 +230,7 @@ func (u *UI) ShowSettings() {
 	if u.settingsOpen != nil {
 		return
 	}
-	f := u.newSettingsForm(LoadSettings(u.app.Preferences()))
+	f := u.newSettingsForm(u.currentSettings())
 	note := widget.NewLabel("The key is kept in this computer's keyring, never in the inventory file.")
 	note.Wrapping = fyne.TextWrapWord
 	inUse := widget.NewLabel(inUseText(u.conn))
@@ -240,7 +250,6 @@ func (u *UI) ShowSettings() {
 			return
 		}
 		key := strings.TrimSpace(f.key.Text)
-		SaveSettings(u.app.Preferences(), s)
 		d.Hide()
 		u.bg(func() func() {
 			var errs []error

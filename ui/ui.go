@@ -114,15 +114,16 @@ func (u *UI) Start(ctx context.Context) {
 	u.refreshUsage()
 	u.watchBackupStatus(ctx)
 	if u.d.Backend != nil {
-		s := LoadSettings(u.app.Preferences())
+		old := legacySettings(u.app.Preferences())
 		u.bg(func() func() {
-			if s != (Settings{}) {
-				if err := u.d.Backend.ApplySettings(s); err != nil {
-					u.log.Warn("apply saved settings", "err", err)
-				}
-			}
+			migrated := u.migrateSettings(old)
 			c := u.d.Backend.Connection()
-			return func() { u.setConnection(c) }
+			return func() {
+				if migrated {
+					clearLegacySettings(u.app.Preferences())
+				}
+				u.setConnection(c)
+			}
 		})
 	}
 	if u.d.Queue == nil || u.sync {
@@ -591,3 +592,20 @@ func (u *UI) photoNames(list []jobs.JobInfo) map[int64]store.Photo {
 }
 
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// migrateSettings hands settings an earlier version kept in Fyne's preferences (old) to the
+// backend, their one owner, unless it holds settings already (its own win: they may come from a
+// restored backup). It reports whether old may now be cleared. It runs off the UI goroutine.
+func (u *UI) migrateSettings(old Settings) bool {
+	if old == (Settings{}) {
+		return false
+	}
+	if u.d.Backend.Settings() != (Settings{}) {
+		return true
+	}
+	if err := u.d.Backend.ApplySettings(old); err != nil {
+		u.log.Warn("move the settings out of the window's preferences", "err", err)
+		return false
+	}
+	return true
+}

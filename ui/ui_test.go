@@ -457,9 +457,8 @@ func TestSettingsRoundTripWithoutKey(t *testing.T) {
 		t.Fatalf("test result = %q", f.result.Text)
 	}
 	test.Tap(findButton(h.u.Window().Canvas().Overlays().Top(), "Save"))
-	s := LoadSettings(h.app.Preferences())
-	if s.Model != "gpt-4.1-mini" || s.Concurrency != 2 {
-		t.Fatalf("prefs = %+v", s)
+	if s := legacySettings(h.app.Preferences()); s != (Settings{}) {
+		t.Fatalf("the window kept its own copy of the settings: %+v", s)
 	}
 	for _, k := range []string{prefBaseURL, prefModel, prefDetail, prefWatch} {
 		if strings.Contains(h.app.Preferences().String(k), "sk-test") {
@@ -471,6 +470,28 @@ func TestSettingsRoundTripWithoutKey(t *testing.T) {
 	}
 }
 
+// Settings an earlier version kept in Fyne's preferences move to the backend, their one owner,
+// once, and leave the preferences; the Settings dialog then shows the backend's.
+func TestSettingsMoveFromPreferencesToTheBackend(t *testing.T) {
+	h := newHarness(t)
+	be := &fakeBackend{}
+	h.u.d.Backend = be
+	p := h.app.Preferences()
+	p.SetString(prefModel, "gpt-4.1-mini")
+	p.SetInt(prefConcurrency, 3)
+	h.start()
+	if be.applied.Model != "gpt-4.1-mini" || be.applied.Concurrency != 3 {
+		t.Fatalf("backend got %+v", be.applied)
+	}
+	if s := legacySettings(p); s != (Settings{}) {
+		t.Fatalf("the preferences still hold %+v", s)
+	}
+	h.u.ShowSettings()
+	if f := h.u.settingsOpen; f == nil || f.model.Text != "gpt-4.1-mini" || f.conc.Text != "3" {
+		t.Fatalf("the dialog does not show the backend's settings")
+	}
+}
+
 type fakeBackend struct {
 	saved   string
 	applied Settings
@@ -479,6 +500,7 @@ type fakeBackend struct {
 }
 
 func (b *fakeBackend) ApplySettings(s Settings) error { b.applied = s; return nil }
+func (b *fakeBackend) Settings() Settings             { return b.applied }
 func (b *fakeBackend) TestConnection(_ context.Context, s Settings, key string) error {
 	if key == "sk-test-123" {
 		return fmt.Errorf("The server said the key is not valid. Check it in your OpenAI account.")

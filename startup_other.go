@@ -1,6 +1,0 @@
-//go:build !windows
-
-package main
-
-// showMessageBox is Windows only; elsewhere chooseStartupDialog picks a program instead.
-func showMessageBox(title, text string) {}

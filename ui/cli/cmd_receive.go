@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"medinventory/store"
+	"medinventory/store/stock"
+)
+
+// runReceive is `medinventory receive`: a delivery recorded without photos.
+func runReceive(c *Call, args []string) int {
+	fs := c.flags("receive", `Usage: medinventory receive GTIN-OR-NAME QUANTITY --lot LOT --expiry DATE [--date DATE] [--name NAME]
+
+Records a delivery without photos: QUANTITY units of the product named by its GTIN (the number
+under the barcode) or its name, in lot LOT expiring on DATE, received today or on --date. A product
+not listed yet is added (a new GTIN needs --name); the lot is found or added. It counts at once.
+
+Flags:
+`)
+	f := addStockFlags(fs, "the lot number printed on the packs")
+	expiry := fs.String("expiry", "", "the expiry date printed on the packs, e.g. 2027-05-31 or 05/2027")
+	name := fs.String("name", "", "the product's name, when its GTIN is not listed yet")
+	rest, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	ref, n, code := c.stockArgs("receive", rest, f)
+	if code != ExitOK {
+		return code
+	}
+	if *expiry == "" {
+		fmt.Fprintln(c.Stderr, "medinventory receive: give the expiry printed on the packs with --expiry, e.g. --expiry 2027-05-31")
+		return ExitUsage
+	}
+	ctx := context.Background()
+	o, code := c.open(ctx, "receive", need{store: true})
+	if o == nil {
+		return code
+	}
+	defer o.Close()
+	dctx, err := dated(ctx, *f.date, o.St.Now())
+	if err != nil {
+		return c.usageError("receive", err)
+	}
+	m, p, created, err := o.St.ReceiveDelivery(dctx, store.Delivery{Product: ref, Name: *name, Lot: *f.lot, Expiry: *expiry, Quantity: n, Note: *f.note})
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.report(ctx, o.St, p, created, []stock.Movement{m}, *f.format)
+}

@@ -1,0 +1,40 @@
+package cli
+
+// Command is one command of the program: its name, its synopsis (what follows "medinventory " in
+// the usage text), its one-line help, and the function that runs it with its arguments (the
+// words after its name) and returns the exit code.
+type Command struct {
+	Name     string
+	Synopsis string
+	Help     string
+	Run      func(c *Call, args []string) int
+}
+
+// commands is every command, in the order the usage text lists them. The usage text, the package
+// doc and README.md's command list are checked against it (cli_test.go).
+var commands = []Command{
+	{"import", "import [--wait] [--offline] PATH...", "add photos and folders of photos", runImport},
+	{"run", "run [--offline]", "analyse the photos that wait in the queue", runRun},
+	{"backup", "backup [-o FILE]", "write a backup of the whole inventory", runBackup},
+	{"restore", "restore FILE", "put a backup back (the current data is kept aside)", runRestore},
+	{"export", "export --format csv|xlsx|json [-o FILE]", "write the inventory (to the screen without -o)", runExport},
+	{"jobs", "jobs [--failed] [--retry-failed]", "show the analysis queue", runJobs},
+	{"scan", "scan [--format json] PHOTO...", "read the barcodes in photos (nothing is stored)", runScan},
+	{"stock", "stock [--format table|csv|json] [--low] [--expiring DAYS]", "what is on the shelf", runStock},
+	{"receipts", "receipts [--format json] [--confirm-all]", "the receipts from photos waiting for review; confirm them", runReceipts},
+	{"receive", "receive GTIN-OR-NAME QUANTITY --lot LOT --expiry DATE [--date DATE] [--name NAME]", "a delivery without photos", runReceive},
+	{"dispense", "dispense GTIN-OR-NAME QUANTITY [--lot LOT] [--date DATE] [--note TEXT]", "units given out (first expiry first out)", runDispense},
+	{"adjust", "adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]", "correct a lot's stock (count_correction, damaged, lost, returned)", runAdjust},
+	{"dispose", "dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]", "units destroyed", runDispose},
+	{"count", "count GTIN-OR-NAME COUNTED [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
+}
+
+// lookup finds a command by name.
+func lookup(name string) (Command, bool) {
+	for _, c := range commands {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Command{}, false
+}
