@@ -408,6 +408,8 @@ func pendingReceipt(ctx context.Context, q querier, id int64) (stock.Movement, e
 // proposed). A receipt from a photo confirms its entry too (so the entry's quantity becomes n, and
 // the product is remembered in the catalog); that happens as the entry's edit and confirmation,
 // so a crash in between leaves the receipt pending with the new number, never counted twice.
+// A receipt that looks like an earlier photo's pack is not confirmed until the reviewer decided
+// (DecidePack): it returns a *PackDecisionError and changes nothing.
 func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error) {
 	m, err := pendingReceipt(ctx, s.r, receiptID)
 	if err != nil {
@@ -415,6 +417,9 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 	}
 	if err := stock.CheckQuantity(n); err != nil {
 		return m, fmt.Errorf("%w; if the photo shows a pack already received, choose \"Same pack\" instead", err)
+	}
+	if err := packDecisionErr(ctx, s.r, m); err != nil {
+		return m, err // checked again below, inside each transaction
 	}
 	if m.EntryID != 0 {
 		if _, err := s.UpdateEntry(ctx, m.EntryID, map[string]string{"quantity": strconv.FormatInt(n, 10)}); err != nil {
@@ -426,6 +431,13 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 		return getMovement(ctx, s.r, receiptID)
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		cur, err := pendingReceipt(ctx, tx, receiptID)
+		if err != nil {
+			return err
+		}
+		if err := packDecisionErr(ctx, tx, cur); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'confirmed', quantity = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			n, ms(s.now()), receiptID)
 		if err != nil {
