@@ -170,3 +170,37 @@ func checkPackDecidedTx(ctx context.Context, tx *sql.Tx, entryID int64, before s
 	after.Status = stock.Pending
 	return packDecisionErr(ctx, tx, after)
 }
+
+// UndoSamePack undoes a "same pack" decision on an entry (Undo in the window): the entry needs
+// review again and proposes a receipt again — flagged again when its photo still looks like an
+// earlier one — so the decision can be made anew. The dismissed receipt stays on the stock card.
+func (s *Store) UndoSamePack(ctx context.Context, entryID int64) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		var status string
+		var noReceipt bool
+		err := tx.QueryRowContext(ctx, `SELECT status, no_receipt FROM entries WHERE id = ? AND deleted_at IS NULL`, entryID).Scan(&status, &noReceipt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrEntryNotFound
+		} else if err != nil {
+			return fmt.Errorf("read entry %d: %w", entryID, err)
+		}
+		if !noReceipt {
+			return nil // not marked the same pack (any more): nothing to undo
+		}
+		now := ms(s.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET no_receipt = 0, status = 'needs_review', updated_at = ? WHERE id = ?`, now, entryID); err != nil {
+			return fmt.Errorf("reopen entry %d: %w", entryID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+			entryID, "same_pack", "same pack as an earlier photo: not counted", "undone: to decide again", SourceUser, now); err != nil {
+			return err
+		}
+		if status != StatusNeedsReview {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
+				entryID, "status", status, StatusNeedsReview, SourceUser, now); err != nil {
+				return err
+			}
+		}
+		return s.syncEntryStockTx(ctx, tx, entryID)
+	})
+}

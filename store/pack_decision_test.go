@@ -140,3 +140,34 @@ func TestConfirmReceiptAfterNewPack(t *testing.T) {
 		t.Fatalf("on hand %d, want 28", got)
 	}
 }
+
+// Undo of "same pack" brings the question back; Redo answers it again.
+func TestUndoSamePackAsksAgain(t *testing.T) {
+	ctx := context.Background()
+	st, es, ps := lookAlikes(t)
+	r2, _ := st.ReceiptForEntry(ctx, es[1])
+	if err := st.DecidePack(ctx, r2.ID, store.SamePack); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UndoSamePack(ctx, es[1]); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := st.Entry(ctx, es[1])
+	q, err := st.PackQuestion(ctx, es[1])
+	if e.Status != store.StatusNeedsReview || err != nil || q == nil || q.SimilarPhotoID != ps[0].ID || q.ReceiptID == r2.ID {
+		t.Fatalf("after undo: entry %s, question %+v, %v; want needs review and a new flagged receipt", e.Status, q, err)
+	}
+	if err := st.DecidePack(ctx, q.ReceiptID, store.SamePack); err != nil { // Redo
+		t.Fatal(err)
+	}
+	r1, _ := st.ReceiptForEntry(ctx, es[0])
+	if _, err := st.ConfirmReceipt(ctx, r1.ID, 30); err != nil {
+		t.Fatal(err)
+	}
+	if got := onHand(t, st, r2.LineID); got != 30 {
+		t.Fatalf("on hand %d, want 30", got)
+	}
+	if err := st.UndoSamePack(ctx, 9999); !errors.Is(err, store.ErrEntryNotFound) {
+		t.Fatalf("undo on a missing entry: %v", err)
+	}
+}

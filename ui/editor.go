@@ -448,6 +448,21 @@ func (e *editor) commit(confirm, next bool) {
 				e.setFieldError(fe.Field, fe.Err)
 				return
 			}
+			var pe *store.PackDecisionError
+			if errors.As(err, &pe) {
+				// Not confirmed: the photo looks like an earlier one's pack; the reviewer decides.
+				name := entryName(&cur)
+				e.u.askPack(pe, inv.DecidePack, func(d store.PackDecision) {
+					if d == store.SamePack {
+						e.afterSamePack(id, next, name)
+						return
+					}
+					if e.entryID == id {
+						e.commit(confirm, next) // a new pack: confirm it now
+					}
+				})
+				return
+			}
 			if err != nil {
 				e.u.showError("The changes were not saved", err)
 				return
@@ -456,15 +471,7 @@ func (e *editor) commit(confirm, next bool) {
 				return // the user moved on
 			}
 			if next && !isNew {
-				if nid := e.u.inv.nextNeedingReview(id); nid != 0 {
-					e.u.inv.reload()
-					e.u.inv.moveCursor(e.u.inv.indexOf(nid))
-					e.open(nid)
-					return
-				}
-				e.close()
-				e.u.inv.sayUndo(fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)), true)
-				e.u.inv.reload()
+				e.openNext(id, fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)))
 				return
 			}
 			e.show(en, false)
@@ -472,6 +479,49 @@ func (e *editor) commit(confirm, next bool) {
 			e.u.inv.reload()
 		}
 	})
+}
+
+// openNext opens the next medicine in the list that needs review after id, or goes back to the
+// list saying done when none is left.
+func (e *editor) openNext(id int64, done string) {
+	if nid := e.u.inv.nextNeedingReview(id); nid != 0 {
+		e.u.inv.reload()
+		e.u.inv.moveCursor(e.u.inv.indexOf(nid))
+		e.open(nid)
+		return
+	}
+	e.close()
+	e.u.inv.sayUndo(done, true)
+	e.u.inv.reload()
+}
+
+// afterSamePack goes on once the reviewer said the open entry's photo shows the same pack as an
+// earlier one (nothing counted, the entry reviewed); Undo asks the question again.
+func (e *editor) afterSamePack(id int64, next bool, name string) {
+	inv := e.u.d.Inventory
+	e.u.pushUndo("Same pack “"+name+"”",
+		func(ctx context.Context) error { return inv.UndoSamePack(ctx, id) },
+		func(ctx context.Context) error {
+			q, err := inv.PackQuestion(ctx, id)
+			if err != nil {
+				return err
+			}
+			if q == nil {
+				return errors.New("this photo no longer waits for a same-pack decision: open it to check it")
+			}
+			return inv.DecidePack(ctx, q.ReceiptID, store.SamePack)
+		})
+	if e.entryID != id {
+		e.u.inv.reload()
+		return // the user moved on
+	}
+	done := fmt.Sprintf("“%s”: the same pack as an earlier photo, not counted twice. Nothing else in the list needs review.", name)
+	if next {
+		e.openNext(id, done)
+		return
+	}
+	e.u.inv.reload()
+	e.open(id)
 }
 
 // recordUndo puts what commit did on the undo stack: the edits (old values back), the

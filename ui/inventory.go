@@ -472,32 +472,25 @@ func (p *inventoryPanel) confirmMarked() {
 		p.say("Select medicines first: Space selects the one under the cursor, Ctrl+A all shown.")
 		return
 	}
-	var todo []int64
-	skipped := map[string]int{}
+	var todo []bulkItem
 	already := 0
 	for _, e := range p.shown {
 		if !p.marked[e.ID] {
 			continue
 		}
-		switch w := e.Warnings(); {
-		case !e.NeedsReview():
+		if !e.NeedsReview() {
 			already++
-		case len(w) > 0:
-			skipped[w[0]]++
-		default:
-			todo = append(todo, e.ID)
+			continue
 		}
+		it := bulkItem{id: e.ID}
+		if w := e.Warnings(); len(w) > 0 {
+			it.warning = w[0]
+		}
+		todo = append(todo, it)
 	}
 	inv := p.u.d.Inventory
 	p.u.bg(func() func() {
-		var done []int64
-		var err error
-		for _, id := range todo {
-			if _, err = inv.ConfirmEntry(p.u.ctx, id); err != nil {
-				break
-			}
-			done = append(done, id)
-		}
+		done, skipped, err := confirmEach(p.u.ctx, inv, todo)
 		return func() {
 			if len(done) > 0 {
 				ids := append([]int64(nil), done...)

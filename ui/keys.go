@@ -124,6 +124,10 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 			u.dlg.cancel()
 		case fyne.KeyReturn, fyne.KeyEnter:
 			u.dlg.ok()
+		default:
+			if f := u.dlg.keys[ev.Name]; f != nil {
+				f()
+			}
 		}
 		return
 	}
@@ -192,6 +196,7 @@ type openDialog struct {
 	onCancel func()
 	prev     *openDialog // the dialog under it, if any
 	closed   bool
+	keys     map[fyne.KeyName]func() // other keys the dialog answers (askPack: S and N)
 }
 
 func (o *openDialog) ok() {
