@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"medinventory/store/fields"
+	"medinventory/store/look"
 	"medinventory/store/stock"
 )
 
@@ -283,16 +284,23 @@ func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Va
 	return nil
 }
 
-// similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one whose
-// difference hash says it looks alike; 0 when none (or this photo has no hash).
+// similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one that looks
+// alike (look.Matcher; for photos analysed by older versions, their difference hashes); 0 when
+// none (or this photo's look is unknown). The latest such photo is named.
 func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, name string, ago time.Duration, err error) {
-	var h sql.NullInt64
+	var h photoLook
 	var added int64
 	if err := tx.QueryRowContext(ctx, `SELECT dhash, added_at FROM photos WHERE id = ?`, photoID).Scan(&h, &added); err != nil {
 		return 0, "", 0, fmt.Errorf("read photo: %w", err)
 	}
-	if !h.Valid {
+	if h.empty() {
 		return 0, "", 0, nil
+	}
+	var m *look.Matcher
+	if h.sig != nil {
+		if m, err = look.NewMatcher(h.sig); err != nil {
+			return 0, "", 0, nil // a look this version cannot read: no flag
+		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos
 		WHERE dhash IS NOT NULL AND id <> ?1 AND added_at >= ?2 AND (added_at < ?3 OR (added_at = ?3 AND id < ?1))
@@ -302,20 +310,28 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, n
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var oid, oh, oadded int64
+		var oid, oadded int64
 		var oname string
-		if err := rows.Scan(&oid, &oname, &oh, &oadded); err != nil {
+		var o photoLook
+		if err := rows.Scan(&oid, &oname, &o, &oadded); err != nil {
 			return 0, "", 0, err
 		}
-		if stock.PhotosLookAlike(uint64(h.Int64), uint64(oh)) {
+		alike := false
+		switch {
+		case m != nil && o.sig != nil:
+			alike = m.Like(o.sig)
+		case h.hasHash && o.hasHash:
+			alike = stock.PhotosLookAlike(h.hash, o.hash)
+		}
+		if alike {
 			return oid, oname, time.Duration(added-oadded) * time.Millisecond, nil
 		}
 	}
 	return 0, "", 0, rows.Err()
 }
 
-// SetPhotoHash records a photo's 64-bit difference hash (computed by the analysis from the image
-// it decodes anyway), so that a later photo that looks alike is flagged "probably the same pack".
+// SetPhotoHash records a photo's 64-bit difference hash, as release 0.1's analysis did (the
+// analysis now records the photo's look: SetPhotoLook); such photos are compared by their hashes.
 func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE photos SET dhash = ? WHERE id = ?`, int64(hash), photoID)
 	if err != nil {
