@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -111,42 +110,4 @@ func (u *UI) packPhoto(id int64, name, caption string) fyne.CanvasObject {
 // Pack decision dialog, for tests: whether it is open.
 func (u *UI) packDialogOpen() bool {
 	return u.dlg != nil && u.dlg.keys != nil && u.dlg.keys[fyne.KeyS] != nil
-}
-
-// bulkItem is a selected medicine that needs review, with its first warning ("" when none).
-type bulkItem struct {
-	id      int64
-	warning string
-}
-
-// skipLookAlike is why bulk confirm leaves a medicine whose photo looks like an earlier one's pack.
-const skipLookAlike = "it looks like a pack already counted: decide it on its own"
-
-// confirmEach is bulk confirm (Ctrl+A, Ctrl+Enter): it confirms the medicines without a warning
-// and leaves, counted by reason, those with one — first of all those that look like a pack already
-// counted (never confirmed silently: each is decided on its own, in the editor or the receipts).
-func confirmEach(ctx context.Context, inv Inventory, items []bulkItem) (done []int64, skipped map[string]int, err error) {
-	skipped = map[string]int{}
-	for _, it := range items {
-		q, err := inv.PackQuestion(ctx, it.id)
-		if err != nil {
-			return done, skipped, err
-		}
-		switch {
-		case q != nil:
-			skipped[skipLookAlike]++
-			continue
-		case it.warning != "":
-			skipped[it.warning]++
-			continue
-		}
-		if _, err := inv.ConfirmEntry(ctx, it.id); errors.Is(err, store.ErrPackDecision) {
-			skipped[skipLookAlike]++ // flagged since the question above
-			continue
-		} else if err != nil {
-			return done, skipped, err
-		}
-		done = append(done, it.id)
-	}
-	return done, skipped, nil
 }
