@@ -162,15 +162,15 @@ func TestLookAlikeRates(t *testing.T) {
 	t.Logf("after: correlation (min / 5%% / median / 95%% / max): re-shots %s; other packs %s; sibling packs %s", spread(all), spread(other), spread(sib))
 	r, per, o, s = lookAlikeRates(re, sib, other, look.Threshold)
 	t.Logf("after (look, alike from %.2f): re-shots flagged %.1f%% (per degree 1..10: %v), other packs flagged %.1f%%, sibling packs %.1f%%", look.Threshold, r, per, o, s)
-	if r < 95 || o > 0.1 {
-		t.Errorf("re-shots flagged %.1f%% (floor 95%%), other packs flagged %.1f%% (ceiling 0.1%%)", r, o)
+	if r < 98 || o > 0.1 {
+		t.Errorf("re-shots flagged %.1f%% (floor 98%%), other packs flagged %.1f%% (ceiling 0.1%%)", r, o)
 	}
 	for k, p := range per {
-		if p < 85 {
-			t.Errorf("re-shots turned %d° flagged %.0f%%, floor 85%%", k+1, p)
+		if p < 90 {
+			t.Errorf("re-shots turned %d° flagged %.0f%%, floor 90%%", k+1, p)
 		}
 	}
-	for _, th := range []float64{0.82, 0.84, 0.88, 0.9} {
+	for _, th := range []float64{0.77, 0.79, 0.83, 0.85, 0.88} {
 		r, _, o, s := lookAlikeRates(re, sib, other, th)
 		t.Logf("  at %.2f: re-shots %.1f%%, other packs %.1f%%, siblings %.1f%%", th, r, o, s)
 	}
