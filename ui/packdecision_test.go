@@ -80,6 +80,10 @@ func TestEditorNeverCountsALookAlikeTwice(t *testing.T) {
 		t.Fatalf("three photos of one pack of 30, confirmed from the editor with Ctrl+Enter: %d on hand, want 30", got)
 	}
 	// The second photo's confirmation asked instead; the third Ctrl+Enter (a reflex) decided nothing.
+	// The editor said so before, above the fields, with a button that asks the same question.
+	if !h.u.ed.packBar.Visible() || !strings.Contains(h.u.ed.packText.Text, fmt.Sprintf("photo %d", photos[0].ID)) {
+		t.Errorf("the editor does not show that the photo looks like photo %d (%q)", photos[0].ID, h.u.ed.packText.Text)
+	}
 	if !h.u.packDialogOpen() || h.u.ed.entryID != ids[1] {
 		t.Fatalf("the pack decision is not asked (dialog open %v, editor on %d, want %d)", h.u.packDialogOpen(), h.u.ed.entryID, ids[1])
 	}
@@ -111,6 +115,22 @@ func TestEditorNeverCountsALookAlikeTwice(t *testing.T) {
 	k.shortcut(&fyne.ShortcutUndo{}) // undo "same pack": the question is back
 	if q, err := h.st.PackQuestion(context.Background(), ids[1]); err != nil || q == nil {
 		t.Fatalf("after undoing same pack: question %+v, %v; want asked again", q, err)
+	}
+	h.u.ed.open(ids[1]) // the editor's own button asks the same question; Escape decides later
+	b := findButton(h.u.ed.root, "Same pack or a new one?…")
+	if b == nil {
+		t.Fatal("the editor has no button for the pack decision")
+	}
+	b.OnTapped()
+	if !h.u.packDialogOpen() {
+		t.Fatal("the editor's button did not ask")
+	}
+	k.key(fyne.KeyEscape)
+	if h.u.packDialogOpen() {
+		t.Fatal("Escape did not close the question")
+	}
+	if q, _ := h.st.PackQuestion(context.Background(), ids[1]); q == nil {
+		t.Fatal("Escape decided something")
 	}
 	k.shortcut(scRedo)
 	if e, _ := h.st.Entry(context.Background(), ids[1]); e.Status != store.StatusConfirmed || amoxOnHand(t, h) != 30 {
