@@ -296,12 +296,7 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, n
 	if h.empty() {
 		return 0, "", 0, nil
 	}
-	var m *look.Matcher
-	if h.sig != nil {
-		if m, err = look.NewMatcher(h.sig); err != nil {
-			return 0, "", 0, nil // a look this version cannot read: no flag
-		}
-	}
+	var m *look.Matcher // made at the first earlier photo with a look (it costs ~40 ms)
 	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos
 		WHERE dhash IS NOT NULL AND id <> ?1 AND added_at >= ?2 AND (added_at < ?3 OR (added_at = ?3 AND id < ?1))
 		ORDER BY added_at DESC, id DESC`, photoID, added-stock.SimilarPhotoWindow.Milliseconds(), added)
@@ -318,7 +313,12 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, n
 		}
 		alike := false
 		switch {
-		case m != nil && o.sig != nil:
+		case h.sig != nil && o.sig != nil:
+			if m == nil {
+				if m, err = look.NewMatcher(h.sig); err != nil {
+					return 0, "", 0, nil // a look this version cannot read: no flag
+				}
+			}
 			alike = m.Like(o.sig)
 		case h.hasHash && o.hasHash:
 			alike = stock.PhotosLookAlike(h.hash, o.hash)

@@ -175,3 +175,41 @@ func TestLookAlikeRates(t *testing.T) {
 		t.Logf("  at %.2f: re-shots %.1f%%, other packs %.1f%%, siblings %.1f%%", th, r, o, s)
 	}
 }
+
+// BenchmarkLookAlikePerPhoto is the flag's cost for one analysed 1600×1200 photo compared with 50
+// photos added shortly before: the signature from the decoded image, then the comparisons.
+// Baseline: release 0.1's dHash in the same run.
+//
+//	go test -tags ci -run '^$' -bench LookAlikePerPhoto ./analyzer/pipeline/
+func BenchmarkLookAlikePerPhoto(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	sh := plainShot(r)
+	sh.w, sh.h = 1600, 1200
+	img := newPackScene(1).photo(sh, r)
+	var earlierHash []uint64
+	var earlierSig [][]byte
+	for i := range 50 {
+		e := newPackScene(uint64(i+2)*1000).photo(plainShot(r), r)
+		earlierHash = append(earlierHash, dHash64(e))
+		earlierSig = append(earlierSig, look.Signature(e))
+	}
+	b.Run("dHash-before", func(b *testing.B) {
+		for b.Loop() {
+			h := dHash64(img)
+			for _, o := range earlierHash {
+				_ = bits.OnesCount64(h^o) <= stock.SimilarHashDistance
+			}
+		}
+	})
+	b.Run("look-after", func(b *testing.B) {
+		for b.Loop() {
+			m, err := look.NewMatcher(look.Signature(img))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, o := range earlierSig {
+				m.Like(o)
+			}
+		}
+	})
+}

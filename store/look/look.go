@@ -98,8 +98,15 @@ var points = func() [][2]float64 {
 // Matcher compares one photo (the later one, just analysed) with earlier ones: it holds the photo
 // turned, zoomed and moved every way a re-shot may be, read at the earlier photo's points.
 type Matcher struct {
-	views [][]float32 // each zero-mean, unit length
+	views  [][]float32 // each channel zero-mean, unit length
+	coarse []int       // a sparse subset of views, tried first (gate)
 }
+
+// gate is the correlation the best coarse view must reach before all the views are tried: photos of
+// other packs mostly stop there (95% score below 0.62 at all). A re-shot's best coarse view is at
+// most 2°, 5% and one cell off its best view; the lowest measured scored 0.58 (TestLookAlikeRates
+// fails when a re-shot is lost to the gate, as Score applies it too).
+const gate = 0.5
 
 // NewMatcher prepares the comparisons of the photo with signature sig.
 func NewMatcher(sig []byte) (*Matcher, error) {
@@ -109,11 +116,14 @@ func NewMatcher(sig []byte) (*Matcher, error) {
 	}
 	m := &Matcher{views: make([][]float32, 0, len(angles)*len(scales)*len(shifts)*len(shifts))}
 	buf := make([]float64, len(points))
-	for _, a := range angles {
+	for ai, a := range angles {
 		cos, sin := math.Cos(a*math.Pi/180), math.Sin(a*math.Pi/180)
-		for _, s := range scales {
-			for _, sy := range shifts {
-				for _, sx := range shifts {
+		for si, s := range scales {
+			for yi, sy := range shifts {
+				for xi, sx := range shifts {
+					if ai%2 == 0 && si%2 == 0 && yi%2 == 0 && xi%2 == 0 {
+						m.coarse = append(m.coarse, len(m.views))
+					}
 					view := make([]float32, 0, C*len(points))
 					for ch := 0; ch < C; ch++ {
 						for i, p := range points {
@@ -132,11 +142,14 @@ func NewMatcher(sig []byte) (*Matcher, error) {
 
 // Like reports whether the earlier photo with signature sig looks like the matcher's photo. A
 // signature it cannot read, or a photo of one even colour, looks like nothing.
-func (m *Matcher) Like(sig []byte) bool { return m.Score(sig) >= Threshold }
+func (m *Matcher) Like(sig []byte) bool { return m.score(sig, Threshold) >= Threshold }
 
 // Score is the best correlation of the earlier photo with the matcher's photo (−1…1; −1 when
-// either cannot be compared).
-func (m *Matcher) Score(sig []byte) float64 {
+// either cannot be compared). Below gate, it is the best of the coarse views only.
+func (m *Matcher) Score(sig []byte) float64 { return m.score(sig, 2) }
+
+// score is Score, stopping at the first view that reaches enough.
+func (m *Matcher) score(sig []byte, enough float64) float64 {
 	c, err := cells(sig)
 	if err != nil {
 		return -1
@@ -149,15 +162,26 @@ func (m *Matcher) Score(sig []byte) float64 {
 		}
 		o = append(o, unit(buf)...)
 	}
-	best := float32(-1)
-	for _, v := range m.views {
+	dot := func(v []float32) float64 {
 		var d float32
 		for i := range v {
 			d += v[i] * o[i]
 		}
-		best = max(best, d)
+		return float64(d) / C
 	}
-	return float64(best) / C
+	best := -1.0
+	for _, i := range m.coarse {
+		best = max(best, dot(m.views[i]))
+	}
+	if best < gate || best >= enough {
+		return best
+	}
+	for _, v := range m.views {
+		if best = max(best, dot(v)); best >= enough {
+			break
+		}
+	}
+	return best
 }
 
 // unit returns v less its mean, scaled to length 1 (zeros when v is flat: nothing to compare).
