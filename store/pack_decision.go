@@ -22,7 +22,7 @@ var ErrPackDecision = errors.New("this photo looks like a pack already counted")
 
 // ReasonNewPack is the reason a receipt carries once the reviewer decided that its photo, although
 // it looks like an earlier one, shows another pack (DecidePack with NewPack).
-const ReasonNewPack stock.Reason = "new_pack"
+const ReasonNewPack = stock.NewPack
 
 // PackDecision is the reviewer's answer for a receipt that looks like an earlier photo's pack.
 type PackDecision int

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,10 @@ func TestConfirmingALookAlikeAsksFirstAndChangesNothing(t *testing.T) {
 	}
 	if got := onHand(t, st, r3.LineID); got != 60 {
 		t.Fatalf("on hand %d after a new pack, want 60", got)
+	}
+	card, _ := st.StockCard(ctx, r3.LineID)
+	if last := card[len(card)-1]; last.ID != r3.ID || last.Reason != stock.NewPack || !strings.Contains(stock.ReasonWords(last.Reason), "another pack") {
+		t.Fatalf("the card's last row = %+v; want the receipt confirmed as another pack", last)
 	}
 	if _, err := st.ReopenEntry(ctx, es[2]); err != nil { // Undo
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -224,11 +223,7 @@ func changeText(n int64) string {
 func moveWords(m *stock.CardRow) string {
 	w := stock.KindWords(m.Kind)
 	w = strings.ToUpper(w[:1]) + w[1:]
-	switch m.Reason {
-	case stock.NoReason, stock.SamePack:
-	case store.ReasonNewPack:
-		w += " — another pack, though its photo looked like an earlier one"
-	default:
+	if m.Reason != stock.NoReason && m.Reason != stock.SamePack {
 		w += " — " + stock.ReasonWords(m.Reason)
 	}
 	if m.Kind == stock.Count && m.Counted != nil {
