@@ -62,3 +62,33 @@ func TestPhotoLookFlagsAlikePhotos(t *testing.T) {
 		}
 	}
 }
+
+// Photos that look alike but whose barcodes read different GTINs are other products: not flagged.
+func TestPhotoLookNotComparedAcrossGTINs(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{day0}
+	st := openAt(t, c)
+	const gtinB = "05000456012348"
+	gtins := []string{gtinA, gtinB, "", gtinA}
+	var ps []store.Photo
+	for i := range gtins {
+		ps = append(ps, addPhoto(t, st, uint8(20+i)))
+		if err := st.SetPhotoLook(ctx, ps[i].ID, lookOf(0)); err != nil {
+			t.Fatal(err)
+		}
+		c.t = c.t.Add(time.Minute)
+	}
+	var es []int64
+	for i, p := range ps {
+		es = append(es, photoEntry(t, st, p.ID, store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtins[i], Lot: "AB12", Expiry: "2028-01-31"}}))
+	}
+	// photo 1 (other GTIN) is not like photo 0; photo 2 (no GTIN read) is like the latest, photo 1;
+	// photo 3 (photo 0's GTIN) skips photo 1 and is like photo 2 (no GTIN: may be anything).
+	want := []int64{0, 0, ps[1].ID, ps[2].ID}
+	for i, e := range es {
+		r, err := st.ReceiptForEntry(ctx, e)
+		if err != nil || r.SimilarPhotoID != want[i] {
+			t.Errorf("photo %d (GTIN %q) flagged like photo %d (%v), want %d", i, gtins[i], r.SimilarPhotoID, err, want[i])
+		}
+	}
+}

@@ -286,7 +286,8 @@ func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Va
 
 // similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one that looks
 // alike (look.Matcher; for photos analysed by older versions, their difference hashes); 0 when
-// none (or this photo's look is unknown). The latest such photo is named.
+// none (or this photo's look is unknown). The latest such photo is named. A photo whose entries
+// read other GTINs than this one's (both read one) shows another product and is not compared.
 func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, name string, ago time.Duration, err error) {
 	var h photoLook
 	var added int64
@@ -297,8 +298,14 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64) (id int64, n
 		return 0, "", 0, nil
 	}
 	var m *look.Matcher // made at the first earlier photo with a look (it costs ~40 ms)
-	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos
+	// Photos whose barcodes read different GTINs show different products, however alike they look
+	// (close-ups of barcodes all look alike): they are not compared.
+	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos p
 		WHERE dhash IS NOT NULL AND id <> ?1 AND added_at >= ?2 AND (added_at < ?3 OR (added_at = ?3 AND id < ?1))
+		AND NOT (EXISTS (SELECT 1 FROM entries a WHERE a.photo_id = ?1 AND a.gtin <> '' AND a.deleted_at IS NULL)
+			AND EXISTS (SELECT 1 FROM entries b WHERE b.photo_id = p.id AND b.gtin <> '' AND b.deleted_at IS NULL)
+			AND NOT EXISTS (SELECT 1 FROM entries a JOIN entries b ON b.gtin = a.gtin
+				WHERE a.photo_id = ?1 AND b.photo_id = p.id AND a.gtin <> '' AND a.deleted_at IS NULL AND b.deleted_at IS NULL))
 		ORDER BY added_at DESC, id DESC`, photoID, added-stock.SimilarPhotoWindow.Milliseconds(), added)
 	if err != nil {
 		return 0, "", 0, fmt.Errorf("find similar photos: %w", err)

@@ -52,6 +52,13 @@ func Signature(img image.Image) []byte {
 			cnt[i]++
 		}
 	}
+	for i := range cnt {
+		if cnt[i] == 0 { // a photo narrower or lower than the grid: the pixel under the cell's centre
+			x, y := (i%W*2+1)*w/(2*W), (i/W*2+1)*h/(2*H)
+			r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			sum[0][i], sum[1][i], sum[2][i], cnt[i] = uint64(r), uint64(g), uint64(bl), 1
+		}
+	}
 	out := make([]byte, 3+C*W*H)
 	out[0], out[1], out[2] = version, W, H
 	for c := range sum {

@@ -58,6 +58,15 @@ func TestSignatureAndMatcher(t *testing.T) {
 	if like(t, big, picture(1200, 900, blocks(3))) {
 		t.Error("another picture looks alike")
 	}
+	for _, size := range []image.Point{{1, 1}, {10, 8}, {31, 500}, {500, 23}} { // smaller than the grid
+		tiny := picture(size.X, size.Y, blocks(1))
+		if s := Signature(tiny); len(s) != 3+C*W*H {
+			t.Errorf("a %v photo's signature has %d bytes", size, len(s))
+		}
+	}
+	if !like(t, big, picture(32, 24, blocks(1))) {
+		t.Error("the same picture at 32×24 does not look alike")
+	}
 	if Signature(image.NewGray(image.Rect(0, 0, 0, 0))) != nil {
 		t.Error("an empty image has a signature")
 	}
