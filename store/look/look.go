@@ -8,7 +8,7 @@
 // averaged over the three, on the central 80% of the earlier photo, after trying the
 // later photo turned, zoomed and moved over the range of a re-shot (Matcher); they look alike when
 // the best correlation reaches Threshold. The measure of the rates, on package-like photos made in
-// code, is analyzer/pipeline's TestLookAlikeRates.
+// code, is store/look's TestLookAlikeRates.
 package look
 
 import (
@@ -24,7 +24,7 @@ const (
 	version = 2
 )
 
-// Threshold is the correlation from which two photos look alike. Measured (analyzer/pipeline's
+// Threshold is the correlation from which two photos look alike. Measured (store/look's
 // TestLookAlikeRates, 200 re-shots and 3,800 pairs of different packs): re-shots score 0.84–0.99,
 // other packs −0.08–0.77; the threshold sits in the gap.
 const Threshold = 0.81

@@ -1,4 +1,4 @@
-package pipeline
+package look_test
 
 import (
 	"fmt"
@@ -134,7 +134,7 @@ func spread(v []float64) string {
 // recompressed as JPEG. It fails below the floors. With -v it logs the figures, before (the
 // 64-bit dHash of release 0.1) and after (look.Matcher):
 //
-//	go test -tags ci -count=1 -run TestLookAlikeRates -v ./analyzer/pipeline/
+//	go test -tags ci -count=1 -run TestLookAlikeRates -v ./store/look/
 func TestLookAlikeRates(t *testing.T) {
 	hamming := func(a, b uint64) float64 { return -float64(bits.OnesCount64(a ^ b)) }
 	re, sib, other := lookAlikeScores(dHash64, hamming)
@@ -180,7 +180,7 @@ func TestLookAlikeRates(t *testing.T) {
 // photos added shortly before: the signature from the decoded image, then the comparisons.
 // Baseline: release 0.1's dHash in the same run.
 //
-//	go test -tags ci -run '^$' -bench LookAlikePerPhoto ./analyzer/pipeline/
+//	go test -tags ci -run '^$' -bench LookAlikePerPhoto ./store/look/
 func BenchmarkLookAlikePerPhoto(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	sh := plainShot(r)

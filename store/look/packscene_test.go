@@ -1,4 +1,4 @@
-package pipeline
+package look_test
 
 import (
 	"bytes"

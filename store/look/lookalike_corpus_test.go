@@ -1,4 +1,4 @@
-package pipeline
+package look_test
 
 import (
 	"image"
@@ -22,7 +22,7 @@ import (
 // text show other products. The rate that matters here is the second: other products flagged.
 //
 //	MEDINVENTORY_BARCODE_CORPUS=/work/shared/barcode-corpus \
-//	go test -tags ci -count=1 -run TestLookAlikeOnCameraPhotos -v ./analyzer/pipeline/
+//	go test -tags ci -count=1 -run TestLookAlikeOnCameraPhotos -v ./store/look/
 func TestLookAlikeOnCameraPhotos(t *testing.T) {
 	root := filepath.Join("..", "..", "..", "shared", "barcode-corpus")
 	if env := os.Getenv("MEDINVENTORY_BARCODE_CORPUS"); env != "" {
