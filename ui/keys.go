@@ -411,6 +411,7 @@ const keysHelp = `**Reviewing**
 - **Ctrl+Enter** confirms the open medicine and opens the next one that needs review; on the list it confirms the selected ones
 - **Enter** in the last field confirms too; **Escape** goes back to the list
 - **Delete** removes the open medicine (it asks first)
+- A photo that looks like one already counted asks first "Is this the same pack?": **S** same pack (not counted twice), **N** a new pack (counted), **Escape** decide later
 
 **Everywhere**
 
