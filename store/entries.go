@@ -240,7 +240,8 @@ func (s *Store) UpdateEntry(ctx context.Context, id int64, changes map[string]st
 
 // ConfirmEntry marks an entry as reviewed. When it has a GTIN, its product (name, generic name,
 // strength, form, manufacturer) is remembered in the catalog, so later photos of the same product
-// need no analysis.
+// need no analysis. An entry whose receipt looks like an earlier photo's pack is not confirmed
+// until the reviewer decided (DecidePack): it returns a *PackDecisionError and changes nothing.
 func (s *Store) ConfirmEntry(ctx context.Context, id int64) (Entry, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -261,6 +262,15 @@ func (s *Store) confirmTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrEntryNotFound
 	} else if err != nil {
+		return err
+	}
+	// A receipt that looks like an earlier photo's pack waits for the reviewer's decision
+	// (DecidePack): confirming the entry would count it silently.
+	before, hadReceipt, err := entryReceiptTx(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if err := packDecisionErr(ctx, tx, before); hadReceipt && err != nil {
 		return err
 	}
 	now := ms(s.now())
@@ -295,7 +305,10 @@ func (s *Store) confirmTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'confirmed', product_id = ?, updated_at = ? WHERE id = ?`, productID, now, id); err != nil {
 		return err
 	}
-	return s.syncEntryStockTx(ctx, tx, id)
+	if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
+		return err
+	}
+	return checkPackDecidedTx(ctx, tx, id, before, hadReceipt)
 }
 
 // DeleteEntry removes an entry from the inventory. It is kept (and listed in its history) so that

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"medinventory/store/fields"
+	"medinventory/store/look"
 	"medinventory/store/stock"
 )
 
@@ -374,33 +375,57 @@ type similarPhoto struct {
 	ago  time.Duration
 }
 
-// similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one whose
-// difference hash says it looks alike; id 0 when none (or this photo has no hash). A photo whose
-// entries' serials prove it shows other packs than pack (stock.SerialsProveDifferent) is passed over.
+// similarPhotoTx finds a photo added within stock.SimilarPhotoWindow before this one that looks
+// alike (look.Matcher; for photos analysed by older versions, their difference hashes); id 0 when
+// none (or this photo's look is unknown). The latest such photo is named. A photo whose entries
+// read other GTINs than this one's (both read one) shows another product and is not compared; a
+// photo whose entries' serials prove it shows other packs than pack (stock.SerialsProveDifferent)
+// is passed over.
 func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64, pack stock.Pack) (similarPhoto, error) {
-	var h sql.NullInt64
+	var h photoLook
 	var added int64
 	if err := tx.QueryRowContext(ctx, `SELECT dhash, added_at FROM photos WHERE id = ?`, photoID).Scan(&h, &added); err != nil {
 		return similarPhoto{}, fmt.Errorf("read photo: %w", err)
 	}
-	if !h.Valid {
+	if h.empty() {
 		return similarPhoto{}, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos
+	var m *look.Matcher // made at the first earlier photo with a look (it costs ~40 ms)
+	// Photos whose barcodes read different GTINs show different products, however alike they look
+	// (close-ups of barcodes all look alike): they are not compared.
+	rows, err := tx.QueryContext(ctx, `SELECT id, original_name, dhash, added_at FROM photos p
 		WHERE dhash IS NOT NULL AND id <> ?1 AND added_at >= ?2 AND (added_at < ?3 OR (added_at = ?3 AND id < ?1))
+		AND NOT (EXISTS (SELECT 1 FROM entries a WHERE a.photo_id = ?1 AND a.gtin <> '' AND a.deleted_at IS NULL)
+			AND EXISTS (SELECT 1 FROM entries b WHERE b.photo_id = p.id AND b.gtin <> '' AND b.deleted_at IS NULL)
+			AND NOT EXISTS (SELECT 1 FROM entries a JOIN entries b ON b.gtin = a.gtin
+				WHERE a.photo_id = ?1 AND b.photo_id = p.id AND a.gtin <> '' AND a.deleted_at IS NULL AND b.deleted_at IS NULL))
 		ORDER BY added_at DESC, id DESC`, photoID, added-stock.SimilarPhotoWindow.Milliseconds(), added)
 	if err != nil {
 		return similarPhoto{}, fmt.Errorf("find similar photos: %w", err)
 	}
 	var alike []similarPhoto
 	for rows.Next() {
-		var oid, oh, oadded int64
+		var oid, oadded int64
 		var oname string
-		if err := rows.Scan(&oid, &oname, &oh, &oadded); err != nil {
+		var o photoLook
+		if err := rows.Scan(&oid, &oname, &o, &oadded); err != nil {
 			rows.Close()
 			return similarPhoto{}, err
 		}
-		if stock.PhotosLookAlike(uint64(h.Int64), uint64(oh)) {
+		like := false
+		switch {
+		case h.sig != nil && o.sig != nil:
+			if m == nil {
+				if m, err = look.NewMatcher(h.sig); err != nil {
+					rows.Close()
+					return similarPhoto{}, nil // a look this version cannot read: no flag
+				}
+			}
+			like = m.Like(o.sig)
+		case h.hasHash && o.hasHash:
+			like = stock.PhotosLookAlike(h.hash, o.hash)
+		}
+		if like {
 			alike = append(alike, similarPhoto{oid, oname, time.Duration(added-oadded) * time.Millisecond})
 			if !pack.Known() {
 				break // the nearest is the one
@@ -444,8 +469,8 @@ func photoPacksTx(ctx context.Context, tx *sql.Tx, photoID int64) ([]stock.Pack,
 	return out, rows.Err()
 }
 
-// SetPhotoHash records a photo's 64-bit difference hash (computed by the analysis from the image
-// it decodes anyway), so that a later photo that looks alike is flagged "probably the same pack".
+// SetPhotoHash records a photo's 64-bit difference hash, as release 0.1's analysis did (the
+// analysis now records the photo's look: SetPhotoLook); such photos are compared by their hashes.
 func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE photos SET dhash = ? WHERE id = ?`, int64(hash), photoID)
 	if err != nil {
@@ -539,6 +564,8 @@ func pendingReceipt(ctx context.Context, q querier, id int64) (stock.Movement, e
 // proposed). A receipt from a photo confirms its entry too (so the entry's quantity becomes n, and
 // the product is remembered in the catalog); that happens as the entry's edit and confirmation,
 // so a crash in between leaves the receipt pending with the new number, never counted twice.
+// A receipt that looks like an earlier photo's pack is not confirmed until the reviewer decided
+// (DecidePack): it returns a *PackDecisionError and changes nothing.
 func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error) {
 	m, err := pendingReceipt(ctx, s.r, receiptID)
 	if err != nil {
@@ -546,6 +573,9 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 	}
 	if err := stock.CheckQuantity(n); err != nil {
 		return m, fmt.Errorf("%w; if the photo shows a pack already received, choose \"Same pack\" instead", err)
+	}
+	if err := packDecisionErr(ctx, s.r, m); err != nil {
+		return m, err // checked again below, inside each transaction
 	}
 	if m.EntryID != 0 {
 		if _, err := s.UpdateEntry(ctx, m.EntryID, map[string]string{"quantity": strconv.FormatInt(n, 10)}); err != nil {
@@ -557,6 +587,13 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 		return getMovement(ctx, s.r, receiptID)
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		cur, err := pendingReceipt(ctx, tx, receiptID)
+		if err != nil {
+			return err
+		}
+		if err := packDecisionErr(ctx, tx, cur); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'confirmed', quantity = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			n, ms(s.now()), receiptID)
 		if err != nil {

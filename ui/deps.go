@@ -17,6 +17,12 @@ type Inventory interface {
 	ConfirmEntry(ctx context.Context, id int64) (store.Entry, error)
 	// ReopenEntry puts a confirmed entry back to "needs review" (Undo of Confirm).
 	ReopenEntry(ctx context.Context, id int64) (store.Entry, error)
+	// ConfirmEntry returns a *store.PackDecisionError (errors.Is store.ErrPackDecision) and
+	// changes nothing while the entry's receipt looks like an earlier photo's pack: PackQuestion
+	// says which, DecidePack answers it, UndoSamePack undoes a "same pack" answer.
+	PackQuestion(ctx context.Context, entryID int64) (*store.PackDecisionError, error)
+	DecidePack(ctx context.Context, receiptID int64, d store.PackDecision) error
+	UndoSamePack(ctx context.Context, entryID int64) error
 	// EntriesForPhoto lists the entries read from one photo.
 	EntriesForPhoto(ctx context.Context, photoID int64) ([]store.Entry, error)
 	DeleteEntry(ctx context.Context, id int64) error

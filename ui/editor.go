@@ -62,6 +62,9 @@ type editor struct {
 	title    *widget.Label
 	status   *widget.Label
 	note     *widget.Label
+	packBar  *fyne.Container // "looks like photo N" with the decision's button (setPack)
+	packText *widget.Label
+	packQ    *store.PackDecisionError
 	photo    *canvas.Image
 	photoBox *fyne.Container
 	noPhoto  *widget.Label
@@ -141,7 +144,17 @@ func (u *UI) newEditor() *editor {
 	hint := widget.NewLabel("Ctrl+Enter confirms and opens the next medicine to review · Esc goes back")
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Wrapping = fyne.TextWrapWord
-	fieldsCol := container.NewVBox(e.note, form, hint,
+	e.packText = widget.NewLabel("")
+	e.packText.Wrapping = fyne.TextWrapWord
+	e.packText.Importance = widget.WarningImportance
+	packBtn := widget.NewButtonWithIcon("Same pack or a new one?…", theme.ContentCopyIcon(), func() {
+		if e.packQ != nil && e.visible {
+			e.decidePack(e.packQ, e.entryID, true, entryName(&e.cur))
+		}
+	})
+	e.packBar = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), packBtn, e.packText)
+	e.packBar.Hide()
+	fieldsCol := container.NewVBox(e.packBar, e.note, form, hint,
 		widget.NewSeparator(), histTitle, e.history)
 	e.status.Truncation = fyne.TextTruncateEllipsis
 	// The buttons sit in the head, above the fields: never below the fold.
@@ -214,8 +227,13 @@ func (e *editor) open(id int64) {
 				file = inv.PhotoFile(p)
 			}
 		}
+		q, qerr := inv.PackQuestion(e.u.ctx, id)
+		if qerr != nil {
+			e.u.log.Warn("pack question", "err", qerr)
+		}
 		return func() {
 			e.show(en, false)
+			e.setPack(q)
 			e.setHistory(hist)
 			e.loadPhoto(file)
 		}
@@ -235,6 +253,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 		c.Unfocus() // the list is out of sight: Escape, Delete go to the editor now
 	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
+	e.setPack(nil) // open sets it again for an entry that waits for a pack decision
 	if isNew {
 		e.title.SetText("New medicine (typed by hand)")
 	} else {
@@ -448,6 +467,12 @@ func (e *editor) commit(confirm, next bool) {
 				e.setFieldError(fe.Field, fe.Err)
 				return
 			}
+			var pe *store.PackDecisionError
+			if errors.As(err, &pe) {
+				// Not confirmed: the photo looks like an earlier one's pack; the reviewer decides.
+				e.decidePack(pe, id, next, entryName(&cur))
+				return
+			}
 			if err != nil {
 				e.u.showError("The changes were not saved", err)
 				return
@@ -456,15 +481,7 @@ func (e *editor) commit(confirm, next bool) {
 				return // the user moved on
 			}
 			if next && !isNew {
-				if nid := e.u.inv.nextNeedingReview(id); nid != 0 {
-					e.u.inv.reload()
-					e.u.inv.moveCursor(e.u.inv.indexOf(nid))
-					e.open(nid)
-					return
-				}
-				e.close()
-				e.u.inv.sayUndo(fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)), true)
-				e.u.inv.reload()
+				e.openNext(id, fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)))
 				return
 			}
 			e.show(en, false)
@@ -472,6 +489,77 @@ func (e *editor) commit(confirm, next bool) {
 			e.u.inv.reload()
 		}
 	})
+}
+
+// decidePack asks whether the open entry's photo shows the same pack as an earlier photo (askPack,
+// the dialog of every path), then goes on: a new pack is confirmed (and, with next, the next
+// medicine to review opens), the same pack is not counted.
+func (e *editor) decidePack(q *store.PackDecisionError, id int64, next bool, name string) {
+	e.u.askPack(q, e.u.d.Inventory.DecidePack, func(d store.PackDecision) {
+		if d == store.SamePack {
+			e.afterSamePack(id, next, name)
+			return
+		}
+		if e.entryID == id {
+			e.commit(true, next) // a new pack: confirm it now
+		}
+	})
+}
+
+// setPack shows, above the fields, that the open entry's photo looks like an earlier photo's pack,
+// with the button that asks the decision; q nil hides it.
+func (e *editor) setPack(q *store.PackDecisionError) {
+	e.packQ = q
+	if q == nil || e.isNew {
+		e.packBar.Hide()
+		return
+	}
+	e.packText.SetText(fmt.Sprintf("This photo looks like photo %d%s: probably the same pack. Confirming asks whether it is another pack.",
+		q.SimilarPhotoID, nameIn(q.SimilarPhotoName)))
+	e.packBar.Show()
+}
+
+// openNext opens the next medicine in the list that needs review after id, or goes back to the
+// list saying done when none is left.
+func (e *editor) openNext(id int64, done string) {
+	if nid := e.u.inv.nextNeedingReview(id); nid != 0 {
+		e.u.inv.reload()
+		e.u.inv.moveCursor(e.u.inv.indexOf(nid))
+		e.open(nid)
+		return
+	}
+	e.close()
+	e.u.inv.sayUndo(done, true)
+	e.u.inv.reload()
+}
+
+// afterSamePack goes on once the reviewer said the open entry's photo shows the same pack as an
+// earlier one (nothing counted, the entry reviewed); Undo asks the question again.
+func (e *editor) afterSamePack(id int64, next bool, name string) {
+	inv := e.u.d.Inventory
+	e.u.pushUndo("Same pack “"+name+"”",
+		func(ctx context.Context) error { return inv.UndoSamePack(ctx, id) },
+		func(ctx context.Context) error {
+			q, err := inv.PackQuestion(ctx, id)
+			if err != nil {
+				return err
+			}
+			if q == nil {
+				return errors.New("this photo no longer waits for a same-pack decision: open it to check it")
+			}
+			return inv.DecidePack(ctx, q.ReceiptID, store.SamePack)
+		})
+	if e.entryID != id {
+		e.u.inv.reload()
+		return // the user moved on
+	}
+	done := fmt.Sprintf("“%s”: the same pack as an earlier photo, not counted twice. Nothing else in the list needs review.", name)
+	if next {
+		e.openNext(id, done)
+		return
+	}
+	e.u.inv.reload()
+	e.open(id)
 }
 
 // recordUndo puts what commit did on the undo stack: the edits (old values back), the

@@ -124,6 +124,10 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 			u.dlg.cancel()
 		case fyne.KeyReturn, fyne.KeyEnter:
 			u.dlg.ok()
+		default:
+			if f := u.dlg.keys[ev.Name]; f != nil {
+				f()
+			}
 		}
 		return
 	}
@@ -192,6 +196,7 @@ type openDialog struct {
 	onCancel func()
 	prev     *openDialog // the dialog under it, if any
 	closed   bool
+	keys     map[fyne.KeyName]func() // other keys the dialog answers (askPack: S and N)
 }
 
 func (o *openDialog) ok() {
@@ -406,6 +411,7 @@ const keysHelp = `**Reviewing**
 - **Ctrl+Enter** confirms the open medicine and opens the next one that needs review; on the list it confirms the selected ones
 - **Enter** in the last field confirms too; **Escape** goes back to the list
 - **Delete** removes the open medicine (it asks first)
+- A photo that looks like one already counted asks first "Is this the same pack?": **S** same pack (not counted twice), **N** a new pack (counted), **Escape** decide later
 
 **Everywhere**
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"strconv"
@@ -103,7 +104,11 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	row.qty.OnSubmitted = func(string) { r.confirm(id, row) }
 	row.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), func() { r.confirm(id, row) })
 	row.confirm.Importance = widget.HighImportance
-	row.same = widget.NewButtonWithIcon("Same pack as an earlier photo", theme.ContentCopyIcon(), func() { r.samePack(id, row) })
+	sameText := "Same pack as an earlier photo"
+	if rc.SimilarPhotoID != 0 {
+		sameText = samePackText(rc.SimilarPhotoID) // the words of the pack decision, on every path
+	}
+	row.same = widget.NewButtonWithIcon(sameText, theme.ContentCopyIcon(), func() { r.samePack(id, row) })
 	row.errText = widget.NewLabel("")
 	row.errText.Importance = widget.DangerImportance
 	row.errText.Wrapping = fyne.TextWrapWord
@@ -118,8 +123,11 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	what.Truncation = fyne.TextTruncateEllipsis
 	lines := []fyne.CanvasObject{name, what}
 	if rc.SimilarPhotoID != 0 {
-		warn := widget.NewLabel(fmt.Sprintf("Probably the same pack as photo %d%s — check before confirming a second receipt.",
-			rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName)))
+		text := fmt.Sprintf("Probably the same pack as photo %d%s: Confirm asks whether it is another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
+		if !store.NeedsPackDecision(rc.Movement) {
+			text = fmt.Sprintf("Looks like photo %d%s, but it was decided to be another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
+		}
+		warn := widget.NewLabel(text)
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
 		lines = append(lines, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn))
@@ -197,6 +205,18 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 		m, err := u.d.Stock.ConfirmReceipt(u.ctx, id, n)
 		return func() {
 			row.setBusy(false)
+			var pe *store.PackDecisionError
+			if errors.As(err, &pe) {
+				row.setErr("")
+				u.askPack(pe, u.d.Stock.DecidePack, func(d store.PackDecision) {
+					if d == store.NewPack {
+						r.confirm(id, row) // another pack: confirm it now, with the number typed
+						return
+					}
+					r.sameDone()
+				})
+				return
+			}
 			if err != nil {
 				row.setErr(stockErrText(err))
 				return
@@ -221,12 +241,17 @@ func (r *receiptsPage) samePack(id int64, row *receiptRow) {
 				row.setErr(stockErrText(err))
 				return
 			}
-			r.s.recorded("Marked as the same pack as an earlier photo: nothing was added to stock.", nil)
-			r.reload()
-			r.s.products.reloadSoon()
-			u.inv.reloadSoon()
+			r.sameDone()
 		}
 	})
+}
+
+// sameDone says a receipt was marked the same pack as an earlier photo, and shows the lists again.
+func (r *receiptsPage) sameDone() {
+	r.s.recorded("Marked as the same pack as an earlier photo: nothing was added to stock.", nil)
+	r.reload()
+	r.s.products.reloadSoon()
+	r.s.u.inv.reloadSoon()
 }
 
 // Receipts returns the receipts the review page lists (for tests).

@@ -33,7 +33,10 @@ type Stock interface {
 	Count(ctx context.Context, counts []stock.CountInput, note string) ([]stock.Movement, error)
 
 	PendingReceipts(ctx context.Context) ([]stock.Receipt, error)
+	// ConfirmReceipt returns a *store.PackDecisionError while the receipt looks like an earlier
+	// photo's pack; DecidePack answers it.
 	ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error)
+	DecidePack(ctx context.Context, receiptID int64, d store.PackDecision) error
 	// SetProductStock sets a product's unit of count ("" keeps it) and reorder level (0: none).
 	SetProductStock(ctx context.Context, productID int64, unit string, reorderLevel int64) (stock.Product, error)
 

@@ -22,6 +22,7 @@ import (
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/fields"
+	"medinventory/store/look"
 	"medinventory/store/photo/photomem"
 )
 
@@ -229,9 +230,9 @@ func (r *run) decode() (image.Image, error) {
 	return img, nil
 }
 
-// saveLook records the photo's difference hash, so a later photo that looks alike is flagged.
+// saveLook records the photo's look (look.Signature), so a later photo that looks alike is flagged.
 func (r *run) saveLook(ctx context.Context, img image.Image) {
-	if err := r.h.st.SetPhotoHash(ctx, r.photo.ID, dHash(img)); err != nil {
+	if err := r.h.st.SetPhotoLook(ctx, r.photo.ID, look.Signature(img)); err != nil {
 		r.h.log.Warn("save photo hash", "photo", r.photo.ID, "err", err) // only the look-alike flag is lost
 	}
 }

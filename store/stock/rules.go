@@ -346,7 +346,12 @@ const SimilarPhotoWindow = 2 * time.Hour
 // hashes (dHash) of photos that look alike.
 const SimilarHashDistance = 10
 
-// PhotosLookAlike reports whether two photos' 64-bit difference hashes say they look alike.
+// NewPack is the reason a receipt carries once the reviewer decided that its photo, although it
+// looks like an earlier one (SimilarPhotoID), shows another pack (store.DecidePack).
+const NewPack Reason = "new_pack"
+
+// PhotosLookAlike reports whether two photos' 64-bit difference hashes say they look alike (photos
+// analysed before looks were kept; see store/look).
 func PhotosLookAlike(a, b uint64) bool {
 	return bits.OnesCount64(a^b) <= SimilarHashDistance
 }
@@ -377,6 +382,8 @@ func ReasonWords(r Reason) string {
 		return "count correction"
 	case SamePack:
 		return "same pack as an earlier photo"
+	case NewPack:
+		return "another pack, though its photo looked like an earlier one"
 	}
 	return string(r)
 }

@@ -1,0 +1,164 @@
+package ui
+
+// Selection and bulk confirm of the inventory list: Space selects, Ctrl+A selects all shown,
+// Ctrl+Enter confirms the selected medicines that need review and have no open warning.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"medinventory/store"
+)
+
+func (p *inventoryPanel) toggleMark(i int) {
+	if i >= len(p.shown) {
+		return
+	}
+	id := p.shown[i].ID
+	if p.marked[id] {
+		delete(p.marked, id)
+	} else {
+		p.marked[id] = true
+	}
+	p.list.RefreshItem(i)
+	p.updateBulk()
+}
+
+// markAll selects every medicine shown (Ctrl+A).
+func (p *inventoryPanel) markAll() {
+	for _, e := range p.shown {
+		p.marked[e.ID] = true
+	}
+	p.list.Refresh()
+	p.updateBulk()
+}
+
+func (p *inventoryPanel) clearMarks() {
+	p.marked = map[int64]bool{}
+	p.list.Refresh()
+	p.updateBulk()
+}
+
+func (p *inventoryPanel) updateBulk() {
+	if len(p.marked) == 0 {
+		p.bulk.Hide()
+		return
+	}
+	p.bulkTxt.SetText(plural(len(p.marked), "medicine selected", "medicines selected"))
+	p.bulk.Show()
+}
+
+// confirmMarked confirms the selected medicines that need review and have no open warning; it
+// says how many it confirmed, and how many it left and why. One Undo puts them all back.
+func (p *inventoryPanel) confirmMarked() {
+	if len(p.marked) == 0 {
+		p.say("Select medicines first: Space selects the one under the cursor, Ctrl+A all shown.")
+		return
+	}
+	var todo []bulkItem
+	already := 0
+	for _, e := range p.shown {
+		if !p.marked[e.ID] {
+			continue
+		}
+		if !e.NeedsReview() {
+			already++
+			continue
+		}
+		it := bulkItem{id: e.ID}
+		if w := e.Warnings(); len(w) > 0 {
+			it.warning = w[0]
+		}
+		todo = append(todo, it)
+	}
+	inv := p.u.d.Inventory
+	p.u.bg(func() func() {
+		done, skipped, err := confirmEach(p.u.ctx, inv, todo)
+		return func() {
+			if len(done) > 0 {
+				ids := append([]int64(nil), done...)
+				p.u.pushUndo("Confirm "+plural(len(ids), "medicine", "medicines"),
+					func(ctx context.Context) error { return eachEntry(ctx, ids, inv.ReopenEntry) },
+					func(ctx context.Context) error { return eachEntry(ctx, ids, inv.ConfirmEntry) })
+			}
+			p.marked = map[int64]bool{}
+			p.sayUndo(bulkResult(len(done), already, skipped), len(done) > 0)
+			if err != nil {
+				p.u.showError("Not all the selected medicines were confirmed", err)
+			}
+			p.reload()
+		}
+	})
+}
+
+func eachEntry(ctx context.Context, ids []int64, f func(context.Context, int64) (store.Entry, error)) error {
+	for _, id := range ids {
+		if _, err := f(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkResult is "Confirmed 18 medicines. Left 2 to check: 1 has a note to check, 1 has no name."
+func bulkResult(done, already int, skipped map[string]int) string {
+	msg := "Confirmed " + plural(done, "medicine", "medicines") + "."
+	if done == 0 {
+		msg = "Nothing was confirmed."
+	}
+	n := 0
+	var why []string
+	for w, c := range skipped {
+		n += c
+		why = append(why, fmt.Sprintf("%d: %s", c, w))
+	}
+	sort.Strings(why)
+	if n > 0 {
+		msg += fmt.Sprintf(" Left %d to check one by one (%s).", n, strings.Join(why, "; "))
+	}
+	if already > 0 {
+		msg += " " + plural(already, "was", "were") + " already confirmed."
+	}
+	return msg
+}
+
+// bulkItem is a selected medicine that needs review, with its first warning ("" when none).
+type bulkItem struct {
+	id      int64
+	warning string
+}
+
+// skipLookAlike is why bulk confirm leaves a medicine whose photo looks like an earlier one's pack.
+const skipLookAlike = "it looks like a pack already counted: decide it on its own"
+
+// confirmEach is bulk confirm (Ctrl+A, Ctrl+Enter): it confirms the medicines without a warning
+// and leaves, counted by reason, those with one — first of all those that look like a pack already
+// counted (never confirmed silently: each is decided on its own, in the editor or the receipts).
+func confirmEach(ctx context.Context, inv Inventory, items []bulkItem) (done []int64, skipped map[string]int, err error) {
+	skipped = map[string]int{}
+	for _, it := range items {
+		q, err := inv.PackQuestion(ctx, it.id)
+		if err != nil {
+			return done, skipped, err
+		}
+		switch {
+		case q != nil:
+			skipped[skipLookAlike]++
+			continue
+		case it.warning != "":
+			skipped[it.warning]++
+			continue
+		}
+		if _, err := inv.ConfirmEntry(ctx, it.id); errors.Is(err, store.ErrPackDecision) {
+			skipped[skipLookAlike]++ // flagged since the question above
+			continue
+		} else if err != nil {
+			return done, skipped, err
+		}
+		done = append(done, it.id)
+	}
+	return done, skipped, nil
+}
