@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
@@ -88,7 +87,7 @@ type reader struct {
 	seen   map[string]bool
 	// reduced holds the reduced copies of the photo made so far, by factor.
 	reduced map[int]*gray
-	dm      *datamatrix.DataMatrixReader
+	dm      *dmReader
 	qr      gozxing.Reader
 	upc     gozxing.Reader
 	c128    gozxing.Reader
@@ -106,7 +105,7 @@ var (
 
 // search runs the strategy; it returns true when it found a GS1 code with a GTIN.
 func (r *reader) search(g *gray) bool {
-	r.dm = datamatrix.NewDataMatrixReader()
+	r.dm = newDMReader()
 	r.qr = qrcode.NewQRCodeReader()
 	// EAN-13 (which covers UPC-A) and EAN-8; not UPC-E, whose six digits a texture passes too easily.
 	r.upc = oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
@@ -182,7 +181,7 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 	if !ok {
 		return false
 	}
-	if res, err := r.dm.Decode(bmp, nil); err == nil {
+	if res, err := r.dm.Decode(bmp); err == nil {
 		if r.add(DataMatrix, res, p.toInput) {
 			return true
 		}
@@ -190,7 +189,7 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 		// Print close to the code can mislead gozxing's corner search: blank everything outside
 		// the code's own box and try again.
 		if mb, ok := bitmap(masked, n, n); ok {
-			if res, err := r.dm.Decode(mb, nil); err == nil && r.add(DataMatrix, res, p.toInput) {
+			if res, err := r.dm.Decode(mb); err == nil && r.add(DataMatrix, res, p.toInput) {
 				return true
 			}
 		}

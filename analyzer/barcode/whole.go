@@ -32,7 +32,7 @@ func (r *reader) tryWhole(g *gray) bool {
 		}
 		// DataMatrix only unreduced: a reduced frame is better read padded, below.
 		if f == 1 {
-			if res, err := r.dm.Decode(bmp, nil); err == nil && r.add(DataMatrix, res, scale) {
+			if res, err := r.dm.Decode(bmp); err == nil && r.add(DataMatrix, res, scale) {
 				return true
 			}
 		}
@@ -44,26 +44,43 @@ func (r *reader) tryWhole(g *gray) bool {
 	// all round and reads a skewed or rectangular code far better with one), enlarged when it is
 	// small (2 px modules) and reduced when it is large (a close-up filling a 12 MP frame).
 	steps := paddedSteps(long)
-	for i, step := range steps {
+	for _, step := range steps {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		var p *patch
-		if step < 1.5 {
-			// Enlarging (or nearly 1:1): resample.
-			n := int(math.Ceil(float64(long) * 1.25 / step))
-			cx, cy := float64(g.w)/2, float64(g.h)/2
-			p = &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step}
-		} else {
-			// Reducing: box-average by a whole factor and copy onto a white square.
-			f := int(math.Round(step))
-			p = padded(r.scaled(g, f), f)
-		}
-		if r.tryPadded(p, i == len(steps)-1) { // inverted at the smallest scale (close-ups)
+		if r.tryPadded(r.paddedPatch(g, step, false)) {
 			return true
 		}
 	}
-	return false
+	// 3. Light on dark, at the smallest scale (close-ups): the frame's pixels inverted, then put
+	// on a white margin (inverting after padding would make the margin black and leave a tightly
+	// cropped code without its quiet zone).
+	if r.ctx.Err() != nil {
+		return false
+	}
+	return r.tryPadded(r.paddedPatch(g, steps[len(steps)-1], true))
+}
+
+// paddedPatch is the whole frame at step input pixels per patch pixel on a white margin,
+// inverted first when invert is set.
+func (r *reader) paddedPatch(g *gray, step float64, invert bool) *patch {
+	long := max(g.w, g.h)
+	if step < 1.5 {
+		// Enlarging (or nearly 1:1): resample.
+		if invert {
+			g = g.inverted()
+		}
+		n := int(math.Ceil(float64(long) * 1.25 / step))
+		cx, cy := float64(g.w)/2, float64(g.h)/2
+		return &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step}
+	}
+	// Reducing: box-average by a whole factor and copy onto a white square.
+	f := int(math.Round(step))
+	small := r.scaled(g, f)
+	if invert {
+		small = small.inverted()
+	}
+	return padded(small, f)
 }
 
 // padded copies small (g reduced by f) into the middle of a white square 1.25× its longer side.
@@ -125,16 +142,13 @@ func (r *reader) scaled(g *gray, f int) *gray {
 
 // tryPadded reads a padded whole frame: DataMatrix with the hybrid binarizer, then with a global
 // threshold (better on an evenly lit close-up whose modules are larger than the hybrid's blocks),
-// then inverted (light on dark) when invert is set, then QR.
-func (r *reader) tryPadded(p *patch, invert bool) bool {
+// then QR.
+func (r *reader) tryPadded(p *patch) bool {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.n, p.n, 0, 0, p.n, p.n, false)
 	if err != nil {
 		return false
 	}
 	sources := []gozxing.LuminanceSource{src}
-	if invert {
-		sources = append(sources, gozxing.NewInvertedLuminanceSource(src))
-	}
 	var hybrid *gozxing.BinaryBitmap // the upright hybrid bitmap, binarized once for both readers
 	for _, s := range sources {
 		for _, bz := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(s), gozxing.NewGlobalHistgramBinarizer(s)} {
@@ -145,7 +159,7 @@ func (r *reader) tryPadded(p *patch, invert bool) bool {
 			if hybrid == nil {
 				hybrid = bmp
 			}
-			if res, err := r.dm.Decode(bmp, nil); err == nil {
+			if res, err := r.dm.Decode(bmp); err == nil {
 				return r.add(DataMatrix, res, p.toInput)
 			}
 		}
