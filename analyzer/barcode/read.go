@@ -11,7 +11,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // Symbology names a barcode type.
@@ -88,7 +87,7 @@ type reader struct {
 	// reduced holds the reduced copies of the photo made so far, by factor.
 	reduced map[int]*gray
 	dm      *dmReader
-	qr      gozxing.Reader
+	qr      *qrReader
 	upc     gozxing.Reader
 	c128    gozxing.Reader
 }
@@ -106,7 +105,7 @@ var (
 // search runs the strategy; it returns true when it found a GS1 code with a GTIN.
 func (r *reader) search(g *gray) bool {
 	r.dm = newDMReader()
-	r.qr = qrcode.NewQRCodeReader()
+	r.qr = newQRReader()
 	// EAN-13 (which covers UPC-A) and EAN-8; not UPC-E, whose six digits a texture passes too easily.
 	r.upc = oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8}})
