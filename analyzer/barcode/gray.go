@@ -174,17 +174,3 @@ func (g *gray) warp(cx, cy, angle, step float64, n int) []byte {
 	}
 	return out
 }
-
-// inverted returns a copy of g with every pixel's brightness inverted (light print on a dark
-// ground becomes dark on light).
-func (g *gray) inverted() *gray {
-	out := &gray{pix: make([]byte, g.w*g.h), stride: g.w, w: g.w, h: g.h}
-	for y := 0; y < g.h; y++ {
-		row := g.pix[y*g.stride : y*g.stride+g.w]
-		dst := out.pix[y*g.w : y*g.w+g.w]
-		for x, v := range row {
-			dst[x] = 255 - v
-		}
-	}
-	return out
-}

@@ -6,7 +6,7 @@ package barcode
 // alignment pattern it looked for where that wrong size says it is. When the grid it sampled
 // fails error correction, the same finder patterns are sampled again at the neighbouring sizes
 // (one version either side), and with the bottom-right corner, which a parallelogram misplaces
-// in perspective, moved around.
+// in perspective, moved around: a rescue that Read runs only when nothing else was read.
 
 import (
 	"sort"
@@ -25,23 +25,50 @@ type qrReader struct {
 
 func newQRReader() *qrReader { return &qrReader{dec: decoder.NewDecoder()} }
 
-// Decode finds and decodes a QR code in bmp (Model 2, as it is or mirrored).
-func (r *qrReader) Decode(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+// qrGrid is a detected QR code whose format information read but whose data failed error
+// correction: the thresholded image, the finder pattern centres (bottom-left, top-left,
+// top-right) and the size counted.
+type qrGrid struct {
+	bm    *gozxing.BitMatrix
+	pts   []gozxing.ResultPoint
+	dim   int
+	hints map[gozxing.DecodeHintType]interface{}
+}
+
+// Decode finds and decodes a QR code in bmp (Model 2, as it is or mirrored). When it fails on a
+// grid worth a rescue, it returns that grid too.
+func (r *qrReader) Decode(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, *qrGrid, error) {
 	bm, err := bmp.GetBlackMatrix()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	found, err := detector.NewDetector(bm).Detect(hints)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	points := found.GetPoints()
 	res, err := r.dec.Decode(found.GetBits(), hints)
 	if err != nil {
-		if res = r.otherSizes(bm, points, found.GetBits().GetWidth(), hints); res == nil {
-			return nil, err
+		// The format information read (it lies beside the finder patterns, which are where the
+		// detector says), the data did not: the grid is misplaced further out.
+		if _, ecc := err.(gozxing.ChecksumException); ecc {
+			return nil, &qrGrid{bm, found.GetPoints(), found.GetBits().GetWidth(), hints}, err
 		}
+		return nil, nil, err
 	}
+	return qrResult(res, found.GetPoints()), nil, nil
+}
+
+// Rescue samples a grid that failed again (see otherSizes); nil when none decodes.
+func (r *qrReader) Rescue(g *qrGrid) *gozxing.Result {
+	res := r.otherSizes(g.bm, g.pts, g.dim, g.hints)
+	if res == nil {
+		return nil
+	}
+	return qrResult(res, append([]gozxing.ResultPoint(nil), g.pts...))
+}
+
+// qrResult is a decoded code as gozxing's QRCodeReader reports it.
+func qrResult(res *common.DecoderResult, points []gozxing.ResultPoint) *gozxing.Result {
 	// A mirrored code: swap the bottom-left and the top-right points, as gozxing does.
 	if meta, ok := res.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
 		meta.ApplyMirroredCorrection(points)
@@ -54,7 +81,7 @@ func (r *qrReader) Decode(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		out.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, ec)
 	}
 	out.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]Q"+strconv.Itoa(res.GetSymbologyModifier()))
-	return out, nil
+	return out
 }
 
 // otherSizes samples the symbol whose finder pattern centres are pts (bottom-left, top-left,

@@ -59,6 +59,9 @@ func Read(ctx context.Context, img image.Image) ([]Code, error) {
 	r := &reader{ctx: ctx, origin: img.Bounds().Min, seen: map[string]bool{}}
 	g := toGray(img)
 	done := r.search(g)
+	if !done && ctx.Err() == nil && len(r.codes) == 0 {
+		done = r.rescue()
+	}
 	if !done && ctx.Err() != nil {
 		return r.codes, fmt.Errorf("barcode search stopped before it finished: %w", ctx.Err())
 	}
@@ -90,6 +93,56 @@ type reader struct {
 	qr      *qrReader
 	upc     gozxing.Reader
 	c128    gozxing.Reader
+	// pending are the detections that failed on grids worth sampling again (at most
+	// maxPending), with the mapping of each bitmap to the input, in the order found.
+	pending []pendingGrid
+}
+
+// pendingGrid is a DataMatrix or QR detection kept for a rescue.
+type pendingGrid struct {
+	dm      *dmGrid
+	qr      *qrGrid
+	toInput func(x, y float64) (float64, float64)
+}
+
+// maxPending bounds the rescues Read tries on a frame in which nothing was read (each samples
+// a grid up to 14 times for DataMatrix, 150 for QR).
+const maxPending = 6
+
+// decodeDM reads a DataMatrix symbol in bmp, keeping a failed grid worth a rescue.
+func (r *reader) decodeDM(bmp *gozxing.BinaryBitmap, toInput func(x, y float64) (float64, float64)) (*gozxing.Result, error) {
+	res, grid, err := r.dm.Decode(bmp)
+	if grid != nil && len(r.pending) < maxPending {
+		r.pending = append(r.pending, pendingGrid{dm: grid, toInput: toInput})
+	}
+	return res, err
+}
+
+// decodeQR reads a QR code in bmp, keeping a failed grid worth a rescue.
+func (r *reader) decodeQR(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, toInput func(x, y float64) (float64, float64)) (*gozxing.Result, error) {
+	res, grid, err := r.qr.Decode(bmp, hints)
+	if grid != nil && len(r.pending) < maxPending {
+		r.pending = append(r.pending, pendingGrid{qr: grid, toInput: toInput})
+	}
+	return res, err
+}
+
+// rescue samples the kept grids again (see dmReader.Rescue, qrReader.Rescue), in the order
+// found; it returns true when it read a GS1 code with a GTIN.
+func (r *reader) rescue() bool {
+	for _, p := range r.pending {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		if p.dm != nil {
+			if res := r.dm.Rescue(p.dm); res != nil && r.add(DataMatrix, res, p.toInput) {
+				return true
+			}
+		} else if res := r.qr.Rescue(p.qr); res != nil && r.add(QR, res, p.toInput) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -159,6 +212,7 @@ type patch struct {
 	pix              []byte
 	n                int
 	cx, cy, ang, stp float64
+	in               image.Rectangle // where the input shows in a padded whole-frame patch
 }
 
 func (p *patch) toInput(x, y float64) (float64, float64) {
@@ -180,7 +234,7 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 	if !ok {
 		return false
 	}
-	if res, err := r.dm.Decode(bmp); err == nil {
+	if res, err := r.decodeDM(bmp, p.toInput); err == nil {
 		if r.add(DataMatrix, res, p.toInput) {
 			return true
 		}
@@ -188,12 +242,12 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 		// Print close to the code can mislead gozxing's corner search: blank everything outside
 		// the code's own box and try again.
 		if mb, ok := bitmap(masked, n, n); ok {
-			if res, err := r.dm.Decode(mb); err == nil && r.add(DataMatrix, res, p.toInput) {
+			if res, err := r.decodeDM(mb, p.toInput); err == nil && r.add(DataMatrix, res, p.toInput) {
 				return true
 			}
 		}
 	}
-	if res, err := r.qr.Decode(bmp, nil); err == nil {
+	if res, err := r.decodeQR(bmp, nil, p.toInput); err == nil {
 		if r.add(QR, res, p.toInput) {
 			return true
 		}

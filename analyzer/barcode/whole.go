@@ -4,6 +4,7 @@ package barcode
 // enlarged when tiny and reduced when large.
 
 import (
+	"image"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -32,55 +33,84 @@ func (r *reader) tryWhole(g *gray) bool {
 		}
 		// DataMatrix only unreduced: a reduced frame is better read padded, below.
 		if f == 1 {
-			if res, err := r.dm.Decode(bmp); err == nil && r.add(DataMatrix, res, scale) {
+			if res, err := r.decodeDM(bmp, scale); err == nil && r.add(DataMatrix, res, scale) {
 				return true
 			}
 		}
-		if res, err := r.qr.Decode(bmp, hintsHard); err == nil && r.add(QR, res, scale) {
+		if res, err := r.decodeQR(bmp, hintsHard, scale); err == nil && r.add(QR, res, scale) {
 			return true
 		}
 	}
 	// 2. The frame on a white margin, square (gozxing's DataMatrix detector needs a quiet zone
 	// all round and reads a skewed or rectangular code far better with one), enlarged when it is
 	// small (2 px modules) and reduced when it is large (a close-up filling a 12 MP frame).
-	steps := paddedSteps(long)
+	steps, more := paddedSteps(long)
+	made := map[float64]*patch{} // by step, for the light-on-dark passes
 	for _, step := range steps {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		if r.tryPadded(r.paddedPatch(g, step, false)) {
+		p := r.paddedPatch(g, step)
+		made[step] = p
+		if r.tryPadded(p) {
 			return true
 		}
 	}
-	// 3. Light on dark, at the smallest scale (close-ups): the frame's pixels inverted, then put
-	// on a white margin (inverting after padding would make the margin black and leave a tightly
-	// cropped code without its quiet zone).
-	if r.ctx.Err() != nil {
-		return false
+	// The passes below are for a frame in which nothing has been read: a code already read
+	// (a plain DataMatrix, an EAN-13) says the frame is not light-on-dark or too small to read.
+	nothing := len(r.codes) == 0
+	if nothing {
+		for _, step := range more {
+			if r.ctx.Err() != nil {
+				return false
+			}
+			p := r.paddedPatch(g, step)
+			made[step] = p
+			if r.tryPadded(p) {
+				return true
+			}
+		}
 	}
-	return r.tryPadded(r.paddedPatch(g, steps[len(steps)-1], true))
+	// 3. Light on dark, at the smallest scale (close-ups; every scale for a small frame in which
+	// nothing was read): the frame's pixels inverted on the white margin (inverting the whole
+	// patch would make the margin black and leave a tightly cropped code without its quiet zone).
+	inv := steps[len(steps)-1:]
+	if long <= 400 && nothing {
+		inv = append(steps, more...)
+	}
+	for _, step := range inv {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		if r.tryPadded(made[step].inverted()) {
+			return true
+		}
+	}
+	return false
 }
 
-// paddedPatch is the whole frame at step input pixels per patch pixel on a white margin,
-// inverted first when invert is set.
-func (r *reader) paddedPatch(g *gray, step float64, invert bool) *patch {
+// paddedPatch is the whole frame at step input pixels per patch pixel on a white margin.
+func (r *reader) paddedPatch(g *gray, step float64) *patch {
 	long := max(g.w, g.h)
 	if step < 1.5 {
-		// Enlarging (or nearly 1:1): resample.
-		if invert {
-			g = g.inverted()
-		}
+		// Enlarging (or nearly 1:1): resample. warp paints white where no input pixel is.
 		n := int(math.Ceil(float64(long) * 1.25 / step))
 		cx, cy := float64(g.w)/2, float64(g.h)/2
-		return &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step}
+		inside := func(c float64, size int) (int, int) {
+			lo, hi := n, 0
+			for o := 0; o < n; o++ {
+				if v := c + (float64(o)+0.5-float64(n)/2)*step - 0.5; v >= 0 && v < float64(size-1) {
+					lo, hi = min(lo, o), o+1
+				}
+			}
+			return lo, hi
+		}
+		x0, x1 := inside(cx, g.w)
+		y0, y1 := inside(cy, g.h)
+		return &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step, in: image.Rect(x0, y0, x1, y1)}
 	}
 	// Reducing: box-average by a whole factor and copy onto a white square.
-	f := int(math.Round(step))
-	small := r.scaled(g, f)
-	if invert {
-		small = small.inverted()
-	}
-	return padded(small, f)
+	return padded(r.scaled(g, int(math.Round(step))), int(math.Round(step)))
 }
 
 // padded copies small (g reduced by f) into the middle of a white square 1.25× its longer side.
@@ -97,7 +127,7 @@ func padded(small *gray, f int) *patch {
 	// The patch's centre is the input's centre (in input pixels); one patch pixel spans f.
 	cx := (float64(x0) - float64(n)/2) * -float64(f)
 	cy := (float64(y0) - float64(n)/2) * -float64(f)
-	return &patch{pix: pix, n: n, cx: cx, cy: cy, stp: float64(f)}
+	return &patch{pix: pix, n: n, cx: cx, cy: cy, stp: float64(f), in: image.Rect(x0, y0, x0+small.w, y0+small.h)}
 }
 
 // nativeMax is the largest side at which the whole frame goes to the 2D readers unreduced.
@@ -105,16 +135,20 @@ const nativeMax = 2048
 
 // paddedSteps are the input pixels per output pixel of the padded whole-frame passes for a photo
 // whose longer side is long: enlarged for tiny renderings, about 1000 and 500 px for photos (a
-// close-up's modules are large; a code small in the frame is the region search's).
-func paddedSteps(long int) []float64 {
+// close-up's modules are large; a code small in the frame is the region search's). more are
+// further enlargements for a frame of at most 200 px in which nothing else was read: a tightly
+// cropped code of 2–3 px modules, whose corners gozxing finds to a module's accuracy only at 3–4×.
+func paddedSteps(long int) (steps, more []float64) {
 	switch {
+	case long <= 200:
+		return []float64{1, 1 / 1.5, 0.5}, []float64{1.0 / 3, 0.25}
 	case long <= 400:
-		return []float64{1, 1 / 1.5, 0.5}
+		return []float64{1, 1 / 1.5, 0.5}, nil
 	case long <= 1000:
-		return []float64{1, float64(long) / 400}
+		return []float64{1, float64(long) / 400}, nil
 	}
 	k := float64((long + coarseTarget/2) / coarseTarget) // the locator's factor: its copy is reused
-	return []float64{k, 2 * k}
+	return []float64{k, 2 * k}, nil
 }
 
 // scaled returns g reduced by f, reusing a reduction already made whose factor divides f (the
@@ -159,15 +193,29 @@ func (r *reader) tryPadded(p *patch) bool {
 			if hybrid == nil {
 				hybrid = bmp
 			}
-			if res, err := r.dm.Decode(bmp); err == nil {
+			if res, err := r.decodeDM(bmp, p.toInput); err == nil {
 				return r.add(DataMatrix, res, p.toInput)
 			}
 		}
 	}
 	if hybrid != nil {
-		if res, err := r.qr.Decode(hybrid, nil); err == nil {
+		if res, err := r.decodeQR(hybrid, nil, p.toInput); err == nil {
 			return r.add(QR, res, p.toInput)
 		}
 	}
 	return false
+}
+
+// inverted returns a copy of a padded whole-frame patch with the frame's pixels inverted (light
+// print on a dark ground becomes dark on light) and the margin left white.
+func (p *patch) inverted() *patch {
+	out := *p
+	out.pix = append([]byte(nil), p.pix...)
+	for y := p.in.Min.Y; y < p.in.Max.Y; y++ {
+		row := out.pix[y*p.n+p.in.Min.X : y*p.n+p.in.Max.X]
+		for x, v := range row {
+			row[x] = 255 - v
+		}
+	}
+	return &out
 }
