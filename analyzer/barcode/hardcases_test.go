@@ -22,26 +22,38 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// hardSymbol is a testdata symbol with the text it holds (GS separators dropped).
+// hardSymbol is a testdata symbol with the text it holds (GS separators dropped), or a
+// look-alike with no code made by gen (2 px per module, as the zint symbols) and no text.
 type hardSymbol struct {
 	file, text string
+	gen        func() *image.Gray
 }
 
 var (
-	hsShort  = hardSymbol{"dm_short.png", "010501234567890017280600"}                             // 18×18
-	hsFull   = hardSymbol{"dm_full.png", "01095060001343521727123110AB-123421SN00012345"}         // 22×22
-	hsDM32   = hardSymbol{"dm32.png", "01095060001343521727123110LOT32A21SER32000001"}            // 32×32, 2×2 regions
-	hsDM40   = hardSymbol{"dm40.png", "01050123456789001728063010B40-7721S40X9Y8Z7W6V5U4"}        // 40×40, 2×2
-	hsDM48   = hardSymbol{"dm48.png", "01040123456789011729022810LOT4821Q48R47S46T45U44V43"}      // 48×48, 2×2
-	hsDM64   = hardSymbol{"dm64.png", "01095060001343521730010110BIG64LOT21SERIAL64ABCDEF012345"} // 64×64, 4×4
-	hsQR     = hardSymbol{"qr_gs1.png", "01095060001343521727060010QR7"}                          // version 1
-	hsQRSer  = hardSymbol{"qr_serial.png", "01050123456789001728113010QLOT521QSER12345678"}       // version 3
-	hsQRV6   = hardSymbol{"qr_v6.png", "01040123456789011729053110QR6LOT21QR6SERIAL0011223344"}   // version 6
-	hardSets = []struct {
+	hsShort = hardSymbol{file: "dm_short.png", text: "010501234567890017280600"}                             // 18×18
+	hsFull  = hardSymbol{file: "dm_full.png", text: "01095060001343521727123110AB-123421SN00012345"}         // 22×22
+	hsDM32  = hardSymbol{file: "dm32.png", text: "01095060001343521727123110LOT32A21SER32000001"}            // 32×32, 2×2 regions
+	hsDM40  = hardSymbol{file: "dm40.png", text: "01050123456789001728063010B40-7721S40X9Y8Z7W6V5U4"}        // 40×40, 2×2
+	hsDM48  = hardSymbol{file: "dm48.png", text: "01040123456789011729022810LOT4821Q48R47S46T45U44V43"}      // 48×48, 2×2
+	hsDM64  = hardSymbol{file: "dm64.png", text: "01095060001343521730010110BIG64LOT21SERIAL64ABCDEF012345"} // 64×64, 4×4
+	hsQR    = hardSymbol{file: "qr_gs1.png", text: "01095060001343521727060010QR7"}                          // version 1
+	hsQRSer = hardSymbol{file: "qr_serial.png", text: "01050123456789001728113010QLOT521QSER12345678"}       // version 3
+	hsQRV6  = hardSymbol{file: "qr_v6.png", text: "01040123456789011729053110QR6LOT21QR6SERIAL0011223344"}   // version 6
+	// Look-alikes with no code: the finder, timing and size of a DataMatrix or the finder and
+	// timing patterns of a QR code around random modules (every detector finds them, every
+	// rescue samples them; error correction must reject them all), and a block of small print.
+	hsFakeDM18  = hardSymbol{file: "fake-dm18", gen: func() *image.Gray { return fakeDM(18, 1) }}
+	hsFakeDM32  = hardSymbol{file: "fake-dm32", gen: func() *image.Gray { return fakeDM(32, 2) }}
+	hsFakeQR21  = hardSymbol{file: "fake-qr21", gen: func() *image.Gray { return fakeQR(21, 3) }}
+	hsFakeQR25  = hardSymbol{file: "fake-qr25", gen: func() *image.Gray { return fakeQR(25, 4) }}
+	hsFakePrint = hardSymbol{file: "fake-print", gen: func() *image.Gray { return fakePrint(40, 5) }}
+	hsFakes     = []hardSymbol{hsFakeDM18, hsFakeQR21, hsFakePrint, hsFakeDM32, hsFakeQR25}
+	hardSets    = []struct {
 		name string
 		syms []hardSymbol
 		shot func(r *rand.Rand, s *shot)
@@ -73,6 +85,17 @@ var (
 			s.angle = r.Float64() * 2 * math.Pi
 			s.persp = 0.20 + r.Float64()*0.10
 			s.module = 4 + r.Float64()*1.5
+		}},
+		// No code: look-alikes framed tightly (half of them mirrored), in a photo, and light on
+		// dark framed tightly.
+		{"nocode-tight", hsFakes, func(r *rand.Rand, s *shot) {
+			tight(r, s)
+			s.mirror = r.IntN(2) == 0
+		}},
+		{"nocode-photo", hsFakes, func(r *rand.Rand, s *shot) { s.angle = r.Float64() * math.Pi / 2 }},
+		{"nocode-inv-tight", hsFakes, func(r *rand.Rand, s *shot) {
+			tight(r, s)
+			s.invert = true
 		}},
 	}
 )
@@ -107,7 +130,9 @@ func hardCorpus(t testing.TB) []corpusImage {
 		syms := map[string]*image.Gray{}
 		for _, set := range hardSets {
 			for _, h := range set.syms {
-				if syms[h.file] == nil {
+				if syms[h.file] == nil && h.gen != nil {
+					syms[h.file] = h.gen()
+				} else if syms[h.file] == nil {
 					syms[h.file] = loadSymbol(t, h.file)
 				}
 			}
@@ -129,7 +154,7 @@ func hardCorpus(t testing.TB) []corpusImage {
 				if err != nil {
 					panic(err)
 				}
-				name := fmt.Sprintf("%s-%d", h.file[:len(h.file)-4], k)
+				name := fmt.Sprintf("%s-%d", strings.TrimSuffix(h.file, ".png"), k)
 				hardImgs = append(hardImgs, corpusImage{folder: set.name, name: name, img: img, want: h.text})
 			}
 		}
@@ -177,6 +202,9 @@ func TestHardCases(t *testing.T) {
 		if len(s.worse) > 0 {
 			t.Errorf("%s: plain gozxing reads what Read does not: %v", f, s.worse)
 		}
+		if s.falseOurs > 0 {
+			t.Errorf("%s: %d code(s) read on images that hold none: %v", f, s.falseOurs, s.worse)
+		}
 		if len(s.other) > 0 {
 			t.Errorf("%s: codes that are not in the image: %v", f, s.other)
 		}
@@ -190,4 +218,109 @@ func TestHardCases(t *testing.T) {
 var hardFloor = map[string]int{
 	"tight-dm": 8, "tight-qr": 8, "multiregion-angle": 8, "mirrored": 10, "mirrored-tight": 10,
 	"inverted-dm": 10, "inverted-qr": 10, "inverted-tight": 10, "tilt": 8,
+}
+
+// symbolCanvas is a white n×m-module symbol image at 2 px per module and a way to darken one.
+func symbolCanvas(n, m int) (*image.Gray, func(x, y int)) {
+	g := image.NewGray(image.Rect(0, 0, 2*n, 2*m))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	return g, func(x, y int) {
+		for k := 0; k < 4; k++ {
+			g.Pix[(2*y+k/2)*g.Stride+2*x+k%2] = 0
+		}
+	}
+}
+
+// fakeDM is an n×n DataMatrix look-alike: the solid L, the alternating timing edges, and
+// random modules inside.
+func fakeDM(n int, seed uint64) *image.Gray {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	g, dark := symbolCanvas(n, n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			switch {
+			case x == 0 || y == n-1:
+				dark(x, y)
+			case y == 0:
+				if x%2 == 0 {
+					dark(x, y)
+				}
+			case x == n-1:
+				if y%2 == 1 {
+					dark(x, y)
+				}
+			case rng.IntN(2) == 0:
+				dark(x, y)
+			}
+		}
+	}
+	return g
+}
+
+// fakeQR is an n×n QR look-alike: three finder patterns with their separators, the timing
+// patterns, and random modules elsewhere.
+func fakeQR(n int, seed uint64) *image.Gray {
+	rng := rand.New(rand.NewPCG(seed, 6))
+	g, dark := symbolCanvas(n, n)
+	finder := func(x, y int) (in, on bool) { // in a finder's 8×8 corner area; dark there
+		for _, c := range [][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+			dx, dy := x-c[0], y-c[1]
+			if dx >= -1 && dy >= -1 && dx <= 7 && dy <= 7 {
+				if dx < 0 || dy < 0 || dx == 7 || dy == 7 {
+					return true, false // separator
+				}
+				ring := dx == 0 || dy == 0 || dx == 6 || dy == 6
+				core := dx >= 2 && dx <= 4 && dy >= 2 && dy <= 4
+				return true, ring || core
+			}
+		}
+		return false, false
+	}
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			if in, on := finder(x, y); in {
+				if on {
+					dark(x, y)
+				}
+				continue
+			}
+			if x == 6 || y == 6 {
+				if (x+y)%2 == 0 {
+					dark(x, y)
+				}
+				continue
+			}
+			if rng.IntN(2) == 0 {
+				dark(x, y)
+			}
+		}
+	}
+	return g
+}
+
+// fakePrint is a block of small print n modules square: lines of words, each letter a few
+// strokes.
+func fakePrint(n int, seed uint64) *image.Gray {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	g, dark := symbolCanvas(n, n)
+	for y := 1; y+3 < n; y += 5 {
+		for x := 1; x < n-1; {
+			word := 2 + rng.IntN(6)
+			for l := 0; l < word && x < n-1; l++ {
+				for dy := 0; dy < 4; dy++ {
+					if rng.IntN(3) > 0 {
+						dark(x, y+dy)
+					}
+				}
+				if x+1 < n-1 && rng.IntN(2) == 0 {
+					dark(x+1, y+rng.IntN(4))
+				}
+				x += 2
+			}
+			x += 2
+		}
+	}
+	return g
 }

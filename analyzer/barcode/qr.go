@@ -85,9 +85,9 @@ func qrResult(res *common.DecoderResult, points []gozxing.ResultPoint) *gozxing.
 }
 
 // otherSizes samples the symbol whose finder pattern centres are pts (bottom-left, top-left,
-// top-right) again: at dim, and at one version
-// smaller and larger, each with the alignment pattern where that size puts it when there is one,
-// else with its bottom-right corner guessed (see cornerTries); nil when none decodes.
+// top-right) again: at dim with its bottom-right corner moved around (see cornerTries), and at one
+// version smaller and larger with the alignment pattern where that size puts it, then with the
+// parallelogram's corner; nil when none decodes (at most 29 samplings).
 func (r *qrReader) otherSizes(bm *gozxing.BitMatrix, pts []gozxing.ResultPoint, dim int, hints map[gozxing.DecodeHintType]interface{}) *common.DecoderResult {
 	if len(pts) < 3 {
 		return nil
@@ -117,7 +117,11 @@ func (r *qrReader) otherSizes(bm *gozxing.BitMatrix, pts []gozxing.ResultPoint, 
 				}
 			}
 		}
-		for _, t := range cornerTries(tl, tr, bl, d) {
+		tries := cornerTries(tl, tr, bl, d)
+		if d != dim {
+			tries = tries[:1] // the parallelogram only
+		}
+		for _, t := range tries {
 			if res := decode(d, t); res != nil {
 				return res
 			}
@@ -127,7 +131,7 @@ func (r *qrReader) otherSizes(bm *gozxing.BitMatrix, pts []gozxing.ResultPoint, 
 }
 
 // cornerTries are grids for a QR code of dim modules with finder pattern centres tl, tr and
-// bl, its bottom-right corner placed where a parallelogram puts it and around that, up to three
+// bl, its bottom-right corner placed where a parallelogram puts it and around that, up to two
 // modules off in each direction, nearest first: in perspective the far corner is not where the
 // other three put it, and a version 1 code has no alignment pattern to show where it is.
 func cornerTries(tl, tr, bl gozxing.ResultPoint, dim int) []*common.PerspectiveTransform {
@@ -137,8 +141,8 @@ func cornerTries(tl, tr, bl gozxing.ResultPoint, dim int) []*common.PerspectiveT
 	brX, brY := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
 	type off struct{ du, dv int }
 	var offs []off
-	for du := -3; du <= 3; du++ {
-		for dv := -3; dv <= 3; dv++ {
+	for du := -2; du <= 2; du++ {
+		for dv := -2; dv <= 2; dv++ {
 			offs = append(offs, off{du, dv})
 		}
 	}
