@@ -182,11 +182,36 @@ func (r *reader) search(g *gray) bool {
 			return true
 		}
 	}
-	if r.ctx.Err() != nil || !large {
+	if r.ctx.Err() != nil {
 		return false
+	}
+	if !large {
+		// 2. A small frame in which nothing was read: the whole of it turned upright by the
+		// direction of its edges (a large code at an angle that no region covers).
+		return len(r.codes) == 0 && r.tryUpright(g, loc)
 	}
 	// 2. The whole frame: a close-up, or a linear code or QR code the regions did not isolate.
 	return r.tryWhole(g)
+}
+
+// uprightMax is the largest side of the frame that tryUpright turns at full resolution.
+const uprightMax = 1000
+
+// tryUpright turns the whole frame by the direction of its edges (when that is more than 10°
+// from upright), on a white margin, at most uprightMax px across, and reads it as a padded
+// frame.
+func (r *reader) tryUpright(g *gray, loc *locator) bool {
+	long := max(g.w, g.h)
+	diag := math.Hypot(float64(g.w), float64(g.h))
+	whole := candidate{cx: float64(g.w) / 2, cy: float64(g.h) / 2, side: float64(long)}
+	ang := loc.angleOf(whole)
+	if math.Abs(ang) < 10*math.Pi/180 {
+		return false
+	}
+	step := max(1, float64(long)/uprightMax)
+	n := int(diag * 1.1 / step)
+	p := &patch{pix: g.warp(whole.cx, whole.cy, ang, step, n), n: n, cx: whole.cx, cy: whole.cy, ang: ang, stp: step}
+	return r.tryPadded(p)
 }
 
 // wholeFirstPixels is the photo size up to which the whole frame is tried before the regions.
