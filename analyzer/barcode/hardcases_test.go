@@ -14,6 +14,7 @@ package barcode
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -323,4 +324,60 @@ func fakePrint(n int, seed uint64) *image.Gray {
 		}
 	}
 	return g
+}
+
+// cleanSymbol draws sym (2 px per module) at px pixels per module with quiet modules of margin,
+// mirrored left to right and/or light on dark.
+func cleanSymbol(sym *image.Gray, px, quiet int, mirror, invert bool) *image.Gray {
+	mw, mh := sym.Rect.Dx()/2, sym.Rect.Dy()/2
+	w, h := (mw+2*quiet)*px, (mh+2*quiet)*px
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			mx, my := x/px-quiet, y/px-quiet
+			v := byte(235)
+			if mx >= 0 && my >= 0 && mx < mw && my < mh {
+				if mirror {
+					mx = mw - 1 - mx
+				}
+				if sym.Pix[2*my*sym.Stride+2*mx] < 128 {
+					v = 30
+				}
+			}
+			if invert {
+				v = 255 - v
+			}
+			g.Pix[y*g.Stride+x] = v
+		}
+	}
+	return g
+}
+
+// TestMirroredAndInvertedSymbols: a DataMatrix (square, multi-region and rectangular) or QR code
+// seen from behind (mirrored), printed light on dark, or both, on a clean ground with a quiet
+// zone and with none, is read with its GS1 data.
+func TestMirroredAndInvertedSymbols(t *testing.T) {
+	syms := []hardSymbol{hsFull, hsDM32, {file: "dm_rect.png", text: "01095060001343521727123110R1621RECT36"}, hsQRSer}
+	for _, h := range syms {
+		sym := loadSymbol(t, h.file)
+		for _, v := range []struct {
+			name           string
+			mirror, invert bool
+		}{{"mirrored", true, false}, {"inverted", false, true}, {"mirrored and inverted", true, true}} {
+			for _, quiet := range []int{3, 0} {
+				img := cleanSymbol(sym, 4, quiet, v.mirror, v.invert)
+				codes, err := Read(context.Background(), img)
+				if err != nil {
+					t.Fatalf("%s %s: %v", h.file, v.name, err)
+				}
+				ok := false
+				for _, c := range codes {
+					ok = ok || (sameCode(c.Text, h.text) && c.GS1 != nil && c.GS1.Serial != "")
+				}
+				if !ok {
+					t.Errorf("%s %s, quiet zone %d modules: read %+v", h.file, v.name, quiet, codes)
+				}
+			}
+		}
+	}
 }
