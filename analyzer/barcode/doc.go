@@ -11,7 +11,8 @@
 //   - a region search for codes small in a large photo: a coarse gray copy, cells of high local
 //     contrast grouped into regions (connected cells at a few thresholds, then the densest windows
 //     at several sizes), each region's rotation from its edge directions, and a crop of at most
-//     320×320 px rotated upright handed to gozxing, best region first;
+//     320×320 px rotated upright handed to gozxing, best region first; the best six again
+//     light on dark when nothing was read;
 //   - for a small frame in which nothing was read: the frame enlarged 3–4× (≤ 200 px: a tightly
 //     cropped code of 2–3 px modules), light on dark at every scale (≤ 400 px), and the whole
 //     frame turned upright by the direction of its edges (a large code at an angle);

@@ -381,3 +381,33 @@ func TestMirroredAndInvertedSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestInvertedInLargePhoto: a DataMatrix or QR code printed light on dark (in a dark box two
+// modules wider than the symbol) on a pack in a cluttered 3 MP photo, where the region search
+// rather than the whole frame finds it, is read.
+func TestInvertedInLargePhoto(t *testing.T) {
+	if raceOn {
+		t.Skip("image loops are ~10× slower under the race detector; this test checks reading, not concurrency")
+	}
+	for k, h := range []hardSymbol{hsFull, hsDM32, hsQRSer} {
+		sym := loadSymbol(t, h.file)
+		inv := image.NewGray(image.Rect(0, 0, sym.Rect.Dx()+8, sym.Rect.Dy()+8))
+		for y := 0; y < sym.Rect.Dy(); y++ {
+			for x := 0; x < sym.Rect.Dx(); x++ {
+				inv.Pix[(y+4)*inv.Stride+x+4] = 255 - sym.Pix[y*sym.Stride+x]
+			}
+		}
+		img, _ := render(inv, scene{W: 2048, H: 1536, Angle: float64(20 + 37*k), Coverage: 0.03, Seed: uint64(77 + k), Noise: 5, Quality: 85})
+		codes, err := Read(context.Background(), img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := false
+		for _, c := range codes {
+			ok = ok || sameCode(c.Text, h.text)
+		}
+		if !ok {
+			t.Errorf("%s light on dark in a 3 MP photo: read %+v", h.file, codes)
+		}
+	}
+}

@@ -173,12 +173,22 @@ func (r *reader) search(g *gray) bool {
 	}
 	// 1. Regions of high local contrast, best first, each rotated upright.
 	loc := newLocator(g, r.scaled)
-	for _, c := range loc.candidates() {
+	cands := loc.candidates()
+	for i := range cands {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		c.angle = loc.angleOf(c)
-		if r.tryCandidate(g, c) {
+		cands[i].angle = loc.angleOf(cands[i])
+		if r.tryCandidate(g, cands[i]) {
+			return true
+		}
+	}
+	// The best regions again light on dark, when nothing was read.
+	for i := 0; i < min(len(cands), invertedRegions) && len(r.codes) == 0; i++ {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		if r.tryInvertedCandidate(g, cands[i]) {
 			return true
 		}
 	}
@@ -278,6 +288,35 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 		}
 	}
 	return r.tryLinear(&gray{pix: p.pix, stride: n, w: n, h: n}, p.toInput, false)
+}
+
+// invertedRegions is how many of the best regions are tried light on dark when nothing was read.
+const invertedRegions = 6
+
+// tryInvertedCandidate reads a region's crop with its pixels inverted (a DataMatrix printed
+// light on dark in a dark box: inverted, the box becomes its quiet zone).
+func (r *reader) tryInvertedCandidate(g *gray, c candidate) bool {
+	crop := c.side * 1.15
+	step := max(1, crop/maxPatch)
+	n := int(crop / step)
+	if n < 24 {
+		return false
+	}
+	p := &patch{pix: g.warp(c.cx, c.cy, c.angle, step, n), n: n, cx: c.cx, cy: c.cy, ang: c.angle, stp: step}
+	for i, v := range p.pix {
+		p.pix[i] = 255 - v
+	}
+	bmp, ok := bitmap(p.pix, n, n)
+	if !ok {
+		return false
+	}
+	if res, err := r.decodeDM(bmp, p.toInput); err == nil && r.add(DataMatrix, res, p.toInput) {
+		return true
+	}
+	if res, err := r.decodeQR(bmp, nil, p.toInput); err == nil && r.add(QR, res, p.toInput) {
+		return true
+	}
+	return false
 }
 
 // add records a decoded result; it returns true when it is a GS1 code with a GTIN.
