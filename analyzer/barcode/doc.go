@@ -13,9 +13,10 @@
 //     at several sizes), each region's rotation from its edge directions, and a crop of at most
 //     320×320 px rotated upright handed to gozxing, best region first; the best six again
 //     light on dark when nothing was read;
-//   - for a small frame in which nothing was read: the frame enlarged 3–4× (≤ 200 px: a tightly
-//     cropped code of 2–3 px modules), light on dark at every scale (≤ 400 px), and the whole
-//     frame turned upright by the direction of its edges (a large code at an angle);
+//   - for a small frame in which nothing was read: the frame enlarged 3–4× and sharpened (≤ 200
+//     px: a tightly cropped, slightly blurred code of 2–3 px modules), light on dark at every
+//     scale (≤ 400 px), and the whole frame turned upright by the direction of its edges (a large
+//     code at an angle);
 //   - mirrored symbols (printed on clear film, seen from behind): a DataMatrix grid that fails is
 //     decoded reflected (dm.go); gozxing's QR decoder tries the mirror itself;
 //   - rescues, only when nothing at all was read: a DataMatrix grid that shows its finder but fails
@@ -37,7 +38,7 @@
 // Measured (BenchmarkCorpus, TestSharedCorpusNeverWorseThanPlain, TestHardCases): on ZXing's public
 // photos it reads 58 of 59 DataMatrix codes (plain gozxing 41, zxing-cpp 57) and at least as many
 // codes as plain gozxing in every folder; on the generated hard cases (tight crops, multi-region
-// DataMatrix at an angle, mirrored, inverted, strong tilt) 83 of 90 (plain gozxing 15, zxing-cpp
+// DataMatrix at an angle, mirrored, inverted, strong tilt) 87 of 90 (plain gozxing 15, zxing-cpp
 // 1.4 49); no code on any of the generated images that hold none, look-alikes included.
 //
 // ParseGS1 turns a GS1 element string (FNC1/GS-separated, with or without a symbology identifier,
