@@ -167,19 +167,24 @@ func BenchmarkReadNoCode12MP(b *testing.B) {
 	b.ReportMetric(float64(median(times))/float64(median(decodes)), "x-jpeg-decode")
 }
 
-// BenchmarkCorpus prints, per folder of both corpora (the shared ZXing photos when present, and
-// testdata/corpus), how many codes Read and plain gozxing read on the same images, the codes each
-// reports on images with none, and the median CPU time per image:
+// BenchmarkCorpus prints, per folder of the corpora (the shared ZXing photos when present,
+// testdata/corpus, and the hard cases of TestHardCases), how many codes Read and plain gozxing
+// read on the same images, the codes each reports on images with none, and the median CPU time
+// per image; it reports Read's median CPU time per image as a multiple of plain gozxing's:
 //
 //	go test -run '^$' -bench Corpus -benchtime 1x -cpu 1 ./analyzer/barcode/
 func BenchmarkCorpus(b *testing.B) {
-	for _, dir := range []string{"shared", genCorpusDir} {
+	for _, dir := range []string{"shared", genCorpusDir, "hard"} {
 		b.Run(filepath.Base(dir), func(b *testing.B) {
-			d := dir
-			if dir == "shared" {
-				d = sharedCorpusDir(b)
+			var imgs []corpusImage
+			switch dir {
+			case "shared":
+				imgs = loadCorpus(b, sharedCorpusDir(b))
+			case "hard":
+				imgs = hardCorpus(b)
+			default:
+				imgs = loadCorpus(b, dir)
 			}
-			imgs := loadCorpus(b, d)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				scores, order := scoreCorpus(b, imgs)
@@ -187,12 +192,16 @@ func BenchmarkCorpus(b *testing.B) {
 					reportScores(b, scores, order)
 				}
 				ours, plain, falses := 0, 0, 0
+				var times, plainTimes []time.Duration
 				for _, s := range scores {
 					ours, plain, falses = ours+s.ours, plain+s.plain, falses+s.falseOurs
+					times, plainTimes = append(times, s.times...), append(plainTimes, s.plainTimes...)
 				}
 				b.ReportMetric(float64(ours), "read")
 				b.ReportMetric(float64(plain), "plain-gozxing-read")
 				b.ReportMetric(float64(falses), "false-codes")
+				b.ReportMetric(float64(median(times).Microseconds())/1000, "median-cpu-ms/image")
+				b.ReportMetric(float64(median(times))/float64(median(plainTimes)), "x-plain-gozxing")
 			}
 		})
 	}

@@ -137,6 +137,7 @@ type folderScore struct {
 	falseOurs, falsePlain int             // codes reported on images that hold none
 	times, plainTimes     []time.Duration // CPU time per image (see cpuNow)
 	worse                 []string
+	other                 []string // codes Read reported on an image that are not the code it holds
 }
 
 func median(d []time.Duration) time.Duration {
@@ -181,7 +182,11 @@ func scoreCorpus(t testing.TB, imgs []corpusImage) (map[string]*folderScore, []s
 		}
 		ours, theirs := false, false
 		for _, c := range codes {
-			ours = ours || sameCode(c.Text, ci.want)
+			if sameCode(c.Text, ci.want) {
+				ours = true
+			} else {
+				s.other = append(s.other, fmt.Sprintf("%s: %q", ci.name, c.Text))
+			}
 		}
 		for _, p := range plain {
 			theirs = theirs || sameCode(p, ci.want)

@@ -51,6 +51,7 @@ type shot struct {
 	glare             float64 // strength of a bright spot over the code
 	gradient          float64 // light falloff across the frame
 	invert            bool
+	mirror            bool // the symbol seen from behind (through clear film): left and right swapped
 	cxFrac, cyFrac    float64
 	sizeFrac          float64 // when > 0: the code's longer side as a fraction of the frame height (overrides module)
 	background, paper color.RGBA
@@ -199,6 +200,9 @@ func takeShot(rng *rand.Rand, sym *image.Gray, linear bool, d degradation) *imag
 				}
 				inside = true
 				mx, my := u*lw-s.quietModules, v*lh-s.quietModules
+				if s.mirror {
+					mx = s.symW - mx - 1e-9
+				}
 				if mx >= 0 && my >= 0 && mx < s.symW && my < s.symH && sym.Pix[int(my*2)*sym.Stride+int(mx*2)] < 128 {
 					dark++
 				}

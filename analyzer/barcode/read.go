@@ -10,9 +10,7 @@ import (
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // Symbology names a barcode type.
@@ -61,6 +59,9 @@ func Read(ctx context.Context, img image.Image) ([]Code, error) {
 	r := &reader{ctx: ctx, origin: img.Bounds().Min, seen: map[string]bool{}}
 	g := toGray(img)
 	done := r.search(g)
+	if !done && ctx.Err() == nil && len(r.codes) == 0 {
+		done = r.rescue()
+	}
 	if !done && ctx.Err() != nil {
 		return r.codes, fmt.Errorf("barcode search stopped before it finished: %w", ctx.Err())
 	}
@@ -88,10 +89,60 @@ type reader struct {
 	seen   map[string]bool
 	// reduced holds the reduced copies of the photo made so far, by factor.
 	reduced map[int]*gray
-	dm      *datamatrix.DataMatrixReader
-	qr      gozxing.Reader
+	dm      *dmReader
+	qr      *qrReader
 	upc     gozxing.Reader
 	c128    gozxing.Reader
+	// pending are the detections that failed on grids worth sampling again (at most
+	// maxPending), with the mapping of each bitmap to the input, in the order found.
+	pending []pendingGrid
+}
+
+// pendingGrid is a DataMatrix or QR detection kept for a rescue.
+type pendingGrid struct {
+	dm      *dmGrid
+	qr      *qrGrid
+	toInput func(x, y float64) (float64, float64)
+}
+
+// maxPending bounds the rescues Read tries on a frame in which nothing was read (each samples
+// a grid up to 14 times for DataMatrix, 150 for QR).
+const maxPending = 6
+
+// decodeDM reads a DataMatrix symbol in bmp, keeping a failed grid worth a rescue.
+func (r *reader) decodeDM(bmp *gozxing.BinaryBitmap, toInput func(x, y float64) (float64, float64)) (*gozxing.Result, error) {
+	res, grid, err := r.dm.Decode(bmp)
+	if grid != nil && len(r.pending) < maxPending {
+		r.pending = append(r.pending, pendingGrid{dm: grid, toInput: toInput})
+	}
+	return res, err
+}
+
+// decodeQR reads a QR code in bmp, keeping a failed grid worth a rescue.
+func (r *reader) decodeQR(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, toInput func(x, y float64) (float64, float64)) (*gozxing.Result, error) {
+	res, grid, err := r.qr.Decode(bmp, hints)
+	if grid != nil && len(r.pending) < maxPending {
+		r.pending = append(r.pending, pendingGrid{qr: grid, toInput: toInput})
+	}
+	return res, err
+}
+
+// rescue samples the kept grids again (see dmReader.Rescue, qrReader.Rescue), in the order
+// found; it returns true when it read a GS1 code with a GTIN.
+func (r *reader) rescue() bool {
+	for _, p := range r.pending {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		if p.dm != nil {
+			if res := r.dm.Rescue(p.dm); res != nil && r.add(DataMatrix, res, p.toInput) {
+				return true
+			}
+		} else if res := r.qr.Rescue(p.qr); res != nil && r.add(QR, res, p.toInput) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -106,8 +157,8 @@ var (
 
 // search runs the strategy; it returns true when it found a GS1 code with a GTIN.
 func (r *reader) search(g *gray) bool {
-	r.dm = datamatrix.NewDataMatrixReader()
-	r.qr = qrcode.NewQRCodeReader()
+	r.dm = newDMReader()
+	r.qr = newQRReader()
 	// EAN-13 (which covers UPC-A) and EAN-8; not UPC-E, whose six digits a texture passes too easily.
 	r.upc = oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8}})
@@ -122,20 +173,55 @@ func (r *reader) search(g *gray) bool {
 	}
 	// 1. Regions of high local contrast, best first, each rotated upright.
 	loc := newLocator(g, r.scaled)
-	for _, c := range loc.candidates() {
+	cands := loc.candidates()
+	for i := range cands {
 		if r.ctx.Err() != nil {
 			return false
 		}
-		c.angle = loc.angleOf(c)
-		if r.tryCandidate(g, c) {
+		cands[i].angle = loc.angleOf(cands[i])
+		if r.tryCandidate(g, cands[i]) {
 			return true
 		}
 	}
-	if r.ctx.Err() != nil || !large {
+	// The best regions again light on dark, when nothing was read.
+	for i := 0; i < min(len(cands), invertedRegions) && len(r.codes) == 0; i++ {
+		if r.ctx.Err() != nil {
+			return false
+		}
+		if r.tryInvertedCandidate(g, cands[i]) {
+			return true
+		}
+	}
+	if r.ctx.Err() != nil {
 		return false
+	}
+	if !large {
+		// 2. A small frame in which nothing was read: the whole of it turned upright by the
+		// direction of its edges (a large code at an angle that no region covers).
+		return len(r.codes) == 0 && r.tryUpright(g, loc)
 	}
 	// 2. The whole frame: a close-up, or a linear code or QR code the regions did not isolate.
 	return r.tryWhole(g)
+}
+
+// uprightMax is the largest side of the frame that tryUpright turns at full resolution.
+const uprightMax = 1000
+
+// tryUpright turns the whole frame by the direction of its edges (when that is more than 10°
+// from upright), on a white margin, at most uprightMax px across, and reads it as a padded
+// frame.
+func (r *reader) tryUpright(g *gray, loc *locator) bool {
+	long := max(g.w, g.h)
+	diag := math.Hypot(float64(g.w), float64(g.h))
+	whole := candidate{cx: float64(g.w) / 2, cy: float64(g.h) / 2, side: float64(long)}
+	ang := loc.angleOf(whole)
+	if math.Abs(ang) < 10*math.Pi/180 {
+		return false
+	}
+	step := max(1, float64(long)/uprightMax)
+	n := int(diag * 1.1 / step)
+	p := &patch{pix: g.warp(whole.cx, whole.cy, ang, step, n), n: n, cx: whole.cx, cy: whole.cy, ang: ang, stp: step}
+	return r.tryPadded(p)
 }
 
 // wholeFirstPixels is the photo size up to which the whole frame is tried before the regions.
@@ -161,6 +247,7 @@ type patch struct {
 	pix              []byte
 	n                int
 	cx, cy, ang, stp float64
+	in               image.Rectangle // where the input shows in a padded whole-frame patch
 }
 
 func (p *patch) toInput(x, y float64) (float64, float64) {
@@ -182,7 +269,7 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 	if !ok {
 		return false
 	}
-	if res, err := r.dm.Decode(bmp, nil); err == nil {
+	if res, err := r.decodeDM(bmp, p.toInput); err == nil {
 		if r.add(DataMatrix, res, p.toInput) {
 			return true
 		}
@@ -190,12 +277,12 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 		// Print close to the code can mislead gozxing's corner search: blank everything outside
 		// the code's own box and try again.
 		if mb, ok := bitmap(masked, n, n); ok {
-			if res, err := r.dm.Decode(mb, nil); err == nil && r.add(DataMatrix, res, p.toInput) {
+			if res, err := r.decodeDM(mb, p.toInput); err == nil && r.add(DataMatrix, res, p.toInput) {
 				return true
 			}
 		}
 	}
-	if res, err := r.qr.Decode(bmp, nil); err == nil {
+	if res, err := r.decodeQR(bmp, nil, p.toInput); err == nil {
 		if r.add(QR, res, p.toInput) {
 			return true
 		}
@@ -203,435 +290,31 @@ func (r *reader) tryCandidate(g *gray, c candidate) bool {
 	return r.tryLinear(&gray{pix: p.pix, stride: n, w: n, h: n}, p.toInput, false)
 }
 
-// tryLinear tries the linear readers on an image and on it turned 90°. hard scans every few rows
-// of the whole image (gozxing's TRY_HARDER), else 15 rows around the middle.
-func (r *reader) tryLinear(g *gray, toInput func(x, y float64) (float64, float64), hard bool) bool {
-	for turn := 0; turn < 2; turn++ {
-		if r.ctx.Err() != nil {
-			return false
-		}
-		v, back := view{g: g}, toInput
-		if turn == 1 {
-			v.transposed = true
-			back = func(x, y float64) (float64, float64) { return toInput(y, x) }
-		}
-		// The row scan reads rows only, thresholding each by its own histogram (as the hybrid
-		// binarizer does for rows).
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(v.source()))
-		if err != nil {
-			continue
-		}
-		rows := &blackRows{bmp: bmp, done: map[int]*gozxing.BitArray{}}
-		for _, dec := range []gozxing.Reader{r.upc, r.c128} {
-			res := r.confirmedLinear(v, rows, dec.(rowDecoder), hard)
-			if res == nil {
-				continue
-			}
-			sym := Code128
-			switch res.GetBarcodeFormat() {
-			case gozxing.BarcodeFormat_EAN_13:
-				sym = EAN13
-			case gozxing.BarcodeFormat_UPC_A:
-				sym = UPCA
-			case gozxing.BarcodeFormat_EAN_8:
-				sym = EAN8
-			}
-			if r.add(sym, res, back) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// invertedRegions is how many of the best regions are tried light on dark when nothing was read.
+const invertedRegions = 6
 
-// rowDecoder is what gozxing's 1D readers do with one row of pixels.
-type rowDecoder interface {
-	DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
-}
-
-// minLinearRows is how many different scan lines must decode a linear code to the same text
-// before it counts (as zxing-cpp's default minLineCount): a single line through a texture or
-// print can pass a check digit by chance; two lines that agree almost never do.
-const minLinearRows = 2
-
-// maxSingles is how many texts seen on one row only get a second sampling (each costs a few
-// decodes of a wide row; print and textures make many).
-const maxSingles = 4
-
-// confirmedLinear scans rows middle-out as gozxing's own 1D scan does (every row/256 of the
-// height when hard, else 15 rows of the middle half), each forwards and backwards, and returns the
-// first text that minLinearRows different rows decode, or nil. The readers check each row's quiet
-// zones and check digit. An EAN-13/UPC-A or Code 128 text only one row decodes is confirmed by a
-// second sampling: the rows around it thresholded locally (the hybrid binarizer's matrix), or
-// resampled larger or smaller (new pixel phases, new thresholds), must decode it too, or two
-// lines of the code's bars above and below it, thresholded locally (barsAgree).
-func (r *reader) confirmedLinear(v view, rows *blackRows, dec rowDecoder, hard bool) *gozxing.Result {
-	w, h := v.size()
-	step, lines := max(1, h>>5), 15
-	if hard {
-		step, lines = max(1, h>>8), h
-	}
-	agree := map[string]int{}
-	type single struct {
-		res *gozxing.Result
-		y   int
-	}
-	var singles []single
-	var row *gozxing.BitArray
-	for i := 0; i < lines; i++ {
-		if i%32 == 31 && r.ctx.Err() != nil {
-			return nil
-		}
-		k := (i + 1) / 2
-		y := h/2 + step*k
-		if i&1 == 1 {
-			y = h/2 - step*k
-		}
-		if y < 0 || y >= h {
-			break
-		}
-		var err error
-		if row, err = rows.get(y, row); err != nil {
-			continue
-		}
-		for reversed := 0; reversed < 2; reversed++ {
-			if reversed == 1 {
-				row.Reverse()
-			}
-			res, err := dec.DecodeRow(y, row, hintsFast)
-			if err != nil {
-				continue
-			}
-			if reversed == 1 {
-				for j, p := range res.GetResultPoints() {
-					res.GetResultPoints()[j] = gozxing.NewResultPoint(float64(w)-p.GetX()-1, p.GetY())
-				}
-			}
-			key := res.GetBarcodeFormat().String() + "\x00" + res.GetText()
-			agree[key]++
-			if agree[key] >= minLinearRows {
-				return res
-			}
-			singles = append(singles, single{res, y})
-			break
-		}
-	}
-	for i, s := range singles {
-		if r.ctx.Err() != nil || i == maxSingles {
-			return nil
-		}
-		if f := s.res.GetBarcodeFormat(); f != gozxing.BarcodeFormat_EAN_13 && f != gozxing.BarcodeFormat_UPC_A && f != gozxing.BarcodeFormat_CODE_128 {
-			continue // an EAN-8 holds too few digits to trust one line of it
-		}
-		strip, y0 := around(v, s.y)
-		if localRowsAgree(strip, s.y-y0, dec, s.res) {
-			return s.res
-		}
-		for _, k := range []float64{1.5, 2, 1.25, 0.75} {
-			if resampledRowsAgree(strip, s.y-y0, k, dec, s.res) {
-				return s.res
-			}
-		}
-		if barsAgree(v, s.y, dec, s.res) {
-			return s.res
-		}
-	}
-	return nil
-}
-
-// barsAgree looks for a single-line read's bars above and below it: a printed EAN/UPC's bars are
-// about 0.7× as tall as the code is wide, so the box around the read (its width plus a margin
-// for the quiet zones, 0.7× its width up and down), thresholded locally, must give the same text
-// and format on minLinearRows rows other than y. Light that changes across a code (vignetting,
-// shade, a curved pack) can leave one line readable by its row's own histogram where the local
-// thresholds read the bars on many lines (ZXing's ean13-4/12.png is such a photo).
-func barsAgree(v view, y int, dec rowDecoder, res *gozxing.Result) bool {
-	w, h := v.size()
-	x0, x1 := math.Inf(1), math.Inf(-1)
-	for _, p := range res.GetResultPoints() {
-		if p != nil {
-			x0, x1 = math.Min(x0, p.GetX()), math.Max(x1, p.GetX())
-		}
-	}
-	cw := x1 - x0
-	if cw < 16 {
+// tryInvertedCandidate reads a region's crop with its pixels inverted (a DataMatrix printed
+// light on dark in a dark box: inverted, the box becomes its quiet zone).
+func (r *reader) tryInvertedCandidate(g *gray, c candidate) bool {
+	crop := c.side * 1.15
+	step := max(1, crop/maxPatch)
+	n := int(crop / step)
+	if n < 24 {
 		return false
 	}
-	ax, bx := max(0, int(x0-cw/8)), min(w, int(math.Ceil(x1+cw/8)))
-	ay, by := max(0, int(float64(y)-0.7*cw)), min(h, int(math.Ceil(float64(y)+0.7*cw)))
-	box := v.crop(ax, ay, bx-ax, by-ay)
-	bmp, ok := bitmap(box.pix, box.w, box.h)
+	p := &patch{pix: g.warp(c.cx, c.cy, c.angle, step, n), n: n, cx: c.cx, cy: c.cy, ang: c.angle, stp: step}
+	for i, v := range p.pix {
+		p.pix[i] = 255 - v
+	}
+	bmp, ok := bitmap(p.pix, n, n)
 	if !ok {
 		return false
 	}
-	m, err := bmp.GetBlackMatrix()
-	if err != nil {
-		return false
+	if res, err := r.decodeDM(bmp, p.toInput); err == nil && r.add(DataMatrix, res, p.toInput) {
+		return true
 	}
-	// At most 64 lines of the box: the bars span many.
-	step, agree := max(1, box.h/64), 0
-	var row *gozxing.BitArray
-	for yy := (y - ay) % step; yy < box.h; yy += step {
-		if yy == y-ay {
-			continue // another line, not the same one thresholded differently
-		}
-		row = m.GetRow(yy, row)
-		if rowGives(dec, yy, row, res) {
-			if agree++; agree >= minLinearRows {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// around returns the strip of 48 rows of v around its row y (fewer in a smaller image), and the
-// strip's first row: the second sampling of a single-line read looks only there.
-func around(v view, y int) (*gray, int) {
-	_, h := v.size()
-	y0 := min(max(0, y-24), max(0, h-48))
-	return v.strip(y0, min(48, h-y0)), y0
-}
-
-// blackRows thresholds each row of a bitmap once for all the 1D readers that scan it.
-type blackRows struct {
-	bmp  *gozxing.BinaryBitmap
-	done map[int]*gozxing.BitArray
-}
-
-// get copies row y, thresholded, into row (a new one when row is nil or of another size) and
-// returns it: the caller may reverse it.
-func (b *blackRows) get(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
-	src, ok := b.done[y]
-	if !ok {
-		var err error
-		if src, err = b.bmp.GetBlackRow(y, nil); err != nil {
-			return nil, err
-		}
-		b.done[y] = src
-	}
-	if row == nil || row.GetSize() != src.GetSize() {
-		row = gozxing.NewBitArray(src.GetSize())
-	}
-	copy(row.GetBitArray(), src.GetBitArray())
-	return row, nil
-}
-
-// localRowsAgree decodes the rows y-2…y+2 of strip (see around) as the hybrid binarizer
-// thresholds them (by the brightness of each 8×8 block's surroundings, where the row scan used
-// the row's own histogram) and says whether any other row gives res's text and format.
-func localRowsAgree(strip *gray, y int, dec rowDecoder, res *gozxing.Result) bool {
-	bmp, ok := bitmap(strip.pix, strip.w, strip.h)
-	if !ok {
-		return false
-	}
-	m, err := bmp.GetBlackMatrix()
-	if err != nil {
-		return false
-	}
-	var row *gozxing.BitArray
-	for yy := max(0, y-2); yy <= min(strip.h-1, y+2); yy++ {
-		if yy == y {
-			continue // another line, not the same one thresholded differently
-		}
-		row = m.GetRow(yy, row)
-		if rowGives(dec, yy, row, res) {
-			return true
-		}
-	}
-	return false
-}
-
-// rowGives says whether row, read forwards or backwards, decodes to res's text and format.
-func rowGives(dec rowDecoder, y int, row *gozxing.BitArray, res *gozxing.Result) bool {
-	for reversed := 0; reversed < 2; reversed++ {
-		if reversed == 1 {
-			row.Reverse()
-		}
-		if got, err := dec.DecodeRow(y, row, hintsFast); err == nil &&
-			got.GetText() == res.GetText() && got.GetBarcodeFormat() == res.GetBarcodeFormat() {
-			return true
-		}
-	}
-	return false
-}
-
-// resampledRowsAgree decodes lines 1–3 px above and below row y of g (a strip from around),
-// sampled k× larger or smaller (bilinear), and says whether any of them gives res's text and
-// format.
-func resampledRowsAgree(g *gray, y int, k float64, dec rowDecoder, res *gozxing.Result) bool {
-	// Rows at least one input pixel away from y, up to three.
-	var offs []float64
-	for d := 1.0; d <= 3; d += 1 / k {
-		offs = append(offs, -d, d)
-	}
-	w, h := int(float64(g.w)*k), len(offs)
-	pix := make([]byte, w*h)
-	for oy := 0; oy < h; oy++ {
-		sy := float64(y) + 0.5 + offs[oy]
-		for ox := 0; ox < w; ox++ {
-			pix[oy*w+ox] = g.bilinear((float64(ox)+0.5)/k, sy)
-		}
-	}
-	bmp, ok := bitmap(pix, w, h)
-	if !ok {
-		return false
-	}
-	var row *gozxing.BitArray
-	for oy := 0; oy < h; oy++ {
-		var err error
-		if row, err = bmp.GetBlackRow(oy, row); err == nil && rowGives(dec, oy, row, res) {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *reader) tryWhole(g *gray) bool {
-	long := max(g.w, g.h)
-	// 1. The frame as it is, as plain gozxing would see it: linear codes at up to ~4000 px (their
-	// bars are thin), 2D codes at up to ~2000 px.
-	for _, target := range []int{4096, nativeMax} {
-		if r.ctx.Err() != nil {
-			return false
-		}
-		f := max(1, (long+target-1)/target)
-		small := r.scaled(g, f).compact()
-		scale := func(x, y float64) (float64, float64) { return x * float64(f), y * float64(f) }
-		if target == 4096 {
-			if r.tryLinear(r.scaled(g, f), scale, true) {
-				return true
-			}
-			continue
-		}
-		bmp, ok := bitmap(small.pix, small.w, small.h)
-		if !ok {
-			continue
-		}
-		// DataMatrix only unreduced: a reduced frame is better read padded, below.
-		if f == 1 {
-			if res, err := r.dm.Decode(bmp, nil); err == nil && r.add(DataMatrix, res, scale) {
-				return true
-			}
-		}
-		if res, err := r.qr.Decode(bmp, hintsHard); err == nil && r.add(QR, res, scale) {
-			return true
-		}
-	}
-	// 2. The frame on a white margin, square (gozxing's DataMatrix detector needs a quiet zone
-	// all round and reads a skewed or rectangular code far better with one), enlarged when it is
-	// small (2 px modules) and reduced when it is large (a close-up filling a 12 MP frame).
-	steps := paddedSteps(long)
-	for i, step := range steps {
-		if r.ctx.Err() != nil {
-			return false
-		}
-		var p *patch
-		if step < 1.5 {
-			// Enlarging (or nearly 1:1): resample.
-			n := int(math.Ceil(float64(long) * 1.25 / step))
-			cx, cy := float64(g.w)/2, float64(g.h)/2
-			p = &patch{pix: g.warp(cx, cy, 0, step, n), n: n, cx: cx, cy: cy, stp: step}
-		} else {
-			// Reducing: box-average by a whole factor and copy onto a white square.
-			f := int(math.Round(step))
-			p = padded(r.scaled(g, f), f)
-		}
-		if r.tryPadded(p, i == len(steps)-1) { // inverted at the smallest scale (close-ups)
-			return true
-		}
-	}
-	return false
-}
-
-// padded copies small (g reduced by f) into the middle of a white square 1.25× its longer side.
-func padded(small *gray, f int) *patch {
-	n := max(small.w, small.h) * 5 / 4
-	pix := make([]byte, n*n)
-	for i := range pix {
-		pix[i] = 255
-	}
-	x0, y0 := (n-small.w)/2, (n-small.h)/2
-	for y := 0; y < small.h; y++ {
-		copy(pix[(y0+y)*n+x0:], small.pix[y*small.stride:y*small.stride+small.w])
-	}
-	// The patch's centre is the input's centre (in input pixels); one patch pixel spans f.
-	cx := (float64(x0) - float64(n)/2) * -float64(f)
-	cy := (float64(y0) - float64(n)/2) * -float64(f)
-	return &patch{pix: pix, n: n, cx: cx, cy: cy, stp: float64(f)}
-}
-
-// nativeMax is the largest side at which the whole frame goes to the 2D readers unreduced.
-const nativeMax = 2048
-
-// paddedSteps are the input pixels per output pixel of the padded whole-frame passes for a photo
-// whose longer side is long: enlarged for tiny renderings, about 1000 and 500 px for photos (a
-// close-up's modules are large; a code small in the frame is the region search's).
-func paddedSteps(long int) []float64 {
-	switch {
-	case long <= 400:
-		return []float64{1, 1 / 1.5, 0.5}
-	case long <= 1000:
-		return []float64{1, float64(long) / 400}
-	}
-	k := float64((long + coarseTarget/2) / coarseTarget) // the locator's factor: its copy is reused
-	return []float64{k, 2 * k}
-}
-
-// scaled returns g reduced by f, reusing a reduction already made whose factor divides f (the
-// locator's coarse copy, typically), so a 12 MP frame is read once for all the reduced passes.
-func (r *reader) scaled(g *gray, f int) *gray {
-	if f <= 1 {
-		return g
-	}
-	if s, ok := r.reduced[f]; ok {
-		return s
-	}
-	src, k := g, 1
-	for d, s := range r.reduced {
-		if f%d == 0 && d > k {
-			src, k = s, d
-		}
-	}
-	s := src.downscale(f / k)
-	if r.reduced == nil {
-		r.reduced = map[int]*gray{}
-	}
-	r.reduced[f] = s
-	return s
-}
-
-// tryPadded reads a padded whole frame: DataMatrix with the hybrid binarizer, then with a global
-// threshold (better on an evenly lit close-up whose modules are larger than the hybrid's blocks),
-// then inverted (light on dark) when invert is set, then QR.
-func (r *reader) tryPadded(p *patch, invert bool) bool {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.n, p.n, 0, 0, p.n, p.n, false)
-	if err != nil {
-		return false
-	}
-	sources := []gozxing.LuminanceSource{src}
-	if invert {
-		sources = append(sources, gozxing.NewInvertedLuminanceSource(src))
-	}
-	var hybrid *gozxing.BinaryBitmap // the upright hybrid bitmap, binarized once for both readers
-	for _, s := range sources {
-		for _, bz := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(s), gozxing.NewGlobalHistgramBinarizer(s)} {
-			bmp, err := gozxing.NewBinaryBitmap(bz)
-			if err != nil {
-				continue
-			}
-			if hybrid == nil {
-				hybrid = bmp
-			}
-			if res, err := r.dm.Decode(bmp, nil); err == nil {
-				return r.add(DataMatrix, res, p.toInput)
-			}
-		}
-	}
-	if hybrid != nil {
-		if res, err := r.qr.Decode(hybrid, nil); err == nil {
-			return r.add(QR, res, p.toInput)
-		}
+	if res, err := r.decodeQR(bmp, nil, p.toInput); err == nil && r.add(QR, res, p.toInput) {
+		return true
 	}
 	return false
 }
