@@ -84,6 +84,11 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	if err := s.applyReceiptPlanTx(ctx, tx, e, f, plan, owner, similar); err != nil {
 		return err
 	}
+	if !f.Removed && e.PhotoID != 0 && e.Serial != "" {
+		if err := clearDisprovedLookAlikesTx(ctx, tx, e); err != nil {
+			return err
+		}
+	}
 	// The pack this entry counted is counted no more: another photo of it may count it now.
 	if (plan.Dismiss || plan.Reverse) && !plan.Propose && !plan.SamePackNote && e.GTIN != "" && e.Serial != "" {
 		var twin int64
@@ -194,8 +199,7 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 	}
 	if p.FlagLookAlike {
 		m.SimilarPhotoID = similar.id
-		note := fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. If it is, choose \"Same pack\" so it is not counted twice.",
-			similar.name, agoWords(similar.ago))
+		note := lookAlikeNote(similar.name, similar.ago)
 		if p.SharedSerial {
 			note = stock.SharedSerialNote(similar.name, e.Serial)
 		}
@@ -208,6 +212,112 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		return err
 	}
 	return setReceipt(nm.ID)
+}
+
+// clearDisprovedLookAlikesTx unflags the pending receipts of later photos flagged as looking like
+// e's photo when the serials settle it: they prove the packs differ, or the flagged receipt's pack
+// is the one e's photo shows and e's photo counts it not (one pack, one receipt: the serial rule
+// already counts it once). Photos are analysed in any order: a later photo whose analysis
+// committed first was compared with this photo before its serial was known.
+func clearDisprovedLookAlikesTx(ctx context.Context, tx *sql.Tx, e Entry) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.quantity, x.id, x.gtin, x.serial, x.review_note, p.original_name FROM movements m
+		JOIN entries x ON x.receipt_id = m.id JOIN photos p ON p.id = m.similar_photo_id
+		WHERE m.similar_photo_id = ? AND m.status = 'pending' AND x.deleted_at IS NULL`, e.PhotoID)
+	if err != nil {
+		return fmt.Errorf("find look-alikes of photo %d: %w", e.PhotoID, err)
+	}
+	type flagged struct {
+		receipt, qty, entry int64
+		pack                stock.Pack
+		note, name          string
+	}
+	var fs []flagged
+	for rows.Next() {
+		var f flagged
+		if err := rows.Scan(&f.receipt, &f.qty, &f.entry, &f.pack.GTIN, &f.pack.Serial, &f.note, &f.name); err != nil {
+			rows.Close()
+			return err
+		}
+		fs = append(fs, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(fs) == 0 {
+		return err
+	}
+	// What e's photo shows: each entry's pack, and whether its receipt counts it.
+	type shown struct {
+		pack    stock.Pack
+		counted bool
+	}
+	var packs []stock.Pack
+	var shows []shown
+	rows, err = tx.QueryContext(ctx, `SELECT e.gtin, e.serial, COALESCE(m.status IN ('pending', 'confirmed'), 0) FROM entries e
+		LEFT JOIN movements m ON m.id = e.receipt_id WHERE e.photo_id = ? AND e.deleted_at IS NULL`, e.PhotoID)
+	if err != nil {
+		return fmt.Errorf("read the photo's packs: %w", err)
+	}
+	for rows.Next() {
+		var sh shown
+		if err := rows.Scan(&sh.pack.GTIN, &sh.pack.Serial, &sh.counted); err != nil {
+			rows.Close()
+			return err
+		}
+		shows, packs = append(shows, sh), append(packs, sh.pack)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	settled := func(f flagged) bool {
+		if !f.pack.Known() {
+			return false
+		}
+		if stock.SerialsProveDifferent(f.pack, packs) {
+			return true
+		}
+		if f.qty > 1 { // one of its packs may be the one this photo's entry counts: a person decides
+			return false
+		}
+		for _, sh := range shows {
+			if !sh.pack.Known() || sh.counted {
+				return false
+			}
+		}
+		return true // the same pack, counted by the flagged receipt alone
+	}
+	for _, f := range fs {
+		if !settled(f) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE movements SET similar_photo_id = NULL WHERE id = ? AND status = 'pending'`, f.receipt); err != nil {
+			return fmt.Errorf("unflag receipt %d: %w", f.receipt, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = ? WHERE id = ?`, withoutLookAlikeNote(f.note, f.name), f.entry); err != nil {
+			return fmt.Errorf("update review note: %w", err)
+		}
+	}
+	return nil
+}
+
+// lookAlikeNote is the review note of a receipt flagged as looking like photo name, added ago
+// before it.
+func lookAlikeNote(name string, ago time.Duration) string {
+	return fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. If it is, choose \"Same pack\" so it is not counted twice.",
+		name, agoWords(ago))
+}
+
+// withoutLookAlikeNote removes the look-alike sentence about photo name from a review note.
+func withoutLookAlikeNote(note, name string) string {
+	start := strings.Index(note, fmt.Sprintf("This photo looks like %q, added ", name))
+	if start < 0 {
+		return note
+	}
+	const tail = "so it is not counted twice."
+	end := strings.Index(note[start:], tail)
+	if end < 0 {
+		return note
+	}
+	return strings.TrimSpace(strings.TrimSpace(note[:start]) + " " + strings.TrimSpace(note[start+end+len(tail):]))
 }
 
 // appendReviewNoteTx adds a sentence to an entry's review note, once.

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
+	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -17,6 +19,7 @@ type ReceiptJSON struct {
 	GTIN     string `json:"gtin,omitempty"`
 	Lot      string `json:"lot"`
 	Expiry   string `json:"expiry"`
+	Serial   string `json:"serial,omitempty"` // the GS1 serial (AI 21): names this one pack
 	Quantity int64  `json:"quantity"`
 	Date     string `json:"date"`
 	// LooksLike is the photo this one looks like ("probably the same pack"), "" when none.
@@ -80,12 +83,13 @@ Flags:
 	var res ReceiptsConfirmed
 	res.Confirmed, res.Left = []int64{}, []ReceiptLeft{}
 	for _, r := range rs {
-		if r.SimilarPhotoID != 0 {
+		// A look-alike the reviewer has not decided is refused by the store (store.ErrPackDecision),
+		// as in the window: it is left, never confirmed silently.
+		if _, err := o.St.ConfirmReceipt(ctx, r.ID, r.Quantity); errors.Is(err, store.ErrPackDecision) {
 			res.Left = append(res.Left, ReceiptLeft{r.ID, fmt.Sprintf("photo %s looks like photo %s, added shortly before: probably the same pack; review it in the window (Same pack, or confirm as a new pack)",
-				r.PhotoName, orDash(r.SimilarPhotoName))})
+				clip(r.PhotoName, 80), clip(orDash(r.SimilarPhotoName), 80))})
 			continue
-		}
-		if _, err := o.St.ConfirmReceipt(ctx, r.ID, r.Quantity); err != nil {
+		} else if err != nil {
 			res.Left = append(res.Left, ReceiptLeft{r.ID, "it could not be confirmed: " + err.Error()})
 			continue
 		}
@@ -106,7 +110,7 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 	out := make([]ReceiptJSON, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, ReceiptJSON{ID: r.ID, Photo: r.PhotoName, Product: productName(r.Product), GTIN: r.Product.GTIN,
-			Lot: r.Line.Lot, Expiry: r.Line.Expiry, Quantity: r.Quantity, Date: r.At.Local().Format(time.DateOnly), LooksLike: r.SimilarPhotoName})
+			Lot: r.Line.Lot, Expiry: r.Line.Expiry, Serial: r.Serial, Quantity: r.Quantity, Date: r.At.Local().Format(time.DateOnly), LooksLike: r.SimilarPhotoName})
 	}
 	if format == "json" {
 		return c.writeJSON(out)
@@ -116,13 +120,13 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 		return ExitOK
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPHOTO\tPRODUCT\tLOT\tEXPIRY\tQUANTITY\tNOTE")
+	fmt.Fprintln(tw, "ID\tPHOTO\tPRODUCT\tLOT\tEXPIRY\tSERIAL\tQUANTITY\tNOTE")
 	for _, r := range out {
 		note := ""
 		if r.LooksLike != "" {
 			note = "looks like " + r.LooksLike + ": probably the same pack"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), r.Quantity, note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), orDash(clip(r.Serial, 20)), r.Quantity, note)
 	}
 	tw.Flush()
 	fmt.Fprintf(c.Stdout, "%d receipt(s) wait for review. Confirm them in the window, or all that look like no other photo with: medinventory receipts --confirm-all\n", len(out))
