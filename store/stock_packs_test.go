@@ -179,3 +179,84 @@ func TestLookAlikeFlagHoldsWithoutSerials(t *testing.T) {
 		t.Fatalf("receipt %+v, %v; want it flagged as like a.jpg", r, err)
 	}
 }
+
+// Photos are analysed in any order: when the later photos' analyses commit first, they are compared
+// with earlier photos whose serials are not known yet and flagged as look-alikes. Once the earlier
+// photo's serial is known the flag is settled: another serial proves another pack; the same serial,
+// counted by the flagged receipt alone, is one pack counted once. The three photos of pack S1 and
+// the one of pack S2 still give exactly 2 receipts, neither flagged.
+func TestLookAlikeFlagsSettledWhenTheEarlierPhotoIsAnalysedLast(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{day0}
+	st := openAt(t, c)
+	ne := func(serial string) store.NewEntry {
+		return store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31", Serial: serial},
+			Sources: map[string]string{"gtin": store.SourceBarcode, "lot": store.SourceBarcode, "serial": store.SourceBarcode}}
+	}
+	shots := []struct{ name, serial string }{
+		{"pack1-front.jpg", "S1"}, {"pack1-again.jpg", "S1"}, {"pack2.jpg", "S2"}, {"pack1-cloth.jpg", "S1"},
+	}
+	var photos []store.Photo
+	for i, shot := range shots { // added in this order, every look recorded before any entry
+		c.t = c.t.Add(time.Minute)
+		p := namedPhoto(t, st, shot.name, uint8(10+i*40))
+		if err := st.SetPhotoHash(ctx, p.ID, 0xF0F0_F0F0_0000_FFFF); err != nil {
+			t.Fatal(err)
+		}
+		photos = append(photos, p)
+	}
+	for _, i := range []int{2, 3, 1, 0} { // analysed in another order: pack2 first, the first photo last
+		photoEntry(t, st, photos[i].ID, ne(shots[i].serial))
+	}
+	rs, err := st.PendingReceipts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("%d receipts pending (%+v); want 2, one per serial", len(rs), rs)
+	}
+	for _, r := range rs {
+		if r.SimilarPhotoID != 0 {
+			t.Errorf("receipt of serial %s still flagged as a look-alike of %q", r.Serial, r.SimilarPhotoName)
+		}
+		e, _ := st.Entry(ctx, r.EntryID)
+		if strings.Contains(e.ReviewNote, "looks like") {
+			t.Errorf("entry of serial %s keeps the look-alike note: %q", r.Serial, e.ReviewNote)
+		}
+		if _, err := st.ConfirmReceipt(ctx, r.ID, 1); err != nil {
+			t.Errorf("confirm the receipt of serial %s: %v", r.Serial, err)
+		}
+	}
+}
+
+// Without serials nothing settles a look-alike: analysed in any order, the flag stays.
+func TestLookAlikeFlagStaysWithoutSerialsWhateverTheOrder(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{day0}
+	st := openAt(t, c)
+	var photos []store.Photo
+	for i, name := range []string{"a.jpg", "b.jpg"} {
+		c.t = c.t.Add(time.Minute)
+		p := namedPhoto(t, st, name, uint8(10+i*40))
+		if err := st.SetPhotoHash(ctx, p.ID, 0xF0F0_F0F0_0000_FFFF); err != nil {
+			t.Fatal(err)
+		}
+		photos = append(photos, p)
+	}
+	ne := store.NewEntry{Values: store.Values{Name: "Amoxil", GTIN: gtinA, Lot: "AB12", Expiry: "2028-01-31"}}
+	photoEntry(t, st, photos[1].ID, ne)
+	photoEntry(t, st, photos[0].ID, ne)
+	rs, err := st.PendingReceipts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := 0
+	for _, r := range rs {
+		if r.SimilarPhotoID != 0 {
+			flagged++
+		}
+	}
+	if len(rs) != 2 || flagged != 1 {
+		t.Fatalf("%d receipts, %d flagged; want 2 with the later photo's flagged", len(rs), flagged)
+	}
+}
