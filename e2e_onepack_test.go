@@ -12,6 +12,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"medinventory/store"
 	"medinventory/ui/cli"
 )
 
@@ -101,5 +102,57 @@ func TestOnePackThreeWaysCountsOnce(t *testing.T) {
 	}
 	if st := openDB(t, data); st.IntegrityCheck(context.Background()) != nil {
 		t.Fatal("the inventory was damaged")
+	}
+}
+
+// GS1 dates by the book, end to end: a pack whose DataMatrix says expiry 991231 is 1999-12-31 (the
+// GS1 century rule: a year more than 50 ahead is the previous century's) and its lot is shown
+// expired, not good until 2099; a pack whose code carries the impossible date 260230 keeps its GTIN,
+// lot and serial, with a note saying the date is not one.
+func TestGS1DatesByTheBookEndToEnd(t *testing.T) {
+	in, data := t.TempDir(), t.TempDir()
+	wood := color.NRGBA{150, 110, 70, 255}
+	saveJPEG(t, packScene(t, "pack_1999.png", wood, image.Pt(200, 150), 4), filepath.Join(in, "old.jpg"))
+	saveJPEG(t, packScene(t, "pack_baddate.png", wood, image.Pt(150, 250), 5), filepath.Join(in, "bad-date.jpg"))
+	if r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in); r.code != cli.ExitWaiting {
+		t.Fatalf("import --offline exit %d, want %d\n%s\n%s", r.code, cli.ExitWaiting, r.stdout, r.stderr)
+	}
+	r := runBin(t, nil, "--data-dir", data, "receipts", "--confirm-all")
+	if r.code != cli.ExitOK || !strings.HasPrefix(r.stdout, "2 receipt(s) confirmed") {
+		t.Fatalf("receipts --confirm-all exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, nil, "--data-dir", data, "stock", "--format", "json")
+	var ps []cli.StockProduct
+	if err := json.Unmarshal([]byte(r.stdout), &ps); err != nil || r.code != 0 {
+		t.Fatalf("stock --format json (exit %d): %v\n%s", r.code, err, r.stdout)
+	}
+	lots := map[string]cli.StockLot{}
+	for _, p := range ps {
+		for _, l := range p.Lots {
+			lots[l.Lot] = l
+		}
+	}
+	if l := lots["OLD99"]; l.Expiry != "1999-12-31" || !l.Expired || l.OnHand != 1 {
+		t.Errorf("lot OLD99 = %+v; want expiry 1999-12-31, expired, 1 on hand", l)
+	}
+	if l, ok := lots["BAD26"]; !ok || l.Expiry != "" || l.OnHand != 1 {
+		t.Errorf("lot BAD26 = %+v (found %v); want the lot kept, no expiry, 1 on hand", l, ok)
+	}
+	st := openDB(t, data)
+	es, err := st.ListEntries(context.Background(), store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		if e.Lot == "BAD26" {
+			found = true
+			if e.GTIN != "05012345678900" || e.Serial != "SER0100" || !strings.Contains(e.ReviewNote, "260230 is not a date") {
+				t.Errorf("entry of lot BAD26: GTIN %q serial %q note %q; want the GTIN and serial kept and a note on the date", e.GTIN, e.Serial, e.ReviewNote)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no entry for lot BAD26 among %d", len(es))
 	}
 }
