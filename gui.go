@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -19,19 +21,40 @@ import (
 	"medinventory/ui"
 )
 
+// pathAdvice adds what to do to a start-up error about a file or folder that cannot be made or
+// opened (the data folder on a drive that is not connected, under a file, not writable), for which
+// the system's own words are only "Path not found." or "Access is denied.".
+func pathAdvice(err error) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || errors.Is(err, store.ErrLocked) {
+		return err
+	}
+	return adviceError{err, "Check that " + pe.Path + " exists and that you may write in it (a USB stick or network drive must be connected), or start Medicine Inventory with --data-dir set to another folder."}
+}
+
+type adviceError struct {
+	error
+	advice string
+}
+
+func (e adviceError) Error() string {
+	return strings.TrimSuffix(e.error.Error(), ".") + ".\n\n" + e.advice
+}
+func (e adviceError) Unwrap() error { return e.error }
+
 // runGUI opens the window and blocks until it is closed (or SIGINT/SIGTERM), then shuts down:
 // workers stopped (running analyses go back to the queue), database checkpointed and closed, lock
 // released. An error that stops it from opening is shown in a window too (reportStartupError).
 func runGUI(g *globalFlags, stderr io.Writer) int {
 	sess, err := openSession(g, stderr, "gui")
 	if err != nil {
-		reportStartupError(stderr, err)
+		reportStartupError(stderr, pathAdvice(err))
 		return exitFailed
 	}
 	defer sess.Close()
 	lock, err := store.AcquireLock(sess.dir, "window")
 	if err != nil {
-		reportStartupError(stderr, err)
+		reportStartupError(stderr, pathAdvice(err))
 		if errors.Is(err, store.ErrLocked) {
 			return exitLocked
 		}
@@ -49,7 +72,7 @@ func runGUI(g *globalFlags, stderr io.Writer) int {
 			lock.Release()
 			return showStartupProblem(sess.dir, err, stderr) // restore / start fresh / quit
 		}
-		reportStartupError(stderr, err)
+		reportStartupError(stderr, pathAdvice(err))
 		return exitFailed
 	}
 	sess.log.Info("started", "version", version, "data_dir", sess.dir)

@@ -2,7 +2,9 @@
 # Smoke test of the Windows build under Wine (optional; not part of make test). In a fresh Wine
 # prefix, on an Xvfb of its own (a free display number, so it never talks to another X server):
 #   1. installs dist/*-windows-amd64-setup.exe silently; runs the console exe;
-#   2. opens the window from the installed exe and finds it by the process id it started (not by
+#   2. checks that a start-up error (a data folder on a missing drive) says which path and what to
+#      do, in its message box too (screenshot /tmp/medinventory-wine-error.png);
+#      opens the window from the installed exe and finds it by the process id it started (not by
 #      its title: another window titled the same cannot make it pass); screenshots it; checks that
 #      the inventory went to %LOCALAPPDATA%\MedicineInventory;
 #   3. while the window is open: a silent uninstall and a silent update are refused (exit code 3)
@@ -23,9 +25,9 @@ cd "$(dirname "$0")/.."
 setup="${1:-$(ls -t dist/medinventory-*-windows-amd64-setup.exe | head -1)}"
 work="$(mktemp -d /tmp/medinventory-wine.XXXXXX)"
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n"
-app="" xvfb="" setup_pid=""
+app="" xvfb="" setup_pid="" errbox_pid=""
 cleanup() {
-  for p in "$app" "$setup_pid"; do [ -z "$p" ] || kill "$p" 2>/dev/null || true; done
+  for p in "$app" "$setup_pid" "$errbox_pid"; do [ -z "$p" ] || kill "$p" 2>/dev/null || true; done
   wineserver -k 2>/dev/null || true
   [ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true
   rm -rf "$work"
@@ -86,6 +88,23 @@ r="$(rc wine "$setup" /S)"
 installed "after install"
 echo "wine-smoke: installed: $(wine reg query "$regkey" /v DisplayVersion | tr -d '\r' | grep DisplayVersion | xargs)"
 echo "wine-smoke: console exe: $(wine "$inst/medinventory.exe" --version | tr -d '\r')"
+
+# A start-up error names the path and says what to do; the message box shows the same text as
+# standard error (MEDINVENTORY_NO_DIALOG: standard error only).
+bad='Q:\no such drive\inventory'
+msg="$(MEDINVENTORY_NO_DIALOG=1 wine "$inst/Medicine Inventory.exe" --data-dir "$bad" 2>&1 | tr -d '\r' || true)"
+grep -qF 'Q:\' <<<"$msg" && grep -qF -- '--data-dir' <<<"$msg" || fail "the start-up error does not say which path and what to do: $msg"
+echo "wine-smoke: start-up error for --data-dir $bad:"; sed 's/^/    /' <<<"$msg"
+wine "$inst/Medicine Inventory.exe" --data-dir "$bad" >"$work/err.log" 2>&1 & errbox_pid=$! # a file: /dev/null would look like a terminal
+box="$(wait_window "$errbox_pid" 30)"
+[ -n "$box" ] || fail "the start-up error showed no message box"
+sleep 1
+import -window root /tmp/medinventory-wine-error.png
+boxname="$(xdotool getwindowname "$box")"
+press "$box" 150 12 Return
+r=0; wait "$errbox_pid" || r=$?
+errbox_pid=""
+echo "wine-smoke: its box: \"$boxname\"; screenshot /tmp/medinventory-wine-error.png; exit code $r after OK"
 
 wine "$inst/Medicine Inventory.exe" >"$work/app.log" 2>&1 & app=$!
 win="$(wait_window "$app" 90)"
