@@ -9,7 +9,8 @@
 #      the inventory went to %LOCALAPPDATA%\MedicineInventory;
 #   3. while the window is open: a silent uninstall and a silent update are refused (exit code 3)
 #      and change nothing; an interactive update shows "Close Medicine Inventory, then press Retry"
-#      (screenshot), Cancel changes nothing, and Retry goes on once the window has been closed;
+#      (screenshot), Cancel changes nothing, and Retry goes on once the window has been closed; an
+#      interactive uninstall shows its box too (screenshot) and Cancel changes nothing;
 #   4. after the window is closed: the silent update replaces the program, the silent uninstall
 #      removes it all (exes, uninstaller, shortcuts, Apps entry) and keeps the inventory;
 #   5. the photo memory budget test (store/photo/photomem) as a Windows exe with a stand-in
@@ -19,7 +20,8 @@
 # bcryptprimitives.dll not found"); a stand-in (scripts/wine/bcryptprimitives.c: ProcessPrng over
 # RtlGenRandom) is compiled with MinGW and put into the prefix's system32. A newer Wine needs none.
 # Usage: scripts/windows-wine-smoke.sh [SETUP.exe] (default: the newest in dist/). Screenshots: /tmp/medinventory-wine.png (the window),
-# /tmp/medinventory-wine-refused.png (the installer's refusal).
+# /tmp/medinventory-wine-refused.png and …-refused-uninstall.png (the refusals),
+# /tmp/medinventory-wine-error.png (a start-up error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 setup="${1:-$(ls -t dist/medinventory-*-windows-amd64-setup.exe | head -1)}"
@@ -153,6 +155,22 @@ r=0; wait "$setup_pid" || r=$?; setup_pid=""
 [ "$r" = 3 ] || fail "Cancel in the refusal box exited with $r, not 3"
 unchanged "interactive update cancelled, window open"
 echo "wine-smoke: Cancel: exit code $r, nothing replaced"
+
+# Interactive uninstall (in place, through cmd: the uninstaller is cmd's child, so its box is found
+# by its title, on this script's own display): the box, then Cancel.
+printf '@"%s\\Uninstall.exe" _?=%s\r\n@exit /b %%errorlevel%%\r\n' "$winst" "$winst" >"$WINEPREFIX/drive_c/uninstall-interactive.bat"
+wine cmd /c 'C:\uninstall-interactive.bat' >/dev/null 2>&1 & setup_pid=$!
+ubox=""
+for _ in $(seq 30); do ubox="$(xdotool search --onlyvisible --name '^Medicine Inventory Uninstall' 2>/dev/null | head -1 || true)"; [ -n "$ubox" ] && break; sleep 1; done
+[ -n "$ubox" ] || fail "the interactive uninstall showed no window"
+sleep 1
+import -window root /tmp/medinventory-wine-refused-uninstall.png
+ubox_name="$(xdotool getwindowname "$ubox")"
+press "$ubox" 150 12 Escape
+r=0; wait "$setup_pid" || r=$?; setup_pid=""
+[ "$r" = 3 ] || fail "Cancel in the uninstaller's refusal box exited with $r, not 3"
+unchanged "interactive uninstall cancelled, window open"
+echo "wine-smoke: interactive uninstall with the window open: \"$ubox_name\" box (screenshot /tmp/medinventory-wine-refused-uninstall.png); Cancel: exit code $r, nothing removed"
 
 # Interactive again: the box; the window is closed meanwhile; Retry goes on to the wizard.
 wine "$setup" >/dev/null 2>&1 & setup_pid=$!
