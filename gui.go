@@ -30,13 +30,13 @@ import (
 func runGUI(g *cli.Globals, stderr io.Writer) int {
 	sess, err := cli.OpenSession(g, stderr, "gui")
 	if err != nil {
-		startup.Report(stderr, err)
+		startup.Report(stderr, startup.PathAdvice(err))
 		return cli.ExitFailed
 	}
 	defer sess.Close()
 	lock, err := store.AcquireLock(sess.Dir, "window")
 	if err != nil {
-		startup.Report(stderr, err)
+		startup.Report(stderr, startup.PathAdvice(err))
 		if errors.Is(err, store.ErrLocked) {
 			return cli.ExitLocked
 		}
@@ -54,7 +54,7 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 			lock.Release()
 			return showStartupProblem(sess.Dir, err, stderr) // restore / start fresh / quit
 		}
-		startup.Report(stderr, err)
+		startup.Report(stderr, startup.PathAdvice(err))
 		return cli.ExitFailed
 	}
 	sess.Log.Info("started", "version", version, "data_dir", sess.Dir)

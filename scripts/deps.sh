@@ -12,9 +12,12 @@ what="${1:-build}"
 build_pkgs=(gcc clang libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
 test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils libheif-examples)
 windows_pkgs=(gcc-mingw-w64-x86-64 nsis imagemagick zip) # make windows: cross C compiler, installer, icon, zip
+# scripts/windows-wine-smoke.sh: the Windows build installed and run under Wine, on its own Xvfb.
+wine_pkgs=(wine wine64 xvfb xdotool x11-utils imagemagick)
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = "test" ]; then pkgs+=("${test_pkgs[@]}"); fi
 if [ "$what" = "windows" ]; then pkgs+=("${windows_pkgs[@]}"); fi
+if [ "$what" = "wine" ]; then pkgs+=("${windows_pkgs[@]}" "${wine_pkgs[@]}"); fi
 # `make fresh-check` builds in a brand-new minimal Debian made with debootstrap.
 if [ "$what" = "fresh" ]; then pkgs+=(debootstrap); fi
 
@@ -65,6 +68,23 @@ if [ "$(id -u)" != 0 ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Another apt may be running (unattended-upgrades, a second make): wait for it rather than fail.
+# DPkg::Lock::Timeout makes apt-get wait for dpkg's locks (install); apt-get update takes the
+# package lists' lock, which apt 2.6 does not wait for, so it is retried while that lock is held.
+wait_s=900
+apt_wait=(-o "DPkg::Lock::Timeout=$wait_s")
+apt_update() {
+  local out start=$SECONDS said=""
+  while :; do
+    if out="$($sudo apt-get "${apt_wait[@]}" update -qq 2>&1)"; then return 0; fi
+    if ! grep -q -E "Could not get lock|Unable to lock" <<<"$out" || [ $((SECONDS - start)) -ge "$wait_s" ]; then
+      echo "$out" >&2
+      return 1
+    fi
+    [ -n "$said" ] || { echo "Another apt is running; waiting for it to finish (up to $((wait_s / 60)) minutes)..."; said=1; }
+    sleep 5
+  done
+}
+apt_update
+$sudo apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "Installed: ${missing[*]}"

@@ -32,21 +32,45 @@ trap 'rm -rf "$work"; rm -f "$syso"' EXIT
 convert assets/icon.png -background none -define icon:auto-resize=256,128,64,48,32,16 "$work/app.ico"
 sed "s/@VERSION4@/$version4/" assets/windows/app.manifest >"$work/app.manifest"
 echo '{}' >"$work/versioninfo.json"
-go run "$GOVERSIONINFO" -64 -o "$syso" -icon "$work/app.ico" -manifest "$work/app.manifest" \
-  -product-name "Medicine Inventory" -description "Medicine Inventory" -company "Medicine Inventory contributors" \
-  -copyright "Medicine Inventory contributors; third-party licences in the About window" \
-  -original-name "Medicine Inventory.exe" -internal-name medinventory \
-  -file-version "$version4" -product-version "$version4" \
-  -ver-major "$major" -ver-minor "${minor:-0}" -ver-patch "${patch:-0}" -ver-build "${build:-0}" \
-  -product-ver-major "$major" -product-ver-minor "${minor:-0}" -product-ver-patch "${patch:-0}" -product-ver-build "${build:-0}" \
-  "$work/versioninfo.json"
+GOBIN="$work" go install "$GOVERSIONINFO" # a tool for this machine, before GOOS=windows below
+# versioninfo EXE DESCRIPTION: the resources (icon, manifest, version information) of one exe, as
+# the .syso the next go build links in. Each exe names itself (OriginalFilename, InternalName), so
+# Explorer's Details tab and a crash report say which of the two it is.
+versioninfo() {
+  "$work/goversioninfo" -64 -o "$syso" -icon "$work/app.ico" -manifest "$work/app.manifest" \
+    -product-name "Medicine Inventory" -description "$2" -company "Medicine Inventory contributors" \
+    -copyright "Medicine Inventory contributors; third-party licences in the About window" \
+    -original-name "$1" -internal-name "${1%.exe}" \
+    -file-version "$version4" -product-version "$version4" \
+    -ver-major "$major" -ver-minor "${minor:-0}" -ver-patch "${patch:-0}" -ver-build "${build:-0}" \
+    -product-ver-major "$major" -product-ver-minor "${minor:-0}" -product-ver-patch "${patch:-0}" -product-ver-build "${build:-0}" \
+    "$work/versioninfo.json"
+}
 
-# One compile, two links: the same flags as `GOOS=windows go build`, so the cache is shared.
+# One compile, two links: the same flags as `GOOS=windows go build -trimpath -tags nodynamic`, so the
+# cache is shared (only package main, which carries the .syso, is compiled twice).
+#   -trimpath: no build paths (this machine's folders, the builder's home) inside the exes.
+#   nodynamic: gen2brain/heic never loads a libheif.dll found beside the program or on PATH; HEIC
+#   photos always go through the built-in WebAssembly decoder, whose memory the photo budget caps
+#   (store/photo/photomem). The direct, leak-free libheif path (analyzer) exists on Linux and macOS only.
 export GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC="$CC_WIN"
-go build -tags migrated_fynedo -ldflags "-s -w -H windowsgui" -o "$work/Medicine Inventory.exe" .
-go build -tags migrated_fynedo -ldflags "-s -w" -o "$work/medinventory.exe" .
+flags=(-trimpath -tags migrated_fynedo,nodynamic)
+versioninfo "Medicine Inventory.exe" "Medicine Inventory"
+go build "${flags[@]}" -ldflags "-s -w -H windowsgui" -o "$work/Medicine Inventory.exe" .
+versioninfo medinventory.exe "Medicine Inventory (command line)"
+go build "${flags[@]}" -ldflags "-s -w" -o "$work/medinventory.exe" .
 unset GOOS GOARCH CGO_ENABLED CC
 rm -f "$syso"
+
+# What ships is checked, not assumed: no path of this machine (-trimpath; C sources compiled by
+# cgo included), no loader of a libheif.dll (nodynamic), each exe's version information its own.
+for exe in "Medicine Inventory.exe" medinventory.exe; do
+  leak="$(strings -a "$work/$exe" | grep -F -m3 -e "$HOME/" -e "$PWD/" -e "$(go env GOMODCACHE)/" -e "$(go env GOROOT)/" || true)"
+  [ -z "$leak" ] || { echo "windows: $exe contains build paths:" >&2; echo "$leak" >&2; exit 1; }
+  ! strings -a "$work/$exe" | grep -q -i 'libheif\.dll' || { echo "windows: $exe would load libheif.dll (built without nodynamic?)" >&2; exit 1; }
+  strings -a -el "$work/$exe" | grep -A1 -x OriginalFilename | tail -1 | grep -q -x -F "$exe" ||
+    { echo "windows: $exe: its version information does not name it" >&2; exit 1; }
+done
 
 mkdir -p dist
 rm -f "dist/$name-setup.exe" "dist/$name.zip"

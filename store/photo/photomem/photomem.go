@@ -15,8 +15,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-
-	"github.com/gen2brain/heic"
 )
 
 // Budget is the memory, in bytes, that the photos being decoded and searched at one time may use
@@ -82,7 +80,7 @@ func Cost(r io.ReaderAt, format string, w, h int) int64 {
 		// (heicwasm.BytesPerPixel says 9), then the same Go copy and search (before the module
 		// memory was taken out of Go's heap, 34 bytes per pixel: 405 MB for 12 MP).
 		perPixel = 14 + search
-		if heic.Dynamic() != nil {
+		if heicWASM() {
 			// WebAssembly, capped at Budget so that a photo larger than that (a 48 MP iPhone
 			// HEIC) still opens, alone.
 			return min(Budget, int64(float64(px)*perPixel))
