@@ -142,12 +142,6 @@ func readMarkerFile(dir string) (markerInfo, error) {
 	return m, nil
 }
 
-// readMarker returns the id in the marker file, "" when there is none.
-func readMarker(dir string) (string, error) {
-	m, err := readMarkerFile(dir)
-	return m.id, err
-}
-
 // writeMarker writes the marker with no change count (Restore: the restored database is taken as
 // it is).
 func writeMarker(dir, id string) error { return writeMarkerGen(dir, id, -1) }
