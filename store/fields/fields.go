@@ -61,7 +61,9 @@ func ParseExpiry(v string) (string, bool) {
 	default:
 		return "", false
 	}
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || y < 1990 || y > 2100 {
+	// 1970: the oldest year a GS1 date can name today is 1977 (GS1Date's century rule: a two-digit
+	// year more than 50 ahead is the previous century's), and such a date must read back as itself.
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || y < 1970 || y > 2100 {
 		return "", false
 	}
 	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()

@@ -1,6 +1,7 @@
 package fields_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,24 @@ func TestCheckDigitOK(t *testing.T) {
 	for _, d := range []string{"", "7", "12345678901A", "-1234567"} {
 		if fields.CheckDigitOK(d) {
 			t.Errorf("CheckDigitOK(%q) = true, want false", d)
+		}
+	}
+}
+
+// Every date GS1Date gives reads back as itself through ParseExpiry (the fuzzer found "770100":
+// 1977-01-31 by the century rule, refused as a year before 1990).
+func TestGS1DatesReadBack(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	for yy := 0; yy < 100; yy++ {
+		for _, mmdd := range []string{"0100", "0228", "1231"} {
+			s := fmt.Sprintf("%02d%s", yy, mmdd)
+			d, err := fields.GS1Date(s, now)
+			if err != nil {
+				t.Fatalf("GS1Date(%s): %v", s, err)
+			}
+			if back, ok := fields.ParseExpiry(d); !ok || back != d {
+				t.Errorf("GS1Date(%s) = %s, which ParseExpiry reads as %q, %v", s, d, back, ok)
+			}
 		}
 	}
 }
