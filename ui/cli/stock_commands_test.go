@@ -83,8 +83,17 @@ func TestStockCommandsKeepThePaperRegister(t *testing.T) {
 	if code, out, errs := cmd(t, data, "dispose", "Amoxicillin", "3", "--reason", "damaged", "--lot", "L1"); code != ExitOK || !strings.Contains(out, "Disposed of 3 (damaged)") {
 		t.Fatalf("dispose: exit %d, %q, %q", code, out, errs)
 	}
-	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--format", "json"); code != ExitOK || !strings.Contains(out, `"counted": 64`) || !strings.Contains(out, `"quantity": -1`) {
+	if code, _, errs := cmd(t, data, "count", "Amoxicillin", "64"); code != ExitFailed || !strings.Contains(errs, "--reason count_correction, damaged, lost or returned") {
+		t.Fatalf("count that differs, with no reason: exit %d, %q; want a refusal asking for --reason", code, errs)
+	}
+	if code, _, errs := cmd(t, data, "count", "Amoxicillin", "64", "--reason", "expired"); code != ExitUsage || !strings.Contains(errs, "not a reason for a count") {
+		t.Fatalf("count with a disposal reason: exit %d, %q", code, errs)
+	}
+	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--reason", "lost"); code != ExitOK || !strings.Contains(out, "Counted 64 (a difference of -1, lost)") {
 		t.Fatalf("count: exit %d, %q, %q", code, out, errs)
+	}
+	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--format", "json"); code != ExitOK || !strings.Contains(out, `"counted": 64`) || !strings.Contains(out, `"quantity": 0`) || strings.Contains(out, `"reason"`) {
+		t.Fatalf("a second count that agrees needs no reason: exit %d, %q, %q", code, out, errs)
 	}
 
 	// stock shows what is left, and the ledger has each movement on its day.
