@@ -410,12 +410,30 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	if c.rows[0].diff.Text != "-2" || c.rows[1].diff.Text != "0" {
 		t.Fatalf("differences %q %q", c.rows[0].diff.Text, c.rows[1].diff.Text)
 	}
+	// The lot that differs asks why; nothing is chosen for the person, and the count is not saved
+	// until they choose.
+	if !c.rows[0].reason.Visible() || c.rows[0].reason.Selected != "" || c.rows[1].reason.Visible() {
+		t.Fatalf("the reason choice: shown %v (chosen %q) for the lot that differs, %v for the one that agrees; want shown, empty, hidden",
+			c.rows[0].reason.Visible(), c.rows[0].reason.Selected, c.rows[1].reason.Visible())
+	}
+	c.review()
+	if d := topDialogText(h.u.win); !strings.Contains(d, "Choose why they differ") {
+		t.Fatalf("review without a reason says %q; want it to ask why", d)
+	}
+	h.u.win.Canvas().Overlays().Remove(h.u.win.Canvas().Overlays().Top())
+	c.rows[0].reason.SetSelected("returned") // 2 fewer counted: not stock returned
+	c.review()
+	if d := topDialogText(h.u.win); !strings.Contains(d, "not stock returned") {
+		t.Fatalf("review with a reason that does not fit says %q", d)
+	}
+	h.u.win.Canvas().Overlays().Remove(h.u.win.Canvas().Overlays().Top())
+	c.rows[0].reason.SetSelected("lost")
 	c.review()
 	d := topDialogText(h.u.win)
-	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (-2)") {
+	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (-2, lost)") {
 		t.Fatalf("review dialog says %q", d)
 	}
-	c.saveCount([]stock.CountInput{{LineID: c.rows[0].line.ID, Counted: 4}, {LineID: c.rows[1].line.ID, Counted: 60}}, 1)
+	c.saveCount([]stock.CountInput{{LineID: c.rows[0].line.ID, Counted: 4, Reason: stock.Lost}, {LineID: c.rows[1].line.ID, Counted: 60}}, 1)
 	if msg := s.Message(); msg != "Stock count saved: 2 lots counted, 1 difference." {
 		t.Fatalf("message %q", msg)
 	}
@@ -425,7 +443,7 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	}
 	card, _ := h.st.StockCard(context.Background(), amox.Lines[0].ID)
 	last := card[len(card)-1]
-	if last.Kind != stock.Count || last.Counted == nil || *last.Counted != 4 || last.Quantity != -2 {
+	if last.Kind != stock.Count || last.Counted == nil || *last.Counted != 4 || last.Quantity != -2 || last.Reason != stock.Lost {
 		t.Fatalf("the count movement is %+v", last.Movement)
 	}
 	met := productNamed(t, h.u, "Metformin")
@@ -626,6 +644,20 @@ func TestReorderLevelFromTheProductPageMakesItLowStock(t *testing.T) {
 	s.showProducts()
 	if got := productNamed(t, h.u, "Amoxicillin"); !got.Badges.Low {
 		t.Fatal("6 on hand below a reorder level of 10 should be low stock")
+	}
+	// The level shows beside the figure in the product list.
+	pp := s.products
+	seen := false
+	for i, ps := range h.u.Products() {
+		if ps.Name == "Amoxicillin" {
+			seen = true
+			if got := rowTexts(pp.list, i, pp.createRow, pp.updateRow); !strings.Contains(got, "6 packs · reorder below 10") {
+				t.Fatalf("the product row %q does not show the reorder level", got)
+			}
+		}
+	}
+	if !seen {
+		t.Fatal("no Amoxicillin row")
 	}
 }
 
