@@ -96,6 +96,16 @@ func TestStockCommandsKeepThePaperRegister(t *testing.T) {
 		t.Fatalf("a second count that agrees needs no reason: exit %d, %q, %q", code, out, errs)
 	}
 
+	// The count sheet: every lot with stock, the books' figure, a blank column to write in.
+	if code, out, errs := cmd(t, data, "export", "--report", "count-sheet", "--format", "csv"); code != ExitOK ||
+		!strings.Contains(out, "shelf,product,strength,lot,expiry,expected_on_hand,unit,counted,remarks,line") || !strings.Contains(out, ",64,") {
+		t.Fatalf("count sheet: exit %d, %q, %q", code, out, errs)
+	}
+	if code, _, errs := cmd(t, data, "export", "--report", "count-sheet", "--shelf", "Nowhere", "--format", "csv"); code != ExitFailed ||
+		!strings.Contains(errs, `no lot with stock is on shelf "Nowhere"`) {
+		t.Fatalf("count sheet of an unknown shelf: exit %d, %q", code, errs)
+	}
+
 	// stock shows what is left, and the ledger has each movement on its day.
 	code, out, errs = cmd(t, data, "stock", "--format", "json")
 	var ps []StockProduct
