@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -497,7 +499,7 @@ func TestReportsAreMadeInEveryFormat(t *testing.T) {
 	d := h.u.newReportsDialog()
 	d.from.SetText("2026-05-01")
 	d.to.SetText("2026-06-01") // the whole last day counts: the receipts were made on testToday
-	for _, kind := range []reportKind{reportProducts, reportLots, reportExpiry, reportMovements} {
+	for _, kind := range []reportKind{reportProducts, reportLots, reportExpiry, reportMovements, reportCount} {
 		for _, f := range reportFormats {
 			req, err := d.request(kind, f)
 			if err != nil {
@@ -529,6 +531,48 @@ func TestReportsAreMadeInEveryFormat(t *testing.T) {
 	}
 	if name := reportFileName(mustRequest(t, d, reportMovements, export.PDF)); name != "movements-2026-05-01-to-2026-06-01.pdf" {
 		t.Errorf("file name %q", name)
+	}
+}
+
+// After saving, the dialog says where the report went, in full, and opens it or its folder.
+func TestReportSavedSaysWhereAndOpens(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2026-07-31", "6", "Shelf A", true)
+	h.start()
+	h.openStock(t)
+	d := h.u.newReportsDialog()
+	var opened []string
+	d.openURL = func(u *url.URL) error { opened = append(opened, u.String()); return nil }
+	path := filepath.Join(t.TempDir(), "stock-on-hand.pdf")
+	d.savedTo(path)
+	if !d.status.Visible() || d.status.Text != "Saved to "+path || !d.saved.Visible() {
+		t.Fatalf("status %q (shown %v), Open/Show in folder shown %v", d.status.Text, d.status.Visible(), d.saved.Visible())
+	}
+	test.Tap(findButton(d.saved, "Open"))
+	test.Tap(findButton(d.saved, "Show in folder"))
+	if len(opened) != 2 || opened[0] != "file://"+path || opened[1] != "file://"+filepath.Dir(path) {
+		t.Fatalf("opened %q", opened)
+	}
+	d.openURL = func(*url.URL) error { return errors.New("no program for PDF files") }
+	test.Tap(findButton(d.saved, "Open"))
+	if !strings.Contains(d.status.Text, "could not be opened (no program for PDF files); open it from your file manager") ||
+		!strings.Contains(d.status.Text, path) {
+		t.Fatalf("a failed open says %q", d.status.Text)
+	}
+
+	// The count sheet of one shelf, and of a shelf with nothing on it.
+	d.shelf.SetText("shelf a")
+	req := mustRequest(t, d, reportCount, export.CSV)
+	if name := reportFileName(req); name != "count-sheet-shelf-a-"+testToday.Format("2006-01-02")+".csv" {
+		t.Fatalf("file name %q", name)
+	}
+	var buf bytes.Buffer
+	if err := h.u.makeReport(&buf, req); err != nil || !strings.Contains(buf.String(), "Shelf A,Amoxicillin") {
+		t.Fatalf("count sheet: %v\n%s", err, buf.String())
+	}
+	d.shelf.SetText("Cupboard 9")
+	if err := h.u.makeReport(&buf, mustRequest(t, d, reportCount, export.PDF)); err == nil || !strings.Contains(err.Error(), `no lot with stock is on shelf "Cupboard 9"`) {
+		t.Fatalf("an unknown shelf: %v", err)
 	}
 }
 
