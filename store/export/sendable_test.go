@@ -182,3 +182,46 @@ func TestXLSXPageHeaderNamesTheClinic(t *testing.T) {
 		t.Fatalf("headers %q", rows[0])
 	}
 }
+
+// A count that differs keeps its reason, and the movements report shows it (issue 24 item 4).
+func TestMovementsReportShowsACountsReason(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{Now: func() time.Time { return today }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e, err := st.AddEntry(ctx, map[string]string{"name": "Amoxicillin", "lot": "A1", "expiry": "2027-06-30", "quantity": "10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ConfirmEntry(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.StockOnHand(ctx, store.ProductFilter{})
+	if err != nil || len(ps) != 1 || len(ps[0].Lines) != 1 {
+		t.Fatalf("stock %v, %v", ps, err)
+	}
+	if _, err := st.Count(ctx, []stock.CountInput{{LineID: ps[0].Lines[0].ID, Counted: 7, Reason: stock.Damaged}}, "monthly count"); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := st.MovementsBetween(ctx, today.Add(-time.Hour), today.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := export.WriteTable(&b, export.CSV, export.MovementsTable(ms, today.Add(-time.Hour), today.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), export.BOM))).ReadAll()
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("movements CSV: %v\n%s", err, b.String())
+	}
+	row := map[string]string{}
+	for i, c := range recs[0] {
+		row[c] = recs[2][i]
+	}
+	if row["reason"] != "damaged" || row["quantity"] != "-3" || row["counted"] != "7" {
+		t.Fatalf("the count's row = %v", row)
+	}
+}
