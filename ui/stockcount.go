@@ -51,7 +51,7 @@ type countRow struct {
 	reason  *widget.Select // why the count differs: shown when it does; nothing is chosen for the user
 }
 
-var countCols = []float32{0, 100, 70, 100, 90, 100, 90, 170}
+var countCols = []float32{0, 80, 70, 95, 90, 80, 90, 150}
 
 // countReasonWords are the reasons a count difference may give, in words (stock.AdjustReasons).
 func countReasonWords() []string {
