@@ -448,6 +448,9 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	if last.Kind != stock.Count || last.Counted == nil || *last.Counted != 4 || last.Quantity != -2 || last.Reason != stock.Lost {
 		t.Fatalf("the count movement is %+v", last.Movement)
 	}
+	if w := moveWords(&last); w != "Stock count — lost: 4 counted" {
+		t.Fatalf("the stock card says %q for the count", w)
+	}
 	met := productNamed(t, h.u, "Metformin")
 	mcard, _ := h.st.StockCard(context.Background(), met.Lines[0].ID)
 	if ml := mcard[len(mcard)-1]; ml.BatchID != last.BatchID || ml.Kind != stock.Count {

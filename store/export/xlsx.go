@@ -38,6 +38,11 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 	if err != nil {
 		return err
 	}
+	// A report's human headers ("Waiting for review") wrap within their column.
+	wrapped, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
 	dateFmt, dateTimeFmt := DateFormat, DateTimeFormat
 	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
@@ -81,7 +86,7 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 	for i := range t.Columns {
 		vals[i] = excelize.Cell{StyleID: header, Value: t.Columns[i]}
 		if report {
-			vals[i] = excelize.Cell{StyleID: header, Value: t.header(i)}
+			vals[i] = excelize.Cell{StyleID: wrapped, Value: t.header(i)}
 		}
 	}
 	if err := sw.SetRow("A1", vals); err != nil {
