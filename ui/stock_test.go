@@ -458,6 +458,30 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	}
 }
 
+// The count page opens the Reports window with its shelf's count sheet filled in.
+func TestStockCountOffersItsShelfsCountSheet(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "Shelf A", true)
+	h.start()
+	s := h.openStock(t)
+	s.showCount()
+	s.count.shelf.SetSelected("Shelf A")
+	b := findButton(s.count.root, "Count sheet to print…")
+	if b == nil {
+		t.Fatal("no count sheet button on the count page")
+	}
+	test.Tap(b)
+	var shelf *widget.Entry
+	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "every shelf" {
+			shelf = e
+		}
+	})
+	if shelf == nil || shelf.Text != "Shelf A" {
+		t.Fatalf("the Reports window's shelf box: %v", shelf)
+	}
+}
+
 func TestStockCountRefusesANegativeCount(t *testing.T) {
 	h := newHarness(t)
 	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", true)

@@ -88,12 +88,27 @@ func (s *stockView) newCountPage() *countPage {
 	title.SizeName = theme.SizeNameSubHeadingText
 	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
 		boldLabel("Counted"), boldLabel("Difference"), boldLabel("Why it differs"))
+	sheet := widget.NewButtonWithIcon("Count sheet to print…", theme.DocumentPrintIcon(), c.printSheet)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, back, nil, title),
+		container.NewBorder(nil, nil, back, sheet, title),
 		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
+}
+
+// printSheet opens the Reports window with the count sheet of the shelf shown filled in.
+func (c *countPage) printSheet() {
+	u := c.s.u
+	if u.d.Stock == nil {
+		return
+	}
+	r := u.newReportsDialog()
+	if sh := c.shelf.Selected; sh != shelfAll && sh != shelfNone {
+		r.shelf.SetText(sh)
+	}
+	r.dlg.Show()
+	u.win.Canvas().Focus(r.shelf)
 }
 
 func (s *stockView) showCount() {
