@@ -196,7 +196,8 @@ func (s *Store) Dispose(ctx context.Context, lineID, n int64, reason stock.Reaso
 
 // Count saves a stock count of some lines as one transaction: for each line, the counted value is
 // kept and the difference from the books is the movement (0 when they agree, so the card shows
-// when the lot was last counted). The movements share one batch id.
+// when the lot was last counted). A line whose count differs needs its reason (CountInput.Reason,
+// checked by stock.CheckCountReason), kept on the movement. The movements share one batch id.
 func (s *Store) Count(ctx context.Context, counts []stock.CountInput, note string) ([]stock.Movement, error) {
 	note, err := checkNote(note)
 	if err != nil {
@@ -227,9 +228,12 @@ func (s *Store) Count(ctx context.Context, counts []stock.CountInput, note strin
 			if err != nil {
 				return fmt.Errorf("lot %s: %w", lotWords(l), err)
 			}
+			if err := stock.CheckCountReason(d, c.Reason); err != nil {
+				return fmt.Errorf("lot %s: %w", lotWords(l), err)
+			}
 			counted := c.Counted
 			m, err := s.insertMovementTx(ctx, tx, stock.Movement{LineID: l.ID, Kind: stock.Count, Quantity: d,
-				Counted: &counted, Note: note, BatchID: batch})
+				Reason: stock.CountReason(d, c.Reason), Counted: &counted, Note: note, BatchID: batch})
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -259,11 +260,17 @@ func TestMovementsAndStockCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	step()
-	counts, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 3}}, "shelf A")
+	if _, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 3}}, "shelf A"); !errors.Is(err, stock.ErrReason) {
+		t.Fatalf("a count that differs, with no reason: %v; want ErrReason", err)
+	}
+	if _, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 3, Reason: stock.Returned}}, "shelf A"); !errors.Is(err, stock.ErrReason) {
+		t.Fatalf("a count of fewer, as stock returned: %v; want ErrReason", err)
+	}
+	counts, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 3, Reason: stock.Lost}}, "shelf A")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[0].Quantity != -1 || *counts[0].Counted != 3 {
+	if counts[0].Quantity != -1 || *counts[0].Counted != 3 || counts[0].Reason != stock.Lost {
 		t.Fatalf("count movement = %+v; want −1 with 3 counted", counts[0])
 	}
 	step()
@@ -289,6 +296,9 @@ func TestMovementsAndStockCard(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("card = %s\nwant   %s", strings.Join(got, " "), want)
 	}
+	if card[4].Reason != stock.Lost {
+		t.Fatalf("the count on the card = %+v; want its reason, lost", card[4])
+	}
 	if card[1].ReversedBy != rev.ID || card[1].Note != "ward 3" {
 		t.Fatalf("the dispense on the card = %+v", card[1])
 	}
@@ -303,11 +313,36 @@ func TestMovementsAndStockCard(t *testing.T) {
 	if _, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 1}, {LineID: l.ID, Counted: 2}}, ""); err == nil {
 		t.Fatal("a count with a lot twice was accepted")
 	}
-	if _, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 1}, {LineID: 999, Counted: 2}}, ""); err == nil {
+	if _, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: 1, Reason: stock.CountCorrection}, {LineID: 999, Counted: 2}}, ""); err == nil {
 		t.Fatal("a count with a missing lot was accepted")
 	}
 	if l2, _ := st.Line(ctx, l.ID); l2.OnHand != 7 {
 		t.Fatalf("a failed count changed stock: on hand %d, want 7", l2.OnHand)
+	}
+}
+
+// A product at 0 usable with a reorder level is listed under "Low stock" too: out of stock is the
+// lowest stock there is (issue 24 item 5).
+func TestOutOfStockIsListedUnderLow(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	empty := receivedLine(t, st, "Amoxicillin", "A1", "2027-06-30", 4)
+	low := receivedLine(t, st, "Paracetamol", "P1", "2027-06-30", 3)
+	plenty := receivedLine(t, st, "Zinc", "Z1", "2027-06-30", 50)
+	for _, l := range []stock.Line{empty, low, plenty} {
+		if _, err := st.SetProductStock(ctx, l.ProductID, "tablet", 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Dispense(ctx, empty.ID, 4, ""); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range mustProducts(t, st, store.ProductFilter{Low: true}) {
+		got = append(got, fmt.Sprintf("%s:%d", p.Name, p.Usable))
+	}
+	if strings.Join(got, " ") != "Amoxicillin:0 Paracetamol:3" {
+		t.Fatalf("under Low stock: %v; want the empty and the low product", got)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // must hold.
 type ProductFilter struct {
 	Search       string // matched against name, generic name, strength, maker, GTIN and the lots' numbers
-	Low          bool   // usable on hand below the reorder level
+	Low          bool   // usable on hand below the reorder level, or nothing usable (out of stock)
 	Out          bool   // nothing usable on hand
 	Expired      bool   // a lot with stock has expired
 	ExpiringDays int    // > 0: a lot with usable stock expires within this many days
@@ -109,7 +109,7 @@ func (f ProductFilter) keep(ps stock.ProductSummary, lines []stock.Line) bool {
 	}
 	switch {
 	case !listed,
-		f.Low && !ps.Badges.Low,
+		f.Low && !ps.Badges.Low && !ps.Badges.Out,
 		f.Out && !ps.Badges.Out,
 		f.Expired && !ps.Badges.Expired:
 		return false

@@ -91,7 +91,7 @@ func (s *stockView) newProductsPage() *productsPage {
 }
 
 // productCols are the product view's column widths (0: the name takes what is left).
-var productCols = []float32{0, 230, 120, 190}
+var productCols = []float32{0, 270, 120, 190}
 
 // filter is the database query the filter buttons make.
 func (p *productsPage) filter() store.ProductFilter {
@@ -198,7 +198,7 @@ func (p *productsPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*productRow)
 	ps := &p.shown[id]
 	r.name.SetText(productTitle(&ps.Product))
-	r.onHand.SetText(onHandText(&ps.ProductSummary))
+	r.onHand.SetText(onHandText(&ps.ProductSummary) + reorderText(ps.ReorderLevel))
 	exp, imp := p.expiryText(ps.NearestExpiry, ps.Badges)
 	r.expiry.Importance = imp
 	r.expiry.SetText(exp)
@@ -252,6 +252,15 @@ func units(n int64, unit string) string {
 		pl += "s"
 	}
 	return strconv.FormatInt(n, 10) + " " + pl
+}
+
+// reorderText is " · reorder below 10" beside a product's figure when it has a reorder level (the
+// "Low stock" badge shows below it), "" when it has none.
+func reorderText(level int64) string {
+	if level <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" · reorder below %d", level)
 }
 
 // onHandText is "6 packs · 3 waiting for review" (+ "· 4 expired" when expired lots hold stock).

@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
@@ -31,6 +35,7 @@ const (
 	reportLots      reportKind = "lots"      // stock on hand per lot
 	reportExpiry    reportKind = "expiry"    // lots expired or expiring within N days
 	reportMovements reportKind = "movements" // every confirmed movement in a date range
+	reportCount     reportKind = "count"     // a printable count sheet for a shelf
 )
 
 // reportRequest is what the user chose in the reports dialog.
@@ -41,6 +46,7 @@ type reportRequest struct {
 	days   int       // the "expiring" window, in days
 	from   time.Time // reportMovements: [from, to)
 	to     time.Time
+	shelf  string // reportCount: the shelf ("": every shelf)
 }
 
 // reportFormats are the formats each report can be saved as, in the order of their buttons.
@@ -53,7 +59,13 @@ type reportsDialog struct {
 	dlg      dialog.Dialog
 	days     *widget.Entry
 	from, to *widget.Entry
+	shelf    *widget.Entry
 	status   *widget.Label
+	// saved holds Open and Show in folder for the last report saved (savedPath).
+	saved     *fyne.Container
+	savedPath string
+	// openURL opens a file:// URL with the system's program for it (the app's OpenURL).
+	openURL func(*url.URL) error
 }
 
 // ShowReports opens the Reports window.
@@ -74,9 +86,16 @@ func (u *UI) newReportsDialog() *reportsDialog {
 	r.from.SetText(today.AddDate(0, -1, 0).Format("2006-01-02"))
 	r.to = widget.NewEntry()
 	r.to.SetText(today.Format("2006-01-02"))
+	r.shelf = widget.NewEntry()
+	r.shelf.SetPlaceHolder("every shelf")
 	r.status = widget.NewLabel("")
 	r.status.Wrapping = fyne.TextWrapWord
 	r.status.Hide()
+	r.openURL = u.openURL
+	r.saved = container.NewHBox(
+		widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { r.openSaved(false) }),
+		widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { r.openSaved(true) }))
+	r.saved.Hide()
 
 	small := func(e *widget.Entry, w float32) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(w, e.MinSize().Height), e)
@@ -99,9 +118,10 @@ func (u *UI) newReportsDialog() *reportsDialog {
 	add(reportLots, widget.NewLabel("Stock on hand, per lot"))
 	add(reportExpiry, container.NewHBox(widget.NewLabel("Expired, and expiring within"), small(r.days, 64), widget.NewLabel("days")))
 	add(reportMovements, container.NewHBox(widget.NewLabel("Movements from"), small(r.from, 130), widget.NewLabel("to"), small(r.to, 130)))
+	add(reportCount, container.NewHBox(widget.NewLabel("Count sheet for shelf"), small(r.shelf, 160)))
 	hint := widget.NewLabel("PDF prints well; XLSX opens in a spreadsheet; CSV is for other programs.")
 	hint.Importance = widget.LowImportance
-	r.dlg = dialog.NewCustom("Reports", "Close", container.NewVBox(grid, hint, r.status), u.win)
+	r.dlg = dialog.NewCustom("Reports", "Close", container.NewVBox(grid, hint, r.status, r.saved), u.win)
 	return r
 }
 
@@ -126,6 +146,8 @@ func (r *reportsDialog) request(kind reportKind, format export.Format) (reportRe
 			return req, errors.New("the second date must not be before the first")
 		}
 		req.from, req.to = from, to.AddDate(0, 0, 1) // the last day is included
+	case reportCount:
+		req.shelf = strings.TrimSpace(r.shelf.Text)
 	}
 	return req, nil
 }
@@ -140,6 +162,11 @@ func reportFileName(req reportRequest) string {
 		return fmt.Sprintf("expiring-%dd-%s%s", req.days, day, req.format.Ext())
 	case reportMovements:
 		return fmt.Sprintf("movements-%s-to-%s%s", req.from.Format("2006-01-02"), req.to.AddDate(0, 0, -1).Format("2006-01-02"), req.format.Ext())
+	case reportCount:
+		if slug := fileSlug(req.shelf); slug != "" {
+			return fmt.Sprintf("count-sheet-%s-%s%s", slug, day, req.format.Ext())
+		}
+		return fmt.Sprintf("count-sheet-%s%s", day, req.format.Ext())
 	}
 	return fmt.Sprintf("stock-on-hand-%s%s", day, req.format.Ext())
 }
@@ -158,6 +185,7 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 		return
 	}
 	r.setStatus("", widget.MediumImportance)
+	r.saved.Hide()
 	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			r.u.showError("The report could not be saved", err)
@@ -175,7 +203,7 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 					r.u.showError("The report could not be saved", err)
 					return
 				}
-				r.setStatus("Saved "+w.URI().Name()+".", widget.SuccessImportance)
+				r.savedTo(w.URI().Path())
 			}
 		})
 	}, r.u.win)
@@ -183,6 +211,49 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{format.Ext()}))
 	fd.Resize(fyne.NewSize(900, 600))
 	fd.Show()
+}
+
+// savedTo says where the report went, in full, and offers to open it or its folder.
+func (r *reportsDialog) savedTo(path string) {
+	r.savedPath = path
+	r.setStatus("Saved to "+path, widget.SuccessImportance)
+	r.saved.Show()
+}
+
+// openSaved opens the saved report with the system's program for it, or (folder) the folder
+// that holds it.
+func (r *reportsDialog) openSaved(folder bool) {
+	path := r.savedPath
+	if folder {
+		path = filepath.Dir(path)
+	}
+	target, err := url.Parse(storage.NewFileURI(path).String())
+	if err == nil {
+		err = r.openURL(target)
+	}
+	if err != nil {
+		what := "the report"
+		if folder {
+			what = "its folder"
+		}
+		r.setStatus(fmt.Sprintf("Saved to %s, but %s could not be opened (%v); open it from your file manager.", r.savedPath, what, err), widget.WarningImportance)
+	}
+}
+
+// fileSlug is s fit for a file name: letters and digits, other runs as one "-".
+func fileSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(s) {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			b.WriteRune(c)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }
 
 // writeReport makes the report in memory and only then writes the file, through store/outfile:
@@ -232,8 +303,29 @@ func (u *UI) makeReport(w io.Writer, req reportRequest) error {
 			return err
 		}
 		t = export.MovementsTable(rows, req.from, req.to)
+	case reportCount:
+		ps, err := u.d.Stock.StockOnHand(u.ctx, store.ProductFilter{Today: req.today})
+		if err != nil {
+			return err
+		}
+		t = export.CountSheetTable(ps, req.shelf, req.today)
+		if t.Len() == 0 && req.shelf != "" {
+			return fmt.Errorf("no lot with stock is on shelf %q: check the shelf's name (the Stock count page lists the shelves), or leave it blank for every shelf", req.shelf)
+		}
 	default:
 		return fmt.Errorf("no report %q", req.kind)
 	}
 	return export.WriteTable(w, req.format, t)
+}
+
+// openURL opens u with the system's program for it (xdg-open, open, start: the app's OpenURL).
+func (u *UI) openURL(target *url.URL) error {
+	a := u.app
+	if a == nil {
+		a = fyne.CurrentApp()
+	}
+	if a == nil {
+		return errors.New("the app is not running")
+	}
+	return a.OpenURL(target)
 }

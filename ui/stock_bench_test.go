@@ -61,7 +61,7 @@ func stockBenchHarness(b *testing.B) *harness {
 	for k := 0; k < benchCounts; k++ {
 		counts := make([]stock.CountInput, len(lines))
 		for i, l := range lines {
-			counts[i] = stock.CountInput{LineID: l.ID, Counted: l.OnHand + int64((i+k)%3)}
+			counts[i] = stock.CountInput{LineID: l.ID, Counted: l.OnHand + int64((i+k)%3), Reason: stock.CountCorrection}
 		}
 		if _, err := h.st.Count(ctx, counts, "bench"); err != nil {
 			b.Fatal(err)

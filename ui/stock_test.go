@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -410,12 +412,30 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	if c.rows[0].diff.Text != "-2" || c.rows[1].diff.Text != "0" {
 		t.Fatalf("differences %q %q", c.rows[0].diff.Text, c.rows[1].diff.Text)
 	}
+	// The lot that differs asks why; nothing is chosen for the person, and the count is not saved
+	// until they choose.
+	if !c.rows[0].reason.Visible() || c.rows[0].reason.Selected != "" || c.rows[1].reason.Visible() {
+		t.Fatalf("the reason choice: shown %v (chosen %q) for the lot that differs, %v for the one that agrees; want shown, empty, hidden",
+			c.rows[0].reason.Visible(), c.rows[0].reason.Selected, c.rows[1].reason.Visible())
+	}
+	c.review()
+	if d := topDialogText(h.u.win); !strings.Contains(d, "Choose why they differ") {
+		t.Fatalf("review without a reason says %q; want it to ask why", d)
+	}
+	h.u.win.Canvas().Overlays().Remove(h.u.win.Canvas().Overlays().Top())
+	c.rows[0].reason.SetSelected("returned") // 2 fewer counted: not stock returned
+	c.review()
+	if d := topDialogText(h.u.win); !strings.Contains(d, "not stock returned") {
+		t.Fatalf("review with a reason that does not fit says %q", d)
+	}
+	h.u.win.Canvas().Overlays().Remove(h.u.win.Canvas().Overlays().Top())
+	c.rows[0].reason.SetSelected("lost")
 	c.review()
 	d := topDialogText(h.u.win)
-	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (-2)") {
+	if !strings.Contains(d, "2 lots counted; 1 difference.") || !strings.Contains(d, "books 6, counted 4 (-2, lost)") {
 		t.Fatalf("review dialog says %q", d)
 	}
-	c.saveCount([]stock.CountInput{{LineID: c.rows[0].line.ID, Counted: 4}, {LineID: c.rows[1].line.ID, Counted: 60}}, 1)
+	c.saveCount([]stock.CountInput{{LineID: c.rows[0].line.ID, Counted: 4, Reason: stock.Lost}, {LineID: c.rows[1].line.ID, Counted: 60}}, 1)
 	if msg := s.Message(); msg != "Stock count saved: 2 lots counted, 1 difference." {
 		t.Fatalf("message %q", msg)
 	}
@@ -425,13 +445,40 @@ func TestStockCountReviewsDifferencesAndSavesOneCount(t *testing.T) {
 	}
 	card, _ := h.st.StockCard(context.Background(), amox.Lines[0].ID)
 	last := card[len(card)-1]
-	if last.Kind != stock.Count || last.Counted == nil || *last.Counted != 4 || last.Quantity != -2 {
+	if last.Kind != stock.Count || last.Counted == nil || *last.Counted != 4 || last.Quantity != -2 || last.Reason != stock.Lost {
 		t.Fatalf("the count movement is %+v", last.Movement)
+	}
+	if w := moveWords(&last); w != "Stock count — lost: 4 counted" {
+		t.Fatalf("the stock card says %q for the count", w)
 	}
 	met := productNamed(t, h.u, "Metformin")
 	mcard, _ := h.st.StockCard(context.Background(), met.Lines[0].ID)
 	if ml := mcard[len(mcard)-1]; ml.BatchID != last.BatchID || ml.Kind != stock.Count {
 		t.Fatal("the counted lots must be saved as one count (one batch)")
+	}
+}
+
+// The count page opens the Reports window with its shelf's count sheet filled in.
+func TestStockCountOffersItsShelfsCountSheet(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "Shelf A", true)
+	h.start()
+	s := h.openStock(t)
+	s.showCount()
+	s.count.shelf.SetSelected("Shelf A")
+	b := findButton(s.count.root, "Count sheet to print…")
+	if b == nil {
+		t.Fatal("no count sheet button on the count page")
+	}
+	test.Tap(b)
+	var shelf *widget.Entry
+	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "every shelf" {
+			shelf = e
+		}
+	})
+	if shelf == nil || shelf.Text != "Shelf A" {
+		t.Fatalf("the Reports window's shelf box: %v", shelf)
 	}
 }
 
@@ -479,7 +526,7 @@ func TestReportsAreMadeInEveryFormat(t *testing.T) {
 	d := h.u.newReportsDialog()
 	d.from.SetText("2026-05-01")
 	d.to.SetText("2026-06-01") // the whole last day counts: the receipts were made on testToday
-	for _, kind := range []reportKind{reportProducts, reportLots, reportExpiry, reportMovements} {
+	for _, kind := range []reportKind{reportProducts, reportLots, reportExpiry, reportMovements, reportCount} {
 		for _, f := range reportFormats {
 			req, err := d.request(kind, f)
 			if err != nil {
@@ -511,6 +558,48 @@ func TestReportsAreMadeInEveryFormat(t *testing.T) {
 	}
 	if name := reportFileName(mustRequest(t, d, reportMovements, export.PDF)); name != "movements-2026-05-01-to-2026-06-01.pdf" {
 		t.Errorf("file name %q", name)
+	}
+}
+
+// After saving, the dialog says where the report went, in full, and opens it or its folder.
+func TestReportSavedSaysWhereAndOpens(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2026-07-31", "6", "Shelf A", true)
+	h.start()
+	h.openStock(t)
+	d := h.u.newReportsDialog()
+	var opened []string
+	d.openURL = func(u *url.URL) error { opened = append(opened, u.String()); return nil }
+	path := filepath.Join(t.TempDir(), "stock-on-hand.pdf")
+	d.savedTo(path)
+	if !d.status.Visible() || d.status.Text != "Saved to "+path || !d.saved.Visible() {
+		t.Fatalf("status %q (shown %v), Open/Show in folder shown %v", d.status.Text, d.status.Visible(), d.saved.Visible())
+	}
+	test.Tap(findButton(d.saved, "Open"))
+	test.Tap(findButton(d.saved, "Show in folder"))
+	if len(opened) != 2 || opened[0] != "file://"+path || opened[1] != "file://"+filepath.Dir(path) {
+		t.Fatalf("opened %q", opened)
+	}
+	d.openURL = func(*url.URL) error { return errors.New("no program for PDF files") }
+	test.Tap(findButton(d.saved, "Open"))
+	if !strings.Contains(d.status.Text, "could not be opened (no program for PDF files); open it from your file manager") ||
+		!strings.Contains(d.status.Text, path) {
+		t.Fatalf("a failed open says %q", d.status.Text)
+	}
+
+	// The count sheet of one shelf, and of a shelf with nothing on it.
+	d.shelf.SetText("shelf a")
+	req := mustRequest(t, d, reportCount, export.CSV)
+	if name := reportFileName(req); name != "count-sheet-shelf-a-"+testToday.Format("2006-01-02")+".csv" {
+		t.Fatalf("file name %q", name)
+	}
+	var buf bytes.Buffer
+	if err := h.u.makeReport(&buf, req); err != nil || !strings.Contains(buf.String(), "Shelf A,Amoxicillin") {
+		t.Fatalf("count sheet: %v\n%s", err, buf.String())
+	}
+	d.shelf.SetText("Cupboard 9")
+	if err := h.u.makeReport(&buf, mustRequest(t, d, reportCount, export.PDF)); err == nil || !strings.Contains(err.Error(), `no lot with stock is on shelf "Cupboard 9"`) {
+		t.Fatalf("an unknown shelf: %v", err)
 	}
 }
 
@@ -626,6 +715,20 @@ func TestReorderLevelFromTheProductPageMakesItLowStock(t *testing.T) {
 	s.showProducts()
 	if got := productNamed(t, h.u, "Amoxicillin"); !got.Badges.Low {
 		t.Fatal("6 on hand below a reorder level of 10 should be low stock")
+	}
+	// The level shows beside the figure in the product list.
+	pp := s.products
+	seen := false
+	for i, ps := range h.u.Products() {
+		if ps.Name == "Amoxicillin" {
+			seen = true
+			if got := rowTexts(pp.list, i, pp.createRow, pp.updateRow); !strings.Contains(got, "6 packs · reorder below 10") {
+				t.Fatalf("the product row %q does not show the reorder level", got)
+			}
+		}
+	}
+	if !seen {
+		t.Fatal("no Amoxicillin row")
 	}
 }
 

@@ -48,9 +48,29 @@ type countRow struct {
 	line    stock.Line
 	counted *uiEntry
 	diff    *widget.Label
+	reason  *widget.Select // why the count differs: shown when it does; nothing is chosen for the user
 }
 
-var countCols = []float32{0, 100, 70, 100, 90, 100, 90}
+var countCols = []float32{0, 80, 70, 95, 90, 80, 90, 150}
+
+// countReasonWords are the reasons a count difference may give, in words (stock.AdjustReasons).
+func countReasonWords() []string {
+	var w []string
+	for _, r := range stock.AdjustReasons {
+		w = append(w, stock.ReasonWords(r))
+	}
+	return w
+}
+
+// chosenReason is the reason picked for the row, or NoReason.
+func (r *countRow) chosenReason() stock.Reason {
+	for _, x := range stock.AdjustReasons {
+		if stock.ReasonWords(x) == r.reason.Selected {
+			return x
+		}
+	}
+	return stock.NoReason
+}
 
 func (s *stockView) newCountPage() *countPage {
 	u := s.u
@@ -67,13 +87,28 @@ func (s *stockView) newCountPage() *countPage {
 	title := widget.NewLabelWithStyle("Stock count", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
-		boldLabel("Counted"), boldLabel("Difference"))
+		boldLabel("Counted"), boldLabel("Difference"), boldLabel("Why it differs"))
+	sheet := widget.NewButtonWithIcon("Count sheet to print…", theme.DocumentPrintIcon(), c.printSheet)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, back, nil, title),
+		container.NewBorder(nil, nil, back, sheet, title),
 		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
+}
+
+// printSheet opens the Reports window with the count sheet of the shelf shown filled in.
+func (c *countPage) printSheet() {
+	u := c.s.u
+	if u.d.Stock == nil {
+		return
+	}
+	r := u.newReportsDialog()
+	if sh := c.shelf.Selected; sh != shelfAll && sh != shelfNone {
+		r.shelf.SetText(sh)
+	}
+	r.dlg.Show()
+	u.win.Canvas().Focus(r.shelf)
 }
 
 func (s *stockView) showCount() {
@@ -174,6 +209,9 @@ func (c *countPage) showShelf() {
 		i, r := i, r
 		r.counted = u.newEntry()
 		r.diff = widget.NewLabel("")
+		r.reason = widget.NewSelect(countReasonWords(), nil)
+		r.reason.PlaceHolder = "(choose why)"
+		r.reason.Hide()
 		r.counted.OnChanged = func(string) { c.updateDiff(r) }
 		r.counted.OnSubmitted = func(string) {
 			if i+1 < len(c.rows) {
@@ -187,7 +225,7 @@ func (c *countPage) showShelf() {
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
 		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
-			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff))
+			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff, r.reason))
 	}
 	c.box.Objects = objs
 	c.box.Refresh()
@@ -237,14 +275,18 @@ func (c *countPage) updateDiff(r *countRow) {
 	switch {
 	case !ok:
 		r.diff.SetText("")
+		r.reason.Hide()
 	case err != nil:
+		r.reason.Hide()
 		r.diff.Importance = widget.DangerImportance
 		r.diff.SetText("not a count")
 	default:
 		d, _ := stock.CountDelta(r.line.OnHand, n)
 		r.diff.Importance = widget.MediumImportance
+		r.reason.Hide()
 		if d != 0 {
 			r.diff.Importance = widget.WarningImportance
+			r.reason.Show()
 		}
 		r.diff.SetText(changeText(d))
 	}
@@ -264,6 +306,8 @@ func (c *countPage) typed() int {
 func (c *countPage) clear() {
 	for _, r := range c.rows {
 		r.counted.SetText("")
+		r.reason.ClearSelected()
+		r.reason.Hide()
 	}
 	c.note.SetText("")
 }
@@ -285,10 +329,22 @@ func (c *countPage) review() {
 			return
 		}
 		d, _ := stock.CountDelta(r.line.OnHand, n)
-		inputs = append(inputs, stock.CountInput{LineID: r.line.ID, Counted: n})
+		why := stock.CountReason(d, r.chosenReason())
+		if err := stock.CheckCountReason(d, why); err != nil {
+			r.reason.Show()
+			u.win.Canvas().Focus(r.counted)
+			msg := fmt.Sprintf("%s, lot %s: the books say %d and %d were counted. Choose why they differ beside the count: %s.",
+				productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, strings.Join(countReasonWords(), ", "))
+			if why != stock.NoReason {
+				msg = fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err))
+			}
+			dialog.ShowInformation("Say why the count differs", msg, u.win)
+			return
+		}
+		inputs = append(inputs, stock.CountInput{LineID: r.line.ID, Counted: n, Reason: why})
 		if d != 0 {
 			diffs++
-			lines = append(lines, fmt.Sprintf("%s, lot %s: books %d, counted %d (%s)", productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, changeText(d)))
+			lines = append(lines, fmt.Sprintf("%s, lot %s: books %d, counted %d (%s, %s)", productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, changeText(d), stock.ReasonWords(why)))
 		}
 	}
 	if len(inputs) == 0 {

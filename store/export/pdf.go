@@ -12,8 +12,10 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
-// PDF reports: A4 landscape, a title and subtitle, the table with its header repeated on every
-// page, rows that wrap long text, and "Page N of M" at the foot. Text is set in the Go fonts
+// PDF reports: A4 landscape; on every page the title, the clinic, the period and the table's
+// header; columns sized by their content (a number, date or code never breaks across lines),
+// rows that wrap long text at spaces, a total row, "Prepared by / Checked by" lines at the end,
+// and "Page N of M" at the foot. Text is set in the Go fonts
 // (embedded, UTF-8: Latin, Greek and Cyrillic scripts; characters outside them print as "?"),
 // written with github.com/go-pdf/fpdf.
 
@@ -54,6 +56,9 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 	pdf.SetModificationDate(now)
 	pdf.SetTitle(t.Title, true)
 	pdf.SetCreator("Medicine Inventory", true)
+	if a := t.Clinic.Words(); a != "" {
+		pdf.SetAuthor(a, true)
+	}
 	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
@@ -62,26 +67,32 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 	pdf.AliasNbPages("{nb}")
 	pageW, pageH := pdf.GetPageSize()
 	avail := pageW - 2*pdfMargin
-	var total float64
-	for _, wd := range t.Widths {
-		total += wd
+	heads := make([]string, len(t.Columns))
+	for i := range t.Columns {
+		heads[i] = pdfText(t.header(i))
 	}
-	colW := make([]float64, len(t.Columns))
-	for i := range colW {
-		wd := 10.0
-		if i < len(t.Widths) {
-			wd = t.Widths[i]
-		}
-		if total == 0 {
-			total = float64(len(colW)) * 10
-		}
-		colW[i] = avail * wd / total
+	blank := make([]bool, len(t.Columns))
+	for i, c := range t.Columns {
+		blank[i] = inList(t.Blank, c)
 	}
+	rowMin := pdfLineH
+	if len(t.Blank) > 0 {
+		rowMin = 2 * pdfLineH // room for a pen
+	}
+	colW := pdfColumns(pdf, t, heads, blank, avail)
 	header := func() {
+		clinic := pdfText(t.Clinic.Words())
 		pdf.SetFont("go", "B", 14)
-		pdf.CellFormat(avail*0.7, 7, pdfText(t.Title), "", 0, "L", false, 0, "")
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(avail*0.3, 7, "Medicine Inventory · printed "+now.Format("2006-01-02 15:04"), "", 1, "R", false, 0, "")
+		pdf.CellFormat(avail*0.6, 7, pdfText(t.Title), "", 0, "L", false, 0, "")
+		pdf.SetFont("go", "B", 10)
+		if clinic == "" {
+			clinic = "Clinic: ……………………………………………"
+		}
+		pdf.CellFormat(avail*0.4, 7, clinic, "", 1, "R", false, 0, "")
+		if t.Period != "" {
+			pdf.SetFont("go", "B", 10)
+			pdf.CellFormat(avail, 5, "Period: "+pdfText(t.Period), "", 1, "L", false, 0, "")
+		}
 		if t.Subtitle != "" {
 			pdf.SetFont("go", "", 9)
 			pdf.CellFormat(avail, 5, pdfText(t.Subtitle), "", 1, "L", false, 0, "")
@@ -89,20 +100,19 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 		pdf.Ln(2)
 		pdf.SetFont("go", "B", pdfFontSize)
 		pdf.SetFillColor(220, 226, 232)
-		heads := make([]string, len(t.Columns))
-		for i, c := range t.Columns {
-			heads[i] = strings.ReplaceAll(c, "_", " ")
-		}
-		drawRow(pdf, colW, heads, nil)
+		drawRow(pdf, colW, heads, nil, pdfLineH)
 		pdf.SetFont("go", "", pdfFontSize)
 	}
 	pdf.SetHeaderFunc(header)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(pageH - pdfMargin + 2)
 		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(avail, 4, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.CellFormat(avail/3, 4, "Medicine Inventory · printed "+now.Format("2006-01-02 15:04"), "", 0, "L", false, 0, "")
+		pdf.CellFormat(avail/3, 4, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.CellFormat(avail/3, 4, pdfText(t.Title), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
+	bottom := pageH - pdfMargin - 4
 	if len(t.rows) == 0 {
 		pdf.SetFont("go", "", 10)
 		pdf.CellFormat(avail, 8, "Nothing to list.", "", 1, "L", false, 0, "")
@@ -121,31 +131,157 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 		} else {
 			pdf.SetFillColor(255, 255, 255)
 		}
-		if pdf.GetY()+rowHeight(pdf, colW, texts) > pageH-pdfMargin-4 {
+		if pdf.GetY()+rowHeight(pdf, colW, texts, rowMin) > bottom {
 			pdf.AddPage()
 		}
-		drawRow(pdf, colW, texts, right)
+		drawRow(pdf, colW, texts, right, rowMin)
 	}
+	if tot := t.totalTexts(); tot != nil {
+		for j := range texts {
+			texts[j], right[j] = tot[j], t.totals()[j] != nil
+		}
+		pdf.SetFont("go", "B", pdfFontSize)
+		pdf.SetFillColor(220, 226, 232)
+		if pdf.GetY()+rowHeight(pdf, colW, texts, pdfLineH) > bottom {
+			pdf.AddPage()
+		}
+		drawRow(pdf, colW, texts, right, pdfLineH)
+	}
+	signatures(pdf, t.Clinic.PreparedBy, avail, bottom)
 	if err := pdf.Error(); err != nil {
 		return err
 	}
 	return pdf.Output(w)
 }
 
-func rowHeight(pdf *fpdf.Fpdf, colW []float64, texts []string) float64 {
+// signatures draws the "Prepared by … / Checked by …" lines at the end of the report, on a new
+// page when they do not fit on this one.
+func signatures(pdf *fpdf.Fpdf, preparedBy string, avail, bottom float64) {
+	const lineH = 9.0
+	if pdf.GetY()+6+2*lineH > bottom {
+		pdf.AddPage()
+	}
+	pdf.Ln(6)
+	pdf.SetDrawColor(90, 90, 90)
+	x0 := pdf.GetX()
+	for _, who := range []struct{ label, name string }{{"Prepared by", preparedBy}, {"Checked by", ""}} {
+		y := pdf.GetY()
+		x := x0
+		field := func(label string, w float64, filled string) {
+			pdf.SetFont("go", "B", 9)
+			lw := pdf.GetStringWidth(label) + 2
+			pdf.SetXY(x, y)
+			pdf.CellFormat(lw, lineH, label, "", 0, "L", false, 0, "")
+			pdf.Line(x+lw, y+lineH-2, x+w-6, y+lineH-2)
+			if filled != "" {
+				pdf.SetFont("go", "", 9)
+				pdf.SetXY(x+lw+1, y)
+				pdf.CellFormat(w-lw-8, lineH-2, pdfText(filled), "", 0, "L", false, 0, "B")
+			}
+			x += w
+		}
+		field(who.label, avail*0.42, who.name)
+		field("Signature", avail*0.33, "")
+		field("Date", avail*0.25, "")
+		pdf.SetXY(x0, y+lineH)
+	}
+	pdf.SetDrawColor(200, 200, 200)
+}
+
+// pdfColumns sizes the columns by their content: each is at least as wide as its longest word
+// (a number, a date, a GTIN or a lot is one word and is never broken across lines), and the
+// room left is shared in proportion to how much more each column's longest text needs. A blank
+// column (written in by hand) is at least 30 mm.
+func pdfColumns(pdf *fpdf.Fpdf, t Table, heads []string, blank []bool, avail float64) []float64 {
+	const pad = 2.2 // mm: the cell's inner margins and a little air
+	const maxNatural = 80.0
+	n := len(t.Columns)
+	minW := make([]float64, n)
+	natural := make([]float64, n)
+	measure := func(j int, s string, whole bool) {
+		w := pdf.GetStringWidth(s) + pad
+		natural[j] = max(natural[j], min(w, maxNatural))
+		if whole {
+			minW[j] = max(minW[j], w)
+			return
+		}
+		for _, word := range strings.Fields(s) {
+			minW[j] = max(minW[j], pdf.GetStringWidth(word)+pad)
+		}
+	}
+	pdf.SetFont("go", "B", pdfFontSize)
+	for j, h := range heads {
+		measure(j, h, false)
+	}
+	pdf.SetFont("go", "", pdfFontSize)
+	for _, r := range t.rows {
+		for j := 0; j < n && j < len(r); j++ {
+			s, num := r[j].pdfText()
+			measure(j, s, num || !r[j].date.IsZero() || !r[j].instant.IsZero())
+		}
+	}
+	if tot := t.totalTexts(); tot != nil {
+		pdf.SetFont("go", "B", pdfFontSize)
+		sums := t.totals()
+		for j, s := range tot {
+			measure(j, s, sums[j] != nil)
+		}
+		pdf.SetFont("go", "", pdfFontSize)
+	}
+	for j := range blank {
+		if blank[j] {
+			minW[j], natural[j] = max(minW[j], 30), max(natural[j], 45)
+		}
+	}
+	var sumMin, sumNat float64
+	for j := range minW {
+		natural[j] = max(natural[j], minW[j])
+		sumMin += minW[j]
+		sumNat += natural[j]
+	}
+	w := make([]float64, n)
+	switch {
+	case sumMin >= avail: // more words than paper: shrink all alike (rare: very many columns)
+		for j := range w {
+			w[j] = minW[j] * avail / sumMin
+		}
+	case sumNat <= avail: // everything fits on one line: the columns written in by hand grow
+		// first (up to 60 mm), then the rest is shared by natural width
+		for j := range blank {
+			if blank[j] {
+				grow := min(60-natural[j], avail-sumNat)
+				if grow > 0 {
+					natural[j] += grow
+					sumNat += grow
+				}
+			}
+		}
+		for j := range w {
+			w[j] = natural[j] * avail / sumNat
+		}
+	default:
+		extra := (avail - sumMin) / (sumNat - sumMin)
+		for j := range w {
+			w[j] = minW[j] + (natural[j]-minW[j])*extra
+		}
+	}
+	return w
+}
+
+func rowHeight(pdf *fpdf.Fpdf, colW []float64, texts []string, minH float64) float64 {
 	n := 1
 	for j, s := range texts {
 		if k := len(pdf.SplitText(s, colW[j])); k > n {
 			n = k
 		}
 	}
-	return float64(n) * pdfLineH
+	return max(float64(n)*pdfLineH, minH)
 }
 
 // drawRow draws one table row: each cell's text wrapped to its column, the row as tall as its
-// tallest cell, with a thin border.
-func drawRow(pdf *fpdf.Fpdf, colW []float64, texts []string, right []bool) {
-	h := rowHeight(pdf, colW, texts)
+// tallest cell (and at least minH), with a thin border.
+func drawRow(pdf *fpdf.Fpdf, colW []float64, texts []string, right []bool, minH float64) {
+	h := rowHeight(pdf, colW, texts, minH)
 	x0, y0 := pdf.GetXY()
 	x := x0
 	for j, s := range texts {
@@ -178,7 +314,8 @@ func printed(t Table) Table {
 			keep = append(keep, i)
 		}
 	}
-	out := Table{Title: t.Title, Subtitle: t.Subtitle, Sheet: t.Sheet}
+	out := t
+	out.Columns, out.Widths, out.rows = nil, nil, nil
 	for _, i := range keep {
 		out.Columns = append(out.Columns, t.Columns[i])
 		if i < len(t.Widths) {

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -51,8 +52,9 @@ func warnDays(days int) int {
 // for review, nearest expiry and warnings. days is the "expiring" window (0: the default, 90).
 func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 	days = warnDays(days)
-	t := Table{Title: "Stock on hand by product", Subtitle: "On " + stock.Day(today) + ". Expired lots are not usable stock.",
-		Sheet: "Stock by product",
+	t := Table{Title: "Stock on hand by product", Period: "On " + stock.Day(today),
+		Subtitle: "Expired lots are not usable stock. Quantities are in each product's unit.",
+		Sheet:    "Stock by product", Totals: []string{"usable_on_hand", "expired_on_hand", "waiting_for_review"},
 		Columns: []string{"product", "generic_name", "strength", "dosage_form", "gtin", "unit", "usable_on_hand",
 			"expired_on_hand", "waiting_for_review", "nearest_expiry", "reorder_level", "lots", "warnings"},
 		Widths: []float64{26, 20, 12, 12, 16, 7, 9, 9, 9, 14, 8, 5, 30}}
@@ -71,8 +73,8 @@ func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 // LotsTable is stock on hand by lot, each product's lots soonest expiry first.
 func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 	days = warnDays(days)
-	t := Table{Title: "Stock on hand by lot", Subtitle: "On " + stock.Day(today) + ", soonest expiry first.",
-		Sheet: "Stock by lot",
+	t := Table{Title: "Stock on hand by lot", Period: "On " + stock.Day(today), Subtitle: "Each product's lots, soonest expiry first.",
+		Sheet: "Stock by lot", Totals: []string{"on_hand", "waiting_for_review"},
 		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "location", "on_hand", "waiting_for_review",
 			"unit", "warnings"},
 		Widths: []float64{28, 12, 16, 14, 14, 14, 9, 10, 8, 26}}
@@ -90,8 +92,9 @@ func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 // ExpiryTable lists lots with stock that have expired or expire within days of today, soonest
 // first, with the days left (negative: expired that many days ago).
 func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
-	t := Table{Title: "Expired and expiring stock", Subtitle: fmt.Sprintf("Lots with stock that have expired or expire within %d days of %s.", days, stock.Day(today)),
-		Sheet:   "Expiry",
+	t := Table{Title: "Expired and expiring stock", Period: "On " + stock.Day(today),
+		Subtitle: fmt.Sprintf("Lots with stock that have expired or expire within %d days of %s.", days, stock.Day(today)),
+		Sheet:    "Expiry", Totals: []string{"on_hand"},
 		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "days_left", "on_hand", "unit", "location", "status"},
 		Widths:  []float64{28, 12, 16, 14, 14, 9, 9, 8, 14, 24}}
 	day0, _ := time.Parse(time.DateOnly, stock.Day(today))
@@ -118,8 +121,9 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 // MovementsTable lists the confirmed movements of a period, oldest first. Each row carries the movement's
 // global id and device, so two inventories' reports can be compared line by line.
 func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
-	t := Table{Title: "Stock movements", Subtitle: period(from, to),
-		Sheet: "Movements",
+	t := Table{Title: "Stock movements", Period: period(from, to),
+		Subtitle: "Confirmed movements, oldest first; a count's quantity is the difference from the books.",
+		Sheet:    "Movements", Totals: []string{"quantity"},
 		Columns: []string{"at", "product", "strength", "lot", "expiry", "serial", "movement", "reason", "quantity", "counted",
 			"note", "id", "device"},
 		Widths:  []float64{19, 26, 10, 12, 14, 12, 12, 16, 8, 8, 26, 36, 36},
@@ -142,7 +146,64 @@ func period(from, to time.Time) string {
 		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 	}
 	if midnight(from) && midnight(to) {
-		return "From " + stock.Day(from) + " to " + stock.Day(to.AddDate(0, 0, -1)) + ", both days included."
+		return "From " + stock.Day(from) + " to " + stock.Day(to.AddDate(0, 0, -1)) + ", both days included"
 	}
-	return "From " + from.Format("2006-01-02 15:04") + " to " + to.Format("2006-01-02 15:04") + "."
+	return "From " + from.Format("2006-01-02 15:04") + " to " + to.Format("2006-01-02 15:04")
+}
+
+// CountSheetAllShelves is the count sheet's shelf choice for "every shelf".
+const CountSheetAllShelves = ""
+
+// CountSheetTable is a printable count sheet for a shelf (CountSheetAllShelves: every shelf): the
+// lots the books say have stock there, by shelf, product and soonest expiry, with what the books
+// expect, and blank "counted" and "remarks" columns to write the shelf's number and why it
+// differs in. The "line" column (the
+// lot's number in this inventory, for a program reading the CSV back) is not printed.
+func CountSheetTable(ps []stock.ProductStock, shelf string, today time.Time) Table {
+	shelf = strings.TrimSpace(shelf)
+	title := "Count sheet"
+	where := "every shelf"
+	if shelf != CountSheetAllShelves {
+		where = shelf
+		if !strings.HasPrefix(strings.ToLower(shelf), "shelf") {
+			where = "shelf " + shelf
+		}
+		title += ": " + where
+	}
+	t := Table{Title: title, Period: "On " + stock.Day(today) + ", " + where,
+		Subtitle: "Count each lot and write the number on the shelf under Counted; the books' figure is under Expected on hand. Quantities are in each product's unit.",
+		Sheet:    "Count sheet",
+		Columns:  []string{"shelf", "product", "strength", "lot", "expiry", "expected_on_hand", "unit", "counted", "remarks", "line"},
+		Headers:  map[string]string{"remarks": "Remarks (why it differs)"},
+		Widths:   []float64{14, 30, 12, 14, 12, 10, 9, 12, 24, 8},
+		NoPrint:  []string{"line"},
+		Blank:    []string{"counted", "remarks"}}
+	type item struct {
+		p stock.Product
+		l stock.Line
+	}
+	var items []item
+	for _, p := range ps {
+		for _, l := range p.Lines {
+			if l.OnHand <= 0 || shelf != CountSheetAllShelves && !strings.EqualFold(strings.TrimSpace(l.Location), shelf) {
+				continue
+			}
+			items = append(items, item{p.Product, l})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.l.Location != b.l.Location {
+			return strings.ToLower(a.l.Location) < strings.ToLower(b.l.Location)
+		}
+		if na, nb := strings.ToLower(productName(a.p)), strings.ToLower(productName(b.p)); na != nb {
+			return na < nb
+		}
+		return a.l.Expiry < b.l.Expiry
+	})
+	for _, it := range items {
+		t.add(textCell(it.l.Location), textCell(productName(it.p)), textCell(it.p.Strength), textCell(it.l.Lot),
+			dateCell(it.l.Expiry), numCell(it.l.OnHand), textCell(it.p.Unit), cell{}, cell{}, numCell(it.l.ID))
+	}
+	return t
 }

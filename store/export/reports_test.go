@@ -151,8 +151,11 @@ func TestStockReportXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 7 || rows[0][0] != "product" {
-		t.Fatalf("rows = %v", rows)
+	// People read the XLSX: human headers, a total row, then the signature lines.
+	if len(rows) != 11 || rows[0][0] != "Product" || rows[0][7] != "Waiting for review" || rows[7][0] != "Total (6 rows)" ||
+		rows[7][6] != "74" || rows[7][7] != "40" || rows[7][8] != "pack" || !strings.HasPrefix(rows[9][0], "Prepared by") ||
+		rows[10][0] != "Checked by:" {
+		t.Fatalf("rows = %q", rows)
 	}
 	typ, _ := f.GetCellType("Stock by lot", "E2")
 	val, _ := f.GetCellValue("Stock by lot", "E2")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -13,19 +14,159 @@ import (
 // stock reports (StockTable, LotsTable, ExpiryTable, MovementsTable) are Tables; so is the
 // entries export, internally. WriteTable writes one as CSV, XLSX, JSON or PDF with the
 // conventions of the package doc.
+//
+// For people (PDF and XLSX) a Table is a report fit to send: the clinic (Clinic) and the period
+// (Period) at the top of every page, human column headers (Headers, else headerWords of each
+// column), a total row for the Totals columns, "Prepared by / Checked by" lines at the end, and
+// "Page N of M". CSV and JSON carry the rows alone, under the machine keys (Columns).
 type Table struct {
 	Title    string    // e.g. "Stock on hand by product"
 	Subtitle string    // e.g. "Expiring within 90 days of 2026-11-29"
 	Sheet    string    // XLSX sheet name (at most 31 characters)
-	Columns  []string  // header, snake_case: the CSV/XLSX header and the JSON keys
-	Widths   []float64 // column widths in characters (XLSX; relative widths in the PDF)
+	Columns  []string  // snake_case: the CSV header and the JSON keys
+	Widths   []float64 // column widths in characters (XLSX; the PDF sizes columns by their content)
 	// NoPrint names columns left out of the PDF (ids for programs, not for people on paper).
 	NoPrint []string
-	rows    [][]cell
+
+	// Clinic is who the report is from; the zero value prints blank lines to write it on.
+	Clinic Clinic
+	// Period is what the report covers, in words: "On 2026-11-29", "From 2026-11-01 to
+	// 2026-11-30, both days included", "November 2026".
+	Period string
+	// Headers are human column headers by column (PDF and XLSX); a column without one gets
+	// headerWords(column): "usable_on_hand" → "Usable on hand".
+	Headers map[string]string
+	// Totals names the whole-number columns summed on a total row (PDF and XLSX).
+	Totals []string
+	// Blank names columns left empty to write in by hand (the count sheet's "counted"): the PDF
+	// prints them wide, with rows tall enough for a pen.
+	Blank []string
+
+	rows [][]cell
+}
+
+// Clinic is who a report is from, as the district knows it.
+type Clinic struct {
+	Name       string // e.g. "Kasama Rural Health Centre"
+	Code       string // the facility code the district gives
+	District   string
+	PreparedBy string // who prepares reports: printed on the "Prepared by" line
+}
+
+// Words is the clinic in one line: "Kasama Rural Health Centre · facility KS-014 · Kasama
+// district"; "" when nothing is known.
+func (c Clinic) Words() string {
+	var w []string
+	if s := strings.TrimSpace(c.Name); s != "" {
+		w = append(w, s)
+	}
+	if s := strings.TrimSpace(c.Code); s != "" {
+		w = append(w, "facility "+s)
+	}
+	if s := strings.TrimSpace(c.District); s != "" {
+		if !strings.Contains(strings.ToLower(s), "district") {
+			s += " district"
+		}
+		w = append(w, s)
+	}
+	return clean(strings.Join(w, " · "))
 }
 
 // Len is the number of rows.
 func (t Table) Len() int { return len(t.rows) }
+
+// headerNames are the column names whose words are not just the name with spaces.
+var headerNames = map[string]string{
+	"gtin": "GTIN", "id": "ID", "at": "Date and time", "days_left": "Days left", "reorder_level": "Reorder level",
+	"waiting_for_review": "Waiting for review", "expected_on_hand": "Expected on hand",
+}
+
+// headerWords is a column's name for people: "usable_on_hand" → "Usable on hand", "gtin" → "GTIN".
+func headerWords(col string) string {
+	if w, ok := headerNames[col]; ok {
+		return w
+	}
+	w := strings.ReplaceAll(col, "_", " ")
+	if w == "" {
+		return w
+	}
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+// header is column i's header for people.
+func (t Table) header(i int) string {
+	if h, ok := t.Headers[t.Columns[i]]; ok && h != "" {
+		return h
+	}
+	return headerWords(t.Columns[i])
+}
+
+func inList(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// totalTexts is the total row as text, or nil when there is none: "Total (N rows)" first, the
+// sums, and in the "unit" column the rows' one unit or "mixed units" (a sum over products
+// counted in different units is a count of things, not of one unit).
+func (t Table) totalTexts() []string {
+	sums := t.totals()
+	if sums == nil {
+		return nil
+	}
+	out := make([]string, len(t.Columns))
+	for j, v := range sums {
+		if v != nil {
+			out[j] = strconv.FormatInt(*v, 10)
+		}
+		if t.Columns[j] == "unit" {
+			units := map[string]bool{}
+			for _, r := range t.rows {
+				if j < len(r) {
+					units[r[j].text] = true
+				}
+			}
+			if len(units) > 1 {
+				out[j] = "mixed units"
+			} else {
+				for u := range units {
+					out[j] = u
+				}
+			}
+		}
+	}
+	out[0] = fmt.Sprintf("Total (%d rows)", len(t.rows))
+	return out
+}
+
+// totals sums the Totals columns over the rows: one value per column, nil for a column not summed.
+func (t Table) totals() []*int64 {
+	if len(t.Totals) == 0 || len(t.rows) == 0 {
+		return nil
+	}
+	out := make([]*int64, len(t.Columns))
+	some := false
+	for j, c := range t.Columns {
+		if !inList(t.Totals, c) {
+			continue
+		}
+		var sum int64
+		for _, r := range t.rows {
+			if j < len(r) && r[j].num != nil {
+				sum += *r[j].num
+			}
+		}
+		out[j], some = &sum, true
+	}
+	if !some {
+		return nil
+	}
+	return out
+}
 
 func entryTable(rows []Row) Table {
 	t := Table{Title: "Inventory", Sheet: SheetName, Columns: Columns, Widths: widths}
@@ -80,7 +221,7 @@ func WriteTable(w io.Writer, f Format, t Table) error {
 	case CSV:
 		err = writeCSVTable(w, t)
 	case XLSX:
-		err = writeXLSXTable(w, t)
+		err = writeXLSXTable(w, t, true)
 	case JSON:
 		err = writeJSONTable(w, t)
 	case PDF:

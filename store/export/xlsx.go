@@ -2,6 +2,7 @@ package export
 
 import (
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -18,9 +19,12 @@ const (
 // column widths, in characters, by column (Columns order).
 var widths = []float64{6, 28, 22, 12, 14, 20, 16, 14, 12, 9, 10, 14, 30, 13, 30, 30, 24, 20, 20}
 
-func writeXLSX(w io.Writer, rows []Row) error { return writeXLSXTable(w, entryTable(rows)) }
+func writeXLSX(w io.Writer, rows []Row) error { return writeXLSXTable(w, entryTable(rows), false) }
 
-func writeXLSXTable(w io.Writer, t Table) (err error) {
+// writeXLSXTable writes t as one sheet. A report (WriteTable) is for people: human headers, a total
+// row, the signature lines, and the clinic and period in the printed page header; the entries
+// export (report false) keeps its machine header and its rows alone.
+func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -31,6 +35,11 @@ func writeXLSXTable(w io.Writer, t Table) (err error) {
 		return err
 	}
 	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	// A report's human headers ("Waiting for review") wrap within their column.
+	wrapped, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
@@ -47,6 +56,19 @@ func writeXLSXTable(w io.Writer, t Table) (err error) {
 	if err != nil {
 		return err
 	}
+	if report { // the clinic and the period on every printed page, with the page number
+		head := func(s string) string { return strings.ReplaceAll(clean(s), "&", "&&") }
+		hf := &excelize.HeaderFooterOptions{
+			OddHeader: "&L" + head(t.Clinic.Words()) + "&C&B" + head(t.Title) + "&R" + head(t.Period),
+			OddFooter: "&LMedicine Inventory&CPage &P of &N",
+		}
+		if err := f.SetHeaderFooter(t.Sheet, hf); err != nil {
+			return err
+		}
+		if err := f.SetPageLayout(t.Sheet, &excelize.PageLayoutOptions{Orientation: ptr("landscape")}); err != nil {
+			return err
+		}
+	}
 	sw, err := f.NewStreamWriter(t.Sheet)
 	if err != nil {
 		return err
@@ -61,8 +83,11 @@ func writeXLSXTable(w io.Writer, t Table) (err error) {
 		return err
 	}
 	vals := make([]any, len(t.Columns))
-	for i, c := range t.Columns {
-		vals[i] = excelize.Cell{StyleID: header, Value: c}
+	for i := range t.Columns {
+		vals[i] = excelize.Cell{StyleID: header, Value: t.Columns[i]}
+		if report {
+			vals[i] = excelize.Cell{StyleID: wrapped, Value: t.header(i)}
+		}
 	}
 	if err := sw.SetRow("A1", vals); err != nil {
 		return err
@@ -91,9 +116,53 @@ func writeXLSXTable(w io.Writer, t Table) (err error) {
 			return err
 		}
 	}
+	if !report {
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+		_, err = f.WriteTo(w)
+		return err
+	}
+	next := len(t.rows) + 2
+	if tot := t.totalTexts(); tot != nil {
+		sums := t.totals()
+		row := make([]any, len(t.Columns))
+		for j, v := range sums {
+			switch {
+			case v != nil:
+				row[j] = excelize.Cell{StyleID: header, Value: *v}
+			case tot[j] != "":
+				row[j] = excelize.Cell{StyleID: header, Value: tot[j]}
+			}
+		}
+		if err := setRow(sw, next, row); err != nil {
+			return err
+		}
+		next++
+	}
+	// The signature lines, after a blank row: written on the printed sheet.
+	prepared := "Prepared by: " + clean(t.Clinic.PreparedBy)
+	for i, line := range [][]any{
+		{excelize.Cell{StyleID: header, Value: strings.TrimSpace(prepared)}, nil, "Signature:", nil, "Date:"},
+		{excelize.Cell{StyleID: header, Value: "Checked by:"}, nil, "Signature:", nil, "Date:"},
+	} {
+		if err := setRow(sw, next+1+i, line); err != nil {
+			return err
+		}
+	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func setRow(sw *excelize.StreamWriter, row int, vals []any) error {
+	ref, err := excelize.CoordinatesToCellName(1, row)
+	if err != nil {
+		return err
+	}
+	return sw.SetRow(ref, vals)
 }

@@ -274,6 +274,41 @@ func CountDelta(onHand, counted int64) (int64, error) {
 	return counted - onHand, nil
 }
 
+// CheckCountReason checks the reason a stock count gives for a difference of delta from the
+// books: a count that agrees needs none (any reason given is dropped: see CountReason); one that
+// differs needs an adjustment reason (AdjustReasons) that fits its sign: damaged and lost take
+// stock away, returned brings it back, a count correction goes either way.
+func CheckCountReason(delta int64, r Reason) error {
+	if delta == 0 {
+		return nil
+	}
+	switch r {
+	case CountCorrection:
+	case Damaged, Lost:
+		if delta > 0 {
+			return fmt.Errorf("%w: %d more were counted than the books say, so the difference is not stock %s; choose count correction or returned", ErrReason, delta, ReasonWords(r))
+		}
+	case Returned:
+		if delta < 0 {
+			return fmt.Errorf("%w: %d fewer were counted than the books say, so the difference is not stock returned; choose count correction, damaged or lost", ErrReason, -delta)
+		}
+	case NoReason:
+		return fmt.Errorf("%w: the count differs from the books by %+d; say why (count correction, damaged, lost or returned)", ErrReason, delta)
+	default:
+		return fmt.Errorf("%w: a count difference needs a reason (count correction, damaged, lost or returned), not %q", ErrReason, r)
+	}
+	return nil
+}
+
+// CountReason is the reason a count movement keeps: r when the count differs (delta ≠ 0), none
+// when it agrees with the books.
+func CountReason(delta int64, r Reason) Reason {
+	if delta == 0 {
+		return NoReason
+	}
+	return r
+}
+
 // CheckReverse checks that m may be undone: it is confirmed, is not itself a reversal, has not
 // been undone already, and undoing it does not leave the line below 0.
 func CheckReverse(m Movement, lineOnHand int64) error {

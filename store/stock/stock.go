@@ -170,6 +170,9 @@ type ProductSummary struct {
 type CountInput struct {
 	LineID  int64
 	Counted int64
+	// Reason says why the count differs from the books (AdjustReasons); required when it does,
+	// dropped when it does not (see CheckCountReason).
+	Reason Reason
 }
 
 // Pick is a part of a dispense: how many to take from which line.

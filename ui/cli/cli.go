@@ -16,7 +16,7 @@
 //	medinventory dispense GTIN-OR-NAME QUANTITY [--lot LOT] [--date DATE] [--note TEXT]   units given out (first expiry first out)
 //	medinventory adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]   correct a lot's stock (count_correction, damaged, lost, returned)
 //	medinventory dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]   units destroyed
-//	medinventory count GTIN-OR-NAME COUNTED [--lot LOT] [--date DATE]   what was counted on the shelf for one lot
+//	medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]   what was counted on the shelf for one lot
 //
 // With no command the program opens the window (Env.Window, given by package main, which also
 // wires the backend the commands use: Env.OpenBackend). The data dir is, in order: --data-dir,

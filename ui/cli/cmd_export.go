@@ -21,12 +21,14 @@ import (
 func runExport(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
 	fs := c.flags("export", `Usage: medinventory export --format csv|xlsx|json [-o FILE]
-       medinventory export --report stock|lots|expiry|movements --format csv|xlsx|json|pdf [-o FILE]
+       medinventory export --report stock|lots|expiry|movements|count-sheet --format csv|xlsx|json|pdf [-o FILE]
 
 Writes every entry of the inventory (deleted ones excepted) with its product fields, lot, expiry,
 quantity, status, where each value came from, and the photo's file name. Without -o it writes to
 the screen (standard output). With --report it writes a stock report instead: stock on hand by
-product or by lot, expired and expiring lots, or the movements of a period; PDF is for printing.
+product or by lot, expired and expiring lots, the movements of a period, or a count sheet for a
+shelf (--shelf; the lots with stock there, what the books expect, and a blank column to write
+the count in); PDF is for printing.
 
 Flags:
 `)
@@ -113,14 +115,16 @@ type reportFlags struct {
 	report   *string
 	days     *int
 	from, to *string
+	shelf    *string
 }
 
 func addReportFlags(fs *flag.FlagSet) reportFlags {
 	return reportFlags{
-		report: fs.String("report", "", "a stock report instead of the entries: stock (by product), lots (by lot), expiry or movements; also --format pdf"),
+		report: fs.String("report", "", "a stock report instead of the entries: stock (by product), lots (by lot), expiry, movements or count-sheet; also --format pdf"),
 		days:   fs.Int("days", stock.DefaultExpiringDays, "--report expiry: lots expiring within this many days (and those expired)"),
 		from:   fs.String("from", "", "--report movements: first day, YYYY-MM-DD (default: 30 days ago)"),
 		to:     fs.String("to", "", "--report movements: last day, YYYY-MM-DD (default: today)"),
+		shelf:  fs.String("shelf", "", "--report count-sheet: the shelf to count (default: every shelf)"),
 	}
 }
 
@@ -179,8 +183,18 @@ func (c *Call) exportReport(rf reportFlags, format, outPath string) int {
 			return c.fail(err)
 		}
 		t = export.MovementsTable(rows, from, to)
+	case "count-sheet":
+		ps, err := st.StockOnHand(ctx, store.ProductFilter{Today: now})
+		if err != nil {
+			return c.fail(err)
+		}
+		t = export.CountSheetTable(ps, *rf.shelf, now)
+		if t.Len() == 0 && strings.TrimSpace(*rf.shelf) != "" {
+			fmt.Fprintf(stderr, "medinventory export: no lot with stock is on shelf %q; check the name (medinventory stock lists the lots and their shelves), or leave out --shelf for every shelf\n", *rf.shelf)
+			return ExitFailed
+		}
 	default:
-		fmt.Fprintf(stderr, "medinventory export: %q is not a report: choose stock, lots, expiry or movements\n", *rf.report)
+		fmt.Fprintf(stderr, "medinventory export: %q is not a report: choose stock, lots, expiry, movements or count-sheet\n", *rf.report)
 		return ExitUsage
 	}
 	if !writeOutput(outPath, stdout, stderr, func(w io.Writer) error { return export.WriteTable(w, f, t) }) {

@@ -27,7 +27,7 @@ soonest expiry first. SEARCH keeps the products whose name, strength, maker, GTI
 Flags:
 `)
 	format := fs.String("format", "table", "table (for reading), csv (one row per lot) or json (products with their lots)")
-	low := fs.Bool("low", false, "only products below their reorder level")
+	low := fs.Bool("low", false, "only products below their reorder level or out of stock")
 	out := fs.Bool("out", false, "only products with nothing usable on hand")
 	expired := fs.Bool("expired", false, "only products with expired stock")
 	expiring := fs.Int("expiring", 0, "only products with a lot expiring within this many days or already expired")

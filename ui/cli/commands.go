@@ -26,7 +26,7 @@ var commands = []Command{
 	{"dispense", "dispense GTIN-OR-NAME QUANTITY [--lot LOT] [--date DATE] [--note TEXT]", "units given out (first expiry first out)", runDispense},
 	{"adjust", "adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]", "correct a lot's stock (count_correction, damaged, lost, returned)", runAdjust},
 	{"dispose", "dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]", "units destroyed", runDispose},
-	{"count", "count GTIN-OR-NAME COUNTED [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
+	{"count", "count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
 }
 
 // lookup finds a command by name.

@@ -236,7 +236,10 @@ func movementWords(m MovementDone) string {
 		return fmt.Sprintf("Disposed of %d%s", -m.Quantity, why)
 	case stock.Count:
 		if m.Counted != nil {
-			return fmt.Sprintf("Counted %d (a difference of %+d)", *m.Counted, m.Quantity)
+			if why != "" {
+				why = ", " + why[2:len(why)-1]
+			}
+			return fmt.Sprintf("Counted %d (a difference of %+d%s)", *m.Counted, m.Quantity, why)
 		}
 	}
 	return fmt.Sprintf("Adjusted by %+d%s", m.Quantity, why)

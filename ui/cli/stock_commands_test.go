@@ -83,8 +83,27 @@ func TestStockCommandsKeepThePaperRegister(t *testing.T) {
 	if code, out, errs := cmd(t, data, "dispose", "Amoxicillin", "3", "--reason", "damaged", "--lot", "L1"); code != ExitOK || !strings.Contains(out, "Disposed of 3 (damaged)") {
 		t.Fatalf("dispose: exit %d, %q, %q", code, out, errs)
 	}
-	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--format", "json"); code != ExitOK || !strings.Contains(out, `"counted": 64`) || !strings.Contains(out, `"quantity": -1`) {
+	if code, _, errs := cmd(t, data, "count", "Amoxicillin", "64"); code != ExitFailed || !strings.Contains(errs, "--reason count_correction, damaged, lost or returned") {
+		t.Fatalf("count that differs, with no reason: exit %d, %q; want a refusal asking for --reason", code, errs)
+	}
+	if code, _, errs := cmd(t, data, "count", "Amoxicillin", "64", "--reason", "expired"); code != ExitUsage || !strings.Contains(errs, "not a reason for a count") {
+		t.Fatalf("count with a disposal reason: exit %d, %q", code, errs)
+	}
+	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--reason", "lost"); code != ExitOK || !strings.Contains(out, "Counted 64 (a difference of -1, lost)") {
 		t.Fatalf("count: exit %d, %q, %q", code, out, errs)
+	}
+	if code, out, errs := cmd(t, data, "count", "Amoxicillin", "64", "--format", "json"); code != ExitOK || !strings.Contains(out, `"counted": 64`) || !strings.Contains(out, `"quantity": 0`) || strings.Contains(out, `"reason"`) {
+		t.Fatalf("a second count that agrees needs no reason: exit %d, %q, %q", code, out, errs)
+	}
+
+	// The count sheet: every lot with stock, the books' figure, a blank column to write in.
+	if code, out, errs := cmd(t, data, "export", "--report", "count-sheet", "--format", "csv"); code != ExitOK ||
+		!strings.Contains(out, "shelf,product,strength,lot,expiry,expected_on_hand,unit,counted,remarks,line") || !strings.Contains(out, ",64,") {
+		t.Fatalf("count sheet: exit %d, %q, %q", code, out, errs)
+	}
+	if code, _, errs := cmd(t, data, "export", "--report", "count-sheet", "--shelf", "Nowhere", "--format", "csv"); code != ExitFailed ||
+		!strings.Contains(errs, `no lot with stock is on shelf "Nowhere"`) {
+		t.Fatalf("count sheet of an unknown shelf: exit %d, %q", code, errs)
 	}
 
 	// stock shows what is left, and the ledger has each movement on its day.
