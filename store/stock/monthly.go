@@ -3,6 +3,7 @@ package stock
 import (
 	"math"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -256,4 +257,10 @@ func dayIndex(start, t time.Time) int {
 // monthOfDay is the month index of day index d.
 func monthOfDay(starts []int, d int) int {
 	return sort.Search(AMCMonths, func(m int) bool { return starts[m+1] > d })
+}
+
+// Decimal writes a report's decimal figure (AMC, months of stock, maximum quantity) as people
+// read it: rounded to one decimal, without a trailing ".0" (30, 38.8, 0.3).
+func Decimal(x float64) string {
+	return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64)
 }

@@ -175,3 +175,11 @@ func TestWindowStart(t *testing.T) {
 		t.Errorf("WindowStart = %v, want %v", got, want)
 	}
 }
+
+func TestDecimal(t *testing.T) {
+	for x, want := range map[float64]string{30: "30", 38.75: "38.8", 1.0 / 3: "0.3", 0: "0", 90.00000000001: "90"} {
+		if got := Decimal(x); got != want {
+			t.Errorf("Decimal(%v) = %q, want %q", x, got, want)
+		}
+	}
+}
