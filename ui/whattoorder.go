@@ -30,17 +30,27 @@ var orderColumns = []struct {
 	head  string
 	width float32
 }{
-	{"Product", 210}, {"Opening", 70}, {"Received", 74}, {"Dispensed", 78}, {"Losses/adj.", 84}, {"Closing", 66},
-	{"Days out", 70}, {"AMC", 56}, {"Months", 60}, {"Max", 56}, {"Suggested", 80}, {"Ordered", 80}, {"Reason (when it differs)", 200},
+	{"Product", 170}, {"Opening", 98}, {"Received", 94}, {"Dispensed", 106}, {"Loss/adj.", 92}, {"Closing", 84},
+	{"Days out", 98}, {"AMC", 62}, {"Months", 90}, {"Max", 62}, {"Suggested", 104}, {"Ordered", 88}, {"Reason", 150},
 }
 
-// orderCols lays its objects out in fixed-width columns, one per orderColumns entry.
+// orderCols lays its objects out in columns, one per orderColumns entry, their widths scaled to
+// the width given (the header and every row get the same width, so they line up).
 type orderCols struct{}
 
+func orderWidth() float32 {
+	var w float32
+	for _, c := range orderColumns {
+		w += c.width
+	}
+	return w
+}
+
 func (orderCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	scale := size.Width / orderWidth()
 	x := float32(0)
 	for i, o := range objs {
-		w := orderColumns[i].width
+		w := orderColumns[i].width * scale
 		o.Resize(fyne.NewSize(w-4, size.Height))
 		o.Move(fyne.NewPos(x, 0))
 		x += w
@@ -48,12 +58,11 @@ func (orderCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (orderCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w, h := float32(0), float32(0)
-	for i, o := range objs {
-		w += orderColumns[i].width
+	h := float32(0)
+	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(w, h)
+	return fyne.NewSize(orderWidth()*0.8, h)
 }
 
 // orderEdit is what a person typed for a product, not yet saved.
@@ -133,12 +142,13 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 	hint := widget.NewLabel(fmt.Sprintf("AMC: average monthly consumption over the month and the two before it, adjusted for days out of stock. "+
 		"Max = AMC × %d months of stock (Settings). Suggested = Max − Closing, rounded up. Type another quantity in Ordered, with a reason.", u.maxMonths()))
 	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
-	top := container.NewVBox(container.NewHBox(widget.NewLabel("Month:"), w.months), hint, head)
+	monthBox := container.NewGridWrap(fyne.NewSize(240, w.months.MinSize().Height), w.months)
+	top := container.NewVBox(container.NewHBox(widget.NewLabel("Month:"), monthBox), hint, head)
 	bottom := container.NewVBox(w.status, container.NewHBox(save, files))
 	body := container.NewBorder(top, bottom, nil, nil, w.list)
 	w.dlg = dialog.NewCustom("What to order", "Close", body, u.win)
-	w.dlg.Resize(fyne.NewSize(1240, 640))
+	win := u.win.Canvas().Size()
+	w.dlg.Resize(fyne.NewSize(max(win.Width-24, 600), max(win.Height-24, 400)))
 	return w
 }
 
@@ -201,8 +211,9 @@ func (w *whatToOrder) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// load reads the month's rows off the UI goroutine and shows them.
-func (w *whatToOrder) load() {
+// load reads the month's rows off the UI goroutine and shows them; done, when not "", is said
+// once they are shown.
+func (w *whatToOrder) load(done ...string) {
 	month, maxMonths := w.month, w.u.maxMonths()
 	w.setStatus("Reading the ledger…", widget.MediumImportance)
 	w.u.bg(func() func() {
@@ -228,6 +239,9 @@ func (w *whatToOrder) load() {
 				w.setStatus("No product had stock or a movement in this month or the two before it.", widget.MediumImportance)
 			} else {
 				w.setStatus(fmt.Sprintf("%d products; %d to order.", len(rows), n), widget.MediumImportance)
+			}
+			if len(done) > 0 {
+				w.setStatus(done[0]+" "+w.status.Text, widget.SuccessImportance)
 			}
 		}
 	})
@@ -282,8 +296,7 @@ func (w *whatToOrder) saveOrders() {
 				return
 			}
 			w.edits = map[int64]orderEdit{}
-			w.load()
-			w.setStatus(fmt.Sprintf("Saved %d quantities ordered.", len(todo)), widget.SuccessImportance)
+			w.load("Saved what to order of " + plural(len(todo), "product", "products") + ".")
 		}
 	})
 }

@@ -60,7 +60,7 @@ func TestWhatToOrder(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].Ordered != 100 || rows[0].Reason != "rainy season" {
 		t.Fatalf("saved: %+v, %v", rows, err)
 	}
-	if len(w.rows) != 1 || w.rows[0].Ordered != 100 || !strings.Contains(w.status.Text, "Saved 1") {
+	if len(w.rows) != 1 || w.rows[0].Ordered != 100 || !strings.Contains(w.status.Text, "Saved what to order of 1 product.") {
 		t.Errorf("after saving: %+v, %q", w.rows, w.status.Text)
 	}
 	// Another month: April.

@@ -18,14 +18,14 @@ var MonthlyColumns = []string{"product", "gtin", "unit", "opening_balance", "rec
 // set); maxMonths is the maximum months of stock the maximum was computed with. AMC, months of
 // stock and the maximum are decimals, written as stock.Decimal does (one decimal).
 func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic string, maxMonths int) Table {
-	sub := fmt.Sprintf("%s. AMC: average monthly consumption over %d months, adjusted for days out of stock; maximum = AMC × %d months; order = maximum − closing balance.",
+	sub := fmt.Sprintf("%s. AMC over %d months, adjusted for days out of stock; maximum = AMC × %d months.",
 		month.Format("January 2006"), stock.AMCMonths, maxMonths)
 	if clinic = strings.TrimSpace(clinic); clinic != "" {
 		sub = clinic + ". " + sub
 	}
 	t := Table{Title: "Monthly report and requisition", Subtitle: sub, Sheet: "Monthly " + month.Format("2006-01"),
 		Columns: MonthlyColumns,
-		Widths:  []float64{26, 15, 7, 8, 8, 8, 9, 8, 7, 7, 7, 8, 8, 8, 20}}
+		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18}}
 	for _, r := range rows {
 		mos := textCell("")
 		if r.HasMonthsOfStock {
