@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"medinventory/store/export"
 	"medinventory/store/settings"
@@ -179,13 +180,21 @@ func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, cli
 		_, err := fmt.Fprintln(w, "No product had stock or a movement in this month or the two before it.")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "PRODUCT\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t")
-	for _, r := range rows {
+	names := make([]string, len(rows))
+	width := len("PRODUCT")
+	for i, r := range rows {
 		name := r.Product.Name
 		if name == "" {
 			name = "(not yet named) " + r.Product.GTIN
 		}
+		names[i] = clip(name, 40)
+		width = max(width, utf8.RuneCountInString(names[i]))
+	}
+	// Numbers right-aligned; the names padded so that they read from the left.
+	left := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, left("PRODUCT")+"\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t")
+	for i, r := range rows {
 		mos := "-"
 		if r.HasMonthsOfStock {
 			mos = stock.Decimal(r.MonthsOfStock)
@@ -194,7 +203,7 @@ func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, cli
 		if r.Reason != "" {
 			ordered += " (" + r.Reason + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t\n", clip(name, 40), r.Opening, r.Received, r.Dispensed,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t\n", left(names[i]), r.Opening, r.Received, r.Dispensed,
 			r.LossesAdjustments, r.Closing, r.StockOutDays, stock.Decimal(r.AMC), mos, stock.Decimal(r.MaxQuantity), r.OrderQuantity, ordered)
 	}
 	return tw.Flush()
