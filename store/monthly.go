@@ -35,7 +35,7 @@ func (s *Store) MonthlyReport(ctx context.Context, month time.Time, maxMonths in
 // balance before the window and the window's movements (one query), and the ordered quantities.
 func (s *Store) monthlyInput(ctx context.Context, month time.Time, maxMonths int) (stock.MonthlyInput, error) {
 	in := stock.MonthlyInput{Month: month, Today: s.now().In(month.Location()), MaxMonths: maxMonths,
-		Carried: map[int64]int64{}, Ordered: map[int64]stock.Ordered{}}
+		Carried: map[int64][]stock.LotBalance{}, Ordered: map[int64]stock.Ordered{}}
 	from := stock.WindowStart(month)
 	to := stock.MonthStart(month).AddDate(0, 1, 0)
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -61,15 +61,16 @@ func (s *Store) monthlyInput(ctx context.Context, month time.Time, maxMonths int
 	if err := rows.Err(); err != nil {
 		return in, err
 	}
-	// One query: the balance carried into the window (kind ''), then the window's movements, each
-	// reversal with the kind of the movement it undoes.
+	// One query: the balance carried into the window by product and expiry (kind ''), then the
+	// window's movements with their lot's expiry, each reversal with the kind of the movement it
+	// undoes.
 	rows, err = tx.QueryContext(ctx, `
-SELECT l.product_id, 0, '', '', SUM(m.quantity)
+SELECT l.product_id, 0, '', '', SUM(m.quantity), l.expiry
   FROM movements m JOIN stock_lines l ON l.id = m.line_id
  WHERE m.status = 'confirmed' AND m.at < ?
- GROUP BY l.product_id
+ GROUP BY l.product_id, l.expiry
 UNION ALL
-SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity
+SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry
   FROM movements m JOIN stock_lines l ON l.id = m.line_id LEFT JOIN movements r ON r.id = m.reverses_id
  WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ?`, ms(from), ms(from), ms(to))
 	if err != nil {
@@ -78,17 +79,17 @@ SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity
 	loc := month.Location()
 	for rows.Next() {
 		var pid, at, q int64
-		var kind, rev string
-		if err := rows.Scan(&pid, &at, &kind, &rev, &q); err != nil {
+		var kind, rev, expiry string
+		if err := rows.Scan(&pid, &at, &kind, &rev, &q, &expiry); err != nil {
 			rows.Close()
 			return in, err
 		}
 		if kind == "" {
-			in.Carried[pid] = q
+			in.Carried[pid] = append(in.Carried[pid], stock.LotBalance{Expiry: expiry, Quantity: q})
 			continue
 		}
 		in.Moves = append(in.Moves, stock.MonthlyMove{ProductID: pid, At: time.UnixMilli(at).In(loc),
-			Kind: stock.Kind(kind), Reverses: stock.Kind(rev), Quantity: q})
+			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: q})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -83,3 +83,21 @@ func TestMonthlyReport(t *testing.T) {
 		t.Errorf("May: %+v, %v", rows, err)
 	}
 }
+
+// A lot that expires during the month: the days after its expiry are days out of stock (nothing
+// usable), while its units stay on the books until disposed of.
+func TestMonthlyReportCountsExpiredLotsAsOut(t *testing.T) {
+	st := openAt(t, &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local)})
+	ctx := context.Background()
+	d := time.Date(2026, 8, 25, 12, 0, 0, 0, time.Local)
+	if _, _, _, err := st.ReceiveDelivery(store.AtDate(ctx, d), store.Delivery{Product: "Zinc", Lot: "Z", Expiry: "2026-11-10", Quantity: 10}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.MonthlyReport(ctx, time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local), 0)
+	if err != nil || len(rows) != 1 {
+		t.Fatal(rows, err)
+	}
+	if r := rows[0]; r.Opening != 10 || r.Closing != 10 || r.StockOutDays != 20 {
+		t.Errorf("November: %+v; want 10 on the books and 20 days out (Nov 11 to 30)", r)
+	}
+}

@@ -23,10 +23,17 @@ type MonthlyMove struct {
 	ProductID int64
 	At        time.Time // when it happened; its day is At's calendar day in At's location
 	Kind      Kind
+	Expiry    string // its lot's expiry, YYYY-MM-DD ("" unknown: never expires)
 	// Reverses is, for a Reversal, the kind of the movement it undoes: a reversal counts in that
 	// movement's column (a reversed dispense is not consumption).
 	Reverses Kind
 	Quantity int64 // signed: + into stock, − out of it
+}
+
+// LotBalance is a balance of a product's lots of one expiry (YYYY-MM-DD, "" unknown).
+type LotBalance struct {
+	Expiry   string
+	Quantity int64
 }
 
 // Ordered is what a person decided to order for a product in a month, when it differs from (or
@@ -47,8 +54,9 @@ type MonthlyInput struct {
 	// Products are the products that may be listed; a product is listed when it had stock or a
 	// movement in the AMCMonths months that end with Month.
 	Products []Product
-	// Carried is each product's balance at the start of the first of those months (WindowStart).
-	Carried map[int64]int64
+	// Carried is each product's balance at the start of the first of those months (WindowStart),
+	// by the expiry of its lots.
+	Carried map[int64][]LotBalance
 	// Moves are the confirmed movements from WindowStart to the end of Month, in any order.
 	Moves []MonthlyMove
 	// Ordered holds the quantities people set for this month, by product id.
@@ -63,7 +71,7 @@ type MonthlyRow struct {
 	Dispensed         int64 // units given out, less reversed dispenses
 	LossesAdjustments int64 // signed: adjustments, disposals and count differences (and their reversals)
 	Closing           int64 // Opening + Received − Dispensed + LossesAdjustments
-	StockOutDays      int   // days of the month (up to today) that ended with nothing on hand
+	StockOutDays      int   // days of the month (up to today) that ended with nothing usable on hand
 	// AMC is the average monthly consumption, adjusted for days out of stock; AMCMonths the number
 	// of months it averages (0: no month had stock on any day, and AMC is 0).
 	AMC       float64
@@ -101,8 +109,10 @@ func NeedsReason(suggested, ordered int64, reason string) bool {
 // How days and months are counted. A movement's day is the calendar day of its At. A month's
 // days are its calendar days (28 to 31); for the month in progress only the days up to and
 // including Today count, and a month that begins after Today counts no days. A day is a
-// stock-out day when the product's balance (every confirmed unit, all lots) at the end of that
-// day is 0 or less.
+// stock-out day when the product's usable balance at the end of that day is 0 or less: its
+// confirmed units in lots not expired on that day (IsExpired: a lot is usable through its expiry
+// date), as the product view's "out of stock" says. The balances in the report (opening, closing)
+// count every unit, expired lots included, as the ledger does.
 //
 // AMC. Each of the AMCMonths months ending with in.Month gives its consumption C (its dispensed
 // units, never below 0) adjusted for days out of stock as OpenLMIS and Open mSupply do,
@@ -138,23 +148,43 @@ func Monthly(in MonthlyInput) []MonthlyRow {
 	}
 	monthStarts[AMCMonths] = idx
 	totalDays := idx
+	dayNames := make([]string, totalDays) // YYYY-MM-DD of each day, for the expiry rule
+	for d := range dayNames {
+		dayNames[d] = Day(start.AddDate(0, 0, d))
+	}
 
 	byProduct := map[int64][]MonthlyMove{}
 	for _, mv := range in.Moves {
 		byProduct[mv.ProductID] = append(byProduct[mv.ProductID], mv)
 	}
 	out := make([]MonthlyRow, 0, len(in.Products))
-	net := make([]int64, totalDays)
+	var exps []string  // the expiries of the product's lots
+	var nets [][]int64 // each expiry's net change per day
+	var bals []int64   // each expiry's balance
 	var dispensedIn [AMCMonths]int64
 	last := AMCMonths - 1
 	for _, p := range in.Products {
 		moves := byProduct[p.ID]
 		carried := in.Carried[p.ID]
-		if len(moves) == 0 && carried == 0 {
+		if len(moves) == 0 && !anyStock(carried) {
 			continue
 		}
-		for i := range net {
-			net[i] = 0
+		exps, bals = exps[:0], bals[:0]
+		group := func(e string) int {
+			for i, x := range exps {
+				if x == e {
+					return i
+				}
+			}
+			exps, bals = append(exps, e), append(bals, 0)
+			if len(nets) < len(exps) {
+				nets = append(nets, make([]int64, totalDays))
+			}
+			clear(nets[len(exps)-1])
+			return len(exps) - 1
+		}
+		for _, c := range carried {
+			bals[group(c.Expiry)] += c.Quantity
 		}
 		dispensedIn = [AMCMonths]int64{}
 		r := MonthlyRow{Product: p}
@@ -163,7 +193,7 @@ func Monthly(in MonthlyInput) []MonthlyRow {
 			if d < 0 || d >= totalDays {
 				continue // outside the window: the store should not have passed it
 			}
-			net[d] += mv.Quantity
+			nets[group(mv.Expiry)][d] += mv.Quantity
 			m := monthOfDay(monthStarts[:], d)
 			kind := mv.Kind
 			if kind == Reversal {
@@ -187,14 +217,25 @@ func Monthly(in MonthlyInput) []MonthlyRow {
 		}
 		// Walk the days: balances, stock-out days per month.
 		var outDays [AMCMonths]int
-		bal := carried
+		var bal int64
+		for _, b := range bals {
+			bal += b
+		}
 		for m := 0; m < AMCMonths; m++ {
 			if m == last {
 				r.Opening = bal
 			}
 			for d := monthStarts[m]; d < monthStarts[m+1]; d++ {
-				bal += net[d]
-				if d-monthStarts[m] < monthDays[m] && bal <= 0 {
+				var usable int64
+				bal = 0
+				for g, e := range exps {
+					bals[g] += nets[g][d]
+					bal += bals[g]
+					if e == "" || e >= dayNames[d] {
+						usable += bals[g]
+					}
+				}
+				if d-monthStarts[m] < monthDays[m] && usable <= 0 {
 					outDays[m]++
 				}
 			}
@@ -227,6 +268,16 @@ func Monthly(in MonthlyInput) []MonthlyRow {
 		out = append(out, r)
 	}
 	return out
+}
+
+// anyStock says whether a carried balance holds anything.
+func anyStock(bs []LotBalance) bool {
+	for _, b := range bs {
+		if b.Quantity != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // wholeUp rounds x up to whole units, never below 0; a float's last-bit error (30·3 computed as

@@ -36,6 +36,7 @@ func TestMonthly(t *testing.T) {
 		today     string
 		maxMonths int
 		carried   int64
+		lots      []LotBalance // the carried balance by expiry, when it is not all of unknown expiry
 		moves     []MonthlyMove
 		ordered   map[int64]Ordered
 		listed    bool
@@ -111,6 +112,22 @@ func TestMonthly(t *testing.T) {
 			w:     want{opening: 10, dispensed: 1, closing: 9, amc: 1.0 / 3, amcMonths: 3, mos: 27, max: 4.0 / 3, order: 0, ordered: 0},
 		},
 		{
+			name: "a lot that expires on Nov 10 leaves nothing usable from Nov 11: 20 days out, its units still on the books", month: "2026-11-01", today: "2026-12-07",
+			lots: []LotBalance{{Expiry: "2026-11-10", Quantity: 10}}, listed: true,
+			moves: []MonthlyMove{mv("2026-10-05", Dispense, -2)},
+			// Sep: 0 given out; Oct: 2; Nov: 0 over 10 usable days (0 adjusted)
+			w: want{opening: 8, closing: 8, outDays: 20, amc: 2.0 / 3, amcMonths: 3, mos: 12, max: 2, order: 0, ordered: 0},
+		},
+		{
+			name: "an expired lot beside a usable one is no stock-out", month: "2026-11-01", today: "2026-12-07",
+			lots: []LotBalance{{Expiry: "2026-09-30", Quantity: 5}, {Expiry: "2027-09-30", Quantity: 1}}, listed: true,
+			moves: []MonthlyMove{{ProductID: 1, At: day("2026-11-20"), Kind: Dispense, Expiry: "2027-09-30", Quantity: -1},
+				{ProductID: 1, At: day("2026-11-21"), Kind: Receive, Expiry: "2027-09-30", Quantity: 3}},
+			// Nov 20 ends with the usable lot at 0: one day out; Nov: 1·30/29
+			w: want{opening: 6, received: 3, dispensed: 1, closing: 8, outDays: 1, amc: (30.0 / 29) / 3, amcMonths: 3,
+				mos: 8 / ((30.0 / 29) / 3), max: 30.0 / 29, order: 0, ordered: 0},
+		},
+		{
 			name: "a product with no stock and no movement in the window is not listed", month: "2026-11-01", today: "2026-12-07",
 		},
 		{
@@ -122,7 +139,10 @@ func TestMonthly(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			in := MonthlyInput{Month: day(c.month), Today: day(c.today), MaxMonths: c.maxMonths,
-				Products: []Product{{ID: 1}}, Carried: map[int64]int64{1: c.carried}, Moves: c.moves, Ordered: c.ordered}
+				Products: []Product{{ID: 1}}, Carried: map[int64][]LotBalance{1: {{Quantity: c.carried}}}, Moves: c.moves, Ordered: c.ordered}
+			if c.lots != nil {
+				in.Carried[1] = c.lots
+			}
 			// The store passes only the window's moves of the Received-through-Closing columns; the
 			// carried balance covers what came before. Moves before the window are the store's to sum.
 			rows := Monthly(in)
