@@ -108,7 +108,9 @@ func TestVersion3JobTableIsUpgradedEitherWay(t *testing.T) {
 			db := st.DB()
 			for _, q := range []string{
 				c.downgrade,
-				// What migrations after version 4 added (0005: the serial), so that version 3 is version 3.
+				// What migrations after version 4 added (0005: the serial; 0006: the requisition), so
+				// that version 3 is version 3.
+				`DROP TABLE requisition_lines`,
 				`DROP INDEX entries_pack`,
 				`ALTER TABLE entries DROP COLUMN serial`,
 				`INSERT INTO photos (id, sha256, stored_path, original_name, bytes, width, height, format, added_at) VALUES

@@ -24,6 +24,13 @@ type Settings struct {
 	Concurrency       int
 	RequestsPerMinute int
 	WatchFolder       string
+	// The clinic, printed on its reports, and its maximum months of stock (0: the default, 3);
+	// the same fields as settings.App.
+	ClinicName     string
+	ClinicCode     string
+	ClinicDistrict string
+	PreparedBy     string
+	MaxMonths      int
 }
 
 const (
@@ -70,6 +77,8 @@ func (u *UI) currentSettings() Settings {
 // settingsForm is the Settings dialog's content.
 type settingsForm struct {
 	key, baseURL, model, conc, rpm, watch *uiEntry
+	clinic, code, district, preparedBy    *uiEntry
+	maxMonths                             *uiEntry
 	detail                                *widget.Select
 	result                                *widget.Label
 	testBtn                               *widget.Button
@@ -117,6 +126,19 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	f.watch = u.newEntry()
 	f.watch.SetPlaceHolder("a folder to watch for new photos (optional)")
 	f.watch.SetText(s.WatchFolder)
+	f.clinic, f.code, f.district, f.preparedBy = u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry()
+	f.clinic.SetPlaceHolder("printed on the reports")
+	f.clinic.SetText(s.ClinicName)
+	f.code.SetText(s.ClinicCode)
+	f.district.SetText(s.ClinicDistrict)
+	f.preparedBy.SetPlaceHolder("name of who prepares the reports")
+	f.preparedBy.SetText(s.PreparedBy)
+	f.maxMonths = u.newEntry()
+	f.maxMonths.SetPlaceHolder("3")
+	if s.MaxMonths > 0 {
+		f.maxMonths.SetText(strconv.Itoa(s.MaxMonths))
+	}
+	f.maxMonths.Validator = intValidator("the maximum months of stock", 1, 24)
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.testBtn = widget.NewButton("Test connection", func() { u.testConnection(f) })
@@ -128,6 +150,11 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		widget.NewFormItem("Photos at once", f.conc),
 		widget.NewFormItem("Requests per minute", f.rpm),
 		widget.NewFormItem("Watched folder", f.watch),
+		widget.NewFormItem("Clinic name", f.clinic),
+		widget.NewFormItem("Facility code", f.code),
+		widget.NewFormItem("District", f.district),
+		widget.NewFormItem("Reports prepared by", f.preparedBy),
+		widget.NewFormItem("Maximum months of stock", f.maxMonths),
 	)
 	return f
 }
@@ -159,7 +186,16 @@ func (f *settingsForm) values() (Settings, error) {
 		Model:       strings.TrimSpace(f.model.Text),
 		Detail:      f.detail.Selected,
 		WatchFolder: strings.TrimSpace(f.watch.Text),
+
+		ClinicName:     strings.TrimSpace(f.clinic.Text),
+		ClinicCode:     strings.TrimSpace(f.code.Text),
+		ClinicDistrict: strings.TrimSpace(f.district.Text),
+		PreparedBy:     strings.TrimSpace(f.preparedBy.Text),
 	}
+	if err := f.maxMonths.Validator(f.maxMonths.Text); err != nil {
+		return s, err
+	}
+	s.MaxMonths, _ = strconv.Atoi(strings.TrimSpace(f.maxMonths.Text))
 	if err := f.conc.Validator(f.conc.Text); err != nil {
 		return s, err
 	}

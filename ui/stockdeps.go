@@ -47,4 +47,9 @@ type Stock interface {
 	// stock-on-hand ones); store/export turns them into tables.
 	ExpiryReport(ctx context.Context, today time.Time, days int) ([]stock.LotRow, error)
 	MovementsBetween(ctx context.Context, from, to time.Time) ([]stock.MovementRow, error)
+
+	// MonthlyReport is the monthly report and requisition of month (store/stock.Monthly);
+	// SetOrdered keeps the quantity a person orders for a product that month, with its reason.
+	MonthlyReport(ctx context.Context, month time.Time, maxMonths int) ([]stock.MonthlyRow, error)
+	SetOrdered(ctx context.Context, month time.Time, productID, qty int64, reason string) error
 }

@@ -64,7 +64,8 @@ func (u *UI) newStockView() *stockView {
 func (s *stockView) toolbar() fyne.CanvasObject {
 	count := widget.NewButtonWithIcon("Stock count…", theme.ListIcon(), func() { s.showCount() })
 	reports := widget.NewButtonWithIcon("Reports…", theme.DocumentPrintIcon(), func() { s.u.ShowReports() })
-	return container.NewHBox(s.receiptsBtn, count, reports)
+	order := widget.NewButtonWithIcon("What to order…", theme.DocumentCreateIcon(), func() { s.u.ShowWhatToOrder() })
+	return container.NewHBox(s.receiptsBtn, count, order, reports)
 }
 
 // show replaces the page shown.

@@ -1,6 +1,7 @@
 // Package settings owns the settings kept in the data folder, and is the only code that reads or
 // writes their files: settings.json (App: the model's server, model, detail, how many photos at
-// once, requests per minute, the watched folder) and backups.json (Backups: Settings → Backups and
+// once, requests per minute, the watched folder, the clinic's identity and its maximum months of
+// stock) and backups.json (Backups: Settings → Backups and
 // when the last backup was made). Neither ever holds the API key (the OS keyring does). The
 // window, the commands and the backups ask this package; a missing or unreadable file reads as
 // the defaults.
@@ -35,6 +36,26 @@ type App struct {
 	Concurrency       int    `json:"concurrency,omitempty"`
 	RequestsPerMinute int    `json:"requests_per_minute,omitempty"`
 	WatchFolder       string `json:"watch_folder,omitempty"`
+	// The clinic, printed on its reports (issue 24): its name, facility code, district, and who
+	// prepares the reports.
+	ClinicName     string `json:"clinic_name,omitempty"`
+	ClinicCode     string `json:"clinic_code,omitempty"`
+	ClinicDistrict string `json:"clinic_district,omitempty"`
+	PreparedBy     string `json:"prepared_by,omitempty"`
+	// MaxMonths is the maximum months of stock the clinic keeps (the monthly report's maximum
+	// quantity is AMC × MaxMonths); 0 means DefaultMaxMonths (MaxMonthsOrDefault).
+	MaxMonths int `json:"max_months,omitempty"`
+}
+
+// DefaultMaxMonths is the maximum months of stock when nobody set it (stock.DefaultMaxMonths).
+const DefaultMaxMonths = 3
+
+// MaxMonthsOrDefault is MaxMonths, or DefaultMaxMonths when it is not set.
+func (s App) MaxMonthsOrDefault() int {
+	if s.MaxMonths <= 0 {
+		return DefaultMaxMonths
+	}
+	return s.MaxMonths
 }
 
 // Load reads the App settings of the data folder dir.

@@ -17,6 +17,8 @@
 //	medinventory adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]   correct a lot's stock (count_correction, damaged, lost, returned)
 //	medinventory dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]   units destroyed
 //	medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]   what was counted on the shelf for one lot
+//	medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]   the monthly report and requisition: consumption, months of stock, what to order
+//	medinventory settings [list | get KEY | set KEY VALUE]   the clinic's name and other settings a script may need (never the API key)
 //
 // With no command the program opens the window (Env.Window, given by package main, which also
 // wires the backend the commands use: Env.OpenBackend). The data dir is, in order: --data-dir,

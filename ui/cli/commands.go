@@ -27,6 +27,8 @@ var commands = []Command{
 	{"adjust", "adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]", "correct a lot's stock (count_correction, damaged, lost, returned)", runAdjust},
 	{"dispose", "dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]", "units destroyed", runDispose},
 	{"count", "count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
+	{"report", "report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]", "the monthly report and requisition: consumption, months of stock, what to order", runReport},
+	{"settings", "settings [list | get KEY | set KEY VALUE]", "the clinic's name and other settings a script may need (never the API key)", runSettings},
 }
 
 // lookup finds a command by name.

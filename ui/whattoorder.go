@@ -1,0 +1,366 @@
+package ui
+
+// "What to order": the monthly report and requisition in the window (issue 24). It shows the rows
+// store/stock.Monthly computed (through Stock.MonthlyReport) and keeps the quantities a person
+// orders through Stock.SetOrdered; it computes nothing itself.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store/export"
+	"medinventory/store/outfile"
+	"medinventory/store/stock"
+)
+
+// orderColumns are the view's columns: header and width.
+var orderColumns = []struct {
+	head  string
+	width float32
+}{
+	{"Product", 170}, {"Opening", 98}, {"Received", 94}, {"Dispensed", 106}, {"Loss/adj.", 92}, {"Closing", 84},
+	{"Days out", 98}, {"AMC", 62}, {"Months", 90}, {"Max", 62}, {"Suggested", 104}, {"Ordered", 88}, {"Reason", 150},
+}
+
+// orderCols lays its objects out in columns, one per orderColumns entry, their widths scaled to
+// the width given (the header and every row get the same width, so they line up).
+type orderCols struct{}
+
+func orderWidth() float32 {
+	var w float32
+	for _, c := range orderColumns {
+		w += c.width
+	}
+	return w
+}
+
+func (orderCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	scale := size.Width / orderWidth()
+	x := float32(0)
+	for i, o := range objs {
+		w := orderColumns[i].width * scale
+		o.Resize(fyne.NewSize(w-4, size.Height))
+		o.Move(fyne.NewPos(x, 0))
+		x += w
+	}
+}
+
+func (orderCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(orderWidth()*0.8, h)
+}
+
+// orderEdit is what a person typed for a product, not yet saved.
+type orderEdit struct{ qty, reason string }
+
+// whatToOrder is the "What to order" dialog.
+type whatToOrder struct {
+	u      *UI
+	month  time.Time
+	rows   []stock.MonthlyRow
+	edits  map[int64]orderEdit
+	list   *widget.List
+	status *widget.Label
+	months *widget.Select
+	dlg    dialog.Dialog
+}
+
+// maxMonths is the maximum months of stock in Settings (stock.DefaultMaxMonths when not set).
+func (u *UI) maxMonths() int {
+	if n := u.currentSettings().MaxMonths; n > 0 {
+		return n
+	}
+	return stock.DefaultMaxMonths
+}
+
+// ShowWhatToOrder opens "What to order" on last month.
+func (u *UI) ShowWhatToOrder() {
+	if u.d.Stock == nil {
+		return
+	}
+	w := u.newWhatToOrder()
+	w.dlg.Show()
+	w.load()
+}
+
+func (u *UI) newWhatToOrder() *whatToOrder {
+	w := &whatToOrder{u: u, edits: map[int64]orderEdit{}}
+	this := stock.MonthStart(u.now().Local())
+	var labels []string
+	byLabel := map[string]time.Time{}
+	for i := 0; i < 13; i++ {
+		m := this.AddDate(0, -i, 0)
+		l := m.Format("January 2006")
+		if i == 0 {
+			l += " (so far)"
+		}
+		labels = append(labels, l)
+		byLabel[l] = m
+	}
+	w.month = this.AddDate(0, -1, 0)
+	w.months = widget.NewSelect(labels, func(l string) {
+		if m := byLabel[l]; !m.Equal(w.month) {
+			w.month = m
+			w.edits = map[int64]orderEdit{}
+			w.load()
+		}
+	})
+	w.months.SetSelected(labels[1])
+	w.status = widget.NewLabel("")
+	w.status.Wrapping = fyne.TextWrapWord
+
+	head := container.New(orderCols{})
+	for _, c := range orderColumns {
+		l := widget.NewLabelWithStyle(c.head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		head.Add(l)
+	}
+	w.list = widget.NewList(func() int { return len(w.rows) }, w.newRow, w.updateRow)
+
+	save := widget.NewButton("Save the quantities ordered", w.saveOrders)
+	save.Importance = widget.HighImportance
+	files := container.NewHBox(widget.NewLabel("Save the report:"))
+	for _, f := range reportFormats {
+		f := f
+		files.Add(widget.NewButton(strings.ToUpper(string(f)), func() { w.saveFile(f) }))
+	}
+	hint := widget.NewLabel(fmt.Sprintf("AMC: average monthly consumption over the month and the two before it, adjusted for days out of stock. "+
+		"Max = AMC × %d months of stock (Settings). Suggested = Max − Closing, rounded up. Type another quantity in Ordered, with a reason.", u.maxMonths()))
+	hint.Wrapping = fyne.TextWrapWord
+	monthBox := container.NewGridWrap(fyne.NewSize(240, w.months.MinSize().Height), w.months)
+	top := container.NewVBox(container.NewHBox(widget.NewLabel("Month:"), monthBox), hint, head)
+	bottom := container.NewVBox(w.status, container.NewHBox(save, files))
+	body := container.NewBorder(top, bottom, nil, nil, w.list)
+	w.dlg = dialog.NewCustom("What to order", "Close", body, u.win)
+	win := u.win.Canvas().Size()
+	w.dlg.Resize(fyne.NewSize(max(win.Width-24, 600), max(win.Height-24, 400)))
+	return w
+}
+
+func (w *whatToOrder) newRow() fyne.CanvasObject {
+	row := container.New(orderCols{})
+	for i := range orderColumns {
+		switch i {
+		case 11, 12:
+			e := w.u.newEntry()
+			row.Add(e)
+		default:
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			row.Add(l)
+		}
+	}
+	return row
+}
+
+func (w *whatToOrder) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(w.rows) {
+		return
+	}
+	r := w.rows[id]
+	objs := o.(*fyne.Container).Objects
+	name := r.Product.Name
+	if name == "" {
+		name = "(not yet named) " + r.Product.GTIN
+	}
+	if r.Product.Strength != "" {
+		name += " " + r.Product.Strength
+	}
+	mos := "–"
+	if r.HasMonthsOfStock {
+		mos = stock.Decimal(r.MonthsOfStock)
+	}
+	texts := []string{name, itoa(r.Opening), itoa(r.Received), itoa(r.Dispensed), itoa(r.LossesAdjustments), itoa(r.Closing),
+		strconv.Itoa(r.StockOutDays), stock.Decimal(r.AMC), mos, stock.Decimal(r.MaxQuantity), itoa(r.OrderQuantity)}
+	for i, t := range texts {
+		objs[i].(*widget.Label).SetText(t)
+	}
+	pid := r.Product.ID
+	ed, edited := w.edits[pid]
+	if !edited {
+		ed = orderEdit{qty: itoa(r.Ordered), reason: r.Reason}
+	}
+	qty, reason := objs[11].(*uiEntry), objs[12].(*uiEntry)
+	qty.OnChanged, reason.OnChanged = nil, nil
+	qty.SetText(ed.qty)
+	reason.SetText(ed.reason)
+	reason.SetPlaceHolder("")
+	if n, err := strconv.ParseInt(strings.TrimSpace(ed.qty), 10, 64); err == nil && stock.NeedsReason(r.OrderQuantity, n, strings.TrimSpace(ed.reason)) {
+		reason.SetPlaceHolder("why another quantity?")
+	}
+	change := func(string) {
+		w.edits[pid] = orderEdit{qty: qty.Text, reason: reason.Text}
+	}
+	qty.OnChanged, reason.OnChanged = change, change
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// load reads the month's rows off the UI goroutine and shows them; done, when not "", is said
+// once they are shown.
+func (w *whatToOrder) load(done ...string) {
+	month, maxMonths := w.month, w.u.maxMonths()
+	w.setStatus("Reading the ledger…", widget.MediumImportance)
+	w.u.bg(func() func() {
+		rows, err := w.u.d.Stock.MonthlyReport(w.u.ctx, month, maxMonths)
+		return func() {
+			if !month.Equal(w.month) {
+				return // another month was chosen meanwhile
+			}
+			if err != nil {
+				w.setStatus("", widget.MediumImportance)
+				w.u.showError("The monthly report could not be read", err)
+				return
+			}
+			w.rows = rows
+			w.list.Refresh()
+			n := 0
+			for _, r := range rows {
+				if r.Ordered > 0 {
+					n++
+				}
+			}
+			if len(rows) == 0 {
+				w.setStatus("No product had stock or a movement in this month or the two before it.", widget.MediumImportance)
+			} else {
+				w.setStatus(fmt.Sprintf("%d products; %d to order.", len(rows), n), widget.MediumImportance)
+			}
+			if len(done) > 0 {
+				w.setStatus(done[0]+" "+w.status.Text, widget.SuccessImportance)
+			}
+		}
+	})
+}
+
+func (w *whatToOrder) setStatus(msg string, imp widget.Importance) {
+	w.status.Importance = imp
+	w.status.SetText(msg)
+}
+
+// saveOrders checks what was typed (a whole number; a reason when it differs from the suggestion)
+// and saves it through the store.
+func (w *whatToOrder) saveOrders() {
+	type order struct {
+		pid    int64
+		qty    int64
+		reason string
+	}
+	var todo []order
+	for _, r := range w.rows {
+		ed, ok := w.edits[r.Product.ID]
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(ed.qty), 10, 64)
+		if err != nil || n < 0 {
+			w.setStatus(fmt.Sprintf("%s: type the quantity ordered as a whole number, 0 or more.", r.Product.Name), widget.DangerImportance)
+			return
+		}
+		reason := strings.TrimSpace(ed.reason)
+		if stock.NeedsReason(r.OrderQuantity, n, reason) {
+			w.setStatus(fmt.Sprintf("%s: %d suggested, %d ordered: say why in the Reason column.", r.Product.Name, r.OrderQuantity, n), widget.DangerImportance)
+			return
+		}
+		todo = append(todo, order{r.Product.ID, n, reason})
+	}
+	if len(todo) == 0 {
+		w.setStatus("Nothing was changed.", widget.MediumImportance)
+		return
+	}
+	month := w.month
+	w.u.bg(func() func() {
+		var err error
+		for _, o := range todo {
+			if err = w.u.d.Stock.SetOrdered(w.u.ctx, month, o.pid, o.qty, o.reason); err != nil {
+				break
+			}
+		}
+		return func() {
+			if err != nil {
+				w.u.showError("The quantities ordered could not be saved", err)
+				return
+			}
+			w.edits = map[int64]orderEdit{}
+			w.load("Saved what to order of " + plural(len(todo), "product", "products") + ".")
+		}
+	})
+}
+
+// saveFile asks where to save the report in format f, then makes it off the UI goroutine and
+// writes it whole through store/outfile, as the Reports window does.
+func (w *whatToOrder) saveFile(f export.Format) {
+	if len(w.edits) > 0 {
+		w.setStatus("Save the quantities ordered first: the report shows what is saved.", widget.DangerImportance)
+		return
+	}
+	month, maxMonths, s := w.month, w.u.maxMonths(), w.u.currentSettings()
+	clinic := strings.TrimSpace(strings.Join([]string{s.ClinicName, s.ClinicCode, s.ClinicDistrict}, " "))
+	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			w.u.showError("The report could not be saved", err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		path := wc.URI().Path()
+		wc.Close()
+		w.setStatus("Making the report…", widget.MediumImportance)
+		w.u.bg(func() func() {
+			err := writeMonthlyFile(path, func(out io.Writer) error {
+				rows, err := w.u.d.Stock.MonthlyReport(w.u.ctx, month, maxMonths)
+				if err != nil {
+					return err
+				}
+				return export.WriteTable(out, f, export.MonthlyTable(rows, month, clinic, maxMonths))
+			})
+			return func() {
+				if err != nil {
+					w.setStatus("", widget.MediumImportance)
+					w.u.showError("The report could not be saved", err)
+					return
+				}
+				w.setStatus("Saved "+path+".", widget.SuccessImportance)
+			}
+		})
+	}, w.u.win)
+	fd.SetFileName("monthly-report-" + month.Format("2006-01") + f.Ext())
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext()}))
+	fd.Resize(fyne.NewSize(900, 600))
+	fd.Show()
+}
+
+// writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write); when it
+// cannot be made, the empty file the save dialog created is removed again (a regular empty file
+// only).
+func writeMonthlyFile(path string, produce func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := produce(&buf); err != nil {
+		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			os.Remove(path)
+		}
+		return fmt.Errorf("make the report: %w", err)
+	}
+	if buf.Len() == 0 {
+		return errors.New("the report came out empty")
+	}
+	return outfile.Write(path, "report", func(f io.Writer) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+}
