@@ -315,6 +315,7 @@ func (u *UI) makeReport(w io.Writer, req reportRequest) error {
 	default:
 		return fmt.Errorf("no report %q", req.kind)
 	}
+	t.Clinic = u.clinic() // on every page of the PDF and XLSX
 	return export.WriteTable(w, req.format, t)
 }
 

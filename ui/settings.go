@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"medinventory/store/export"
 )
 
 // Settings are the analysis settings the user can change. Empty strings and zeros mean "the
@@ -72,6 +74,13 @@ func (u *UI) currentSettings() Settings {
 		return Settings{}
 	}
 	return u.d.Backend.Settings()
+}
+
+// clinic is the clinic of the settings, as the reports print it on every page.
+func (u *UI) clinic() export.Clinic { return clinicOf(u.currentSettings()) }
+
+func clinicOf(s Settings) export.Clinic {
+	return export.Clinic{Name: s.ClinicName, Code: s.ClinicCode, District: s.ClinicDistrict, PreparedBy: s.PreparedBy}
 }
 
 // settingsForm is the Settings dialog's content.

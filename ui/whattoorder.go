@@ -309,7 +309,7 @@ func (w *whatToOrder) saveFile(f export.Format) {
 		return
 	}
 	month, maxMonths, s := w.month, w.u.maxMonths(), w.u.currentSettings()
-	clinic := strings.TrimSpace(strings.Join([]string{s.ClinicName, s.ClinicCode, s.ClinicDistrict}, " "))
+	clinic := clinicOf(s)
 	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			w.u.showError("The report could not be saved", err)

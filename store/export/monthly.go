@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"medinventory/store/stock"
@@ -14,16 +13,20 @@ var MonthlyColumns = []string{"product", "gtin", "unit", "opening_balance", "rec
 
 // MonthlyTable is the monthly report and requisition of month (stock.Monthly's rows): per product
 // the stock summary, the average monthly consumption (AMC), months of stock, the maximum and the
-// suggested order, and the quantity ordered with its reason. clinic names the clinic ("" when not
-// set); maxMonths is the maximum months of stock the maximum was computed with. AMC, months of
-// stock and the maximum are decimals, written as stock.Decimal does (one decimal).
-func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic string, maxMonths int) Table {
-	sub := fmt.Sprintf("%s. AMC over %d months, adjusted for days out of stock; maximum = AMC × %d months.",
-		month.Format("January 2006"), stock.AMCMonths, maxMonths)
-	if clinic = strings.TrimSpace(clinic); clinic != "" {
-		sub = clinic + ". " + sub
-	}
+// suggested order, and the quantity ordered with its reason. clinic is printed on every page of the
+// PDF and XLSX (with the month as the period); maxMonths is the maximum months of stock the maximum
+// was computed with. AMC, months of stock and the maximum are decimals, written as stock.Decimal
+// does (one decimal).
+func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic Clinic, maxMonths int) Table {
+	sub := fmt.Sprintf("AMC over %d months, adjusted for days out of stock; maximum = AMC × %d months.",
+		stock.AMCMonths, maxMonths)
 	t := Table{Title: "Monthly report and requisition", Subtitle: sub, Sheet: "Monthly " + month.Format("2006-01"),
+		Clinic: clinic, Period: month.Format("January 2006"),
+		Headers: map[string]string{"product": "Product", "gtin": "GTIN", "unit": "Unit", "opening_balance": "Opening balance",
+			"received": "Received", "dispensed": "Dispensed", "losses_adjustments": "Losses and adjustments",
+			"closing_balance": "Closing balance", "stock_out_days": "Days out of stock", "amc": "AMC",
+			"months_of_stock": "Months of stock", "max_quantity": "Maximum", "order_quantity": "Suggested order",
+			"ordered": "Ordered", "reason": "Reason"},
 		Columns: MonthlyColumns,
 		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18}}
 	for _, r := range rows {

@@ -14,6 +14,7 @@ import (
 	"medinventory/store"
 	"medinventory/store/export"
 	"medinventory/store/outfile"
+	"medinventory/store/settings"
 	"medinventory/store/stock"
 )
 
@@ -197,6 +198,7 @@ func (c *Call) exportReport(rf reportFlags, format, outPath string) int {
 		fmt.Fprintf(stderr, "medinventory export: %q is not a report: choose stock, lots, expiry, movements or count-sheet\n", *rf.report)
 		return ExitUsage
 	}
+	t.Clinic = ClinicOf(settings.Load(o.Sess.Dir)) // on every page of the PDF and XLSX
 	if !writeOutput(outPath, stdout, stderr, func(w io.Writer) error { return export.WriteTable(w, f, t) }) {
 		return ExitFailed
 	}

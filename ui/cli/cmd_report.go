@@ -80,7 +80,7 @@ Flags:
 		case f == export.JSON:
 			return writeMonthlyJSON(w, rows)
 		default:
-			return export.WriteTable(w, f, export.MonthlyTable(rows, month, clinicLine(app), maxMonths))
+			return export.WriteTable(w, f, export.MonthlyTable(rows, month, ClinicOf(app), maxMonths))
 		}
 	}
 	if !writeOutput(*outPath, stdout, stderr, write) {
@@ -107,6 +107,11 @@ func parseMonth(s string, now time.Time) (time.Time, error) {
 		return m, fmt.Errorf("%s has not begun yet: choose %s or an earlier month", m.Format("January 2006"), this.Format("2006-01"))
 	}
 	return m, nil
+}
+
+// ClinicOf is the clinic of the settings, as the reports print it.
+func ClinicOf(a settings.App) export.Clinic {
+	return export.Clinic{Name: a.ClinicName, Code: a.ClinicCode, District: a.ClinicDistrict, PreparedBy: a.PreparedBy}
 }
 
 // clinicLine is the clinic as the reports name it: "Name (code), district. Prepared by P", or "".
