@@ -225,7 +225,7 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	}
 
 	// Undo: a reversing movement, the first one stays on the card.
-	s.undoBtn.OnTapped()
+	s.note.undoBtn.OnTapped()
 	if l := lineNamed(t, p.lines, "SOON"); l.OnHand != 4 {
 		t.Fatalf("after undo SOON has %d, want 4", l.OnHand)
 	}
@@ -740,7 +740,7 @@ func TestUndoRedoOfAMovementByKeyboard(t *testing.T) {
 	h.u.win.Canvas().Focus(p.form.qty)
 	test.Type(p.form.qty, "2")
 	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	s.undoBtn.OnTapped()
+	s.note.undoBtn.OnTapped()
 	h.u.win.Canvas().Unfocus()
 	h.u.Undo()
 	if got := onHand(); got != 4 {

@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// dispenseOne records one pack taken from the open product's suggested lot, as a nurse would.
+func dispenseOne(t *testing.T, h *harness, s *stockView) {
+	t.Helper()
+	p := s.product
+	test.Type(p.form.qty, "1")
+	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !strings.HasPrefix(s.Message(), "Dispensed 1 pack") {
+		t.Fatalf("message after dispensing = %q", s.Message())
+	}
+}
+
+// A stock message belongs to the product it was about: on another product's page it is gone,
+// and Edit → Undo / Ctrl+Z still undo the change.
+func TestNoticeStaysWithItsProduct(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", true)
+	h.pack(t, "Metformin", "MF1", "2027-05-31", "60", "", true)
+	s := h.startAtProduct(t, "Amoxicillin")
+	dispenseOne(t, h, s)
+
+	s.openProduct(productNamed(t, h.u, "Amoxicillin").ID) // the same product again: it stays
+	if s.Message() == "" {
+		t.Fatal("the message went while the same product's page stayed")
+	}
+	s.openProduct(productNamed(t, h.u, "Metformin").ID)
+	if msg := s.Message(); msg != "" {
+		t.Fatalf("another product's page shows %q", msg)
+	}
+	if !strings.HasPrefix(h.u.undoItem.Label, "Undo: Dispensed 1 pack") || h.u.undoItem.Disabled {
+		t.Fatalf("Edit menu: %q (disabled %v), want the dispense still undoable", h.u.undoItem.Label, h.u.undoItem.Disabled)
+	}
+	h.u.Undo()
+	if got := productNamed(t, h.u, "Amoxicillin").Usable; got != 6 {
+		t.Fatalf("after Ctrl+Z Amoxicillin has %d usable, want 6", got)
+	}
+
+	// Going back to the product list, to the other tab: the message goes too.
+	s.openProduct(productNamed(t, h.u, "Amoxicillin").ID)
+	dispenseOne(t, h, s)
+	s.showProducts()
+	if msg := s.Message(); msg != "" {
+		t.Fatalf("the product list shows %q", msg)
+	}
+	s.openProduct(productNamed(t, h.u, "Amoxicillin").ID)
+	dispenseOne(t, h, s)
+	h.u.tabs.SelectIndex(0)
+	h.u.tabs.Select(h.u.stockTab)
+	if msg := s.Message(); msg != "" {
+		t.Fatalf("after going to the other tab and back: %q", msg)
+	}
+}
+
+// A line about the list goes with a new search or filter.
+func TestNoticeGoesWithANewSearch(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Ibuprofen", "I1", "2027-08-01", "10", "", false)
+	h.pack(t, "Paracetamol", "P1", "2027-01-31", "40", "", false)
+	h.start()
+	h.u.inv.sayUndo("Confirmed Ibuprofen.", true)
+	h.u.inv.applySearch() // a reload with the same search keeps it
+	if h.u.inv.note.message() == "" {
+		t.Fatal("the line went on a reload")
+	}
+	test.Type(h.u.inv.search, "para")
+	if msg := h.u.inv.note.message(); msg != "" {
+		t.Fatalf("a new search still shows %q", msg)
+	}
+	h.u.inv.sayUndo("Confirmed Paracetamol.", true)
+	h.u.inv.show.SetSelectedIndex(1)
+	if msg := h.u.inv.note.message(); msg != "" {
+		t.Fatalf("another filter still shows %q", msg)
+	}
+}
+
+// A message goes by itself after a while.
+func TestNoticeGoesAfterAWhile(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	n := h.u.inv.note
+	n.life = 30 * time.Millisecond
+	n.show("Confirmed Ibuprofen.", h.u.inv.place(), true)
+	for deadline := time.Now().Add(5 * time.Second); n.message() != ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the message is still there 5 s after its 30 ms life")
+		}
+	}
+	// A newer message is not cut short by the older one's timer.
+	n.life = time.Hour
+	n.show("Removed.", h.u.inv.place(), true)
+	n.life = 30 * time.Millisecond
+	n.show("Removed again.", h.u.inv.place(), true)
+	n.life = time.Hour
+	n.show("The newest.", h.u.inv.place(), true)
+	time.Sleep(100 * time.Millisecond)
+	if n.message() != "The newest." {
+		t.Fatalf("an older message's timer took the newest one: %q", n.message())
+	}
+}
+
+// Showing a message does not move the rows: a click lands where the person aimed.
+func TestNoticeDoesNotMoveTheRows(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Ibuprofen", "I1", "2027-08-01", "10", "", false)
+	h.start()
+	h.u.win.Resize(fyne.NewSize(1000, 700))
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(h.u.inv.list)
+	h.u.inv.sayUndo("“Ibuprofen 500 mg tablet” was removed from the inventory, and a long line that wraps onto a second line "+
+		"and a third one, which the area cuts short rather than growing and pushing the list down under the pointer.", true)
+	h.u.win.Content().Refresh()
+	if after := d.AbsolutePositionForObject(h.u.inv.list); after != before {
+		t.Fatalf("the list moved from %v to %v when the message showed", before, after)
+	}
+
+	s := h.openStock(t)
+	before = d.AbsolutePositionForObject(s.products.list)
+	s.recorded("Dispensed 1 pack.", nil)
+	h.u.win.Content().Refresh()
+	if after := d.AbsolutePositionForObject(s.products.list); after != before {
+		t.Fatalf("the product list moved from %v to %v when the message showed", before, after)
+	}
+}
