@@ -220,7 +220,7 @@ func TestMainMenuHasTheUsualItems(t *testing.T) {
 	for _, m := range h.u.menu.Items {
 		got = append(got, m.Label)
 	}
-	if strings.Join(got, ",") != "File,Edit,View,Help" {
+	if strings.Join(got, ",") != "File,Edit,Stock,View,Help" {
 		t.Fatalf("menus %v", got)
 	}
 	for _, sc := range []fyne.Shortcut{scAdd, scNew, scFind, scSettings, scConfirm, scRedo, &fyne.ShortcutUndo{}, &fyne.ShortcutSelectAll{}} {

@@ -62,7 +62,7 @@ func (u *UI) ShowReports() {
 		return
 	}
 	r := u.newReportsDialog()
-	r.dlg.Show()
+	u.showDialog(r.dlg, nil, nil) // Enter and Escape: Close
 }
 
 func (u *UI) newReportsDialog() *reportsDialog {
@@ -182,7 +182,7 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	fd.SetFileName(reportFileName(req))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{format.Ext()}))
 	fd.Resize(fyne.NewSize(900, 600))
-	fd.Show()
+	r.u.showFileDialog(fd)
 }
 
 // writeReport makes the report in memory and only then writes the file, through store/outfile:

@@ -604,9 +604,9 @@ func TestReorderLevelFromTheProductPageMakesItLowStock(t *testing.T) {
 	s := h.startAtProduct(t, "Amoxicillin")
 	p := s.product
 	p.editSettings()
-	var level *widget.Entry
+	var level *uiEntry
 	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "0 = no reorder level" {
+		if e, ok := o.(*uiEntry); ok && e.PlaceHolder == "0 = no reorder level" {
 			level = e
 		}
 	})
