@@ -62,7 +62,8 @@ type editor struct {
 	title    *widget.Label
 	status   *widget.Label
 	note     *widget.Label
-	packBar  *fyne.Container // "looks like photo N" with the decision's button (setPack)
+	packBar  *fyne.Container   // "looks like photo N" with the decision's button (setPack)
+	fieldsSc *container.Scroll // the fields: each medicine opens scrolled to the top
 	packText *widget.Label
 	packQ    *store.PackDecisionError
 	photo    *canvas.Image
@@ -159,7 +160,8 @@ func (u *UI) newEditor() *editor {
 	e.status.Truncation = fyne.TextTruncateEllipsis
 	// The buttons sit in the head, above the fields: never below the fold.
 	head := container.NewBorder(nil, nil, back, container.NewHBox(e.confirm, e.save, e.del), container.NewVBox(e.title, e.status))
-	split := container.NewHSplit(photoArea, container.NewVScroll(container.NewPadded(fieldsCol)))
+	e.fieldsSc = container.NewVScroll(container.NewPadded(fieldsCol))
+	split := container.NewHSplit(photoArea, e.fieldsSc)
 	split.Offset = 0.4
 	e.root = container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, split)
 	return e
@@ -280,6 +282,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	setVisible(e.save, !isNew)
 	e.visible = true
 	e.u.updateMain()
+	// The scroller keeps its offset between medicines: without this one opened where the last was
+	// left, its name out of sight.
+	e.fieldsSc.ScrollToTop()
 }
 
 func (e *editor) updateStatus() {
