@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -268,7 +269,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 		e.markSource(f)
 	}
 	if en.ShowsReviewNote() {
-		e.note.SetText(en.ReviewNote)
+		e.note.SetText(plainNote(en.ReviewNote))
 		e.note.Show()
 	} else {
 		e.note.Hide()
@@ -285,6 +286,12 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	// The scroller keeps its offset between medicines: without this one opened where the last was
 	// left, its name out of sight.
 	e.fieldsSc.ScrollToTop()
+}
+
+// plainNote is a review note in plain words: notes written before the wording changed said
+// "the model was not sure", which means nothing to a nurse.
+func plainNote(note string) string {
+	return strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
 }
 
 func (e *editor) updateStatus() {

@@ -174,7 +174,7 @@ func TestArrowsMoveSpaceSelectsBulkConfirmSkipsWarnings(t *testing.T) {
 		t.Fatal("an entry with an open warning was confirmed in bulk")
 	}
 	msg := h.u.inv.note.message()
-	for _, want := range []string{"Confirmed 3 medicines.", "Left 1 to check one by one (1: it has a note to check).", "1 was already confirmed."} {
+	for _, want := range []string{"Confirmed 3 medicines.", "Left 1 to check one at a time: 1 with a note to read first.", "1 was already confirmed."} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
