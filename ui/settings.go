@@ -129,10 +129,10 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	f.form = widget.NewForm(
 		widget.NewFormItem("OpenAI key", f.key),
 		widget.NewFormItem("Server address", f.baseURL),
-		hinted("Reading service", f.model, "Which OpenAI service reads the photos. Leave empty unless you were given a name."),
+		hinted("Reading service", f.model, "Which OpenAI service reads the photos; leave empty unless given a name."),
 		hinted("Photo quality sent", f.detail, "Full reads small print (lot, expiry) best; reduced costs less."),
 		widget.NewFormItem("Photos at once", f.conc),
-		hinted("Limit per minute", f.rpm, "The most photos sent in one minute. Leave empty unless your OpenAI plan has a limit."),
+		hinted("Limit per minute", f.rpm, "The most photos sent per minute; leave empty if your plan has no limit."),
 		widget.NewFormItem("Watched folder", f.watch),
 	)
 	return f
