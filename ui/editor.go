@@ -255,6 +255,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	if c := e.u.win.Canvas(); c.Focused() == e.u.inv.list {
 		c.Unfocus() // the list is out of sight: Escape, Delete go to the editor now
 	}
+	if isNew || en.ID != e.entryID {
+		e.u.inv.note.clear() // another medicine: a line about the last one would mislead
+	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
 	e.setPack(nil) // open sets it again for an entry that waits for a pack decision
 	if isNew {

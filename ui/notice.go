@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -37,7 +38,7 @@ func newNotice(onUndo func()) *notice {
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), n.clear)
 	closeBtn.Importance = widget.LowImportance
 	n.content = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(n.undoBtn, closeBtn),
-		container.NewVScroll(n.text))
+		container.NewVScroll(container.NewVBox(layout.NewSpacer(), n.text, layout.NewSpacer()))) // one line: centred
 	n.content.Hide()
 	n.root = container.New(&fixedHeight{ref: n.undoBtn}, n.content)
 	return n

@@ -131,3 +131,28 @@ func TestNoticeDoesNotMoveTheRows(t *testing.T) {
 		t.Fatalf("the product list moved from %v to %v when the message showed", before, after)
 	}
 }
+
+// Opening another medicine in the editor takes the list's line away; the same one (reopened after
+// an undo in the editor) keeps it.
+func TestNoticeGoesWhenAnotherMedicineOpens(t *testing.T) {
+	h := newHarness(t)
+	a := h.addEntry(t, "Ibuprofen", "2027-08-01", "10", nil)
+	b := h.addEntry(t, "Paracetamol", "2027-01-31", "40", nil)
+	h.start()
+	openEditor(t, h, a)
+	h.u.inv.say("Undone: Confirmed Ibuprofen.")
+	openEditor(t, h, a)
+	if h.u.inv.note.message() == "" {
+		t.Fatal("reopening the same medicine took the line away")
+	}
+	openEditor(t, h, b)
+	h.u.ed.close()
+	if msg := h.u.inv.note.message(); msg != "" {
+		t.Fatalf("back on the list after another medicine: %q", msg)
+	}
+	h.u.inv.say("“Ibuprofen” was removed from the inventory.")
+	h.u.ed.openNew()
+	if msg := h.u.inv.note.message(); msg != "" {
+		t.Fatalf("Add by hand still has %q", msg)
+	}
+}
