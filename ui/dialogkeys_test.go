@@ -33,6 +33,14 @@ func TestEscapeClosesReports(t *testing.T) {
 	if dialogOpen(h) {
 		t.Fatal("Enter did not close Reports")
 	}
+	// Escape with the keyboard in one of its fields (the days, the dates) closes it too.
+	r := h.u.newReportsDialog()
+	h.u.showDialog(r.dlg, nil, nil)
+	h.u.win.Canvas().Focus(r.days)
+	r.days.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if dialogOpen(h) {
+		t.Fatal("Escape in the days field did not close Reports")
+	}
 }
 
 func TestEnterUndoesTheSelectedMovement(t *testing.T) {

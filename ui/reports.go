@@ -51,8 +51,8 @@ var reportFormats = []export.Format{export.PDF, export.XLSX, export.CSV}
 type reportsDialog struct {
 	u        *UI
 	dlg      dialog.Dialog
-	days     *widget.Entry
-	from, to *widget.Entry
+	days     *uiEntry // uiEntry: Escape in a field closes the dialog
+	from, to *uiEntry
 	status   *widget.Label
 }
 
@@ -68,17 +68,17 @@ func (u *UI) ShowReports() {
 func (u *UI) newReportsDialog() *reportsDialog {
 	r := &reportsDialog{u: u}
 	today := u.now()
-	r.days = widget.NewEntry()
+	r.days = u.newEntry()
 	r.days.SetText(strconv.Itoa(u.stock.products.expiringDays()))
-	r.from = widget.NewEntry()
+	r.from = u.newEntry()
 	r.from.SetText(today.AddDate(0, -1, 0).Format("2006-01-02"))
-	r.to = widget.NewEntry()
+	r.to = u.newEntry()
 	r.to.SetText(today.Format("2006-01-02"))
 	r.status = widget.NewLabel("")
 	r.status.Wrapping = fyne.TextWrapWord
 	r.status.Hide()
 
-	small := func(e *widget.Entry, w float32) fyne.CanvasObject {
+	small := func(e *uiEntry, w float32) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(w, e.MinSize().Height), e)
 	}
 	grid := container.New(layout.NewFormLayout())
