@@ -93,7 +93,7 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 	p.show.SetSelectedIndex(min(max(prefs.Int(prefFilter), 0), len(invFilters)-1))
 	p.count = widget.NewLabel("")
 	p.list = p.newList()
-	p.note = newNotice(u.Undo)
+	p.note = newNotice(u, u.Undo)
 	p.bulkTxt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	confirmSel := widget.NewButtonWithIcon("Confirm selected (Ctrl+Enter)", theme.ConfirmIcon(), p.confirmMarked)
 	confirmSel.Importance = widget.HighImportance

@@ -26,10 +26,18 @@ type notice struct {
 	place   string // where the shown message was made; "" when none shows
 	gen     int    // counts messages: a timer drops only its own one
 	life    time.Duration
+	// after runs f on the UI goroutine once d has passed. In the tests' synchronous mode no real
+	// timer runs (Fyne's test driver would run f on the timer's goroutine, in a later test); a
+	// test of the timing puts a hand-driven clock here.
+	after func(d time.Duration, f func())
 }
 
-func newNotice(onUndo func()) *notice {
-	n := &notice{life: noticeLife}
+func newNotice(u *UI, onUndo func()) *notice {
+	n := &notice{life: noticeLife, after: func(d time.Duration, f func()) {
+		if !u.sync {
+			time.AfterFunc(d, func() { fyne.Do(f) })
+		}
+	}}
 	n.text = widget.NewLabel("")
 	// Two lines show; a longer message scrolls inside the area rather than growing it. (Fyne's
 	// ellipsis on a wrapped label panics at some sizes, so no ellipsis.)
@@ -55,12 +63,10 @@ func (n *notice) show(msg, place string, canUndo bool) {
 		return
 	}
 	mine := n.gen
-	time.AfterFunc(n.life, func() {
-		fyne.Do(func() {
-			if n.gen == mine {
-				n.clear()
-			}
-		})
+	n.after(n.life, func() {
+		if n.gen == mine {
+			n.clear()
+		}
 	})
 }
 

@@ -83,28 +83,34 @@ func TestNoticeGoesWithANewSearch(t *testing.T) {
 	}
 }
 
-// A message goes by itself after a while.
+// A message goes by itself after a while; an older message's time running out leaves a newer one.
 func TestNoticeGoesAfterAWhile(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 	n := h.u.inv.note
-	n.life = 30 * time.Millisecond
-	n.show("Confirmed Ibuprofen.", h.u.inv.place(), true)
-	for deadline := time.Now().Add(5 * time.Second); n.message() != ""; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the message is still there 5 s after its 30 ms life")
-		}
+	type timer struct {
+		d time.Duration
+		f func()
 	}
-	// A newer message is not cut short by the older one's timer.
-	n.life = time.Hour
+	var timers []timer // a hand-driven clock, run on this goroutine
+	n.after = func(d time.Duration, f func()) { timers = append(timers, timer{d, f}) }
+	n.show("Confirmed Ibuprofen.", h.u.inv.place(), true)
+	if len(timers) != 1 || timers[0].d != noticeLife || noticeLife < 5*time.Second || noticeLife > time.Minute {
+		t.Fatalf("timers %v: want one of noticeLife (%v), between 5 s and a minute", timers, noticeLife)
+	}
+	timers[0].f() // its time is up
+	if msg := n.message(); msg != "" {
+		t.Fatalf("the message is still there after its time: %q", msg)
+	}
 	n.show("Removed.", h.u.inv.place(), true)
-	n.life = 30 * time.Millisecond
-	n.show("Removed again.", h.u.inv.place(), true)
-	n.life = time.Hour
 	n.show("The newest.", h.u.inv.place(), true)
-	time.Sleep(100 * time.Millisecond)
+	timers[1].f() // the older message's time
 	if n.message() != "The newest." {
-		t.Fatalf("an older message's timer took the newest one: %q", n.message())
+		t.Fatalf("an older message's time took the newest one: %q", n.message())
+	}
+	timers[2].f()
+	if n.message() != "" {
+		t.Fatal("the newest message outlived its time")
 	}
 }
 

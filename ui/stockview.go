@@ -38,7 +38,7 @@ type stockView struct {
 
 func (u *UI) newStockView() *stockView {
 	s := &stockView{u: u}
-	s.note = newNotice(s.undoLast)
+	s.note = newNotice(u, s.undoLast)
 	s.receiptsBtn = widget.NewButtonWithIcon("Receipts to review", theme.DocumentIcon(), func() { s.showReceipts() })
 
 	s.products = s.newProductsPage()
