@@ -209,8 +209,22 @@ func TestStockMenuAndShortcuts(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("Ctrl+R twice: %d dialogs open, want 1", n)
 	}
+	menuItemFor(u.menu, scReports).Action() // the menu's way (the desktop runs menu shortcuts first)
+	if n := visibleOverlays(u); n != 1 {
+		t.Fatalf("Ctrl+R from the menu over Reports: %d dialogs open, want 1", n)
+	}
 	press(h, fyne.KeyEscape)
 	if !strings.Contains(keysHelp, "Ctrl+D") || !strings.Contains(keysHelp, "Ctrl+K") || !strings.Contains(keysHelp, "Ctrl+R") {
 		t.Fatal("the shortcuts list does not name the stock shortcuts")
 	}
+}
+
+func visibleOverlays(u *UI) int {
+	n := 0
+	for _, o := range u.win.Canvas().Overlays().List() {
+		if o.Visible() {
+			n++
+		}
+	}
+	return n
 }

@@ -50,7 +50,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Add a medicine by hand…", scNew, u.ed.openNew),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, u.ShowSettings),
-		item("Backups…", scBackups, u.ShowBackups),
+		item("Backups…", scBackups, u.noDialog(u.ShowBackups)),
 		fyne.NewMenuItemSeparator(),
 		quit)
 	u.undoItem = item("Undo", &fyne.ShortcutUndo{}, u.Undo)
@@ -83,13 +83,13 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	u.menu = fyne.NewMainMenu(file, edit, view, help)
 	if u.d.Stock != nil {
 		stockMenu := fyne.NewMenu("Stock",
-			item("Photos and entries", scPhotosTab, u.showPhotosTab),
-			item("Show the stock", scStockTab, u.ShowStock),
+			item("Photos and entries", scPhotosTab, u.noDialog(u.showPhotosTab)),
+			item("Show the stock", scStockTab, u.noDialog(u.ShowStock)),
 			fyne.NewMenuItemSeparator(),
-			item("Dispense…", scDispense, u.dispenseKey),
-			item("Stock count…", scCount, u.showCountKey),
-			fyne.NewMenuItem("Receipts to review", u.showReceiptsKey),
-			item("Reports…", scReports, u.ShowReports))
+			item("Dispense…", scDispense, u.noDialog(u.dispenseKey)),
+			item("Stock count…", scCount, u.noDialog(u.showCountKey)),
+			fyne.NewMenuItem("Receipts to review", u.noDialog(u.showReceiptsKey)),
+			item("Reports…", scReports, u.noDialog(u.ShowReports)))
 		u.menu = fyne.NewMainMenu(file, edit, stockMenu, view, help)
 	}
 	u.updateUndoItems()
@@ -113,21 +113,13 @@ func (u *UI) addShortcuts() {
 	on(&fyne.ShortcutUndo{}, u.Undo)
 	on(&fyne.ShortcutRedo{}, u.Redo) // Ctrl+Y
 	on(&fyne.ShortcutSelectAll{}, u.selectAll)
-	// These open a page or a window: not over a dialog (Ctrl+R twice opens one Reports).
-	noDialog := func(f func()) func() {
-		return func() {
-			if u.dlg == nil {
-				f()
-			}
-		}
-	}
-	on(scBackups, noDialog(u.ShowBackups))
+	on(scBackups, u.noDialog(u.ShowBackups))
 	if u.d.Stock != nil {
-		on(scPhotosTab, noDialog(u.showPhotosTab))
-		on(scStockTab, noDialog(u.ShowStock))
-		on(scDispense, noDialog(u.dispenseKey))
-		on(scCount, noDialog(u.showCountKey))
-		on(scReports, noDialog(u.ShowReports))
+		on(scPhotosTab, u.noDialog(u.showPhotosTab))
+		on(scStockTab, u.noDialog(u.ShowStock))
+		on(scDispense, u.noDialog(u.dispenseKey))
+		on(scCount, u.noDialog(u.showCountKey))
+		on(scReports, u.noDialog(u.ShowReports))
 	}
 	c.SetOnTypedKey(u.typedKey)
 }
@@ -309,6 +301,16 @@ func (u *UI) confirmDialog(title, msg, yes, no string, f func()) dialog.Dialog {
 	d.SetDismissText(no)
 	u.showDialog(d, d.Confirm, d.Dismiss)
 	return d
+}
+
+// noDialog runs f only when no dialog is open: the stock shortcuts open a page or a window, not
+// over a dialog (Ctrl+R twice opened two Reports).
+func (u *UI) noDialog(f func()) func() {
+	return func() {
+		if u.dlg == nil {
+			f()
+		}
+	}
 }
 
 // showPhotosTab shows the photos-and-entries tab (Ctrl+1).
