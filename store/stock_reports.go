@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"medinventory/store/stock"
@@ -24,7 +25,9 @@ func (s *Store) StockOnHand(ctx context.Context, f ProductFilter) ([]stock.Produ
 				keep = append(keep, l)
 			}
 		}
-		ps[i].Lines = keep
+		if ps[i].Lines, err = s.dropUndone(ctx, keep); err != nil {
+			return nil, fmt.Errorf("stock on hand: %w", err)
+		}
 	}
 	return ps, nil
 }

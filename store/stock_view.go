@@ -185,7 +185,36 @@ func (s *Store) ProductLines(ctx context.Context, productID int64) ([]stock.Line
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	rows.Close()
+	if out, err = s.dropUndone(ctx, out); err != nil {
+		return nil, fmt.Errorf("list lots: %w", err)
+	}
 	stock.SortByExpiry(out)
+	return out, nil
+}
+
+// dropUndone leaves out the lines whose every movement was undone: nothing on hand or waiting,
+// and each confirmed movement a reversal or reversed. A shelf changed in the editor leaves one
+// such line at the old shelf (its receipt reversed, a new one on the new shelf's line); listed, it
+// showed as a second lot with 0 packs. Its stock card stays in the database and the movement
+// reports.
+func (s *Store) dropUndone(ctx context.Context, lines []stock.Line) ([]stock.Line, error) {
+	out := lines[:0]
+	for _, l := range lines {
+		if l.OnHand == 0 && l.PendingReceipts == 0 && l.Moves > 0 {
+			var live int
+			err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM movements m WHERE m.line_id = ?
+				AND m.status = 'confirmed' AND m.reverses_id IS NULL
+				AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses_id = m.id)`, l.ID).Scan(&live)
+			if err != nil {
+				return nil, err
+			}
+			if live == 0 {
+				continue
+			}
+		}
+		out = append(out, l)
+	}
 	return out, nil
 }
 

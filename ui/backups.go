@@ -136,23 +136,23 @@ func (u *UI) watchBackupStatus(ctx context.Context) {
 func (u *UI) ShowBackups() {
 	b := u.backups()
 	if b == nil {
-		dialog.NewInformation("Backups", "Backups are made with the command: medinventory backup -o FILE", u.win).Show()
+		u.showInfo("Backups", "Backups are made with the command: medinventory backup -o FILE")
 		return
 	}
 	s := b.BackupSettings()
-	folder := widget.NewEntry()
+	folder := u.newEntry() // Escape in it closes the dialog
 	folder.SetText(s.Folder)
 	folder.SetPlaceHolder("for example a USB stick: /media/usb/backups")
 	choose := widget.NewButton("Choose…", func() {
-		dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
+		u.showFileDialog(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 			if err == nil && l != nil {
 				folder.SetText(l.Path())
 			}
-		}, u.win)
+		}, u.win))
 	})
 	auto := widget.NewCheck("Back up automatically every day", nil)
 	auto.SetChecked(s.Auto)
-	keep := widget.NewEntry()
+	keep := u.newEntry()
 	keep.SetText(strconv.Itoa(max(s.Keep, 1)))
 	keep.Validator = intValidator("Backups kept", 1, 100)
 	last := widget.NewLabel(lastBackupText(b.LastBackup(), u.now()))
@@ -219,7 +219,7 @@ func (u *UI) ShowBackups() {
 	})
 	d = dialog.NewCustomWithoutButtons("Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, content), u.win)
 	d.Resize(fyne.NewSize(640, 440))
-	d.Show()
+	u.showDialog(d, closeBtn.OnTapped, closeBtn.OnTapped) // Enter and Escape: Close (it saves)
 }
 
 func lastBackupText(last, now time.Time) string {
@@ -259,7 +259,7 @@ func (u *UI) chooseRestore(b Backups, result *widget.Label) {
 		})
 	}, u.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
-	fd.Show()
+	u.showFileDialog(fd)
 }
 
 func (u *UI) confirmRestore(b Backups, file string, info BackupInfo) {
@@ -267,13 +267,10 @@ func (u *UI) confirmRestore(b Backups, file string, info BackupInfo) {
 		"Medicine Inventory closes, puts the backup in place and opens again. "+
 		"The inventory as it is now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
 		info.Created.Local().Format("2 Jan 2006 15:04"), info.Photos, info.Entries)
-	dialog.NewConfirm("Restore this backup?", msg, func(ok bool) {
-		if !ok {
-			return
-		}
+	u.confirmDialog("Restore this backup?", msg, "Restore", "Cancel", func() {
 		b.RestoreAtQuit(file)
 		u.app.Quit()
-	}, u.win).Show()
+	})
 }
 
 // ShowStartupProblem shows, in a window of its own, why the inventory could not be opened (for

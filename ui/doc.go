@@ -25,12 +25,22 @@
 //
 // # Keyboard
 //
-// The main menu (File, Edit, View, Help) carries the shortcuts. On the list: ↑/↓ move, Enter opens,
+// The main menu (File, Edit, Stock, View, Help) carries the shortcuts; the Stock menu has Ctrl+1 / Ctrl+2
+// (the tabs), Ctrl+D dispense, Ctrl+K stock count, Ctrl+R reports, and File has Ctrl+B backups. On the list: ↑/↓ move, Enter opens,
 // Space selects, Ctrl+A selects all, Ctrl+Enter confirms the selected entries that have no open
 // warning (store.Entry.Warnings). In the editor: Enter moves to the next field (on the last one it
 // confirms), Ctrl+Enter confirms and opens the next entry that needs review, Escape goes back.
 // Ctrl+Z / Ctrl+Shift+Z undo and redo edits, confirmations and removals (package undo); in a text
-// field they act on its text. In a dialog Enter presses the main button and Escape closes it.
+// field they act on its text. In a dialog Enter presses the main button and Escape closes it: every
+// dialog opens through showDialog (keys.go) or its helpers (showInfo, confirmDialog, askDialog,
+// showFileDialog), and the entries in dialogs are uiEntry, which pass Escape on.
+//
+// # Notices
+//
+// What was just done shows in a notice (notice.go: "Dispensed 2 packs … Undo") that belongs to the
+// place it was made (the list with its filter and search, a Stock page with its product or lot): it
+// goes when the person moves elsewhere and after a while, in an area of fixed height (the rows
+// never move under the pointer). Edit → Undo and Ctrl+Z undo the action after the notice has gone.
 //
 // # Online / offline
 //
@@ -42,7 +52,8 @@
 //
 // # Settings
 //
-// Settings (server address, model, image detail, concurrency, requests per minute, watched folder)
+// Settings (server address, reading service (model), photo quality (image detail), photos at once,
+// limit per minute, watched folder; shown in plain words with a hint each)
 // live in Fyne's preferences. The API key never does: it goes only to Backend.SaveAPIKey (the OS
 // keyring), or comes from the OPENAI_API_KEY environment variable.
 package ui

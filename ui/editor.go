@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -62,7 +63,8 @@ type editor struct {
 	title    *widget.Label
 	status   *widget.Label
 	note     *widget.Label
-	packBar  *fyne.Container // "looks like photo N" with the decision's button (setPack)
+	packBar  *fyne.Container   // "looks like photo N" with the decision's button (setPack)
+	fieldsSc *container.Scroll // the fields: each medicine opens scrolled to the top
 	packText *widget.Label
 	packQ    *store.PackDecisionError
 	photo    *canvas.Image
@@ -159,7 +161,8 @@ func (u *UI) newEditor() *editor {
 	e.status.Truncation = fyne.TextTruncateEllipsis
 	// The buttons sit in the head, above the fields: never below the fold.
 	head := container.NewBorder(nil, nil, back, container.NewHBox(e.confirm, e.save, e.del), container.NewVBox(e.title, e.status))
-	split := container.NewHSplit(photoArea, container.NewVScroll(container.NewPadded(fieldsCol)))
+	e.fieldsSc = container.NewVScroll(container.NewPadded(fieldsCol))
+	split := container.NewHSplit(photoArea, e.fieldsSc)
 	split.Offset = 0.4
 	e.root = container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, split)
 	return e
@@ -252,6 +255,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	if c := e.u.win.Canvas(); c.Focused() == e.u.inv.list {
 		c.Unfocus() // the list is out of sight: Escape, Delete go to the editor now
 	}
+	if isNew || en.ID != e.entryID {
+		e.u.inv.note.clear() // another medicine: a line about the last one would mislead
+	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
 	e.setPack(nil) // open sets it again for an entry that waits for a pack decision
 	if isNew {
@@ -266,7 +272,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 		e.markSource(f)
 	}
 	if en.ShowsReviewNote() {
-		e.note.SetText(en.ReviewNote)
+		e.note.SetText(plainNote(en.ReviewNote))
 		e.note.Show()
 	} else {
 		e.note.Hide()
@@ -280,6 +286,15 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	setVisible(e.save, !isNew)
 	e.visible = true
 	e.u.updateMain()
+	// The scroller keeps its offset between medicines: without this one opened where the last was
+	// left, its name out of sight.
+	e.fieldsSc.ScrollToTop()
+}
+
+// plainNote is a review note in plain words: notes written before the wording changed said
+// "the model was not sure", which means nothing to a nurse.
+func plainNote(note string) string {
+	return strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
 }
 
 func (e *editor) updateStatus() {

@@ -52,9 +52,7 @@ type inventoryPanel struct {
 	search  *uiEntry
 	show    *widget.Select
 	count   *widget.Label
-	undo    *fyne.Container // the message line: "… was removed.  Undo"
-	msg     *widget.Label
-	undoBtn *widget.Button
+	note    *notice         // the message line: "… was removed.  Undo"
 	bulk    *fyne.Container // "3 selected  Confirm selected  Clear selection"
 	bulkTxt *widget.Label
 	headers map[string]*widget.Button
@@ -95,11 +93,7 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 	p.show.SetSelectedIndex(min(max(prefs.Int(prefFilter), 0), len(invFilters)-1))
 	p.count = widget.NewLabel("")
 	p.list = p.newList()
-	p.msg = widget.NewLabel("")
-	p.msg.Wrapping = fyne.TextWrapWord
-	p.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), u.Undo)
-	p.undo = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), p.undoBtn, p.msg)
-	p.undo.Hide()
+	p.note = newNotice(u, u.Undo)
 	p.bulkTxt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	confirmSel := widget.NewButtonWithIcon("Confirm selected (Ctrl+Enter)", theme.ConfirmIcon(), p.confirmMarked)
 	confirmSel.Importance = widget.HighImportance
@@ -115,7 +109,7 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 		p.search,
 		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), p.show), p.count),
 		p.bulk,
-		p.undo,
+		p.note.root,
 		header, widget.NewSeparator())
 	p.root = container.NewBorder(top, nil, nil, nil, p.list)
 	return p
@@ -286,6 +280,9 @@ func haystack(e *store.Entry) string {
 // applySearch narrows the loaded entries by the search box, in memory: one keystroke never waits
 // for the database. The result goes to the list's binding in one Set.
 func (p *inventoryPanel) applySearch() {
+	if p.note != nil {
+		p.note.moveTo(p.place()) // a line about another search or filter goes
+	}
 	q := strings.ToLower(strings.TrimSpace(p.search.Text))
 	shown := make([]*store.Entry, 0, len(p.all))
 	for i := range p.all {
@@ -429,10 +426,15 @@ func (p *inventoryPanel) nextNeedingReview(id int64) int64 {
 func (p *inventoryPanel) say(msg string) { p.sayUndo(msg, false) }
 
 // sayUndo shows a line about what was just done, with Undo when it can be undone.
+// The line belongs to the list as filtered and searched now: another filter or search takes it
+// away (see place).
 func (p *inventoryPanel) sayUndo(msg string, canUndo bool) {
-	p.msg.SetText(msg)
-	setVisible(p.undoBtn, canUndo)
-	p.undo.Show()
+	p.note.show(msg, p.place(), canUndo)
+}
+
+// place names what the list shows (its filter and search), where a line about it belongs.
+func (p *inventoryPanel) place() string {
+	return fmt.Sprintf("list %d %q", p.show.SelectedIndex(), strings.TrimSpace(p.search.Text))
 }
 
 // deleted shows "… was removed. Undo".

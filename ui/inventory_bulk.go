@@ -103,7 +103,8 @@ func eachEntry(ctx context.Context, ids []int64, f func(context.Context, int64) 
 	return nil
 }
 
-// bulkResult is "Confirmed 18 medicines. Left 2 to check: 1 has a note to check, 1 has no name."
+// bulkResult is "Confirmed 18 medicines. Left 2 to check one at a time: 1 with a note to read
+// first; 1 without a name."
 func bulkResult(done, already int, skipped map[string]int) string {
 	msg := "Confirmed " + plural(done, "medicine", "medicines") + "."
 	if done == 0 {
@@ -113,16 +114,29 @@ func bulkResult(done, already int, skipped map[string]int) string {
 	var why []string
 	for w, c := range skipped {
 		n += c
-		why = append(why, fmt.Sprintf("%d: %s", c, w))
+		why = append(why, fmt.Sprintf("%d %s", c, skipWords(w)))
 	}
 	sort.Strings(why)
 	if n > 0 {
-		msg += fmt.Sprintf(" Left %d to check one by one (%s).", n, strings.Join(why, "; "))
+		msg += fmt.Sprintf(" Left %d to check one at a time: %s.", n, strings.Join(why, "; "))
 	}
 	if already > 0 {
 		msg += " " + plural(already, "was", "were") + " already confirmed."
 	}
 	return msg
+}
+
+// skipWords says why a medicine was left, to follow its count: "2 with a note to read first".
+func skipWords(w string) string {
+	switch w {
+	case "it has a note to check":
+		return "with a note to read first"
+	case "it has no name":
+		return "without a name"
+	case skipLookAlike:
+		return "that look like a pack already counted (decide each on its own)"
+	}
+	return "where " + strings.TrimPrefix(w, "it ")
 }
 
 // bulkItem is a selected medicine that needs review, with its first warning ("" when none).

@@ -27,6 +27,14 @@ var (
 	scRedo     = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	scQueue    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	scQuit     = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+
+	// Stock work.
+	scPhotosTab = &desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault}
+	scStockTab  = &desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault}
+	scDispense  = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault}
+	scCount     = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}
+	scReports   = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	scBackups   = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 func (u *UI) mainMenu() *fyne.MainMenu {
@@ -42,6 +50,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Add a medicine by hand…", scNew, u.ed.openNew),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, u.ShowSettings),
+		item("Backups…", scBackups, u.noDialog(u.ShowBackups)),
 		fyne.NewMenuItemSeparator(),
 		quit)
 	u.undoItem = item("Undo", &fyne.ShortcutUndo{}, u.Undo)
@@ -72,6 +81,17 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Keyboard shortcuts", u.showKeys),
 		fyne.NewMenuItem("About Medicine Inventory", u.ShowAbout))
 	u.menu = fyne.NewMainMenu(file, edit, view, help)
+	if u.d.Stock != nil {
+		stockMenu := fyne.NewMenu("Stock",
+			item("Photos and entries", scPhotosTab, u.noDialog(u.showPhotosTab)),
+			item("Show the stock", scStockTab, u.noDialog(u.ShowStock)),
+			fyne.NewMenuItemSeparator(),
+			item("Dispense…", scDispense, u.noDialog(u.dispenseKey)),
+			item("Stock count…", scCount, u.noDialog(u.showCountKey)),
+			fyne.NewMenuItem("Receipts to review", u.noDialog(u.showReceiptsKey)),
+			item("Reports…", scReports, u.noDialog(u.ShowReports)))
+		u.menu = fyne.NewMainMenu(file, edit, stockMenu, view, help)
+	}
 	u.updateUndoItems()
 	return u.menu
 }
@@ -93,6 +113,14 @@ func (u *UI) addShortcuts() {
 	on(&fyne.ShortcutUndo{}, u.Undo)
 	on(&fyne.ShortcutRedo{}, u.Redo) // Ctrl+Y
 	on(&fyne.ShortcutSelectAll{}, u.selectAll)
+	on(scBackups, u.noDialog(u.ShowBackups))
+	if u.d.Stock != nil {
+		on(scPhotosTab, u.noDialog(u.showPhotosTab))
+		on(scStockTab, u.noDialog(u.ShowStock))
+		on(scDispense, u.noDialog(u.dispenseKey))
+		on(scCount, u.noDialog(u.showCountKey))
+		on(scReports, u.noDialog(u.ShowReports))
+	}
 	c.SetOnTypedKey(u.typedKey)
 }
 
@@ -235,11 +263,31 @@ func (u *UI) track(d dialog.Dialog, onOK, onCancel func(), onClosed ...func()) {
 	})
 }
 
+// showDialog shows d with the keys the shortcuts list promises for every dialog: Enter presses
+// its main button (onOK; nil: Enter closes it) and Escape closes it (onCancel; nil: it closes);
+// onClosed (if any) run when it closes. Every dialog of the window opens through it (or through
+// showInfo, confirmDialog, askDialog and showFileDialog, which use it).
+func (u *UI) showDialog(d dialog.Dialog, onOK, onCancel func(), onClosed ...func()) {
+	u.track(d, onOK, onCancel, onClosed...)
+	d.Show()
+}
+
 // showInfo shows a message with one Close button (Enter and Escape close it too).
 func (u *UI) showInfo(title, msg string) {
-	d := dialog.NewInformation(title, msg, u.win)
-	u.track(d, nil, nil)
-	d.Show()
+	u.showDialog(dialog.NewInformation(title, msg, u.win), nil, nil)
+}
+
+// askDialog asks a question shown as content; Enter presses yes, Escape no; f gets the answer.
+func (u *UI) askDialog(title, yes, no string, content fyne.CanvasObject, f func(bool)) *dialog.ConfirmDialog {
+	d := dialog.NewCustomConfirm(title, yes, no, content, f, u.win)
+	u.showDialog(d, d.Confirm, d.Dismiss)
+	return d
+}
+
+// showFileDialog shows a file or folder chooser: Escape cancels it (its callback gets nothing);
+// Enter is left to the chooser's own name field and buttons (no main button fits every moment).
+func (u *UI) showFileDialog(d *dialog.FileDialog) {
+	u.showDialog(d, func() {}, d.Dismiss)
 }
 
 // confirmDialog asks a yes/no question; Enter presses the confirm button, Escape the dismiss one.
@@ -251,9 +299,71 @@ func (u *UI) confirmDialog(title, msg, yes, no string, f func()) dialog.Dialog {
 	}, u.win)
 	d.SetConfirmText(yes)
 	d.SetDismissText(no)
-	u.track(d, func() { d.Hide(); f() }, nil)
-	d.Show()
+	u.showDialog(d, d.Confirm, d.Dismiss)
 	return d
+}
+
+// noDialog runs f only when no dialog is open: the stock shortcuts open a page or a window, not
+// over a dialog (Ctrl+R twice opened two Reports).
+func (u *UI) noDialog(f func()) func() {
+	return func() {
+		if u.dlg == nil {
+			f()
+		}
+	}
+}
+
+// showPhotosTab shows the photos-and-entries tab (Ctrl+1).
+func (u *UI) showPhotosTab() {
+	if u.tabs != nil {
+		u.tabs.SelectIndex(0)
+	}
+}
+
+// dispenseKey is Ctrl+D: on a product's page or a lot's card, the form is set to Dispense with the
+// keyboard in its quantity box; elsewhere the Stock tab's product list opens with its search
+// focused, to choose the medicine first.
+func (u *UI) dispenseKey() {
+	if u.tabs == nil {
+		return
+	}
+	s := u.stock
+	if u.stockShown() {
+		var f *moveForm
+		switch s.current() {
+		case s.product.root:
+			f = s.product.form
+		case s.card.root:
+			f = s.card.form
+		}
+		if f != nil {
+			f.action.SetSelectedIndex(0) // Dispense
+			u.win.Canvas().Focus(f.qty)
+			return
+		}
+	}
+	u.ShowStock()
+	if s.current() == s.products.root {
+		s.recorded("To dispense, choose the medicine: type its name, then Enter.", nil)
+	}
+}
+
+// showCountKey is Ctrl+K: the Stock tab's stock count.
+func (u *UI) showCountKey() {
+	if u.tabs == nil {
+		return
+	}
+	u.tabs.Select(u.stockTab)
+	u.stock.showCount()
+}
+
+// showReceiptsKey shows the Stock tab's receipts waiting for review.
+func (u *UI) showReceiptsKey() {
+	if u.tabs == nil {
+		return
+	}
+	u.tabs.Select(u.stockTab)
+	u.stock.showReceipts()
 }
 
 func (u *UI) focusSearch() {
@@ -417,14 +527,20 @@ const keysHelp = `**Reviewing**
 
 - **Ctrl+O** add photos, **Ctrl+N** add a medicine by hand, **Ctrl+F** search
 - **Ctrl+Z** undo, **Ctrl+Shift+Z** (or **Ctrl+Y**) redo
-- **Ctrl+P** show or hide the photos pane, **Ctrl+,** settings, **Ctrl+Q** quit
-- In a dialog, **Enter** presses the main button and **Escape** closes it`
+- **Ctrl+P** show or hide the photos pane, **Ctrl+,** settings, **Ctrl+B** backups, **Ctrl+Q** quit
+- In a dialog, **Enter** presses the main button and **Escape** closes it
+
+**Stock**
+
+- **Ctrl+1** photos and entries, **Ctrl+2** the Stock tab
+- **Ctrl+D** dispense (on a product's page: the quantity box, type the number, **Enter**)
+- **Ctrl+K** stock count, **Ctrl+R** reports
+- **Escape** goes back a page`
 
 func (u *UI) showKeys() {
 	rt := widget.NewRichTextFromMarkdown(keysHelp)
 	rt.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Keyboard shortcuts", "Close", rt, u.win)
 	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 420))
-	u.track(d, nil, nil)
-	d.Show()
+	u.showDialog(d, nil, nil)
 }

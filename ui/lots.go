@@ -159,10 +159,10 @@ func (p *productPage) editSettings() {
 	if p.id == 0 {
 		return
 	}
-	unit := widget.NewEntry()
+	unit := u.newEntry() // Escape in a field closes the dialog
 	unit.SetText(p.prod.Unit)
 	unit.SetPlaceHolder("pack, tablet, bottle…")
-	level := widget.NewEntry()
+	level := u.newEntry()
 	if p.prod.ReorderLevel > 0 {
 		level.SetText(strconv.FormatInt(p.prod.ReorderLevel, 10))
 	}
@@ -211,7 +211,7 @@ func (p *productPage) editSettings() {
 	dlg = dialog.NewCustomWithoutButtons(productTitle(&p.prod), container.NewVBox(form, hint, errText,
 		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }))), u.win)
 	dlg.Resize(fyne.NewSize(480, 0))
-	dlg.Show()
+	u.showDialog(dlg, save, nil)
 	u.win.Canvas().Focus(level)
 	p.settingsDlg = dlg
 }

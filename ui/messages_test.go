@@ -66,10 +66,10 @@ func TestUsageTextSaysWhatWasRead(t *testing.T) {
 		want string
 	}{
 		{store.Usage{}, 0, "Today: no photos read yet"},
-		{store.Usage{}, 6, "Today: 6 photos read · none sent to the model"},
+		{store.Usage{}, 6, "Today: 6 photos read · none sent for reading online"},
 		{store.Usage{Requests: 2, TokensIn: 1500, TokensOut: 200, CostUSD: 0.004}, 6,
-			"Today: 6 photos read · 2 sent to the model · 1,700 tokens · less than $0.01"},
-		{store.Usage{Requests: 1, TokensIn: 900, CostUSD: 0.02}, 1, "Today: 1 photo sent to the model · 900 tokens · about $0.02"},
+			"Today: 6 photos read · 2 of them online · less than $0.01"},
+		{store.Usage{Requests: 1, TokensIn: 900, CostUSD: 0.02}, 1, "Today: 1 photo read online · about $0.02"},
 	} {
 		if got := usageText(c.us, c.read); got != c.want {
 			t.Errorf("usageText(%+v, %d) = %q, want %q", c.us, c.read, got, c.want)
@@ -82,7 +82,7 @@ func TestStatusBarCountsPhotosReadLocally(t *testing.T) {
 	h.q.jobs, h.q.counts = queuedJobs(2)
 	h.start()
 	h.u.ApplyEvent(jobs.Event{JobID: 1, Subject: 101, State: jobs.StateDone, Counts: jobs.Counts{Queued: 1, Done: 1}})
-	if got := get(h.u.useB); got != "Today: 1 photo read · none sent to the model" {
+	if got := get(h.u.useB); got != "Today: 1 photo read · none sent for reading online" {
 		t.Fatalf("status bar %q while results arrive", got)
 	}
 }
@@ -192,7 +192,7 @@ func TestServerDownIsNotNoNetwork(t *testing.T) {
 	}
 	var texts []string
 	walkLabels(h.u.Window().Canvas().Overlays().Top(), func(s string) { texts = append(texts, s) })
-	if all := strings.Join(texts, "|"); !strings.Contains(all, "In use now: http://127.0.0.1:9/v1 (from OPENAI_BASE_URL) · model llava") {
+	if all := strings.Join(texts, "|"); !strings.Contains(all, "In use now: http://127.0.0.1:9/v1 (from OPENAI_BASE_URL) · reading service llava") {
 		t.Fatalf("settings text %s", all)
 	}
 }
@@ -220,7 +220,7 @@ func TestMainMenuHasTheUsualItems(t *testing.T) {
 	for _, m := range h.u.menu.Items {
 		got = append(got, m.Label)
 	}
-	if strings.Join(got, ",") != "File,Edit,View,Help" {
+	if strings.Join(got, ",") != "File,Edit,Stock,View,Help" {
 		t.Fatalf("menus %v", got)
 	}
 	for _, sc := range []fyne.Shortcut{scAdd, scNew, scFind, scSettings, scConfirm, scRedo, &fyne.ShortcutUndo{}, &fyne.ShortcutSelectAll{}} {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -55,17 +56,30 @@ type moveAction struct {
 	reason stock.Reason
 	sign   int64 // -1: the number typed is taken away; +1: added; 0: typed with its sign
 	hint   string
+	// explain says in one line when to choose it (shown under the choice): "Adjust: damaged"
+	// and "Dispose: damaged" read alike, and a broken pack fits only one of them.
+	explain string
 }
 
 var moveActions = []moveAction{
-	{"Dispense", stock.Dispense, stock.NoReason, -1, "how many, e.g. 2"},
-	{"Adjust: damaged", stock.Adjust, stock.Damaged, -1, "how many were damaged"},
-	{"Adjust: lost", stock.Adjust, stock.Lost, -1, "how many were lost"},
-	{"Adjust: returned", stock.Adjust, stock.Returned, +1, "how many came back"},
-	{"Adjust: count correction", stock.Adjust, stock.CountCorrection, 0, "e.g. -3 or +2"},
-	{"Dispose: expired", stock.Dispose, stock.Expired, -1, "how many to destroy"},
-	{"Dispose: damaged", stock.Dispose, stock.Damaged, -1, "how many to destroy"},
+	{"Dispense", stock.Dispense, stock.NoReason, -1, "how many, e.g. 2",
+		"Given out to a patient or a ward."},
+	{"Adjust: damaged", stock.Adjust, stock.Damaged, -1, "how many were damaged",
+		"Damaged packs that are already gone from the shelf. A broken pack you throw away: choose Dispose: damaged."},
+	{"Adjust: lost", stock.Adjust, stock.Lost, -1, "how many were lost",
+		"Packs missing from the shelf: lost or taken."},
+	{"Adjust: returned", stock.Adjust, stock.Returned, +1, "how many came back",
+		"Packs brought back unopened, fit to give out again."},
+	{"Adjust: count correction", stock.Adjust, stock.CountCorrection, 0, "e.g. -3 or +2",
+		"The shelf does not match the book: type - for fewer, + for more."},
+	{"Dispose: expired", stock.Dispose, stock.Expired, -1, "how many to destroy",
+		"Expired packs you destroy or send for destruction; they go on the disposal record."},
+	{"Dispose: damaged", stock.Dispose, stock.Damaged, -1, "how many to destroy",
+		"A broken, wet or spoiled pack you throw away; it goes on the disposal record."},
 }
+
+// disposeExpired is the index of "Dispose: expired" in moveActions.
+const disposeExpired = 5
 
 func actionLabels() []string {
 	out := make([]string, len(moveActions))
@@ -86,6 +100,8 @@ type moveForm struct {
 	note    *uiEntry
 	record  *widget.Button
 	errText *widget.Label
+	explain *widget.Label  // when to choose the action
+	whole   *widget.Button // "Whole lot": the lot's whole stock in the quantity box (disposals)
 
 	product stock.Product
 	lines   []stock.Line // the lots offered, soonest expiry first
@@ -111,16 +127,20 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f.errText.Importance = widget.DangerImportance
 	f.errText.Wrapping = fyne.TextWrapWord
 	f.errText.Hide()
+	f.explain = widget.NewLabel("")
+	f.explain.Importance = widget.LowImportance
+	f.explain.Truncation = fyne.TextTruncateEllipsis // one line: the form does not jump
+	f.whole = widget.NewButton("Whole lot", f.fillWholeLot)
 	f.action.SetSelectedIndex(0)
 
 	// Columns, not Border: Tab goes through the widgets in the order they are built, and a
 	// Border puts its centre first (Tab from the quantity went to Record, skipping the note).
-	row1 := newCols([]float32{240, 0}, f.action, f.lot)
+	row1 := newCols([]float32{240, 0, 130}, f.action, f.lot, container.NewStack(f.whole))
 	if fixedLot {
-		row1 = container.NewHBox(f.action)
+		row1 = container.NewHBox(f.action, f.whole)
 	}
 	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
-	f.root = container.NewVBox(row1, row2, f.errText)
+	f.root = container.NewVBox(row1, f.explain, row2, f.errText)
 	return f
 }
 
@@ -135,10 +155,26 @@ func (f *moveForm) current() moveAction {
 func (f *moveForm) actionChanged() {
 	a := f.current()
 	f.qty.SetPlaceHolder(a.hint)
+	if f.explain != nil {
+		f.explain.SetText(a.explain)
+		setVisible(f.whole, a.kind == stock.Dispose)
+	}
 	if a.kind == stock.Dispense {
 		f.suggest()
 	}
 	f.setErr("")
+}
+
+// fillWholeLot puts the chosen lot's whole stock in the quantity box (to dispose of a lot).
+func (f *moveForm) fillWholeLot() {
+	i := f.lot.SelectedIndex()
+	if i < 0 || i >= len(f.lines) {
+		f.setErr("Choose the lot first.")
+		return
+	}
+	f.qty.SetText(strconv.FormatInt(f.lines[i].OnHand, 10))
+	f.setErr("")
+	f.s.focus(f.qty)
 }
 
 // setLines offers a product's lots (soonest expiry first) and suggests the one to dispense from.
@@ -174,6 +210,16 @@ func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
 	for i := range lines {
 		if lines[i].ID == prevID {
 			keep = i
+		}
+	}
+	// Nothing left to dispense, only expired stock: what is left to do is to dispose of it.
+	if keep < 0 && prevID == 0 && len(fefo) == 0 && f.current().kind == stock.Dispense {
+		for i := range lines {
+			if lines[i].OnHand > 0 && stock.IsExpired(lines[i].Expiry, today) {
+				f.action.SetSelectedIndex(disposeExpired)
+				keep = i
+				break
+			}
 		}
 	}
 	if keep >= 0 && f.current().kind == stock.Dispense {

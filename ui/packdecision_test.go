@@ -199,7 +199,7 @@ func TestBulkConfirmLeavesLookAlikes(t *testing.T) {
 			t.Errorf("entry %d is %s", i, e.Status)
 		}
 	}
-	if msg := h.u.inv.msg.Text; !strings.Contains(msg, "Confirmed 2 medicines.") || !strings.Contains(msg, "2: "+skipLookAlike) {
+	if msg := h.u.inv.note.message(); !strings.Contains(msg, "Confirmed 2 medicines.") || !strings.Contains(msg, "2 that look like a pack already counted") {
 		t.Fatalf("message %q", msg)
 	}
 }

@@ -57,9 +57,9 @@ var reportFormats = []export.Format{export.PDF, export.XLSX, export.CSV}
 type reportsDialog struct {
 	u        *UI
 	dlg      dialog.Dialog
-	days     *widget.Entry
-	from, to *widget.Entry
-	shelf    *widget.Entry
+	days     *uiEntry // uiEntry: Escape in a field closes the dialog
+	from, to *uiEntry
+	shelf    *uiEntry
 	status   *widget.Label
 	// saved holds Open and Show in folder for the last report saved (savedPath).
 	saved     *fyne.Container
@@ -74,19 +74,19 @@ func (u *UI) ShowReports() {
 		return
 	}
 	r := u.newReportsDialog()
-	r.dlg.Show()
+	u.showDialog(r.dlg, nil, nil) // Enter and Escape: Close
 }
 
 func (u *UI) newReportsDialog() *reportsDialog {
 	r := &reportsDialog{u: u}
 	today := u.now()
-	r.days = widget.NewEntry()
+	r.days = u.newEntry()
 	r.days.SetText(strconv.Itoa(u.stock.products.expiringDays()))
-	r.from = widget.NewEntry()
+	r.from = u.newEntry()
 	r.from.SetText(today.AddDate(0, -1, 0).Format("2006-01-02"))
-	r.to = widget.NewEntry()
+	r.to = u.newEntry()
 	r.to.SetText(today.Format("2006-01-02"))
-	r.shelf = widget.NewEntry()
+	r.shelf = u.newEntry()
 	r.shelf.SetPlaceHolder("every shelf")
 	r.status = widget.NewLabel("")
 	r.status.Wrapping = fyne.TextWrapWord
@@ -97,7 +97,7 @@ func (u *UI) newReportsDialog() *reportsDialog {
 		widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { r.openSaved(true) }))
 	r.saved.Hide()
 
-	small := func(e *widget.Entry, w float32) fyne.CanvasObject {
+	small := func(e *uiEntry, w float32) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(w, e.MinSize().Height), e)
 	}
 	grid := container.New(layout.NewFormLayout())
@@ -210,7 +210,7 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	fd.SetFileName(reportFileName(req))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{format.Ext()}))
 	fd.Resize(fyne.NewSize(900, 600))
-	fd.Show()
+	r.u.showFileDialog(fd)
 }
 
 // savedTo says where the report went, in full, and offers to open it or its folder.

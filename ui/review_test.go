@@ -123,8 +123,8 @@ func TestReviewTwentyBarcodeEntriesByKeyboard(t *testing.T) {
 	if h.u.ed.visible {
 		t.Fatal("the editor should close when nothing is left to review")
 	}
-	if !strings.Contains(h.u.inv.msg.Text, "Nothing else in the list needs review") {
-		t.Fatalf("last message %q", h.u.inv.msg.Text)
+	if !strings.Contains(h.u.inv.note.message(), "Nothing else in the list needs review") {
+		t.Fatalf("last message %q", h.u.inv.note.message())
 	}
 	t.Logf("20 barcode-read entries confirmed with %d key presses", k.presses)
 	if k.presses > 25 {
@@ -173,8 +173,8 @@ func TestArrowsMoveSpaceSelectsBulkConfirmSkipsWarnings(t *testing.T) {
 	if e, _ := h.st.Entry(ctx, noted); e.Status != store.StatusNeedsReview {
 		t.Fatal("an entry with an open warning was confirmed in bulk")
 	}
-	msg := h.u.inv.msg.Text
-	for _, want := range []string{"Confirmed 3 medicines.", "Left 1 to check one by one (1: it has a note to check).", "1 was already confirmed."} {
+	msg := h.u.inv.note.message()
+	for _, want := range []string{"Confirmed 3 medicines.", "Left 1 to check one at a time: 1 with a note to read first.", "1 was already confirmed."} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
@@ -222,8 +222,8 @@ func TestUndoRedoEditConfirmDelete(t *testing.T) {
 		t.Fatalf("undo of the edit: quantity %s", e.Get("quantity"))
 	}
 	k.shortcut(&fyne.ShortcutUndo{})
-	if !strings.Contains(h.u.inv.msg.Text, "There is nothing to undo") {
-		t.Fatalf("message %q", h.u.inv.msg.Text)
+	if !strings.Contains(h.u.inv.note.message(), "There is nothing to undo") {
+		t.Fatalf("message %q", h.u.inv.note.message())
 	}
 	k.shortcut(scRedo)
 	if e, _ := h.st.Entry(ctx, id); e.Get("quantity") != "20" {

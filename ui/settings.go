@@ -118,8 +118,8 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		f.model.SetPlaceHolder(u.conn.Model + " (leave empty for this default)")
 	}
 	f.model.SetText(s.Model)
-	f.detail = widget.NewSelect([]string{"auto", "low", "high"}, nil)
-	f.detail.SetSelected(orDefault(s.Detail, "high"))
+	f.detail = widget.NewSelect(detailLabels(), nil)
+	f.detail.SetSelected(detailLabel(orDefault(s.Detail, "high")))
 	f.conc = u.newEntry()
 	f.conc.SetPlaceHolder("4")
 	if s.Concurrency > 0 {
@@ -131,7 +131,7 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	if s.RequestsPerMinute > 0 {
 		f.rpm.SetText(strconv.Itoa(s.RequestsPerMinute))
 	}
-	f.rpm.Validator = intValidator("requests per minute", 1, 10000)
+	f.rpm.Validator = intValidator("the limit per minute", 1, 10000)
 	f.watch = u.newEntry()
 	f.watch.SetPlaceHolder("a folder to watch for new photos (optional)")
 	f.watch.SetText(s.WatchFolder)
@@ -151,13 +151,19 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.testBtn = widget.NewButton("Test connection", func() { u.testConnection(f) })
+	// Plain labels, each with a one-line hint under its field (no "model", "detail", "requests").
+	hinted := func(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
+		it := widget.NewFormItem(label, w)
+		it.HintText = hint
+		return it
+	}
 	f.form = widget.NewForm(
 		widget.NewFormItem("OpenAI key", f.key),
 		widget.NewFormItem("Server address", f.baseURL),
-		widget.NewFormItem("Model", f.model),
-		widget.NewFormItem("Image detail", f.detail),
+		hinted("Reading service", f.model, "Which OpenAI service reads the photos; leave empty unless given a name."),
+		hinted("Photo quality sent", f.detail, "Full reads small print (lot, expiry) best; reduced costs less."),
 		widget.NewFormItem("Photos at once", f.conc),
-		widget.NewFormItem("Requests per minute", f.rpm),
+		hinted("Limit per minute", f.rpm, "The most photos sent per minute; leave empty if your plan has no limit."),
 		widget.NewFormItem("Watched folder", f.watch),
 		widget.NewFormItem("Clinic name", f.clinic),
 		widget.NewFormItem("Facility code", f.code),
@@ -166,6 +172,41 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		widget.NewFormItem("Maximum months of stock", f.maxMonths),
 	)
 	return f
+}
+
+// detailChoices are the photo quality choices in words, with the value the service takes.
+var detailChoices = []struct{ label, value string }{
+	{"Full (best for small print)", "high"},
+	{"Reduced (faster, costs less)", "low"},
+	{"Let the service choose", "auto"},
+}
+
+func detailLabels() []string {
+	var out []string
+	for _, c := range detailChoices {
+		out = append(out, c.label)
+	}
+	return out
+}
+
+// detailLabel is the words for a stored value (the first choice for an unknown one).
+func detailLabel(value string) string {
+	for _, c := range detailChoices {
+		if c.value == value {
+			return c.label
+		}
+	}
+	return detailChoices[0].label
+}
+
+// detailValue is the stored value for the words chosen.
+func detailValue(label string) string {
+	for _, c := range detailChoices {
+		if c.label == label {
+			return c.value
+		}
+	}
+	return detailChoices[0].value
 }
 
 func orDefault(s, def string) string {
@@ -193,7 +234,7 @@ func (f *settingsForm) values() (Settings, error) {
 	s := Settings{
 		BaseURL:     strings.TrimSpace(f.baseURL.Text),
 		Model:       strings.TrimSpace(f.model.Text),
-		Detail:      f.detail.Selected,
+		Detail:      detailValue(f.detail.Selected),
 		WatchFolder: strings.TrimSpace(f.watch.Text),
 
 		ClinicName:     strings.TrimSpace(f.clinic.Text),
@@ -267,7 +308,7 @@ func inUseText(c Connection) string {
 			key = "none (this server may not need one)"
 		}
 	}
-	return fmt.Sprintf("In use now: %s (%s) · model %s · key: %s", c.BaseURL, from, c.Model, key)
+	return fmt.Sprintf("In use now: %s (%s) · reading service %s · key: %s", c.BaseURL, from, c.Model, key)
 }
 
 // ShowSettings opens the Settings dialog. Enter saves, Escape closes it without saving.

@@ -227,7 +227,7 @@ func TestDispenseFromProductSuggestsFirstExpiryAndUndoReverses(t *testing.T) {
 	}
 
 	// Undo: a reversing movement, the first one stays on the card.
-	s.undoBtn.OnTapped()
+	s.note.undoBtn.OnTapped()
 	if l := lineNamed(t, p.lines, "SOON"); l.OnHand != 4 {
 		t.Fatalf("after undo SOON has %d, want 4", l.OnHand)
 	}
@@ -693,9 +693,9 @@ func TestReorderLevelFromTheProductPageMakesItLowStock(t *testing.T) {
 	s := h.startAtProduct(t, "Amoxicillin")
 	p := s.product
 	p.editSettings()
-	var level *widget.Entry
+	var level *uiEntry
 	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "0 = no reorder level" {
+		if e, ok := o.(*uiEntry); ok && e.PlaceHolder == "0 = no reorder level" {
 			level = e
 		}
 	})
@@ -843,7 +843,7 @@ func TestUndoRedoOfAMovementByKeyboard(t *testing.T) {
 	h.u.win.Canvas().Focus(p.form.qty)
 	test.Type(p.form.qty, "2")
 	p.form.qty.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	s.undoBtn.OnTapped()
+	s.note.undoBtn.OnTapped()
 	h.u.win.Canvas().Unfocus()
 	h.u.Undo()
 	if got := onHand(); got != 4 {

@@ -130,16 +130,13 @@ func (c *cardPage) undoSelected() {
 	}
 	r := c.rows[c.selected]
 	u := c.s.u
-	dialog.ShowConfirm("Undo this movement?",
+	u.confirmDialog("Undo this movement?",
 		fmt.Sprintf("%s, %s on %s.\n\nA reversing movement will be added; this one stays on the card.",
 			moveWords(&r), changeText(r.Quantity), r.At.Format("2006-01-02 15:04")),
-		func(ok bool) {
-			if !ok {
-				return
-			}
+		"Undo it", "Keep it", func() {
 			c.s.undoIDs = []int64{r.ID}
 			c.s.undoLast()
-		}, u.win)
+		})
 }
 
 type cardRow struct {
@@ -264,7 +261,7 @@ func (s *stockView) showPhoto(photoID int64) {
 			im := canvas.NewImageFromImage(img)
 			im.FillMode = canvas.ImageFillContain
 			im.SetMinSize(fyne.NewSize(640, 460))
-			dialog.ShowCustom(p.OriginalName, "Close", im, u.win)
+			u.showDialog(dialog.NewCustom(p.OriginalName, "Close", im, u.win), nil, nil)
 		}
 	})
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -107,7 +106,7 @@ func (c *countPage) printSheet() {
 	if sh := c.shelf.Selected; sh != shelfAll && sh != shelfNone {
 		r.shelf.SetText(sh)
 	}
-	r.dlg.Show()
+	u.showDialog(r.dlg, nil, nil) // Enter and Escape: Close
 	u.win.Canvas().Focus(r.shelf)
 }
 
@@ -248,13 +247,11 @@ func (c *countPage) leave(then func()) {
 		then()
 		return
 	}
-	dialog.ShowConfirm("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
-		func(ok bool) {
-			if ok {
-				c.clear()
-				then()
-			}
-		}, c.s.u.win)
+	c.s.u.confirmDialog("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
+		"Leave without saving", "Go back", func() {
+			c.clear()
+			then()
+		})
 }
 
 // parse reads a row's typed count; ok is false when it is blank.
@@ -325,7 +322,7 @@ func (c *countPage) review() {
 		}
 		if err != nil {
 			u.win.Canvas().Focus(r.counted)
-			dialog.ShowInformation("Check this number", fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err)), u.win)
+			u.showInfo("Check this number", fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err)))
 			return
 		}
 		d, _ := stock.CountDelta(r.line.OnHand, n)
@@ -338,7 +335,7 @@ func (c *countPage) review() {
 			if why != stock.NoReason {
 				msg = fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err))
 			}
-			dialog.ShowInformation("Say why the count differs", msg, u.win)
+			u.showInfo("Say why the count differs", msg)
 			return
 		}
 		inputs = append(inputs, stock.CountInput{LineID: r.line.ID, Counted: n, Reason: why})
@@ -348,7 +345,7 @@ func (c *countPage) review() {
 		}
 	}
 	if len(inputs) == 0 {
-		dialog.ShowInformation("Nothing counted yet", "Type the number on the shelf beside each lot you counted.", u.win)
+		u.showInfo("Nothing counted yet", "Type the number on the shelf beside each lot you counted.")
 		return
 	}
 	text := fmt.Sprintf("%s counted; %s.", plural(len(inputs), "lot", "lots"), plural(diffs, "difference", "differences"))
@@ -361,11 +358,11 @@ func (c *countPage) review() {
 	body.Wrapping = fyne.TextWrapWord
 	sc := container.NewVScroll(body)
 	sc.SetMinSize(fyne.NewSize(560, min(80+float32(len(lines))*28, 380)))
-	dialog.ShowCustomConfirm("Save this count?", "Save the count", "Go back", sc, func(ok bool) {
+	u.askDialog("Save this count?", "Save the count", "Go back", sc, func(ok bool) {
 		if ok {
 			c.saveCount(inputs, diffs)
 		}
-	}, u.win)
+	})
 }
 
 func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,9 +29,7 @@ type stockView struct {
 	receipts *receiptsPage
 	count    *countPage
 
-	msgBar  *fyne.Container
-	msg     binding.String // the message bar's text; set on the UI goroutine only
-	undoBtn *widget.Button
+	note    *notice // the message bar
 	undoIDs []int64 // the movements the Undo button reverses, last first
 
 	receiptsBtn *widget.Button
@@ -40,14 +37,8 @@ type stockView struct {
 }
 
 func (u *UI) newStockView() *stockView {
-	s := &stockView{u: u, msg: binding.NewString()}
-	msgText := widget.NewLabelWithData(s.msg)
-	msgText.Wrapping = fyne.TextWrapWord
-	s.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), s.undoLast)
-	closeMsg := widget.NewButtonWithIcon("", theme.CancelIcon(), s.clearMessage)
-	closeMsg.Importance = widget.LowImportance
-	s.msgBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(s.undoBtn, closeMsg), msgText)
-	s.msgBar.Hide()
+	s := &stockView{u: u}
+	s.note = newNotice(u, s.undoLast)
 	s.receiptsBtn = widget.NewButtonWithIcon("Receipts to review", theme.DocumentIcon(), func() { s.showReceipts() })
 
 	s.products = s.newProductsPage()
@@ -56,7 +47,7 @@ func (u *UI) newStockView() *stockView {
 	s.receipts = s.newReceiptsPage()
 	s.count = s.newCountPage()
 	s.page = container.NewStack(s.products.root)
-	s.root = container.NewBorder(s.msgBar, nil, nil, nil, s.page)
+	s.root = container.NewBorder(s.note.root, nil, nil, nil, s.page)
 	return s
 }
 
@@ -68,16 +59,30 @@ func (s *stockView) toolbar() fyne.CanvasObject {
 	return container.NewHBox(s.receiptsBtn, count, order, reports)
 }
 
-// show replaces the page shown.
+// show replaces the page shown. A message about another page (another product, another lot)
+// goes: there it would only confuse.
 func (s *stockView) show(page fyne.CanvasObject) {
+	defer func() { s.note.moveTo(s.place()) }()
 	if len(s.page.Objects) == 1 && s.page.Objects[0] == page {
 		return
 	}
-	if page == s.count.root || page == s.receipts.root {
-		s.clearMessage() // another task: the last change's message would only confuse
-	}
 	s.page.Objects = []fyne.CanvasObject{page}
 	s.page.Refresh()
+}
+
+// place names the page shown, with the product or lot it is about: a message belongs there.
+func (s *stockView) place() string {
+	switch s.current() {
+	case s.product.root:
+		return fmt.Sprintf("product %d", s.product.id)
+	case s.card.root:
+		return fmt.Sprintf("lot %d", s.card.id)
+	case s.count.root:
+		return "count"
+	case s.receipts.root:
+		return "receipts"
+	}
+	return "products"
 }
 
 // current is the page shown.
@@ -152,31 +157,15 @@ func (s *stockView) setReceiptCount(n int) {
 }
 
 // recorded shows what a change did, with Undo when undo is given (movement ids, last first).
+// The message belongs to the page shown (see place); Edit → Undo and Ctrl+Z undo the change
+// after it has gone.
 func (s *stockView) recorded(text string, undo []int64) {
-	_ = s.msg.Set(text)
 	s.undoIDs = undo
-	if len(undo) > 0 {
-		s.undoBtn.Show()
-	} else {
-		s.undoBtn.Hide()
-	}
-	s.msgBar.Show()
-}
-
-func (s *stockView) clearMessage() {
-	_ = s.msg.Set("")
-	s.undoIDs = nil
-	s.msgBar.Hide()
+	s.note.show(text, s.place(), len(undo) > 0)
 }
 
 // Message is the message bar's text ("" when hidden), for tests.
-func (s *stockView) Message() string {
-	if !s.msgBar.Visible() {
-		return ""
-	}
-	t, _ := s.msg.Get()
-	return t
-}
+func (s *stockView) Message() string { return s.note.message() }
 
 // pushStockUndo puts a recorded stock change on the window's Undo/Redo history (Edit menu,
 // Ctrl+Z / Ctrl+Shift+Z), beside the message bar's Undo button. Undo adds a reversing movement for
@@ -235,7 +224,7 @@ func (s *stockView) undoLast() {
 	}
 	u := s.u
 	s.undoIDs = nil
-	s.undoBtn.Hide()
+	s.note.undoBtn.Hide()
 	u.bg(func() func() {
 		var done int
 		var err error
@@ -251,7 +240,7 @@ func (s *stockView) undoLast() {
 				u.showError("This could not be undone", err)
 				if done < len(ids) {
 					s.undoIDs = ids[done:]
-					s.undoBtn.Show()
+					s.note.undoBtn.Show()
 				}
 			} else {
 				s.recorded("Undone: a reversing movement was added to the stock card.", nil)
@@ -294,9 +283,12 @@ func (u *UI) mainTabs(photos fyne.CanvasObject) fyne.CanvasObject {
 	}
 	u.stockTab = container.NewTabItemWithIcon("Stock", theme.StorageIcon(), u.stock.root)
 	u.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Photos and entries", theme.MediaPhotoIcon(), photos), u.stockTab)
-	u.tabs.OnSelected = func(t *container.TabItem) {
+	u.tabs.OnSelected = func(t *container.TabItem) { // a message about the other tab goes
 		if t == u.stockTab {
+			u.inv.note.clear()
 			u.stock.reload()
+		} else {
+			u.stock.note.clear()
 		}
 	}
 	return u.tabs

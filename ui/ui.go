@@ -377,13 +377,13 @@ func (u *UI) refreshUsage() {
 }
 
 // usageText is the status bar's day summary: photos read today (by any means) and what was sent to
-// the model, with tokens and cost.
+// the reading service, with what it cost.
 func usageText(us store.Usage, read int) string {
 	if us.Requests == 0 {
 		if read == 0 {
 			return "Today: no photos read yet"
 		}
-		return fmt.Sprintf("Today: %s read · none sent to the model", plural(read, "photo", "photos"))
+		return fmt.Sprintf("Today: %s read · none sent for reading online", plural(read, "photo", "photos"))
 	}
 	cost := fmt.Sprintf("about $%.2f", us.CostUSD)
 	switch {
@@ -392,26 +392,11 @@ func usageText(us store.Usage, read int) string {
 	case us.CostUSD < 0.01:
 		cost = "less than $0.01"
 	}
-	sent := fmt.Sprintf("%s sent to the model", plural(int(us.Requests), "photo", "photos"))
+	sent := fmt.Sprintf("%s read online", plural(int(us.Requests), "photo", "photos"))
 	if read > int(us.Requests) {
-		sent = fmt.Sprintf("%s read · %d sent to the model", plural(read, "photo", "photos"), us.Requests)
+		sent = fmt.Sprintf("%s read · %d of them online", plural(read, "photo", "photos"), us.Requests)
 	}
-	return fmt.Sprintf("Today: %s · %s tokens · %s", sent, thousands(us.TokensIn+us.TokensOut), cost)
-}
-
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	out := []byte{}
-	for i, c := range []byte(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, c)
-	}
-	return string(out)
+	return fmt.Sprintf("Today: %s · %s", sent, cost) // what it costs, not the service's "tokens"
 }
 
 func plural(n int, one, many string) string {

@@ -413,10 +413,10 @@ func TestDeleteAsksAndUndoRestores(t *testing.T) {
 	if got := names(h.u.Entries()); got != "Loratadine" {
 		t.Fatalf("after delete: %s", got)
 	}
-	if h.u.ed.visible || !h.u.inv.undo.Visible() {
+	if h.u.ed.visible || !h.u.inv.note.content.Visible() {
 		t.Fatal("the editor should close and Undo be offered")
 	}
-	test.Tap(findButton(h.u.inv.undo, "Undo"))
+	test.Tap(findButton(h.u.inv.note.root, "Undo"))
 	if got := names(h.u.Entries()); got != "Omeprazole,Loratadine" {
 		t.Fatalf("after undo: %s", got)
 	}

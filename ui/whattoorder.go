@@ -94,7 +94,7 @@ func (u *UI) ShowWhatToOrder() {
 		return
 	}
 	w := u.newWhatToOrder()
-	w.dlg.Show()
+	u.showDialog(w.dlg, nil, nil) // Enter and Escape: Close
 	w.load()
 }
 
@@ -342,7 +342,7 @@ func (w *whatToOrder) saveFile(f export.Format) {
 	fd.SetFileName("monthly-report-" + month.Format("2006-01") + f.Ext())
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext()}))
 	fd.Resize(fyne.NewSize(900, 600))
-	fd.Show()
+	w.u.showFileDialog(fd)
 }
 
 // writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write); when it

@@ -493,7 +493,7 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 			}
 		}
 		if low := lowConfidence(m, ne.Sources); low != "" {
-			notes = append(notes, "Check "+low+": the model was not sure.")
+			notes = append(notes, "Check "+low+noteUnsure)
 		}
 		ne.ReviewNote = strings.Join(notes, " ")
 		out = append(out, ne)
@@ -520,6 +520,9 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 
 // lowConfidence lists the fields the model was unsure of, leaving out those whose value came from
 // the barcode (what the model thought of them no longer matters).
+// noteUnsure ends the review note about fields the photo reader was unsure of, in plain words.
+const noteUnsure = " against the package: the photo was hard to read there."
+
 func lowConfidence(m analyzer.Medicine, sources map[string]string) string {
 	var low []string
 	for _, f := range []string{"name", "strength", "lot", "expiry"} {

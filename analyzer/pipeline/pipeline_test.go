@@ -202,7 +202,7 @@ func TestUnsureNoteLeavesOutBarcodeValues(t *testing.T) {
 	if len(es) != 1 || es[0].Sources["lot"] != store.SourceBarcode {
 		t.Fatalf("entries %+v", es)
 	}
-	if note := es[0].ReviewNote; note != "Check strength: the model was not sure." {
+	if note := es[0].ReviewNote; note != "Check strength against the package: the photo was hard to read there." {
 		t.Fatalf("review note %q", note)
 	}
 }
