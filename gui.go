@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -19,6 +21,7 @@ import (
 
 	"medinventory/assets"
 	"medinventory/store"
+	"medinventory/store/settings"
 	"medinventory/ui"
 	"medinventory/ui/cli"
 	"medinventory/ui/startup"
@@ -52,6 +55,10 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 		if errors.Is(err, store.ErrNotThisInventory) && os.Getenv(startup.NoDialogEnv) == "" && !cli.IsTerminal(stderr) {
 			cli.PlainError(stderr, err)
 			lock.Release()
+			var older *store.IdentityError
+			if errors.Is(err, store.ErrOlderCopy) && errors.As(err, &older) {
+				return showOlderCopy(sess.Dir, older, stderr) // restore the newest backup / continue with this copy / quit
+			}
 			return showStartupProblem(sess.Dir, err, stderr) // restore / start fresh / quit
 		}
 		startup.Report(stderr, err)
@@ -67,6 +74,9 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 	w.SetIcon(assets.Icon)
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { a.Quit() })
+	// What opening found and put right on its own (a restore finished or undone, an older copy
+	// continued, stock totals recomputed) is said once, in the window; cli.OpenStore has logged it.
+	startup.ShowNotes(w, b.st.OpenReport().Messages())
 
 	if err := b.Start(ctx); err != nil {
 		sess.Log.Error("start workers", "err", err)
@@ -124,11 +134,12 @@ func restoreAndRelaunch(dir, archive string, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "medinventory: restored %s; the previous data is kept in %s\n", archive, res.KeptAt)
 	}
-	return relaunch(stderr, false)
+	return relaunch(stderr, "")
 }
 
-// relaunch starts the window again with the same flags (plus --start-fresh when fresh).
-func relaunch(stderr io.Writer, fresh bool) int {
+// relaunch starts the window again with the same flags, plus flag ("--start-fresh",
+// "--continue-with-this-copy"; "" for none): these two are only ever given by the choice just made.
+func relaunch(stderr io.Writer, flag string) int {
 	exe, err := os.Executable()
 	if err != nil {
 		cli.PlainError(stderr, err)
@@ -136,12 +147,14 @@ func relaunch(stderr io.Writer, fresh bool) int {
 	}
 	var args []string
 	for _, a := range os.Args[1:] {
-		if a != "--start-fresh" && a != "-start-fresh" {
-			args = append(args, a)
+		switch strings.TrimLeft(a, "-") {
+		case "start-fresh", "continue-with-this-copy":
+			continue
 		}
+		args = append(args, a)
 	}
-	if fresh {
-		args = append([]string{"--start-fresh"}, args...)
+	if flag != "" {
+		args = append([]string{flag}, args...)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
@@ -166,7 +179,58 @@ func showStartupProblem(dir string, problem error, stderr io.Writer) int {
 	case "restore":
 		return restoreAndRelaunch(dir, file, stderr)
 	case "fresh":
-		return relaunch(stderr, true)
+		return relaunch(stderr, "--start-fresh")
 	}
 	return 1
+}
+
+// showOlderCopy shows that the database is an older copy of this inventory, in a window of its
+// own, and carries out the choice: restore the newest backup, or continue with this copy (the
+// window opens again with --continue-with-this-copy). Never a new inventory.
+func showOlderCopy(dir string, older *store.IdentityError, stderr io.Writer) int {
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	oc := startup.OlderCopy{Err: older}
+	oc.NewestBackup, oc.BackupMade, oc.BackupFolder = newestBackup(dir)
+	what, file := startup.ChoiceQuit, ""
+	w := startup.ShowOlderCopy(a, oc, func(w, f string) { what, file = w, f })
+	w.ShowAndRun()
+	switch what {
+	case startup.ChoiceRestore:
+		return restoreAndRelaunch(dir, file, stderr)
+	case startup.ChoiceContinue:
+		return relaunch(stderr, "--continue-with-this-copy")
+	}
+	return 1
+}
+
+// newestBackup is the newest backup of the inventory in dir that can be found: the newest
+// archive named like a backup in Settings → Backups' folder, or the last one written anywhere
+// (settings' LastFile); "" when neither is there. folder is Settings → Backups' folder.
+func newestBackup(dir string) (file string, made time.Time, folder string) {
+	c := settings.LoadBackups(dir)
+	folder = c.Folder
+	consider := func(p string) {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() {
+			return
+		}
+		t := st.ModTime()
+		if filepath.Clean(p) == filepath.Clean(c.LastFile) && !c.LastBackup.IsZero() {
+			t = c.LastBackup
+		}
+		if file == "" || t.After(made) {
+			file, made = p, t
+		}
+	}
+	if filepath.IsAbs(c.LastFile) { // the backup command records -o as given: a relative name says nothing here
+		consider(c.LastFile)
+	}
+	if folder != "" {
+		if names, err := filepath.Glob(filepath.Join(folder, "medinventory-backup-*.zip")); err == nil && len(names) > 0 {
+			sort.Strings(names) // the names sort by time (store.BackupName)
+			consider(names[len(names)-1])
+		}
+	}
+	return file, made, folder
 }
