@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -49,7 +50,28 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	b, err := openBackend(ctx, sess, cli.BackendOptions{})
+	// The inventory opens on a goroutine of its own so that an upgrade of an older inventory, which
+	// can take minutes, shows its progress in a window (runUpgrading) instead of nothing at all.
+	progress := make(chan store.MigrationProgress, 1) // the latest report not yet shown
+	sess.OnMigrate = func(p store.MigrationProgress) {
+		select {
+		case <-progress: // not shown yet: the newer one replaces it
+		default:
+		}
+		progress <- p
+	}
+	opened := make(chan openResult, 1)
+	go func() {
+		b, err := openBackend(ctx, sess, cli.BackendOptions{})
+		opened <- openResult{b, err}
+	}()
+	var r openResult
+	select {
+	case r = <-opened:
+	case p := <-progress:
+		return runUpgrading(ctx, cancel, sess, lock, p, progress, opened, stderr)
+	}
+	b, err := r.b, r.err
 	if err != nil {
 		sess.Log.Error("open inventory", "err", err)
 		if errors.Is(err, store.ErrNotThisInventory) && os.Getenv(startup.NoDialogEnv) == "" && !cli.IsTerminal(stderr) {
@@ -68,6 +90,106 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
+	w, err := buildWindow(ctx, a, sess, b)
+	if err != nil {
+		startup.ReportInWindow(a, stderr, err)
+		b.Close(5 * time.Second)
+		return cli.ExitFailed
+	}
+	signalled, stopSignals := quitOnSignal(ctx, sess)
+	w.ShowAndRun()
+	stopSignals()
+	return shutDown(sess, b, lock, signalled.Load(), stderr)
+}
+
+// openResult is what opening the inventory gave.
+type openResult struct {
+	b   *backend
+	err error
+}
+
+// runUpgrading is runGUI while the inventory being opened is upgraded (first the progress p):
+// Fyne runs once per process, so the app starts now with a small progress window, which the main
+// window replaces once the inventory is open. A failure to open is said as before the window
+// (startup.Report): Open refuses a database that does not belong before it upgrades anything.
+func runUpgrading(ctx context.Context, cancel context.CancelFunc, sess *cli.Session, lock *store.Lock, p store.MigrationProgress,
+	progress <-chan store.MigrationProgress, opened <-chan openResult, stderr io.Writer) int {
+	sess.Log.Info("upgrading the inventory", "entries", p.Total)
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	pw := startup.NewProgress(a)
+	pw.Set(p)
+	pw.Window().Show()
+	signalled, stopSignals := quitOnSignal(ctx, sess)
+	result := make(chan openResult, 1) // what opening gave, whether or not the window was built
+	// UI work from the opening goroutine, only while the app runs: once Fyne's driver has stopped
+	// (a signal ends it on its own), fyne.Do runs the function at once on the calling goroutine,
+	// and a window's Show or Close then panics.
+	var mu sync.Mutex
+	ended := false // the app has stopped running
+	built := false // the main window is up
+	var buildErr error
+	onUI := func(f func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !ended && !signalled.Load() {
+			fyne.Do(f)
+		}
+	}
+	go func() {
+		for {
+			select {
+			case p := <-progress:
+				onUI(func() { pw.Set(p) })
+			case r := <-opened:
+				result <- r
+				onUI(func() {
+					if r.err == nil {
+						sess.Log.Info("started", "version", version, "data_dir", sess.Dir)
+						w, err := buildWindow(ctx, a, sess, r.b)
+						if err == nil {
+							built = true
+							w.Show()
+						}
+						buildErr = err
+					}
+					pw.Window().Close() // the last window closed (on failure) ends the app
+				})
+				return
+			}
+		}
+	}()
+	a.Run()
+	stopSignals()
+	mu.Lock()
+	ended = true
+	mu.Unlock()
+	if !built {
+		cancel() // stopped (a signal) while upgrading, or failed: the open in progress ends too
+	}
+	r := <-result
+	switch {
+	case r.err != nil && signalled.Load() && errors.Is(r.err, context.Canceled):
+		sess.Log.Info("stopped while upgrading the inventory", "err", r.err)
+		fmt.Fprintln(stderr, "medinventory: stopped before the upgrade of the inventory had finished; nothing of it was kept. It starts again the next time Medicine Inventory opens.")
+		return cli.ExitFailed
+	case r.err != nil:
+		sess.Log.Error("open inventory", "err", r.err)
+		startup.Report(stderr, r.err)
+		return cli.ExitFailed
+	case buildErr != nil || !built:
+		if buildErr != nil {
+			startup.Report(stderr, buildErr)
+		}
+		r.b.Close(5 * time.Second)
+		return cli.ExitFailed
+	}
+	return shutDown(sess, r.b, lock, signalled.Load(), stderr)
+}
+
+// buildWindow makes the main window over b, starts the workers and loads the window's data. On
+// the UI goroutine, or before the app runs.
+func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend) (fyne.Window, error) {
 	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: newQueueView(ctx, b.pool), Importer: b, Backend: b, Stock: b.st, Log: sess.Log,
 		Version: version, About: assets.ThirdPartyNotices()})
 	w := u.Window()
@@ -80,32 +202,58 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 
 	if err := b.Start(ctx); err != nil {
 		sess.Log.Error("start workers", "err", err)
-		startup.ReportInWindow(a, stderr, err)
-		b.Close(5 * time.Second)
-		return cli.ExitFailed
+		return nil, err
 	}
 	b.restartWatcher()
 	go b.autoBackups(ctx)
 	u.Start(ctx)
+	return w, nil
+}
 
-	var signalled atomic.Bool
+// quitOnSignal notes SIGINT or SIGTERM while the app runs, until stop is called (once the app has
+// stopped running: a second signal during the shut-down ends the process); signalled says whether
+// one came. Fyne's own driver quits the app on these signals (it listens for them while it runs);
+// quitting it here too raced with it, and a Quit after the driver had ended panicked ("The GLFW
+// library is not initialized").
+func quitOnSignal(ctx context.Context, sess *cli.Session) (signalled *atomic.Bool, stop func()) {
+	signalled = new(atomic.Bool)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	stopped, done := make(chan struct{}), make(chan struct{})
+	note := func(s os.Signal) {
+		signalled.Store(true)
+		sess.Log.Info("signal, quitting", "signal", s.String())
+	}
 	go func() {
+		defer close(done)
 		select {
 		case s := <-sig:
-			sess.Log.Info("signal, quitting", "signal", s.String())
-			signalled.Store(true)
-			fyne.Do(a.Quit)
+			note(s)
 		case <-ctx.Done():
+		case <-stopped:
+			select { // the signal that ended the app is in sig already
+			case s := <-sig:
+				note(s)
+			default:
+			}
 		}
 	}()
-	w.ShowAndRun()
-	signal.Stop(sig)
+	var once sync.Once
+	return signalled, func() {
+		once.Do(func() {
+			signal.Stop(sig)
+			close(stopped)
+			<-done
+		})
+	}
+}
 
+// shutDown stops the backend once the window has closed — workers stopped (running analyses go
+// back to the queue), database checkpointed and closed — and carries out a restore asked for.
+func shutDown(sess *cli.Session, b *backend, lock *store.Lock, signalled bool, stderr io.Writer) int {
 	sess.Log.Info("window closed, shutting down")
 	grace := 10 * time.Second
-	if signalled.Load() {
+	if signalled {
 		grace = time.Second // SIGINT/SIGTERM: stop within 2 s; running analyses go back to the queue
 	}
 	if err := b.Close(grace); err != nil {

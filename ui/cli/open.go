@@ -94,6 +94,9 @@ func (c *Call) fail(err error) int {
 func OpenStore(ctx context.Context, sess *Session, readOK bool) (*store.Store, error) {
 	var last time.Time
 	progress := func(p store.MigrationProgress) { // an upgrade of an older inventory: a line every 2 s
+		if sess.OnMigrate != nil {
+			sess.OnMigrate(p)
+		}
 		if p.Done == 0 || p.Done == p.Total || time.Since(last) >= 2*time.Second {
 			last = time.Now()
 			fmt.Fprintln(sess.stderr(), "medinventory: "+p.String())

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 
+	"medinventory/store"
 	"medinventory/store/logfile"
 )
 
@@ -23,6 +24,10 @@ type Session struct {
 	Log          *slog.Logger
 	Redact       *logfile.Redactor
 	closer       io.Closer
+
+	// OnMigrate, when set, is also given every progress report of an upgrade of an older inventory
+	// (OpenStore; the window shows them), on the opening goroutine.
+	OnMigrate func(store.MigrationProgress)
 }
 
 // OpenSession resolves the data dir (making it), reads --log-level and opens the log file; a

@@ -203,3 +203,23 @@ func TestNotesShownInTheWindow(t *testing.T) {
 		t.Fatal("the dialog stayed after OK")
 	}
 }
+
+// The upgrade's progress, as the progress window shows it: the line and the bar.
+func TestProgressWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := NewProgress(a)
+	p.Window().Show()
+	p.Set(store.MigrationProgress{Done: 12000, Total: 60000})
+	all := strings.Join(texts(t, p.Window().Content()), "\n")
+	if !strings.Contains(all, "Upgrading the inventory… 12,000 of 60,000 entries") || !strings.Contains(all, "opens by itself") {
+		t.Fatalf("progress window:\n%s", all)
+	}
+	if p.bar.Value != 0.2 {
+		t.Fatalf("bar at %v, want 0.2", p.bar.Value)
+	}
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 60007: "60,007", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
