@@ -96,7 +96,7 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 		b.Close(5 * time.Second)
 		return cli.ExitFailed
 	}
-	signalled, stopSignals := quitOnSignal(ctx, sess)
+	signalled, stopSignals := quitOnSignal(ctx, a, sess)
 	w.ShowAndRun()
 	stopSignals()
 	return shutDown(sess, b, lock, signalled.Load(), stderr)
@@ -120,7 +120,7 @@ func runUpgrading(ctx context.Context, cancel context.CancelFunc, sess *cli.Sess
 	pw := startup.NewProgress(a)
 	pw.Set(p)
 	pw.Window().Show()
-	signalled, stopSignals := quitOnSignal(ctx, sess)
+	signalled, stopSignals := quitOnSignal(ctx, a, sess)
 	result := make(chan openResult, 1) // what opening gave, whether or not the window was built
 	// UI work from the opening goroutine, only while the app runs: once Fyne's driver has stopped
 	// (a signal ends it on its own), fyne.Do runs the function at once on the calling goroutine,
@@ -210,12 +210,13 @@ func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend)
 	return w, nil
 }
 
-// quitOnSignal notes SIGINT or SIGTERM while the app runs, until stop is called (once the app has
-// stopped running: a second signal during the shut-down ends the process); signalled says whether
-// one came. Fyne's own driver quits the app on these signals (it listens for them while it runs);
-// quitting it here too raced with it, and a Quit after the driver had ended panicked ("The GLFW
-// library is not initialized").
-func quitOnSignal(ctx context.Context, sess *cli.Session) (signalled *atomic.Bool, stop func()) {
+// quitOnSignal quits the app on SIGINT or SIGTERM until stop is called (once the app has stopped
+// running: a second signal during the shut-down ends the process); signalled says whether one
+// came. Fyne's driver quits the app on these signals too, but only once it has started listening
+// (in Run): quitting here as well raced with it, and a Quit after the driver had ended panicked
+// ("The GLFW library is not initialized"). So the app quits it only when the driver has not
+// within a second (the signal came before it listened).
+func quitOnSignal(ctx context.Context, a fyne.App, sess *cli.Session) (signalled *atomic.Bool, stop func()) {
 	signalled = new(atomic.Bool)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -229,6 +230,12 @@ func quitOnSignal(ctx context.Context, sess *cli.Session) (signalled *atomic.Boo
 		select {
 		case s := <-sig:
 			note(s)
+			select {
+			case <-stopped: // the driver quit on the same signal
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+				fyne.Do(a.Quit)
+			}
 		case <-ctx.Done():
 		case <-stopped:
 			select { // the signal that ended the app is in sig already

@@ -200,3 +200,122 @@ func TestNewestBackupForTheOlderCopyWindow(t *testing.T) {
 		t.Fatalf("a relative last file: got %q %q", f, dir)
 	}
 }
+
+// The other choice, with the real binary: Restore the newest backup (4th button), confirmed with
+// the keyboard, puts the backup made before the copy came back in place, keeps what was there
+// beside it, and opens the window again on the restored inventory.
+func TestWindowOlderCopyRestored(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("needs an X server: set DISPLAY (Xvfb will do)")
+	}
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("needs xdotool")
+	}
+	parent, in1, in2, backups := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	data := filepath.Join(parent, "inventory")
+	photoJPEG(t, filepath.Join(in1, "a.jpg"), 430)
+	photoJPEG(t, filepath.Join(in2, "b.jpg"), 431)
+	photoJPEG(t, filepath.Join(in2, "c.jpg"), 432)
+	if r := runBin(t, nil, "--data-dir", data, "import", in1); r.code != 0 {
+		t.Fatalf("import: %d %s", r.code, r.stderr)
+	}
+	db := filepath.Join(data, store.DBName)
+	old, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, nil, "--data-dir", data, "import", in2); r.code != 0 {
+		t.Fatalf("import: %d %s", r.code, r.stderr)
+	}
+	backup := filepath.Join(backups, store.BackupName(time.Now()))
+	if r := runBin(t, nil, "--data-dir", data, "backup", "-o", backup); r.code != 0 {
+		t.Fatalf("backup: %d %s", r.code, r.stderr)
+	}
+	c := settings.LoadBackups(data)
+	c.Folder = backups
+	if err := settings.SaveBackups(data, c); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(db + "-wal")
+	os.Remove(db + "-shm")
+	if err := os.WriteFile(db, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	xdo := func(args ...string) string {
+		b, _ := exec.Command("xdotool", args...).CombinedOutput()
+		return strings.TrimSpace(string(b))
+	}
+	waitWindow := func(name string) string {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+			if id := xdo("search", "--name", name); id != "" && !strings.Contains(id, " ") {
+				return strings.Fields(id)[0]
+			}
+		}
+		t.Fatalf("no window named %q appeared", name)
+		return ""
+	}
+	env := append(cleanEnv(), startup.NoDialogEnv+"=", "DISPLAY="+os.Getenv("DISPLAY"), "HOME="+t.TempDir())
+	gui := exec.Command(binary(t), "--data-dir", data)
+	gui.Env = env
+	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errFile.Close()
+	gui.Stderr = errFile
+	stderr := func() string { b, _ := os.ReadFile(errFile.Name()); return string(b) }
+	if err := gui.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- gui.Wait() }()
+	defer func() {
+		select {
+		case <-exited:
+		default:
+			gui.Process.Kill()
+		}
+	}()
+	win := waitWindow("^" + startup.OlderCopyTitle + "$")
+	time.Sleep(time.Second)
+	xdo("windowfocus", win)
+	// Quit, Continue with this copy, Another backup…, Restore the newest backup…
+	xdo("key", "--window", win, "Tab", "Tab", "Tab", "Tab", "space")
+	time.Sleep(time.Second)
+	xdo("key", "--window", win, "Tab", "Tab", "space") // the confirmation: Cancel, Restore
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("after Restore: %v\n%s", err, stderr())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("still running after Restore\n%s", stderr())
+	}
+	if !strings.Contains(stderr(), "restored "+backup) {
+		t.Fatalf("no restore said:\n%s", stderr())
+	}
+	main := waitWindow("^Medicine Inventory$")
+	pid, err := strconv.Atoi(xdo("getwindowpid", main))
+	if err != nil || pid == gui.Process.Pid {
+		t.Fatalf("the window opened again: pid %q (%v)", xdo("getwindowpid", main), err)
+	}
+	relaunched, _ := os.FindProcess(pid)
+	defer relaunched.Kill()
+	relaunched.Signal(syscall.SIGTERM)
+	for deadline := time.Now().Add(15 * time.Second); relaunched.Signal(syscall.Signal(0)) == nil; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the window did not close on SIGTERM")
+		}
+	}
+	// The backup's inventory: all 3 photos, none "recovered"; the older copy kept beside it.
+	r := runBin(t, nil, "--data-dir", data, "jobs")
+	if r.code != 0 || strings.Count(r.stdout, ".jpg") != 3 || strings.Contains(r.stdout, "recovered") {
+		t.Fatalf("after restoring in the window: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	aside, _ := filepath.Glob(filepath.Join(parent, "inventory*before-restore*", store.DBName))
+	if len(aside) != 1 {
+		t.Fatalf("the older copy is not kept beside: %q", aside)
+	}
+}
