@@ -69,7 +69,11 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 	select {
 	case r = <-opened:
 	case p := <-progress:
-		return runUpgrading(ctx, cancel, sess, lock, p, progress, opened, stderr)
+		select {
+		case r = <-opened: // a small upgrade, done already: no progress window to flash
+		default:
+			return runUpgrading(ctx, cancel, sess, lock, p, progress, opened, stderr)
+		}
 	}
 	b, err := r.b, r.err
 	if err != nil {
