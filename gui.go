@@ -54,6 +54,9 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 	// can take minutes, shows its progress in a window (runUpgrading) instead of nothing at all.
 	progress := make(chan store.MigrationProgress, 1) // the latest report not yet shown
 	sess.OnMigrate = func(p store.MigrationProgress) {
+		if p.Total == 0 {
+			return // a new inventory: nothing to upgrade, no window to flash
+		}
 		select {
 		case <-progress: // not shown yet: the newer one replaces it
 		default:
@@ -202,7 +205,8 @@ func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend)
 		func(fyne.Shortcut) { a.Quit() })
 	// What opening found and put right on its own (a restore finished or undone, an older copy
 	// continued, stock totals recomputed) is said once, in the window; cli.OpenStore has logged it.
-	startup.ShowNotes(w, b.st.OpenReport().Messages())
+	// (OpenSession finishes or undoes an interrupted restore before the store opens.)
+	startup.ShowNotes(w, sess.OpenMessages(b.st))
 
 	if err := b.Start(ctx); err != nil {
 		sess.Log.Error("start workers", "err", err)

@@ -111,7 +111,7 @@ func OpenStore(ctx context.Context, sess *Session, readOK bool) (*store.Store, e
 		}
 	}
 	if err == nil {
-		for _, m := range st.OpenReport().Messages() { // said once: the next open finds nothing to say
+		for _, m := range sess.OpenMessages(st) { // said once: the next open finds nothing to say
 			sess.Log.Warn(m)
 			fmt.Fprintln(sess.stderr(), "medinventory: note: "+m)
 		}
