@@ -103,3 +103,10 @@ func recoverRestore(dir string) (*InterruptedRestore, error) {
 	slog.Warn("undid an interrupted restore", "dir", dir, "from", from, "leftover", r.Leftover)
 	return r, nil
 }
+
+// RecoverRestore is what Open does first about a restore stopped between its two renames (see
+// above), for a caller that must create the data dir before it opens the store (the log file and
+// the window's lock live in it): it must run first, since once a folder has the data dir's name
+// the restore is no longer seen. Open then finds nothing to do and does not report it: the caller
+// says the result's Message.
+func RecoverRestore(dir string) (*InterruptedRestore, error) { return recoverRestore(dir) }

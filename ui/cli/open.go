@@ -94,6 +94,9 @@ func (c *Call) fail(err error) int {
 func OpenStore(ctx context.Context, sess *Session, readOK bool) (*store.Store, error) {
 	var last time.Time
 	progress := func(p store.MigrationProgress) { // an upgrade of an older inventory: a line every 2 s
+		if sess.OnMigrate != nil {
+			sess.OnMigrate(p)
+		}
 		if p.Total == 0 { // a new inventory: nothing to turn into stock, nothing to say
 			return
 		}
@@ -111,7 +114,7 @@ func OpenStore(ctx context.Context, sess *Session, readOK bool) (*store.Store, e
 		}
 	}
 	if err == nil {
-		for _, m := range st.OpenReport().Messages() { // said once: the next open finds nothing to say
+		for _, m := range sess.OpenMessages(st) { // said once: the next open finds nothing to say
 			sess.Log.Warn(m)
 			fmt.Fprintln(sess.stderr(), "medinventory: note: "+m)
 		}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 
+	"medinventory/store"
 	"medinventory/store/logfile"
 )
 
@@ -23,6 +24,23 @@ type Session struct {
 	Log          *slog.Logger
 	Redact       *logfile.Redactor
 	closer       io.Closer
+
+	// OnMigrate, when set, is also given every progress report of an upgrade of an older inventory
+	// (OpenStore; the window shows them), on the opening goroutine.
+	OnMigrate func(store.MigrationProgress)
+	// Restored is the restore that had been stopped half-way and that OpenSession finished or
+	// undid (nil: none); OpenMessages says it once.
+	Restored *store.InterruptedRestore
+}
+
+// OpenMessages is what opening found and put right on its own, in plain words, to be said once:
+// the interrupted restore OpenSession dealt with, then st's OpenReport.
+func (s *Session) OpenMessages(st *store.Store) []string {
+	var out []string
+	if s.Restored != nil {
+		out = append(out, s.Restored.Message())
+	}
+	return append(out, st.OpenReport().Messages()...)
 }
 
 // OpenSession resolves the data dir (making it), reads --log-level and opens the log file; a
@@ -33,6 +51,12 @@ func OpenSession(g *Globals, stderr io.Writer, component string) (*Session, erro
 		return nil, err
 	}
 	level, err := logfile.ParseLevel(g.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	// A restore stopped between its two renames left no folder named dir: it is finished or undone
+	// before the folder is made here (store.Open would then no longer see it).
+	restored, err := store.RecoverRestore(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +79,8 @@ func OpenSession(g *Globals, stderr io.Writer, component string) (*Session, erro
 	}
 	red := &logfile.Redactor{W: logw}
 	log := slog.New(slog.NewTextHandler(red, &slog.HandlerOptions{Level: level})).With("component", component, "pid", os.Getpid())
-	return &Session{Dir: dir, StartFresh: g.StartFresh, ContinueCopy: g.ContinueCopy, Stderr: stderr, Log: log, Redact: red, closer: closer}, nil
+	return &Session{Dir: dir, StartFresh: g.StartFresh, ContinueCopy: g.ContinueCopy, Stderr: stderr, Log: log, Redact: red, closer: closer,
+		Restored: restored}, nil
 }
 
 // stderr is where a session speaks to the person outside a command's own output.
