@@ -471,9 +471,9 @@ func TestStockCountOffersItsShelfsCountSheet(t *testing.T) {
 		t.Fatal("no count sheet button on the count page")
 	}
 	test.Tap(b)
-	var shelf *widget.Entry
+	var shelf *uiEntry
 	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "every shelf" {
+		if e, ok := o.(*uiEntry); ok && e.PlaceHolder == "every shelf" {
 			shelf = e
 		}
 	})
