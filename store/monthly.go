@@ -65,12 +65,13 @@ func (s *Store) monthlyInput(ctx context.Context, month time.Time, maxMonths int
 	// window's movements with their lot's expiry, each reversal with the kind of the movement it
 	// undoes.
 	rows, err = tx.QueryContext(ctx, `
-SELECT l.product_id, 0, '', '', SUM(m.quantity), l.expiry
+SELECT l.product_id, 0, '', '', SUM(m.quantity), l.expiry, ''
   FROM movements m JOIN stock_lines l ON l.id = m.line_id
  WHERE m.status = 'confirmed' AND m.at < ?
  GROUP BY l.product_id, l.expiry
 UNION ALL
-SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry
+SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry,
+       CASE WHEN m.kind = 'reversal' THEN COALESCE(r.reason, '') ELSE COALESCE(m.reason, '') END
   FROM movements m JOIN stock_lines l ON l.id = m.line_id LEFT JOIN movements r ON r.id = m.reverses_id
  WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ?`, ms(from), ms(from), ms(to))
 	if err != nil {
@@ -79,8 +80,8 @@ SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry
 	loc := month.Location()
 	for rows.Next() {
 		var pid, at, q int64
-		var kind, rev, expiry string
-		if err := rows.Scan(&pid, &at, &kind, &rev, &q, &expiry); err != nil {
+		var kind, rev, expiry, reason string
+		if err := rows.Scan(&pid, &at, &kind, &rev, &q, &expiry, &reason); err != nil {
 			rows.Close()
 			return in, err
 		}
@@ -89,7 +90,7 @@ SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry
 			continue
 		}
 		in.Moves = append(in.Moves, stock.MonthlyMove{ProductID: pid, At: time.UnixMilli(at).In(loc),
-			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: q})
+			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: q, Reason: stock.Reason(reason)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

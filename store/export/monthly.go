@@ -9,7 +9,8 @@ import (
 
 // MonthlyColumns are the monthly report's columns: its CSV header and its JSON keys.
 var MonthlyColumns = []string{"product", "gtin", "unit", "opening_balance", "received", "dispensed", "losses_adjustments",
-	"closing_balance", "stock_out_days", "amc", "months_of_stock", "max_quantity", "order_quantity", "ordered", "reason"}
+	"closing_balance", "stock_out_days", "amc", "months_of_stock", "max_quantity", "order_quantity", "ordered", "reason",
+	"losses_adjustments_why"}
 
 // MonthlyTable is the monthly report and requisition of month (stock.Monthly's rows): per product
 // the stock summary, the average monthly consumption (AMC), months of stock, the maximum and the
@@ -26,9 +27,9 @@ func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic Clinic, maxMo
 			"received": "Received", "dispensed": "Dispensed", "losses_adjustments": "Losses and adjustments",
 			"closing_balance": "Closing balance", "stock_out_days": "Days out of stock", "amc": "AMC",
 			"months_of_stock": "Months of stock", "max_quantity": "Maximum", "order_quantity": "Suggested order",
-			"ordered": "Ordered", "reason": "Reason"},
+			"ordered": "Ordered", "reason": "Reason", "losses_adjustments_why": "Why (losses and adjustments)"},
 		Columns: MonthlyColumns,
-		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18}}
+		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18, 22}}
 	for _, r := range rows {
 		mos := textCell("")
 		if r.HasMonthsOfStock {
@@ -37,7 +38,8 @@ func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic Clinic, maxMo
 		t.add(textCell(productName(r.Product)), textCell(r.Product.GTIN), textCell(r.Product.Unit),
 			numCell(r.Opening), numCell(r.Received), numCell(r.Dispensed), numCell(r.LossesAdjustments),
 			numCell(r.Closing), numCell(int64(r.StockOutDays)), textCell(stock.Decimal(r.AMC)), mos,
-			textCell(stock.Decimal(r.MaxQuantity)), numCell(r.OrderQuantity), numCell(r.Ordered), textCell(r.Reason))
+			textCell(stock.Decimal(r.MaxQuantity)), numCell(r.OrderQuantity), numCell(r.Ordered), textCell(r.Reason),
+			textCell(stock.LossReasonWords(r.LossReasons)))
 	}
 	return t
 }

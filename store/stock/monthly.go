@@ -1,9 +1,11 @@
 package stock
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -28,6 +30,15 @@ type MonthlyMove struct {
 	// movement's column (a reversed dispense is not consumption).
 	Reverses Kind
 	Quantity int64 // signed: + into stock, − out of it
+	// Reason is why stock was adjusted, disposed or counted differently (for a Reversal, the
+	// reason of what it undoes); NoReason for receipts and dispenses.
+	Reason Reason
+}
+
+// ReasonQuantity is how much of a month's losses and adjustments one reason explains.
+type ReasonQuantity struct {
+	Reason   Reason
+	Quantity int64 // signed
 }
 
 // LotBalance is a balance of a product's lots of one expiry (YYYY-MM-DD, "" unknown).
@@ -70,8 +81,11 @@ type MonthlyRow struct {
 	Received          int64 // receipts, less reversed receipts
 	Dispensed         int64 // units given out, less reversed dispenses
 	LossesAdjustments int64 // signed: adjustments, disposals and count differences (and their reversals)
-	Closing           int64 // Opening + Received − Dispensed + LossesAdjustments
-	StockOutDays      int   // days of the month (up to today) that ended with nothing usable on hand
+	// LossReasons splits LossesAdjustments by reason (lost, damaged, expired, a count's reason…),
+	// in the order the reasons first appear in the month; reasons that net to 0 are left out.
+	LossReasons  []ReasonQuantity
+	Closing      int64 // Opening + Received − Dispensed + LossesAdjustments
+	StockOutDays int   // days of the month (up to today) that ended with nothing usable on hand
 	// AMC is the average monthly consumption, adjusted for days out of stock; AMCMonths the number
 	// of months it averages (0: no month had stock on any day, and AMC is 0).
 	AMC       float64
@@ -213,6 +227,7 @@ func Monthly(in MonthlyInput) []MonthlyRow {
 				r.Dispensed -= mv.Quantity
 			default:
 				r.LossesAdjustments += mv.Quantity
+				r.LossReasons = addReason(r.LossReasons, mv.Reason, mv.Quantity)
 			}
 		}
 		// Walk the days: balances, stock-out days per month.
@@ -314,4 +329,37 @@ func monthOfDay(starts []int, d int) int {
 // read it: rounded to one decimal, without a trailing ".0" (30, 38.8, 0.3).
 func Decimal(x float64) string {
 	return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64)
+}
+
+// addReason adds q to reason r's share in rs (a share that reaches 0 is removed).
+func addReason(rs []ReasonQuantity, r Reason, q int64) []ReasonQuantity {
+	for i := range rs {
+		if rs[i].Reason == r {
+			rs[i].Quantity += q
+			if rs[i].Quantity == 0 {
+				return append(rs[:i], rs[i+1:]...)
+			}
+			return rs
+		}
+	}
+	if q == 0 {
+		return rs
+	}
+	return append(rs, ReasonQuantity{r, q})
+}
+
+// LossReasonWords is a month's losses and adjustments by reason in words: "lost -4, expired -10".
+func LossReasonWords(rs []ReasonQuantity) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		w := ReasonWords(r.Reason)
+		if r.Reason == NoReason {
+			w = "no reason given"
+		}
+		fmt.Fprintf(&b, "%s %+d", w, r.Quantity)
+	}
+	return b.String()
 }

@@ -135,22 +135,24 @@ func clinicLine(a settings.App) string {
 
 // MonthlyProduct is one product of `report monthly --format json`.
 type MonthlyProduct struct {
-	ProductID         int64    `json:"product_id"`
-	Product           string   `json:"product"`
-	GTIN              string   `json:"gtin"`
-	Unit              string   `json:"unit"`
-	OpeningBalance    int64    `json:"opening_balance"`
-	Received          int64    `json:"received"`
-	Dispensed         int64    `json:"dispensed"`
-	LossesAdjustments int64    `json:"losses_adjustments"`
-	ClosingBalance    int64    `json:"closing_balance"`
-	StockOutDays      int      `json:"stock_out_days"`
-	AMC               float64  `json:"amc"`
-	MonthsOfStock     *float64 `json:"months_of_stock"` // null: no consumption to divide by
-	MaxQuantity       float64  `json:"max_quantity"`
-	OrderQuantity     int64    `json:"order_quantity"`
-	Ordered           int64    `json:"ordered"`
-	Reason            string   `json:"reason"`
+	ProductID         int64  `json:"product_id"`
+	Product           string `json:"product"`
+	GTIN              string `json:"gtin"`
+	Unit              string `json:"unit"`
+	OpeningBalance    int64  `json:"opening_balance"`
+	Received          int64  `json:"received"`
+	Dispensed         int64  `json:"dispensed"`
+	LossesAdjustments int64  `json:"losses_adjustments"`
+	// LossReasons splits losses_adjustments by reason (the stock.Reason keys: lost, damaged, …).
+	LossReasons    map[string]int64 `json:"losses_adjustments_by_reason"`
+	ClosingBalance int64            `json:"closing_balance"`
+	StockOutDays   int              `json:"stock_out_days"`
+	AMC            float64          `json:"amc"`
+	MonthsOfStock  *float64         `json:"months_of_stock"` // null: no consumption to divide by
+	MaxQuantity    float64          `json:"max_quantity"`
+	OrderQuantity  int64            `json:"order_quantity"`
+	Ordered        int64            `json:"ordered"`
+	Reason         string           `json:"reason"`
 }
 
 // round2 keeps two decimals: enough for a consumption figure, and 30 stays 30.
@@ -162,7 +164,10 @@ func writeMonthlyJSON(w io.Writer, rows []stock.MonthlyRow) error {
 		j := MonthlyProduct{ProductID: r.Product.ID, Product: r.Product.Name, GTIN: r.Product.GTIN, Unit: r.Product.Unit,
 			OpeningBalance: r.Opening, Received: r.Received, Dispensed: r.Dispensed, LossesAdjustments: r.LossesAdjustments,
 			ClosingBalance: r.Closing, StockOutDays: r.StockOutDays, AMC: round2(r.AMC), MaxQuantity: round2(r.MaxQuantity),
-			OrderQuantity: r.OrderQuantity, Ordered: r.Ordered, Reason: r.Reason}
+			OrderQuantity: r.OrderQuantity, Ordered: r.Ordered, Reason: r.Reason, LossReasons: map[string]int64{}}
+		for _, lr := range r.LossReasons {
+			j.LossReasons[string(lr.Reason)] += lr.Quantity
+		}
 		if r.HasMonthsOfStock {
 			m := round2(r.MonthsOfStock)
 			j.MonthsOfStock = &m
