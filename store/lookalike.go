@@ -218,7 +218,7 @@ func clearDisprovedLookAlikesTx(ctx context.Context, tx *sql.Tx, e Entry) error 
 // lookAlikeNote is the review note of a receipt flagged as looking like photo name, added ago
 // before it.
 func lookAlikeNote(name string, ago time.Duration) string {
-	return fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. If it is, choose \"Same pack\" so it is not counted twice.",
+	return fmt.Sprintf("This photo looks like %q, added %s before it: probably the same pack. Confirming it asks whether it is the same pack or a new one, so it is not counted twice.",
 		name, agoWords(ago))
 }
 
