@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store/export"
@@ -310,16 +309,7 @@ func (w *whatToOrder) saveFile(f export.Format) {
 	}
 	month, maxMonths, s := w.month, w.u.maxMonths(), w.u.currentSettings()
 	clinic := clinicOf(s)
-	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			w.u.showError("The report could not be saved", err)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		wc.Close()
+	w.u.chooseSaveFile("Save the monthly report", "monthly-report-"+month.Format("2006-01")+f.Ext(), f.Ext(), func(path string) {
 		w.setStatus("Making the report…", widget.MediumImportance)
 		w.u.bg(func() func() {
 			err := writeMonthlyFile(path, func(out io.Writer) error {
@@ -338,11 +328,7 @@ func (w *whatToOrder) saveFile(f export.Format) {
 				w.setStatus("Saved "+path+".", widget.SuccessImportance)
 			}
 		})
-	}, w.u.win)
-	fd.SetFileName("monthly-report-" + month.Format("2006-01") + f.Ext())
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext()}))
-	fd.Resize(fyne.NewSize(900, 600))
-	w.u.showFileDialog(fd)
+	})
 }
 
 // writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write); when it
