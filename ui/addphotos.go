@@ -195,12 +195,22 @@ type chooser struct {
 	name     *uiEntry // save: the file's name
 }
 
-// saveTarget is what the save chooser saves: the file's extension and what to do with the
-// chosen path.
+// saveTarget is what the chooser is for when it is not adding photos: saving a file with
+// extension ext (pickSave), choosing a folder (pickFolder) or one file with extension ext
+// (pickOpen); done gets the chosen path.
 type saveTarget struct {
+	mode pickMode
 	ext  string
 	done func(path string)
 }
+
+type pickMode int
+
+const (
+	pickSave pickMode = iota
+	pickFolder
+	pickOpen
+)
 
 type chooserTile struct {
 	widget.BaseWidget
@@ -254,6 +264,9 @@ func (c *chooser) updateTile(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		t.check.Hide()
 		t.bg.Hide()
 		t.tap = func() { c.name.SetText(filepath.Base(p)) }
+		if c.save.mode == pickOpen {
+			t.tap = func() { c.pick(p) }
+		}
 		return
 	}
 	t.check.Show()
@@ -317,6 +330,14 @@ func (u *UI) showChooser(title, dir string, save *saveTarget, name string) *choo
 		c.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), c.done)
 		c.add.Importance = widget.HighImportance
 		bottom = container.NewHBox(all, none, c.count, layoutSpacer(), folder, cancel, c.add)
+	} else if save.mode == pickFolder {
+		c.add = widget.NewButtonWithIcon("Use this folder", theme.ConfirmIcon(), func() { c.pick(c.dir) })
+		c.add.Importance = widget.HighImportance
+		bottom = container.NewHBox(widget.NewLabel("Open the folder, then press Use this folder."), layoutSpacer(), cancel, c.add)
+		onOK = func() { c.pick(c.dir) }
+	} else if save.mode == pickOpen {
+		bottom = container.NewHBox(widget.NewLabel("Click the file to choose it."), layoutSpacer(), cancel)
+		onOK = func() {}
 	} else {
 		c.name = u.newEntry()
 		c.name.SetText(name)
@@ -367,7 +388,14 @@ func (c *chooser) goTo(text string) {
 		return
 	}
 	if c.save != nil {
-		c.name.SetText(filepath.Base(file))
+		switch {
+		case c.save.mode == pickSave:
+			c.name.SetText(filepath.Base(file))
+		case c.save.mode == pickOpen && strings.EqualFold(filepath.Ext(file), c.save.ext):
+			c.pick(file)
+		case c.save.mode == pickOpen:
+			c.showMsg(filepath.Base(file) + " is not a " + strings.TrimPrefix(c.save.ext, ".") + " file: choose one that ends in " + c.save.ext + ".")
+		}
 		return
 	}
 	c.selected[file] = true
@@ -378,6 +406,12 @@ func (c *chooser) goTo(text string) {
 func (c *chooser) showMsg(s string) {
 	c.msg.SetText(s)
 	setVisible(c.msg, s != "")
+}
+
+// pick closes the chooser and gives the chosen folder or file.
+func (c *chooser) pick(path string) {
+	c.d.Hide()
+	c.save.done(path)
 }
 
 // addFolder adds the folder shown, photos in its subfolders too.
@@ -403,7 +437,7 @@ func (c *chooser) open(dir string) {
 		}
 		if e.IsDir() {
 			c.folders = append(c.folders, n)
-		} else if c.save != nil && strings.EqualFold(filepath.Ext(n), c.save.ext) {
+		} else if c.save != nil && c.save.mode != pickFolder && strings.EqualFold(filepath.Ext(n), c.save.ext) {
 			c.photos = append(c.photos, n)
 		} else if c.save == nil && photo.HasExt(n) { // only what the store accepts
 			c.photos = append(c.photos, n)

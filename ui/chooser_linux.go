@@ -42,4 +42,20 @@ func init() {
 		}
 		return "", nil // cancelled
 	}
+	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
+		opts := &filechooser.OpenFileOptions{Directory: folder, CurrentFolder: start}
+		if !folder && ext != "" {
+			f := &filechooser.Filter{Name: strings.ToUpper(strings.TrimPrefix(ext, ".")) + " file",
+				Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
+			opts.Filters, opts.CurrentFilter = []*filechooser.Filter{f}, f
+		}
+		uris, err := filechooser.OpenFile("", title, opts)
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		if files := filesFromURIs(uris); len(files) > 0 {
+			return files[0], nil
+		}
+		return "", nil // cancelled
+	}
 }

@@ -199,3 +199,43 @@ func TestReportSaveChooserLeavesAnExistingFileUntilWritten(t *testing.T) {
 		t.Fatal("the folder should be remembered")
 	}
 }
+
+func TestChooseOneFolderAndFile(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	dir := t.TempDir()
+	usb := mustMkdir(t, filepath.Join(dir, "usb"))
+	zip := filepath.Join(usb, "backup-2026.zip")
+	if err := os.WriteFile(zip, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(usb, "notes.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	c := h.u.chooseOne("Choose the backup folder", dir, "", true, func(p string) { got = p })
+	ov := h.u.Window().Canvas().Overlays().Top()
+	if len(c.folders) != 1 || len(c.photos) != 0 {
+		t.Fatalf("folder mode lists %v %v, want the folder only", c.folders, c.photos)
+	}
+	c.open(usb)
+	test.Tap(findButton(ov, "Use this folder"))
+	if got != usb {
+		t.Fatalf("chose %q", got)
+	}
+	got = ""
+	c = h.u.chooseOne("Choose the backup to restore", usb, ".zip", false, func(p string) { got = p })
+	if fmt.Sprint(c.photos) != "[backup-2026.zip]" {
+		t.Fatalf("file mode lists %v, want the zip only", c.photos)
+	}
+	c.path.SetText(filepath.Join(usb, "notes.txt"))
+	c.path.OnSubmitted(c.path.Text)
+	if got != "" || !strings.Contains(c.msg.Text, "notes.txt is not a zip file") {
+		t.Fatalf("a text file: %q, %q", got, c.msg.Text)
+	}
+	c.path.SetText(zip)
+	c.path.OnSubmitted(c.path.Text)
+	if got != zip {
+		t.Fatalf("chose %q", got)
+	}
+}

@@ -29,7 +29,7 @@ func (u *UI) chooseSaveFile(title, name, ext string, done func(path string)) {
 		done(path)
 	}
 	builtin := func() {
-		u.showChooser(title, folder, &saveTarget{ext: ext, done: remember}, name)
+		u.showChooser(title, folder, &saveTarget{mode: pickSave, ext: ext, done: remember}, name)
 	}
 	if nativeSaveFile == nil || u.sync {
 		builtin()
@@ -88,4 +88,45 @@ func (c *chooser) saveHere() {
 	default:
 		finish()
 	}
+}
+
+// nativePickOne, when set, opens the desktop's own chooser for one folder (folder true) or one
+// file with extension ext, starting in start, and blocks until the user is done: the chosen path
+// ("" when cancelled) or errNoNativeChooser. Set in chooser_linux.go (the desktop portal),
+// chooser_windows.go (files only: GetOpenFileName) and chooser_darwin.go.
+var nativePickOne func(title, start, ext string, folder bool) (string, error)
+
+// chooseOne asks for one folder (folder true) or one file with extension ext: the desktop's own
+// chooser where there is one, else the built-in chooser, in the same style as Add photos. done
+// gets the path on the UI goroutine, never when the user cancels. It returns the built-in
+// chooser when that is shown at once (nil when the desktop's is asked).
+func (u *UI) chooseOne(title, start, ext string, folder bool, done func(path string)) *chooser {
+	if start == "" || !isDir(start) {
+		start = u.lastFolder()
+	}
+	builtin := func() *chooser {
+		mode := pickOpen
+		if folder {
+			mode = pickFolder
+		}
+		return u.showChooser(title, start, &saveTarget{mode: mode, ext: ext, done: done}, "")
+	}
+	if nativePickOne == nil || u.sync {
+		return builtin()
+	}
+	go func() {
+		path, err := nativePickOne(title, start, ext, folder)
+		fyne.Do(func() {
+			switch {
+			case errors.Is(err, errNoNativeChooser):
+				u.log.Info("desktop file chooser not available; using the built-in one", "err", err)
+				builtin()
+			case err != nil:
+				u.showError("The file could not be chosen", err)
+			case path != "":
+				done(path)
+			}
+		})
+	}()
+	return nil
 }

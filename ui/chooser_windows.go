@@ -130,6 +130,38 @@ func init() {
 	}
 }
 
+func init() {
+	// One file: the common Open dialog. A folder: the built-in chooser (the folder picker is a
+	// COM dialog, out of reach of this plain call).
+	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
+		if folder {
+			return "", fmt.Errorf("%w: no folder picker here", errNoNativeChooser)
+		}
+		if err := procGetOpenFileNameW.Find(); err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		buf := make([]uint16, 1<<15)
+		filter := utf16List(strings.ToUpper(strings.TrimPrefix(ext, "."))+" file", "*"+ext, "All files", "*.*")
+		t, _ := windows.UTF16PtrFromString(title)
+		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
+			flags: ofnExplorer | ofnFileMustExist | ofnPathMustExist | ofnNoChangeDir}
+		if start != "" {
+			ofn.initialDir, _ = windows.UTF16PtrFromString(start)
+		}
+		ofn.structSize = uint32(unsafe.Sizeof(ofn))
+		ok, _, _ := procGetOpenFileNameW.Call(uintptr(unsafe.Pointer(&ofn)))
+		if ok == 0 {
+			if code, _, _ := procCommDlgExtError.Call(); code != 0 {
+				return "", fmt.Errorf("%w: common dialog error %#x", errNoNativeChooser, code)
+			}
+			return "", nil // cancelled
+		}
+		return windows.UTF16ToString(buf), nil
+	}
+}
+
 // utf16List is a double-NUL-terminated list of NUL-terminated strings, as the filter wants it.
 func utf16List(ss ...string) []uint16 {
 	var out []uint16
