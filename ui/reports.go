@@ -253,7 +253,13 @@ func fileSlug(s string) string {
 func (u *UI) writeReport(w fyne.URIWriteCloser, req reportRequest) error {
 	path := w.URI().Path()
 	w.Close()
-	return u.writeReportPath(path, req)
+	err := u.writeReportPath(path, req)
+	if err != nil {
+		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			os.Remove(path) // the empty file the dialog created
+		}
+	}
+	return err
 }
 
 // writeReportPath is writeReport for a path only named (chooseSaveFile): nothing was created
@@ -261,9 +267,6 @@ func (u *UI) writeReport(w fyne.URIWriteCloser, req reportRequest) error {
 func (u *UI) writeReportPath(path string, req reportRequest) error {
 	var buf bytes.Buffer
 	if err := u.makeReport(&buf, req); err != nil {
-		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
-			os.Remove(path)
-		}
 		return fmt.Errorf("make the report: %w", err)
 	}
 	return outfile.Write(path, "report", func(f io.Writer) error {
