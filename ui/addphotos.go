@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -193,6 +192,9 @@ type chooser struct {
 	d        dialog.Dialog
 	save     *saveTarget
 	name     *uiEntry // save: the file's name
+	// thumbs decodes the photos themselves: the window's cache (u.thumbs) only loads the
+	// thumbnails the analysis stored, which photos not yet added do not have.
+	thumbs *thumbCache
 }
 
 // saveTarget is what the chooser is for when it is not adding photos: saving a file with
@@ -290,10 +292,13 @@ func (c *chooser) updateTile(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		t.file = p
 		t.img.Image, t.img.Resource = nil, theme.MediaPhotoIcon()
 		t.img.Refresh()
-		c.u.loadThumb(p, 192, func(img image.Image) {
-			if t.file == p && img != nil {
-				t.img.Image, t.img.Resource = img, nil
-				t.img.Refresh()
+		c.u.bg(func() func() {
+			img := c.thumbs.load(p, 192)
+			return func() {
+				if t.file == p && img != nil {
+					t.img.Image, t.img.Resource = img, nil
+					t.img.Refresh()
+				}
 			}
 		})
 	}
@@ -307,7 +312,7 @@ func (u *UI) showPhotoChooser(dir string) {
 // showChooser builds and shows the built-in chooser (save nil: add photos; else save a file
 // first named name).
 func (u *UI) showChooser(title, dir string, save *saveTarget, name string) *chooser {
-	c := &chooser{u: u, selected: map[string]bool{}, save: save}
+	c := &chooser{u: u, selected: map[string]bool{}, save: save, thumbs: newThumbCache(120)}
 	c.grid = widget.NewGridWrap(func() int { return len(c.folders) + len(c.photos) }, c.createTile, c.updateTile)
 	c.path = u.newEntry()
 	c.path.SetPlaceHolder("Type or paste a folder's path and press Enter")

@@ -239,3 +239,26 @@ func TestChooseOneFolderAndFile(t *testing.T) {
 		t.Fatalf("chose %q", got)
 	}
 }
+
+// The chooser shows the photos themselves as thumbnails (the window's cache only loads the
+// thumbnails stored for analysed photos, so the chooser showed only placeholders).
+func TestChooserShowsThumbnailsOfPhotosNotYetAdded(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	dir := t.TempDir()
+	writeJPEG(t, filepath.Join(dir, "a.jpg"), 400, 300)
+	h.u.showPhotoChooser(dir)
+	var tiles []*chooserTile
+	walk(h.u.Window().Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if t, ok := o.(*chooserTile); ok && t.Visible() && t.name.Text == "a.jpg" {
+			tiles = append(tiles, t)
+		}
+	})
+	if len(tiles) != 1 {
+		t.Fatalf("%d tiles for a.jpg", len(tiles))
+	}
+	img := tiles[0].img.Image
+	if img == nil || img.Bounds().Dx() != 192 || img.Bounds().Dy() != 144 {
+		t.Fatalf("thumbnail %v, want the photo at 192×144", img)
+	}
+}
