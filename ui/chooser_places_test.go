@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,5 +262,24 @@ func TestChooserShowsThumbnailsOfPhotosNotYetAdded(t *testing.T) {
 	img := tiles[0].img.Image
 	if img == nil || img.Bounds().Dx() != 192 || img.Bounds().Dy() != 144 {
 		t.Fatalf("thumbnail %v, want the photo at 192×144", img)
+	}
+}
+
+// A monthly report that cannot be made leaves a file already at the chosen name as it was (an
+// empty one too: it was there before; the name-only save chooser created nothing).
+func TestMonthlyReportThatFailsLeavesAnExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, content := range []string{"", "last month\n"} {
+		p := filepath.Join(dir, "monthly.csv")
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := writeMonthlyFile(p, func(io.Writer) error { return errors.New("database locked") })
+		if err == nil || !strings.Contains(err.Error(), "database locked") {
+			t.Fatalf("err %v", err)
+		}
+		if b, err := os.ReadFile(p); err != nil || string(b) != content {
+			t.Fatalf("the file was %q, now %q %v", content, b, err)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -331,15 +330,12 @@ func (w *whatToOrder) saveFile(f export.Format) {
 	})
 }
 
-// writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write); when it
-// cannot be made, the empty file the save dialog created is removed again (a regular empty file
-// only).
+// writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write). The path
+// was only named (chooseSaveFile): when the report cannot be made nothing is touched, and a file
+// already there is the user's and stays.
 func writeMonthlyFile(path string, produce func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := produce(&buf); err != nil {
-		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
-			os.Remove(path)
-		}
 		return fmt.Errorf("make the report: %w", err)
 	}
 	if buf.Len() == 0 {
