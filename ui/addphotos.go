@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -173,20 +172,47 @@ func (u *UI) lastFolder() string {
 	return "."
 }
 
-// chooser is the built-in photo chooser: a folder's subfolders and photos as tiles with
-// thumbnails; a click on a photo selects it, on a folder opens it; Select all / Select none.
+// chooser is the built-in chooser, used where the desktop has none of its own (a plain X
+// session, a test): places on the left (Home, Desktop, Documents, Pictures, Downloads, the
+// drives), a field where a path can be typed or pasted, and the folder's subfolders and files as
+// tiles. To add photos (save nil): photos with thumbnails, a click selects one, a folder opens;
+// Select all / none; Add this folder. To save a report (save set): the folder's files of that kind,
+// a name field and Save; it only gives the path (the caller writes the file whole).
 type chooser struct {
 	u        *UI
 	dir      string
 	folders  []string
-	photos   []string
+	photos   []string        // the files shown: photos, or (save) files of the report's kind
 	selected map[string]bool // full paths, kept across folders
 	grid     *widget.GridWrap
-	where    *widget.Label
+	path     *uiEntry // the folder shown; a path typed or pasted here is opened with Enter
+	msg      *widget.Label
 	count    *widget.Label
 	add      *widget.Button
 	d        dialog.Dialog
+	save     *saveTarget
+	name     *uiEntry // save: the file's name
+	// thumbs decodes the photos themselves: the window's cache (u.thumbs) only loads the
+	// thumbnails the analysis stored, which photos not yet added do not have.
+	thumbs *thumbCache
 }
+
+// saveTarget is what the chooser is for when it is not adding photos: saving a file with
+// extension ext (pickSave), choosing a folder (pickFolder) or one file with extension ext
+// (pickOpen); done gets the chosen path.
+type saveTarget struct {
+	mode pickMode
+	ext  string
+	done func(path string)
+}
+
+type pickMode int
+
+const (
+	pickSave pickMode = iota
+	pickFolder
+	pickOpen
+)
 
 type chooserTile struct {
 	widget.BaseWidget
@@ -233,6 +259,18 @@ func (c *chooser) updateTile(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	}
 	p := filepath.Join(c.dir, c.photos[id-len(c.folders)])
 	t.name.SetText(filepath.Base(p))
+	if c.save != nil { // a report already there: a click takes its name
+		t.file = ""
+		t.img.Image, t.img.Resource = nil, theme.FileIcon()
+		t.img.Refresh()
+		t.check.Hide()
+		t.bg.Hide()
+		t.tap = func() { c.name.SetText(filepath.Base(p)) }
+		if c.save.mode == pickOpen {
+			t.tap = func() { c.pick(p) }
+		}
+		return
+	}
 	t.check.Show()
 	sel := c.selected[p]
 	if sel {
@@ -254,50 +292,148 @@ func (c *chooser) updateTile(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		t.file = p
 		t.img.Image, t.img.Resource = nil, theme.MediaPhotoIcon()
 		t.img.Refresh()
-		c.u.loadThumb(p, 192, func(img image.Image) {
-			if t.file == p && img != nil {
-				t.img.Image, t.img.Resource = img, nil
-				t.img.Refresh()
+		c.u.bg(func() func() {
+			img := c.thumbs.load(p, 192)
+			return func() {
+				if t.file == p && img != nil {
+					t.img.Image, t.img.Resource = img, nil
+					t.img.Refresh()
+				}
 			}
 		})
 	}
 }
 
-// showPhotoChooser opens the built-in chooser in dir.
+// showPhotoChooser opens the built-in chooser in dir, to add photos.
 func (u *UI) showPhotoChooser(dir string) {
-	c := &chooser{u: u, selected: map[string]bool{}}
+	u.showChooser("Add photos", dir, nil, "")
+}
+
+// showChooser builds and shows the built-in chooser (save nil: add photos; else save a file
+// first named name).
+func (u *UI) showChooser(title, dir string, save *saveTarget, name string) *chooser {
+	c := &chooser{u: u, selected: map[string]bool{}, save: save, thumbs: newThumbCache(120)}
 	c.grid = widget.NewGridWrap(func() int { return len(c.folders) + len(c.photos) }, c.createTile, c.updateTile)
-	c.where = widget.NewLabel("")
-	c.where.Truncation = fyne.TextTruncateEllipsis
+	c.path = u.newEntry()
+	c.path.SetPlaceHolder("Type or paste a folder's path and press Enter")
+	c.path.OnSubmitted = c.goTo
+	c.msg = widget.NewLabel("")
+	c.msg.Importance = widget.DangerImportance
+	c.msg.Wrapping = fyne.TextWrapWord
+	c.msg.Hide()
 	c.count = widget.NewLabel("")
 	up := widget.NewButtonWithIcon("Up", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
-	home := widget.NewButtonWithIcon("Home", theme.HomeIcon(), func() {
-		if h, err := os.UserHomeDir(); err == nil {
-			c.open(h)
-		}
-	})
-	all := widget.NewButton("Select all", func() { c.selectAll(true) })
-	none := widget.NewButton("Select none", func() { c.selectAll(false) })
+	goB := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.goTo(c.path.Text) })
 	cancel := widget.NewButton("Cancel", func() { c.d.Hide() })
-	c.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), c.done)
-	c.add.Importance = widget.HighImportance
-	top := container.NewBorder(nil, nil, container.NewHBox(up, home), nil, c.where)
-	bottom := container.NewHBox(all, none, c.count, layoutSpacer(), cancel, c.add)
-	c.d = dialog.NewCustomWithoutButtons("Add photos", container.NewBorder(top, bottom, nil, nil, c.grid), u.win)
+	top := container.NewVBox(container.NewBorder(nil, nil, up, goB, c.path), c.msg)
+	var bottom fyne.CanvasObject
+	onOK := c.done
+	if save == nil {
+		all := widget.NewButton("Select all", func() { c.selectAll(true) })
+		none := widget.NewButton("Select none", func() { c.selectAll(false) })
+		folder := widget.NewButtonWithIcon("Add this whole folder", theme.FolderIcon(), c.addFolder)
+		c.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), c.done)
+		c.add.Importance = widget.HighImportance
+		bottom = container.NewHBox(all, none, c.count, layoutSpacer(), folder, cancel, c.add)
+	} else if save.mode == pickFolder {
+		c.add = widget.NewButtonWithIcon("Use this folder", theme.ConfirmIcon(), func() { c.pick(c.dir) })
+		c.add.Importance = widget.HighImportance
+		bottom = container.NewHBox(widget.NewLabel("Open the folder, then press Use this folder."), layoutSpacer(), cancel, c.add)
+		onOK = func() { c.pick(c.dir) }
+	} else if save.mode == pickOpen {
+		bottom = container.NewHBox(widget.NewLabel("Click the file to choose it."), layoutSpacer(), cancel)
+		onOK = func() {}
+	} else {
+		c.name = u.newEntry()
+		c.name.SetText(name)
+		c.name.OnSubmitted = func(string) { c.saveHere() }
+		c.add = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), c.saveHere)
+		c.add.Importance = widget.HighImportance
+		bottom = container.NewBorder(nil, nil, widget.NewLabel("File name:"), container.NewHBox(cancel, c.add), c.name)
+		onOK = c.saveHere
+	}
+	places := container.NewVBox(widget.NewLabelWithStyle("Places", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, p := range chooserPlaces() {
+		p := p
+		icon := theme.FolderIcon()
+		if p.name == "Home" {
+			icon = theme.HomeIcon()
+		} else if p.drive {
+			icon = theme.StorageIcon()
+		}
+		b := widget.NewButtonWithIcon(p.name, icon, func() { c.open(p.path) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		places.Add(b)
+	}
+	body := container.NewBorder(top, bottom, container.NewVScroll(places), nil, c.grid)
+	c.d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	size := u.win.Canvas().Size()
-	c.d.Resize(fyne.NewSize(min(900, size.Width-20), min(640, size.Height-20)))
-	u.track(c.d, c.done, nil)
+	c.d.Resize(fyne.NewSize(min(960, size.Width-20), min(660, size.Height-20)))
+	u.track(c.d, onOK, nil)
 	c.open(dir)
 	c.d.Show()
+	if c.name != nil {
+		u.win.Canvas().Focus(c.name)
+	}
+	return c
+}
+
+// goTo opens the path typed or pasted in the path field: a folder opens; a photo opens its
+// folder with the photo selected; anything else is said in words and nothing changes.
+func (c *chooser) goTo(text string) {
+	home, _ := os.UserHomeDir()
+	dir, file, err := resolveTypedPath(text, c.dir, home, c.save == nil)
+	if err != nil {
+		c.showMsg(upperFirst(err.Error()) + ".")
+		return
+	}
+	c.open(dir)
+	if file == "" {
+		return
+	}
+	if c.save != nil {
+		switch {
+		case c.save.mode == pickSave:
+			c.name.SetText(filepath.Base(file))
+		case c.save.mode == pickOpen && strings.EqualFold(filepath.Ext(file), c.save.ext):
+			c.pick(file)
+		case c.save.mode == pickOpen:
+			c.showMsg(filepath.Base(file) + " is not a " + strings.TrimPrefix(c.save.ext, ".") + " file: choose one that ends in " + c.save.ext + ".")
+		}
+		return
+	}
+	c.selected[file] = true
+	c.grid.Refresh()
+	c.updateCount()
+}
+
+func (c *chooser) showMsg(s string) {
+	c.msg.SetText(s)
+	setVisible(c.msg, s != "")
+}
+
+// pick closes the chooser and gives the chosen folder or file.
+func (c *chooser) pick(path string) {
+	c.d.Hide()
+	c.save.done(path)
+}
+
+// addFolder adds the folder shown, photos in its subfolders too.
+func (c *chooser) addFolder() {
+	c.d.Hide()
+	c.u.app.Preferences().SetString(prefLastFolder, c.dir)
+	c.u.Import([]string{c.dir})
 }
 
 // open lists a folder (hidden files left out; folders first, then photos, by name).
 func (c *chooser) open(dir string) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		c.where.SetText("This folder cannot be opened: " + plainError(err))
+		c.showMsg(dir + " cannot be opened: " + plainError(err) + ". Choose another folder.")
 		return
 	}
+	c.showMsg("")
 	c.dir, c.folders, c.photos = dir, nil, nil
 	for _, e := range ents {
 		n := e.Name()
@@ -306,13 +442,15 @@ func (c *chooser) open(dir string) {
 		}
 		if e.IsDir() {
 			c.folders = append(c.folders, n)
-		} else if photo.HasExt(n) { // only what the store accepts
+		} else if c.save != nil && c.save.mode != pickFolder && strings.EqualFold(filepath.Ext(n), c.save.ext) {
+			c.photos = append(c.photos, n)
+		} else if c.save == nil && photo.HasExt(n) { // only what the store accepts
 			c.photos = append(c.photos, n)
 		}
 	}
 	sort.Strings(c.folders)
 	sort.Strings(c.photos)
-	c.where.SetText(dir)
+	c.path.SetText(dir)
 	c.grid.Refresh()
 	c.grid.ScrollToTop()
 	c.updateCount()
@@ -332,6 +470,9 @@ func (c *chooser) selectAll(on bool) {
 }
 
 func (c *chooser) updateCount() {
+	if c.save != nil {
+		return
+	}
 	n := len(c.selected)
 	switch {
 	case n == 0 && len(c.photos) == 0:

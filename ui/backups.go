@@ -144,11 +144,7 @@ func (u *UI) ShowBackups() {
 	folder.SetText(s.Folder)
 	folder.SetPlaceHolder("for example a USB stick: /media/usb/backups")
 	choose := widget.NewButton("Choose…", func() {
-		u.showFileDialog(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				folder.SetText(l.Path())
-			}
-		}, u.win))
+		u.chooseOne("Choose the backup folder", folder.Text, "", true, func(p string) { folder.SetText(p) })
 	})
 	auto := widget.NewCheck("Back up automatically every day", nil)
 	auto.SetChecked(s.Auto)
@@ -239,12 +235,7 @@ func lastBackupText(last, now time.Time) string {
 
 // chooseRestore asks for an archive, checks it, and asks before restoring at quit.
 func (u *UI) chooseRestore(b Backups, result *widget.Label) {
-	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		file := r.URI().Path()
-		r.Close()
+	u.chooseOne("Choose the backup to restore", "", ".zip", false, func(file string) {
 		result.SetText("Checking the backup…")
 		u.bg(func() func() {
 			info, err := b.CheckBackup(u.ctx, file)
@@ -257,9 +248,7 @@ func (u *UI) chooseRestore(b Backups, result *widget.Label) {
 				u.confirmRestore(b, file, info)
 			}
 		})
-	}, u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
-	u.showFileDialog(fd)
+	})
 }
 
 func (u *UI) confirmRestore(b Backups, file string, info BackupInfo) {

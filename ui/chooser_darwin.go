@@ -39,4 +39,41 @@ func init() {
 		}
 		return files, nil
 	}
+	// AppleScript's "choose file name" only returns the name (the file is written later, whole);
+	// it asks before replacing an existing file.
+	nativeSaveFile = func(title, folder, name, ext string) (string, error) {
+		line := fmt.Sprintf(`POSIX path of (choose file name with prompt %q default name %q`, title, name)
+		if folder != "" {
+			line += fmt.Sprintf(` default location (POSIX file %q)`, folder)
+		}
+		out, err := exec.Command("osascript", "-e", line+")").Output()
+		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) && strings.Contains(string(ee.Stderr), "-128") {
+				return "", nil // the user cancelled
+			}
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
+		line := fmt.Sprintf(`POSIX path of (choose file with prompt %q`, title)
+		if folder {
+			line = fmt.Sprintf(`POSIX path of (choose folder with prompt %q`, title)
+		} else if ext != "" {
+			line += fmt.Sprintf(` of type {%q}`, strings.TrimPrefix(ext, "."))
+		}
+		if start != "" {
+			line += fmt.Sprintf(` default location (POSIX file %q)`, start)
+		}
+		out, err := exec.Command("osascript", "-e", line+")").Output()
+		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) && strings.Contains(string(ee.Stderr), "-128") {
+				return "", nil // the user cancelled
+			}
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rymdport/portal/filechooser"
 )
@@ -22,5 +23,39 @@ func init() {
 			return nil, fmt.Errorf("%w: %w", errNoNativeChooser, err)
 		}
 		return filesFromURIs(uris), nil
+	}
+	// The portal's Save dialog only returns the name: the file is written later, whole, through
+	// store/outfile (nothing is emptied before the report is made). It asks before replacing.
+	nativeSaveFile = func(title, folder, name, ext string) (string, error) {
+		opts := &filechooser.SaveFileOptions{AcceptLabel: "Save", CurrentName: name, CurrentFolder: folder}
+		if ext != "" {
+			f := &filechooser.Filter{Name: strings.ToUpper(strings.TrimPrefix(ext, ".")) + " file",
+				Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
+			opts.Filters, opts.CurrentFilter = []*filechooser.Filter{f}, f
+		}
+		uris, err := filechooser.SaveFile("", title, opts)
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		if files := filesFromURIs(uris); len(files) > 0 {
+			return files[0], nil
+		}
+		return "", nil // cancelled
+	}
+	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
+		opts := &filechooser.OpenFileOptions{Directory: folder, CurrentFolder: start}
+		if !folder && ext != "" {
+			f := &filechooser.Filter{Name: strings.ToUpper(strings.TrimPrefix(ext, ".")) + " file",
+				Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
+			opts.Filters, opts.CurrentFilter = []*filechooser.Filter{f}, f
+		}
+		uris, err := filechooser.OpenFile("", title, opts)
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		if files := filesFromURIs(uris); len(files) > 0 {
+			return files[0], nil
+		}
+		return "", nil // cancelled
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -14,6 +15,7 @@ import (
 var (
 	comdlg32             = windows.NewLazySystemDLL("comdlg32.dll")
 	procGetOpenFileNameW = comdlg32.NewProc("GetOpenFileNameW")
+	procGetSaveFileNameW = comdlg32.NewProc("GetSaveFileNameW")
 	procCommDlgExtError  = comdlg32.NewProc("CommDlgExtendedError")
 )
 
@@ -50,6 +52,7 @@ const (
 	ofnFileMustExist    = 0x00001000
 	ofnPathMustExist    = 0x00000800
 	ofnNoChangeDir      = 0x00000008
+	ofnOverwritePrompt  = 0x00000002
 )
 
 func init() {
@@ -73,6 +76,89 @@ func init() {
 			return nil, nil // cancelled
 		}
 		return parseMultiSelect(buf), nil
+	}
+}
+
+func init() {
+	// The common Save dialog only returns the name (the file is written later, whole, through
+	// store/outfile); it asks before replacing an existing file.
+	nativeSaveFile = func(title, folder, name, ext string) (string, error) {
+		if err := procGetSaveFileNameW.Find(); err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		buf := make([]uint16, 1<<15)
+		if n, err := windows.UTF16FromString(name); err == nil && len(n) < len(buf) {
+			copy(buf, n)
+		}
+		filter := utf16List(strings.ToUpper(strings.TrimPrefix(ext, "."))+" file", "*"+ext, "All files", "*.*")
+		t, _ := windows.UTF16PtrFromString(title)
+		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
+			flags: ofnExplorer | ofnPathMustExist | ofnNoChangeDir | ofnOverwritePrompt}
+		if folder != "" {
+			ofn.initialDir, _ = windows.UTF16PtrFromString(folder)
+		}
+		if ext != "" {
+			ofn.defExt, _ = windows.UTF16PtrFromString(strings.TrimPrefix(ext, "."))
+		}
+		ofn.structSize = uint32(unsafe.Sizeof(ofn))
+		ok, _, _ := procGetSaveFileNameW.Call(uintptr(unsafe.Pointer(&ofn)))
+		if ok == 0 {
+			if code, _, _ := procCommDlgExtError.Call(); code != 0 {
+				return "", fmt.Errorf("%w: common dialog error %#x", errNoNativeChooser, code)
+			}
+			return "", nil // cancelled
+		}
+		return windows.UTF16ToString(buf), nil
+	}
+	// The chooser's places list the drive letters that are there (C:\, a USB stick's E:\).
+	listDrives = func() []place {
+		mask, err := windows.GetLogicalDrives()
+		if err != nil {
+			return nil
+		}
+		var out []place
+		for i := 0; i < 26; i++ {
+			if mask&(1<<uint(i)) == 0 {
+				continue
+			}
+			root := string(rune('A'+i)) + `:\`
+			out = append(out, place{name: root, path: root, drive: true})
+		}
+		return out
+	}
+}
+
+func init() {
+	// One file: the common Open dialog. A folder: the built-in chooser (the folder picker is a
+	// COM dialog, out of reach of this plain call).
+	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
+		if folder {
+			return "", fmt.Errorf("%w: no folder picker here", errNoNativeChooser)
+		}
+		if err := procGetOpenFileNameW.Find(); err != nil {
+			return "", fmt.Errorf("%w: %w", errNoNativeChooser, err)
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		buf := make([]uint16, 1<<15)
+		filter := utf16List(strings.ToUpper(strings.TrimPrefix(ext, "."))+" file", "*"+ext, "All files", "*.*")
+		t, _ := windows.UTF16PtrFromString(title)
+		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
+			flags: ofnExplorer | ofnFileMustExist | ofnPathMustExist | ofnNoChangeDir}
+		if start != "" {
+			ofn.initialDir, _ = windows.UTF16PtrFromString(start)
+		}
+		ofn.structSize = uint32(unsafe.Sizeof(ofn))
+		ok, _, _ := procGetOpenFileNameW.Call(uintptr(unsafe.Pointer(&ofn)))
+		if ok == 0 {
+			if code, _, _ := procCommDlgExtError.Call(); code != 0 {
+				return "", fmt.Errorf("%w: common dialog error %#x", errNoNativeChooser, code)
+			}
+			return "", nil // cancelled
+		}
+		return windows.UTF16ToString(buf), nil
 	}
 }
 

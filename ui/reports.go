@@ -186,31 +186,20 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	}
 	r.setStatus("", widget.MediumImportance)
 	r.saved.Hide()
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			r.u.showError("The report could not be saved", err)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
+	r.u.chooseSaveFile("Save the report", reportFileName(req), format.Ext(), func(path string) {
 		r.setStatus("Making the report…", widget.MediumImportance)
 		r.u.bg(func() func() {
-			err := r.u.writeReport(w, req)
+			err := r.u.writeReportPath(path, req)
 			return func() {
 				if err != nil {
 					r.setStatus("", widget.MediumImportance)
 					r.u.showError("The report could not be saved", err)
 					return
 				}
-				r.savedTo(w.URI().Path())
+				r.savedTo(path)
 			}
 		})
-	}, r.u.win)
-	fd.SetFileName(reportFileName(req))
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{format.Ext()}))
-	fd.Resize(fyne.NewSize(900, 600))
-	r.u.showFileDialog(fd)
+	})
 }
 
 // savedTo says where the report went, in full, and offers to open it or its folder.
@@ -264,11 +253,20 @@ func fileSlug(s string) string {
 func (u *UI) writeReport(w fyne.URIWriteCloser, req reportRequest) error {
 	path := w.URI().Path()
 	w.Close()
+	err := u.writeReportPath(path, req)
+	if err != nil {
+		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			os.Remove(path) // the empty file the dialog created
+		}
+	}
+	return err
+}
+
+// writeReportPath is writeReport for a path only named (chooseSaveFile): nothing was created
+// there yet, so an existing file keeps its content until the new report is written whole.
+func (u *UI) writeReportPath(path string, req reportRequest) error {
 	var buf bytes.Buffer
 	if err := u.makeReport(&buf, req); err != nil {
-		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
-			os.Remove(path)
-		}
 		return fmt.Errorf("make the report: %w", err)
 	}
 	return outfile.Write(path, "report", func(f io.Writer) error {

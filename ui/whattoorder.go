@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store/export"
@@ -310,16 +308,7 @@ func (w *whatToOrder) saveFile(f export.Format) {
 	}
 	month, maxMonths, s := w.month, w.u.maxMonths(), w.u.currentSettings()
 	clinic := clinicOf(s)
-	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			w.u.showError("The report could not be saved", err)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		wc.Close()
+	w.u.chooseSaveFile("Save the monthly report", "monthly-report-"+month.Format("2006-01")+f.Ext(), f.Ext(), func(path string) {
 		w.setStatus("Making the report…", widget.MediumImportance)
 		w.u.bg(func() func() {
 			err := writeMonthlyFile(path, func(out io.Writer) error {
@@ -338,22 +327,15 @@ func (w *whatToOrder) saveFile(f export.Format) {
 				w.setStatus("Saved "+path+".", widget.SuccessImportance)
 			}
 		})
-	}, w.u.win)
-	fd.SetFileName("monthly-report-" + month.Format("2006-01") + f.Ext())
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext()}))
-	fd.Resize(fyne.NewSize(900, 600))
-	w.u.showFileDialog(fd)
+	})
 }
 
-// writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write); when it
-// cannot be made, the empty file the save dialog created is removed again (a regular empty file
-// only).
+// writeMonthlyFile makes the report in memory, then writes path whole (outfile.Write). The path
+// was only named (chooseSaveFile): when the report cannot be made nothing is touched, and a file
+// already there is the user's and stays.
 func writeMonthlyFile(path string, produce func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := produce(&buf); err != nil {
-		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() && st.Size() == 0 {
-			os.Remove(path)
-		}
 		return fmt.Errorf("make the report: %w", err)
 	}
 	if buf.Len() == 0 {
