@@ -160,7 +160,13 @@ func runUpgrading(ctx context.Context, cancel context.CancelFunc, sess *cli.Sess
 						}
 						buildErr = err
 					}
-					pw.Window().Close() // the last window closed (on failure) ends the app
+					// Hidden now, closed a little later: Fyne v2.7.1 crashes (a nil GLFW window in
+					// processMouseMoved) when the pointer moves over a window in the frame it closes,
+					// which the main window appearing under the pointer makes likely.
+					pw.Window().Hide()
+					time.AfterFunc(300*time.Millisecond, func() {
+						onUI(pw.Window().Close) // the last window closed (on failure) ends the app
+					})
 				})
 				return
 			}

@@ -168,17 +168,29 @@ func startAndQuit(t *testing.T, env []string, data, shot string, settle time.Dur
 	// Screenshots through the first second and a half (the empty state used to show for about a
 	// second over a stored inventory); the last one is kept in shot.
 	time.Sleep(settle)
-	for first := time.Now(); time.Since(first) < 1500*time.Millisecond; {
-		if b, err := exec.Command("import", "-window", win, shot).CombinedOutput(); err != nil {
-			r.problem = fmt.Sprintf("screenshot: %v %s", err, b)
-			break
+	shots := 0
+	var lastErr string
+	for first := time.Now(); time.Since(first) < 1500*time.Millisecond || (shots == 0 && time.Since(first) < 10*time.Second); {
+		// The window of that name now (after an upgrade the progress window gives way to it).
+		if w := xdo("search", "--onlyvisible", "--pid", pid, "--name", "^Medicine Inventory$"); w != "" {
+			f := strings.Fields(w)
+			win = f[len(f)-1]
 		}
+		if b, err := exec.Command("import", "-window", win, shot).CombinedOutput(); err != nil {
+			lastErr = fmt.Sprintf("%v %s", err, b) // a window going away under the screenshot
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		shots++
 		empty, size := looksEmpty(t, shot)
 		r.size = size
 		if empty {
 			r.empty = true
 			break
 		}
+	}
+	if shots == 0 {
+		r.problem = "no screenshot of the window: " + lastErr
 	}
 	xdo("windowfocus", "--sync", win)
 	quit := time.Now()
