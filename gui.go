@@ -288,12 +288,13 @@ func shutDown(sess *cli.Session, b *backend, lock *store.Lock, signalled bool, s
 	if signalled {
 		grace = time.Second // SIGINT/SIGTERM: stop within 2 s; running analyses go back to the queue
 	}
+	began := time.Now()
 	if err := b.Close(grace); err != nil {
-		sess.Log.Error("shutdown", "err", err)
+		sess.Log.Error("shutdown", "err", err, "took", time.Since(began))
 		cli.PlainError(stderr, err)
 		return cli.ExitFailed
 	}
-	sess.Log.Info("shut down cleanly")
+	sess.Log.Info("shut down cleanly", "took", time.Since(began)) // workers' grace and the checkpoint: what a slow quit waited for
 	if f := b.pendingRestore(); f != "" {
 		lock.Release()
 		return restoreAndRelaunch(sess.Dir, f, stderr)
