@@ -97,7 +97,7 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w, err := buildWindow(ctx, a, sess, b)
+	w, err := buildWindow(ctx, a, sess, b, false)
 	if err != nil {
 		startup.ReportInWindow(a, stderr, err)
 		b.Close(5 * time.Second)
@@ -153,14 +153,20 @@ func runUpgrading(ctx context.Context, cancel context.CancelFunc, sess *cli.Sess
 				onUI(func() {
 					if r.err == nil {
 						sess.Log.Info("started", "version", version, "data_dir", sess.Dir)
-						w, err := buildWindow(ctx, a, sess, r.b)
+						w, err := buildWindow(ctx, a, sess, r.b, true)
 						if err == nil {
 							built = true
 							w.Show()
 						}
 						buildErr = err
 					}
-					pw.Window().Close() // the last window closed (on failure) ends the app
+					// Hidden now, closed a little later: Fyne v2.7.1 crashes (a nil GLFW window in
+					// processMouseMoved) when the pointer moves over a window in the frame it closes,
+					// which the main window appearing under the pointer makes likely.
+					pw.Window().Hide()
+					time.AfterFunc(300*time.Millisecond, func() {
+						onUI(pw.Window().Close) // the last window closed (on failure) ends the app
+					})
 				})
 				return
 			}
@@ -195,11 +201,22 @@ func runUpgrading(ctx context.Context, cancel context.CancelFunc, sess *cli.Sess
 }
 
 // buildWindow makes the main window over b, starts the workers and loads the window's data. On
-// the UI goroutine, or before the app runs.
-func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend) (fyne.Window, error) {
+// the UI goroutine while the app runs (running), or before the app runs.
+func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend, running bool) (fyne.Window, error) {
 	u := ui.New(a, ui.Deps{Inventory: b.st, Queue: newQueueView(ctx, b.pool), Importer: b, Backend: b, Stock: b.st, Log: sess.Log,
 		Version: version, About: assets.ThirdPartyNotices()})
 	w := u.Window()
+	// The window's size fits the screen, which the driver knows once the app has started.
+	fit := func() {
+		if s, ok := screenArea(w.Canvas().Scale()); ok {
+			u.FitToScreen(s)
+		}
+	}
+	if running {
+		fit()
+	} else {
+		a.Lifecycle().SetOnStarted(fit)
+	}
 	w.SetIcon(assets.Icon)
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { a.Quit() })
@@ -271,12 +288,13 @@ func shutDown(sess *cli.Session, b *backend, lock *store.Lock, signalled bool, s
 	if signalled {
 		grace = time.Second // SIGINT/SIGTERM: stop within 2 s; running analyses go back to the queue
 	}
+	began := time.Now()
 	if err := b.Close(grace); err != nil {
-		sess.Log.Error("shutdown", "err", err)
+		sess.Log.Error("shutdown", "err", err, "took", time.Since(began))
 		cli.PlainError(stderr, err)
 		return cli.ExitFailed
 	}
-	sess.Log.Info("shut down cleanly")
+	sess.Log.Info("shut down cleanly", "took", time.Since(began)) // workers' grace and the checkpoint: what a slow quit waited for
 	if f := b.pendingRestore(); f != "" {
 		lock.Release()
 		return restoreAndRelaunch(sess.Dir, f, stderr)

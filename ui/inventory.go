@@ -62,12 +62,13 @@ type inventoryPanel struct {
 	marked   map[int64]bool // selected with Space / Ctrl+A, for Confirm selected
 	cursor   int            // the row the arrow keys are on
 
-	all   []store.Entry  // what the filter selects (from the database), sorted
-	hay   []string       // lower-case search text of each of all
-	shown []*store.Entry // all, narrowed by the search box
-	total int            // entries in the inventory before any filter (0: show the empty state)
-	seq   int            // drops stale query results
-	thr   throttle
+	all    []store.Entry  // what the filter selects (from the database), sorted
+	hay    []string       // lower-case search text of each of all
+	shown  []*store.Entry // all, narrowed by the search box
+	total  int            // entries in the inventory before any filter (0: show the empty state)
+	loaded bool           // the first read of the inventory is done (until then: "Loading the inventory…")
+	seq    int            // drops stale query results
+	thr    throttle
 }
 
 func (u *UI) newInventoryPanel() *inventoryPanel {
@@ -203,6 +204,8 @@ func (p *inventoryPanel) reload() {
 				return
 			}
 			if err != nil {
+				p.loaded = true
+				p.u.updateMain()
 				p.u.showError("The inventory could not be read", err)
 				return
 			}
@@ -251,7 +254,7 @@ func statusRank(e *store.Entry) int {
 
 // setEntries replaces the list's data in one step.
 func (p *inventoryPanel) setEntries(list []store.Entry, hay []string, total int) {
-	p.all, p.hay, p.total = list, hay, total
+	p.all, p.hay, p.total, p.loaded = list, hay, total, true
 	present := map[int64]bool{}
 	for i := range list {
 		present[list[i].ID] = true

@@ -98,13 +98,61 @@ const (
 	prefWinH = "window.height"
 )
 
-// restoreWindowSize opens the window at the size it had when it was last closed (1180×720 the
-// first time: it fits a 1366×768 laptop screen), and remembers the size on close.
+// defaultWindowSize is the first size when the screen's size is not known (a driver that does not
+// say): it fits a 1366×768 laptop screen.
+var defaultWindowSize = fyne.NewSize(1180, 720)
+
+// windowFrame is the room kept around the window for its title bar and borders, which the window
+// manager adds outside the size the app asks for.
+var windowFrame = fyne.NewSize(16, 48)
+
+// firstWindowSize is the size of the window on its first start on a screen of the given usable
+// area (a zero size: unknown): most of the screen, up to 1600×1000, never more than it.
+func firstWindowSize(screen fyne.Size) fyne.Size {
+	if screen.Width <= 0 || screen.Height <= 0 {
+		return defaultWindowSize
+	}
+	want := fyne.NewSize(min(screen.Width*0.94, 1600), min(screen.Height*0.94, 1000))
+	return fitSize(want, screen)
+}
+
+// fitSize is want made to fit inside a screen whose usable area is screen (a zero size: unknown,
+// want is kept), with room for the window's frame. It never grows want.
+func fitSize(want, screen fyne.Size) fyne.Size {
+	if screen.Width <= 0 || screen.Height <= 0 {
+		return want
+	}
+	room := fyne.NewSize(max(screen.Width-windowFrame.Width, 1), max(screen.Height-windowFrame.Height, 1))
+	return fyne.NewSize(min(want.Width, room.Width), min(want.Height, room.Height))
+}
+
+// restoreWindowSize opens the window at the size it had when it was last closed (defaultWindowSize
+// the first time) until FitToScreen knows the screen, and remembers the size on close.
 func (u *UI) restoreWindowSize() {
-	p := u.app.Preferences()
-	w, h := p.FloatWithFallback(prefWinW, 1180), p.FloatWithFallback(prefWinH, 720)
-	u.win.Resize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 480))))
+	u.win.Resize(u.wantedWindowSize(fyne.Size{}))
 	u.win.SetOnClosed(u.saveWindowSize)
+}
+
+// wantedWindowSize is the size saved when the window was last closed, or the first size for the
+// screen; then fitted to the screen (zero: unknown).
+func (u *UI) wantedWindowSize(screen fyne.Size) fyne.Size {
+	p := u.app.Preferences()
+	w, h := p.Float(prefWinW), p.Float(prefWinH)
+	if w <= 0 || h <= 0 {
+		return firstWindowSize(screen)
+	}
+	return fitSize(fyne.NewSize(float32(max(w, 640)), float32(max(h, 480))), screen)
+}
+
+// FitToScreen sizes the window for a screen whose usable area (without task bars) is screen, in
+// Fyne's units: the size saved when the window was last closed, made smaller where the screen is
+// smaller, or on a first start most of the screen. Call it on the UI goroutine once the driver
+// knows the screen (gui.go asks GLFW when the app has started).
+func (u *UI) FitToScreen(screen fyne.Size) {
+	size := u.wantedWindowSize(screen)
+	u.log.Info("window size", "screen", fmt.Sprintf("%.0fx%.0f", screen.Width, screen.Height),
+		"window", fmt.Sprintf("%.0fx%.0f", size.Width, size.Height))
+	u.win.Resize(size)
 }
 
 func (u *UI) saveWindowSize() {

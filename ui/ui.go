@@ -47,6 +47,7 @@ type UI struct {
 	ed        *editor
 	mainArea  *fyne.Container
 	emptyView fyne.CanvasObject
+	loadView  fyne.CanvasObject // "Loading the inventory…" until the first read is done
 	split     *container.Split
 	body      *fyne.Container // the split, or (narrow window) the list or the photos pane
 	queueBtn  *widget.Button  // "Photos (3)": shows the collapsed queue pane on a small screen
@@ -235,7 +236,7 @@ func (u *UI) build() {
 	u.netIcon = widget.NewIcon(theme.ConfirmIcon())
 	_ = u.netB.Set("Online")
 	_ = u.queueB.Set("No photos waiting")
-	_ = u.useB.Set("Today: no photos read yet")
+	_ = u.useB.Set("Loading…") // refreshUsage says what was read today once it has looked
 
 	big := widget.NewLabelWithStyle("Drop medicine photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	big.SizeName = theme.SizeNameHeadingText
@@ -247,6 +248,9 @@ func (u *UI) build() {
 	cam.SetMinSize(fyne.NewSize(72, 72))
 	u.emptyView = container.NewCenter(container.NewVBox(
 		container.NewCenter(cam), big, hint, container.NewCenter(add)))
+	loading := widget.NewLabelWithStyle("Loading the inventory…", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	loading.SizeName = theme.SizeNameHeadingText
+	u.loadView = container.NewCenter(loading)
 	u.mainArea = container.NewStack()
 	u.updateMain()
 }
@@ -283,6 +287,8 @@ func (u *UI) updateMain() {
 	switch {
 	case u.ed.visible:
 		obj = u.ed.root
+	case !u.inv.loaded && u.d.Inventory != nil:
+		obj = u.loadView // not the empty state's words over an inventory not read yet
 	case u.inv.total == 0 && len(u.queue.rows) == 0 && !u.inv.filtering():
 		obj = u.emptyView
 	default:
