@@ -25,6 +25,7 @@ import (
 	"medinventory/store/settings"
 	"medinventory/ui"
 	"medinventory/ui/cli"
+	"medinventory/ui/screen"
 	"medinventory/ui/startup"
 )
 
@@ -208,7 +209,7 @@ func buildWindow(ctx context.Context, a fyne.App, sess *cli.Session, b *backend,
 	w := u.Window()
 	// The window's size fits the screen, which the driver knows once the app has started.
 	fit := func() {
-		if s, ok := screenArea(w.Canvas().Scale()); ok {
+		if s, ok := screen.Area(w.Canvas().Scale()); ok {
 			u.FitToScreen(s)
 		}
 	}

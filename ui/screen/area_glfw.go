@@ -1,17 +1,17 @@
 //go:build !ci && !android && !ios && !mobile && !js && !wasm && !tamago && !noos && !tinygo
 
-package main
+package screen
 
 import (
 	"fyne.io/fyne/v2"
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
-// screenArea is the usable area (without task bars and docks) of the primary screen in Fyne's
+// Area is the usable area (without task bars and docks) of the primary screen in Fyne's
 // units at the window's scale, from GLFW, which Fyne's desktop driver runs on. Fyne v2.7 has no
 // API for it. Call it on the main goroutine once the app has started (GLFW is initialised then:
 // before, GLFW panics); false when GLFW does not say.
-func screenArea(scale float32) (fyne.Size, bool) {
+func Area(scale float32) (fyne.Size, bool) {
 	m := glfw.GetPrimaryMonitor()
 	if m == nil {
 		return fyne.Size{}, false

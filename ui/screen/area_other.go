@@ -1,9 +1,9 @@
 //go:build ci || android || ios || mobile || js || wasm || tamago || noos || tinygo
 
-package main
+package screen
 
 import "fyne.io/fyne/v2"
 
-// screenArea: on drivers other than GLFW's the screen's size is not known here (mobile windows
+// Area: on drivers other than GLFW's the screen's size is not known here (mobile windows
 // fill the screen anyway); the window keeps its saved or default size.
-func screenArea(float32) (fyne.Size, bool) { return fyne.Size{}, false }
+func Area(float32) (fyne.Size, bool) { return fyne.Size{}, false }
