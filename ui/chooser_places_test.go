@@ -157,7 +157,7 @@ func TestChooserTypedPhotoPathSelectsIt(t *testing.T) {
 		t.Fatalf("imported %v", h.imp.calls)
 	}
 	// The whole folder, at once.
-	c = h.u.showChooser("Add photos", sub, nil, "")
+	h.u.showChooser("Add photos", sub, nil, "")
 	test.Tap(findButton(h.u.Window().Canvas().Overlays().Top(), "Add this whole folder"))
 	if len(h.imp.calls) != 2 || fmt.Sprint(h.imp.calls[1]) != "["+sub+"]" {
 		t.Fatalf("imported %v", h.imp.calls)

@@ -32,8 +32,8 @@
 // confirms), Ctrl+Enter confirms and opens the next entry that needs review, Escape goes back.
 // Ctrl+Z / Ctrl+Shift+Z undo and redo edits, confirmations and removals (package undo); in a text
 // field they act on its text. In a dialog Enter presses the main button and Escape closes it: every
-// dialog opens through showDialog (keys.go) or its helpers (showInfo, confirmDialog, askDialog,
-// showFileDialog), and the entries in dialogs are uiEntry, which pass Escape on.
+// dialog opens through showDialog (keys.go) or its helpers (showInfo, confirmDialog, askDialog; the
+// file choosers: showChooser), and the entries in dialogs are uiEntry, which pass Escape on.
 //
 // # Notices
 //

@@ -266,7 +266,7 @@ func (u *UI) track(d dialog.Dialog, onOK, onCancel func(), onClosed ...func()) {
 // showDialog shows d with the keys the shortcuts list promises for every dialog: Enter presses
 // its main button (onOK; nil: Enter closes it) and Escape closes it (onCancel; nil: it closes);
 // onClosed (if any) run when it closes. Every dialog of the window opens through it (or through
-// showInfo, confirmDialog, askDialog and showFileDialog, which use it).
+// showInfo, confirmDialog and askDialog, which use it; the file choosers are the window's own, showChooser).
 func (u *UI) showDialog(d dialog.Dialog, onOK, onCancel func(), onClosed ...func()) {
 	u.track(d, onOK, onCancel, onClosed...)
 	d.Show()
@@ -282,12 +282,6 @@ func (u *UI) askDialog(title, yes, no string, content fyne.CanvasObject, f func(
 	d := dialog.NewCustomConfirm(title, yes, no, content, f, u.win)
 	u.showDialog(d, d.Confirm, d.Dismiss)
 	return d
-}
-
-// showFileDialog shows a file or folder chooser: Escape cancels it (its callback gets nothing);
-// Enter is left to the chooser's own name field and buttons (no main button fits every moment).
-func (u *UI) showFileDialog(d *dialog.FileDialog) {
-	u.showDialog(d, func() {}, d.Dismiss)
 }
 
 // confirmDialog asks a yes/no question; Enter presses the confirm button, Escape the dismiss one.
