@@ -13,13 +13,9 @@ import (
 	"medinventory/store"
 )
 
-// The "done when", typed as a paper register: 100 received on Aug 25, 30 dispensed on the
-// 15th of September, October and November give for November opening 40, received 0, dispensed
-// 30, closing 10, AMC 30, maximum 90 and an order of 80. Beside it: a product out of stock from
-// Oct 16 and all of November (the AMC adjusted, November left out), and a dispense reversed.
-func TestReportMonthlyFromTheCommandLine(t *testing.T) {
-	data := t.TempDir()
-	run := func(args ...string) string {
+// runOK runs commands on the data folder data; any exit but ExitOK fails the test.
+func runOK(t *testing.T, data string) func(args ...string) string {
+	return func(args ...string) string {
 		t.Helper()
 		code, out, errs := cmd(t, data, args...)
 		if code != ExitOK {
@@ -27,6 +23,15 @@ func TestReportMonthlyFromTheCommandLine(t *testing.T) {
 		}
 		return out
 	}
+}
+
+// The "done when", typed as a paper register: 100 received on Aug 25, 30 dispensed on the
+// 15th of September, October and November give for November opening 40, received 0, dispensed
+// 30, closing 10, AMC 30, maximum 90 and an order of 80. Beside it: a product out of stock from
+// Oct 16 and all of November (the AMC adjusted, November left out), and a dispense reversed.
+func TestReportMonthlyFromTheCommandLine(t *testing.T) {
+	data := t.TempDir()
+	run := runOK(t, data)
 	run("receive", "Amoxicillin", "100", "--lot", "L", "--expiry", "2028-12-31", "--date", "2026-08-25")
 	for _, d := range []string{"2026-09-15", "2026-10-15", "2026-11-15"} {
 		run("dispense", "Amoxicillin", "30", "--date", d)
@@ -167,14 +172,7 @@ func reverseLast(t *testing.T, data, ref, day string) {
 // the PDF/XLSX column.
 func TestReportMonthlySaysWhyStockWasLost(t *testing.T) {
 	data := t.TempDir()
-	run := func(args ...string) string {
-		t.Helper()
-		code, out, errs := cmd(t, data, args...)
-		if code != ExitOK {
-			t.Fatalf("%q: exit %d, %s", args, code, errs)
-		}
-		return out
-	}
+	run := runOK(t, data)
 	run("receive", "Amoxicillin", "50", "--lot", "L", "--expiry", "2028-12-31", "--date", "2026-10-02")
 	run("count", "Amoxicillin", "46", "--reason", "lost", "--date", "2026-11-03")
 	run("dispose", "Amoxicillin", "6", "--reason", "damaged", "--date", "2026-11-20")
