@@ -12,12 +12,10 @@ import (
 	"medinventory/ui/cli"
 )
 
-// Two different photos of the same pack, imported offline (their GS1 DataMatrix read locally: the
-// same GTIN, lot and serial SN00012345), make one stock line with ONE receipt waiting for review
-// (issue 22: a pack is counted once, whatever its photos look like); the other photo's entry says
-// it is the same pack. The photos are the two of lot AB-1234 in the release-0.1.0 fixture.
-func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
-	in, data := t.TempDir(), t.TempDir()
+// shelfPhotosOfLotAB1234 copies into in the two photos of lot AB-1234 in the release-0.1.0 fixture
+// (shelf-a.jpg, shelf-b.jpg): one pack, its GS1 DataMatrix (serial SN00012345) seen twice.
+func shelfPhotosOfLotAB1234(t *testing.T, in string) {
+	t.Helper()
 	for name, src := range map[string]string{
 		"shelf-a.jpg": "ed/ed9d8ac285eec4540bf58bcf03cb2a59ed7c0f9b47b5f0a677c6e712217df857.jpg",
 		"shelf-b.jpg": "c8/c892beb39f36ca23866b96b8011dea4536d3122dc2213a8e78e48fc0babf0975.jpg",
@@ -30,6 +28,15 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// Two different photos of the same pack, imported offline (their GS1 DataMatrix read locally: the
+// same GTIN, lot and serial SN00012345), make one stock line with ONE receipt waiting for review
+// (issue 22: a pack is counted once, whatever its photos look like); the other photo's entry says
+// it is the same pack. The photos are the two of lot AB-1234 in the release-0.1.0 fixture.
+func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
+	in, data := t.TempDir(), t.TempDir()
+	shelfPhotosOfLotAB1234(t, in)
 	r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in)
 	if r.code != cli.ExitWaiting {
 		t.Fatalf("import --offline exit %d, want %d (waiting for the model)\n%s\n%s", r.code, cli.ExitWaiting, r.stdout, r.stderr)
@@ -122,18 +129,7 @@ func TestTwoPhotosOfOneLotOfflineEndToEnd(t *testing.T) {
 // confirms it; dispense by GTIN takes from that lot, and more than is on hand is refused.
 func TestStockCommandsEndToEnd(t *testing.T) {
 	in, data := t.TempDir(), t.TempDir()
-	for name, src := range map[string]string{
-		"shelf-a.jpg": "ed/ed9d8ac285eec4540bf58bcf03cb2a59ed7c0f9b47b5f0a677c6e712217df857.jpg",
-		"shelf-b.jpg": "c8/c892beb39f36ca23866b96b8011dea4536d3122dc2213a8e78e48fc0babf0975.jpg",
-	} {
-		b, err := os.ReadFile(filepath.Join("store", "testdata", "release-0.1.0", "data", "photos", src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(in, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shelfPhotosOfLotAB1234(t, in)
 	if r := runBin(t, nil, "--data-dir", data, "import", "--wait", "--offline", in); r.code != cli.ExitWaiting {
 		t.Fatalf("import --offline exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

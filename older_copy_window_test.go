@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,48 +21,11 @@ import (
 // (DISPLAY; Xvfb will do) and xdotool; MEDINVENTORY_WINDOW_SHOTS, when set, is where the
 // screenshots go (older-copy.png, older-copy-continued.png).
 func TestWindowOlderCopyContinued(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("needs an X server: set DISPLAY (Xvfb will do)")
-	}
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("needs xdotool")
-	}
-	data, in1, in2 := t.TempDir(), t.TempDir(), t.TempDir()
-	photoJPEG(t, filepath.Join(in1, "a.jpg"), 420)
-	photoJPEG(t, filepath.Join(in2, "b.jpg"), 421)
-	photoJPEG(t, filepath.Join(in2, "c.jpg"), 422)
-	if r := runBin(t, nil, "--data-dir", data, "import", in1); r.code != 0 {
-		t.Fatalf("import: %d %s", r.code, r.stderr)
-	}
-	db := filepath.Join(data, store.DBName)
-	old, err := os.ReadFile(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := runBin(t, nil, "--data-dir", data, "import", in2); r.code != 0 {
-		t.Fatalf("import: %d %s", r.code, r.stderr)
-	}
-	os.Remove(db + "-wal")
-	os.Remove(db + "-shm")
-	if err := os.WriteFile(db, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	needsX(t)
+	data := t.TempDir()
+	olderCopyOf(t, data, 420, nil)
 	before, _ := os.ReadDir(data)
 
-	xdo := func(args ...string) string {
-		b, _ := exec.Command("xdotool", args...).CombinedOutput()
-		return strings.TrimSpace(string(b))
-	}
-	waitWindow := func(name string) string {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
-			if id := xdo("search", "--name", name); id != "" && !strings.Contains(id, " ") {
-				return strings.Fields(id)[0]
-			}
-		}
-		t.Fatalf("no window named %q appeared", name)
-		return ""
-	}
 	shots := os.Getenv("MEDINVENTORY_WINDOW_SHOTS")
 	shot := func(win, name string) {
 		if shots == "" {
@@ -80,30 +42,8 @@ func TestWindowOlderCopyContinued(t *testing.T) {
 		t.Logf("wrote %s", p)
 	}
 
-	env := append(cleanEnv(), startup.NoDialogEnv+"=", "DISPLAY="+os.Getenv("DISPLAY"), "HOME="+t.TempDir())
-	gui := exec.Command(binary(t), "--data-dir", data)
-	gui.Env = env
-	// A file, not a pipe: the window opened again inherits it, and Wait would wait for it too.
-	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer errFile.Close()
-	gui.Stderr = errFile
-	stderr := func() string { b, _ := os.ReadFile(errFile.Name()); return string(b) }
-	if err := gui.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- gui.Wait() }()
-	defer func() {
-		select {
-		case <-exited:
-		default:
-			gui.Process.Kill()
-		}
-	}()
-	win := waitWindow("^" + startup.OlderCopyTitle + "$")
+	gui := startWindow(t, data)
+	win := waitWindow(t, "^"+startup.OlderCopyTitle+"$")
 	time.Sleep(time.Second) // drawn
 	shot(win, "older-copy.png")
 	if xdo("search", "--name", "could not be opened") != "" {
@@ -114,32 +54,21 @@ func TestWindowOlderCopyContinued(t *testing.T) {
 	xdo("windowfocus", win)
 	xdo("key", "--window", win, "Tab", "Tab", "space")
 	select {
-	case err := <-exited:
+	case err := <-gui.exited:
 		if err != nil {
-			t.Fatalf("after Continue: %v\n%s", err, stderr())
+			t.Fatalf("after Continue: %v\n%s", err, gui.stderr())
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatalf("still running after Continue\n%s", stderr())
+		t.Fatalf("still running after Continue\n%s", gui.stderr())
 	}
-	main := waitWindow("^Medicine Inventory$")
-	pid, err := strconv.Atoi(xdo("getwindowpid", main))
-	if err != nil || pid == gui.Process.Pid {
-		t.Fatalf("the window opened again: pid %q (%v)", xdo("getwindowpid", main), err)
-	}
-	relaunched, _ := os.FindProcess(pid)
-	defer relaunched.Kill()
-	time.Sleep(2 * time.Second)
-	shot(main, "older-copy-continued.png")
-	cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
-	if !strings.Contains(string(cmdline), "--continue-with-this-copy") {
-		t.Fatalf("opened again with %q", cmdline)
-	}
-	relaunched.Signal(syscall.SIGTERM)
-	for deadline := time.Now().Add(15 * time.Second); relaunched.Signal(syscall.Signal(0)) == nil; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the window did not close on SIGTERM")
+	gui.reopened(t, func(main string, pid int) {
+		time.Sleep(2 * time.Second)
+		shot(main, "older-copy-continued.png")
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+		if !strings.Contains(string(cmdline), "--continue-with-this-copy") {
+			t.Fatalf("opened again with %q", cmdline)
 		}
-	}
+	})
 
 	// The photos added since the copy are listed again; nothing was set aside or started anew.
 	r := runBin(t, nil, "--data-dir", data, "jobs")
@@ -157,7 +86,7 @@ func TestWindowOlderCopyContinued(t *testing.T) {
 		return out
 	}
 	if strings.Join(names(before), ",") != strings.Join(names(after), ",") {
-		t.Fatalf("the data folder changed beyond the database: %q → %q\n%s", names(before), names(after), stderr())
+		t.Fatalf("the data folder changed beyond the database: %q → %q\n%s", names(before), names(after), gui.stderr())
 	}
 }
 
@@ -206,80 +135,23 @@ func TestNewestBackupForTheOlderCopyWindow(t *testing.T) {
 // the keyboard, puts the backup made before the copy came back in place, keeps what was there
 // beside it, and opens the window again on the restored inventory.
 func TestWindowOlderCopyRestored(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("needs an X server: set DISPLAY (Xvfb will do)")
-	}
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("needs xdotool")
-	}
-	parent, in1, in2, backups := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	needsX(t)
+	parent, backups := t.TempDir(), t.TempDir()
 	data := filepath.Join(parent, "inventory")
-	photoJPEG(t, filepath.Join(in1, "a.jpg"), 430)
-	photoJPEG(t, filepath.Join(in2, "b.jpg"), 431)
-	photoJPEG(t, filepath.Join(in2, "c.jpg"), 432)
-	if r := runBin(t, nil, "--data-dir", data, "import", in1); r.code != 0 {
-		t.Fatalf("import: %d %s", r.code, r.stderr)
-	}
-	db := filepath.Join(data, store.DBName)
-	old, err := os.ReadFile(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := runBin(t, nil, "--data-dir", data, "import", in2); r.code != 0 {
-		t.Fatalf("import: %d %s", r.code, r.stderr)
-	}
 	backup := filepath.Join(backups, store.BackupName(time.Now()))
-	if r := runBin(t, nil, "--data-dir", data, "backup", "-o", backup); r.code != 0 {
-		t.Fatalf("backup: %d %s", r.code, r.stderr)
-	}
-	c := settings.LoadBackups(data)
-	c.Folder = backups
-	if err := settings.SaveBackups(data, c); err != nil {
-		t.Fatal(err)
-	}
-	os.Remove(db + "-wal")
-	os.Remove(db + "-shm")
-	if err := os.WriteFile(db, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	olderCopyOf(t, data, 430, func() {
+		if r := runBin(t, nil, "--data-dir", data, "backup", "-o", backup); r.code != 0 {
+			t.Fatalf("backup: %d %s", r.code, r.stderr)
+		}
+		c := settings.LoadBackups(data)
+		c.Folder = backups
+		if err := settings.SaveBackups(data, c); err != nil {
+			t.Fatal(err)
+		}
+	})
 
-	xdo := func(args ...string) string {
-		b, _ := exec.Command("xdotool", args...).CombinedOutput()
-		return strings.TrimSpace(string(b))
-	}
-	waitWindow := func(name string) string {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
-			if id := xdo("search", "--name", name); id != "" && !strings.Contains(id, " ") {
-				return strings.Fields(id)[0]
-			}
-		}
-		t.Fatalf("no window named %q appeared", name)
-		return ""
-	}
-	env := append(cleanEnv(), startup.NoDialogEnv+"=", "DISPLAY="+os.Getenv("DISPLAY"), "HOME="+t.TempDir())
-	gui := exec.Command(binary(t), "--data-dir", data)
-	gui.Env = env
-	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer errFile.Close()
-	gui.Stderr = errFile
-	stderr := func() string { b, _ := os.ReadFile(errFile.Name()); return string(b) }
-	if err := gui.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- gui.Wait() }()
-	defer func() {
-		select {
-		case <-exited:
-		default:
-			gui.Process.Kill()
-		}
-	}()
-	win := waitWindow("^" + startup.OlderCopyTitle + "$")
+	gui := startWindow(t, data)
+	win := waitWindow(t, "^"+startup.OlderCopyTitle+"$")
 	time.Sleep(time.Second)
 	xdo("windowfocus", win)
 	// Quit, Continue with this copy, Another backup…, Restore the newest backup…
@@ -287,29 +159,17 @@ func TestWindowOlderCopyRestored(t *testing.T) {
 	time.Sleep(time.Second)
 	xdo("key", "--window", win, "Tab", "Tab", "space") // the confirmation: Cancel, Restore
 	select {
-	case err := <-exited:
+	case err := <-gui.exited:
 		if err != nil {
-			t.Fatalf("after Restore: %v\n%s", err, stderr())
+			t.Fatalf("after Restore: %v\n%s", err, gui.stderr())
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatalf("still running after Restore\n%s", stderr())
+		t.Fatalf("still running after Restore\n%s", gui.stderr())
 	}
-	if !strings.Contains(stderr(), "restored "+backup) {
-		t.Fatalf("no restore said:\n%s", stderr())
+	if !strings.Contains(gui.stderr(), "restored "+backup) {
+		t.Fatalf("no restore said:\n%s", gui.stderr())
 	}
-	main := waitWindow("^Medicine Inventory$")
-	pid, err := strconv.Atoi(xdo("getwindowpid", main))
-	if err != nil || pid == gui.Process.Pid {
-		t.Fatalf("the window opened again: pid %q (%v)", xdo("getwindowpid", main), err)
-	}
-	relaunched, _ := os.FindProcess(pid)
-	defer relaunched.Kill()
-	relaunched.Signal(syscall.SIGTERM)
-	for deadline := time.Now().Add(15 * time.Second); relaunched.Signal(syscall.Signal(0)) == nil; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the window did not close on SIGTERM")
-		}
-	}
+	gui.reopened(t, nil)
 	// The backup's inventory: all 3 photos, none "recovered"; the older copy kept beside it.
 	r := runBin(t, nil, "--data-dir", data, "jobs")
 	if r.code != 0 || strings.Count(r.stdout, ".jpg") != 3 || strings.Contains(r.stdout, "recovered") {

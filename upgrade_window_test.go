@@ -104,17 +104,8 @@ func releaseInventory(t *testing.T, n int) string {
 // Xvfb will do) and xdotool; MEDINVENTORY_WINDOW_SHOTS, when set, is where the screenshot goes
 // (upgrading.png).
 func TestWindowShowsUpgradeProgress(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("needs an X server: set DISPLAY (Xvfb will do)")
-	}
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("needs xdotool")
-	}
+	needsX(t)
 	data := releaseInventory(t, 20000)
-	xdo := func(args ...string) string {
-		b, _ := exec.Command("xdotool", args...).CombinedOutput()
-		return strings.TrimSpace(string(b))
-	}
 	gui := exec.Command(binary(t), "--data-dir", data)
 	gui.Env = append(cleanEnv(), startup.NoDialogEnv+"=", "DISPLAY="+os.Getenv("DISPLAY"), "HOME="+t.TempDir())
 	var stderr strings.Builder
