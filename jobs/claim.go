@@ -26,14 +26,17 @@ func (p *Pool) dispatch(q *queueState) {
 		}
 		full := false
 		for {
+			p.claimGate.RLock()
 			p.mu.Lock()
 			stop := p.stopping || p.paused
 			full = q.active >= q.limit
 			p.mu.Unlock()
 			if stop || full {
+				p.claimGate.RUnlock()
 				break
 			}
 			job, owner, err := p.claim(q, claimSQL, kindArgs)
+			p.claimGate.RUnlock()
 			if err != nil {
 				if p.bgCtx.Err() != nil {
 					return

@@ -95,6 +95,11 @@ type Pool struct {
 
 	events *hub
 
+	// claimGate is held for reading by a dispatcher from its paused check to the end of its claim,
+	// and for writing by Pause: once Pause returns, no claim that began before it is still running,
+	// so a job enqueued after Pause cannot be started until Resume.
+	claimGate sync.RWMutex
+
 	mu         sync.Mutex
 	handlers   map[string]registration
 	queues     map[string]*queueState
@@ -267,6 +272,8 @@ func (p *Pool) SetConcurrency(queue string, n int) {
 
 // Pause stops starting jobs; running jobs go on. Resume undoes it.
 func (p *Pool) Pause() {
+	p.claimGate.Lock()
+	defer p.claimGate.Unlock()
 	p.mu.Lock()
 	p.paused = true
 	p.mu.Unlock()
