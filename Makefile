@@ -69,7 +69,7 @@ lint:
 # Packages without goroutines of their own: the race detector could find nothing there, and it
 # makes their image loops 3-8× slower (analyzer/barcode then runs its full-size cases). Every other
 # package — a new one too — is tested with -race.
-PURE_PKGS := analyzer/answer analyzer/barcode analyzer/exif analyzer/wait assets ui/localefix store/export store/look store/fields store/photo store/stock store/storetest
+PURE_PKGS := analyzer/answer analyzer/barcode analyzer/exif analyzer/wait assets assets/i18n ui/localefix store/export store/look store/fields store/photo store/stock store/storetest
 ALL_PKGS  := $(shell $(GO) list ./... 2>/dev/null | sed -n 's|^medinventory/||p' | grep -vx '')
 # The slowest first, so that go test starts them first and the run does not end on one of them alone.
 SLOW_RACE := ui analyzer/pipeline store jobs
