@@ -129,7 +129,7 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.lot.SetText(dash(l.Lot))
 	r.expiry.SetText(dash(l.Expiry))
 	r.shelf.SetText(dash(l.Location))
-	r.onHand.SetText(lineOnHandText(l, p.prod.Unit))
+	r.onHand.SetText(lineOnHandText(l, &p.prod))
 	b := stock.LineBadges(*l, p.s.u.now(), p.s.products.expiringDays())
 	b.Out, b.Low = false, false // a lot is not "out of stock": only a product is
 	r.badges.set(b)
@@ -143,9 +143,9 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.expiry.Refresh()
 }
 
-// lineOnHandText is "4 packs · 1 waiting for review".
-func lineOnHandText(l *stock.Line, unit string) string {
-	t := units(l.OnHand, unit)
+// lineOnHandText is "4 packs · 1 waiting for review", "50 capsules · 1 pack + 20".
+func lineOnHandText(l *stock.Line, p *stock.Product) string {
+	t := bothText(l.OnHand, p.Unit, lotPackSize(l, p))
 	if l.Pending > 0 {
 		t += fmt.Sprintf(" · %d waiting for review", l.Pending)
 	}

@@ -34,7 +34,8 @@ type receiptsPage struct {
 
 type receiptRow struct {
 	root    fyne.CanvasObject
-	qty     *uiEntry
+	qty     *uiEntry   // the units received
+	packs   *packsEdit // packs × pack size = units, when a pack holds more than one unit (else nil)
 	confirm *widget.Button
 	same    *widget.Button
 	errText *widget.Label
@@ -137,7 +138,13 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	}
 	qtyBox := container.NewGridWrap(fyne.NewSize(90, row.qty.MinSize().Height), row.qty)
 	actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
-	lines = append(lines, actions, row.errText)
+	if _, size, _ := receiptPacks(&rc); hasPacks(size) {
+		row.packs = u.newPacksEdit(rc, row.qty, func() { r.confirm(id, row) })
+		actions = container.NewHBox(row.packs.root, row.confirm, row.same)
+		lines = append(lines, actions, row.packs.info, row.errText)
+	} else {
+		lines = append(lines, actions, row.errText)
+	}
 	thumbBtn := widget.NewButton("", func() { r.s.showPhoto(rc.PhotoID) })
 	thumbBtn.Importance = widget.LowImportance
 	var left fyne.CanvasObject = container.NewStack(thumbBtn, row.thumb)

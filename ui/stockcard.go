@@ -86,7 +86,7 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 	old := c.rows
 	c.prod, c.line, c.rows = prod, line, rows
 	c.title.SetText(productTitle(&prod))
-	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, prod.Unit)
+	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, &prod)
 	if stock.IsExpired(line.Expiry, c.s.u.now()) {
 		sum += " · expired: dispose of it, do not dispense"
 	}

@@ -35,6 +35,8 @@ type countPage struct {
 	info  *widget.Label
 	box   *fyne.Container
 	save  *widget.Button
+	// inPacks is the packs/units switch (Ctrl+U): on, a number typed is packs of its lot.
+	inPacks *widget.Check
 
 	all   []stock.ProductStock // every product with its lots
 	rows  []*countRow          // the lots of the shelf chosen
@@ -80,6 +82,11 @@ func (s *stockView) newCountPage() *countPage {
 	c.note.SetPlaceHolder("note, e.g. monthly count (optional)")
 	c.info = widget.NewLabel("")
 	c.info.Wrapping = fyne.TextWrapWord
+	c.inPacks = newPackSwitch(func(bool) {
+		for _, r := range c.rows {
+			c.updateDiff(r)
+		}
+	})
 	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
 	c.save.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
@@ -91,6 +98,7 @@ func (s *stockView) newCountPage() *countPage {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, sheet, title),
 		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
+		c.inPacks,
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
@@ -204,6 +212,11 @@ func (c *countPage) showShelf() {
 		}
 	}
 	objs := make([]fyne.CanvasObject, 0, len(c.rows))
+	packs := false
+	for _, r := range c.rows {
+		packs = packs || hasPacks(lotPackSize(&r.line, &r.prod))
+	}
+	setVisible(c.inPacks, packs)
 	for i, r := range c.rows {
 		i, r := i, r
 		r.counted = u.newEntry()
@@ -224,7 +237,7 @@ func (c *countPage) showShelf() {
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
 		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
-			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff, r.reason))
+			booksLabel(r), r.counted, r.diff, r.reason))
 	}
 	c.box.Objects = objs
 	c.box.Refresh()
@@ -255,12 +268,12 @@ func (c *countPage) leave(then func()) {
 }
 
 // parse reads a row's typed count; ok is false when it is blank.
-func (r *countRow) parse() (n int64, ok bool, err error) {
+func (r *countRow) parse(inPacks bool) (n int64, ok bool, err error) {
 	t := strings.TrimSpace(r.counted.Text)
 	if t == "" {
 		return 0, false, nil
 	}
-	n, err = store.ParseQuantity(t)
+	n, err = parseUnits(t, lotPackSize(&r.line, &r.prod), inPacks)
 	if err == nil {
 		_, err = stock.CountDelta(r.line.OnHand, n)
 	}
@@ -268,7 +281,7 @@ func (r *countRow) parse() (n int64, ok bool, err error) {
 }
 
 func (c *countPage) updateDiff(r *countRow) {
-	n, ok, err := r.parse()
+	n, ok, err := r.parse(c.packsOn())
 	switch {
 	case !ok:
 		r.diff.SetText("")
@@ -316,7 +329,7 @@ func (c *countPage) review() {
 	var lines []string
 	diffs := 0
 	for _, r := range c.rows {
-		n, ok, err := r.parse()
+		n, ok, err := r.parse(c.packsOn())
 		if !ok {
 			continue
 		}
@@ -389,4 +402,20 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 			c.s.products.reloadSoon()
 		}
 	})
+}
+
+// packsOn reports whether numbers typed in the count are packs (the switch, when it shows).
+func (c *countPage) packsOn() bool { return c.inPacks.Visible() && c.inPacks.Checked }
+
+// booksLabel is what the books say of a counted lot: its units, and its packs when a pack holds
+// more than one unit ("60 · 2 packs").
+func booksLabel(r *countRow) *widget.Label {
+	size := lotPackSize(&r.line, &r.prod)
+	t := fmt.Sprint(r.line.OnHand)
+	if p := packPart(r.line.OnHand, size); hasPacks(size) && p != "" {
+		t += " · " + p
+	}
+	l := widget.NewLabel(t)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }
