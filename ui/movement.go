@@ -134,6 +134,7 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f.whole = widget.NewButton("Whole lot", f.fillWholeLot)
 	f.preview = widget.NewLabel("")
 	f.preview.Truncation = fyne.TextTruncateEllipsis
+	f.preview.TextStyle.Bold = true
 	f.inPacks = newPackSwitch(func(bool) { f.updatePreview() })
 	f.qty.OnChanged = func(string) { f.updatePreview() }
 	f.lot.OnChanged = func(string) { f.packsChanged() }
@@ -146,7 +147,7 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 		row1 = container.NewHBox(f.action, f.whole)
 	}
 	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
-	f.root = container.NewVBox(row1, f.explain, row2, container.NewHBox(f.inPacks, f.preview), f.errText)
+	f.root = container.NewVBox(row1, f.explain, row2, container.NewBorder(nil, nil, f.inPacks, nil, f.preview), f.errText)
 	return f
 }
 

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/assets/i18n"
-	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -35,36 +34,27 @@ func newPackSwitch(changed func(bool)) *widget.Check {
 // lotPackSize is the number of units in one pack of a lot: its own pack size, else its product's
 // usual one, else 1.
 func lotPackSize(l *stock.Line, p *stock.Product) int64 {
-	_ = l
-	_ = p
-	return 1
+	if stock.CountsInPacks(*p) {
+		return 1
+	}
+	if l != nil && l.PackSize >= 1 {
+		return l.PackSize
+	}
+	return productPackSize(p)
 }
 
 // productPackSize is a product's usual pack size (1 when none).
 func productPackSize(p *stock.Product) int64 {
-	_ = p
-	return 1
-}
-
-// splitPacks is n units as whole packs and the rest (stock.Split).
-func splitPacks(n, size int64) (packs, rest int64) {
-	if size <= 1 {
-		return n, 0
+	if stock.CountsInPacks(*p) {
+		return 1
 	}
-	return n / size, n % size
+	return max(p.PackSize, 1)
 }
 
-// parseUnits reads a quantity typed in units ("10") or packs ("2 packs", or "2" with inPacks) as
-// units (stock.ParseQuantity); a leading sign is kept.
+// parseUnits reads a quantity typed in units ("10") or packs ("2 packs", "1 pack + 5", or "2"
+// with inPacks) as units (stock.ParseQuantity); a leading sign is kept.
 func parseUnits(text string, size int64, inPacks bool) (int64, error) {
-	n, err := store.ParseQuantity(text)
-	if err != nil {
-		return 0, err
-	}
-	if inPacks && size > 1 {
-		n *= size
-	}
-	return n, nil
+	return stock.ParseQuantity(text, size, inPacks)
 }
 
 // packsText is "1 pack", "2 packs".
@@ -78,7 +68,7 @@ func packPart(n, size int64) string {
 	if n < 0 {
 		n = -n
 	}
-	packs, rest := splitPacks(n, size)
+	packs, rest := stock.Split(n, size)
 	switch {
 	case packs == 0:
 		return ""
@@ -130,6 +120,8 @@ func packSizeFromText(from string) string {
 		return i18n.T("pack size from the barcode")
 	case "product":
 		return i18n.T("the usual pack size of this product")
+	case "person":
+		return i18n.T("pack size typed by a person")
 	}
 	return ""
 }

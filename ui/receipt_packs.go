@@ -33,8 +33,8 @@ type packsEdit struct {
 // receiptPacks is a receipt's packs, pack size and where the size came from; a receipt that does
 // not say takes its product's usual pack size.
 func receiptPacks(rc *stock.Receipt) (packs, size int64, from string) {
-	packs, size, from = 0, 1, ""
-	if size <= 1 {
+	packs, size, from = rc.Packs, rc.PackSize, rc.PackSizeFrom
+	if size < 1 {
 		size, from = productPackSize(&rc.Product), "product"
 	}
 	if packs == 0 && size > 0 && rc.Quantity%size == 0 {
@@ -127,6 +127,23 @@ func (e *packsEdit) update() {
 	}
 	if w := packSizeFromText(e.from); w != "" && s == e.proposed {
 		t += " · " + w
+	} else if s != 0 && s != e.proposed {
+		t += " · " + i18n.T("confirming makes this lot's packs hold %d; what it already holds is converted (see its stock card)", s)
 	}
 	e.info.SetText(t)
+}
+
+// resized reports whether the reviewer corrected the pack size, with the packs and size to confirm
+// (store.ConfirmReceiptPacks: the lot takes that size). n is the units typed; a nil edit (a
+// product counted in packs) never is.
+func (e *packsEdit) resized(n int64) (packs, size int64, ok bool) {
+	if e == nil {
+		return 0, 0, false
+	}
+	p, okP := number(e.packs)
+	s := e.packSize()
+	if !okP || s == 0 || s == e.proposed || p*s != n {
+		return 0, 0, false
+	}
+	return p, s, true
 }

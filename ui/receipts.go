@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -140,8 +141,7 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
 	if _, size, _ := receiptPacks(&rc); hasPacks(size) {
 		row.packs = u.newPacksEdit(rc, row.qty, func() { r.confirm(id, row) })
-		actions = container.NewHBox(row.packs.root, row.confirm, row.same)
-		lines = append(lines, actions, row.packs.info, row.errText)
+		lines = append(lines, row.packs.root, row.packs.info, container.NewHBox(row.confirm, row.same), row.errText)
 	} else {
 		lines = append(lines, actions, row.errText)
 	}
@@ -208,8 +208,15 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 		return
 	}
 	row.setBusy(true)
+	packs, size, resized := row.packs.resized(n)
 	u.bg(func() func() {
-		m, err := u.d.Stock.ConfirmReceipt(u.ctx, id, n)
+		var m stock.Movement
+		var err error
+		if resized { // the reviewer corrected the pack size: the lot takes it
+			m, err = u.d.Stock.ConfirmReceiptPacks(u.ctx, id, packs, size)
+		} else {
+			m, err = u.d.Stock.ConfirmReceipt(u.ctx, id, n)
+		}
 		return func() {
 			row.setBusy(false)
 			var pe *store.PackDecisionError
@@ -229,7 +236,11 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 				return
 			}
 			row.setErr("")
-			r.s.recorded(fmt.Sprintf("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
+			if row.packs != nil {
+				r.s.recorded(i18n.T("Received %s: the receipt is confirmed and counts in stock.", amountText(n, row.packs.unit, row.packs.packSize())), []int64{m.ID})
+			} else {
+				r.s.recorded(fmt.Sprintf("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
+			}
 			r.reload()
 			r.s.products.reloadSoon()
 			u.inv.reloadSoon() // the photo's entry is confirmed with it

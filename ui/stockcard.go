@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -23,6 +24,7 @@ type cardPage struct {
 	root    fyne.CanvasObject
 	list    *widget.List
 	undoSel *widget.Button
+	packDlg dialog.Dialog // the lot's pack size dialog, while open (tests)
 
 	line     stock.Line
 	prod     stock.Product
@@ -44,7 +46,8 @@ func (s *stockView) newCardPage() *cardPage {
 	back := widget.NewButtonWithIcon("Back to the product", theme.NavigateBackIcon(), func() {
 		s.openProduct(c.prod.ID)
 	})
-	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(c.title, c.summary))
+	packBtn := widget.NewButtonWithIcon(i18n.T("Pack size…"), theme.SettingsIcon(), c.editPackSize)
+	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(container.NewBorder(nil, nil, nil, packBtn, c.title), c.summary))
 	header := newCols(cardCols, boldLabel("When"), boldLabel("What"), boldLabel("Change"), boldLabel("Balance"),
 		boldLabel("Note"), boldLabel("Photo"))
 	top := container.NewVBox(head, widget.NewSeparator(), c.form.root, widget.NewSeparator(),
@@ -113,7 +116,8 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 // undoable reports whether the card's row may be undone (the rule itself is checked again by
 // the store: stock.CheckReverse).
 func undoable(r *stock.CardRow) bool {
-	return r.Status == stock.Confirmed && r.Kind != stock.Reversal && r.ReversedBy == 0
+	// A conversion is undone with its unit change (Ctrl+Z), not on its own.
+	return r.Status == stock.Confirmed && r.Kind != stock.Reversal && r.Kind != stock.Convert && r.ReversedBy == 0
 }
 
 func (c *cardPage) updateUndo() {
