@@ -311,3 +311,51 @@ func TestReceiptReviewWithACorrectedPackSize(t *testing.T) {
 		t.Fatalf("message %q", s.Message())
 	}
 }
+
+// TestEditorSaysWhatAnEntrysPacksAreInUnits: the entry's quantity is packs; for a product counted
+// in capsules the editor says the receipt in units.
+func TestEditorSaysWhatAnEntrysPacksAreInUnits(t *testing.T) {
+	h := newHarness(t)
+	first := h.pack(t, "Amoxicillin", "A1", "2027-03-31", "2", "", true)
+	h.start()
+	h.u.ed.open(first)
+	if h.u.ed.packsIn.Visible() {
+		t.Fatalf("a product counted in packs: %q", h.u.ed.packsIn.Text)
+	}
+	h.capsules(t, "Amoxicillin")
+	id := h.pack(t, "Amoxicillin", "A1", "2027-03-31", "2", "", false)
+	h.u.ed.open(id)
+	if got := h.u.ed.packsIn.Text; !h.u.ed.packsIn.Visible() || !strings.Contains(got, "2 packs × 30 capsules = 60 capsules") {
+		t.Fatalf("editor says %q (visible %v)", got, h.u.ed.packsIn.Visible())
+	}
+}
+
+// TestStockCountInPacksOrUnits: the books say 60 capsules (2 packs); "1 pack + 20" counts 50, and
+// with the switch (Ctrl+U) a plain 2 counts two packs.
+func TestStockCountInPacksOrUnits(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "2", "Shelf B", true)
+	h.capsules(t, "Amoxicillin")
+	h.start()
+	s := h.openStock(t)
+	s.showCount()
+	c := s.count
+	c.shelf.SetSelected("Shelf B")
+	if len(c.rows) != 1 || !c.inPacks.Visible() {
+		t.Fatalf("%d rows, packs switch shown %v", len(c.rows), c.inPacks.Visible())
+	}
+	r := c.rows[0]
+	test.Type(r.counted, "1 pack + 20")
+	if r.diff.Text != "-10" {
+		t.Fatalf("1 pack + 20 against 60: difference %q", r.diff.Text)
+	}
+	r.counted.SetText("")
+	h.u.runShortcut(scPacks)
+	if !c.inPacks.Checked {
+		t.Fatal("Ctrl+U did not switch the count to packs")
+	}
+	test.Type(r.counted, "2")
+	if r.diff.Text != "0" {
+		t.Fatalf("2 packs against 60 capsules: difference %q", r.diff.Text)
+	}
+}

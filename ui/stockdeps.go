@@ -33,6 +33,8 @@ type Stock interface {
 	Count(ctx context.Context, counts []stock.CountInput, note string) ([]stock.Movement, error)
 
 	PendingReceipts(ctx context.Context) ([]stock.Receipt, error)
+	// ReceiptForEntry is the receipt a photo's entry proposes (its packs × pack size in units).
+	ReceiptForEntry(ctx context.Context, entryID int64) (stock.Receipt, error)
 	// ConfirmReceipt returns a *store.PackDecisionError while the receipt looks like an earlier
 	// photo's pack; DecidePack answers it.
 	ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error)
