@@ -66,6 +66,10 @@ func TestRenderPacks(t *testing.T) {
 			capture(t, h.u, "packsui-receipt-"+name, size)
 			s.showProducts()
 			capture(t, h.u, "packsui-products-"+name, size)
+			s.showCount()
+			test.Type(s.count.rows[0].counted, "1 pack + 20")
+			capture(t, h.u, "packsui-count-"+name, size)
+			s.count.clear()
 			s.openProduct(productNamed(t, h.u, "Paracetamol").ID)
 			s.product.editSettings()
 			walk(h.u.win.Canvas().Overlays().Top(), func(x fyne.CanvasObject) {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -36,7 +37,8 @@ type countPage struct {
 	box   *fyne.Container
 	save  *widget.Button
 	// inPacks is the packs/units switch (Ctrl+U): on, a number typed is packs of its lot.
-	inPacks *widget.Check
+	inPacks  *widget.Check
+	packsRow fyne.CanvasObject // the switch and what it means, shown when a lot's packs hold more than one unit
 
 	all   []stock.ProductStock // every product with its lots
 	rows  []*countRow          // the lots of the shelf chosen
@@ -87,6 +89,10 @@ func (s *stockView) newCountPage() *countPage {
 			c.updateDiff(r)
 		}
 	})
+	packsHint := widget.NewLabel(i18n.T("The books and the differences are in units; type 2 packs or 1 pack + 5 to count packs."))
+	packsHint.Importance = widget.LowImportance
+	packsHint.Truncation = fyne.TextTruncateEllipsis
+	c.packsRow = container.NewBorder(nil, nil, c.inPacks, nil, packsHint)
 	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
 	c.save.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
@@ -98,7 +104,7 @@ func (s *stockView) newCountPage() *countPage {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, sheet, title),
 		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
-		c.inPacks,
+		c.packsRow,
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
@@ -217,6 +223,7 @@ func (c *countPage) showShelf() {
 		packs = packs || hasPacks(lotPackSize(&r.line, &r.prod))
 	}
 	setVisible(c.inPacks, packs)
+	setVisible(c.packsRow, packs)
 	for i, r := range c.rows {
 		i, r := i, r
 		r.counted = u.newEntry()
@@ -237,7 +244,7 @@ func (c *countPage) showShelf() {
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
 		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
-			booksLabel(r), r.counted, r.diff, r.reason))
+			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff, r.reason))
 	}
 	c.box.Objects = objs
 	c.box.Refresh()
@@ -406,16 +413,3 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 
 // packsOn reports whether numbers typed in the count are packs (the switch, when it shows).
 func (c *countPage) packsOn() bool { return c.inPacks.Visible() && c.inPacks.Checked }
-
-// booksLabel is what the books say of a counted lot: its units, and its packs when a pack holds
-// more than one unit ("60 · 2 packs").
-func booksLabel(r *countRow) *widget.Label {
-	size := lotPackSize(&r.line, &r.prod)
-	t := fmt.Sprint(r.line.OnHand)
-	if p := packPart(r.line.OnHand, size); hasPacks(size) && p != "" {
-		t += " · " + p
-	}
-	l := widget.NewLabel(t)
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
