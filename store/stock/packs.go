@@ -328,3 +328,13 @@ func QuantityWords(units int64, unit string, packSize int64) string {
 func ConvertNote(oldUnits int64, oldUnit string, newUnits int64, newUnit string) string {
 	return UnitWords(oldUnits, oldUnit) + " → " + UnitWords(newUnits, newUnit)
 }
+
+// ReceiptWords is a receipt counted in packs, for review: "2 packs × 30 capsules = 60 capsules";
+// a receipt of a product counted in packs (or not counted in packs) is just its units.
+func ReceiptWords(m Movement, unit string) string {
+	if m.Packs <= 0 || m.PackSize <= 1 {
+		return UnitWords(m.Quantity, unit)
+	}
+	return i18n.N(int(min(m.Packs, 1<<30)), "%[1]d pack × %[2]s = %[3]s", "%[1]d packs × %[2]s = %[3]s",
+		m.Packs, UnitWords(m.PackSize, unit), UnitWords(m.Quantity, unit))
+}
