@@ -171,6 +171,8 @@ func (s *Store) convertTx(ctx context.Context, tx *sql.Tx, p stock.Product, newU
 		size, ok := sizes[l.ID]
 		switch {
 		case ok:
+		case strings.EqualFold(newUnit, stock.DefaultUnit):
+			size = 1 // counted in packs: every lot's pack is one
 		case lineID == 0 && l.PackSize == p.PackSize:
 			size = newUsual
 		default:

@@ -100,7 +100,7 @@ func ConvertUnitBalance(onHand, oldSize, newSize int64) (int64, error) {
 	}
 	if packs, rest := Split(onHand, oldSize); rest != 0 {
 		return 0, fmt.Errorf("%w: %s", ErrInexactConversion,
-			i18n.T("%d on hand is %d whole packs of %d and %d loose, and the loose ones cannot be expressed in the new unit; count or adjust the lot to whole packs first, then change the unit",
+			i18n.T("%d on hand is %d × %d and %d loose, and the loose ones cannot be expressed in the new unit; count or adjust the lot to whole packs first, then change the unit",
 				onHand, packs, oldSize, rest))
 	}
 	return out, nil
@@ -125,12 +125,31 @@ var qtyTerm = regexp.MustCompile(`^(\d+)\s*([\p{L}][\p{L}.\-]*)?$`)
 // word for pack is accepted in English and in the current language. The result is not checked
 // against the movement's bounds (CheckQuantity does that).
 func ParseQuantity(text string, packSize int64, inPacks bool) (int64, error) {
-	if packSize < 1 {
-		packSize = 1
+	packs, loose, err := ParsePacks(text, inPacks)
+	if err != nil {
+		return 0, err
 	}
+	return PacksToUnits(packs, loose, packSize)
+}
+
+// PacksToUnits is packs of packSize units and loose units, in units (a packSize below 1 counts
+// as 1), refused above MaxQuantity.
+func PacksToUnits(packs, loose, packSize int64) (int64, error) {
+	packSize = max(packSize, 1)
+	abs := func(n int64) int64 { return max(n, -n) }
+	if abs(packs) > MaxQuantity/packSize || abs(packs)*packSize+abs(loose) > MaxQuantity {
+		return 0, fmt.Errorf("%w: %s", ErrQuantity, i18n.T("%d packs of %d and %d more is more than %d; check the number", abs(packs), packSize, abs(loose), MaxQuantity))
+	}
+	return packs*packSize + loose, nil
+}
+
+// ParsePacks reads a typed quantity (see ParseQuantity) as whole packs and loose units, before
+// the pack size is known: "2 packs" is 2, 0; "1 pack + 5" is 1, 5; "10" is 0, 10 (or 10, 0 when
+// inPacks). Both carry the sign.
+func ParsePacks(text string, inPacks bool) (packs, loose int64, err error) {
 	s := strings.ToLower(strings.TrimSpace(text))
-	bad := func() (int64, error) {
-		return 0, fmt.Errorf("%w: %s", ErrQuantity,
+	bad := func() (int64, int64, error) {
+		return 0, 0, fmt.Errorf("%w: %s", ErrQuantity,
 			i18n.T("%q is not a quantity: type a number of units (e.g. 10) or of packs (e.g. 2 packs, or 1 pack + 5)", strings.TrimSpace(text)))
 	}
 	if s == "" {
@@ -156,7 +175,6 @@ func ParseQuantity(text string, packSize int64, inPacks bool) (int64, error) {
 	if len(terms) > 2 {
 		return bad()
 	}
-	var total int64
 	for i, t := range terms {
 		m := qtyTerm.FindStringSubmatch(strings.TrimSpace(t))
 		if m == nil {
@@ -164,25 +182,20 @@ func ParseQuantity(text string, packSize int64, inPacks bool) (int64, error) {
 		}
 		n, err := strconv.ParseInt(m[1], 10, 64)
 		if err != nil || n > MaxQuantity {
-			return 0, fmt.Errorf("%w: %s is more than %d; check the number", ErrQuantity, m[1], MaxQuantity)
+			return 0, 0, fmt.Errorf("%w: %s is more than %d; check the number", ErrQuantity, m[1], MaxQuantity)
 		}
 		w := strings.TrimRight(m[2], ".")
-		packs := isPack(w) || (w == "" && inPacks && len(terms) == 1)
-		if len(terms) == 2 && (i == 0) != packs {
+		isPacks := isPack(w) || (w == "" && inPacks && len(terms) == 1)
+		if len(terms) == 2 && (i == 0) != isPacks {
 			return bad() // "1 pack + 5": packs first, then loose units
 		}
-		if packs {
-			if n > MaxQuantity/packSize {
-				return 0, fmt.Errorf("%w: %d packs of %d is more than %d; check the number", ErrQuantity, n, packSize, MaxQuantity)
-			}
-			n *= packSize
+		if isPacks {
+			packs = n
+		} else {
+			loose = n
 		}
-		total += n
 	}
-	if total > MaxQuantity {
-		return 0, fmt.Errorf("%w: %d is more than %d; check the number", ErrQuantity, total, MaxQuantity)
-	}
-	return sign * total, nil
+	return sign * packs, sign * loose, nil
 }
 
 // packContents reads "30 tablets", "100 mL", "3 x 10 tablets", "30".
@@ -314,4 +327,14 @@ func QuantityWords(units int64, unit string, packSize int64) string {
 // ConvertNote is the note a convert movement carries: "2 packs → 60 capsules".
 func ConvertNote(oldUnits int64, oldUnit string, newUnits int64, newUnit string) string {
 	return UnitWords(oldUnits, oldUnit) + " → " + UnitWords(newUnits, newUnit)
+}
+
+// ReceiptWords is a receipt counted in packs, for review: "2 packs × 30 capsules = 60 capsules";
+// a receipt of a product counted in packs (or not counted in packs) is just its units.
+func ReceiptWords(m Movement, unit string) string {
+	if m.Packs <= 0 || m.PackSize <= 1 {
+		return UnitWords(m.Quantity, unit)
+	}
+	return i18n.N(int(min(m.Packs, 1<<30)), "%[1]d pack × %[2]s = %[3]s", "%[1]d packs × %[2]s = %[3]s",
+		m.Packs, UnitWords(m.PackSize, unit), UnitWords(m.Quantity, unit))
 }

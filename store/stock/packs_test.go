@@ -158,3 +158,13 @@ func TestQuantityWords(t *testing.T) {
 		t.Errorf("ConvertNote = %q", got)
 	}
 }
+
+func TestReceiptWords(t *testing.T) {
+	m := stock.Movement{Quantity: 60, Packs: 2, PackSize: 30}
+	if got := stock.ReceiptWords(m, "capsule"); got != "2 packs × 30 capsules = 60 capsules" {
+		t.Errorf("ReceiptWords = %q", got)
+	}
+	if got := stock.ReceiptWords(stock.Movement{Quantity: 3, Packs: 3, PackSize: 1}, "pack"); got != "3 packs" {
+		t.Errorf("ReceiptWords of packs = %q", got)
+	}
+}
