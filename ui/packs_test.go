@@ -188,8 +188,9 @@ func TestUnitChangeSaysWhatHappensAndUndoes(t *testing.T) {
 	if got := lotOnHand(t, h, line.ID); got != 2 {
 		t.Fatalf("after Ctrl+Z: %d, want 2 packs", got)
 	}
-	if c.prod.Unit != "pack" {
-		t.Fatalf("after Ctrl+Z the card shows the unit %q", c.prod.Unit)
+	if c.prod.Unit != "pack" || !c.packBtn.Disabled() {
+		t.Fatalf("after Ctrl+Z the card shows the unit %q, Pack size… enabled %v (a product counted in packs has packs of 1)",
+			c.prod.Unit, !c.packBtn.Disabled())
 	}
 	h.u.Redo()
 	if got := lotOnHand(t, h, line.ID); got != 60 {

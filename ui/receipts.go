@@ -137,12 +137,12 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	if rc.Proposed != nil && *rc.Proposed != rc.Quantity {
 		lines = append(lines, widget.NewLabel(fmt.Sprintf("The photo proposed %d.", *rc.Proposed)))
 	}
-	qtyBox := container.NewGridWrap(fyne.NewSize(90, row.qty.MinSize().Height), row.qty)
-	actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
 	if _, size, _ := receiptPacks(&rc); hasPacks(size) {
 		row.packs = u.newPacksEdit(rc, row.qty, func() { r.confirm(id, row) })
 		lines = append(lines, row.packs.root, row.packs.info, container.NewHBox(row.confirm, row.same), row.errText)
 	} else {
+		qtyBox := container.NewGridWrap(fyne.NewSize(90, row.qty.MinSize().Height), row.qty)
+		actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
 		lines = append(lines, actions, row.errText)
 	}
 	thumbBtn := widget.NewButton("", func() { r.s.showPhoto(rc.PhotoID) })

@@ -24,7 +24,7 @@ type cardPage struct {
 	root    fyne.CanvasObject
 	list    *widget.List
 	undoSel *widget.Button
-	packDlg dialog.Dialog // the lot's pack size dialog, while open (tests)
+	packBtn *widget.Button // "Pack size…": disabled for a product counted in packs (set its unit first)
 
 	line     stock.Line
 	prod     stock.Product
@@ -46,8 +46,8 @@ func (s *stockView) newCardPage() *cardPage {
 	back := widget.NewButtonWithIcon("Back to the product", theme.NavigateBackIcon(), func() {
 		s.openProduct(c.prod.ID)
 	})
-	packBtn := widget.NewButtonWithIcon(i18n.T("Pack size…"), theme.SettingsIcon(), c.editPackSize)
-	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(container.NewBorder(nil, nil, nil, packBtn, c.title), c.summary))
+	c.packBtn = widget.NewButtonWithIcon(i18n.T("Pack size…"), theme.SettingsIcon(), c.editPackSize)
+	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(container.NewBorder(nil, nil, nil, c.packBtn, c.title), c.summary))
 	header := newCols(cardCols, boldLabel("When"), boldLabel("What"), boldLabel("Change"), boldLabel("Balance"),
 		boldLabel("Note"), boldLabel("Photo"))
 	top := container.NewVBox(head, widget.NewSeparator(), c.form.root, widget.NewSeparator(),
@@ -94,6 +94,11 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 		sum += " · expired: dispose of it, do not dispense"
 	}
 	c.summary.SetText(sum)
+	if stock.CountsInPacks(prod) {
+		c.packBtn.Disable()
+	} else {
+		c.packBtn.Enable()
+	}
 	c.form.setLines(prod, []stock.Line{line})
 	selID := int64(0) // the movement selected stays selected when the card is read again
 	if c.selected >= 0 && c.selected < len(old) {

@@ -228,5 +228,4 @@ func (c *cardPage) editPackSize() {
 	update()
 	u.showDialog(dlg, save, nil)
 	u.win.Canvas().Focus(size)
-	c.packDlg = dlg
 }
