@@ -360,3 +360,24 @@ func TestStockCountInPacksOrUnits(t *testing.T) {
 		t.Fatalf("2 packs against 60 capsules: difference %q", r.diff.Text)
 	}
 }
+
+// TestReceiptRowFollowsAUnitChange: a receipt waiting for review is proposed again when its
+// product's unit changes; the review shows the new figures, not the old row's.
+func TestReceiptRowFollowsAUnitChange(t *testing.T) {
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "2", "", true)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "1", "", false)
+	h.start()
+	s := h.openStock(t)
+	s.showReceipts()
+	rc := h.u.Receipts()[0]
+	if row := s.receipts.rows[rc.ID]; row.packs != nil || row.qty.Text != "1" {
+		t.Fatalf("a product counted in packs: conversion %v, quantity %q", row.packs != nil, row.qty.Text)
+	}
+	h.capsules(t, "Amoxicillin")
+	s.receipts.reload()
+	row := s.receipts.rows[h.u.Receipts()[0].ID]
+	if row.packs == nil || row.qty.Text != "30" || row.packs.packs.Text != "1" {
+		t.Fatalf("after the unit change: conversion %v, quantity %q", row.packs != nil, row.qty.Text)
+	}
+}

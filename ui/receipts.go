@@ -41,6 +41,19 @@ type receiptRow struct {
 	same    *widget.Button
 	errText *widget.Label
 	thumb   *canvas.Image
+	// proposed is what the row was built for: a receipt proposed again (its product's unit or
+	// pack size changed) gets a new row instead of the old figures.
+	proposed receiptFigures
+}
+
+// receiptFigures are a receipt's proposed figures as its row shows them.
+type receiptFigures struct {
+	quantity, packs, packSize int64
+	unit                      string
+}
+
+func proposedOf(rc *stock.Receipt) receiptFigures {
+	return receiptFigures{rc.Quantity, rc.Packs, rc.PackSize, rc.Product.Unit}
 }
 
 func (s *stockView) newReceiptsPage() *receiptsPage {
@@ -87,7 +100,7 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 	objs := make([]fyne.CanvasObject, 0, 2*len(list))
 	for i := range list {
 		row := old[list[i].ID]
-		if row == nil {
+		if row == nil || row.proposed != proposedOf(&list[i]) { // new, or proposed again (another unit or pack size)
 			row = r.newRow(list[i])
 		}
 		r.rows[list[i].ID] = row
@@ -99,7 +112,7 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 
 func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	u := r.s.u
-	row := &receiptRow{}
+	row := &receiptRow{proposed: proposedOf(&rc)}
 	id := rc.ID
 	row.qty = u.newEntry()
 	row.qty.SetText(strconv.FormatInt(rc.Quantity, 10))
