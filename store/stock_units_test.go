@@ -339,3 +339,24 @@ func TestMonthlyReportRestatesFiguresBeforeAChangeOfUnit(t *testing.T) {
 		t.Fatalf("October restated in capsules: %+v", r)
 	}
 }
+
+// A photo whose barcode carries the count of items (GS1 AI 30) and whose pack contents the model
+// did not read is received in packs of that count, said to come from the barcode.
+func TestReceiptPackSizeFromTheBarcodeCount(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	l := receivedLine(t, st, "Cotrim", "C1", "2028-01-31", 1)
+	if _, err := st.SetProductUnit(ctx, l.ProductID, "tablet", 100); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.StockProduct(ctx, l.ProductID)
+	e := photoEntry(t, st, addPhoto(t, st, 7).ID, store.NewEntry{Values: store.Values{Name: "Cotrim", Lot: "C2", Expiry: "2029-01-31", Unit: "28", Quantity: q(2)},
+		Sources: map[string]string{"name": store.SourceModel, "unit": store.SourceBarcode, "quantity": store.SourceModel}})
+	r, err := st.ReceiptForEntry(ctx, e)
+	if err != nil || r.Product.ID != p.ID || r.Quantity != 56 || r.PackSize != 28 || r.PackSizeFrom != stock.PackSizeFromBarcode {
+		t.Fatalf("receipt %+v (product %d, want %d), %v; want 2 × 28 from the barcode", r.Movement, r.Product.ID, p.ID, err)
+	}
+	if got := lineOnHand(t, st, r.LineID); got.PackSize != 28 {
+		t.Fatalf("the new lot holds packs of %d, want 28", got.PackSize)
+	}
+}
