@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"medinventory/assets/i18n"
 	"time"
 
 	"medinventory/store/stock"
@@ -10,7 +11,7 @@ import (
 // MonthlyColumns are the monthly report's columns: its CSV header and its JSON keys.
 var MonthlyColumns = []string{"product", "gtin", "unit", "opening_balance", "received", "dispensed", "losses_adjustments",
 	"closing_balance", "stock_out_days", "amc", "months_of_stock", "max_quantity", "order_quantity", "ordered", "reason",
-	"losses_adjustments_why"}
+	"losses_adjustments_why", "pack_size", "ordered_packs"}
 
 // MonthlyTable is the monthly report and requisition of month (stock.Monthly's rows): per product
 // the stock summary, the average monthly consumption (AMC), months of stock, the maximum and the
@@ -27,9 +28,11 @@ func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic Clinic, maxMo
 			"received": "Received", "dispensed": "Dispensed", "losses_adjustments": "Losses and adjustments",
 			"closing_balance": "Closing balance", "stock_out_days": "Days out of stock", "amc": "AMC",
 			"months_of_stock": "Months of stock", "max_quantity": "Maximum", "order_quantity": "Suggested order",
-			"ordered": "Ordered", "reason": "Reason", "losses_adjustments_why": "Why (losses and adjustments)"},
+			"ordered": "Ordered", "reason": "Reason", "losses_adjustments_why": "Why (losses and adjustments)",
+			"pack_size": packHeaders()["pack_size"], "ordered_packs": i18n.T("Ordered in packs")},
 		Columns: MonthlyColumns,
-		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18, 22}}
+		Widths:  []float64{24, 14, 6, 8, 8, 9, 11, 8, 7, 6, 8, 8, 8, 8, 18, 22, 7, 8}}
+	anyPacks := false
 	for _, r := range rows {
 		mos := textCell("")
 		if r.HasMonthsOfStock {
@@ -39,7 +42,18 @@ func MonthlyTable(rows []stock.MonthlyRow, month time.Time, clinic Clinic, maxMo
 			numCell(r.Opening), numCell(r.Received), numCell(r.Dispensed), numCell(r.LossesAdjustments),
 			numCell(r.Closing), numCell(int64(r.StockOutDays)), textCell(stock.Decimal(r.AMC)), mos,
 			textCell(stock.Decimal(r.MaxQuantity)), numCell(r.OrderQuantity), numCell(r.Ordered), textCell(r.Reason),
-			textCell(stock.LossReasonWords(r.LossReasons)))
+			textCell(stock.LossReasonWords(r.LossReasons)), numCell(max(r.Product.PackSize, 1)), orderedPacks(r))
+		anyPacks = anyPacks || r.Product.PackSize > 1
 	}
+	t.hidePacks(anyPacks, "pack_size", "ordered_packs")
 	return t
+}
+
+// orderedPacks is the quantity ordered in whole packs of the product's usual size, rounded up (a
+// supplier sends whole packs); empty for a product counted in packs.
+func orderedPacks(r stock.MonthlyRow) cell {
+	if r.Product.PackSize <= 1 {
+		return cell{}
+	}
+	return numCell(stock.PacksToOrder(r.Ordered, r.Product.PackSize))
 }
