@@ -35,6 +35,8 @@ type backend struct {
 	ctx      context.Context // set by start: the app's lifetime
 
 	restoreFile string // a backup to restore once the window has closed (wiring_backups.go)
+
+	hub hubSync // the background sync with the district hub (wiring_sync.go)
 }
 
 // defaultConcurrency is how many photos are analysed at once unless the settings say otherwise.
@@ -157,6 +159,7 @@ func (b *backend) Close(grace time.Duration) error {
 	if w != nil {
 		w.Close()
 	}
+	b.stopSync()
 	if err := b.pool.Stop(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		errs = append(errs, fmt.Errorf("stop workers: %w", err))
 	}

@@ -19,6 +19,7 @@
 //	medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]   what was counted on the shelf for one lot
 //	medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]   the monthly report and requisition: consumption, months of stock, what to order
 //	medinventory settings [list | get KEY | set KEY VALUE]   the clinic's name and other settings a script may need (never the API key)
+//	medinventory sync [--hub URL --code CODE] [--conflicts]   send this laptop's stock to the district hub, bring back the other laptops'
 //
 // With no command the program opens the window (Env.Window, given by package main, which also
 // wires the backend the commands use: Env.OpenBackend). The data dir is, in order: --data-dir,

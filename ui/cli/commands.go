@@ -29,6 +29,7 @@ var commands = []Command{
 	{"count", "count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]", "what was counted on the shelf for one lot", runCount},
 	{"report", "report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]", "the monthly report and requisition: consumption, months of stock, what to order", runReport},
 	{"settings", "settings [list | get KEY | set KEY VALUE]", "the clinic's name and other settings a script may need (never the API key)", runSettings},
+	{"sync", "sync [--hub URL --code CODE] [--conflicts]", "send this laptop's stock to the district hub, bring back the other laptops'", runSync},
 }
 
 // lookup finds a command by name.
