@@ -34,6 +34,7 @@ computer's keyring (or the `+syncclient.TokenEnv+` environment variable where th
 	conflicts := fs.Bool("conflicts", false, "list the conflicts to settle")
 	settle := fs.Int64("settle", 0, "settle conflict ID (with --value)")
 	value := fs.String("value", "", "the value chosen with --settle")
+	batch := fs.Int("batch", 0, "rows sent per request (default 2000; smaller on a poor link)")
 	_, code2, ok := parseArgs(fs, args)
 	if !ok {
 		return code2
@@ -67,18 +68,23 @@ computer's keyring (or the `+syncclient.TokenEnv+` environment variable where th
 		fmt.Fprintln(c.Stdout, i18n.T("Conflict %d settled: %q is kept. It goes to the other laptops at the next sync.", *settle, *value))
 		return ExitOK
 	}
+	var token string
 	if *code != "" {
-		if code := joinHub(c, ctx, o, *hub, *code); code != ExitOK {
-			return code
+		var ec int
+		if token, ec = joinHub(c, ctx, o, *hub, *code); ec != ExitOK {
+			return ec
 		}
 	}
 	info, err := o.St.SyncInfo(ctx)
 	if err != nil {
 		return c.fail(err)
 	}
-	cl := &syncclient.Client{Store: o.St, HubURL: info.HubURL, Token: syncclient.LoadToken(info.DataID)}
+	cl := &syncclient.Client{Store: o.St, HubURL: info.HubURL, Token: syncclient.LoadToken(info.DataID), Batch: *batch}
 	if *hub != "" && *code == "" {
 		cl.HubURL = *hub
+	}
+	if token != "" {
+		cl.Token = token // just joined: whether or not a keyring kept it
 	}
 	res, err := cl.Sync(ctx)
 	if err != nil {
@@ -127,56 +133,39 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	return found
 }
 
-// joinHub joins the hub with a one-time code, keeps the token and the hub's address.
-func joinHub(c *Call, ctx context.Context, o *opened, hub, code string) int {
+// joinHub joins the hub with a one-time code, keeps the token and the hub's address, and returns
+// the token.
+func joinHub(c *Call, ctx context.Context, o *opened, hub, code string) (string, int) {
 	hub = strings.TrimSpace(hub)
 	if !strings.HasPrefix(hub, "http://") && !strings.HasPrefix(hub, "https://") {
 		fmt.Fprintln(c.Stderr, "medinventory sync: "+i18n.T("%q is not a web address: write the hub's address as https://… or http://…", hub))
-		return ExitUsage
+		return "", ExitUsage
 	}
 	resp, err := syncclient.Join(ctx, o.St, hub, strings.TrimSpace(code))
 	if err != nil {
 		fmt.Fprintln(c.Stderr, "medinventory sync: "+err.Error())
-		return ExitFailed
+		return "", ExitFailed
 	}
 	app := settings.Load(o.Sess.Dir)
 	app.HubURL = hub
 	if err := settings.Save(o.Sess.Dir, app); err != nil {
-		return c.fail(err)
+		return "", c.fail(err)
 	}
 	info, err := o.St.SyncInfo(ctx)
 	if err != nil {
-		return c.fail(err)
+		return "", c.fail(err)
 	}
 	fmt.Fprintln(c.Stdout, i18n.T("Joined %s on the hub at %s.", resp.ClinicName, hub))
 	if err := syncclient.SaveToken(info.DataID, resp.Token); err != nil {
 		var se *syncclient.Error
 		if !errors.As(err, &se) {
-			return c.fail(err)
+			return "", c.fail(err)
 		}
+		o.Sess.Log.Warn("no keyring for the sync token", "err", se.Err)
 		fmt.Fprintln(c.Stdout, se.Msg)
 		fmt.Fprintf(c.Stdout, "%s=%s\n", syncclient.TokenEnv, resp.Token)
-		if syncclient.LoadToken(info.DataID) == "" {
-			// This run still syncs with it.
-			return syncWithToken(c, ctx, o, resp.Token)
-		}
 	}
-	return ExitOK
-}
-
-// syncWithToken is the first sync of a laptop whose token could not be kept.
-func syncWithToken(c *Call, ctx context.Context, o *opened, token string) int {
-	info, err := o.St.SyncInfo(ctx)
-	if err != nil {
-		return c.fail(err)
-	}
-	res, err := (&syncclient.Client{Store: o.St, HubURL: info.HubURL, Token: token}).Sync(ctx)
-	if err != nil {
-		fmt.Fprintln(c.Stderr, "medinventory sync: "+err.Error())
-		return ExitFailed
-	}
-	fmt.Fprintln(c.Stdout, SyncWords(res))
-	return ExitOK
+	return resp.Token, ExitOK
 }
 
 func listConflicts(c *Call, ctx context.Context, st *store.Store) int {
