@@ -35,6 +35,7 @@ type SyncInfo struct {
 	PushThrough, PullAfter              int64
 	LastSync                            int64 // Unix ms, 0 when never
 	Laptops                             int
+	HubSeen                             int64 // the hub's time of this device's last sync, at the end of the last sync here
 	DeviceID                            string // this database's device id now
 	DataID                              string // this data folder's identity
 }
@@ -50,9 +51,9 @@ var ErrSyncClone = errors.New("this data folder was copied from another computer
 func (s *Store) SyncInfo(ctx context.Context) (SyncInfo, error) {
 	var i SyncInfo
 	err := s.r.QueryRowContext(ctx, `SELECT hub_url, hub_id, clinic_id, clinic_name, joined_device, joined_data, joined_machine, joined_at,
-		push_through, pull_after, last_sync, laptops, (SELECT device_id FROM device WHERE id = 1), (SELECT id FROM data_identity)
+		push_through, pull_after, last_sync, laptops, hub_seen, (SELECT device_id FROM device WHERE id = 1), (SELECT id FROM data_identity)
 		FROM sync_state WHERE id = 1`).Scan(&i.HubURL, &i.HubID, &i.ClinicID, &i.ClinicName, &i.JoinedDevice, &i.JoinedData, &i.JoinedMachine,
-		&i.JoinedAt, &i.PushThrough, &i.PullAfter, &i.LastSync, &i.Laptops, &i.DeviceID, &i.DataID)
+		&i.JoinedAt, &i.PushThrough, &i.PullAfter, &i.LastSync, &i.Laptops, &i.HubSeen, &i.DeviceID, &i.DataID)
 	if err != nil {
 		return i, fmt.Errorf("read the sync state: %w", err)
 	}
@@ -124,7 +125,7 @@ func (s *Store) PrepareJoin(ctx context.Context) (device, dataID string, err err
 // at 0, so everything is offered to the hub and every row of the clinic is pulled.
 func (s *Store) RecordJoin(ctx context.Context, hubURL, hubID, clinicID, clinicName, device, dataID string) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE sync_state SET hub_url = ?, hub_id = ?, clinic_id = ?, clinic_name = ?, joined_device = ?,
-		joined_data = ?, joined_machine = ?, joined_at = ?, push_through = 0, pull_after = 0, last_sync = 0, laptops = 0 WHERE id = 1`,
+		joined_data = ?, joined_machine = ?, joined_at = ?, push_through = 0, pull_after = 0, last_sync = 0, laptops = 0, hub_seen = 0 WHERE id = 1`,
 		hubURL, hubID, clinicID, clinicName, device, dataID, Machine(), ms(s.now()))
 	if err != nil {
 		return fmt.Errorf("save the hub: %w", err)
@@ -132,10 +133,14 @@ func (s *Store) RecordJoin(ctx context.Context, hubURL, hubID, clinicID, clinicN
 	return nil
 }
 
-// RecordSync records a finished sync: when, and how many laptops the clinic has.
-func (s *Store) RecordSync(ctx context.Context, laptops int, clinicName string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE sync_state SET last_sync = ?, laptops = ?, clinic_name = CASE WHEN ? = '' THEN clinic_name ELSE ? END WHERE id = 1`,
-		ms(s.now()), laptops, clinicName, clinicName)
+// RecordSync records a finished sync: when, how many laptops the clinic has, and the hub's time of
+// this device's last sync (hubSeen, Unix ms by the hub's clock). A later hub time at the start of
+// the next sync means this database lost rows it had sent (a restored backup), or a sync was
+// interrupted: the client then pulls this device's own rows back once (insert by UUID).
+func (s *Store) RecordSync(ctx context.Context, laptops int, clinicName string, hubSeen int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE sync_state SET last_sync = ?, laptops = ?, hub_seen = ?,
+		clinic_name = CASE WHEN ? = '' THEN clinic_name ELSE ? END WHERE id = 1`,
+		ms(s.now()), laptops, hubSeen, clinicName, clinicName)
 	if err != nil {
 		return fmt.Errorf("save the sync time: %w", err)
 	}

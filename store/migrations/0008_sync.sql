@@ -23,7 +23,10 @@ CREATE TABLE sync_state (
     joined_machine TEXT    NOT NULL DEFAULT '',  -- the computer it joined from (a copied folder differs)
     joined_at      INTEGER NOT NULL DEFAULT 0,
     last_sync      INTEGER NOT NULL DEFAULT 0,   -- Unix ms of the last full sync
-    laptops        INTEGER NOT NULL DEFAULT 0    -- laptops of the clinic at the last sync
+    laptops        INTEGER NOT NULL DEFAULT 0,   -- laptops of the clinic at the last sync
+    hub_seen       INTEGER NOT NULL DEFAULT 0    -- the hub's time of this device's last sync, as the hub said at the end of
+                                                 -- the last sync here: a later one means rows this database no longer holds
+                                                 -- (a restored backup) or an interrupted sync; either way its own rows are pulled back once
 );
 INSERT INTO sync_state(id) VALUES (1);
 

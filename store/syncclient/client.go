@@ -121,13 +121,19 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		return r, &Error{Kind: KindToken, Msg: i18n.T("This laptop's sync token is missing (it is kept in the computer's keyring). Join again with a new code: medinventory sync --hub URL --code CODE.")}
 	}
 	c.defaults()
+	// The hub's view first: a later sync of this device than this database remembers means it
+	// went back in time (a restored backup) or a sync was cut off; its own rows are pulled back.
+	before, err := c.status(ctx, info.DeviceID)
+	if err != nil {
+		return r, err
+	}
 	restored, err := c.push(ctx, &r)
 	if err != nil {
 		return r, err
 	}
-	if restored {
-		// This laptop's data went back in time (a restored backup): get back, once, the rows it had
-		// pushed after that backup. Rows it still has are ignored by UUID.
+	if restored || before.own > info.HubSeen {
+		// Get back, once, the rows this device had pushed that this database no longer holds.
+		// Rows it still has are ignored by UUID.
 		if err := c.pullFrom(ctx, &r, 0, true); err != nil {
 			return r, err
 		}
@@ -135,19 +141,39 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	if err := c.pull(ctx, &r); err != nil {
 		return r, err
 	}
-	var st syncwire.StatusResponse
-	if err := c.transport.call(ctx, "GET", syncwire.PathStatus, nil, &st); err != nil {
+	after, err := c.status(ctx, info.DeviceID)
+	if err != nil {
 		return r, err
 	}
-	r.Laptops, r.Clinic = len(st.Devices), st.ClinicName
+	r.Laptops, r.Clinic = after.laptops, after.clinic
 	if r.Clinic == "" {
 		r.Clinic = info.ClinicName
 	}
-	if err := c.Store.RecordSync(ctx, r.Laptops, st.ClinicName); err != nil {
+	if err := c.Store.RecordSync(ctx, r.Laptops, after.clinic, after.own); err != nil {
 		return r, err
 	}
 	c.progress(r)
 	return r, nil
+}
+
+type hubStatus struct {
+	laptops int
+	clinic  string
+	own     int64 // the hub's time of this device's last sync (Unix ms), 0 when never
+}
+
+func (c *Client) status(ctx context.Context, device string) (hubStatus, error) {
+	var st syncwire.StatusResponse
+	if err := c.transport.call(ctx, "GET", syncwire.PathStatus, nil, &st); err != nil {
+		return hubStatus{}, err
+	}
+	out := hubStatus{laptops: len(st.Devices), clinic: st.ClinicName}
+	for _, d := range st.Devices {
+		if d.DeviceID == device {
+			out.own = d.LastSync
+		}
+	}
+	return out, nil
 }
 
 func (c *Client) progress(r Result) {
