@@ -35,7 +35,7 @@ type SyncInfo struct {
 	PushThrough, PullAfter              int64
 	LastSync                            int64 // Unix ms, 0 when never
 	Laptops                             int
-	HubSeen                             int64 // the hub's time of this device's last sync, at the end of the last sync here
+	HubSeen                             int64  // the hub's time of this device's last sync, at the end of the last sync here
 	DeviceID                            string // this database's device id now
 	DataID                              string // this data folder's identity
 }
