@@ -85,14 +85,14 @@ func (u *UI) refreshHubStatus() {
 	})
 }
 
-// watchHubStatus refreshes the sync words now and every 20 seconds until ctx ends.
+// watchHubStatus refreshes the sync words now and every 10 seconds until ctx ends.
 func (u *UI) watchHubStatus(ctx context.Context) {
 	u.refreshHubStatus()
 	if _, ok := u.d.Backend.(HubSync); !ok || u.sync {
 		return
 	}
 	go func() {
-		t := time.NewTicker(20 * time.Second)
+		t := time.NewTicker(10 * time.Second)
 		defer t.Stop()
 		for {
 			select {
