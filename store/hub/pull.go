@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
 )
 
@@ -21,7 +22,7 @@ func (h *Hub) Pull(ctx context.Context, token string, req syncwire.PullRequest) 
 	}
 	limit = min(limit, syncwire.MaxPullLimit)
 	if req.After < 0 {
-		return syncwire.PullResponse{}, refuse("bad_request", "The pull's after is negative.")
+		return syncwire.PullResponse{}, refuse(syncwire.ErrBadRequest, i18n.T("The pull's after is negative."))
 	}
 	var resp syncwire.PullResponse
 	err := pgx.BeginTxFunc(ctx, h.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {

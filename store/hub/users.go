@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"medinventory/assets/i18n"
+	"medinventory/store/syncwire"
 )
 
 // MinPassword is the shortest password a district user may have.
@@ -24,13 +25,13 @@ var ErrSignIn = errors.New("wrong name or password")
 func (h *Hub) SetUser(ctx context.Context, name, password string) error {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
-		return refuse("bad_request", i18n.T("A user's name must have 1 to 100 characters."))
+		return refuse(syncwire.ErrBadRequest, i18n.T("A user's name must have 1 to 100 characters."))
 	}
 	if utf8.RuneCountInString(password) < MinPassword {
-		return refuse("bad_request", i18n.T("The password is too short: use at least %d characters.", MinPassword))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The password is too short: use at least %d characters.", MinPassword))
 	}
 	if len(password) > 72 {
-		return refuse("bad_request", i18n.T("The password is too long: use at most 72 bytes."))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The password is too long: use at most 72 bytes."))
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
@@ -97,3 +98,10 @@ var dummyHash = sync.OnceValue(func() []byte {
 	h, _ := bcrypt.GenerateFromPassword([]byte("not a password anyone has"), bcrypt.DefaultCost)
 	return h
 })
+
+// NewPassword makes up a password for a district user: 16 characters from an alphabet without
+// look-alikes, in groups of four (about 79 bits).
+func NewPassword() string {
+	r := randomCode(16)
+	return r[0:4] + "-" + r[4:8] + "-" + r[8:12] + "-" + r[12:16]
+}
