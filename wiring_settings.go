@@ -1,3 +1,5 @@
+//go:build !hub
+
 package main
 
 // The settings as the backend puts them to use (the client, the concurrency, the watched folder),
@@ -20,27 +22,6 @@ import (
 	"medinventory/ui"
 	"medinventory/ui/cli"
 )
-
-// analyzerConfig is the effective client configuration: settings override the environment.
-func analyzerConfig(s settings.App, key string) analyzer.Config {
-	cfg := analyzer.ConfigFromEnv()
-	if key != "" {
-		cfg.APIKey = key
-	}
-	if s.BaseURL != "" {
-		cfg.BaseURL = s.BaseURL
-	}
-	if s.Model != "" {
-		cfg.Model = s.Model
-	}
-	if s.Detail != "" {
-		cfg.Detail = analyzer.Detail(s.Detail)
-	}
-	if s.RequestsPerMinute > 0 {
-		cfg.RequestsPerMinute = s.RequestsPerMinute
-	}
-	return cfg
-}
 
 // Settings are the settings in use, as the window shows them (it keeps no copy).
 func (b *backend) Settings() ui.Settings {
