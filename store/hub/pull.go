@@ -144,7 +144,7 @@ func (h *Hub) Status(ctx context.Context, token string) (syncwire.StatusResponse
 	if err != nil {
 		return syncwire.StatusResponse{}, err
 	}
-	resp := syncwire.StatusResponse{HubID: h.id}
+	resp := syncwire.StatusResponse{HubID: h.id, Through: d.through}
 	if err := h.pool.QueryRow(ctx, "SELECT name FROM clinics WHERE id = $1", d.clinicID).Scan(&resp.ClinicName); err != nil {
 		return resp, wrap("reading the clinic", err)
 	}
