@@ -31,6 +31,7 @@ const cookieName = "medinventory_hub"
 // page is what every page's template gets.
 type page struct {
 	L       map[string]string // the page's words, translated
+	Lang    string            // their language (BCP 47)
 	User    string
 	Title   string
 	Nav     string // which tab is current
@@ -219,7 +220,7 @@ func (s *server) stockView(w http.ResponseWriter, r *http.Request, p page, nav, 
 }
 
 func (s *server) render(w http.ResponseWriter, status int, name string, p page) {
-	p.L = words()
+	p.L, p.Lang = words(), i18n.Current()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := tmpl.ExecuteTemplate(w, name, p); err != nil {
