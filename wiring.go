@@ -290,3 +290,24 @@ func (b *backend) adoptPhotoFiles(ctx context.Context, minAge int64) {
 		b.pool.Notify()
 	}
 }
+
+// analyzerConfig is the effective client configuration: settings override the environment.
+func analyzerConfig(s settings.App, key string) analyzer.Config {
+	cfg := analyzer.ConfigFromEnv()
+	if key != "" {
+		cfg.APIKey = key
+	}
+	if s.BaseURL != "" {
+		cfg.BaseURL = s.BaseURL
+	}
+	if s.Model != "" {
+		cfg.Model = s.Model
+	}
+	if s.Detail != "" {
+		cfg.Detail = analyzer.Detail(s.Detail)
+	}
+	if s.RequestsPerMinute > 0 {
+		cfg.RequestsPerMinute = s.RequestsPerMinute
+	}
+	return cfg
+}

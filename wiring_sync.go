@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"medinventory/store/syncclient"
-	"medinventory/ui"
 )
 
 // How often the window syncs, and the first wait after a failure (doubled up to syncEvery).
@@ -114,19 +113,9 @@ func (b *backend) syncOnce(ctx context.Context) error {
 	return nil
 }
 
-// HubSyncStatus is the status bar's view of sync (ui.HubSync).
-func (b *backend) HubSyncStatus() ui.HubSyncStatus {
-	b.hub.once.Do(func() { b.startSync(b.ctx) })
-	info, err := b.st.SyncInfo(context.Background())
-	if err != nil || !info.Joined() {
-		return ui.HubSyncStatus{}
-	}
+// syncFailing says whether the last background sync could not reach the hub.
+func (b *backend) syncFailing() bool {
 	b.hub.mu.Lock()
-	failing := b.hub.failing
-	b.hub.mu.Unlock()
-	s := ui.HubSyncStatus{Joined: true, Laptops: info.Laptops, Failing: failing}
-	if info.LastSync > 0 {
-		s.LastSync = time.UnixMilli(info.LastSync)
-	}
-	return s
+	defer b.hub.mu.Unlock()
+	return b.hub.failing
 }

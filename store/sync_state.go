@@ -146,3 +146,15 @@ func (s *Store) RecordSync(ctx context.Context, laptops int, clinicName string, 
 	}
 	return nil
 }
+
+// RewindForHub moves the push cursor back to through and the pull cursor to 0: the hub was restored
+// from an older backup and lost what it had acknowledged after through (StatusResponse.Through), so
+// this laptop sends it again and pulls everything again; both sides insert by UUID, so nothing is
+// doubled.
+func (s *Store) RewindForHub(ctx context.Context, through int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE sync_state SET push_through = MIN(push_through, ?), pull_after = 0 WHERE id = 1`, through)
+	if err != nil {
+		return fmt.Errorf("rewind the sync cursors: %w", err)
+	}
+	return nil
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
 )
 
@@ -39,10 +40,10 @@ func normaliseCode(code string) string {
 func (h *Hub) Enrol(ctx context.Context, clinicName string) (string, error) {
 	clinicName = strings.TrimSpace(clinicName)
 	if clinicName == "" {
-		return "", refuse("bad_request", "The clinic's name is empty: give it with --clinic NAME.")
+		return "", refuse(syncwire.ErrBadRequest, i18n.T("The clinic's name is empty: give it with --clinic NAME."))
 	}
 	if len(clinicName) > 200 {
-		return "", refuse("bad_request", "The clinic's name is too long (at most 200 characters).")
+		return "", refuse(syncwire.ErrBadRequest, i18n.T("The clinic's name is too long (at most 200 characters)."))
 	}
 	raw := randomCode(12)
 	code := raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12]
@@ -84,13 +85,13 @@ func (h *Hub) Join(ctx context.Context, req syncwire.EnrolRequest) (syncwire.Enr
 		err := tx.QueryRow(ctx, "SELECT clinic_id, used_at FROM enrol_codes WHERE hash = $1 FOR UPDATE",
 			hashSecret(normaliseCode(req.Code))).Scan(&clinicID, &used)
 		if isNoRows(err) {
-			return refuse("code_unknown", "This enrolment code is not known to the hub: check it, or ask the district for a new one (medinventory hub enrol).")
+			return refuse(syncwire.ErrCodeUnknown, i18n.T("This enrolment code is not known to the hub: check it, or ask the district for a new one (medinventory hub enrol)."))
 		}
 		if err != nil {
 			return err
 		}
 		if used != nil {
-			return refuse("code_used", "This enrolment code has already been used by another laptop: each laptop needs its own code. Ask the district for a new one.")
+			return refuse(syncwire.ErrCodeUsed, i18n.T("This enrolment code has already been used by another laptop: each laptop needs its own code. Ask the district for a new one."))
 		}
 		var oldClinic, oldData string
 		err = tx.QueryRow(ctx, "SELECT clinic_id, data_id FROM devices WHERE device_id = $1 FOR UPDATE", req.DeviceID).Scan(&oldClinic, &oldData)
@@ -102,7 +103,7 @@ func (h *Hub) Join(ctx context.Context, req syncwire.EnrolRequest) (syncwire.Enr
 		case oldData != req.DataID:
 			return cloneError()
 		case oldClinic != clinicID:
-			return refuse("bad_request", "This laptop already belongs to another clinic on this hub; a laptop syncs with one clinic.")
+			return refuse(syncwire.ErrBadRequest, i18n.T("This laptop already belongs to another clinic on this hub; a laptop syncs with one clinic."))
 		default:
 			_, err = tx.Exec(ctx, "UPDATE devices SET token_hash = $2, name = $3 WHERE device_id = $1", req.DeviceID, hashSecret(token), req.DeviceName)
 		}
@@ -123,7 +124,7 @@ func (h *Hub) Join(ctx context.Context, req syncwire.EnrolRequest) (syncwire.Enr
 }
 
 func cloneError() error {
-	return refuse("clone", "This laptop's data folder is not the one that joined the hub with this device id (a copy of another laptop's folder, or another folder): nothing was stored. The laptop must take a new device id and join again with a new code.")
+	return refuse(syncwire.ErrClone, i18n.T("This laptop's data folder is not the one that joined the hub with this device id (a copy of another laptop's folder, or another folder): nothing was stored. The laptop must take a new device id and join again with a new code."))
 }
 
 // device is an enrolled laptop, found by its token.
@@ -146,7 +147,7 @@ func (h *Hub) deviceByToken(ctx context.Context, q pgx.Tx, token string, lock bo
 		err = h.pool.QueryRow(ctx, sql, hashSecret(token)).Scan(&d.id, &d.clinicID, &d.dataID, &d.through)
 	}
 	if isNoRows(err) || token == "" {
-		return d, refuse("token", "The hub does not know this laptop's token (it was removed, or this laptop joined another hub): join again with a new code.")
+		return d, refuse(syncwire.ErrToken, i18n.T("The hub does not know this laptop's token (it was removed, or this laptop joined another hub): join again with a new code."))
 	}
 	return d, err
 }
@@ -162,10 +163,10 @@ func newToken() string {
 // checkID refuses an empty or overlong id.
 func checkID(what, id string) error {
 	if id == "" {
-		return refuse("bad_request", fmt.Sprintf("The request has no %s.", what))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The request has no %s.", what))
 	}
 	if len(id) > 100 {
-		return refuse("bad_request", fmt.Sprintf("The request's %s is too long.", what))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The request's %s is too long.", what))
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
 )
 
@@ -53,18 +54,18 @@ func refuse(code, message string) error { return &Error{Code: code, Message: mes
 func Open(ctx context.Context, databaseURL string) (*Hub, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("the database address %q is not a PostgreSQL URL: %w", redactURL(databaseURL), err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("The database address %q is not a PostgreSQL URL (postgres://USER:PASSWORD@HOST/DB).", redactURL(databaseURL)), err)
 	}
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach the hub database: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cannot reach the hub database at %s (is PostgreSQL running there, and are the address, user and password right?)", redactURL(databaseURL)), err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot reach the hub database at %s: %w", redactURL(databaseURL), err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cannot reach the hub database at %s (is PostgreSQL running there, and are the address, user and password right?)", redactURL(databaseURL)), err)
 	}
 	h := &Hub{pool: pool}
 	if err := h.migrate(ctx); err != nil {
@@ -138,7 +139,7 @@ func (h *Hub) migrate(ctx context.Context) error {
 		}
 	}
 	if have > latest {
-		return fmt.Errorf("the hub database has schema version %d, newer than this program knows (%d): run a newer medinventory", have, latest)
+		return errors.New(i18n.T("The hub database has schema version %d, newer than this program knows (%d): run a newer medinventory.", have, latest))
 	}
 	return nil
 }

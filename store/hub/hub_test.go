@@ -142,7 +142,7 @@ func TestPushPullBetweenLaptops(t *testing.T) {
 		t.Fatalf("another clinic pulled %+v", go_)
 	}
 	st, err := h.Status(context.Background(), a.token)
-	if err != nil || st.ClinicName != "Kasese HC" || len(st.Devices) != 2 || st.Devices[0].LastSync == 0 {
+	if err != nil || st.ClinicName != "Kasese HC" || len(st.Devices) != 2 || st.Devices[0].LastSync == 0 || st.Through != a.through {
 		t.Fatalf("status %+v %v", st, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
 )
 
@@ -21,7 +22,7 @@ func (h *Hub) Pull(ctx context.Context, token string, req syncwire.PullRequest) 
 	}
 	limit = min(limit, syncwire.MaxPullLimit)
 	if req.After < 0 {
-		return syncwire.PullResponse{}, refuse("bad_request", "The pull's after is negative.")
+		return syncwire.PullResponse{}, refuse(syncwire.ErrBadRequest, i18n.T("The pull's after is negative."))
 	}
 	var resp syncwire.PullResponse
 	err := pgx.BeginTxFunc(ctx, h.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -143,7 +144,7 @@ func (h *Hub) Status(ctx context.Context, token string) (syncwire.StatusResponse
 	if err != nil {
 		return syncwire.StatusResponse{}, err
 	}
-	resp := syncwire.StatusResponse{HubID: h.id}
+	resp := syncwire.StatusResponse{HubID: h.id, Through: d.through}
 	if err := h.pool.QueryRow(ctx, "SELECT name FROM clinics WHERE id = $1", d.clinicID).Scan(&resp.ClinicName); err != nil {
 		return resp, wrap("reading the clinic", err)
 	}

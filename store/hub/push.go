@@ -2,11 +2,11 @@ package hub
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
 )
 
@@ -31,7 +31,7 @@ func (h *Hub) Push(ctx context.Context, token string, req syncwire.PushRequest) 
 			return err
 		}
 		if req.DeviceID != d.id {
-			return refuse("bad_request", "The push names another device than the token's.")
+			return refuse(syncwire.ErrBadRequest, i18n.T("The push names another device than the token's."))
 		}
 		if req.DataID != d.dataID {
 			return cloneError()
@@ -99,38 +99,36 @@ func checkBatch(r *syncwire.PushRequest) error {
 		return err
 	}
 	if n := rowCount(r); n > MaxBatchRows {
-		return refuse("bad_request", fmt.Sprintf("The push carries %d rows; the hub takes at most %d at once: send them in several batches.", n, MaxBatchRows))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The push carries %d rows; the hub takes at most %d at once: send them in several batches.", n, MaxBatchRows))
 	}
-	bad := func(what string, i int, why string) error {
-		return refuse("bad_request", fmt.Sprintf("The push's %s number %d %s: nothing was stored.", what, i+1, why))
-	}
+	bad := func(msg string) error { return refuse(syncwire.ErrBadRequest, msg) }
 	for i, p := range r.Products {
 		if p.UUID == "" || p.DeviceID == "" {
-			return bad("product", i, "has no uuid or device_id")
+			return bad(i18n.T("Product %d of the push has no uuid or device_id: nothing was stored.", i+1))
 		}
 	}
 	for i, l := range r.Lines {
 		if l.UUID == "" || l.DeviceID == "" || l.ProductUUID == "" {
-			return bad("lot", i, "has no uuid, device_id or product_uuid")
+			return bad(i18n.T("Lot %d of the push has no uuid, device_id or product_uuid: nothing was stored.", i+1))
 		}
 	}
 	for i, m := range r.Movements {
 		if m.UUID == "" || m.DeviceID == "" || m.LineUUID == "" {
-			return bad("movement", i, "has no uuid, device_id or line_uuid")
+			return bad(i18n.T("Movement %d of the push has no uuid, device_id or line_uuid: nothing was stored.", i+1))
 		}
 		if !slices.Contains(movementKinds, m.Kind) {
-			return bad("movement", i, fmt.Sprintf("has an unknown kind %q", m.Kind))
+			return bad(i18n.T("Movement %d of the push has an unknown kind %q: nothing was stored.", i+1, m.Kind))
 		}
 	}
 	for i, e := range r.Edits {
 		if e.UUID == "" || e.DeviceID == "" || e.EntityUUID == "" || e.Field == "" {
-			return bad("edit", i, "has no uuid, device_id, entity_uuid or field")
+			return bad(i18n.T("Edit %d of the push has no uuid, device_id, entity_uuid or field: nothing was stored.", i+1))
 		}
 		if e.Entity != "product" && e.Entity != "line" {
-			return bad("edit", i, fmt.Sprintf("names an unknown entity %q", e.Entity))
+			return bad(i18n.T("Edit %d of the push names an unknown entity %q: nothing was stored.", i+1, e.Entity))
 		}
 		if e.Base == e.UUID {
-			return bad("edit", i, "is based on itself")
+			return bad(i18n.T("Edit %d of the push is based on itself: nothing was stored.", i+1))
 		}
 	}
 	return nil

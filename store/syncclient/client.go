@@ -127,6 +127,16 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	if err != nil {
 		return r, err
 	}
+	if before.through < info.PushThrough {
+		// The hub holds less than it acknowledged: it was restored from an older backup. Send
+		// again what it lost and pull everything again (by UUID on both sides: nothing doubles).
+		if err := c.Store.RewindForHub(ctx, before.through); err != nil {
+			return r, err
+		}
+		if info, err = c.Store.SyncInfo(ctx); err != nil {
+			return r, err
+		}
+	}
 	restored, err := c.push(ctx, &r)
 	if err != nil {
 		return r, err
@@ -160,6 +170,7 @@ type hubStatus struct {
 	laptops int
 	clinic  string
 	own     int64 // the hub's time of this device's last sync (Unix ms), 0 when never
+	through int64 // the last push Through the hub holds for this device
 }
 
 func (c *Client) status(ctx context.Context, device string) (hubStatus, error) {
@@ -167,7 +178,7 @@ func (c *Client) status(ctx context.Context, device string) (hubStatus, error) {
 	if err := c.transport.call(ctx, "GET", syncwire.PathStatus, nil, &st); err != nil {
 		return hubStatus{}, err
 	}
-	out := hubStatus{laptops: len(st.Devices), clinic: st.ClinicName}
+	out := hubStatus{laptops: len(st.Devices), clinic: st.ClinicName, through: st.Through}
 	for _, d := range st.Devices {
 		if d.DeviceID == device {
 			out.own = d.LastSync

@@ -168,6 +168,10 @@ type StatusResponse struct {
 	HubID      string   `json:"hub_id"`
 	ClinicName string   `json:"clinic_name"`
 	Devices    []Device `json:"devices"`
+	// Through is the last PushRequest.Through the hub holds for this device. Below the laptop's push
+	// cursor, the hub was restored from an older backup and lost pushes: the laptop sends again
+	// from Through on (by UUID: nothing is doubled).
+	Through int64 `json:"through"`
 }
 
 // Device is one laptop enrolled in a clinic.
