@@ -127,9 +127,12 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	if before.through < info.PushThrough {
-		// The hub holds less than it acknowledged: it was restored from an older backup. Send
-		// again what it lost and pull everything again (by UUID on both sides: nothing doubles).
+	if before.through < info.PushThrough || before.own < info.HubSeen {
+		// The hub holds less than it acknowledged, or remembers an older last sync of this laptop
+		// than the one it told at the end of the last sync: it was restored from an older backup,
+		// and its sequence went back too. Send again what it lost and pull everything again (by
+		// UUID on both sides: nothing doubles; without it, rows the hub numbers again below this
+		// laptop's pull cursor would never come).
 		if err := c.Store.RewindForHub(ctx, before.through); err != nil {
 			return r, err
 		}
