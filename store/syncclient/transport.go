@@ -171,12 +171,15 @@ func (t *transport) netError(err error) error {
 	if errors.As(err, &ue) && strings.Contains(ue.Err.Error(), "unsupported protocol") {
 		return &Error{Kind: KindUnreachable, Err: err, Msg: i18n.T("The hub address %q is not a web address (it looks like https://hub.example.org).", t.hub)}
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return &Error{Kind: KindDown, Err: err, Msg: i18n.T("The hub at %s is not answering: it may be stopped. Your stock is safe on this laptop; sync again later.", t.hub)}
-	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {
 		return &Error{Kind: KindUnreachable, Err: err, Msg: i18n.T("The hub at %s cannot be found: check the address and that this computer is online. Your stock is safe on this laptop.", t.hub)}
+	}
+	// Refused at once (nothing listens there: ECONNREFUSED, Windows' WSAECONNREFUSED): the hub is
+	// down. A dial that timed out is the network's doing: unreachable.
+	var op *net.OpError
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &op) && op.Op == "dial" && !op.Timeout() {
+		return &Error{Kind: KindDown, Err: err, Msg: i18n.T("The hub at %s is not answering: it may be stopped. Your stock is safe on this laptop; sync again later.", t.hub)}
 	}
 	return &Error{Kind: KindUnreachable, Err: err, Msg: i18n.T("The hub at %s cannot be reached: check that this computer is online. Your stock is safe on this laptop; sync again later.", t.hub)}
 }
