@@ -169,6 +169,10 @@ func applyLine(ctx context.Context, tx *sql.Tx, l syncwire.Line, out *PullApplie
 	return nil
 }
 
+// secondReversalNote marks a reversal pulled from another laptop of a movement already reversed
+// here. It is stored in the ledger (English, as the other notes the ledger writes).
+const secondReversalNote = "(another laptop reversed the same movement: this second reversal counts as a movement of its own)"
+
 // applyMovement appends a pulled movement to the ledger, confirmed, through the ledger's triggers.
 // The other laptop checked its stock rules when it was recorded; a movement is a fact, kept.
 func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *PullApplied) error {
@@ -194,11 +198,19 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 	}
 	var reverses any
 	if m.ReversesUUID != "" {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM movements WHERE uuid = ?`, m.ReversesUUID).Scan(&id)
-		if err == nil {
+		// A movement is reversed at most once (movements_reverses). Two laptops that reversed the
+		// same movement before either saw the other both recorded it: the second reversal is kept
+		// as a plain movement (it counted on its laptop, so it counts here: both laptops agree),
+		// with a note saying so; a person corrects it with an adjustment if it was a mistake.
+		var id, taken int64
+		err := tx.QueryRowContext(ctx, `SELECT m.id, COUNT(r.id) FROM movements m LEFT JOIN movements r ON r.reverses_id = m.id
+			WHERE m.uuid = ? GROUP BY m.id`, m.ReversesUUID).Scan(&id, &taken)
+		switch {
+		case err == nil && taken == 0:
 			reverses = id
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		case err == nil:
+			m.Note = strings.TrimSpace(m.Note + " " + secondReversalNote)
+		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("find the reversed movement: %w", err)
 		}
 	}

@@ -275,3 +275,41 @@ func TestCopiedFolderJoinsAsANewDevice(t *testing.T) {
 		t.Fatalf("devices: first %s last %s; want %s then %s", req.Movements[0].DeviceID, last.DeviceID, dev, dev2)
 	}
 }
+
+// Two laptops reverse the same movement before either saw the other: the pulled second reversal
+// cannot be a reversal here (one per movement) and is kept as a plain movement with a note; the
+// sync does not stop, and both laptops agree on the stock.
+func TestTwoReversalsOfOneMovement(t *testing.T) {
+	ctx := context.Background()
+	a, b := openAt(t, &clock{day0}), openAt(t, &clock{day0})
+	syncReceive(t, a, syncGTIN, "L1", 10)
+	syncHand(t, a, b)
+	var la, lb int64
+	_ = a.ReadDB().QueryRow(`SELECT id FROM stock_lines`).Scan(&la)
+	_ = b.ReadDB().QueryRow(`SELECT id FROM stock_lines`).Scan(&lb)
+	ma, err := a.Dispense(ctx, la, 3, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncHand(t, a, b)
+	var mb int64
+	_ = b.ReadDB().QueryRow(`SELECT id FROM movements WHERE uuid = ?`, ma.UUID).Scan(&mb)
+	if _, err := a.Reverse(ctx, ma.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Reverse(ctx, mb, ""); err != nil {
+		t.Fatal(err)
+	}
+	syncHand(t, a, b)
+	syncHand(t, b, a)
+	sa, _ := syncOnHand(t, a, syncGTIN)
+	sb, _ := syncOnHand(t, b, syncGTIN)
+	if sa != sb || sa != 13 {
+		t.Fatalf("on hand A %d, B %d; want both 13 (10 − 3 + 3 + 3)", sa, sb)
+	}
+	var notes int
+	_ = a.ReadDB().QueryRow(`SELECT COUNT(*) FROM movements WHERE note LIKE '%another laptop reversed the same movement%' AND reverses_id IS NULL`).Scan(&notes)
+	if notes != 1 {
+		t.Fatalf("%d second reversals noted on A, want 1", notes)
+	}
+}
