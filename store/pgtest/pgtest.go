@@ -117,10 +117,16 @@ func startCluster() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	reapOrphans(bin)
 	// Under os.TempDir, not t.TempDir: the postgres user must be able to reach it, and the test's
 	// own temp folders are private to root.
 	dir, err := os.MkdirTemp("", "pgtest-")
 	if err != nil {
+		return nil, err
+	}
+	// The test process that owns the cluster, for reapOrphans.
+	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	c := &cluster{dir: dir, bin: bin, owned: true}
@@ -169,6 +175,42 @@ func (c *cluster) stop() {
 	if c.owned {
 		os.RemoveAll(c.dir)
 	}
+}
+
+// reapOrphans stops and removes the clusters of test processes that died without stopping them
+// (killed, timed out): a crashed test binary leaves no PostgreSQL running for the next run.
+func reapOrphans(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "pgtest-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue // its owner is alive (or the file is not ours)
+		}
+		c := &cluster{dir: dir, bin: bin, owned: true}
+		if os.Geteuid() == 0 {
+			if st, ok := statOwner(dir); ok {
+				c.cred = st
+			}
+		}
+		c.stop()
+	}
+}
+
+// statOwner is the credential of dir's owner (the postgres user the cluster ran as).
+func statOwner(dir string) (*syscall.Credential, bool) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, false
+	}
+	return &syscall.Credential{Uid: st.Uid, Gid: st.Gid}, true
 }
 
 func (c *cluster) url(db string) string {
