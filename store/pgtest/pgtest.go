@@ -14,13 +14,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,8 +29,8 @@ import (
 type cluster struct {
 	dir   string // holds data/ and the socket
 	bin   string // the folder of initdb and pg_ctl
-	cred  *syscall.Credential
-	owned bool // dir made here (removed at stop)
+	cred  *runAs // the postgres user, when this process is root
+	owned bool   // dir made here (removed at stop)
 }
 
 var (
@@ -130,19 +128,9 @@ func startCluster() (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{dir: dir, bin: bin, owned: true}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
+	if c.cred, err = asPostgres(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := c.run("initdb", "-D", data, "--auth=trust", "-U", "postgres", "--no-locale", "-E", "UTF8", "--no-sync"); err != nil {
@@ -164,9 +152,7 @@ func (c *cluster) run(prog string, args ...string) ([]byte, error) {
 	cmd := exec.Command(filepath.Join(c.bin, prog), args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
-	if c.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
-	}
+	setRunAs(cmd, c.cred)
 	return cmd.CombinedOutput()
 }
 
@@ -187,30 +173,12 @@ func reapOrphans(bin string) {
 			continue
 		}
 		pid, err := strconv.Atoi(string(b))
-		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+		if err != nil || pid <= 0 || !processGone(pid) {
 			continue // its owner is alive (or the file is not ours)
 		}
-		c := &cluster{dir: dir, bin: bin, owned: true}
-		if os.Geteuid() == 0 {
-			if st, ok := statOwner(dir); ok {
-				c.cred = st
-			}
-		}
+		c := &cluster{dir: dir, bin: bin, owned: true, cred: ownerOf(dir)}
 		c.stop()
 	}
-}
-
-// statOwner is the credential of dir's owner (the postgres user the cluster ran as).
-func statOwner(dir string) (*syscall.Credential, bool) {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return nil, false
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil, false
-	}
-	return &syscall.Credential{Uid: st.Uid, Gid: st.Gid}, true
 }
 
 func (c *cluster) url(db string) string {
