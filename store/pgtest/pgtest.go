@@ -14,13 +14,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,8 +29,8 @@ import (
 type cluster struct {
 	dir   string // holds data/ and the socket
 	bin   string // the folder of initdb and pg_ctl
-	cred  *syscall.Credential
-	owned bool // dir made here (removed at stop)
+	cred  *runAs // the postgres user, when this process is root
+	owned bool   // dir made here (removed at stop)
 }
 
 var (
@@ -117,26 +115,22 @@ func startCluster() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	reapOrphans(bin)
 	// Under os.TempDir, not t.TempDir: the postgres user must be able to reach it, and the test's
 	// own temp folders are private to root.
 	dir, err := os.MkdirTemp("", "pgtest-")
 	if err != nil {
 		return nil, err
 	}
+	// The test process that owns the cluster, for reapOrphans.
+	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	c := &cluster{dir: dir, bin: bin, owned: true}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
+	if c.cred, err = asPostgres(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := c.run("initdb", "-D", data, "--auth=trust", "-U", "postgres", "--no-locale", "-E", "UTF8", "--no-sync"); err != nil {
@@ -158,9 +152,7 @@ func (c *cluster) run(prog string, args ...string) ([]byte, error) {
 	cmd := exec.Command(filepath.Join(c.bin, prog), args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
-	if c.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
-	}
+	setRunAs(cmd, c.cred)
 	return cmd.CombinedOutput()
 }
 
@@ -168,6 +160,24 @@ func (c *cluster) stop() {
 	c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
 	if c.owned {
 		os.RemoveAll(c.dir)
+	}
+}
+
+// reapOrphans stops and removes the clusters of test processes that died without stopping them
+// (killed, timed out): a crashed test binary leaves no PostgreSQL running for the next run.
+func reapOrphans(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "pgtest-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid <= 0 || !processGone(pid) {
+			continue // its owner is alive (or the file is not ours)
+		}
+		c := &cluster{dir: dir, bin: bin, owned: true, cred: ownerOf(dir)}
+		c.stop()
 	}
 }
 

@@ -1,20 +1,22 @@
-package pgtest_test
+package pgtest
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-
-	"medinventory/store/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { Main(m) }
 
 // Two Starts give two separate, working databases on the one cluster.
 func TestStartGivesFreshDatabases(t *testing.T) {
 	ctx := context.Background()
-	a, b := pgtest.Start(t), pgtest.Start(t)
+	a, b := Start(t), Start(t)
 	if a == b {
 		t.Fatalf("the same database twice: %s", a)
 	}
@@ -40,4 +42,25 @@ func TestStartGivesFreshDatabases(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("PostgreSQL %s", v)
+}
+
+// A cluster whose test process died is stopped and removed by the next Start.
+func TestOrphanedClusterIsReaped(t *testing.T) {
+	c, err := startCluster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A process that has exited stands for a killed test binary.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, "owner.pid"), []byte(strconv.Itoa(dead.Process.Pid)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reapOrphans(c.bin)
+	if _, err := os.Stat(c.dir); !os.IsNotExist(err) {
+		c.stop()
+		t.Fatalf("the orphaned cluster %s is still there: %v", c.dir, err)
+	}
 }

@@ -131,10 +131,10 @@ Flags:
 			fmt.Fprintln(c.Stdout, i18n.T("No stock has been synced to the hub yet."))
 			return nil
 		}
-		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", i18n.T("Clinic"), i18n.T("Product"), i18n.T("GTIN"), i18n.T("Lot"), i18n.T("Expiry"), i18n.T("On hand"))
+		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("Clinic"), i18n.T("Product"), i18n.T("GTIN"), i18n.T("Lot"), i18n.T("Expiry"), i18n.T("On hand"))
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.OnHand)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.OnHand)
 		}
 		return tw.Flush()
 	})

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/hub"
 	"medinventory/store/syncwire"
 )
@@ -24,7 +24,7 @@ type apiFunc func(ctx context.Context, token string, body io.Reader) (any, error
 func (s *server) api(fn apiFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if v := r.Header.Get(syncwire.HeaderVersion); v != strconv.Itoa(syncwire.Version) {
-			writeError(w, r, http.StatusUpgradeRequired, syncwire.ErrVersion, fmt.Sprintf(
+			writeError(w, r, http.StatusUpgradeRequired, syncwire.ErrVersion, i18n.T(
 				"This hub speaks sync protocol version %d and the laptop %q: update Medicine Inventory on the laptop or the hub so that both are the same version.", syncwire.Version, v))
 			return
 		}
@@ -33,14 +33,14 @@ func (s *server) api(fn apiFunc) http.HandlerFunc {
 			token = strings.TrimSpace(strings.TrimPrefix(a, "Bearer "))
 		}
 		if token == "" && r.URL.Path != syncwire.PathEnrol {
-			writeError(w, r, http.StatusUnauthorized, syncwire.ErrToken, "The request has no device token: join the hub first (medinventory sync --hub URL --code CODE).")
+			writeError(w, r, http.StatusUnauthorized, syncwire.ErrToken, i18n.T("The request has no device token: join the hub first (medinventory sync --hub URL --code CODE)."))
 			return
 		}
 		var body io.Reader = http.MaxBytesReader(w, r.Body, syncwire.MaxBody)
 		if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
 			zr, err := gzip.NewReader(body)
 			if err != nil {
-				writeError(w, r, http.StatusBadRequest, syncwire.ErrBadRequest, "The request says it is gzip-compressed but is not.")
+				writeError(w, r, http.StatusBadRequest, syncwire.ErrBadRequest, i18n.T("The request says it is gzip-compressed but is not."))
 				return
 			}
 			defer zr.Close()
@@ -80,9 +80,9 @@ func decode(body io.Reader, v any) error {
 	if err := json.NewDecoder(body).Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) || errors.Is(err, errTooLarge) {
-			return &hub.Error{Code: syncwire.ErrTooLarge, Message: fmt.Sprintf("The request is larger than the hub takes (%d MB): send smaller batches.", syncwire.MaxBody>>20)}
+			return &hub.Error{Code: syncwire.ErrTooLarge, Message: i18n.T("The request is larger than the hub takes (%d MB): send smaller batches.", syncwire.MaxBody>>20)}
 		}
-		return &hub.Error{Code: syncwire.ErrBadRequest, Message: "The request is not the JSON the hub expects: " + err.Error()}
+		return &hub.Error{Code: syncwire.ErrBadRequest, Message: i18n.T("The request is not the JSON the hub expects: %s", err.Error())}
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return // the laptop went away
 	}
 	s.log.Error("hub API", "path", r.URL.Path, "err", err)
-	writeError(w, r, http.StatusInternalServerError, syncwire.ErrInternal, "The hub could not do this just now (its database may be unreachable): nothing was stored; try again later.")
+	writeError(w, r, http.StatusInternalServerError, syncwire.ErrInternal, i18n.T("The hub could not do this just now (its database may be unreachable): nothing was stored; try again later."))
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/hub"
 	"medinventory/store/syncwire"
 )
@@ -47,7 +48,7 @@ func New(h *hub.Hub, opts Options) http.Handler {
 	mux.HandleFunc("POST "+syncwire.PathPull, s.api(s.pull))
 	mux.HandleFunc("GET "+syncwire.PathStatus, s.api(s.status))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, http.StatusNotFound, syncwire.ErrBadRequest, "There is no such address in the hub's API: check the hub's version.")
+		writeError(w, r, http.StatusNotFound, syncwire.ErrBadRequest, i18n.T("There is no such address in the hub's API: check the hub's version."))
 	})
 	s.pages(mux)
 	return securityHeaders(mux)

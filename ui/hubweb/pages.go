@@ -18,6 +18,8 @@ var files embed.FS
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"ago": ago,
+	// stale: a clinic silent for over three days is shown in amber.
+	"stale": func(t time.Time) bool { return time.Since(t) > 72*time.Hour },
 	"day": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
