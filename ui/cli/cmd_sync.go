@@ -86,7 +86,19 @@ computer's keyring (or the `+syncclient.TokenEnv+` environment variable where th
 	if token != "" {
 		cl.Token = token // just joined: whether or not a keyring kept it
 	}
+	var last time.Time        // the last progress line
+	if IsTerminal(c.Stderr) { // a long first sync says how far it has got, on one line
+		cl.Progress = func(r syncclient.Result) {
+			if time.Since(last) >= time.Second {
+				last = time.Now()
+				fmt.Fprintf(c.Stderr, "\r%s ", i18n.T("Syncing: %d rows sent, %d received…", r.SentRows, r.Rows))
+			}
+		}
+	}
 	res, err := cl.Sync(ctx)
+	if !last.IsZero() {
+		fmt.Fprint(c.Stderr, "\r\033[K") // the progress line goes before the result is printed
+	}
 	if err != nil {
 		o.Sess.Log.Warn("sync failed", "err", err)
 		fmt.Fprintln(c.Stderr, "medinventory sync: "+err.Error())
