@@ -2,6 +2,7 @@
 # system packages they need first (Debian/Ubuntu, via apt-get; elsewhere they say what to install).
 GO       ?= go
 BIN      ?= medinventory
+HUB_BIN  ?= medinventory-hub
 TAGS     := migrated_fynedo
 TESTTAGS := ci,migrated_fynedo
 FUZZTIME ?= 3s
@@ -25,7 +26,7 @@ LANG := $(if $(shell locale -a 2>/dev/null | grep -ix 'en_US.utf-*8'),en_US.UTF-
 export LANG
 endif
 
-.PHONY: all deps deps-test build run test vet vet-linux vet-windows lint fmt-check unit test-race test-plain test-root test-nodynamic test-libheif smoke fuzz bench soak package windows fresh-check clean lane1 lane2
+.PHONY: all deps deps-test build hub hub-check run test vet vet-linux vet-windows lint fmt-check unit test-race test-plain test-root test-nodynamic test-libheif smoke fuzz bench soak package windows fresh-check clean lane1 lane2
 
 all: build
 
@@ -40,6 +41,22 @@ build: deps
 
 run: build
 	./$(BIN)
+
+# The district hub's binary for a server without a screen: pure Go (no cgo), so static, without the
+# window (-tags hub leaves out gui.go, wiring_backups.go, wiring_settings.go and so ui, Fyne, GLFW;
+# nodynamic: HEIC through WebAssembly, no dlopen of libheif). The same commands, minus the window.
+HUBTAGS := hub,nodynamic,$(TAGS)
+hub:
+	CGO_ENABLED=0 $(GO) build -tags $(HUBTAGS) -trimpath -ldflags='-s -w' -o $(HUB_BIN) .
+
+# The hub's binary is static (file says so, ldd finds nothing), and the root package stays the
+# composition only: at most 6 non-test .go files in either build.
+hub-check: hub
+	@file $(HUB_BIN) | grep -q 'statically linked' || { echo "$(HUB_BIN) is not static:"; file $(HUB_BIN); exit 1; }
+	@if ldd $(HUB_BIN) >/dev/null 2>&1; then echo "ldd finds libraries in $(HUB_BIN):"; ldd $(HUB_BIN); exit 1; fi
+	@$(abspath $(HUB_BIN)) 2>&1 | grep -q 'no window' || { echo "$(HUB_BIN) without a command should say it has no window"; exit 1; }
+	@for t in $(TAGS) $(HUBTAGS); do n=$$($(GO) list -tags $$t -f '{{len .GoFiles}}' .); \
+		[ "$$n" -le 6 ] || { echo "the root package has $$n non-test .go files with -tags $$t (at most 6: the composition only)"; exit 1; }; done
 
 # Also: no non-test Go file over 700 lines (split it by concept; tests and generated files aside).
 fmt-check:
@@ -145,6 +162,7 @@ lane1:
 	@$(STEP) "end-to-end tests (the binary)" $(MAKE) --no-print-directory -s test-root
 	@$(STEP) "smoke test (the window under Xvfb)" $(MAKE) --no-print-directory -s smoke
 	@$(STEP) "go vet" $(MAKE) --no-print-directory -s vet-linux
+	@$(STEP) "the hub's static binary, without the window (make hub)" $(MAKE) --no-print-directory -s hub-check
 	@$(STEP) "tests without -race ($(PURE_PKGS); ui's render tests)" $(MAKE) --no-print-directory -s test-plain
 	@$(STEP) "HEIC without libheif (-tags nodynamic)" $(MAKE) --no-print-directory -s test-nodynamic
 	@$(STEP) "libheif's memory, without -race" $(MAKE) --no-print-directory -s test-libheif
@@ -178,5 +196,5 @@ fresh-check:
 	bash scripts/fresh-check.sh
 
 clean:
-	rm -f $(BIN)
+	rm -f $(BIN) $(HUB_BIN)
 	rm -rf dist

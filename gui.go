@@ -1,3 +1,5 @@
+//go:build !hub
+
 package main
 
 import (

@@ -35,6 +35,8 @@ type backend struct {
 	ctx      context.Context // set by start: the app's lifetime
 
 	restoreFile string // a backup to restore once the window has closed (wiring_backups.go)
+
+	hub hubSync // the background sync with the district hub (wiring_sync.go)
 }
 
 // defaultConcurrency is how many photos are analysed at once unless the settings say otherwise.
@@ -157,6 +159,7 @@ func (b *backend) Close(grace time.Duration) error {
 	if w != nil {
 		w.Close()
 	}
+	b.stopSync()
 	if err := b.pool.Stop(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		errs = append(errs, fmt.Errorf("stop workers: %w", err))
 	}
@@ -286,4 +289,25 @@ func (b *backend) adoptPhotoFiles(ctx context.Context, minAge int64) {
 	if len(ad) > 0 {
 		b.pool.Notify()
 	}
+}
+
+// analyzerConfig is the effective client configuration: settings override the environment.
+func analyzerConfig(s settings.App, key string) analyzer.Config {
+	cfg := analyzer.ConfigFromEnv()
+	if key != "" {
+		cfg.APIKey = key
+	}
+	if s.BaseURL != "" {
+		cfg.BaseURL = s.BaseURL
+	}
+	if s.Model != "" {
+		cfg.Model = s.Model
+	}
+	if s.Detail != "" {
+		cfg.Detail = analyzer.Detail(s.Detail)
+	}
+	if s.RequestsPerMinute > 0 {
+		cfg.RequestsPerMinute = s.RequestsPerMinute
+	}
+	return cfg
 }

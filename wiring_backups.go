@@ -1,3 +1,5 @@
+//go:build !hub
+
 package main
 
 // The window's side of backups (ui.Backups): Settings → Backups, backing up now, the daily

@@ -1,3 +1,5 @@
+//go:build !hub
+
 package main
 
 // The settings as the backend puts them to use (the client, the concurrency, the watched folder),
@@ -20,27 +22,6 @@ import (
 	"medinventory/ui"
 	"medinventory/ui/cli"
 )
-
-// analyzerConfig is the effective client configuration: settings override the environment.
-func analyzerConfig(s settings.App, key string) analyzer.Config {
-	cfg := analyzer.ConfigFromEnv()
-	if key != "" {
-		cfg.APIKey = key
-	}
-	if s.BaseURL != "" {
-		cfg.BaseURL = s.BaseURL
-	}
-	if s.Model != "" {
-		cfg.Model = s.Model
-	}
-	if s.Detail != "" {
-		cfg.Detail = analyzer.Detail(s.Detail)
-	}
-	if s.RequestsPerMinute > 0 {
-		cfg.RequestsPerMinute = s.RequestsPerMinute
-	}
-	return cfg
-}
 
 // Settings are the settings in use, as the window shows them (it keeps no copy).
 func (b *backend) Settings() ui.Settings {
@@ -174,4 +155,18 @@ func (b *backend) restartWatcher() {
 	b.mu.Lock()
 	b.watcher = w
 	b.mu.Unlock()
+}
+
+// HubSyncStatus is the status bar's view of sync (ui.HubSync; the background sync is wiring_sync.go's).
+func (b *backend) HubSyncStatus() ui.HubSyncStatus {
+	b.hub.once.Do(func() { b.startSync(b.ctx) })
+	info, err := b.st.SyncInfo(context.Background())
+	if err != nil || !info.Joined() {
+		return ui.HubSyncStatus{}
+	}
+	s := ui.HubSyncStatus{Joined: true, Laptops: info.Laptops, Failing: b.syncFailing()}
+	if info.LastSync > 0 {
+		s.LastSync = time.UnixMilli(info.LastSync)
+	}
+	return s
 }

@@ -33,6 +33,7 @@ type Settings struct {
 	ClinicDistrict string
 	PreparedBy     string
 	MaxMonths      int
+	HubURL         string // the district hub (issue 28), set by medinventory sync
 }
 
 const (

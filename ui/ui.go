@@ -67,6 +67,7 @@ type UI struct {
 	useThrot           throttle
 	settingsOpen       *settingsForm
 	backupBar          *backupStatus // backups.go
+	hubBar             *hubStatus    // syncstatus.go
 	dlg                *openDialog
 	menu               *fyne.MainMenu
 	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
@@ -114,6 +115,7 @@ func (u *UI) Start(ctx context.Context) {
 	u.stock.reload()
 	u.refreshUsage()
 	u.watchBackupStatus(ctx)
+	u.watchHubStatus(ctx)
 	if u.d.Backend != nil {
 		old := legacySettings(u.app.Preferences())
 		u.bg(func() func() {
@@ -272,7 +274,7 @@ func (u *UI) content() fyne.CanvasObject {
 	statusQ := widget.NewLabelWithData(u.queueB)
 	statusUse := widget.NewLabelWithData(u.useB)
 	statusUse.Truncation = fyne.TextTruncateEllipsis
-	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), u.backupStatusObject(),
+	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), container.NewHBox(u.hubStatusObject(), u.backupStatusObject()),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
 	u.main = u.mainTabs(u.mainArea)
 	u.split = container.NewHSplit(u.queue.root, u.main)

@@ -91,6 +91,16 @@ var Keys = []Key{
 			return s(a, v)
 		}
 	}),
+	key("sync.hub", "the district hub this laptop syncs with (set by medinventory sync --hub)", func() (func(App) string, func(*App, string) error) {
+		g, s := text(func(a *App) *string { return &a.HubURL })
+		return g, func(a *App, v string) error {
+			v = strings.TrimSpace(v)
+			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+				return fmt.Errorf("%q is not a web address: write it as https://… or http://…", v)
+			}
+			return s(a, v)
+		}
+	}),
 	key("model.name", "the model that reads the photos (empty: the default)", func() (func(App) string, func(*App, string) error) {
 		return text(func(a *App) *string { return &a.Model })
 	}),

@@ -45,6 +45,9 @@ type App struct {
 	// MaxMonths is the maximum months of stock the clinic keeps (the monthly report's maximum
 	// quantity is AMC × MaxMonths); 0 means DefaultMaxMonths (MaxMonthsOrDefault).
 	MaxMonths int `json:"max_months,omitempty"`
+	// HubURL is the district hub this laptop syncs with (issue 28; `medinventory sync --hub`).
+	// The device token is never here: the OS keyring keeps it.
+	HubURL string `json:"hub_url,omitempty"`
 }
 
 // DefaultMaxMonths is the maximum months of stock when nobody set it (stock.DefaultMaxMonths).

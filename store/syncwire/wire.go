@@ -112,17 +112,35 @@ type PushResponse struct {
 	Stored    int        `json:"stored"`    // rows new to the hub
 	Duplicate int        `json:"duplicate"` // rows the hub already had (a push sent twice)
 	Conflicts []Conflict `json:"conflicts,omitempty"`
+	// Restored: Through was below the last one the hub acknowledged for this device, so the
+	// laptop's data went back in time (a restored backup). The rows were stored by UUID as always
+	// (re-sent ones are duplicates). The laptop should pull once from After 0 with IncludeOwn, to get
+	// back the rows it had pushed after that backup (inserting by UUID, ignoring what it has).
+	Restored bool `json:"restored,omitempty"`
 }
 
 // PullRequest asks for the rows of the laptop's clinic the hub numbered after After.
 type PullRequest struct {
 	After int64 `json:"after"`
-	Limit int   `json:"limit,omitempty"` // the hub caps it
+	Limit int   `json:"limit,omitempty"` // the hub caps it (DefaultPullLimit, MaxPullLimit)
+	// IncludeOwn: also the rows this device made itself (after a restore from a backup, see
+	// PushResponse.Restored). Without it a laptop's own rows are left out.
+	IncludeOwn bool `json:"include_own,omitempty"`
 }
 
+// The number of rows a pull returns at most: when PullRequest.Limit is 0, and its cap.
+const (
+	DefaultPullLimit = 2000
+	MaxPullLimit     = 10000
+)
+
 // PullResponse carries rows from the other laptops of the clinic (a laptop's own rows are left
-// out) in the hub's sequence. Next is the sequence to ask after next time; More says another page
-// is waiting. The hub numbers rows in commit order, so a row committed late is never skipped.
+// out unless IncludeOwn) in the hub's sequence, grouped by kind: apply Products, then Lines, then
+// Edits, then Movements, then Conflicts (within one page a row never refers to a row of a later
+// page). Next is the sequence to ask after next time (save it only once the page is applied);
+// More says another page is waiting. The hub numbers rows in commit order, so a row committed late
+// is never skipped. Conflicts come again, with their new state, whenever one changes (an edit
+// joins it, or it is settled).
 type PullResponse struct {
 	Products  []Product  `json:"products,omitempty"`
 	Lines     []Line     `json:"lines,omitempty"`
@@ -140,6 +158,9 @@ type Conflict struct {
 	EntityUUID string `json:"entity_uuid"`
 	Field      string `json:"field"`
 	Edits      []Edit `json:"edits"`
+	// SettledBy is the UUID of the edit that settled it ("" while open). An edit whose Base is one
+	// of an open conflict's edits settles it and becomes the field's value.
+	SettledBy string `json:"settled_by,omitempty"`
 }
 
 // StatusResponse tells a laptop about its clinic.
@@ -147,6 +168,10 @@ type StatusResponse struct {
 	HubID      string   `json:"hub_id"`
 	ClinicName string   `json:"clinic_name"`
 	Devices    []Device `json:"devices"`
+	// Through is the last PushRequest.Through the hub holds for this device. Below the laptop's push
+	// cursor, the hub was restored from an older backup and lost pushes: the laptop sends again
+	// from Through on (by UUID: nothing is doubled).
+	Through int64 `json:"through"`
 }
 
 // Device is one laptop enrolled in a clinic.
@@ -159,6 +184,23 @@ type Device struct {
 // ErrorResponse is the body of every 4xx/5xx answer: a stable code for the program and plain
 // words for the person.
 type ErrorResponse struct {
-	Code    string `json:"code"` // "version", "token", "code_used", "code_unknown", "clone", "bad_request", "internal"
+	Code    string `json:"code"` // one of the Err… codes below
 	Message string `json:"message"`
 }
+
+// The codes of ErrorResponse, with the HTTP status each comes with.
+const (
+	ErrVersion     = "version"      // 426: the laptop speaks another protocol Version: update one of them
+	ErrToken       = "token"        // 401: no token, or one the hub does not know: join again
+	ErrCodeUsed    = "code_used"    // 409: the enrolment code joined another laptop already
+	ErrCodeUnknown = "code_unknown" // 404: no such enrolment code
+	// ErrClone (409): the device id is enrolled with another data folder (DataID): a copied data
+	// folder. Nothing was stored; the laptop takes a new device id and joins again with a new code.
+	ErrClone      = "clone"
+	ErrBadRequest = "bad_request" // 400: the request is malformed or breaks a rule; nothing was stored
+	ErrTooLarge   = "too_large"   // 413: the body is over MaxBody: send smaller batches
+	ErrInternal   = "internal"    // 500: the hub failed (its database is down…): try again later
+)
+
+// MaxBody is the most bytes a request body may have, before and after gzip.
+const MaxBody = 32 << 20

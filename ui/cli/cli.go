@@ -20,6 +20,11 @@
 //	medinventory product set|changes|undo GTIN-OR-NAME [--unit UNIT] [--pack-size N] [--lot LOT]   a product's dispensing unit and pack sizes (stock is converted, recorded, undoable)
 //	medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]   the monthly report and requisition: consumption, months of stock, what to order
 //	medinventory settings [list | get KEY | set KEY VALUE]   the clinic's name and other settings a script may need (never the API key)
+//	medinventory sync [--hub URL --code CODE] [--conflicts]   send this laptop's stock to the district hub, bring back the other laptops'
+//	medinventory hub --database URL --listen ADDR [--cert F --key F] [--insecure-http]   run the district hub the clinics' laptops sync through (PostgreSQL)
+//	medinventory hub enrol --database URL --clinic NAME    a one-time code that joins one laptop to a clinic
+//	medinventory hub user --database URL --name NAME [--password-stdin]   a district user for the hub's web pages
+//	medinventory hub stock --database URL [--clinic NAME] [--format table|csv|json]   every clinic's stock, per product and lot
 //
 // With no command the program opens the window (Env.Window, given by package main, which also
 // wires the backend the commands use: Env.OpenBackend). The data dir is, in order: --data-dir,

@@ -1,5 +1,7 @@
 package cli
 
+import "medinventory/assets/i18n"
+
 // Command is one command of the program: its name, its synopsis (what follows "medinventory " in
 // the usage text), its one-line help, and the function that runs it with its arguments (the
 // words after its name) and returns the exit code.
@@ -30,6 +32,11 @@ var commands = []Command{
 	{"product", "product set|changes|undo GTIN-OR-NAME [--unit UNIT] [--pack-size N] [--lot LOT]", "a product's dispensing unit and pack sizes (stock is converted, recorded, undoable)", runProduct},
 	{"report", "report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]", "the monthly report and requisition: consumption, months of stock, what to order", runReport},
 	{"settings", "settings [list | get KEY | set KEY VALUE]", "the clinic's name and other settings a script may need (never the API key)", runSettings},
+	{"sync", "sync [--hub URL --code CODE] [--conflicts]", i18n.Mark("send this laptop's stock to the district hub, bring back the other laptops'"), runSync},
+	{"hub", "hub --database URL --listen ADDR [--cert F --key F] [--insecure-http]", i18n.Mark("run the district hub the clinics' laptops sync through (PostgreSQL)"), runHub},
+	{"hub", "hub enrol --database URL --clinic NAME", i18n.Mark("a one-time code that joins one laptop to a clinic"), runHub},
+	{"hub", "hub user --database URL --name NAME [--password-stdin]", i18n.Mark("a district user for the hub's web pages"), runHub},
+	{"hub", "hub stock --database URL [--clinic NAME] [--format table|csv|json]", i18n.Mark("every clinic's stock, per product and lot"), runHub},
 }
 
 // lookup finds a command by name.

@@ -1,0 +1,116 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// StockRow is what one lot of one product holds in one clinic, from the movements alone.
+type StockRow struct {
+	Clinic      string `json:"clinic"`
+	ProductUUID string `json:"product_uuid"`
+	GTIN        string `json:"gtin"`
+	Product     string `json:"product"` // its name: the latest "name" edit, else its name key, else the GTIN
+	LineUUID    string `json:"line_uuid"`
+	Lot         string `json:"lot"`
+	Expiry      string `json:"expiry"` // YYYY-MM-DD or ""
+	OnHand      int64  `json:"on_hand"`
+}
+
+// Filter narrows Stock.
+type Filter struct {
+	Clinic string // "" for every clinic
+	// ExpiringDays > 0: only lots with stock that expire within that many days of Today (or
+	// have expired).
+	ExpiringDays int
+	Today        time.Time // zero: now
+	// OutOfStock: only products of a clinic whose lots together hold nothing (one row per product,
+	// Lot and Expiry empty).
+	OutOfStock bool
+}
+
+// productName is the SQL for a product's name as people know it.
+const productName = `coalesce(
+	(SELECT fh.value FROM field_heads fh WHERE fh.clinic_id = p.clinic_id AND fh.entity = 'product'
+		AND fh.entity_uuid = p.uuid AND fh.field = 'name'),
+	nullif(p.name_key, ''), nullif(p.gtin, ''), p.uuid)`
+
+// Stock lists on hand per clinic, product and lot, ordered by clinic, product and expiry.
+func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
+	today := f.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	var sql string
+	args := []any{f.Clinic}
+	if f.OutOfStock {
+		sql = `SELECT c.name, p.uuid, p.gtin, ` + productName + `, '', '', '', coalesce(sum(m.quantity), 0)
+			FROM products p JOIN clinics c ON c.id = p.clinic_id
+			LEFT JOIN lines l ON l.product_uuid = p.uuid
+			LEFT JOIN movements m ON m.line_uuid = l.uuid
+			WHERE ($1 = '' OR c.name = $1)
+			GROUP BY c.name, p.uuid, p.gtin, p.clinic_id, p.name_key
+			HAVING coalesce(sum(m.quantity), 0) <= 0
+			ORDER BY c.name, 4`
+	} else {
+		sql = `SELECT c.name, p.uuid, p.gtin, ` + productName + `, l.uuid, l.lot, l.expiry, coalesce(sum(m.quantity), 0)
+			FROM lines l JOIN products p ON p.uuid = l.product_uuid JOIN clinics c ON c.id = l.clinic_id
+			LEFT JOIN movements m ON m.line_uuid = l.uuid
+			WHERE ($1 = '' OR c.name = $1)
+			GROUP BY c.name, p.uuid, p.gtin, p.clinic_id, p.name_key, l.uuid, l.lot, l.expiry`
+		if f.ExpiringDays > 0 {
+			sql += ` HAVING coalesce(sum(m.quantity), 0) > 0 AND l.expiry <> '' AND l.expiry <= $2`
+			args = append(args, today.AddDate(0, 0, f.ExpiringDays).Format("2006-01-02"))
+		}
+		sql += ` ORDER BY c.name, 4, l.expiry, l.lot`
+	}
+	rows, err := h.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the district's stock: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StockRow, error) {
+		var s StockRow
+		err := r.Scan(&s.Clinic, &s.ProductUUID, &s.GTIN, &s.Product, &s.LineUUID, &s.Lot, &s.Expiry, &s.OnHand)
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the district's stock: %w", err)
+	}
+	return out, nil
+}
+
+// ClinicSync is one clinic and when its laptops last synced.
+type ClinicSync struct {
+	Name     string    `json:"clinic"`
+	Laptops  int       `json:"laptops"`
+	LastSync time.Time `json:"last_sync"` // zero when never
+	Codes    int       `json:"unused_codes"`
+}
+
+// Clinics lists every clinic with its laptops and its last sync, the longest silent first.
+func (h *Hub) Clinics(ctx context.Context) ([]ClinicSync, error) {
+	rows, err := h.pool.Query(ctx, `SELECT c.name,
+			(SELECT count(*) FROM devices d WHERE d.clinic_id = c.id),
+			(SELECT max(d.last_sync) FROM devices d WHERE d.clinic_id = c.id),
+			(SELECT count(*) FROM enrol_codes e WHERE e.clinic_id = c.id AND e.used_at IS NULL)
+		FROM clinics c ORDER BY 3 NULLS FIRST, c.name`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the clinics: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClinicSync, error) {
+		var c ClinicSync
+		var last *time.Time
+		err := r.Scan(&c.Name, &c.Laptops, &last, &c.Codes)
+		if last != nil {
+			c.LastSync = *last
+		}
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the clinics: %w", err)
+	}
+	return out, nil
+}

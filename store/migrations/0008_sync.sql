@@ -1,0 +1,173 @@
+-- 0008: sync through the district hub (issue 28), the laptop's half. See store/sync.go.
+--
+-- sync_outbox: what this laptop recorded that the hub has not acknowledged yet, in the order it
+-- was recorded. SQLite's own triggers fill it in the same transaction as the row (a new product or
+-- lot, a confirmed movement — a pending receipt once it is confirmed —, a field edit), whichever
+-- code or process wrote. The push cursor (sync_state.push_through) moves only after the hub
+-- acknowledged a batch, so a push killed half-way is sent again and the hub, inserting by UUID,
+-- stores it once.
+--
+-- Rows pulled from the hub are written with sync_state.applying = 1 (set and cleared inside the
+-- applying transaction, so no other connection ever sees it): the triggers leave them out.
+CREATE TABLE sync_state (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    applying       INTEGER NOT NULL DEFAULT 0,
+    push_through   INTEGER NOT NULL DEFAULT 0,   -- the last outbox seq the hub acknowledged
+    pull_after     INTEGER NOT NULL DEFAULT 0,   -- the hub's sequence pulled up to
+    hub_url        TEXT    NOT NULL DEFAULT '',
+    hub_id         TEXT    NOT NULL DEFAULT '',
+    clinic_id      TEXT    NOT NULL DEFAULT '',
+    clinic_name    TEXT    NOT NULL DEFAULT '',
+    joined_device  TEXT    NOT NULL DEFAULT '',  -- the device id the hub knows this laptop by
+    joined_data    TEXT    NOT NULL DEFAULT '',  -- the data folder's identity when it joined
+    joined_machine TEXT    NOT NULL DEFAULT '',  -- the computer it joined from (a copied folder differs)
+    joined_at      INTEGER NOT NULL DEFAULT 0,
+    last_sync      INTEGER NOT NULL DEFAULT 0,   -- Unix ms of the last full sync
+    laptops        INTEGER NOT NULL DEFAULT 0,   -- laptops of the clinic at the last sync
+    hub_seen       INTEGER NOT NULL DEFAULT 0    -- the hub's time of this device's last sync, as the hub said at the end of
+                                                 -- the last sync here: a later one means rows this database no longer holds
+                                                 -- (a restored backup) or an interrupted sync; either way its own rows are pulled back once
+);
+INSERT INTO sync_state(id) VALUES (1);
+
+CREATE TABLE sync_outbox (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT    NOT NULL CHECK (kind IN ('product','line','movement','edit')),
+    uuid TEXT    NOT NULL
+);
+
+-- Every edit of a field of a product, made here or pulled: its own UUID, the edit it was based on.
+CREATE TABLE sync_edits (
+    uuid        TEXT    PRIMARY KEY,
+    device_id   TEXT    NOT NULL,
+    entity      TEXT    NOT NULL,
+    entity_uuid TEXT    NOT NULL,   -- as sent (a pulled edit of a product mapped onto a local one names the other's)
+    field       TEXT    NOT NULL,
+    value       TEXT    NOT NULL,
+    base        TEXT    NOT NULL DEFAULT '',
+    at          INTEGER NOT NULL,
+    local       INTEGER NOT NULL DEFAULT 1  -- 1: made on this laptop (goes to the outbox)
+) WITHOUT ROWID;
+
+-- The edit each field of each local product now shows.
+CREATE TABLE sync_heads (
+    entity      TEXT NOT NULL,
+    entity_uuid TEXT NOT NULL,   -- the local row's uuid
+    field       TEXT NOT NULL,
+    edit_uuid   TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_uuid, field)
+) WITHOUT ROWID;
+
+-- A pulled product or lot that is the same as a local one (same GTIN; same product, lot, expiry
+-- and shelf): its uuid names the local row, so both laptops' stock of one lot adds up in one line.
+CREATE TABLE sync_alias (
+    uuid       TEXT PRIMARY KEY,
+    entity     TEXT NOT NULL,
+    local_uuid TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Two edits of one field made before either laptop saw the other: both kept until a person
+-- chooses (Store.SettleConflict); the product shows this laptop's value meanwhile.
+CREATE TABLE sync_conflicts (
+    id          INTEGER PRIMARY KEY,
+    entity      TEXT    NOT NULL,
+    entity_uuid TEXT    NOT NULL,   -- the local row's uuid
+    field       TEXT    NOT NULL,
+    ours        TEXT    NOT NULL,   -- edit uuids
+    theirs      TEXT    NOT NULL,
+    found_at    INTEGER NOT NULL,
+    settled_at  INTEGER NOT NULL DEFAULT 0,
+    settled_by  TEXT    NOT NULL DEFAULT '',
+    UNIQUE (ours, theirs)
+);
+CREATE INDEX sync_conflicts_open ON sync_conflicts(entity_uuid, field) WHERE settled_at = 0;
+
+-- A local edit goes to the outbox and becomes its field's head.
+CREATE TRIGGER sync_edits_local AFTER INSERT ON sync_edits WHEN NEW.local = 1 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('edit', NEW.uuid);
+    INSERT INTO sync_heads(entity, entity_uuid, field, edit_uuid) VALUES (NEW.entity, NEW.entity_uuid, NEW.field, NEW.uuid)
+        ON CONFLICT (entity, entity_uuid, field) DO UPDATE SET edit_uuid = excluded.edit_uuid;
+END;
+
+-- A new product: its identity, and its fields as edits based on nothing.
+CREATE TRIGGER sync_product_insert AFTER INSERT ON products WHEN NEW.uuid IS NOT NULL AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('product', NEW.uuid);
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, f, v, '', CAST(unixepoch('subsec') * 1000 AS INTEGER)
+          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c)
+         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0');
+END;
+-- A product made without naming its global id gets one from products_ids (0003) just after.
+CREATE TRIGGER sync_product_uuid AFTER UPDATE OF uuid ON products WHEN OLD.uuid IS NULL AND NEW.uuid IS NOT NULL AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('product', NEW.uuid);
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, f, v, '', CAST(unixepoch('subsec') * 1000 AS INTEGER)
+          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c)
+         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0');
+END;
+-- Each field changed here: one edit, based on the edit the field showed.
+CREATE TRIGGER sync_product_edit_name AFTER UPDATE OF name ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.name IS NOT NEW.name AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'name', COALESCE(NEW.name, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'name'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_generic_name AFTER UPDATE OF generic_name ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.generic_name IS NOT NEW.generic_name AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'generic_name', COALESCE(NEW.generic_name, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'generic_name'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_strength AFTER UPDATE OF strength ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.strength IS NOT NEW.strength AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'strength', COALESCE(NEW.strength, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'strength'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_dosage_form AFTER UPDATE OF dosage_form ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.dosage_form IS NOT NEW.dosage_form AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'dosage_form', COALESCE(NEW.dosage_form, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'dosage_form'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_manufacturer AFTER UPDATE OF manufacturer ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.manufacturer IS NOT NEW.manufacturer AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'manufacturer', COALESCE(NEW.manufacturer, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'manufacturer'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_unit AFTER UPDATE OF unit ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.unit IS NOT NEW.unit AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'unit', COALESCE(NEW.unit, ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'unit'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_reorder_level AFTER UPDATE OF reorder_level ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND CAST(OLD.reorder_level AS TEXT) IS NOT CAST(NEW.reorder_level AS TEXT) AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'reorder_level', COALESCE(CAST(NEW.reorder_level AS TEXT), ''),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'reorder_level'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+-- A new lot.
+CREATE TRIGGER sync_line_insert AFTER INSERT ON stock_lines WHEN (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('line', NEW.uuid);
+END;
+
+-- A confirmed movement; a pending receipt once it is confirmed (dismissed ones never travel).
+CREATE TRIGGER sync_movement_insert AFTER INSERT ON movements WHEN NEW.status = 'confirmed' AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('movement', NEW.uuid);
+END;
+CREATE TRIGGER sync_movement_confirm AFTER UPDATE OF status ON movements
+    WHEN OLD.status = 'pending' AND NEW.status = 'confirmed' AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_outbox(kind, uuid) VALUES ('movement', NEW.uuid);
+END;
+
+-- What this inventory held before: all of it is new to the hub.
+INSERT INTO sync_outbox(kind, uuid) SELECT 'product', uuid FROM products WHERE uuid IS NOT NULL ORDER BY id;
+INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+    SELECT printf('%08x-%04x-%04x-%04x-%012x', (p.created_at >> 16) & 0xffffffff, (p.created_at) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), p.device_id, 'product', p.uuid, c.f, CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END, '', p.created_at
+      FROM products p, (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c
+     WHERE p.uuid IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END <> '' AND NOT (c.f = 'reorder_level' AND p.reorder_level = 0)
+     ORDER BY p.id;
+INSERT INTO sync_outbox(kind, uuid) SELECT 'line', uuid FROM stock_lines ORDER BY id;
+INSERT INTO sync_outbox(kind, uuid) SELECT 'movement', uuid FROM movements WHERE status = 'confirmed' ORDER BY id;

@@ -1,0 +1,5 @@
+//go:build !ci
+
+package pgtest
+
+const mustRun = false

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"medinventory/store/hub"
+	"medinventory/store/pgtest"
+	"medinventory/store/syncwire"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func runMain(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb, Env{Version: "test"})
+	return code, out.String(), errb.String()
+}
+
+// hub enrol prints the code alone on its last line; the code joins a laptop; hub user makes a
+// district user; hub stock prints what the laptop pushed.
+func TestHubCommands(t *testing.T) {
+	db := pgtest.Start(t)
+	code, out, errs := runMain(t, "hub", "enrol", "--database", db, "--clinic", "Kasese HC")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	enrolCode := lines[len(lines)-1]
+	if code != ExitOK || !regexp.MustCompile(`^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$`).MatchString(enrolCode) || !strings.Contains(errs, "Kasese HC") {
+		t.Fatalf("hub enrol: %d %q %q", code, out, errs)
+	}
+	ctx := context.Background()
+	h, err := hub.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	j, err := h.Join(ctx, syncwire.EnrolRequest{Code: enrolCode, DeviceID: "dev", DataID: "data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 1,
+		Products:  []syncwire.Product{{UUID: "p", DeviceID: "dev", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l", DeviceID: "dev", ProductUUID: "p", Lot: "A1", Expiry: "2030-01-31", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m", DeviceID: "dev", LineUUID: "l", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
+
+	code, out, errs = runMain(t, "hub", "stock", "--database", db, "--format", "json")
+	var rows []hub.StockRow
+	if code != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0].OnHand != 2 || rows[0].Lot != "A1" {
+		t.Fatalf("hub stock --format json: %d %q %q", code, out, errs)
+	}
+	if code, out, _ = runMain(t, "hub", "stock", "--database", db); code != ExitOK || !strings.Contains(out, "paracetamol 500") {
+		t.Fatalf("hub stock: %d %q", code, out)
+	}
+	if code, out, _ = runMain(t, "hub", "stock", "--database", db, "--format", "csv"); code != ExitOK || !strings.Contains(out, "Kasese HC,paracetamol 500,05012345678900,A1,2030-01-31,2") {
+		t.Fatalf("hub stock csv: %d %q", code, out)
+	}
+
+	code, out, errs = runMain(t, "hub", "user", "--database", db, "--name", "amina")
+	lines = strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if code != ExitOK {
+		t.Fatalf("hub user: %d %q %q", code, out, errs)
+	}
+	if _, err := h.SignIn(ctx, "amina", lines[len(lines)-1], time.Minute); err != nil {
+		t.Fatalf("the printed password does not sign in: %v", err)
+	}
+}
+
+func TestHubCommandRefusals(t *testing.T) {
+	t.Setenv("MEDINVENTORY_HUB_DATABASE", "")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"hub", "enrol", "--clinic", "X"}, "--database"},
+		{[]string{"hub", "enrol", "--database", "postgres:///x"}, "--clinic"},
+		{[]string{"hub", "--database", "postgres:///x", "--listen", "0.0.0.0:8440"}, "--insecure-http"},
+		{[]string{"hub", "--database", "postgres:///x", "--cert", "c.pem"}, "--key"},
+		{[]string{"hub", "stock", "--database", "postgres:///x", "--format", "xml"}, "xml"},
+		{[]string{"hub", "frobnicate"}, "frobnicate"},
+	}
+	for _, c := range cases {
+		if code, _, errs := runMain(t, c.args...); code != ExitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q", c.args, code, errs)
+		}
+	}
+	// An unreachable database: a plain message, exit 1.
+	dir := t.TempDir()
+	code, _, errs := runMain(t, "hub", "enrol", "--database", "postgres:///x?host="+dir+"&connect_timeout=2", "--clinic", "X")
+	if code != ExitFailed || !strings.Contains(errs, "cannot reach the hub database") {
+		t.Errorf("no database: exit %d, %q", code, errs)
+	}
+}
+
+// The hub serves until its context ends, then stops cleanly.
+func TestHubServes(t *testing.T) {
+	db := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	hubContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	defer func() { hubContext = interruptible }()
+	var out, errb bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main([]string{"hub", "--database", db, "--listen", "127.0.0.1:0"}, &syncBuf{b: &out}, &errb, Env{})
+	}()
+	var addr string
+	for i := 0; i < 100 && addr == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if m := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`).FindStringSubmatch(syncString(&out)); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("the hub did not say where it listens: %q %q", syncString(&out), errb.String())
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+syncwire.PathStatus, nil)
+	req.Header.Set(syncwire.HeaderVersion, "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status without a token: %d", resp.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
