@@ -106,18 +106,13 @@ func TestVersion3JobTableIsUpgradedEitherWay(t *testing.T) {
 				t.Fatal(err)
 			}
 			db := st.DB()
-			for _, q := range append(append([]string{}, downgradePacks...),
+			for _, q := range append(append(append([]string{}, downgradeSync...), downgradePacks...),
 				c.downgrade,
 				// What migrations after version 4 added (0005: the serial; 0006: the requisition; 0007:
 				// packs, downgradePacks above), so
 				// that version 3 is version 3.
 				`DROP TABLE requisition_lines`,
-				// 0008: sync (its triggers on the older tables, then its tables).
-				`DROP TRIGGER sync_product_insert; DROP TRIGGER sync_product_uuid; DROP TRIGGER sync_line_insert;
-				 DROP TRIGGER sync_movement_insert; DROP TRIGGER sync_movement_confirm; DROP TRIGGER sync_product_edit_name;
-				 DROP TRIGGER sync_product_edit_generic_name; DROP TRIGGER sync_product_edit_strength; DROP TRIGGER sync_product_edit_dosage_form;
-				 DROP TRIGGER sync_product_edit_manufacturer; DROP TRIGGER sync_product_edit_unit; DROP TRIGGER sync_product_edit_reorder_level;
-				 DROP TABLE sync_state; DROP TABLE sync_outbox; DROP TABLE sync_edits; DROP TABLE sync_heads; DROP TABLE sync_alias; DROP TABLE sync_conflicts`,
+
 				`DROP INDEX entries_pack`,
 				`ALTER TABLE entries DROP COLUMN serial`,
 				`INSERT INTO photos (id, sha256, stored_path, original_name, bytes, width, height, format, added_at) VALUES

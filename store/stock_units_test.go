@@ -254,7 +254,7 @@ func TestPacksMigrationKeepsOldFigures(t *testing.T) {
 	}
 	e := photoEntry(t, st, addPhoto(t, st, 5).ID, store.NewEntry{Values: store.Values{Name: "Amoxil", Lot: "A1", Quantity: q(4), Unit: "30 capsules"},
 		Sources: map[string]string{"name": store.SourceModel}})
-	for _, q := range append(append([]string{}, downgradePacks...), `PRAGMA user_version = 6`) {
+	for _, q := range append(append(append([]string{}, downgradeSync...), downgradePacks...), `PRAGMA user_version = 6`) {
 		if _, err := st.DB().ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -23,23 +23,47 @@ import (
 	"medinventory/store/syncwire"
 )
 
-// syncFields are the product columns that travel as edits (migration 0008's triggers).
-var syncFields = map[string]bool{
-	"name": true, "generic_name": true, "strength": true, "dosage_form": true, "manufacturer": true,
-	"unit": true, "reorder_level": true,
+// syncFields are the columns that travel as edits, per entity (migrations 0008 and 0009's
+// triggers): a product's names, unit, usual pack size and reorder level; a lot's pack size.
+var syncFields = map[string]map[string]bool{
+	"product": {
+		"name": true, "generic_name": true, "strength": true, "dosage_form": true, "manufacturer": true,
+		"unit": true, "reorder_level": true, "pack_size": true,
+	},
+	"line": {"pack_size": true},
 }
 
-// checkEditValue refuses what a product column cannot hold.
+// syncTable is the local table of an entity that has edits.
+var syncTable = map[string]string{"product": "products", "line": "stock_lines"}
+
+// intField says whether a travelling field is a whole number in its column.
+func intField(field string) bool { return field == "reorder_level" || field == "pack_size" }
+
+// checkEditValue refuses what a column cannot hold.
 func checkEditValue(field, v string) error {
 	if !utf8.ValidString(v) || len(v) > 1000 {
 		return fmt.Errorf("the hub sent an unreadable %s", field)
 	}
-	if field == "reorder_level" {
+	switch field {
+	case "reorder_level":
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
 			return fmt.Errorf("the hub sent a reorder level that is not a number: %q", v)
 		}
+	case "pack_size":
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 1 {
+			return fmt.Errorf("the hub sent a pack size that is not a whole number of units: %q", v)
+		}
 	}
 	return nil
+}
+
+// editValue is v as the column holds it.
+func editValue(field, v string) any {
+	if intField(field) {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n
+	}
+	return v
 }
 
 func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out *PullApplied) error {
@@ -55,20 +79,21 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 		return nil // pulled before
 	}
 	out.Edits++
-	if e.Entity != "product" || !syncFields[e.Field] || checkEditValue(e.Field, e.Value) != nil {
+	table := syncTable[e.Entity]
+	if !syncFields[e.Entity][e.Field] || checkEditValue(e.Field, e.Value) != nil {
 		return nil // kept, not shown: a field this version does not know
 	}
-	_, local, ok, err := localRow(ctx, tx, "products", e.EntityUUID)
+	_, local, ok, err := localRow(ctx, tx, table, e.EntityUUID)
 	if err != nil || !ok {
 		return err
 	}
 	var head string
-	err = tx.QueryRowContext(ctx, `SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = ? AND field = ?`, local, e.Field).Scan(&head)
+	err = tx.QueryRowContext(ctx, `SELECT edit_uuid FROM sync_heads WHERE entity = ? AND entity_uuid = ? AND field = ?`, e.Entity, local, e.Field).Scan(&head)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read the product's field: %w", err)
 	}
 	var ours string
-	if err := tx.QueryRowContext(ctx, `SELECT CAST(COALESCE(`+e.Field+`, '') AS TEXT) FROM products WHERE uuid = ?`, local).Scan(&ours); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT CAST(COALESCE(`+e.Field+`, '') AS TEXT) FROM `+table+` WHERE uuid = ?`, local).Scan(&ours); err != nil {
 		return fmt.Errorf("read the product's field: %w", err)
 	}
 	apply := e.Base == head
@@ -87,8 +112,8 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 			known = err == nil
 		}
 		if !known || baseValue != ours {
-			_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_conflicts(entity, entity_uuid, field, ours, theirs, found_at) VALUES ('product',?,?,?,?,?)`,
-				local, e.Field, head, e.UUID, ms(s.now()))
+			_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_conflicts(entity, entity_uuid, field, ours, theirs, found_at) VALUES (?,?,?,?,?,?)`,
+				e.Entity, local, e.Field, head, e.UUID, ms(s.now()))
 			if err != nil {
 				return fmt.Errorf("keep the conflict: %w", err)
 			}
@@ -98,22 +123,32 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 		apply = true
 	}
 	if apply && e.Value != ours {
-		var v any = e.Value
-		if e.Field == "reorder_level" {
-			v, _ = strconv.ParseInt(e.Value, 10, 64)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE products SET `+e.Field+` = ?, updated_at = ? WHERE uuid = ?`, v, ms(s.now()), local); err != nil {
+		if err := setSyncField(ctx, tx, e.Entity, local, e.Field, e.Value, ms(s.now())); err != nil {
 			return fmt.Errorf("apply the change the hub sent: %w", err)
 		}
 	}
-	return settleHead(ctx, tx, local, e.Field, e.UUID, e.Base, ms(s.now()))
+	return settleHead(ctx, tx, e.Entity, local, e.Field, e.UUID, e.Base, ms(s.now()))
+}
+
+// setSyncField writes one travelling field of a local product or lot. A unit or pack size pulled
+// from another laptop is written as is: that laptop's convert movements travel beside it, so the
+// balance here is converted by them, not converted a second time.
+func setSyncField(ctx context.Context, tx *sql.Tx, entity, local, field, value string, now int64) error {
+	set := field + ` = ?`
+	args := []any{editValue(field, value)}
+	if entity == "product" {
+		set += `, updated_at = ?`
+		args = append(args, now)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE `+syncTable[entity]+` SET `+set+` WHERE uuid = ?`, append(args, local)...)
+	return err
 }
 
 // settleHead makes edit the field's current edit and closes the field's open conflicts that
 // involve base (an edit made on top of one side of a conflict settles it).
-func settleHead(ctx context.Context, tx *sql.Tx, local, field, edit, base string, now int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_heads(entity, entity_uuid, field, edit_uuid) VALUES ('product',?,?,?)
-		ON CONFLICT (entity, entity_uuid, field) DO UPDATE SET edit_uuid = excluded.edit_uuid`, local, field, edit)
+func settleHead(ctx context.Context, tx *sql.Tx, entity, local, field, edit, base string, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_heads(entity, entity_uuid, field, edit_uuid) VALUES (?,?,?,?)
+		ON CONFLICT (entity, entity_uuid, field) DO UPDATE SET edit_uuid = excluded.edit_uuid`, entity, local, field, edit)
 	if err != nil {
 		return fmt.Errorf("save the product's field: %w", err)
 	}
@@ -141,8 +176,12 @@ type SyncConflict struct {
 
 // SyncConflicts lists the conflicts no one has settled yet, oldest first.
 func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
+	// A lot's conflict names its product (and the field says "pack_size").
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, p.id, p.name, c.field, COALESCE(o.value, ''), t.value, t.device_id, c.found_at
-		FROM sync_conflicts c JOIN products p ON p.uuid = c.entity_uuid JOIN sync_edits t ON t.uuid = c.theirs
+		FROM sync_conflicts c
+		LEFT JOIN stock_lines l ON c.entity = 'line' AND l.uuid = c.entity_uuid
+		JOIN products p ON p.uuid = CASE WHEN c.entity = 'line' THEN (SELECT uuid FROM products WHERE id = l.product_id) ELSE c.entity_uuid END
+		JOIN sync_edits t ON t.uuid = c.theirs
 		LEFT JOIN sync_edits o ON o.uuid = c.ours
 		WHERE c.settled_at = 0 ORDER BY c.id`)
 	if err != nil {
@@ -166,8 +205,8 @@ func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
 func (s *Store) SettleConflict(ctx context.Context, id int64, value string) error {
 	value = strings.TrimSpace(value)
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		var local, field, theirs string
-		err := tx.QueryRowContext(ctx, `SELECT entity_uuid, field, theirs FROM sync_conflicts WHERE id = ? AND settled_at = 0`, id).Scan(&local, &field, &theirs)
+		var entity, local, field, theirs string
+		err := tx.QueryRowContext(ctx, `SELECT entity, entity_uuid, field, theirs FROM sync_conflicts WHERE id = ? AND settled_at = 0`, id).Scan(&entity, &local, &field, &theirs)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("conflict %d: %w", id, ErrNotFound)
 		} else if err != nil {
@@ -176,7 +215,7 @@ func (s *Store) SettleConflict(ctx context.Context, id int64, value string) erro
 		if err := checkEditValue(field, value); err != nil {
 			return fmt.Errorf("%s: write a whole number", field)
 		}
-		if field != "reorder_level" {
+		if !intField(field) && entity == "product" {
 			if value, err = ValidateField(field, value); err != nil {
 				return &FieldError{Field: field, Err: err}
 			}
@@ -184,11 +223,7 @@ func (s *Store) SettleConflict(ctx context.Context, id int64, value string) erro
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET applying = 1 WHERE id = 1`); err != nil {
 			return err
 		}
-		var v any = value
-		if field == "reorder_level" {
-			v, _ = strconv.ParseInt(value, 10, 64)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE products SET `+field+` = ?, updated_at = ? WHERE uuid = ?`, v, ms(s.now()), local); err != nil {
+		if err := setSyncField(ctx, tx, entity, local, field, value, ms(s.now())); err != nil {
 			return fmt.Errorf("save the product: %w", err)
 		}
 		u, dev, err := s.newIDs(ctx, tx)
@@ -196,8 +231,8 @@ func (s *Store) SettleConflict(ctx context.Context, id int64, value string) erro
 			return err
 		}
 		// local = 1: the trigger sends it and makes it the field's edit.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at) VALUES (?,?,'product',?,?,?,?,?)`,
-			u, dev, local, field, value, theirs, ms(s.now())); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at) VALUES (?,?,?,?,?,?,?,?)`,
+			u, dev, entity, local, field, value, theirs, ms(s.now())); err != nil {
 			return fmt.Errorf("save the choice: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_conflicts SET settled_at = ?, settled_by = ? WHERE id = ?`, ms(s.now()), u, id); err != nil {

@@ -94,16 +94,16 @@ CREATE TRIGGER sync_product_insert AFTER INSERT ON products WHEN NEW.uuid IS NOT
     INSERT INTO sync_outbox(kind, uuid) VALUES ('product', NEW.uuid);
     INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
         SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, f, v, '', CAST(unixepoch('subsec') * 1000 AS INTEGER)
-          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c)
-         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0');
+          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) WHEN 'pack_size' THEN CAST(NEW.pack_size AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f UNION ALL SELECT 'pack_size' AS f) c)
+         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0') AND NOT (f = 'pack_size' AND v = '1');
 END;
 -- A product made without naming its global id gets one from products_ids (0003) just after.
 CREATE TRIGGER sync_product_uuid AFTER UPDATE OF uuid ON products WHEN OLD.uuid IS NULL AND NEW.uuid IS NOT NULL AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
     INSERT INTO sync_outbox(kind, uuid) VALUES ('product', NEW.uuid);
     INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
         SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, f, v, '', CAST(unixepoch('subsec') * 1000 AS INTEGER)
-          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c)
-         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0');
+          FROM (SELECT c.f AS f, CASE c.f WHEN 'name' THEN NEW.name WHEN 'generic_name' THEN NEW.generic_name WHEN 'strength' THEN NEW.strength WHEN 'dosage_form' THEN NEW.dosage_form WHEN 'manufacturer' THEN NEW.manufacturer WHEN 'unit' THEN NEW.unit WHEN 'reorder_level' THEN CAST(NEW.reorder_level AS TEXT) WHEN 'pack_size' THEN CAST(NEW.pack_size AS TEXT) END AS v FROM (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f UNION ALL SELECT 'pack_size' AS f) c)
+         WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0') AND NOT (f = 'pack_size' AND v = '1');
 END;
 -- Each field changed here: one edit, based on the edit the field showed.
 CREATE TRIGGER sync_product_edit_name AFTER UPDATE OF name ON products
@@ -151,6 +151,25 @@ END;
 -- A new lot.
 CREATE TRIGGER sync_line_insert AFTER INSERT ON stock_lines WHEN (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
     INSERT INTO sync_outbox(kind, uuid) VALUES ('line', NEW.uuid);
+    -- its pack size (0007) when not 1, as an edit based on nothing, after the lot in the outbox
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'line', NEW.uuid, 'pack_size', CAST(NEW.pack_size AS TEXT), '', CAST(unixepoch('subsec') * 1000 AS INTEGER)
+         WHERE NEW.pack_size <> 1;
+END;
+-- A lot's pack size changed here (a unit change, or a person's correction): one edit, based on
+-- the edit it showed. The convert movements that changed the balance travel as movements; a
+-- pulled size is written as is (store/sync_edits.go: setSyncField), never converted twice.
+CREATE TRIGGER sync_line_edit_pack_size AFTER UPDATE OF pack_size ON stock_lines
+    WHEN OLD.pack_size IS NOT NEW.pack_size AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'line', NEW.uuid, 'pack_size', CAST(NEW.pack_size AS TEXT),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'line' AND entity_uuid = NEW.uuid AND field = 'pack_size'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+END;
+CREATE TRIGGER sync_product_edit_pack_size AFTER UPDATE OF pack_size ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.pack_size IS NOT NEW.pack_size AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'pack_size', CAST(NEW.pack_size AS TEXT),
+                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'pack_size'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
 END;
 
 -- A confirmed movement; a pending receipt once it is confirmed (dismissed ones never travel).
@@ -165,9 +184,13 @@ END;
 -- What this inventory held before: all of it is new to the hub.
 INSERT INTO sync_outbox(kind, uuid) SELECT 'product', uuid FROM products WHERE uuid IS NOT NULL ORDER BY id;
 INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-    SELECT printf('%08x-%04x-%04x-%04x-%012x', (p.created_at >> 16) & 0xffffffff, (p.created_at) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), p.device_id, 'product', p.uuid, c.f, CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END, '', p.created_at
-      FROM products p, (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f) c
-     WHERE p.uuid IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) END <> '' AND NOT (c.f = 'reorder_level' AND p.reorder_level = 0)
+    SELECT printf('%08x-%04x-%04x-%04x-%012x', (p.created_at >> 16) & 0xffffffff, (p.created_at) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), p.device_id, 'product', p.uuid, c.f, CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) WHEN 'pack_size' THEN CAST(p.pack_size AS TEXT) END, '', p.created_at
+      FROM products p, (SELECT 'name' AS f UNION ALL SELECT 'generic_name' AS f UNION ALL SELECT 'strength' AS f UNION ALL SELECT 'dosage_form' AS f UNION ALL SELECT 'manufacturer' AS f UNION ALL SELECT 'unit' AS f UNION ALL SELECT 'reorder_level' AS f UNION ALL SELECT 'pack_size' AS f) c
+     WHERE p.uuid IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) WHEN 'pack_size' THEN CAST(p.pack_size AS TEXT) END IS NOT NULL AND CASE c.f WHEN 'name' THEN p.name WHEN 'generic_name' THEN p.generic_name WHEN 'strength' THEN p.strength WHEN 'dosage_form' THEN p.dosage_form WHEN 'manufacturer' THEN p.manufacturer WHEN 'unit' THEN p.unit WHEN 'reorder_level' THEN CAST(p.reorder_level AS TEXT) WHEN 'pack_size' THEN CAST(p.pack_size AS TEXT) END <> '' AND NOT (c.f = 'reorder_level' AND p.reorder_level = 0) AND NOT (c.f = 'pack_size' AND p.pack_size = 1)
      ORDER BY p.id;
 INSERT INTO sync_outbox(kind, uuid) SELECT 'line', uuid FROM stock_lines ORDER BY id;
+INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
+    SELECT printf('%08x-%04x-%04x-%04x-%012x', (l.created_at >> 16) & 0xffffffff, (l.created_at) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff),
+           l.device_id, 'line', l.uuid, 'pack_size', CAST(l.pack_size AS TEXT), '', l.created_at
+      FROM stock_lines l WHERE l.pack_size <> 1 ORDER BY l.id;
 INSERT INTO sync_outbox(kind, uuid) SELECT 'movement', uuid FROM movements WHERE status = 'confirmed' ORDER BY id;
