@@ -49,6 +49,14 @@ func TestDistrictStock(t *testing.T) {
 	if exp, _ := h.Stock(ctx, Filter{ExpiringDays: 30, Today: today}); len(exp) != 0 {
 		t.Fatalf("expiring in 30 days %+v", exp)
 	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("the totals differ from the movements for %v (%v)", bad, err)
+	}
+	// A total changed by hand is found.
+	h.pool.Exec(ctx, "UPDATE line_totals SET on_hand = on_hand + 1 WHERE line_uuid = $1", ra.Lines[0].UUID)
+	if bad, _ := h.CheckTotals(ctx); len(bad) != 1 || bad[0] != ra.Lines[0].UUID {
+		t.Fatalf("a wrong total was not found: %v", bad)
+	}
 	h.Enrol(ctx, "Nyabirongo HC") // enrolled, never synced
 	cl, err := h.Clinics(ctx)
 	if err != nil || len(cl) != 3 || cl[0].Name != "Nyabirongo HC" || !cl[0].LastSync.IsZero() || cl[0].Codes != 1 ||
