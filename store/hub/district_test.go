@@ -102,3 +102,25 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Fatalf("an expired session: %v", err)
 	}
 }
+
+// The same product and lot made on two laptops before they synced (two UUIDs each) are one row
+// of the district's stock: A's receipt and B's dispense add up.
+func TestStockAddsUpTheSameLotFromTwoLaptops(t *testing.T) {
+	h := openHub(t)
+	ctx := context.Background()
+	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
+	ra := a.receipt(5)
+	push(t, h, a, ra)
+	rb := b.receipt(0)
+	rb.Products[0].GTIN = ra.Products[0].GTIN
+	rb.Lines[0].Lot = " l1 " // the same lot as typed on the other laptop
+	rb.Movements[0].Kind, rb.Movements[0].Quantity = "dispense", -2
+	push(t, h, b, rb)
+	rows, err := h.Stock(ctx, Filter{})
+	if err != nil || len(rows) != 1 || rows[0].OnHand != 3 || rows[0].GTIN != ra.Products[0].GTIN {
+		t.Fatalf("stock %+v %v", rows, err)
+	}
+	if outs, _ := h.Stock(ctx, Filter{OutOfStock: true}); len(outs) != 0 {
+		t.Fatalf("a false stock-out: %+v", outs)
+	}
+}
