@@ -168,11 +168,15 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// clientAddr is the address a request came from, without its port.
+// clientAddr is the address a request came from, without its port; "" from this computer (a TLS
+// proxy in front of the hub, through which every browser comes).
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
 	}
 	return host
 }

@@ -23,8 +23,14 @@ func newThrottle() *throttle {
 	return &throttle{fails: map[string][]time.Time{}, now: time.Now}
 }
 
+// throttleKeys are what failures count against: the name, and the address unless it is "" (a
+// proxy on this computer, through which everyone comes: one person's guesses must not lock out all).
 func throttleKeys(name, addr string) []string {
-	return []string{"name:" + strings.ToLower(strings.TrimSpace(name)), "addr:" + addr}
+	keys := []string{"name:" + strings.ToLower(strings.TrimSpace(name))}
+	if addr != "" {
+		keys = append(keys, "addr:"+addr)
+	}
+	return keys
 }
 
 // blocked says whether sign-ins for name from addr must wait.

@@ -24,6 +24,13 @@ func TestThrottle(t *testing.T) {
 	if th.blocked("joseph", "10.0.0.2") {
 		t.Fatal("another name from another address is blocked")
 	}
+	// Through a proxy on this computer (no address) only the name counts.
+	for i := 0; i < maxFails; i++ {
+		th.failed("mallory", "")
+	}
+	if th.blocked("joseph", "") {
+		t.Fatal("one person's guesses through the proxy locked out another")
+	}
 	now = now.Add(failWindow + time.Second)
 	if th.blocked("amina", "10.0.0.1") {
 		t.Fatal("still blocked after the window")
