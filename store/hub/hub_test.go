@@ -438,3 +438,22 @@ func TestMigrationFillsTotals(t *testing.T) {
 		t.Fatalf("after the migration: %+v %v", rows, err)
 	}
 }
+
+// A pull that finds only the device's own rows still moves Next past them, and never past a row
+// of another laptop.
+func TestPullSkipsPastOwnRows(t *testing.T) {
+	h := openHub(t)
+	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
+	for range 3 {
+		push(t, h, a, a.receipt(1))
+	}
+	got, next := pullAll(t, h, a, 0, false)
+	if len(got.Movements) != 0 || next != 9 {
+		t.Fatalf("a pulled %d movements, next %d (want 0 and 9: its own 9 rows passed)", len(got.Movements), next)
+	}
+	push(t, h, b, b.receipt(4))
+	got, _ = pullAll(t, h, a, next, false)
+	if len(got.Movements) != 1 || got.Movements[0].Quantity != 4 {
+		t.Fatalf("after its own rows a pulled %+v", got.Movements)
+	}
+}
