@@ -32,13 +32,21 @@ type Filter struct {
 	OutOfStock bool
 }
 
+// productKey is the SQL for a product's identity across the laptops of a clinic: its GTIN, else its
+// name key. Two laptops that made the same product before they synced made two rows (two UUIDs),
+// which the laptops map onto one (sync_alias); the hub adds them up as one, and a lot likewise by
+// product, lot and expiry.
+const productKey = `coalesce(nullif(p.gtin, ''), 'name:' || nullif(p.name_key, ''), p.uuid)`
+
 // productName is the SQL for a product's name as people know it.
 const productName = `coalesce(
 	(SELECT fh.value FROM field_heads fh WHERE fh.clinic_id = p.clinic_id AND fh.entity = 'product'
 		AND fh.entity_uuid = p.uuid AND fh.field = 'name'),
 	nullif(p.name_key, ''), nullif(p.gtin, ''), p.uuid)`
 
-// Stock lists on hand per clinic, product and lot, ordered by clinic, product and expiry.
+// Stock lists on hand per clinic, product and lot, ordered by clinic, product and expiry: the sum
+// of the lot's movements, as kept in line_totals by Push (CheckTotals adds them up again). The same
+// product or lot made on two laptops of a clinic is one row (productKey).
 func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
 	today := f.Today
 	if today.IsZero() {
@@ -47,25 +55,25 @@ func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
 	var sql string
 	args := []any{f.Clinic}
 	if f.OutOfStock {
-		sql = `SELECT c.name, p.uuid, p.gtin, ` + productName + `, '', '', '', coalesce(sum(m.quantity), 0)
+		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), '', '', '', coalesce(sum(t.on_hand), 0)
 			FROM products p JOIN clinics c ON c.id = p.clinic_id
 			LEFT JOIN lines l ON l.product_uuid = p.uuid
-			LEFT JOIN movements m ON m.line_uuid = l.uuid
+			LEFT JOIN line_totals t ON t.line_uuid = l.uuid
 			WHERE ($1 = '' OR c.name = $1)
-			GROUP BY c.name, p.uuid, p.gtin, p.clinic_id, p.name_key
-			HAVING coalesce(sum(m.quantity), 0) <= 0
-			ORDER BY c.name, 4`
+			GROUP BY c.name, ` + productKey + `
+			HAVING coalesce(sum(t.on_hand), 0) <= 0
+			ORDER BY 1, 4`
 	} else {
-		sql = `SELECT c.name, p.uuid, p.gtin, ` + productName + `, l.uuid, l.lot, l.expiry, coalesce(sum(m.quantity), 0)
+		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), min(l.uuid), min(l.lot), l.expiry, coalesce(sum(t.on_hand), 0)
 			FROM lines l JOIN products p ON p.uuid = l.product_uuid JOIN clinics c ON c.id = l.clinic_id
-			LEFT JOIN movements m ON m.line_uuid = l.uuid
+			LEFT JOIN line_totals t ON t.line_uuid = l.uuid
 			WHERE ($1 = '' OR c.name = $1)
-			GROUP BY c.name, p.uuid, p.gtin, p.clinic_id, p.name_key, l.uuid, l.lot, l.expiry`
+			GROUP BY c.name, ` + productKey + `, upper(btrim(l.lot)), l.expiry`
 		if f.ExpiringDays > 0 {
-			sql += ` HAVING coalesce(sum(m.quantity), 0) > 0 AND l.expiry <> '' AND l.expiry <= $2`
+			sql += ` HAVING coalesce(sum(t.on_hand), 0) > 0 AND l.expiry <> '' AND l.expiry <= $2`
 			args = append(args, today.AddDate(0, 0, f.ExpiringDays).Format("2006-01-02"))
 		}
-		sql += ` ORDER BY c.name, 4, l.expiry, l.lot`
+		sql += ` ORDER BY 1, 4, 7, 6`
 	}
 	rows, err := h.pool.Query(ctx, sql, args...)
 	if err != nil {
@@ -113,4 +121,17 @@ func (h *Hub) Clinics(ctx context.Context) ([]ClinicSync, error) {
 		return nil, fmt.Errorf("reading the clinics: %w", err)
 	}
 	return out, nil
+}
+
+// CheckTotals adds up every lot's movements again and compares them with the totals the pages
+// read; it returns the lots that differ (none, unless the database was changed by hand).
+func (h *Hub) CheckTotals(ctx context.Context) ([]string, error) {
+	rows, err := h.pool.Query(ctx, `SELECT coalesce(m.line_uuid, t.line_uuid)
+		FROM (SELECT line_uuid, sum(quantity) AS q FROM movements GROUP BY line_uuid) m
+		FULL JOIN line_totals t ON t.line_uuid = m.line_uuid
+		WHERE m.q IS DISTINCT FROM t.on_hand ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("checking the stock totals: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }

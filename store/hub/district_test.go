@@ -49,6 +49,14 @@ func TestDistrictStock(t *testing.T) {
 	if exp, _ := h.Stock(ctx, Filter{ExpiringDays: 30, Today: today}); len(exp) != 0 {
 		t.Fatalf("expiring in 30 days %+v", exp)
 	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("the totals differ from the movements for %v (%v)", bad, err)
+	}
+	// A total changed by hand is found.
+	h.pool.Exec(ctx, "UPDATE line_totals SET on_hand = on_hand + 1 WHERE line_uuid = $1", ra.Lines[0].UUID)
+	if bad, _ := h.CheckTotals(ctx); len(bad) != 1 || bad[0] != ra.Lines[0].UUID {
+		t.Fatalf("a wrong total was not found: %v", bad)
+	}
 	h.Enrol(ctx, "Nyabirongo HC") // enrolled, never synced
 	cl, err := h.Clinics(ctx)
 	if err != nil || len(cl) != 3 || cl[0].Name != "Nyabirongo HC" || !cl[0].LastSync.IsZero() || cl[0].Codes != 1 ||
@@ -92,5 +100,27 @@ func TestUsersAndSessions(t *testing.T) {
 	expired, _ := h.SignIn(ctx, "amina", "another long password", -time.Minute)
 	if _, err := h.Session(ctx, expired); !errors.Is(err, ErrSignIn) {
 		t.Fatalf("an expired session: %v", err)
+	}
+}
+
+// The same product and lot made on two laptops before they synced (two UUIDs each) are one row
+// of the district's stock: A's receipt and B's dispense add up.
+func TestStockAddsUpTheSameLotFromTwoLaptops(t *testing.T) {
+	h := openHub(t)
+	ctx := context.Background()
+	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
+	ra := a.receipt(5)
+	push(t, h, a, ra)
+	rb := b.receipt(0)
+	rb.Products[0].GTIN = ra.Products[0].GTIN
+	rb.Lines[0].Lot = " l1 " // the same lot as typed on the other laptop
+	rb.Movements[0].Kind, rb.Movements[0].Quantity = "dispense", -2
+	push(t, h, b, rb)
+	rows, err := h.Stock(ctx, Filter{})
+	if err != nil || len(rows) != 1 || rows[0].OnHand != 3 || rows[0].GTIN != ra.Products[0].GTIN {
+		t.Fatalf("stock %+v %v", rows, err)
+	}
+	if outs, _ := h.Stock(ctx, Filter{OutOfStock: true}); len(outs) != 0 {
+		t.Fatalf("a false stock-out: %+v", outs)
 	}
 }

@@ -264,6 +264,9 @@ func TestPullNeverSkipsALateCommit(t *testing.T) {
 	if rows != 6 || distinct != 6 || seqA >= seqB {
 		t.Fatalf("%d rows with %d numbers; A's movement %d, B's %d", rows, distinct, seqA, seqB)
 	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("totals differ for %v (%v)", bad, err)
+	}
 }
 
 // Many concurrent pushes of one clinic, with pulls running all the while: every row is pulled
@@ -326,6 +329,9 @@ func TestConcurrentPushesArePulledOnce(t *testing.T) {
 			t.Fatalf("movement %s pulled %d times", u, n)
 		}
 	}
+	if bad, err := h.CheckTotals(context.Background()); err != nil || len(bad) != 0 {
+		t.Fatalf("totals differ for %v (%v)", bad, err)
+	}
 }
 
 // A copied data folder (same device id, another data folder) is refused, storing nothing; a
@@ -366,6 +372,9 @@ func TestCloneAndRestore(t *testing.T) {
 	if total != 7 {
 		t.Fatalf("on hand %d after the restore, want 7 (nothing counted twice)", total)
 	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("totals differ for %v (%v)", bad, err)
+	}
 }
 
 func TestBadBatchStoresNothing(t *testing.T) {
@@ -399,5 +408,52 @@ func TestOpenTwice(t *testing.T) {
 	defer h2.Close()
 	if h2.ID() != id {
 		t.Fatal("the hub's id changed")
+	}
+}
+
+// Migration 0002 fills line_totals from the movements a hub of schema 1 already holds.
+func TestMigrationFillsTotals(t *testing.T) {
+	url := pgtest.Start(t)
+	ctx := context.Background()
+	h, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := join(t, h, "Kasese HC")
+	r := a.receipt(9)
+	push(t, h, a, r)
+	push(t, h, a, a.movement(r.Lines[0].UUID, "dispense", -4))
+	// Back to schema 1, as a hub of the previous version left it.
+	if _, err := h.pool.Exec(ctx, "DROP TABLE line_totals; DELETE FROM schema_migrations WHERE version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	h, err = Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	rows, err := h.Stock(ctx, Filter{})
+	if err != nil || len(rows) != 1 || rows[0].OnHand != 5 {
+		t.Fatalf("after the migration: %+v %v", rows, err)
+	}
+}
+
+// A pull that finds only the device's own rows still moves Next past them, and never past a row
+// of another laptop.
+func TestPullSkipsPastOwnRows(t *testing.T) {
+	h := openHub(t)
+	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
+	for range 3 {
+		push(t, h, a, a.receipt(1))
+	}
+	got, next := pullAll(t, h, a, 0, false)
+	if len(got.Movements) != 0 || next != 9 {
+		t.Fatalf("a pulled %d movements, next %d (want 0 and 9: its own 9 rows passed)", len(got.Movements), next)
+	}
+	push(t, h, b, b.receipt(4))
+	got, _ = pullAll(t, h, a, next, false)
+	if len(got.Movements) != 1 || got.Movements[0].Quantity != 4 {
+		t.Fatalf("after its own rows a pulled %+v", got.Movements)
 	}
 }

@@ -107,6 +107,16 @@ func (h *Hub) Pull(ctx context.Context, token string, req syncwire.PullRequest) 
 			}
 			resp.Next = p.seq
 		}
+		if !resp.More {
+			// Everything of this clinic up to its counter is in this snapshot and was returned or
+			// left out (the device's own rows): the next pull starts after it, so that a laptop
+			// that alone records does not read its own rows again on every pull.
+			var top int64
+			if err := tx.QueryRow(ctx, "SELECT seq FROM clinics WHERE id = $1", d.clinicID).Scan(&top); err != nil {
+				return err
+			}
+			resp.Next = max(resp.Next, top)
+		}
 		return nil
 	})
 	if err != nil {

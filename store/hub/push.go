@@ -198,12 +198,21 @@ func (b *batch) movements(ctx context.Context, rows []syncwire.Movement) error {
 		notes[i], revs[i], batches[i] = m.Note, m.ReversesUUID, m.BatchID
 		qty[i], at[i], rec[i], counted[i] = m.Quantity, m.At, m.RecordedAt, m.Counted
 	}
-	tag, err := b.tx.Exec(ctx, `INSERT INTO movements (uuid, clinic_id, device_id, line_uuid, kind, reason, quantity, counted, at, recorded_at, note, reverses_uuid, batch_id, seq)
-		SELECT u, $1, d, l, k, r, q, c, a, ra, n, rv, b, $2 + o
-		FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[])
-			WITH ORDINALITY AS t(u, d, l, k, r, q, c, a, ra, n, rv, b, o)
-		ON CONFLICT (uuid) DO NOTHING`, b.clinic, b.take(n), uuids, devs, lines, kinds, reasons, qty, counted, at, rec, notes, revs, batches)
-	b.stored += int(tag.RowsAffected())
+	// The movements new to the hub are added to their lots' totals in the same statement.
+	var stored int
+	err := b.tx.QueryRow(ctx, `WITH ins AS (
+			INSERT INTO movements (uuid, clinic_id, device_id, line_uuid, kind, reason, quantity, counted, at, recorded_at, note, reverses_uuid, batch_id, seq)
+			SELECT u, $1, d, l, k, r, q, c, a, ra, n, rv, b, $2 + o
+			FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[])
+				WITH ORDINALITY AS t(u, d, l, k, r, q, c, a, ra, n, rv, b, o)
+			ON CONFLICT (uuid) DO NOTHING
+			RETURNING line_uuid, quantity),
+		totals AS (
+			INSERT INTO line_totals (line_uuid, clinic_id, on_hand)
+			SELECT line_uuid, $1, sum(quantity) FROM ins GROUP BY line_uuid
+			ON CONFLICT (line_uuid) DO UPDATE SET on_hand = line_totals.on_hand + EXCLUDED.on_hand)
+		SELECT count(*) FROM ins`, b.clinic, b.take(n), uuids, devs, lines, kinds, reasons, qty, counted, at, rec, notes, revs, batches).Scan(&stored)
+	b.stored += stored
 	return err
 }
 

@@ -137,7 +137,8 @@ const (
 // PullResponse carries rows from the other laptops of the clinic (a laptop's own rows are left
 // out unless IncludeOwn) in the hub's sequence, grouped by kind: apply Products, then Lines, then
 // Edits, then Movements, then Conflicts (within one page a row never refers to a row of a later
-// page). Next is the sequence to ask after next time (save it only once the page is applied);
+// page). Next is the sequence to ask after next time (save it only once the page is applied; on
+// the last page it is the clinic's latest number, past rows left out as the laptop's own);
 // More says another page is waiting. The hub numbers rows in commit order, so a row committed late
 // is never skipped. Conflicts come again, with their new state, whenever one changes (an edit
 // joins it, or it is settled).

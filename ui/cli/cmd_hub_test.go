@@ -3,8 +3,19 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -97,39 +108,75 @@ func TestHubCommandRefusals(t *testing.T) {
 	}
 }
 
-// The hub serves until its context ends, then stops cleanly.
+// The hub serves until its context ends, then stops cleanly: plain HTTP on loopback, and HTTPS
+// with a certificate and key.
 func TestHubServes(t *testing.T) {
 	db := pgtest.Start(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	hubContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	defer func() { hubContext = interruptible }()
-	var out, errb bytes.Buffer
-	done := make(chan int)
-	go func() {
-		done <- Main([]string{"hub", "--database", db, "--listen", "127.0.0.1:0"}, &syncBuf{b: &out}, &errb, Env{})
-	}()
-	var addr string
-	for i := 0; i < 100 && addr == ""; i++ {
-		time.Sleep(50 * time.Millisecond)
-		if m := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`).FindStringSubmatch(syncString(&out)); m != nil {
-			addr = m[1]
+	certFile, keyFile, pool := selfSigned(t)
+	for _, c := range []struct {
+		scheme string
+		args   []string
+		client *http.Client
+	}{
+		{"http", nil, http.DefaultClient},
+		{"https", []string{"--cert", certFile, "--key", keyFile}, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		hubContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+		var out, errb bytes.Buffer
+		done := make(chan int)
+		args := append([]string{"hub", "--database", db, "--listen", "127.0.0.1:0"}, c.args...)
+		go func() { done <- Main(args, &syncBuf{b: &out}, &errb, Env{}) }()
+		var addr string
+		for i := 0; i < 100 && addr == ""; i++ {
+			time.Sleep(50 * time.Millisecond)
+			if m := regexp.MustCompile(c.scheme + `://(127\.0\.0\.1:\d+)`).FindStringSubmatch(syncString(&out)); m != nil {
+				addr = m[1]
+			}
+		}
+		if addr == "" {
+			cancel()
+			t.Fatalf("%s: the hub did not say where it listens: %q %q", c.scheme, syncString(&out), errb.String())
+		}
+		req, _ := http.NewRequest("GET", c.scheme+"://"+addr+syncwire.PathStatus, nil)
+		req.Header.Set(syncwire.HeaderVersion, "1")
+		resp, err := c.client.Do(req)
+		if err != nil {
+			cancel()
+			t.Fatalf("%s: %v", c.scheme, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("%s: status without a token: %d", c.scheme, resp.StatusCode)
+		}
+		cancel()
+		if code := <-done; code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", c.scheme, code, errb.String())
 		}
 	}
-	if addr == "" {
-		t.Fatalf("the hub did not say where it listens: %q %q", syncString(&out), errb.String())
-	}
-	req, _ := http.NewRequest("GET", "http://"+addr+syncwire.PathStatus, nil)
-	req.Header.Set(syncwire.HeaderVersion, "1")
-	resp, err := http.DefaultClient.Do(req)
+	hubContext = interruptible
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns a pool that trusts it.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("status without a token: %d", resp.StatusCode)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hub"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
 	}
-	cancel()
-	if code := <-done; code != ExitOK {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
 }

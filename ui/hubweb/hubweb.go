@@ -28,9 +28,10 @@ type Options struct {
 
 // server holds what the handlers share.
 type server struct {
-	hub  *hub.Hub
-	opts Options
-	log  *slog.Logger
+	hub      *hub.Hub
+	opts     Options
+	log      *slog.Logger
+	throttle *throttle
 }
 
 // New returns the hub's handler: the API under /api/v1/ and the district pages under /.
@@ -41,7 +42,7 @@ func New(h *hub.Hub, opts Options) http.Handler {
 	if opts.Session <= 0 {
 		opts.Session = 12 * time.Hour
 	}
-	s := &server{hub: h, opts: opts, log: opts.Log}
+	s := &server{hub: h, opts: opts, log: opts.Log, throttle: newThrottle()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+syncwire.PathEnrol, s.api(s.enrol))
 	mux.HandleFunc("POST "+syncwire.PathPush, s.api(s.push))

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -146,8 +147,15 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
-	token, err := s.hub.SignIn(r.Context(), r.PostForm.Get("name"), r.PostForm.Get("password"), s.opts.Session)
+	name, addr := r.PostForm.Get("name"), clientAddr(r)
+	if s.throttle.blocked(name, addr) {
+		s.render(w, http.StatusTooManyRequests, "signin.html", page{Title: i18n.T("Sign in"), Next: next,
+			Error: i18n.T("Too many wrong passwords: wait a quarter of an hour, then try again.")})
+		return
+	}
+	token, err := s.hub.SignIn(r.Context(), name, r.PostForm.Get("password"), s.opts.Session)
 	if errors.Is(err, hub.ErrSignIn) {
+		s.throttle.failed(name, addr)
 		s.render(w, http.StatusUnauthorized, "signin.html", page{Title: i18n.T("Sign in"), Next: next,
 			Error: i18n.T("Wrong name or password. A district user is made on the hub's server with: medinventory hub user --database URL --name NAME")})
 		return
@@ -158,6 +166,19 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, s.cookie(token, int(s.opts.Session/time.Second)))
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// clientAddr is the address a request came from, without its port; "" from this computer (a TLS
+// proxy in front of the hub, through which every browser comes).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	return host
 }
 
 // signedIn lets a signed-in user through; anyone else goes to the sign-in page.

@@ -98,3 +98,27 @@ func TestPagesNeedSignIn(t *testing.T) {
 		t.Fatal("still signed in after signing out")
 	}
 }
+
+// After 10 wrong passwords for a name, even the right one waits.
+func TestSignInThrottled(t *testing.T) {
+	h, srv := start(t)
+	if err := h.SetUser(context.Background(), "joseph", "the right long password"); err != nil {
+		t.Fatal(err)
+	}
+	post := func(password string) int {
+		resp, err := http.PostForm(srv.URL+"/signin", url.Values{"name": {"joseph"}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < maxFails; i++ {
+		if st := post("guess " + strings.Repeat("x", i)); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i+1, st)
+		}
+	}
+	if st := post("the right long password"); st != http.StatusTooManyRequests {
+		t.Fatalf("the right password after 10 wrong ones: %d", st)
+	}
+}
