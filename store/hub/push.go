@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"medinventory/store/stock"
+
 	"context"
 	"slices"
 
@@ -12,8 +14,6 @@ import (
 
 // MaxBatchRows is the most rows one push may carry; the laptop sends more in several batches.
 const MaxBatchRows = 20000
-
-var movementKinds = []string{"receive", "dispense", "adjust", "dispose", "count", "reversal"}
 
 // Push stores a laptop's batch in one transaction: rows are inserted by UUID (a row the hub
 // already has is counted as a duplicate, never stored twice), numbered in the clinic's hub
@@ -116,7 +116,7 @@ func checkBatch(r *syncwire.PushRequest) error {
 		if m.UUID == "" || m.DeviceID == "" || m.LineUUID == "" {
 			return bad(i18n.T("Movement %d of the push has no uuid, device_id or line_uuid: nothing was stored.", i+1))
 		}
-		if !slices.Contains(movementKinds, m.Kind) {
+		if !slices.Contains(stock.Kinds, stock.Kind(m.Kind)) { // the laptop's ledger kinds, one list
 			return bad(i18n.T("Movement %d of the push has an unknown kind %q: nothing was stored.", i+1, m.Kind))
 		}
 	}

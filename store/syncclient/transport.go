@@ -159,7 +159,7 @@ func (t *transport) statusError(resp *http.Response, body io.Reader) error {
 	case resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout:
 		return &Error{Kind: KindDown, Err: cause, Msg: i18n.T("The hub at %s is not working right now. Your stock is safe on this laptop; try again later.", t.hub)}
 	}
-	msg := er.Message
+	msg := strings.TrimRight(strings.TrimSpace(er.Message), ".")
 	if msg == "" {
 		msg = resp.Status
 	}
