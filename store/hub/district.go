@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"medinventory/store/stock"
+
 	"context"
 	"fmt"
 	"time"
@@ -16,9 +18,13 @@ type StockRow struct {
 	Product     string `json:"product"` // its name: the latest "name" edit, else its name key, else the GTIN
 	LineUUID    string `json:"line_uuid"`
 	Lot         string `json:"lot"`
-	Expiry      string `json:"expiry"` // YYYY-MM-DD or ""
-	OnHand      int64  `json:"on_hand"`
+	Expiry      string `json:"expiry"`  // YYYY-MM-DD or ""
+	OnHand      int64  `json:"on_hand"` // in Unit
+	Unit        string `json:"unit"`    // the product's dispensing unit: its latest "unit" edit, else "pack"
 }
+
+// Quantity is the row's on hand as people read it: "60 capsules", "2 packs".
+func (r StockRow) Quantity() string { return stock.UnitWords(r.OnHand, r.Unit) }
 
 // Filter narrows Stock.
 type Filter struct {
@@ -44,6 +50,11 @@ const productName = `coalesce(
 		AND fh.entity_uuid = p.uuid AND fh.field = 'name'),
 	nullif(p.name_key, ''), nullif(p.gtin, ''), p.uuid)`
 
+// productUnit is the SQL for a product's dispensing unit (issue 27): the ledger counts in it.
+const productUnit = `coalesce(
+	(SELECT nullif(fh.value, '') FROM field_heads fh WHERE fh.clinic_id = p.clinic_id AND fh.entity = 'product'
+		AND fh.entity_uuid = p.uuid AND fh.field = 'unit'), 'pack')`
+
 // Stock lists on hand per clinic, product and lot, ordered by clinic, product and expiry: the sum
 // of the lot's movements, as kept in line_totals by Push (CheckTotals adds them up again). The same
 // product or lot made on two laptops of a clinic is one row (productKey).
@@ -55,7 +66,7 @@ func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
 	var sql string
 	args := []any{f.Clinic}
 	if f.OutOfStock {
-		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), '', '', '', coalesce(sum(t.on_hand), 0)
+		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), '', '', '', coalesce(sum(t.on_hand), 0), max(` + productUnit + `)
 			FROM products p JOIN clinics c ON c.id = p.clinic_id
 			LEFT JOIN lines l ON l.product_uuid = p.uuid
 			LEFT JOIN line_totals t ON t.line_uuid = l.uuid
@@ -64,7 +75,7 @@ func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
 			HAVING coalesce(sum(t.on_hand), 0) <= 0
 			ORDER BY 1, 4`
 	} else {
-		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), min(l.uuid), min(l.lot), l.expiry, coalesce(sum(t.on_hand), 0)
+		sql = `SELECT c.name, min(p.uuid), max(p.gtin), min(` + productName + `), min(l.uuid), min(l.lot), l.expiry, coalesce(sum(t.on_hand), 0), max(` + productUnit + `)
 			FROM lines l JOIN products p ON p.uuid = l.product_uuid JOIN clinics c ON c.id = l.clinic_id
 			LEFT JOIN line_totals t ON t.line_uuid = l.uuid
 			WHERE ($1 = '' OR c.name = $1)
@@ -81,7 +92,7 @@ func (h *Hub) Stock(ctx context.Context, f Filter) ([]StockRow, error) {
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StockRow, error) {
 		var s StockRow
-		err := r.Scan(&s.Clinic, &s.ProductUUID, &s.GTIN, &s.Product, &s.LineUUID, &s.Lot, &s.Expiry, &s.OnHand)
+		err := r.Scan(&s.Clinic, &s.ProductUUID, &s.GTIN, &s.Product, &s.LineUUID, &s.Lot, &s.Expiry, &s.OnHand, &s.Unit)
 		return s, err
 	})
 	if err != nil {

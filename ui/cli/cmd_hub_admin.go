@@ -120,9 +120,9 @@ Flags:
 			return nil
 		case "csv":
 			w := csv.NewWriter(c.Stdout)
-			w.Write([]string{"clinic", "product", "gtin", "lot", "expiry", "on_hand"})
+			w.Write([]string{"clinic", "product", "gtin", "lot", "expiry", "on_hand", "unit"})
 			for _, r := range rows {
-				w.Write([]string{r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, fmt.Sprint(r.OnHand)})
+				w.Write([]string{r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, fmt.Sprint(r.OnHand), r.Unit})
 			}
 			w.Flush()
 			return w.Error()
@@ -134,7 +134,7 @@ Flags:
 		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("Clinic"), i18n.T("Product"), i18n.T("GTIN"), i18n.T("Lot"), i18n.T("Expiry"), i18n.T("On hand"))
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.OnHand)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.Quantity())
 		}
 		return tw.Flush()
 	})
