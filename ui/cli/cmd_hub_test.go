@@ -80,6 +80,21 @@ func TestHubCommands(t *testing.T) {
 	if _, err := h.SignIn(ctx, "amina", lines[len(lines)-1], time.Minute); err != nil {
 		t.Fatalf("the printed password does not sign in: %v", err)
 	}
+
+	// --password-stdin: the password from the first line of standard input, not printed.
+	r, w, _ := os.Pipe()
+	w.WriteString("a password from a script\n")
+	w.Close()
+	stdin := os.Stdin
+	os.Stdin = r
+	code, out, errs = runMain(t, "hub", "user", "--database", db, "--name", "joseph", "--password-stdin")
+	os.Stdin = stdin
+	if code != ExitOK || strings.Contains(out, "a password from a script") {
+		t.Fatalf("hub user --password-stdin: %d %q %q", code, out, errs)
+	}
+	if _, err := h.SignIn(ctx, "joseph", "a password from a script", time.Minute); err != nil {
+		t.Fatalf("the password read from stdin does not sign in: %v", err)
+	}
 }
 
 func TestHubCommandRefusals(t *testing.T) {

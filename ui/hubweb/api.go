@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"medinventory/assets/i18n"
 	"medinventory/store/hub"
@@ -46,12 +47,16 @@ func (s *server) api(fn apiFunc) http.HandlerFunc {
 			defer zr.Close()
 			body = &limited{r: zr, n: syncwire.MaxBody}
 		}
+		start := time.Now()
 		out, err := fn(r.Context(), token, body)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		writeJSON(w, r, http.StatusOK, out)
+		if p, ok := out.(syncwire.PushResponse); ok {
+			s.log.Info("push", "stored", p.Stored, "duplicate", p.Duplicate, "conflicts", len(p.Conflicts), "ms", time.Since(start).Milliseconds())
+		}
 	}
 }
 
@@ -135,6 +140,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if !ok {
 			st = http.StatusBadRequest
 		}
+		s.log.Info("refused", "path", r.URL.Path, "code", he.Code)
 		writeError(w, r, st, he.Code, he.Message)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -21,6 +22,9 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// quiet is the tests' logger: the hub's log lines are not what they check.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 // start runs the handler on a real hub database behind a real HTTP server.
 func start(t *testing.T) (*hub.Hub, *httptest.Server) {
 	t.Helper()
@@ -29,7 +33,7 @@ func start(t *testing.T) (*hub.Hub, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(h.Close)
-	srv := httptest.NewServer(New(h, Options{}))
+	srv := httptest.NewServer(New(h, Options{Log: quiet}))
 	t.Cleanup(srv.Close)
 	return h, srv
 }

@@ -42,7 +42,7 @@ func BenchmarkIngest(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer h.Close()
-			srv := httptest.NewServer(New(h, Options{}))
+			srv := httptest.NewServer(New(h, Options{Log: quiet}))
 			defer srv.Close()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 			laptops := make([]*benchLaptop, c.laptops)

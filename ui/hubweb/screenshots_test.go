@@ -48,7 +48,7 @@ func TestScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handler := New(h, Options{})
+	handler := New(h, Options{Log: quiet})
 	signedIn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.AddCookie(&http.Cookie{Name: cookieName, Value: token})
 		handler.ServeHTTP(w, r)
