@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"net/http/httptest"
 	"os"
@@ -254,6 +253,6 @@ func TestSyncKilledMidPushEndToEnd(t *testing.T) {
 	var bm int
 	_ = bst.ReadDB().QueryRow(`SELECT COUNT(*) FROM movements`).Scan(&bm)
 	if bm != moves {
-		t.Fatal(fmt.Sprintf("B holds %d movements, want %d", bm, moves))
+		t.Fatalf("B holds %d movements, want %d", bm, moves)
 	}
 }

@@ -88,9 +88,9 @@ Flags:
 		}
 	default:
 		if *lot != "" {
-			l, err := lineOf(ctx, st, p, *lot)
-			if err != nil {
-				return c.fail(err)
+			l, lerr := lineOf(ctx, st, p, *lot)
+			if lerr != nil {
+				return c.fail(lerr)
 			}
 			ch, err = st.SetLinePackSize(ctx, l.ID, *packSize)
 		} else {

@@ -72,6 +72,7 @@ func TestProductUnitsFromTheCommandLine(t *testing.T) {
 	}
 
 	// Refusals, in plain words, changing nothing.
+	ok("receive", "Zinc sulfate", "2", "--lot", "Z1", "--expiry", "2030-05-31")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -83,6 +84,8 @@ func TestProductUnitsFromTheCommandLine(t *testing.T) {
 		{[]string{"product", "set", "Amoxicillin", "--unit", "pack", "--pack-size", "5"}, ExitFailed, "a product counted in packs has packs of 1"},
 		{[]string{"receive", "Amoxicillin", "1", "--packs", "--pack-size", "20", "--lot", "L1", "--expiry", "2030-05-31"}, ExitFailed, "lot L1 holds packs of 30, not 20"},
 		{[]string{"dispense", "Amoxicillin", "two packs"}, ExitUsage, `"two packs" is not a quantity`},
+		// The store's refusal of a lot's pack size reaches the person (it was dropped once).
+		{[]string{"product", "set", "Zinc sulfate", "--lot", "Z1", "--pack-size", "10"}, ExitFailed, "this product is counted in packs"},
 		{[]string{"product", "undo", "Ibuprofen"}, ExitFailed, `no product is called "Ibuprofen"`},
 	} {
 		code, _, errs := cmd(t, data, tc.args...)
