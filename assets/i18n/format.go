@@ -60,6 +60,10 @@ func conv() convention {
 // and Spanish, 2027-03-12 in English.
 func Date(t time.Time) string { return t.Format(conv().day) }
 
+// DayFirst reports whether the reader writes the day first (12/03/2027), for formats that hold
+// their own date pattern (a spreadsheet's date cells); false means ISO (2027-03-12).
+func DayFirst() bool { return strings.HasPrefix(conv().day, "02") }
+
 // DateTime is t's day and time (hours and minutes) as the reader writes them: 12/03/2027 14:05,
 // 2027-03-12 14:05 in English.
 func DateTime(t time.Time) string { return t.Format(conv().dayTime) }
