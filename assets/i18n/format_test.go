@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -76,5 +78,23 @@ func BenchmarkInt(b *testing.B) {
 	Set("fr")
 	for i := 0; i < b.N; i++ {
 		_ = Int(int64(i) * 1013)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	defer Set("en")
+	base := errors.New("disk on fire")
+	Set("en")
+	e := Errorf("cannot store the photo: %w", base)
+	if !errors.Is(e, base) || e.Error() != "cannot store the photo: disk on fire" {
+		t.Fatalf("Errorf = %v", e)
+	}
+	sentinel := Err("no such message here")
+	wrapped := fmt.Errorf("x: %w", sentinel)
+	if !errors.Is(wrapped, sentinel) || errors.Is(wrapped, Err("no such message here")) {
+		t.Fatal("Err must match itself only, by identity")
+	}
+	if sentinel.Error() != "no such message here" {
+		t.Fatalf("Err = %q", sentinel.Error())
 	}
 }
