@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"errors"
+	"medinventory/assets/i18n"
 	"os"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ const (
 const keyringTimeout = 3 * time.Second
 
 // ErrNoKeyring is wrapped by SaveAPIKey's error when no OS keyring is available.
-var ErrNoKeyring = errors.New("no system keyring is available")
+var ErrNoKeyring = i18n.Err("no system keyring is available")
 
 // LoadAPIKey returns the OpenAI API key and where it came from: the OS keyring (service
 // "medinventory", user "openai") when one holds it, else OPENAI_API_KEY. source is "keyring",
