@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"medinventory/assets/i18n"
 	"medinventory/store/fields"
 	"medinventory/store/stock"
 )

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
