@@ -28,7 +28,7 @@ Flags:
 	unit := fs.String("unit", "", i18n.T("the dispensing unit, e.g. tablet, capsule, sachet, mL, pack"))
 	packSize := fs.Int64("pack-size", 0, i18n.T("units in one pack (with --lot: that lot's packs)"))
 	lot := fs.String("lot", "", i18n.T("set the pack size of this lot only"))
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", i18n.T("text or json"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
