@@ -62,7 +62,7 @@ Flags:
 			last = nextRun(last) // this command does not retry: no "trying again in N s"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, clip(name, 40), j.State, j.Attempt, j.MaxAttempts,
-			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(last, 110))
+			i18n.DateTime(j.UpdatedAt.Local()), clip(last, 110))
 	}
 	tw.Flush()
 	n, err := b.Pool().Counts(ctx, pipeline.Queue)

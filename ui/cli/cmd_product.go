@@ -201,7 +201,7 @@ func (c *Call) writeUnitChanges(ctx context.Context, st *store.Store, p stock.Pr
 		}
 		fmt.Fprintln(w, i18n.T("Change %d on %s: %s.", s.ID, s.Date, what))
 		for _, l := range s.Lots {
-			fmt.Fprintln(w, i18n.T("  lot %s (expiry %s): %s → %s", lotName(l.Lot), orDash(l.Expiry),
+			fmt.Fprintln(w, i18n.T("  lot %s (expiry %s): %s → %s", lotName(l.Lot), orDash(i18n.Day(l.Expiry)),
 				stock.UnitWords(l.OldOnHand, s.OldUnit), stock.QuantityWords(l.NewOnHand, s.NewUnit, l.NewPackSize)))
 		}
 	}

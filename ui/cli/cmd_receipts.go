@@ -139,7 +139,7 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 		if r.LooksLike != "" {
 			note = "looks like " + r.LooksLike + ": probably the same pack"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), orDash(clip(r.Serial, 20)), qty[r.ID], note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(i18n.Day(r.Expiry)), orDash(clip(r.Serial, 20)), qty[r.ID], note)
 	}
 	tw.Flush()
 	fmt.Fprint(c.Stdout, i18n.T("%d receipt(s) wait for review. Confirm them in the window, or all that look like no other photo with: medinventory receipts --confirm-all\n", len(out)))

@@ -39,7 +39,7 @@ Flags:
 	}
 	m := res.Manifest
 	fmt.Fprint(stdout, i18n.T("Restored the backup of %s (%d photos, %d entries) into %s.\n",
-		m.CreatedAt.Local().Format("2006-01-02 15:04"), m.Photos, m.Entries, dir))
+		i18n.DateTime(m.CreatedAt.Local()), m.Photos, m.Entries, dir))
 	if res.KeptAt != "" {
 		fmt.Fprint(stdout, i18n.T("The data that was there before is kept in %s; delete it yourself once you have checked the restored inventory.\n", res.KeptAt))
 	}

@@ -156,7 +156,7 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 		if !stock.CountsInPacks(p.Product) {
 			usable = stock.QuantityWords(p.Usable, p.Unit, p.PackSize) // "50 capsules (1 pack + 20)"
 		}
-		fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t%s\n", clip(name, 40), p.NearestExpiry, usable,
+		fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t%s\n", clip(name, 40), i18n.Day(p.NearestExpiry), usable,
 			waiting(p.Pending), warnings(p.Badges))
 		for _, l := range p.Lines {
 			lot := l.Lot
@@ -174,7 +174,7 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 			if !stock.CountsInPacks(p.Product) {
 				onHand = stock.QuantityWords(l.OnHand, p.Unit, l.PackSize)
 			}
-			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", clip(lot, 30), l.Expiry, onHand, waiting(l.Pending), warn)
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", clip(lot, 30), i18n.Day(l.Expiry), onHand, waiting(l.Pending), warn)
 		}
 	}
 	return tw.Flush()

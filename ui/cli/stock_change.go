@@ -144,7 +144,7 @@ func lineOf(ctx context.Context, st *store.Store, p stock.Product, lot string) (
 	}
 	var lots []string
 	for _, l := range lines {
-		lots = append(lots, i18n.T("%s (expiry %s, %d on hand)", lotName(l.Lot), orDash(l.Expiry), l.OnHand))
+		lots = append(lots, i18n.T("%s (expiry %s, %d on hand)", lotName(l.Lot), orDash(i18n.Day(l.Expiry)), l.OnHand))
 	}
 	name := productName(p)
 	switch {
@@ -242,7 +242,7 @@ func (c *Call) report(ctx context.Context, st *store.Store, p stock.Product, cre
 		fmt.Fprint(c.Stdout, i18n.T("New product: %s.\n", ch.Product))
 	}
 	for _, m := range ch.Movements {
-		fmt.Fprint(c.Stdout, i18n.T("%s, lot %s (expiry %s), on %s: %d now in this lot.\n", movementWords(m), lotName(m.Lot), orDash(m.Expiry), m.Date, m.LotOnHand))
+		fmt.Fprint(c.Stdout, i18n.T("%s, lot %s (expiry %s), on %s: %d now in this lot.\n", movementWords(m), lotName(m.Lot), orDash(i18n.Day(m.Expiry)), i18n.Day(m.Date), m.LotOnHand))
 	}
 	fmt.Fprint(c.Stdout, i18n.T("%s: %d usable on hand.\n", ch.Product, ch.UsableOnHand))
 	return ExitOK
