@@ -60,6 +60,10 @@ func receiptPacksOf(m stock.Movement, n int64) (int64, error) {
 		return n, nil
 	}
 	packs, rest := stock.Split(n, m.PackSize)
+	if rest != 0 && packs == 0 {
+		return 0, fmt.Errorf("%w: %s", stock.ErrQuantity,
+			i18n.T("%d is not a whole number of packs of %d (the photo shows whole packs); type %d, or correct the pack size", n, m.PackSize, m.PackSize))
+	}
 	if rest != 0 {
 		return 0, fmt.Errorf("%w: %s", stock.ErrQuantity,
 			i18n.T("%d is not a whole number of packs of %d (the photo shows whole packs); type %d or %d, or correct the pack size", n, m.PackSize, packs*m.PackSize, (packs+1)*m.PackSize))

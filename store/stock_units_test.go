@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"medinventory/store"
 	"medinventory/store/stock"
@@ -291,5 +292,71 @@ func TestPacksMigrationKeepsOldFigures(t *testing.T) {
 	}
 	if got := lineOnHand(t, st, l.ID); got.OnHand != 830 {
 		t.Fatalf("83 packs of 10 tablets: %d", got.OnHand)
+	}
+}
+
+// The monthly report counts one unit: figures from before a change of unit are restated in the
+// unit of today (a pack dispensed in October is 30 capsules of consumption), and the conversion
+// is neither consumption nor a loss.
+func TestMonthlyReportRestatesFiguresBeforeAChangeOfUnit(t *testing.T) {
+	c := &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local)}
+	st := openAt(t, c)
+	ctx := context.Background()
+	on := func(day string) context.Context {
+		d, err := time.ParseInLocation(time.DateOnly, day, time.Local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.AtDate(ctx, d.Add(12*time.Hour))
+	}
+	_, p, _, err := st.ReceiveDelivery(on("2026-10-10"), store.Delivery{Product: "Amoxicillin", Lot: "L", Expiry: "2028-12-31", Quantity: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []string{"2026-10-20", "2026-11-05"} {
+		if _, err := st.DispenseProduct(on(day), p.ID, 1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.t = time.Date(2026, 11, 10, 9, 0, 0, 0, time.Local)
+	if _, err := st.SetProductUnit(ctx, p.ID, "capsule", 30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DispenseProduct(on("2026-11-20"), p.ID, 10, ""); err != nil {
+		t.Fatal(err)
+	}
+	c.t = time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local)
+	rows, err := st.MonthlyReport(ctx, time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local), 0)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	r := rows[0]
+	if r.Opening != 90 || r.Received != 0 || r.Dispensed != 40 || r.LossesAdjustments != 0 || r.Closing != 50 || r.AMC < 35 {
+		t.Fatalf("November in capsules: %+v; want opening 90 (3 packs), 40 dispensed (a pack and 10), closing 50, AMC in capsules", r)
+	}
+	rows, _ = st.MonthlyReport(ctx, time.Date(2026, 10, 1, 0, 0, 0, 0, time.Local), 0)
+	if r := rows[0]; r.Received != 120 || r.Dispensed != 30 || r.Closing != 90 {
+		t.Fatalf("October restated in capsules: %+v", r)
+	}
+}
+
+// A photo whose barcode carries the count of items (GS1 AI 30) and whose pack contents the model
+// did not read is received in packs of that count, said to come from the barcode.
+func TestReceiptPackSizeFromTheBarcodeCount(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	l := receivedLine(t, st, "Cotrim", "C1", "2028-01-31", 1)
+	if _, err := st.SetProductUnit(ctx, l.ProductID, "tablet", 100); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.StockProduct(ctx, l.ProductID)
+	e := photoEntry(t, st, addPhoto(t, st, 7).ID, store.NewEntry{Values: store.Values{Name: "Cotrim", Lot: "C2", Expiry: "2029-01-31", Unit: "28", Quantity: q(2)},
+		Sources: map[string]string{"name": store.SourceModel, "unit": store.SourceBarcode, "quantity": store.SourceModel}})
+	r, err := st.ReceiptForEntry(ctx, e)
+	if err != nil || r.Product.ID != p.ID || r.Quantity != 56 || r.PackSize != 28 || r.PackSizeFrom != stock.PackSizeFromBarcode {
+		t.Fatalf("receipt %+v (product %d, want %d), %v; want 2 × 28 from the barcode", r.Movement, r.Product.ID, p.ID, err)
+	}
+	if got := lineOnHand(t, st, r.LineID); got.PackSize != 28 {
+		t.Fatalf("the new lot holds packs of %d, want 28", got.PackSize)
 	}
 }

@@ -338,3 +338,12 @@ func ReceiptWords(m Movement, unit string) string {
 	return i18n.N(int(min(m.Packs, 1<<30)), "%[1]d pack × %[2]s = %[3]s", "%[1]d packs × %[2]s = %[3]s",
 		m.Packs, UnitWords(m.PackSize, unit), UnitWords(m.Quantity, unit))
 }
+
+// PacksToOrder is units to order as whole packs of packSize, rounded up: a supplier sends whole
+// packs, so 45 capsules in packs of 30 are 2 packs.
+func PacksToOrder(units, packSize int64) int64 {
+	if packSize <= 1 || units <= 0 {
+		return max(units, 0)
+	}
+	return (units + packSize - 1) / packSize
+}

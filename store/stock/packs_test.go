@@ -168,3 +168,11 @@ func TestReceiptWords(t *testing.T) {
 		t.Errorf("ReceiptWords of packs = %q", got)
 	}
 }
+
+func TestPacksToOrder(t *testing.T) {
+	for _, c := range [][3]int64{{45, 30, 2}, {60, 30, 2}, {0, 30, 0}, {-5, 30, 0}, {7, 1, 7}, {1, 30, 1}} {
+		if got := stock.PacksToOrder(c[0], c[1]); got != c[2] {
+			t.Errorf("PacksToOrder(%d, %d) = %d; want %d", c[0], c[1], got, c[2])
+		}
+	}
+}
