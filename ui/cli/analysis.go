@@ -173,7 +173,7 @@ func printSummary(ctx context.Context, b Backend, out io.Writer, photos []store.
 	failed, waiting := 0, 0
 	for _, p := range photos {
 		j, ok := final[p.ID]
-		state := "done"
+		state := i18n.T("done")
 		if ok {
 			state = stateWords(j)
 			switch j.State {
@@ -217,30 +217,34 @@ func medicines(ctx context.Context, b Backend, photoID int64) string {
 // nextRun replaces a promise to try again "in N s" (which only a running process can keep) with
 // what really happens once this command has exited.
 func nextRun(msg string) string {
-	if i := strings.Index(msg, "trying again in"); i >= 0 {
-		msg = strings.TrimRight(msg[:i], " ;,.")
-	} else if i := strings.Index(msg, "tries again in"); i >= 0 {
-		msg = strings.TrimRight(msg[:i], " ;,.")
+	// The analyzer's words for it, in every language it speaks (the message was written in the
+	// language of the process that wrote it).
+	for _, w := range []string{"trying again in", "tries again in", "nouvel essai dans", "réessaie dans",
+		"nova tentativa em", "tenta de novo em", "se intentará de nuevo en", "lo intenta de nuevo en"} {
+		if i := strings.Index(msg, w); i >= 0 {
+			msg = strings.TrimRight(msg[:i], " ;,.")
+			break
+		}
 	}
 	msg = strings.TrimRight(msg, ". ")
-	return msg + ". It is tried again on the next run (medinventory run) or while the window is open."
+	return msg + i18n.T(". It is tried again on the next run (medinventory run) or while the window is open.")
 }
 
 func stateWords(j jobs.JobInfo) string {
 	switch j.State {
 	case jobs.StateDone:
-		return "done"
+		return i18n.T("done")
 	case jobs.StateFailed:
-		return "failed: " + j.LastError
+		return i18n.T("failed: %s", j.LastError)
 	case jobs.StateWaiting:
 		if j.LastError != "" {
-			return "waiting: " + nextRun(j.LastError)
+			return i18n.T("waiting: %s", nextRun(j.LastError))
 		}
-		return "waiting"
+		return i18n.T("waiting")
 	case jobs.StateCancelled:
-		return "cancelled"
+		return i18n.T("cancelled")
 	case jobs.StateRetrying:
-		return "will retry: " + nextRun(j.LastError)
+		return i18n.T("will retry: %s", nextRun(j.LastError))
 	}
 	return string(j.State)
 }
@@ -264,7 +268,7 @@ func serverName(base string) string {
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		return u.Host
 	}
-	return "the model's server"
+	return i18n.T("the model's server")
 }
 
 // shutdownGrace is how long running analyses may finish when a command ends: 15 s normally, none

@@ -232,7 +232,7 @@ func reportPeriod(fromS, toS string, now time.Time) (time.Time, time.Time, error
 	}
 	to = to.AddDate(0, 0, 1)
 	if !to.After(from) {
-		return from, to, errors.New("--to must be the same day as --from or later")
+		return from, to, errors.New(i18n.T("--to must be the same day as --from or later"))
 	}
 	return from, to, nil
 }

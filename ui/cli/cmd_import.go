@@ -147,9 +147,9 @@ func (r *importRun) report(o store.AddOutcome) {
 			r.photos = append(r.photos, o.Photo)
 		}
 		if !r.tty {
-			what := "added"
+			what := i18n.T("added")
 			if o.Duplicate {
-				what = "already in the inventory"
+				what = i18n.T("already in the inventory")
 			}
 			fmt.Fprintf(r.out, "%s %s\n", what, printable.String(o.Path))
 		}

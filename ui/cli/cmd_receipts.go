@@ -137,7 +137,7 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 	for _, r := range out {
 		note := ""
 		if r.LooksLike != "" {
-			note = "looks like " + r.LooksLike + ": probably the same pack"
+			note = i18n.T("looks like %s: probably the same pack", r.LooksLike)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(i18n.Day(r.Expiry)), orDash(clip(r.Serial, 20)), qty[r.ID], note)
 	}

@@ -129,7 +129,7 @@ func clinicLine(a settings.App) string {
 		if s != "" {
 			s += ". "
 		}
-		s += "Prepared by " + a.PreparedBy
+		s += i18n.T("Prepared by %s", a.PreparedBy)
 	}
 	return s
 }
@@ -185,7 +185,7 @@ func writeMonthlyJSON(w io.Writer, rows []stock.MonthlyRow) error {
 }
 
 func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, clinic string, maxMonths int) error {
-	title := "Monthly report and requisition, " + month.Format("January 2006")
+	title := i18n.T("Monthly report and requisition, %s", i18n.Month(month))
 	if clinic != "" {
 		title = clinic + "\n" + title
 	}
@@ -195,11 +195,12 @@ func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, cli
 		return err
 	}
 	names := make([]string, len(rows))
-	width := len("PRODUCT")
+	head := i18n.T("PRODUCT")
+	width := utf8.RuneCountInString(head)
 	for i, r := range rows {
 		name := r.Product.Name
 		if name == "" {
-			name = "(not yet named) " + r.Product.GTIN
+			name = i18n.T("(not yet named) GTIN %s", r.Product.GTIN)
 		}
 		names[i] = clip(name, 40)
 		width = max(width, utf8.RuneCountInString(names[i]))
@@ -207,18 +208,18 @@ func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, cli
 	// Numbers right-aligned; the names padded so that they read from the left.
 	left := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, left("PRODUCT")+"\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t")
+	fmt.Fprintln(tw, left(head)+i18n.T("\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t"))
 	for i, r := range rows {
 		mos := "-"
 		if r.HasMonthsOfStock {
-			mos = stock.Decimal(r.MonthsOfStock)
+			mos = i18n.Decimal(r.MonthsOfStock, 1)
 		}
 		ordered := fmt.Sprint(r.Ordered)
 		if r.Reason != "" {
 			ordered += " (" + r.Reason + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t\n", left(names[i]), r.Opening, r.Received, r.Dispensed,
-			r.LossesAdjustments, r.Closing, r.StockOutDays, stock.Decimal(r.AMC), mos, stock.Decimal(r.MaxQuantity), r.OrderQuantity, ordered)
+			r.LossesAdjustments, r.Closing, r.StockOutDays, i18n.Decimal(r.AMC, 1), mos, i18n.Decimal(r.MaxQuantity, 1), r.OrderQuantity, ordered)
 	}
 	return tw.Flush()
 }

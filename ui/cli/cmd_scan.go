@@ -120,7 +120,7 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) ScanResu
 		if errors.As(err, &ie) {
 			res.Error = ie.Msg
 		} else {
-			res.Error = "This file cannot be opened (" + err.Error() + "). Check that it exists and you may read it."
+			res.Error = i18n.T("This file cannot be opened (%s). Check that it exists and you may read it.", err.Error())
 		}
 		return res
 	}
