@@ -111,6 +111,7 @@ type Call struct {
 // Main runs the program with args (without the program's name) and returns the exit code: the
 // window without a command, else the command.
 func Main(args []string, stdout, stderr io.Writer, env Env) int {
+	applyLanguage(args)
 	g := &Globals{LogLevel: "info"}
 	fs := flag.NewFlagSet("medinventory", flag.ContinueOnError)
 	fs.SetOutput(stderr)
