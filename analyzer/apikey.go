@@ -2,12 +2,13 @@ package analyzer
 
 import (
 	"errors"
-	"medinventory/assets/i18n"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"medinventory/assets/i18n"
 )
 
 // Where the API key is kept in the OS keyring.

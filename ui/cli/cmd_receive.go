@@ -3,8 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
-	"medinventory/assets/i18n"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )

@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"medinventory/assets/i18n"
 	"regexp"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
