@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/outfile"
 )
 
@@ -65,7 +66,7 @@ type ManifestFile struct {
 }
 
 // ErrBadBackup matches every error about an archive that is not a usable backup.
-var ErrBadBackup = errors.New("not a usable backup")
+var ErrBadBackup = i18n.Err("not a usable backup")
 
 func badBackup(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, a...))
@@ -82,7 +83,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	removeSnapshotLeftovers(tmpDir)
 	snapDir, err := os.MkdirTemp(tmpDir, snapshotPrefix+"*")
 	if err != nil {
-		return Manifest{}, fmt.Errorf("cannot make room for the database copy in %s: %w", tmpDir, err)
+		return Manifest{}, i18n.Errorf("cannot make room for the database copy in %s: %w", tmpDir, err)
 	}
 	defer os.RemoveAll(snapDir)
 	// The totals are a cache of the movements: a backup never carries wrong ones.
@@ -92,7 +93,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	snap := filepath.Join(snapDir, DBName)
 	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, snap); err != nil {
-		return Manifest{}, backupDiskFull(tmpDir, fmt.Errorf("copy the database: %w", err))
+		return Manifest{}, backupDiskFull(tmpDir, i18n.Errorf("copy the database: %w", err))
 	}
 	out := &errWriter{w: w}
 	// written blames the backup's disk for a failed write to w; other errors (reading a photo) pass.
@@ -137,7 +138,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return nil
 	}
 	if err := add(DBName, snap, zip.Deflate); err != nil {
-		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 	}
 	for _, name := range append([]string{MarkerName}, extra...) {
 		p := filepath.Join(s.dir, name)
@@ -145,12 +146,12 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 			continue // a settings file larger than the app writes is damaged: restore would refuse it
 		}
 		if err := add(name, p, zip.Deflate); err != nil {
-			return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+			return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 		}
 	}
 	files, err := storedPhotoFiles(s.dir)
 	if err != nil {
-		return Manifest{}, fmt.Errorf("list the photos: %w", err)
+		return Manifest{}, i18n.Errorf("list the photos: %w", err)
 	}
 	have := map[string]bool{}
 	inSnap := map[string]bool{}
@@ -164,13 +165,13 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 			continue // an import that failed took back the file it had placed
 		}
 		if err != nil {
-			return Manifest{}, written(fmt.Errorf("write the backup (%s): %w", rel, err))
+			return Manifest{}, written(i18n.Errorf("write the backup (%s): %w", rel, err))
 		}
 		have[rel] = true
 	}
 	for _, rel := range listed {
 		if !have[rel] {
-			return Manifest{}, fmt.Errorf("the photo file %s that the inventory lists is missing from the photos folder; the backup was not finished", rel)
+			return Manifest{}, i18n.Errorf("the photo file %s that the inventory lists is missing from the photos folder; the backup was not finished", rel)
 		}
 	}
 	mw, err := zw.Create(ManifestName)
@@ -183,7 +184,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, written(err)
 	}
 	if err := zw.Close(); err != nil {
-		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 	}
 	s.recordGeneration(ctx)
 	return m, nil
@@ -236,7 +237,7 @@ type BackupDiskFullError struct {
 }
 
 func (e *BackupDiskFullError) Error() string {
-	return fmt.Sprintf("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
+	return i18n.T("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
 		e.Dir, e.Free>>20)
 }
 
@@ -253,7 +254,7 @@ type RestoreDiskFullError struct {
 }
 
 func (e *RestoreDiskFullError) Error() string {
-	return fmt.Sprintf("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
+	return i18n.T("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
 		(e.Need+(1<<20)-1)>>20, e.Dir, e.Free>>20)
 }
 
@@ -276,11 +277,11 @@ func snapshotCounts(ctx context.Context, snap string, m *Manifest) ([]string, er
 	}
 	defer db.Close()
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE deleted_at IS NULL`).Scan(&m.Entries); err != nil {
-		return nil, fmt.Errorf("read the database copy: %w", err)
+		return nil, i18n.Errorf("read the database copy: %w", err)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT stored_path FROM photos ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("read the database copy: %w", err)
+		return nil, i18n.Errorf("read the database copy: %w", err)
 	}
 	defer rows.Close()
 	var out []string
@@ -354,7 +355,7 @@ func verifyZip(ctx context.Context, zr *zip.Reader, unpackTo func(name string, r
 		return m, badBackup("its manifest is not a Medicine Inventory backup manifest")
 	}
 	if m.SchemaVersion > SchemaVersion() {
-		return m, fmt.Errorf("%w: the backup was made by a newer version of Medicine Inventory (%s); update the app first", ErrTooNew, m.AppVersion)
+		return m, i18n.Errorf("%w: the backup was made by a newer version of Medicine Inventory (%s); update the app first", ErrTooNew, m.AppVersion)
 	}
 	seen := map[string]bool{ManifestName: true}
 	hasDB := false
@@ -482,7 +483,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	}
 	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+restoringInfix+"*")
 	if err != nil {
-		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
+		return res, i18n.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
 	}
 	done := false
 	defer func() {
@@ -541,14 +542,14 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	// finished at the next start (recoverRestore).
 	ready := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+restoredInfix+now.Format("20060102-150405"))
 	if err := os.Rename(stage, ready); err != nil {
-		return res, fmt.Errorf("cannot prepare the restored folder beside %s: %w", dir, err)
+		return res, i18n.Errorf("cannot prepare the restored folder beside %s: %w", dir, err)
 	}
 	stage = ready
 	if _, err := os.Stat(dir); err == nil {
 		res.KeptAt = dir + keptInfix + now.Format("20060102-150405")
 		if err := os.Rename(dir, res.KeptAt); err != nil {
 			res.KeptAt = ""
-			return res, fmt.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
+			return res, i18n.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
 		}
 	}
 	if restoreHook != nil {
@@ -561,7 +562,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 		if res.KeptAt != "" {
 			os.Rename(res.KeptAt, dir) // put the current data back
 		}
-		return res, fmt.Errorf("cannot put the restored folder in place: %w", err)
+		return res, i18n.Errorf("cannot put the restored folder in place: %w", err)
 	}
 	done = true
 	return res, nil

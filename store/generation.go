@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // How far the database has got: nothing rolls back unseen.
@@ -37,7 +39,7 @@ import (
 // counts as 0.
 
 // ErrOlderCopy matches the IdentityError of an older copy of this inventory (IdentityRolledBack).
-var ErrOlderCopy = errors.New("the inventory database is an older copy of this inventory")
+var ErrOlderCopy = i18n.Err("the inventory database is an older copy of this inventory")
 
 // generationEvery is how often an open store raises the id file's count while it is open.
 const generationEvery = 2 * time.Second
@@ -62,7 +64,7 @@ func ensureGenerationSchema(ctx context.Context, tx *sql.Tx) error {
 	}
 	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("make the change counter: %w", err)
+			return i18n.Errorf("make the change counter: %w", err)
 		}
 	}
 	return nil
@@ -76,7 +78,7 @@ type rowQuerier interface {
 func readGeneration(ctx context.Context, q rowQuerier) (int64, error) {
 	var has int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'data_generation'`).Scan(&has); err != nil {
-		return 0, fmt.Errorf("read the change counter: %w", err)
+		return 0, i18n.Errorf("read the change counter: %w", err)
 	}
 	if has == 0 {
 		return 0, nil
@@ -86,7 +88,7 @@ func readGeneration(ctx context.Context, q rowQuerier) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	} else if err != nil {
-		return 0, fmt.Errorf("read the change counter: %w", err)
+		return 0, i18n.Errorf("read the change counter: %w", err)
 	}
 	return g, nil
 }

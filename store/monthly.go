@@ -6,11 +6,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -27,7 +27,7 @@ const MaxReasonRunes = 200
 func (s *Store) MonthlyReport(ctx context.Context, month time.Time, maxMonths int) ([]stock.MonthlyRow, error) {
 	in, err := s.monthlyInput(ctx, month, maxMonths)
 	if err != nil {
-		return nil, fmt.Errorf("the monthly report: %w", err)
+		return nil, i18n.Errorf("the monthly report: %w", err)
 	}
 	return stock.Monthly(in), nil
 }
@@ -136,20 +136,20 @@ func (s *Store) SetOrdered(ctx context.Context, month time.Time, productID int64
 	reason = strings.TrimSpace(reason)
 	switch {
 	case qty < 0 || qty > stock.MaxQuantity:
-		return fmt.Errorf("the quantity to order must be between 0 and %d", stock.MaxQuantity)
+		return i18n.Errorf("the quantity to order must be between 0 and %d", stock.MaxQuantity)
 	case len([]rune(reason)) > MaxReasonRunes:
-		return fmt.Errorf("the reason is too long (at most %d characters): say it in a few words", MaxReasonRunes)
+		return i18n.Errorf("the reason is too long (at most %d characters): say it in a few words", MaxReasonRunes)
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO requisition_lines(month, product_id, ordered, reason, updated_at)
 SELECT ?, id, ?, ?, ? FROM products WHERE id = ?
 ON CONFLICT(month, product_id) DO UPDATE SET ordered = excluded.ordered, reason = excluded.reason, updated_at = excluded.updated_at`,
 		MonthKey(month), qty, reason, ms(s.now()), productID)
 	if err != nil {
-		return fmt.Errorf("save the quantity to order: %w", err)
+		return i18n.Errorf("save the quantity to order: %w", err)
 	}
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM products WHERE id = ?`, productID).Scan(&n); err != nil {
-		return fmt.Errorf("save the quantity to order: %w", err)
+		return i18n.Errorf("save the quantity to order: %w", err)
 	}
 	if n == 0 {
 		return ErrProductNotFound
@@ -168,7 +168,7 @@ func unitRestater(ctx context.Context, q querier) (func(line, at, qty int64) int
 		FROM unit_change_lines ucl JOIN unit_changes uc ON uc.id = ucl.change_id
 		WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size ORDER BY uc.at, uc.id`)
 	if err != nil {
-		return nil, fmt.Errorf("read the changes of unit: %w", err)
+		return nil, i18n.Errorf("read the changes of unit: %w", err)
 	}
 	defer rows.Close()
 	type change struct{ at, old, new int64 }

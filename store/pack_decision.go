@@ -13,12 +13,13 @@ import (
 	"errors"
 	"fmt"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
 // ErrPackDecision is what a *PackDecisionError matches with errors.Is: the receipt looks like a
 // pack already counted and waits for the reviewer's decision.
-var ErrPackDecision = errors.New("this photo looks like a pack already counted")
+var ErrPackDecision = i18n.Err("this photo looks like a pack already counted")
 
 // ReasonNewPack is the reason a receipt carries once the reviewer decided that its photo, although
 // it looks like an earlier one, shows another pack (DecidePack with NewPack).
@@ -44,7 +45,7 @@ type PackDecisionError struct {
 }
 
 func (e *PackDecisionError) Error() string {
-	return fmt.Sprintf("photo %d%s looks like photo %d%s, added shortly before: probably the same pack. Nothing was confirmed: choose “Confirm as a new pack” or “Same pack as photo %d”",
+	return i18n.T("photo %d%s looks like photo %d%s, added shortly before: probably the same pack. Nothing was confirmed: choose “Confirm as a new pack” or “Same pack as photo %d”",
 		e.PhotoID, nameInParens(e.PhotoName), e.SimilarPhotoID, nameInParens(e.SimilarPhotoName), e.SimilarPhotoID)
 }
 
@@ -73,7 +74,7 @@ func packDecisionErr(ctx context.Context, q querier, m stock.Movement) error {
 	err := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT original_name FROM photos WHERE id = ?), ''),
 		COALESCE((SELECT original_name FROM photos WHERE id = ?), '')`, m.PhotoID, m.SimilarPhotoID).Scan(&e.PhotoName, &e.SimilarPhotoName)
 	if err != nil {
-		return fmt.Errorf("read the look-alike photos: %w", err)
+		return i18n.Errorf("read the look-alike photos: %w", err)
 	}
 	return e
 }
@@ -84,7 +85,7 @@ func entryReceiptTx(ctx context.Context, q querier, entryID int64) (m stock.Move
 	if err := q.QueryRowContext(ctx, `SELECT receipt_id FROM entries WHERE id = ?`, entryID).Scan(&id); errors.Is(err, sql.ErrNoRows) {
 		return m, false, ErrEntryNotFound
 	} else if err != nil {
-		return m, false, fmt.Errorf("read entry %d: %w", entryID, err)
+		return m, false, i18n.Errorf("read entry %d: %w", entryID, err)
 	}
 	if !id.Valid {
 		return m, false, nil
@@ -132,14 +133,14 @@ func (s *Store) DecidePack(ctx context.Context, receiptID int64, d PackDecision)
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET reason = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			string(ReasonNewPack), now, receiptID); err != nil {
-			return fmt.Errorf("record the decision: %w", err)
+			return i18n.Errorf("record the decision: %w", err)
 		}
 		if m.EntryID == 0 {
 			return nil
 		}
 		var like string
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT original_name FROM photos WHERE id = ?), '')`, m.SimilarPhotoID).Scan(&like); err != nil {
-			return fmt.Errorf("read the look-alike photo: %w", err)
+			return i18n.Errorf("read the look-alike photo: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			m.EntryID, "pack", "", fmt.Sprintf("a new pack, though it looks like photo %d%s", m.SimilarPhotoID, nameInParens(like)), SourceUser, now)
@@ -182,14 +183,14 @@ func (s *Store) UndoSamePack(ctx context.Context, entryID int64) error {
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrEntryNotFound
 		} else if err != nil {
-			return fmt.Errorf("read entry %d: %w", entryID, err)
+			return i18n.Errorf("read entry %d: %w", entryID, err)
 		}
 		if !noReceipt {
 			return nil // not marked the same pack (any more): nothing to undo
 		}
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET no_receipt = 0, status = 'needs_review', updated_at = ? WHERE id = ?`, now, entryID); err != nil {
-			return fmt.Errorf("reopen entry %d: %w", entryID, err)
+			return i18n.Errorf("reopen entry %d: %w", entryID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			entryID, "same_pack", "same pack as an earlier photo: not counted", "undone: to decide again", SourceUser, now); err != nil {

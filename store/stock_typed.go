@@ -8,12 +8,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"medinventory/assets/i18n"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -44,20 +43,20 @@ func (s *Store) FindProduct(ctx context.Context, ref string) (stock.Product, err
 func findProduct(ctx context.Context, q querier, ref string) (stock.Product, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return stock.Product{}, errors.New("name the product: its GTIN (the number under the barcode) or its name")
+		return stock.Product{}, i18n.Err("name the product: its GTIN (the number under the barcode) or its name")
 	}
 	var where string
 	var arg any
 	if gtin, ok := NormalizeGTIN(ref); ok {
 		where, arg = `p.gtin = ?`, gtin
 	} else if isDigits(ref) {
-		return stock.Product{}, fmt.Errorf("%s is not a valid GTIN (its check digit does not match); check the number under the barcode", ref)
+		return stock.Product{}, i18n.Errorf("%s is not a valid GTIN (its check digit does not match); check the number under the barcode", ref)
 	} else {
 		where, arg = `p.name = ? COLLATE NOCASE`, ref
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+productCols+` FROM products p WHERE `+where+` ORDER BY p.id LIMIT 6`, arg)
 	if err != nil {
-		return stock.Product{}, fmt.Errorf("find product: %w", err)
+		return stock.Product{}, i18n.Errorf("find product: %w", err)
 	}
 	defer rows.Close()
 	var found []stock.Product
@@ -65,17 +64,17 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 		var p stock.Product
 		dst, set := scanProduct(&p)
 		if err := rows.Scan(dst...); err != nil {
-			return stock.Product{}, fmt.Errorf("find product: %w", err)
+			return stock.Product{}, i18n.Errorf("find product: %w", err)
 		}
 		set()
 		found = append(found, p)
 	}
 	if err := rows.Err(); err != nil {
-		return stock.Product{}, fmt.Errorf("find product: %w", err)
+		return stock.Product{}, i18n.Errorf("find product: %w", err)
 	}
 	switch len(found) {
 	case 0:
-		return stock.Product{}, &notFound{fmt.Sprintf("no product is called %q: check the spelling, or give its GTIN; see the products with: medinventory stock", ref)}
+		return stock.Product{}, &notFound{i18n.T("no product is called %q: check the spelling, or give its GTIN; see the products with: medinventory stock", ref)}
 	case 1:
 		return found[0], nil
 	}
@@ -87,7 +86,7 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 		}
 		names = append(names, n)
 	}
-	return stock.Product{}, fmt.Errorf("several products are called %q: %s; give the GTIN instead", ref, strings.Join(names, "; "))
+	return stock.Product{}, i18n.Errorf("several products are called %q: %s; give the GTIN instead", ref, strings.Join(names, "; "))
 }
 
 func isDigits(s string) bool {
@@ -183,7 +182,7 @@ func (s *Store) addTypedProductTx(ctx context.Context, tx *sql.Tx, d Delivery) (
 		}
 	}
 	if e.Name == "" {
-		return 0, fmt.Errorf("no product has the GTIN %s yet: give its name with --name", e.GTIN)
+		return 0, i18n.Errorf("no product has the GTIN %s yet: give its name with --name", e.GTIN)
 	}
 	id, _, err := s.ensureProductForEntryTx(ctx, tx, e)
 	return id, err

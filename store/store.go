@@ -35,6 +35,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"medinventory/assets/i18n"
 )
 
 //go:embed migrations/*.sql
@@ -44,7 +46,7 @@ var migrationFS embed.FS
 const DBName = "inventory.db"
 
 // ErrTooNew is returned by Open for a database written by a newer version of the app.
-var ErrTooNew = errors.New("this inventory was saved by a newer version of Medicine Inventory")
+var ErrTooNew = i18n.Err("this inventory was saved by a newer version of Medicine Inventory")
 
 // Store is an open inventory. Its methods are safe for concurrent use.
 type Store struct {
@@ -127,7 +129,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
+		return nil, i18n.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, DBName)
 	migs, err := loadMigrations()
@@ -139,7 +141,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	if err != nil {
 		return nil, err
 	} else if v > len(migs) {
-		return nil, fmt.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
+		return nil, i18n.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
 			ErrTooNew, v, len(migs), path)
 	}
 	marker, err := readMarkerFile(dir)
@@ -172,14 +174,14 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	// Create the file ourselves so that it, and the -wal and -shm files SQLite derives from it, are
 	// readable by this user only.
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
-		return nil, fmt.Errorf("cannot create the database file %s: %w", path, err)
+		return nil, i18n.Errorf("cannot create the database file %s: %w", path, err)
 	} else {
 		f.Close()
 	}
 	_ = os.Chmod(path, 0o600)
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, i18n.Errorf("open database: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
@@ -198,13 +200,13 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
+		return nil, i18n.Errorf("open database for reading: %w", err)
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	s.r = r
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
+		return nil, i18n.Errorf("open database for reading: %w", err)
 	}
 	// The per-lot totals are a cache of the movements: checked at every open, repaired if wrong.
 	if s.report.TotalsRepaired, err = s.RepairStockTotals(ctx); err != nil {
@@ -228,7 +230,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	} else if err != nil {
-		return 0, fmt.Errorf("cannot open the database file %s: %w", path, err)
+		return 0, i18n.Errorf("cannot open the database file %s: %w", path, err)
 	}
 	hdr := make([]byte, 100)
 	n, _ := io.ReadFull(f, hdr)
@@ -237,7 +239,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 		return 0, nil // an empty file: a new database
 	}
 	if n < 100 || string(hdr[:16]) != "SQLite format 3\x00" {
-		return 0, fmt.Errorf("the file %s is not an inventory database (it may be damaged); move it away or choose another data folder", path)
+		return 0, i18n.Errorf("the file %s is not an inventory database (it may be damaged); move it away or choose another data folder", path)
 	}
 	v := int(binary.BigEndian.Uint32(hdr[60:64]))
 	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() == 0 {
@@ -245,11 +247,11 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
-		return 0, fmt.Errorf("open database: %w", err)
+		return 0, i18n.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, fmt.Errorf("the file %s is not a readable inventory database: %w", path, err)
+		return 0, i18n.Errorf("the file %s is not a readable inventory database: %w", path, err)
 	}
 	return v, nil
 }
@@ -300,26 +302,26 @@ func SchemaVersion() int {
 func (s *Store) migrate(ctx context.Context, migs []migration) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
 	var v int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	if v > len(migs) {
-		return fmt.Errorf("%w (database version %d, this app knows up to %d)", ErrTooNew, v, len(migs))
+		return i18n.Errorf("%w (database version %d, this app knows up to %d)", ErrTooNew, v, len(migs))
 	}
 	for _, m := range migs[v:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return i18n.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	// Go steps run after every SQL file, against the final schema: Go code knows only that one.
 	for _, m := range migs[v:] {
 		if step := goStep(m.name); step != nil {
 			if err := step(s, ctx, tx); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return i18n.Errorf("migration %s: %w", m.name, err)
 			}
 		}
 	}
@@ -327,7 +329,7 @@ func (s *Store) migrate(ctx context.Context, migs []migration) error {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migs))); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	return tx.Commit()
 }
@@ -366,7 +368,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	if len(msgs) == 1 && msgs[0] == "ok" {
 		return s.CheckStockTotals(ctx)
 	}
-	return fmt.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
+	return i18n.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
 }
 
 // Optimize runs PRAGMA optimize (cheap; for the daily maintenance job).
