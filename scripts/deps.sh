@@ -9,10 +9,11 @@ what="${1:-build}"
 # OpenGL bindings 6-7× faster with it than with gcc (gcc stays: it is Debian's default cc). libheif-dev provides libheif.so, which gen2brain/heic
 # loads at run time (HEIC ~3× faster than its WebAssembly fallback); libheif-examples gives
 # heif-enc/heif-convert to the HEIC tests and benchmarks.
+# fonts-droid-fallback: a Chinese TrueType font on the computer, for the PDF's system-font path (assets/fonts, store/export);
 # postgresql: the district hub's tests start a private PostgreSQL cluster (store/pgtest: initdb, pg_ctl);
 # file: make hub-check checks that the hub's binary is static.
 build_pkgs=(gcc clang libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libheif-dev)
-test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils libheif-examples postgresql file)
+test_pkgs=(xvfb xdotool imagemagick zint sqlite3 xauth time poppler-utils libheif-examples postgresql file fonts-droid-fallback)
 windows_pkgs=(gcc-mingw-w64-x86-64 nsis imagemagick zip) # make windows: cross C compiler, installer, icon, zip
 # scripts/windows-wine-smoke.sh: the Windows build installed and run under Wine, on its own Xvfb.
 wine_pkgs=(wine wine64 xvfb xdotool x11-utils imagemagick)
