@@ -8,11 +8,13 @@ package stock
 // and the words that show both.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"medinventory/assets/i18n"
@@ -346,4 +348,63 @@ func PacksToOrder(units, packSize int64) int64 {
 		return max(units, 0)
 	}
 	return (units + packSize - 1) / packSize
+}
+
+// ErrMixedPacks: packs were asked of a product without naming a lot, and the lots first expiry
+// first out would take them from hold packs of different sizes, so "a pack" has no one meaning.
+var ErrMixedPacks = i18n.Err("the lots this would be taken from have packs of different sizes")
+
+// DispensePackSize is the pack size that "N packs" (packs, loose: ParsePacks) means for a dispense
+// of a product without a named lot: the pack size of the lots first expiry first out takes them
+// from, when they all hold packs of one size (the product's usual size usual when there are no
+// packs, or nothing to take). When those lots' packs differ (lot B1 in 28s expires first, A1 in
+// 30s), a pack is 28 or 30 depending on the box taken, so it is refused in plain words rather than
+// guessed: name the lot, or type units.
+func DispensePackSize(lines []Line, packs, loose, usual int64, unit string, today time.Time) (int64, error) {
+	if packs == 0 {
+		return usual, nil
+	}
+	size := usual
+	for range 3 { // the usual size first, then the size of the lots it would take from
+		n, err := PacksToUnits(packs, loose, size)
+		if err != nil {
+			return 0, err
+		}
+		left := n
+		sizes := map[int64]string{}
+		var order []int64
+		for _, l := range FEFO(lines, today) {
+			if left <= 0 {
+				break
+			}
+			left -= Usable(l, today)
+			if _, ok := sizes[l.PackSize]; !ok {
+				order = append(order, l.PackSize)
+				sizes[l.PackSize] = cmp.Or(l.Lot, "-")
+			}
+		}
+		switch {
+		case len(order) == 0:
+			return size, nil
+		case len(order) == 1 && order[0] == size:
+			return size, nil
+		case len(order) == 1:
+			size = order[0]
+			continue
+		}
+		var parts []string
+		for _, s := range order {
+			parts = append(parts, i18n.T("lot %s: packs of %s", sizes[s], UnitWords(s, unit)))
+		}
+		return 0, fmt.Errorf("%w: %s", ErrMixedPacks, i18n.T("%s; name the lot to take the packs from, or type the number of %s",
+			strings.Join(parts, ", "), plural(unitOrPack(unit))))
+	}
+	return 0, ErrMixedPacks
+}
+
+func unitOrPack(unit string) string {
+	if strings.TrimSpace(unit) == "" {
+		return DefaultUnit
+	}
+	return strings.TrimSpace(unit)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"medinventory/assets/i18n"
 	"medinventory/store"
@@ -29,7 +30,16 @@ Flags:
 	}
 	return c.changeStock("dispense", ref, f, func(ctx context.Context, st *store.Store, p stock.Product) ([]stock.Movement, error) {
 		if *f.lot == "" {
-			n, err := q.units(p.PackSize) // the product's usual pack
+			lines, err := st.ProductLines(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			// "2 packs" are packs of the lots they are taken from (refused when their sizes differ).
+			size, err := stock.DispensePackSize(lines, q.packs, q.loose, p.PackSize, p.Unit, time.Now())
+			if err != nil {
+				return nil, err
+			}
+			n, err := q.units(size)
 			if err != nil {
 				return nil, err
 			}

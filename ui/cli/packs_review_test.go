@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// "2 packs" dispensed without --lot when the lot first expiry first out has packs of 28 and the
+// usual pack is 30: two boxes of 28 are 56 capsules (before: 60, the usual size, whichever box was
+// taken). Packs that would come from lots of two sizes are refused, nothing recorded.
+func TestDispensePacksFromLotsOfAnotherSize(t *testing.T) {
+	data := t.TempDir()
+	run := func(want int, args ...string) string {
+		t.Helper()
+		code, out, errs := cmd(t, data, args...)
+		if code != want {
+			t.Fatalf("%q: exit %d, want %d: %s%s", args, code, want, out, errs)
+		}
+		return out + errs
+	}
+	run(ExitOK, "receive", "Amoxicillin", "2", "--lot", "A1", "--expiry", "2031-05-31")
+	run(ExitOK, "product", "set", "Amoxicillin", "--unit", "capsule", "--pack-size", "30")
+	run(ExitOK, "receive", "Amoxicillin", "3 packs", "--pack-size", "28", "--lot", "B1", "--expiry", "2030-01-31")
+	out := run(ExitOK, "dispense", "Amoxicillin", "2 packs")
+	if !strings.Contains(out, "Dispensed 56 capsules, lot B1") || !strings.Contains(out, "28 capsules (1 pack) now in this lot.") {
+		t.Fatalf("2 packs from B1 (28s):\n%s", out)
+	}
+	out = run(ExitFailed, "dispense", "Amoxicillin", "2", "--packs")
+	if !strings.Contains(out, "lot B1: packs of 28 capsules, lot A1: packs of 30 capsules; name the lot") {
+		t.Fatalf("2 packs over B1 (28s) and A1 (30s):\n%s", out)
+	}
+	if out := run(ExitOK, "stock"); !strings.Contains(out, "88 capsules") {
+		t.Fatalf("nothing may be recorded by the refused dispense:\n%s", out)
+	}
+}
