@@ -112,6 +112,10 @@ type Delivery struct {
 	// that already holds packs of another size is refused (change its size first: SetLinePackSize).
 	Packs    int64
 	PackSize int64
+	// UnitWord is the word typed after the loose units ("5 capsules"), "" when none: it must name
+	// the product's unit (stock.CheckUnitWord), else the delivery is refused. Typed is all that was
+	// typed, for the message.
+	UnitWord, Typed string
 }
 
 // ReceiveDelivery records a delivery in one transaction: it finds the product (making it when
@@ -152,6 +156,9 @@ func (s *Store) ReceiveDelivery(ctx context.Context, d Delivery) (m stock.Moveme
 			p, err = getProduct(ctx, tx, id)
 		}
 		if err != nil {
+			return err
+		}
+		if err := stock.CheckUnitWord(d.Typed, d.UnitWord, p.Unit); err != nil {
 			return err
 		}
 		lineID, err := s.receiptLineTx(ctx, tx, p.ID, d.Lot, d.Expiry, "")

@@ -292,7 +292,7 @@ func (f *moveForm) signed(a moveAction) (int64, error) {
 	if text == "" {
 		return 0, fmt.Errorf("type how many %s, then press Enter", unitPlural(f.product.Unit))
 	}
-	n, err := parseUnits(text, f.packSize(), f.inPacks.Visible() && f.inPacks.Checked)
+	n, err := parseUnits(text, f.product.Unit, f.packSize(), f.inPacks.Visible() && f.inPacks.Checked)
 	if err != nil {
 		return 0, err
 	}

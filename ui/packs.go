@@ -52,9 +52,10 @@ func productPackSize(p *stock.Product) int64 {
 }
 
 // parseUnits reads a quantity typed in units ("10") or packs ("2 packs", "1 pack + 5", or "2"
-// with inPacks) as units (stock.ParseQuantity); a leading sign is kept.
-func parseUnits(text string, size int64, inPacks bool) (int64, error) {
-	return stock.ParseQuantity(text, size, inPacks)
+// with inPacks) as units of unit (stock.ParseQuantityOf: "2 blisters" is refused, not 2 units); a
+// leading sign is kept.
+func parseUnits(text, unit string, size int64, inPacks bool) (int64, error) {
+	return stock.ParseQuantityOf(text, unit, size, inPacks)
 }
 
 // packsText is "1 pack", "2 packs".

@@ -280,7 +280,7 @@ func (r *countRow) parse(inPacks bool) (n int64, ok bool, err error) {
 	if t == "" {
 		return 0, false, nil
 	}
-	n, err = parseUnits(t, lotPackSize(&r.line, &r.prod), inPacks)
+	n, err = parseUnits(t, r.prod.Unit, lotPackSize(&r.line, &r.prod), inPacks)
 	if err == nil {
 		_, err = stock.CountDelta(r.line.OnHand, n)
 	}

@@ -108,10 +108,14 @@ func ConvertUnitBalance(onHand, oldSize, newSize int64) (int64, error) {
 	return out, nil
 }
 
-// packWords are the words that mean "pack" in a typed quantity: the English ones and the
-// current language's.
+// packWords are the words that mean "pack" in a typed quantity: the English ones, those of the
+// other languages the app speaks (a French "2 boîtes" typed on an English desktop is still 2
+// packs, never 2 units) and the current language's.
 func packWords() []string {
-	ws := []string{"p", "pk", "pck", "pack", "packs", "box", "boxes"}
+	ws := []string{"p", "pk", "pck", "pack", "packs", "box", "boxes",
+		"boîte", "boîtes", "boite", "boites", // French
+		"caja", "cajas", "paquete", "paquetes", "envase", "envases", // Spanish
+		"caixa", "caixas", "embalagem", "embalagens", "pacote", "pacotes"} // Portuguese
 	for _, w := range []string{i18n.T("pack"), i18n.T("packs")} {
 		ws = append(ws, strings.ToLower(w))
 	}
@@ -125,9 +129,20 @@ var qtyTerm = regexp.MustCompile(`^(\d+)\s*([\p{L}][\p{L}.\-]*)?$`)
 // "2 packs", "2 pack", "2p" (packs of packSize), "5 capsules" (any other word: units) and
 // "1 pack + 5" (packs and loose units). A leading "-" or "+" signs the whole (adjustments). The
 // word for pack is accepted in English and in the current language. The result is not checked
-// against the movement's bounds (CheckQuantity does that).
+// against the movement's bounds (CheckQuantity does that). ParseQuantityOf also checks the unit.
 func ParseQuantity(text string, packSize int64, inPacks bool) (int64, error) {
 	packs, loose, err := ParsePacks(text, inPacks)
+	if err != nil {
+		return 0, err
+	}
+	return PacksToUnits(packs, loose, packSize)
+}
+
+// ParseQuantityOf is ParseQuantity for a product counted in unit: a word after a number must be
+// a word for pack or name that unit ("5 capsules" of capsules); any other ("2 blisters", "3
+// strips", "5 tablets" of capsules) is refused in plain words instead of being counted as units.
+func ParseQuantityOf(text, unit string, packSize int64, inPacks bool) (int64, error) {
+	packs, loose, err := ParsePacksOf(text, unit, inPacks)
 	if err != nil {
 		return 0, err
 	}
@@ -149,9 +164,42 @@ func PacksToUnits(packs, loose, packSize int64) (int64, error) {
 // the pack size is known: "2 packs" is 2, 0; "1 pack + 5" is 1, 5; "10" is 0, 10 (or 10, 0 when
 // inPacks). Both carry the sign.
 func ParsePacks(text string, inPacks bool) (packs, loose int64, err error) {
+	packs, loose, _, err = ParsePacksWord(text, inPacks)
+	return packs, loose, err
+}
+
+// ParsePacksOf is ParsePacks for a product counted in unit: a word other than a word for pack must
+// name the unit (CheckUnitWord), else the quantity is refused (see ParseQuantityOf).
+func ParsePacksOf(text, unit string, inPacks bool) (packs, loose int64, err error) {
+	packs, loose, word, err := ParsePacksWord(text, inPacks)
+	if err == nil {
+		err = CheckUnitWord(text, word, unit)
+	}
+	return packs, loose, err
+}
+
+// CheckUnitWord checks the word typed after the loose units of a quantity (ParsePacksWord) against
+// the product's unit: none, or one naming the unit ("5 capsules" of capsules). Another word ("2
+// blisters", "5 tablets" of capsules, "5 capsules" of a product counted in packs) is refused in
+// plain words rather than counted as units. typed is the whole quantity, for the message.
+func CheckUnitWord(typed, word, unit string) error {
+	if word == "" || !CountsInPacks(Product{Unit: unit}) && UnitMatches(word, unit) {
+		return nil
+	}
+	if CountsInPacks(Product{Unit: unit}) {
+		return fmt.Errorf("%w: %s", ErrQuantity, i18n.T("%q: this product is counted in packs, not in %s; type a number of packs, or set its unit first (e.g. capsule, with its pack size)",
+			strings.TrimSpace(typed), word))
+	}
+	return fmt.Errorf("%w: %s", ErrQuantity, i18n.T("%q: %q is neither a pack nor a %s; type a number of %s (e.g. 10) or of packs (e.g. 2 packs, or 1 pack + 5)",
+		strings.TrimSpace(typed), word, unitOrPack(unit), plural(unitOrPack(unit))))
+}
+
+// ParsePacksWord is ParsePacks that also returns the word typed after the loose units ("" when
+// none): "5 capsules" is 0, 5, "capsules". Check it with CheckUnitWord once the unit is known.
+func ParsePacksWord(text string, inPacks bool) (packs, loose int64, word string, err error) {
 	s := strings.ToLower(strings.TrimSpace(text))
-	bad := func() (int64, int64, error) {
-		return 0, 0, fmt.Errorf("%w: %s", ErrQuantity,
+	bad := func() (int64, int64, string, error) {
+		return 0, 0, "", fmt.Errorf("%w: %s", ErrQuantity,
 			i18n.T("%q is not a quantity: type a number of units (e.g. 10) or of packs (e.g. 2 packs, or 1 pack + 5)", strings.TrimSpace(text)))
 	}
 	if s == "" {
@@ -184,7 +232,7 @@ func ParsePacks(text string, inPacks bool) (packs, loose int64, err error) {
 		}
 		n, err := strconv.ParseInt(m[1], 10, 64)
 		if err != nil || n > MaxQuantity {
-			return 0, 0, fmt.Errorf("%w: %s is more than %d; check the number", ErrQuantity, m[1], MaxQuantity)
+			return 0, 0, "", fmt.Errorf("%w: %s", ErrQuantity, i18n.T("%s is more than %d; check the number", m[1], MaxQuantity))
 		}
 		w := strings.TrimRight(m[2], ".")
 		isPacks := isPack(w) || (w == "" && inPacks && len(terms) == 1)
@@ -194,10 +242,10 @@ func ParsePacks(text string, inPacks bool) (packs, loose int64, err error) {
 		if isPacks {
 			packs = n
 		} else {
-			loose = n
+			loose, word = n, w
 		}
 	}
-	return sign * packs, sign * loose, nil
+	return sign * packs, sign * loose, word, nil
 }
 
 // packContents reads "30 tablets", "100 mL", "3 x 10 tablets", "30".

@@ -39,7 +39,7 @@ Flags:
 			if err != nil {
 				return nil, err
 			}
-			n, err := q.units(size)
+			n, err := q.units(p, size)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +49,7 @@ Flags:
 		if err != nil {
 			return nil, err
 		}
-		n, err := q.units(l.PackSize)
+		n, err := q.units(p, l.PackSize)
 		if err != nil {
 			return nil, err
 		}

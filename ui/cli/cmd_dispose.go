@@ -36,7 +36,7 @@ Flags:
 		if err != nil {
 			return nil, err
 		}
-		n, err := q.units(l.PackSize)
+		n, err := q.units(p, l.PackSize)
 		if err != nil {
 			return nil, err
 		}

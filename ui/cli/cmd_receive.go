@@ -46,7 +46,7 @@ Flags:
 		return c.usageError("receive", err)
 	}
 	m, p, created, err := o.St.ReceiveDelivery(dctx, store.Delivery{Product: ref, Name: *name, Lot: *f.lot, Expiry: *expiry, Quantity: q.loose,
-		Packs: q.packs, PackSize: *packSize, Note: *f.note})
+		Packs: q.packs, PackSize: *packSize, Note: *f.note, UnitWord: q.word, Typed: q.text})
 	if err != nil {
 		return c.fail(err)
 	}

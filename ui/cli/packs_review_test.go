@@ -33,3 +33,35 @@ func TestDispensePacksFromLotsOfAnotherSize(t *testing.T) {
 		t.Fatalf("nothing may be recorded by the refused dispense:\n%s", out)
 	}
 }
+
+// A word that is neither a pack nor the product's unit was taken for units: "2 blisters" of
+// capsules in packs of 30 dispensed 2 capsules, exit 0. Now it is refused and nothing recorded;
+// the words for pack of every language the app speaks count packs ("2 caixas").
+func TestQuantityWordOtherThanPackOrUnitIsRefused(t *testing.T) {
+	data := t.TempDir()
+	run := func(want int, args ...string) string {
+		t.Helper()
+		code, out, errs := cmd(t, data, args...)
+		if code != want {
+			t.Fatalf("%q: exit %d, want %d: %s%s", args, code, want, out, errs)
+		}
+		return out + errs
+	}
+	run(ExitOK, "receive", "Amoxicillin", "2", "--lot", "A1", "--expiry", "2031-05-31")
+	if out := run(ExitFailed, "receive", "Amoxicillin", "5 capsules", "--lot", "A1", "--expiry", "2031-05-31"); !strings.Contains(out, "this product is counted in packs, not in capsules") {
+		t.Fatalf("5 capsules of a product counted in packs:\n%s", out)
+	}
+	run(ExitOK, "product", "set", "Amoxicillin", "--unit", "capsule", "--pack-size", "30")
+	for _, args := range [][]string{{"dispense", "Amoxicillin", "2 blisters"}, {"adjust", "Amoxicillin", "-2 strips", "--reason", "lost"},
+		{"count", "Amoxicillin", "50 tablets"}, {"receive", "Amoxicillin", "2 blisters", "--lot", "A1", "--expiry", "2031-05-31"}} {
+		if out := run(ExitFailed, args...); !strings.Contains(out, "is neither a pack nor a capsule; type a number of capsules") {
+			t.Fatalf("%q:\n%s", args, out)
+		}
+	}
+	if out := run(ExitOK, "dispense", "Amoxicillin", "1 caixa", "--lot", "A1"); !strings.Contains(out, "Dispensed 30 capsules") {
+		t.Fatalf("1 caixa:\n%s", out)
+	}
+	if out := run(ExitOK, "stock"); !strings.Contains(out, "30 capsules") {
+		t.Fatalf("only the pack dispensed:\n%s", out)
+	}
+}

@@ -36,9 +36,17 @@ func addStockFlags(fs *flag.FlagSet, lotHelp string) stockFlags {
 
 // qty is the quantity a person typed: whole packs and loose units (stock.ParsePacks), in units
 // once the pack size of the lot (or of the product's usual pack) is known.
-type qty struct{ packs, loose int64 }
+type qty struct {
+	packs, loose int64
+	word, text   string // the word after the loose units ("5 capsules"), and all that was typed
+}
 
-func (q qty) units(packSize int64) (int64, error) {
+// units is the quantity in units of product p, in packs of packSize: a word typed after the
+// loose units must name p's unit (stock.CheckUnitWord: "2 blisters" is refused, not 2 units).
+func (q qty) units(p stock.Product, packSize int64) (int64, error) {
+	if err := stock.CheckUnitWord(q.text, q.word, p.Unit); err != nil {
+		return 0, err
+	}
 	return stock.PacksToUnits(q.packs, q.loose, packSize)
 }
 
@@ -96,7 +104,8 @@ func (c *Call) stockArgs(name string, rest []string, f stockFlags) (ref string, 
 		return "", q, ExitUsage
 	}
 	var err error
-	if q.packs, q.loose, err = stock.ParsePacks(rest[1], *f.packs); err != nil {
+	q.text = rest[1]
+	if q.packs, q.loose, q.word, err = stock.ParsePacksWord(rest[1], *f.packs); err != nil {
 		fmt.Fprint(c.Stderr, i18n.T("medinventory %s: %v\n", name, err))
 		return "", q, ExitUsage
 	}
