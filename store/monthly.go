@@ -65,20 +65,25 @@ func (s *Store) monthlyInput(ctx context.Context, month time.Time, maxMonths int
 	// A change of unit re-expresses a lot's balance (2 packs → 60 capsules): figures from before it
 	// are restated in the unit of today, so that a month's columns and the AMC count one unit, and
 	// the conversions themselves are neither consumption nor losses.
-	restate, err := unitRestater(ctx, tx)
+	restate, restated, err := unitRestater(ctx, tx)
 	if err != nil {
 		return in, err
+	}
+	before := "0" // no lot was ever re-expressed (most inventories): nothing to look up per movement
+	if restated {
+		before = recordedBefore
 	}
 	// One query: the balance carried into the window by lot (kind ''), then the window's movements
 	// with their lot's expiry, each reversal with the kind of the movement it undoes.
 	rows, err = tx.QueryContext(ctx, `
-SELECT l.product_id, l.id, 0, '', '', SUM(m.quantity), l.expiry, ''
+WITH restating AS (`+restatingChanges+`)
+SELECT l.product_id, l.id, 0, '', '', SUM(m.quantity), l.expiry, '', `+before+`
   FROM movements m JOIN stock_lines l ON l.id = m.line_id
- WHERE m.status = 'confirmed' AND m.at < ?
- GROUP BY l.id
+ WHERE m.status = 'confirmed' AND m.at < ? AND NOT (m.kind = 'convert' AND m.id IN (SELECT movement_id FROM restating))
+ GROUP BY l.id, 9
 UNION ALL
 SELECT l.product_id, l.id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry,
-       CASE WHEN m.kind = 'reversal' THEN COALESCE(r.reason, '') ELSE COALESCE(m.reason, '') END
+       CASE WHEN m.kind = 'reversal' THEN COALESCE(r.reason, '') ELSE COALESCE(m.reason, '') END, `+before+`
   FROM movements m JOIN stock_lines l ON l.id = m.line_id LEFT JOIN movements r ON r.id = m.reverses_id
  WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ? AND m.kind <> 'convert'`, ms(from), ms(from), ms(to))
 	if err != nil {
@@ -87,9 +92,9 @@ SELECT l.product_id, l.id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.exp
 	loc := month.Location()
 	carried := map[int64]map[string]int64{}
 	for rows.Next() {
-		var pid, lid, at, q int64
+		var pid, lid, at, q, after int64
 		var kind, rev, expiry, reason string
-		if err := rows.Scan(&pid, &lid, &at, &kind, &rev, &q, &expiry, &reason); err != nil {
+		if err := rows.Scan(&pid, &lid, &at, &kind, &rev, &q, &expiry, &reason, &after); err != nil {
 			rows.Close()
 			return in, err
 		}
@@ -97,11 +102,11 @@ SELECT l.product_id, l.id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.exp
 			if carried[pid] == nil {
 				carried[pid] = map[string]int64{}
 			}
-			carried[pid][expiry] += restate(lid, ms(from)-1, q)
+			carried[pid][expiry] += restate(lid, after, q)
 			continue
 		}
 		in.Moves = append(in.Moves, stock.MonthlyMove{ProductID: pid, At: time.UnixMilli(at).In(loc),
-			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: restate(lid, at, q), Reason: stock.Reason(reason)})
+			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: restate(lid, after, q), Reason: stock.Reason(reason)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -157,37 +162,54 @@ ON CONFLICT(month, product_id) DO UPDATE SET ordered = excluded.ordered, reason 
 	return nil
 }
 
+// restatingChanges are the changes of unit that re-expressed a lot (unit and pack size changed),
+// each with its lot's convert movement; recordedBefore is, for a movement m, the first of its
+// lot's that was recorded after m (0: none, m counts today's unit): see unitRestater.
+const (
+	restatingChanges = `SELECT ucl.line_id, ucl.movement_id, uc.at FROM unit_change_lines ucl JOIN unit_changes uc ON uc.id = ucl.change_id
+ WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size AND ucl.movement_id IS NOT NULL`
+	recordedBefore = `CASE WHEN m.line_id IN (SELECT line_id FROM restating) THEN COALESCE((SELECT MIN(x.movement_id) FROM restating x
+ WHERE x.line_id = m.line_id AND x.movement_id > m.id AND (m.entry_id IS NULL OR m.recorded_at <= x.at)), 0) ELSE 0 END`
+)
+
 // unitRestater reads the changes of unit that re-expressed lots (a unit change with another pack
-// size: 2 packs → 60 capsules) and returns a function restating q units of lot line, as of the
-// instant at (Unix ms), in the lot's unit of today: q × new size / old size for each such change
-// after at, rounded to whole units when the old unit was the larger (a report figure; the ledger
-// itself is never rounded). A change that kept the unit (a lot's packs re-sized) counts units
-// that stay units, and restates nothing.
-func unitRestater(ctx context.Context, q querier) (func(line, at, qty int64) int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT ucl.line_id, uc.at, ucl.old_pack_size, ucl.new_pack_size
+// size: 2 packs → 60 capsules) and returns a function restating q units of lot line in the lot's
+// unit of today, q having been recorded before the change whose convert movement is after (0:
+// after every change, in today's unit): q × new size / old size for that change and each later
+// one, rounded to whole units when the old unit was the larger (a report figure; the ledger itself
+// is never rounded); any says some lot was re-expressed. A change that kept the unit (a lot's packs re-sized) counts units that stay
+// units, and restates nothing. Which unit a movement counts is the order it was recorded in (its
+// id; for a receipt from a photo, when it was settled: one still waiting at the change was
+// proposed again in the new unit and confirmed after it), never its date: a dispense typed in after the change with an earlier --date counts capsules.
+func unitRestater(ctx context.Context, q querier) (restate func(line, after, qty int64) int64, any bool, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT ucl.line_id, ucl.movement_id, ucl.old_pack_size, ucl.new_pack_size
 		FROM unit_change_lines ucl JOIN unit_changes uc ON uc.id = ucl.change_id
-		WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size ORDER BY uc.at, uc.id`)
+		WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size AND ucl.movement_id IS NOT NULL
+		ORDER BY ucl.movement_id`)
 	if err != nil {
-		return nil, i18n.Errorf("read the changes of unit: %w", err)
+		return nil, false, i18n.Errorf("read the changes of unit: %w", err)
 	}
 	defer rows.Close()
-	type change struct{ at, old, new int64 }
+	type change struct{ conv, old, new int64 }
 	byLine := map[int64][]change{}
 	for rows.Next() {
 		var line int64
 		var c change
-		if err := rows.Scan(&line, &c.at, &c.old, &c.new); err != nil {
-			return nil, err
+		if err := rows.Scan(&line, &c.conv, &c.old, &c.new); err != nil {
+			return nil, false, err
 		}
 		byLine[line] = append(byLine[line], c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return func(line, at, qty int64) int64 {
+	return func(line, after, qty int64) int64 {
+		if after == 0 {
+			return qty
+		}
 		num, den := int64(1), int64(1)
 		for _, c := range byLine[line] {
-			if c.at > at {
+			if c.conv >= after {
 				num, den = num*c.new, den*c.old
 				if g := gcd(num, den); g > 1 {
 					num, den = num/g, den/g
@@ -202,7 +224,7 @@ func unitRestater(ctx context.Context, q querier) (func(line, at, qty int64) int
 			return -((-x + den/2) / den)
 		}
 		return (x + den/2) / den
-	}, nil
+	}, len(byLine) > 0, nil
 }
 
 func gcd(a, b int64) int64 {
