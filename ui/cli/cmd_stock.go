@@ -152,7 +152,7 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 		if p.Strength != "" {
 			name += " " + p.Strength
 		}
-		usable := fmt.Sprintf("%d %s", p.Usable, p.Unit)
+		usable := stock.UnitWords(p.Usable, p.Unit) // "3 packs", in the person's language
 		if !stock.CountsInPacks(p.Product) {
 			usable = stock.QuantityWords(p.Usable, p.Unit, p.PackSize) // "50 capsules (1 pack + 20)"
 		}

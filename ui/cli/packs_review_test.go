@@ -65,3 +65,16 @@ func TestQuantityWordOtherThanPackOrUnitIsRefused(t *testing.T) {
 		t.Fatalf("only the pack dispensed:\n%s", out)
 	}
 }
+
+// The stock table said "3 pack" (the number and the unit label side by side, untranslated) for a
+// product counted in packs; it says "3 packs" ("3 boîtes" in French) like every other output.
+func TestStockTableSaysPacksInWords(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errs := cmd(t, data, "receive", "Paracetamol", "3", "--lot", "P1", "--expiry", "2031-05-31"); code != ExitOK {
+		t.Fatal(errs)
+	}
+	code, out, errs := cmd(t, data, "stock")
+	if code != ExitOK || !strings.Contains(out, "3 packs") || strings.Contains(out, "3 pack ") {
+		t.Fatalf("stock: exit %d\n%s%s", code, out, errs)
+	}
+}
