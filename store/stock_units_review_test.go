@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +112,146 @@ func TestMonthlyReportCountsMovementsInTheUnitTheyWereRecordedIn(t *testing.T) {
 	}
 	if received != 90 || dispensed != 10 || prevClosing != 80 {
 		t.Errorf("over the three months: %d received, %d dispensed, closing %d; want 90, 10 and 80 (the shelf)", received, dispensed, prevClosing)
+	}
+}
+
+// A version-6 inventory with thousands of movements (receipts typed and from photos, dispenses
+// over lots, adjustments, disposals, counts, reversals, backdated movements over a year) upgrades
+// to packs with every figure kept: each lot's total, the ledger row for row, the stock on hand,
+// the monthly report of every month, and CheckStockTotals. Then a unit change and its undo leave
+// the monthly reports as they were.
+func TestPacksMigrationOfALargeLedgerKeepsEveryFigure(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := &clock{time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local)}
+	st, err := store.Open(ctx, dir, store.Options{Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(i int) context.Context { return store.AtDate(ctx, c.t.AddDate(0, 0, -365+i)) }
+	var products []int64
+	var lines []int64
+	for p := range 20 {
+		for l := range 3 {
+			m, prod, _, err := st.ReceiveDelivery(day(p), store.Delivery{Product: "Medicine " + string(rune('A'+p)), Lot: "L" + string(rune('0'+l)),
+				Expiry: time.Date(2027+l, time.Month(1+p%12), 28, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), Quantity: 400})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, m.LineID)
+			if l == 0 {
+				products = append(products, prod.ID)
+			}
+		}
+	}
+	for i := range 3000 {
+		d := day(30 + i*300/3000)
+		l := lines[i%len(lines)]
+		var err error
+		switch i % 6 {
+		case 0, 1:
+			_, err = st.DispenseProduct(d, products[i%len(products)], int64(1+i%5), "")
+		case 2:
+			_, err = st.Dispense(d, l, 2, "")
+		case 3:
+			var m stock.Movement
+			if m, err = st.Receive(d, l, 3, ""); err == nil && i%4 == 3 {
+				_, err = st.Reverse(ctx, m.ID, "")
+			}
+		case 4:
+			_, err = st.Adjust(d, l, -1, stock.Lost, "")
+		case 5:
+			_, err = st.Dispose(d, l, 1, stock.Damaged, "")
+		}
+		if err != nil {
+			t.Fatalf("movement %d: %v", i, err)
+		}
+	}
+	months := []time.Time{}
+	for m := range 13 {
+		months = append(months, time.Date(2025, time.Month(12+m), 1, 0, 0, 0, 0, time.Local))
+	}
+	reports := func(st *store.Store) []string {
+		var out []string
+		for _, m := range months {
+			rows, err := st.MonthlyReport(ctx, m, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				out = append(out, fmt.Sprintf("%s %s %d %d %d %d %d %.3f %d", m.Format("2006-01"), r.Product.Name, r.Opening, r.Received,
+					r.Dispensed, r.LossesAdjustments, r.Closing, r.AMC, r.OrderQuantity))
+			}
+		}
+		return out
+	}
+	const figures = `SELECT l.id || ' ' || t.on_hand || ' ' || t.pending FROM stock_lines l JOIN line_totals t ON t.line_id = l.id ORDER BY l.id`
+	const ledger = `SELECT id || ' ' || line_id || ' ' || kind || ' ' || quantity || ' ' || status || ' ' || at FROM movements ORDER BY id`
+	beforeReports := reports(st) // the same code reads the same ledger: what version 6 showed
+	for _, q := range append(append(append([]string{}, downgradeSync...), downgradePacks...), `PRAGMA user_version = 6`) {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	before, beforeLedger := dump(t, st.ReadDB(), figures), dump(t, st.ReadDB(), ledger)
+	st.Close()
+	if n := len(beforeLedger); n < 3000 {
+		t.Fatalf("only %d movements", n)
+	}
+
+	st, err = store.Open(ctx, dir, store.Options{Now: c.now})
+	if err != nil {
+		t.Fatalf("open the version 6 inventory: %v", err)
+	}
+	defer st.Close()
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, st.ReadDB(), figures); !reflect.DeepEqual(after, before) {
+		t.Fatal("the lots' figures changed in the upgrade")
+	}
+	if after := dump(t, st.ReadDB(), ledger); !reflect.DeepEqual(after, beforeLedger) {
+		t.Fatal("the ledger changed in the upgrade")
+	}
+	if after := reports(st); !reflect.DeepEqual(after, beforeReports) {
+		t.Fatalf("the monthly reports changed in the upgrade:\nbefore %q\nafter  %q", beforeReports[:3], after[:3])
+	}
+	// A product counted in packs set to tablets in packs of 10: its reports are restated ×10 (a
+	// lot whose balance is not whole packs cannot be converted back, so only restating is checked);
+	// undone, every report is as before.
+	ch, err := st.SetProductUnit(ctx, products[0], "tablet", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mid, restated := reports(st), 0
+	for i, r := range mid {
+		if strings.Contains(r, " Medicine A ") {
+			restated++
+			var m, name1, name2 string
+			var o, rc, d, a, cl int64
+			fmt.Sscanf(r, "%s %s %s %d %d %d %d %d", &m, &name1, &name2, &o, &rc, &d, &a, &cl)
+			var o0, rc0, d0, a0, cl0 int64
+			fmt.Sscanf(beforeReports[i], "%s %s %s %d %d %d %d %d", &m, &name1, &name2, &o0, &rc0, &d0, &a0, &cl0)
+			if o != 10*o0 || rc != 10*rc0 || d != 10*d0 || a != 10*a0 || cl != 10*cl0 {
+				t.Errorf("%s after the change to tablets: %d %d %d %d %d; want ten times %d %d %d %d %d", m, o, rc, d, a, cl, o0, rc0, d0, a0, cl0)
+			}
+		} else if r != beforeReports[i] {
+			t.Errorf("another product's report changed: %s, was %s", r, beforeReports[i])
+		}
+	}
+	if restated != len(months) {
+		t.Fatalf("%d months of Medicine A restated; want %d", restated, len(months))
+	}
+	if _, err := st.UndoUnitChange(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after := reports(st); !reflect.DeepEqual(after, beforeReports) {
+		t.Fatal("the monthly reports after the change and its undo differ from before")
+	}
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
