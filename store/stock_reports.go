@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"medinventory/assets/i18n"
@@ -79,9 +80,49 @@ func (s *Store) MovementsBetween(ctx context.Context, from, to time.Time) ([]sto
 	if err != nil {
 		return nil, err
 	}
+	units, err := s.recordedUnits(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]stock.MovementRow, len(rs))
 	for i, r := range rs {
 		out[i] = r.MovementRow
+		out[i].Unit = r.Product.Unit
+		if u, ok := units[r.ID]; ok {
+			out[i].Unit = u
+		}
 	}
 	return out, nil
+}
+
+// recordedUnits gives the confirmed movements of [from, to) recorded before a change of their
+// lot's unit and pack size (packs → capsules in packs of 30; a unit only renamed keeps its
+// numbers, and the rows say today's name) the unit they count (the first such change's old unit): the order of recording is the
+// change's convert movement after the movement's id and, for a receipt from a photo, its being
+// settled before the change (one waiting at the change was proposed again in the new unit).
+func (s *Store) recordedUnits(ctx context.Context, from, to time.Time) (map[int64]string, error) {
+	rows, err := s.r.QueryContext(ctx, `
+WITH changed AS (SELECT ucl.line_id, ucl.movement_id, uc.old_unit, uc.at FROM unit_change_lines ucl
+  JOIN unit_changes uc ON uc.id = ucl.change_id
+  WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size AND ucl.movement_id IS NOT NULL)
+SELECT m.id, (SELECT c.old_unit FROM changed c WHERE c.line_id = m.line_id AND c.movement_id > m.id
+        AND (m.entry_id IS NULL OR m.recorded_at <= c.at) ORDER BY c.movement_id LIMIT 1) AS unit
+  FROM movements m
+ WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ? AND m.line_id IN (SELECT line_id FROM changed)`, ms(from), ms(to))
+	if err != nil {
+		return nil, i18n.Errorf("read the units of the movements: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var unit sql.NullString
+		if err := rows.Scan(&id, &unit); err != nil {
+			return nil, err
+		}
+		if unit.Valid {
+			out[id] = unit.String
+		}
+	}
+	return out, rows.Err()
 }

@@ -193,8 +193,10 @@ func (s *Store) convertTx(ctx context.Context, tx *sql.Tx, p stock.Product, newU
 			return stock.UnitChange{}, fmt.Errorf("%s: %w", i18n.T("lot %s", lotWords(l)), err)
 		}
 		cl := stock.UnitChangeLine{LineID: l.ID, OldPackSize: l.PackSize, NewPackSize: size, OldOnHand: l.OnHand, NewOnHand: nb}
-		// A lot whose units change meaning (packs → capsules) gets its convert movement even when its
-		// balance is 0: it marks on the card, and for Reverse, where the old units end.
+		// A lot whose units change meaning (packs → capsules in packs of 30) gets its convert movement
+		// even when its balance is 0: it marks, on the card and for Reverse, the monthly report and
+		// the movements report, where the old units end. A unit only renamed (same pack size) keeps
+		// its numbers and needs none.
 		if d := nb - l.OnHand; d != 0 || unitChanges && size != l.PackSize {
 			m, err := s.insertMovementTx(ctx, tx, stock.Movement{LineID: l.ID, Kind: stock.Convert, Quantity: d, At: now,
 				Note: stock.ConvertNote(l.OnHand, p.Unit, nb, newUnit), BatchID: batch})

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -223,7 +224,7 @@ func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 		}
 		t.add(instantCell(r.At), productCell(r.Product), textCell(r.Product.Strength), textCell(r.Line.Lot),
 			dateCell(r.Line.Expiry), textCell(r.Serial), kindCell(r.Kind), reasonCell(r.Reason), numCell(r.Quantity),
-			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID), textCell(r.Product.Unit), movementPacks(r.Movement))
+			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID), textCell(cmp.Or(r.Unit, r.Product.Unit)), movementPacks(r.Movement))
 		anyPacks = anyPacks || !stock.CountsInPacks(r.Product)
 	}
 	t.hidePacks(anyPacks, "unit", "packs")

@@ -227,6 +227,10 @@ type MovementRow struct {
 	// Serial is the GS1 serial number of the pack a receipt from a photo is of (its entry's), ""
 	// when unknown: with the product's GTIN it names the one pack received.
 	Serial string
+	// Unit is the unit Quantity counts: the product's unit when the movement was recorded (a
+	// receipt of 2 recorded before the product went from packs to capsules is 2 packs), filled by
+	// the movements report (store.MovementsBetween).
+	Unit string
 }
 
 // UnitChange is a recorded change of a product's unit and usual pack size (LineID 0), or of one

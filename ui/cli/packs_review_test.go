@@ -78,3 +78,28 @@ func TestStockTableSaysPacksInWords(t *testing.T) {
 		t.Fatalf("stock: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// The movements report labelled every row with the product's unit of today: after the product went
+// from packs to capsules in packs of 30, the receipt of 2 packs read "received, 2, capsule". Each
+// row now says the unit its quantity counts.
+func TestMovementsReportSaysTheUnitOfEachMovement(t *testing.T) {
+	data := t.TempDir()
+	for _, args := range [][]string{{"receive", "Amoxicillin", "2", "--lot", "A1", "--expiry", "2031-05-31"},
+		{"product", "set", "Amoxicillin", "--unit", "capsule", "--pack-size", "30"}, {"dispense", "Amoxicillin", "10"}} {
+		if code, _, errs := cmd(t, data, args...); code != ExitOK {
+			t.Fatalf("%q: %s", args, errs)
+		}
+	}
+	code, out, errs := cmd(t, data, "export", "--report", "movements", "--format", "csv")
+	if code != ExitOK {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Split(line, ",")
+		got = append(got, f[6]+" "+f[8]+" "+f[13])
+	}
+	if want := []string{"received 2 pack", "unit converted 58 capsule", "dispensed -10 capsule"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("movements report rows %q; want %q\n%s", got, want, out)
+	}
+}
