@@ -255,3 +255,51 @@ func TestPacksMigrationOfALargeLedgerKeepsEveryFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Packs of 1 are the units themselves. A lot of 90 capsules in packs of 30 set to packs of 1 (kept
+// loose) became 3 capsules (87 gone as a "conversion"), and 2 tablets counted one by one became
+// 200 when the product's packs of 100 were set. The balance stays now, both ways, and undo too.
+func TestPackSizeOfOneKeepsTheBalance(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	m, p, _, err := st.ReceiveDelivery(ctx, store.Delivery{Product: "Amoxicillin", Lot: "A1", Expiry: "2031-05-31", Quantity: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetProductUnit(ctx, p.ID, "capsule", 30); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.SetLinePackSize(ctx, m.LineID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 90 || l.PackSize != 1 {
+		t.Fatalf("90 capsules kept loose: %d in packs of %d; want 90 in 1", l.OnHand, l.PackSize)
+	}
+	if _, err := st.UndoUnitChange(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 90 || l.PackSize != 30 {
+		t.Fatalf("after undo: %d in packs of %d; want 90 in 30", l.OnHand, l.PackSize)
+	}
+
+	m, p, _, err = st.ReceiveDelivery(ctx, store.Delivery{Product: "Paracetamol", Lot: "P1", Expiry: "2031-05-31", Quantity: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetProductUnit(ctx, p.ID, "tablet", 0); err != nil { // a label: 3 tablets, counted one by one
+		t.Fatal(err)
+	}
+	if _, err := st.Dispense(ctx, m.LineID, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetProductUnit(ctx, p.ID, "", 100); err != nil {
+		t.Fatal(err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 2 || l.PackSize != 100 {
+		t.Fatalf("2 tablets once their packs of 100 are known: %d in packs of %d; want 2 in 100", l.OnHand, l.PackSize)
+	}
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -68,7 +68,20 @@ func Split(units, packSize int64) (packs, rest int64) {
 // to newSize and the unit stays: whole packs are re-sized and the loose units stay as they are
 // (they were counted one by one). 60 capsules in packs of 30 become 56 in packs of 28; 50 (1 pack
 // + 20) become 48 (1 pack + 20). Nothing is ever rounded: the result is exact by construction.
+// Packs of 1 are the units themselves, so a size of 1 on either side keeps the balance: tablets
+// counted one by one stay as many when their packs of 100 become known (not ×100), and 90
+// capsules in packs of 30 stay 90 when the lot is kept loose (not 3).
 func ConvertBalance(onHand, oldSize, newSize int64) (int64, error) {
+	out, err := resize(onHand, oldSize, newSize)
+	if err != nil || oldSize != 1 && newSize != 1 {
+		return out, err
+	}
+	return onHand, nil
+}
+
+// resize re-sizes the whole packs of onHand (packs of oldSize become packs of newSize) and keeps
+// the loose units.
+func resize(onHand, oldSize, newSize int64) (int64, error) {
 	if err := CheckPackSize(oldSize); err != nil {
 		return 0, err
 	}
@@ -96,7 +109,7 @@ func ConvertUnitBalance(onHand, oldSize, newSize int64) (int64, error) {
 	if oldSize == newSize {
 		return onHand, CheckPackSize(newSize)
 	}
-	out, err := ConvertBalance(onHand, oldSize, newSize)
+	out, err := resize(onHand, oldSize, newSize)
 	if err != nil {
 		return 0, err
 	}

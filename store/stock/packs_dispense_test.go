@@ -35,3 +35,16 @@ func TestDispensePackSizeAcrossLotsOfOtherSizes(t *testing.T) {
 		t.Fatalf("4 packs + 5 over lots in 30s: size %d, %v", n, err)
 	}
 }
+
+// Packs of 1 are the units themselves: a same-unit re-size from or to 1 keeps the balance.
+func TestConvertBalanceWithPacksOfOne(t *testing.T) {
+	for _, c := range []struct{ on, old, new, want int64 }{{90, 30, 1, 90}, {2, 1, 100, 2}, {50, 30, 28, 48}, {0, 1, 30, 0}} {
+		if got, err := ConvertBalance(c.on, c.old, c.new); err != nil || got != c.want {
+			t.Errorf("ConvertBalance(%d, %d, %d) = %d, %v; want %d", c.on, c.old, c.new, got, err, c.want)
+		}
+	}
+	// Another unit: packs of 1 are whole packs (2 packs → 60 capsules).
+	if got, err := ConvertUnitBalance(2, 1, 30); err != nil || got != 60 {
+		t.Errorf("ConvertUnitBalance(2, 1, 30) = %d, %v; want 60", got, err)
+	}
+}
