@@ -88,3 +88,52 @@ func TestPacksAndCapsulesEndToEnd(t *testing.T) {
 		t.Fatalf("a refused undo changed the stock: %+v", l)
 	}
 }
+
+// The defects a hostile review of packs found, through the real binary (each fails on the code
+// before its fix): "2 packs" taken first expiry first out from a lot in packs of 28 are 56
+// capsules, and packs over lots of two sizes are refused; "2 blisters" is refused, "1 caixa" is a
+// pack on any desktop; a dispense typed in after the change with an earlier --date counts capsules
+// in the monthly report; a lot set to packs of 1 keeps its capsules; the movements report says the
+// unit each row counts.
+func TestPacksReviewEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	run := func(want int, args ...string) string {
+		t.Helper()
+		r := runBin(t, nil, append([]string{"--data-dir", data}, args...)...)
+		if r.code != want {
+			t.Fatalf("%q: exit %d, want %d\n%s\n%s", args, r.code, want, r.stdout, r.stderr)
+		}
+		return r.stdout + r.stderr
+	}
+	run(cli.ExitOK, "receive", "Amoxicillin", "2", "--lot", "A1", "--expiry", "2031-05-31", "--date", "2026-10-05")
+	run(cli.ExitOK, "product", "set", "Amoxicillin", "--unit", "capsule", "--pack-size", "30")
+	run(cli.ExitOK, "dispense", "Amoxicillin", "10", "--date", "2026-11-20")
+	if out := run(cli.ExitOK, "report", "monthly", "--month", "2026-11", "--format", "json"); !strings.Contains(out, `"dispensed": 10,`) ||
+		!strings.Contains(out, `"closing_balance": 50,`) {
+		t.Fatalf("November after a backdated dispense of 10 capsules:\n%s", out)
+	}
+	run(cli.ExitOK, "receive", "Amoxicillin", "3 packs", "--pack-size", "28", "--lot", "B1", "--expiry", "2030-01-31")
+	if out := run(cli.ExitOK, "dispense", "Amoxicillin", "2 packs"); !strings.Contains(out, "Dispensed 56 capsules, lot B1") {
+		t.Fatalf("2 packs from B1 (28s):\n%s", out)
+	}
+	if out := run(cli.ExitFailed, "dispense", "Amoxicillin", "2 packs"); !strings.Contains(out, "lot B1: packs of 28 capsules, lot A1: packs of 30 capsules") {
+		t.Fatalf("packs over lots of 28 and 30:\n%s", out)
+	}
+	if out := run(cli.ExitFailed, "dispense", "Amoxicillin", "2 blisters"); !strings.Contains(out, `"blisters" is neither a pack nor a capsule`) {
+		t.Fatalf("2 blisters:\n%s", out)
+	}
+	if out := run(cli.ExitOK, "dispense", "Amoxicillin", "1 caixa", "--lot", "A1"); !strings.Contains(out, "Dispensed 30 capsules") {
+		t.Fatalf("1 caixa:\n%s", out)
+	}
+	if out := run(cli.ExitOK, "product", "set", "Amoxicillin", "--lot", "A1", "--pack-size", "1"); !strings.Contains(out, "20 capsules → 20 capsules") {
+		t.Fatalf("A1 kept loose:\n%s", out)
+	}
+	var ps []cli.StockProduct
+	if err := json.Unmarshal([]byte(run(cli.ExitOK, "stock", "--format", "json")), &ps); err != nil || len(ps) != 1 || ps[0].UsableOnHand != 48 {
+		t.Fatalf("stock: %v %+v; want 20 loose in A1 and 28 in B1", err, ps)
+	}
+	out := run(cli.ExitOK, "export", "--report", "movements", "--format", "csv", "--from", "2026-10-01")
+	if !strings.Contains(out, ",received,,2,,,") || !strings.Contains(out, ",pack,") {
+		t.Fatalf("movements report: the receipt of 2 packs:\n%s", out)
+	}
+}
