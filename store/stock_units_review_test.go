@@ -303,3 +303,54 @@ func TestPackSizeOfOneKeepsTheBalance(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Undo in order: an older change cannot be undone while a newer one of the same product stands
+// (nothing changes); undone newest first, with movements between, every lot comes back exactly
+// and the totals agree with the ledger; an undo is never undone twice.
+func TestUndoOlderUnitChangeWhileANewerStands(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	m, p, _, err := st.ReceiveDelivery(ctx, store.Delivery{Product: "Amoxicillin", Lot: "A1", Expiry: "2031-05-31", Quantity: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1, err := st.SetProductUnit(ctx, p.ID, "capsule", 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := st.SetLinePackSize(ctx, m.LineID, 28)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UndoUnitChange(ctx, c1.ID); err == nil || !strings.Contains(err.Error(), "undo that one first") {
+		t.Fatalf("undoing change 1 while change 2 stands: %v", err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 112 || l.PackSize != 28 {
+		t.Fatalf("after the refused undo: %d in packs of %d; want 112 in 28", l.OnHand, l.PackSize)
+	}
+	if _, err := st.Dispense(ctx, m.LineID, 28, ""); err != nil {
+		t.Fatal(err)
+	}
+	u2, err := st.UndoUnitChange(ctx, c2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UndoUnitChange(ctx, c2.ID); err == nil {
+		t.Fatal("change 2 undone twice")
+	}
+	if _, err := st.UndoUnitChange(ctx, u2.ID); err == nil {
+		t.Fatal("an undo was undone")
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 90 || l.PackSize != 30 {
+		t.Fatalf("after undoing change 2: %d in packs of %d; want 90 (3 packs of 30)", l.OnHand, l.PackSize)
+	}
+	if _, err := st.UndoUnitChange(ctx, c1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 3 || l.PackSize != 1 {
+		t.Fatalf("after undoing change 1: %d in packs of %d; want 3 packs", l.OnHand, l.PackSize)
+	}
+	if err := st.CheckStockTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
