@@ -184,11 +184,7 @@ func (s *Store) convertTx(ctx context.Context, tx *sql.Tx, p stock.Product, newU
 		if size == l.PackSize && !unitChanges {
 			continue
 		}
-		conv := stock.ConvertBalance
-		if unitChanges {
-			conv = stock.ConvertUnitBalance
-		}
-		nb, err := conv(l.OnHand, l.PackSize, size)
+		nb, err := stock.ConvertLot(l.OnHand, p.Unit, l.PackSize, newUnit, size)
 		if err != nil {
 			return stock.UnitChange{}, fmt.Errorf("%s: %w", i18n.T("lot %s", lotWords(l)), err)
 		}

@@ -354,3 +354,45 @@ func TestUndoOlderUnitChangeWhileANewerStands(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A unit other than "pack" with packs of 1 has no packs: 2 tablets counted one by one became 60
+// capsules when the product was set to capsules in packs of 30, and 60 capsules in packs of 30
+// became 2 tablets when set to tablets with packs of 1. Both are refused now, nothing changed; an
+// empty lot converts.
+func TestUnitChangeFromOrToUnitsWithoutPacksIsRefused(t *testing.T) {
+	ctx := context.Background()
+	st := openAt(t, &clock{day0})
+	m, p, _, err := st.ReceiveDelivery(ctx, store.Delivery{Product: "Paracetamol", Lot: "P1", Expiry: "2031-05-31", Quantity: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetProductUnit(ctx, p.ID, "tablet", 0); err != nil { // renamed: 2 tablets, one by one
+		t.Fatal(err)
+	}
+	_, err = st.SetProductUnit(ctx, p.ID, "capsule", 30)
+	if !errors.Is(err, stock.ErrInexactConversion) || !strings.Contains(err.Error(), "tablets are counted one by one") {
+		t.Fatalf("2 tablets to capsules in packs of 30: %v", err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 2 || l.PackSize != 1 {
+		t.Fatalf("a refused change changed the lot: %+v", l)
+	}
+	m, p, _, err = st.ReceiveDelivery(ctx, store.Delivery{Product: "Amoxicillin", Lot: "A1", Expiry: "2031-05-31", Quantity: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetProductUnit(ctx, p.ID, "capsule", 30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = st.SetProductUnit(ctx, p.ID, "tablet", 1); !errors.Is(err, stock.ErrInexactConversion) {
+		t.Fatalf("60 capsules to tablets one by one: %v", err)
+	}
+	if l := lineOnHand(t, st, m.LineID); l.OnHand != 60 || l.PackSize != 30 {
+		t.Fatalf("a refused change changed the lot: %+v", l)
+	}
+	if _, err := st.Dispense(ctx, m.LineID, 60, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = st.SetProductUnit(ctx, p.ID, "tablet", 1); err != nil {
+		t.Fatalf("an empty lot: %v", err)
+	}
+}

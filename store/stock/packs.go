@@ -121,6 +121,31 @@ func ConvertUnitBalance(onHand, oldSize, newSize int64) (int64, error) {
 	return out, nil
 }
 
+// ConvertLot converts a lot's balance when its product's unit or its pack size changes: the same
+// unit re-sizes packs (ConvertBalance); another unit with the same pack size only renames it; another
+// unit and size converts whole packs (ConvertUnitBalance: 2 packs → 60 capsules). A unit other than
+// "pack" with packs of 1 has no packs (tablets counted one by one), so converting it to or from
+// another unit by packs would multiply or divide by a guess (2 tablets → 60 capsules, 60 capsules
+// → 2 tablets): refused in plain words unless the lot is empty.
+func ConvertLot(onHand int64, oldUnit string, oldSize int64, newUnit string, newSize int64) (int64, error) {
+	switch {
+	case strings.EqualFold(strings.TrimSpace(oldUnit), strings.TrimSpace(newUnit)):
+		return ConvertBalance(onHand, oldSize, newSize)
+	case oldSize == newSize:
+		return ConvertUnitBalance(onHand, oldSize, newSize)
+	}
+	loose := func(unit string, size int64) bool { return size == 1 && !CountsInPacks(Product{Unit: unit}) }
+	if onHand != 0 && (loose(oldUnit, oldSize) || loose(newUnit, newSize)) {
+		u := newUnit
+		if loose(oldUnit, oldSize) {
+			u = oldUnit
+		}
+		return 0, fmt.Errorf("%w: %s", ErrInexactConversion, i18n.T("%s are counted one by one, with no pack size, so there are no packs to convert %s by; give the pack size of the unit, or bring the lot to 0 first and count it again after the change",
+			plural(unitOrPack(u)), UnitWords(onHand, oldUnit)))
+	}
+	return ConvertUnitBalance(onHand, oldSize, newSize)
+}
+
 // packWords are the words that mean "pack" in a typed quantity: the English ones, those of the
 // other languages the app speaks (a French "2 boîtes" typed on an English desktop is still 2
 // packs, never 2 units) and the current language's.
