@@ -66,12 +66,8 @@ func unitPreview(prod stock.Product, lines []stock.Line, unit string, size int64
 		}
 		nb := l.OnHand
 		if ls != l.PackSize || unit != prod.Unit {
-			conv := stock.ConvertBalance
-			if unit != prod.Unit {
-				conv = stock.ConvertUnitBalance
-			}
-			var err error
-			if nb, err = conv(l.OnHand, l.PackSize, ls); err != nil {
+			var err error // the store's own rule (stock.ConvertLot), so the preview says what saving does
+			if nb, err = stock.ConvertLot(l.OnHand, prod.Unit, l.PackSize, unit, ls); err != nil {
 				return "", fmt.Errorf("%s: %w", lineTitle(l), err)
 			}
 		}
