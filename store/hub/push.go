@@ -43,6 +43,9 @@ func (h *Hub) Push(ctx context.Context, token string, req syncwire.PushRequest) 
 			return err
 		}
 		b := batch{tx: tx, clinic: d.clinicID, seq: seq}
+		if err := b.checkOwned(ctx, &req); err != nil {
+			return err
+		}
 		if err := b.products(ctx, req.Products); err != nil {
 			return err
 		}

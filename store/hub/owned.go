@@ -1,0 +1,48 @@
+package hub
+
+import (
+	"context"
+
+	"medinventory/assets/i18n"
+	"medinventory/store/syncwire"
+)
+
+// checkOwned refuses a batch that names a row of another clinic: a movement on its lot, a lot of
+// its product, an edit of its product or lot, or a new row reusing one of its UUIDs. A laptop
+// only ever sends its own clinic's rows; without this check a laptop of clinic A (or anyone
+// holding its token) could change clinic B's stock on the hub by naming B's lot, since lots are
+// found by UUID alone (line_totals, the district pages).
+func (b *batch) checkOwned(ctx context.Context, r *syncwire.PushRequest) error {
+	var products, lines, movements, edits []string
+	for _, p := range r.Products {
+		products = append(products, p.UUID)
+	}
+	for _, l := range r.Lines {
+		lines, products = append(lines, l.UUID), append(products, l.ProductUUID)
+	}
+	for _, m := range r.Movements {
+		movements, lines = append(movements, m.UUID), append(lines, m.LineUUID)
+	}
+	for _, e := range r.Edits {
+		edits = append(edits, e.UUID)
+		if e.Entity == "line" {
+			lines = append(lines, e.EntityUUID)
+		} else {
+			products = append(products, e.EntityUUID)
+		}
+	}
+	var foreign bool
+	err := b.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM products WHERE uuid = ANY($2) AND clinic_id <> $1)
+		OR EXISTS (SELECT 1 FROM lines WHERE uuid = ANY($3) AND clinic_id <> $1)
+		OR EXISTS (SELECT 1 FROM line_totals WHERE line_uuid = ANY($3) AND clinic_id <> $1)
+		OR EXISTS (SELECT 1 FROM movements WHERE uuid = ANY($4) AND clinic_id <> $1)
+		OR EXISTS (SELECT 1 FROM edits WHERE uuid = ANY($5) AND clinic_id <> $1)`,
+		b.clinic, products, lines, movements, edits).Scan(&foreign)
+	if err != nil {
+		return err
+	}
+	if foreign {
+		return refuse(syncwire.ErrBadRequest, i18n.T("The push names products, lots or movements of another clinic: nothing was stored. A laptop syncs only its own clinic's stock."))
+	}
+	return nil
+}
