@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"medinventory/store/stock"
 	"medinventory/store/syncwire"
@@ -23,6 +24,7 @@ type PullApplied struct {
 	Products, Lines, Movements, Edits int // rows new to this laptop
 	Mapped                            int // products and lots found to be the same as local ones
 	Conflicts                         int // edits kept as a conflict to settle
+	Recounts                          int // lots to count: another laptop converted another balance (SyncRecounts)
 }
 
 // ApplyPull applies one page the hub sent and moves the pull cursor to page.Next, in one
@@ -215,15 +217,36 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 		}
 	}
 	var counted any
-	if m.Counted != nil {
+	if m.Counted != nil && m.Kind != string(stock.Convert) {
 		counted = *m.Counted
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO movements(uuid, device_id, line_id, kind, reason, quantity, counted, status, at, recorded_at, note, reverses_id, batch_id)
+	var ours int64
+	if m.Kind == string(stock.Convert) {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT on_hand FROM line_totals WHERE line_id = ?), 0)`, lineID).Scan(&ours); err != nil {
+			return fmt.Errorf("read the lot's balance: %w", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO movements(uuid, device_id, line_id, kind, reason, quantity, counted, status, at, recorded_at, note, reverses_id, batch_id)
 		VALUES (?,?,?,?,?,?,?,'confirmed',?,?,?,?,?)`,
 		m.UUID, m.DeviceID, lineID, m.Kind, m.Reason, m.Quantity, counted, m.At, m.RecordedAt, m.Note, reverses, m.BatchID)
 	if err != nil {
 		return fmt.Errorf("add the movement the hub sent: %w", err)
 	}
 	out.Movements++
+	if m.Kind == string(stock.Convert) && m.Counted != nil && *m.Counted != ours {
+		// The other laptop converted a balance other than the one here: one of them had
+		// movements the other had not seen (a dispense in the old unit, or a unit change here
+		// too), so the converted balance may mix two units. Kept as recorded (a movement is a
+		// fact), and the lot is listed to count (SyncRecounts).
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("add the movement the hub sent: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_recounts(line_id, movement_id, ours, theirs, found_at) VALUES (?,?,?,?,?)`,
+			lineID, id, ours, *m.Counted, ms(time.Now())); err != nil {
+			return fmt.Errorf("keep the lot to count: %w", err)
+		}
+		out.Recounts++
+	}
 	return nil
 }

@@ -112,6 +112,10 @@ computer's keyring (or the `+syncclient.TokenEnv+` environment variable where th
 		fmt.Fprintln(c.Stdout, i18n.N(res.Conflicts, "%d product field was changed on two laptops at once: see medinventory sync --conflicts.",
 			"%d product fields were changed on two laptops at once: see medinventory sync --conflicts.", res.Conflicts))
 	}
+	if res.Recounts > 0 {
+		fmt.Fprintln(c.Stdout, i18n.N(res.Recounts, "%d lot's unit was changed on another laptop while this one recorded movements in the old unit: its balance may mix two units. Count it: see medinventory sync --conflicts.",
+			"%d lots' unit was changed on another laptop while this one recorded movements in the old unit: their balances may mix two units. Count them: see medinventory sync --conflicts.", res.Recounts))
+	}
 	return ExitOK
 }
 
@@ -185,9 +189,19 @@ func listConflicts(c *Call, ctx context.Context, st *store.Store) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	if len(cs) == 0 {
+	rs, err := st.SyncRecounts(ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(cs) == 0 && len(rs) == 0 {
 		fmt.Fprintln(c.Stdout, i18n.T("No conflicts to settle."))
 		return ExitOK
+	}
+	if len(rs) > 0 {
+		if code := listRecounts(c, rs); code != ExitOK || len(cs) == 0 {
+			return code
+		}
+		fmt.Fprintln(c.Stdout)
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, i18n.T("ID\tPRODUCT\tFIELD\tTHIS LAPTOP\tOTHER LAPTOP\tFOUND"))
@@ -199,5 +213,21 @@ func listConflicts(c *Call, ctx context.Context, st *store.Store) int {
 		return c.fail(err)
 	}
 	fmt.Fprintln(c.Stdout, i18n.T("Keep one with: medinventory sync --settle ID --value VALUE"))
+	return ExitOK
+}
+
+// listRecounts lists the lots to count: another laptop converted a balance other than this one's.
+func listRecounts(c *Call, rs []store.SyncRecount) int {
+	fmt.Fprintln(c.Stdout, i18n.T("Lots to count: another laptop changed the unit from a balance other than this laptop's, so the balance may mix two units."))
+	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, i18n.T("PRODUCT\tLOT\tEXPIRY\tTHIS LAPTOP HAD\tOTHER LAPTOP CONVERTED\tFOUND"))
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.ProductName, r.Lot, r.Expiry, r.Ours, r.Theirs,
+			time.UnixMilli(r.FoundAt).Format("2006-01-02 15:04"))
+	}
+	if err := tw.Flush(); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintln(c.Stdout, i18n.T("Count each lot on the shelf and record it: medinventory count GTIN-OR-NAME COUNTED --lot LOT --reason count_correction"))
 	return ExitOK
 }

@@ -1,0 +1,112 @@
+package syncclient_test
+
+import (
+	"context"
+	"testing"
+
+	"medinventory/store/stock"
+)
+
+// unitChange sets the product's unit on l.
+func (l *laptop) unitChange(t *testing.T, unit string, size int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := l.st.FindProduct(ctx, gtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.st.SetProductUnit(ctx, p.ID, unit, size); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// count records a stock count of the product's one lot on l.
+func (l *laptop) count(t *testing.T, n int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := l.st.FindProduct(ctx, gtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := l.st.ProductLines(ctx, p.ID)
+	if err != nil || len(lines) != 1 {
+		t.Fatalf("lots %+v, %v", lines, err)
+	}
+	if _, err := l.st.Count(ctx, []stock.CountInput{{LineID: lines[0].ID, Counted: n, Reason: stock.CountCorrection}}, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func recounts(t *testing.T, l *laptop) int {
+	t.Helper()
+	rs, err := l.st.SyncRecounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rs)
+}
+
+// A converts the lot from 2 packs to 60 capsules while B, not yet synced, dispenses 1 pack. A's
+// convert movement (+58) was worked out from a balance of 2; on B it lands on a balance of 1, so
+// B would show 59 "capsules" where 30 are on the shelf. B cannot know what the -1 meant on A's
+// side, so it is told: the lot is listed to count (SyncRecounts, sync --conflicts), with both
+// balances; a count settles it, and the count travels, so every laptop then agrees.
+func TestUnitChangedWhileTheOtherDispensedInTheOldUnit(t *testing.T) {
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 2)
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	a.unitChange(t, "capsule", 30)
+	b.dispense(t, 1) // one pack, in B's unit
+	a.sync(t, d)
+	r := b.sync(t, d)
+	if r.Recounts != 1 || recounts(t, b) != 1 {
+		t.Fatalf("B was not told to count the lot: result %+v, %d lots to count", r, recounts(t, b))
+	}
+	rs, _ := b.st.SyncRecounts(context.Background())
+	if rs[0].Ours != 1 || rs[0].Theirs != 2 || rs[0].Lot != "L1" {
+		t.Fatalf("recount %+v; want this laptop's 1 beside the other's 2, lot L1", rs[0])
+	}
+	if nb := b.onHand(t); nb != 59 {
+		t.Fatalf("B before the count: %d; want 59 (1 + 58: the movements are kept as recorded)", nb)
+	}
+	b.count(t, 30)
+	if recounts(t, b) != 0 {
+		t.Fatal("a count did not settle the lot to count")
+	}
+	b.sync(t, d)
+	a.sync(t, d)
+	if na, nb := a.onHand(t), b.onHand(t); na != 30 || nb != 30 {
+		t.Fatalf("after the count: A %d, B %d; want 30 on both", na, nb)
+	}
+}
+
+// Both laptops change the product's unit before either saw the other (capsules of 30 on A,
+// tablets of 10 on B): each converted 2 packs, so the lot holds 2 + 58 + 18 = 78 of something on
+// both. The unit is a conflict to settle, and the lot is listed to count on both laptops.
+func TestUnitChangedOnBothLaptops(t *testing.T) {
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 2)
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	a.unitChange(t, "capsule", 30)
+	b.unitChange(t, "tablet", 10)
+	a.sync(t, d)
+	b.sync(t, d)
+	a.sync(t, d)
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		cs, err := l.st.SyncConflicts(context.Background())
+		if err != nil || len(cs) == 0 {
+			t.Errorf("%s: conflicts %+v, %v; want the unit", name, cs, err)
+		}
+		if n := recounts(t, l); n != 1 {
+			t.Errorf("%s: %d lots to count, want 1", name, n)
+		}
+	}
+}
