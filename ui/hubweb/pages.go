@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"medinventory/assets/i18n"
@@ -131,10 +132,12 @@ func (s *server) cookie(value string, maxAge int) *http.Cookie {
 		Secure: s.opts.SecureCookie, SameSite: http.SameSiteStrictMode}
 }
 
-// safeNext keeps a sign-in's "go back to" address on this site.
+// safeNext keeps a sign-in's "go back to" address on this site. A backslash is refused anywhere:
+// browsers read it as a slash, so "/\evil.example" would go to another site.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') ||
+		strings.Contains(next, `\`) {
 		return "/"
 	}
 	return next
