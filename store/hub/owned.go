@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"strings"
 
 	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
@@ -43,6 +44,54 @@ func (b *batch) checkOwned(ctx context.Context, r *syncwire.PushRequest) error {
 	}
 	if foreign {
 		return refuse(syncwire.ErrBadRequest, i18n.T("The push names products, lots or movements of another clinic: nothing was stored. A laptop syncs only its own clinic's stock."))
+	}
+	return nil
+}
+
+// maxRowQuantity bounds a movement's quantity (and counted) on the hub: a hundred times the
+// laptop's own bound on one movement (stock.MaxQuantity), so no real movement is refused, while
+// the bigint totals of a lot cannot be overflowed by any number of pushes a clinic could make.
+const maxRowQuantity = 1_000_000_000
+
+func outOfRange(q int64) bool { return q > maxRowQuantity || q < -maxRowQuantity }
+
+// checkUUIDs refuses ids the laptops would refuse (store.checkUUID: 8 to 64 characters, no
+// spaces): stored, such a row would stop every laptop's pull at its page, on every sync.
+func checkUUIDs(r *syncwire.PushRequest) error {
+	bad := func(u string) error {
+		return refuse(syncwire.ErrBadRequest, i18n.T("The push holds an id that is not a UUID (%q): nothing was stored.", u))
+	}
+	check := func(u string, optional bool) bool {
+		if optional && u == "" {
+			return true
+		}
+		return len(u) >= 8 && len(u) <= 64 && !strings.ContainsAny(u, " \r\n\t")
+	}
+	for _, p := range r.Products {
+		if !check(p.UUID, false) {
+			return bad(p.UUID)
+		}
+	}
+	for _, l := range r.Lines {
+		for _, u := range []string{l.UUID, l.ProductUUID} {
+			if !check(u, false) {
+				return bad(u)
+			}
+		}
+	}
+	for _, m := range r.Movements {
+		for i, u := range []string{m.UUID, m.LineUUID, m.ReversesUUID} {
+			if !check(u, i == 2) {
+				return bad(u)
+			}
+		}
+	}
+	for _, e := range r.Edits {
+		for i, u := range []string{e.UUID, e.EntityUUID, e.Base} {
+			if !check(u, i == 2) {
+				return bad(u)
+			}
+		}
 	}
 	return nil
 }

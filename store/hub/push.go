@@ -119,6 +119,9 @@ func checkBatch(r *syncwire.PushRequest) error {
 		if m.UUID == "" || m.DeviceID == "" || m.LineUUID == "" {
 			return bad(i18n.T("Movement %d of the push has no uuid, device_id or line_uuid: nothing was stored.", i+1))
 		}
+		if outOfRange(m.Quantity) || (m.Counted != nil && outOfRange(*m.Counted)) {
+			return bad(i18n.T("Movement %d of the push has a quantity beyond %d: nothing was stored.", i+1, maxRowQuantity))
+		}
 		if !slices.Contains(stock.Kinds, stock.Kind(m.Kind)) { // the laptop's ledger kinds, one list
 			return bad(i18n.T("Movement %d of the push has an unknown kind %q: nothing was stored.", i+1, m.Kind))
 		}
@@ -134,7 +137,7 @@ func checkBatch(r *syncwire.PushRequest) error {
 			return bad(i18n.T("Edit %d of the push is based on itself: nothing was stored.", i+1))
 		}
 	}
-	return nil
+	return checkUUIDs(r)
 }
 
 // batch inserts one push's rows, numbering them from seq on.

@@ -56,9 +56,9 @@ func TestHubCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 1,
-		Products:  []syncwire.Product{{UUID: "p", DeviceID: "dev", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
-		Lines:     []syncwire.Line{{UUID: "l", DeviceID: "dev", ProductUUID: "p", Lot: "A1", Expiry: "2030-01-31", Created: 1}},
-		Movements: []syncwire.Movement{{UUID: "m", DeviceID: "dev", LineUUID: "l", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
+		Products:  []syncwire.Product{{UUID: "p-000000000", DeviceID: "dev", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l-000000000", DeviceID: "dev", ProductUUID: "p-000000000", Lot: "A1", Expiry: "2030-01-31", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m-000000000", DeviceID: "dev", LineUUID: "l-000000000", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
 
 	code, out, errs = runMain(t, "hub", "stock", "--database", db, "--format", "json")
 	var rows []hub.StockRow

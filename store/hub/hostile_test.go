@@ -1,0 +1,51 @@
+package hub
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"medinventory/store/syncwire"
+)
+
+// A row the hub stores reaches every laptop of the clinic, which applies it or stops its sync
+// there. So the hub refuses, with nothing stored, what would overflow its own totals or what the
+// laptops cannot store: a quantity far beyond any real movement (two of MaxInt64 overflowed the
+// lot's bigint total, and from then on every push touching that lot failed), and ids that are no
+// UUIDs (the laptops refuse a page holding one, so every later sync of every laptop failed).
+func TestHostileValuesAreRefused(t *testing.T) {
+	ctx := context.Background()
+	h := openHub(t)
+	a := join(t, h, "Kasese HC")
+	good := a.receipt(5)
+	push(t, h, a, good)
+	line := good.Lines[0].UUID
+	big := int64(math.MaxInt64)
+	hostile := map[string]syncwire.PushRequest{}
+	hostile["quantity MaxInt64"] = a.movement(line, "receive", math.MaxInt64)
+	hostile["quantity MinInt64"] = a.movement(line, "dispense", math.MinInt64)
+	r := a.movement(line, "count", 0)
+	r.Movements[0].Counted = &big
+	hostile["counted MaxInt64"] = r
+	r = a.movement(line, "receive", 1)
+	r.Movements[0].UUID = "x"
+	hostile["a movement uuid of one letter"] = r
+	hostile["a line uuid with a space"] = a.movement("0000 0000-aaaa", "receive", 1)
+	r = a.receipt(1)
+	r.Lines[0].ProductUUID = "p"
+	hostile["a lot's product uuid of one letter"] = r
+	for name, req := range hostile {
+		if _, err := h.Push(ctx, a.token, req); code(err) != syncwire.ErrBadRequest {
+			t.Errorf("%s: %v, want refused (%s)", name, err, syncwire.ErrBadRequest)
+		}
+	}
+	// The lot still takes movements, and holds what the laptop recorded.
+	push(t, h, a, a.movement(line, "dispense", -1))
+	rows, err := h.Stock(ctx, Filter{})
+	if err != nil || len(rows) != 1 || rows[0].OnHand != 4 {
+		t.Fatalf("stock %+v, %v; want one lot of 4", rows, err)
+	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("totals differ for %v (%v)", bad, err)
+	}
+}
