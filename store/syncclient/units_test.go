@@ -110,3 +110,91 @@ func TestUnitChangedOnBothLaptops(t *testing.T) {
 		}
 	}
 }
+
+// A changes the unit (2 packs → 60 capsules), both sync, B dispenses 10 capsules, both sync, and
+// A undoes its unit change: 50 capsules are not whole packs, so the undo is refused in words and
+// nothing changes. After a count to 60 the undo goes back to 2 packs on both laptops. B then
+// reverses A's count: both agree, and nothing is left to count or settle.
+func TestUndoUnitChangeAfterSyncAndReverseAnotherLaptopsMovement(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 2)
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	p, _ := a.st.FindProduct(ctx, gtin)
+	ch, err := a.st.SetProductUnit(ctx, p.ID, "capsule", 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t, d)
+	b.sync(t, d)
+	b.dispense(t, 10)
+	b.sync(t, d)
+	a.sync(t, d)
+	if _, err := a.st.UndoUnitChange(ctx, ch.ID); err == nil {
+		t.Fatal("undoing a unit change over 50 capsules (not whole packs) was let through")
+	}
+	a.count(t, 60)
+	if _, err := a.st.UndoUnitChange(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t, d)
+	b.sync(t, d)
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		if n := l.onHand(t); n != 2 {
+			t.Errorf("%s after the undo: %d, want 2 packs", name, n)
+		}
+		lp, _ := l.st.FindProduct(ctx, gtin)
+		if lp.Unit != "pack" && lp.Unit != "" {
+			t.Errorf("%s: unit %q after the undo, want pack", name, lp.Unit)
+		}
+		if n := recounts(t, l); n != 0 {
+			t.Errorf("%s: %d lots to count, want 0", name, n)
+		}
+		if cs, _ := l.st.SyncConflicts(ctx); len(cs) != 0 {
+			t.Errorf("%s: conflicts %+v", name, cs)
+		}
+	}
+	// A's count was made in capsules: after the undo no laptop can reverse it (the rule of issue 27).
+	var countID int64
+	if err := b.st.ReadDB().QueryRow(`SELECT id FROM movements WHERE kind = 'count'`).Scan(&countID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.Reverse(ctx, countID, ""); err == nil {
+		t.Fatal("B reversed a count made in capsules after the lot went back to packs")
+	}
+}
+
+// B reverses A's receipt after a sync: both laptops end at 0, and A, once synced, cannot reverse it
+// a second time.
+func TestReverseAnotherLaptopsMovement(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 5)
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	var id int64
+	if err := b.st.ReadDB().QueryRow(`SELECT id FROM movements WHERE kind = 'receive'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.Reverse(ctx, id, "wrong product"); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t, d)
+	a.sync(t, d)
+	if na, nb := a.onHand(t), b.onHand(t); na != 0 || nb != 0 {
+		t.Fatalf("after B's reversal: A %d, B %d; want 0", na, nb)
+	}
+	if err := a.st.ReadDB().QueryRow(`SELECT id FROM movements WHERE kind = 'receive'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Reverse(ctx, id, ""); err == nil {
+		t.Fatal("A reversed a receipt B had already reversed")
+	}
+}
