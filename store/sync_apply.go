@@ -25,6 +25,7 @@ type PullApplied struct {
 	Mapped                            int // products and lots found to be the same as local ones
 	Conflicts                         int // edits kept as a conflict to settle
 	Recounts                          int // lots to count: another laptop converted another balance (SyncRecounts)
+	Parked                            int // rows kept aside until their product or lot arrives (sync_parked.go)
 }
 
 // ApplyPull applies one page the hub sent and moves the pull cursor to page.Next, in one
@@ -55,6 +56,9 @@ func (s *Store) ApplyPull(ctx context.Context, page syncwire.PullResponse) (Pull
 			if err := s.applyEdit(ctx, tx, e, &out); err != nil {
 				return err
 			}
+		}
+		if err := s.unpark(ctx, tx, &out); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET applying = 0, pull_after = MAX(pull_after, ?) WHERE id = 1`, page.Next)
 		if err != nil {
@@ -149,7 +153,7 @@ func applyLine(ctx context.Context, tx *sql.Tx, l syncwire.Line, out *PullApplie
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("the hub sent lot %q of a product it never sent (%s): ask the district to check the hub", l.Lot, l.ProductUUID)
+		return park(ctx, tx, "line", l.UUID, l.ProductUUID, l, out)
 	}
 	key := stock.LotKey(l.Lot)
 	var local string
@@ -196,7 +200,7 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("the hub sent a movement of a lot it never sent (%s): ask the district to check the hub", m.LineUUID)
+		return park(ctx, tx, "movement", m.UUID, m.LineUUID, m, out)
 	}
 	var reverses any
 	if m.ReversesUUID != "" {

@@ -70,6 +70,14 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 	if err := checkUUID("change", e.UUID); err != nil {
 		return err
 	}
+	if table := syncTable[e.Entity]; table != "" {
+		// An edit of a product or lot not here yet waits for it (sync_parked.go).
+		if _, _, ok, err := localRow(ctx, tx, table, e.EntityUUID); err != nil {
+			return err
+		} else if !ok {
+			return park(ctx, tx, "edit", e.UUID, e.EntityUUID, e, out)
+		}
+	}
 	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at, local)
 		VALUES (?,?,?,?,?,?,?,?,0)`, e.UUID, e.DeviceID, e.Entity, e.EntityUUID, e.Field, e.Value, e.Base, e.At)
 	if err != nil {

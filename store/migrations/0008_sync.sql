@@ -82,6 +82,18 @@ CREATE TABLE sync_conflicts (
 );
 CREATE INDEX sync_conflicts_open ON sync_conflicts(entity_uuid, field) WHERE settled_at = 0;
 
+-- Pulled rows that came before their product or lot (a hub filled again after it lost its
+-- database): kept here, as the hub sent them (JSON), and applied once waits (a product's or
+-- lot's uuid) is here. See store/sync_parked.go.
+CREATE TABLE sync_parked (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL,          -- line, movement, edit
+    uuid  TEXT NOT NULL UNIQUE,
+    waits TEXT NOT NULL,
+    body  TEXT NOT NULL
+);
+CREATE INDEX sync_parked_waits ON sync_parked(waits);
+
 -- A lot to count: another laptop's convert movement (a unit or pack size change) was worked out
 -- from a balance (theirs, in the old unit) other than this laptop's when it arrived (ours): one
 -- of them had movements the other had not seen, so the converted balance may mix two units.
