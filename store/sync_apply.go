@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"medinventory/store/stock"
 	"medinventory/store/syncwire"
@@ -246,11 +245,9 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 		if err != nil {
 			return fmt.Errorf("add the movement the hub sent: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_recounts(line_id, movement_id, ours, theirs, found_at) VALUES (?,?,?,?,?)`,
-			lineID, id, ours, *m.Counted, ms(time.Now())); err != nil {
-			return fmt.Errorf("keep the lot to count: %w", err)
+		if err := addRecount(ctx, tx, lineID, id, ours, *m.Counted, m.DeviceID, out); err != nil {
+			return err
 		}
-		out.Recounts++
 	}
 	return nil
 }

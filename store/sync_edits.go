@@ -134,6 +134,11 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 		if err := setSyncField(ctx, tx, e.Entity, local, e.Field, e.Value, ms(s.now())); err != nil {
 			return fmt.Errorf("apply the change the hub sent: %w", err)
 		}
+		if e.Field == "pack_size" {
+			if err := checkUnconverted(ctx, tx, e, local, ours, out); err != nil {
+				return err
+			}
+		}
 	}
 	return settleHead(ctx, tx, e.Entity, local, e.Field, e.UUID, e.Base, ms(s.now()))
 }

@@ -12,7 +12,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
+	"time"
+
+	"medinventory/store/syncwire"
 )
 
 // SyncRecount is a lot to count.
@@ -24,8 +29,9 @@ type SyncRecount struct {
 	Lot         string
 	Expiry      string
 	Unit        string // the product's unit now
-	Ours        int64  // the lot's balance here when the other laptop's convert arrived
-	Theirs      int64  // the balance the other laptop converted
+	Ours        int64  // the lot's balance here when the other laptop's change arrived
+	Theirs      int64  // the balance the other laptop converted (TheirsKnown)
+	TheirsKnown bool   // false: the other laptop changed the pack size converting nothing here
 	TheirDevice string
 	FoundAt     int64 // Unix ms
 }
@@ -33,10 +39,9 @@ type SyncRecount struct {
 // SyncRecounts lists the lots to count, oldest first: those with no count recorded after the
 // convert that was found to have converted another balance.
 func (s *Store) SyncRecounts(ctx context.Context) ([]SyncRecount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, p.id, p.name, l.id, l.lot, l.expiry, p.unit, r.ours, r.theirs, m.device_id, r.found_at
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, p.id, p.name, l.id, l.lot, l.expiry, p.unit, r.ours, r.theirs, r.their_device, r.found_at
 		FROM sync_recounts r JOIN stock_lines l ON l.id = r.line_id JOIN products p ON p.id = l.product_id
-		JOIN movements m ON m.id = r.movement_id
-		WHERE NOT EXISTS (SELECT 1 FROM movements c WHERE c.line_id = r.line_id AND c.kind = 'count' AND c.status = 'confirmed' AND c.id > r.movement_id)
+		WHERE NOT EXISTS (SELECT 1 FROM movements c WHERE c.line_id = r.line_id AND c.kind = 'count' AND c.status = 'confirmed' AND c.id > r.after_id)
 		ORDER BY r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list the lots to count: %w", err)
@@ -45,10 +50,80 @@ func (s *Store) SyncRecounts(ctx context.Context) ([]SyncRecount, error) {
 	var out []SyncRecount
 	for rows.Next() {
 		var r SyncRecount
-		if err := rows.Scan(&r.ID, &r.ProductID, &r.ProductName, &r.LineID, &r.Lot, &r.Expiry, &r.Unit, &r.Ours, &r.Theirs, &r.TheirDevice, &r.FoundAt); err != nil {
+		var theirs sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.ProductID, &r.ProductName, &r.LineID, &r.Lot, &r.Expiry, &r.Unit, &r.Ours, &theirs, &r.TheirDevice, &r.FoundAt); err != nil {
 			return nil, fmt.Errorf("list the lots to count: %w", err)
 		}
+		r.Theirs, r.TheirsKnown = theirs.Int64, theirs.Valid
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// addRecount lists a lot to count (after the movement afterID); theirs is nil when unknown.
+func addRecount(ctx context.Context, tx *sql.Tx, lineID, afterID, ours int64, theirs any, device string, out *PullApplied) error {
+	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_recounts(line_id, after_id, ours, theirs, their_device, found_at) VALUES (?,?,?,?,?,?)`,
+		lineID, afterID, ours, theirs, device, ms(time.Now()))
+	if err != nil {
+		return fmt.Errorf("keep the lot to count: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		out.Recounts++
+	}
+	return nil
+}
+
+// convertWindow is how far from a pack size edit its laptop's convert movements are looked for:
+// both were written in one transaction, on that laptop's clock.
+const convertWindow = 5 * 60 * 1000
+
+// checkUnconverted runs after a pulled pack size edit changed a lot's pack size here (entity
+// line), or its product's usual size (entity product: old is the size before, which lots at it
+// followed on the other laptop). A lot holding stock here that the other laptop did not convert
+// (no convert movement of that laptop on it, made with the edit) holds it in the old size: it
+// is listed to count. That laptop held none of it, or had not seen the lot at all.
+func checkUnconverted(ctx context.Context, tx *sql.Tx, e syncwire.Edit, local, old string, out *PullApplied) error {
+	q := `SELECT l.id, t.on_hand FROM stock_lines l JOIN line_totals t ON t.line_id = l.id WHERE l.uuid = ? AND t.on_hand <> 0`
+	args := []any{local}
+	if e.Entity == "product" {
+		size, err := strconv.ParseInt(old, 10, 64)
+		if err != nil {
+			return nil // no size before: nothing followed it
+		}
+		q = `SELECT l.id, t.on_hand FROM stock_lines l JOIN products p ON p.id = l.product_id JOIN line_totals t ON t.line_id = l.id
+			WHERE p.uuid = ? AND l.pack_size = ? AND t.on_hand <> 0`
+		args = append(args, size)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("read the lots of the product: %w", err)
+	}
+	type lot struct{ id, onHand int64 }
+	var lots []lot
+	for rows.Next() {
+		var l lot
+		if err := rows.Scan(&l.id, &l.onHand); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the lots of the product: %w", err)
+		}
+		lots = append(lots, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the lots of the product: %w", err)
+	}
+	for _, l := range lots {
+		var converted, last int64
+		err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM movements WHERE line_id = ? AND kind = 'convert' AND device_id = ? AND at BETWEEN ? AND ?),
+			(SELECT COALESCE(MAX(id), 0) FROM movements)`, l.id, e.DeviceID, e.At-convertWindow, e.At+convertWindow).Scan(&converted, &last)
+		if err != nil {
+			return fmt.Errorf("read the lot's movements: %w", err)
+		}
+		if converted == 0 {
+			if err := addRecount(ctx, tx, l.id, last, l.onHand, nil, e.DeviceID, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -94,17 +94,21 @@ CREATE TABLE sync_parked (
 );
 CREATE INDEX sync_parked_waits ON sync_parked(waits);
 
--- A lot to count: another laptop's convert movement (a unit or pack size change) was worked out
--- from a balance (theirs, in the old unit) other than this laptop's when it arrived (ours): one
--- of them had movements the other had not seen, so the converted balance may mix two units.
--- Listed until a count of the lot is recorded after the convert (movement_id).
+-- A lot to count: its balance here may mix two units. Another laptop's convert movement (a unit
+-- or pack size change) was worked out from a balance (theirs, in the old unit) other than this
+-- laptop's when it arrived (ours); or another laptop changed the lot's pack size (or its
+-- product's, which the lot followed there) without converting anything here (theirs NULL: it
+-- held none of it), while this laptop holds some. Listed until a count of the lot is recorded
+-- after after_id (the convert, or the last movement when it was found).
 CREATE TABLE sync_recounts (
-    id          INTEGER PRIMARY KEY,
-    line_id     INTEGER NOT NULL REFERENCES stock_lines(id),
-    movement_id INTEGER NOT NULL UNIQUE REFERENCES movements(id),  -- the pulled convert
-    ours        INTEGER NOT NULL,
-    theirs      INTEGER NOT NULL,
-    found_at    INTEGER NOT NULL
+    id           INTEGER PRIMARY KEY,
+    line_id      INTEGER NOT NULL REFERENCES stock_lines(id),
+    after_id     INTEGER NOT NULL,
+    ours         INTEGER NOT NULL,
+    theirs       INTEGER,
+    their_device TEXT    NOT NULL,
+    found_at     INTEGER NOT NULL,
+    UNIQUE (line_id, after_id)
 );
 
 -- A local edit goes to the outbox and becomes its field's head.

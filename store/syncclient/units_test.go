@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -196,5 +197,32 @@ func TestReverseAnotherLaptopsMovement(t *testing.T) {
 	}
 	if _, err := a.st.Reverse(ctx, id, ""); err == nil {
 		t.Fatal("A reversed a receipt B had already reversed")
+	}
+}
+
+// A changes the unit (packs → capsules of 30) while B, not yet synced, holds packs A's change
+// never converted: a new lot L2 A has not seen (3 packs), and 3 packs B received on lot L1 that A
+// had emptied (A converted 0 there: no convert movement at all). B would show them as 3 capsules
+// each; both lots are listed to count on B.
+func TestUnitChangedOverLotsTheOtherLaptopDidNotHold(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 2)
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	a.dispense(t, 2)
+	b.receive(t, 3) // on L1, in packs
+	if _, _, _, err := b.st.ReceiveDelivery(ctx, store.Delivery{Product: gtin, Lot: "L2", Expiry: "2029-01-31", Quantity: 3}); err != nil {
+		t.Fatal(err)
+	}
+	a.unitChange(t, "capsule", 30)
+	a.sync(t, d)
+	b.sync(t, d)
+	rs, err := b.st.SyncRecounts(ctx)
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("B's lots to count: %+v, %v; want L1 and L2", rs, err)
 	}
 }

@@ -222,7 +222,11 @@ func listRecounts(c *Call, rs []store.SyncRecount) int {
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, i18n.T("PRODUCT\tLOT\tEXPIRY\tTHIS LAPTOP HAD\tOTHER LAPTOP CONVERTED\tFOUND"))
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.ProductName, r.Lot, r.Expiry, r.Ours, r.Theirs,
+		theirs := "—" // the other laptop converted nothing of this lot
+		if r.TheirsKnown {
+			theirs = fmt.Sprint(r.Theirs)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.ProductName, r.Lot, r.Expiry, r.Ours, theirs,
 			time.UnixMilli(r.FoundAt).Format("2006-01-02 15:04"))
 	}
 	if err := tw.Flush(); err != nil {
