@@ -49,3 +49,27 @@ func TestHostileValuesAreRefused(t *testing.T) {
 		t.Fatalf("totals differ for %v (%v)", bad, err)
 	}
 }
+
+// A laptop removed from the hub (its devices row deleted: a stolen laptop) can no longer push,
+// pull or read the status with its token, and what it sent before stays.
+func TestRemovedLaptopsTokenIsRefused(t *testing.T) {
+	ctx := context.Background()
+	h := openHub(t)
+	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
+	push(t, h, a, a.receipt(5))
+	if _, err := h.pool.Exec(ctx, `DELETE FROM devices WHERE device_id = $1`, a.id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Push(ctx, a.token, a.receipt(1)); code(err) != syncwire.ErrToken {
+		t.Errorf("push with a removed laptop's token: %v", err)
+	}
+	if _, err := h.Pull(ctx, a.token, syncwire.PullRequest{}); code(err) != syncwire.ErrToken {
+		t.Errorf("pull with a removed laptop's token: %v", err)
+	}
+	if _, err := h.Status(ctx, a.token); code(err) != syncwire.ErrToken {
+		t.Errorf("status with a removed laptop's token: %v", err)
+	}
+	if got, _ := pullAll(t, h, b, 0, false); len(got.Movements) != 1 {
+		t.Fatalf("B pulled %+v; want A's receipt", got)
+	}
+}
