@@ -43,7 +43,7 @@ func (b *batch) checkOwned(ctx context.Context, r *syncwire.PushRequest) error {
 		return err
 	}
 	if foreign {
-		return refuse(syncwire.ErrBadRequest, i18n.T("The push names products, lots or movements of another clinic: nothing was stored. A laptop syncs only its own clinic's stock."))
+		return refuse(syncwire.ErrBadRequest, i18n.T("The push names products, lots or movements of another clinic: nothing was stored. A laptop syncs only its own clinic's stock: a data folder copied from another clinic's laptop cannot join this clinic; start this laptop from a new, empty data folder."))
 	}
 	return nil
 }

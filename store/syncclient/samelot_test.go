@@ -46,3 +46,5 @@ func TestSameLotReceivedAndDispensedOnTwoLaptops(t *testing.T) {
 		}
 	}
 }
+
+func hubFilter(clinic string) hub.Filter { return hub.Filter{Clinic: clinic} }
