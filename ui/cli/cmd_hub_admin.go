@@ -122,7 +122,8 @@ Flags:
 			w := csv.NewWriter(c.Stdout)
 			w.Write([]string{"clinic", "product", "gtin", "lot", "expiry", "on_hand", "unit"})
 			for _, r := range rows {
-				w.Write([]string{r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, fmt.Sprint(r.OnHand), r.Unit})
+				w.Write([]string{defuseCSV(r.Clinic), defuseCSV(r.Product), defuseCSV(r.GTIN), defuseCSV(r.Lot), defuseCSV(r.Expiry),
+					fmt.Sprint(r.OnHand), defuseCSV(r.Unit)})
 			}
 			w.Flush()
 			return w.Error()
@@ -168,4 +169,14 @@ func withHub(c *Call, name, dbURL string, fn func(ctx context.Context, h *hub.Hu
 		return c.fail(err)
 	}
 	return ExitOK
+}
+
+// defuseCSV prefixes text a spreadsheet would run as a formula (=, +, -, @, a tab or a line
+// break first) with an apostrophe, as the laptop's own CSV exports do (store/export): names and
+// lots on the hub come from every laptop of the district.
+func defuseCSV(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
