@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"medinventory/store/syncwire"
@@ -71,5 +72,39 @@ func TestRemovedLaptopsTokenIsRefused(t *testing.T) {
 	}
 	if got, _ := pullAll(t, h, b, 0, false); len(got.Movements) != 1 {
 		t.Fatalf("B pulled %+v; want A's receipt", got)
+	}
+}
+
+// Text PostgreSQL cannot hold (a NUL character, which SQLite and JSON can; bytes that are not
+// UTF-8) is stored with U+FFFD in its place: before, the push failed as if the database were
+// down ("try again later"), on every sync of that laptop, for ever.
+func TestTextPostgreSQLCannotHoldIsStored(t *testing.T) {
+	ctx := context.Background()
+	h := openHub(t)
+	a := join(t, h, "Kasese HC")
+	r := a.receipt(1)
+	r.Movements[0].Note = "a\x00b"
+	r.Lines[0].Lot = "L\xff1"
+	r.Products[0].NameKey = "para\x00cetamol"
+	push(t, h, a, r)
+	rows, err := h.Stock(ctx, Filter{})
+	if err != nil || len(rows) != 1 || rows[0].Lot != "L\uFFFD1" || rows[0].Product == "" {
+		t.Fatalf("stock %+v, %v", rows, err)
+	}
+}
+
+// A laptop's name of 199 letters and an "é" (cut at 200 bytes, in the middle of the é) or with a
+// NUL joins: before, the hub failed as if its database were down.
+func TestJoinWithAnAwkwardName(t *testing.T) {
+	ctx := context.Background()
+	h := openHub(t)
+	for _, name := range []string{strings.Repeat("a", 199) + "é", "pc\x00one"} {
+		code, err := h.Enrol(ctx, "Kasese HC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Join(ctx, syncwire.EnrolRequest{Code: code, DeviceID: id7(), DeviceName: name, DataID: id7()}); err != nil {
+			t.Errorf("joining as %q: %v", name, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"medinventory/assets/i18n"
 	"medinventory/store/syncwire"
@@ -65,7 +66,7 @@ func checkUUIDs(r *syncwire.PushRequest) error {
 		if optional && u == "" {
 			return true
 		}
-		return len(u) >= 8 && len(u) <= 64 && !strings.ContainsAny(u, " \r\n\t")
+		return len(u) >= 8 && len(u) <= 64 && !strings.ContainsAny(u, " \r\n\t\uFFFD")
 	}
 	for _, p := range r.Products {
 		if !check(p.UUID, false) {
@@ -94,4 +95,37 @@ func checkUUIDs(r *syncwire.PushRequest) error {
 		}
 	}
 	return nil
+}
+
+// cleanText puts U+FFFD in place of what a PostgreSQL text column cannot hold: a NUL character
+// (SQLite and JSON hold it) and bytes that are not UTF-8. Refusing instead would stop the
+// laptop's sync for ever, since it sends the same row again each time.
+func cleanText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
+}
+
+// cleanBatch applies cleanText to every text of the batch.
+func cleanBatch(r *syncwire.PushRequest) {
+	for i := range r.Products {
+		p := &r.Products[i]
+		p.UUID, p.DeviceID, p.GTIN, p.NameKey = cleanText(p.UUID), cleanText(p.DeviceID), cleanText(p.GTIN), cleanText(p.NameKey)
+	}
+	for i := range r.Lines {
+		l := &r.Lines[i]
+		l.UUID, l.DeviceID, l.ProductUUID = cleanText(l.UUID), cleanText(l.DeviceID), cleanText(l.ProductUUID)
+		l.Lot, l.Expiry, l.Location = cleanText(l.Lot), cleanText(l.Expiry), cleanText(l.Location)
+	}
+	for i := range r.Movements {
+		m := &r.Movements[i]
+		m.UUID, m.DeviceID, m.LineUUID, m.Kind = cleanText(m.UUID), cleanText(m.DeviceID), cleanText(m.LineUUID), cleanText(m.Kind)
+		m.Reason, m.Note, m.ReversesUUID, m.BatchID = cleanText(m.Reason), cleanText(m.Note), cleanText(m.ReversesUUID), cleanText(m.BatchID)
+	}
+	for i := range r.Edits {
+		e := &r.Edits[i]
+		e.UUID, e.DeviceID, e.Entity, e.EntityUUID = cleanText(e.UUID), cleanText(e.DeviceID), cleanText(e.Entity), cleanText(e.EntityUUID)
+		e.Field, e.Value, e.Base = cleanText(e.Field), cleanText(e.Value), cleanText(e.Base)
+	}
 }

@@ -95,6 +95,7 @@ func rowCount(r *syncwire.PushRequest) int {
 
 // checkBatch refuses a batch the hub cannot store, in words, before anything is written.
 func checkBatch(r *syncwire.PushRequest) error {
+	cleanBatch(r)
 	if err := checkID("device_id", r.DeviceID); err != nil {
 		return err
 	}
