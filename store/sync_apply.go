@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,6 +26,9 @@ type PullApplied struct {
 	Conflicts                         int // edits kept as a conflict to settle
 	Recounts                          int // lots to count: another laptop converted another balance (SyncRecounts)
 	Parked                            int // rows kept aside until their product or lot arrives (sync_parked.go)
+	// resync: products whose unit or pack sizes changed in the page (their pending receipts are
+	// proposed again at its end); nil once the page is applied, so PullApplied stays comparable.
+	resync *map[int64]bool
 }
 
 // ApplyPull applies one page the hub sent and moves the pull cursor to page.Next, in one
@@ -59,6 +63,16 @@ func (s *Store) ApplyPull(ctx context.Context, page syncwire.PullResponse) (Pull
 		if err := s.unpark(ctx, tx, &out); err != nil {
 			return err
 		}
+		var resync map[int64]bool
+		if out.resync != nil {
+			resync = *out.resync
+		}
+		for _, id := range slices.Sorted(maps.Keys(resync)) {
+			if err := s.resyncPendingReceiptsTx(ctx, tx, id); err != nil {
+				return fmt.Errorf("propose the receipts waiting for review again: %w", err)
+			}
+		}
+		out.resync = nil
 		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET applying = 0, pull_after = MAX(pull_after, ?) WHERE id = 1`, page.Next)
 		if err != nil {
 			return fmt.Errorf("save the pull cursor: %w", err)

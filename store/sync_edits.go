@@ -91,7 +91,7 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 	if !syncFields[e.Entity][e.Field] || checkEditValue(e.Field, e.Value) != nil {
 		return nil // kept, not shown: a field this version does not know
 	}
-	_, local, ok, err := localRow(ctx, tx, table, e.EntityUUID)
+	localID, local, ok, err := localRow(ctx, tx, table, e.EntityUUID)
 	if err != nil || !ok {
 		return err
 	}
@@ -138,6 +138,20 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 			if err := checkUnconverted(ctx, tx, e, local, ours, out); err != nil {
 				return err
 			}
+		}
+		if e.Field == "unit" || e.Field == "pack_size" {
+			// Receipts waiting for review here were proposed in the old unit or size: they are
+			// proposed again (ApplyPull), as after a change made here.
+			productID := localID
+			if e.Entity == "line" {
+				if err := tx.QueryRowContext(ctx, `SELECT product_id FROM stock_lines WHERE id = ?`, localID).Scan(&productID); err != nil {
+					return fmt.Errorf("find the lot's product: %w", err)
+				}
+			}
+			if out.resync == nil {
+				out.resync = &map[int64]bool{}
+			}
+			(*out.resync)[productID] = true // at the end of the page, once its unit and sizes are all in
 		}
 	}
 	return settleHead(ctx, tx, e.Entity, local, e.Field, e.UUID, e.Base, ms(s.now()))
