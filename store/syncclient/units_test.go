@@ -89,6 +89,7 @@ func TestUnitChangedWhileTheOtherDispensedInTheOldUnit(t *testing.T) {
 // tablets of 10 on B): each converted 2 packs, so the lot holds 2 + 58 + 18 = 78 of something on
 // both. The unit is a conflict to settle, and the lot is listed to count on both laptops.
 func TestUnitChangedOnBothLaptops(t *testing.T) {
+	ctx := context.Background()
 	d := newDistrict(t)
 	a, b := newLaptop(t), newLaptop(t)
 	a.join(t, d)
@@ -102,12 +103,35 @@ func TestUnitChangedOnBothLaptops(t *testing.T) {
 	b.sync(t, d)
 	a.sync(t, d)
 	for name, l := range map[string]*laptop{"A": a, "B": b} {
-		cs, err := l.st.SyncConflicts(context.Background())
+		cs, err := l.st.SyncConflicts(ctx)
 		if err != nil || len(cs) == 0 {
 			t.Errorf("%s: conflicts %+v, %v; want the unit", name, cs, err)
 		}
 		if n := recounts(t, l); n != 1 {
 			t.Errorf("%s: %d lots to count, want 1", name, n)
+		}
+	}
+	// A settles every conflict with its own values (capsules of 30), counts the lot (60 capsules)
+	// and syncs: both laptops count capsules of 30 and hold 60, nothing left to settle or count.
+	cs, _ := a.st.SyncConflicts(ctx)
+	for _, c := range cs {
+		if err := a.st.SettleConflict(ctx, c.ID, c.Ours); err != nil {
+			t.Fatalf("settling %s with %q: %v", c.Field, c.Ours, err)
+		}
+	}
+	a.count(t, 60)
+	a.sync(t, d)
+	b.sync(t, d)
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		p, _ := l.st.FindProduct(ctx, gtin)
+		if p.Unit != "capsule" || p.PackSize != 30 || l.onHand(t) != 60 {
+			t.Errorf("%s: %s of %d, %d on hand; want capsules of 30, 60", name, p.Unit, p.PackSize, l.onHand(t))
+		}
+		if cs, _ := l.st.SyncConflicts(ctx); len(cs) != 0 {
+			t.Errorf("%s: conflicts left %+v", name, cs)
+		}
+		if n := recounts(t, l); n != 0 {
+			t.Errorf("%s: %d lots to count left", name, n)
 		}
 	}
 }
