@@ -81,7 +81,8 @@ const convertWindow = 5 * 60 * 1000
 // line), or its product's usual size (entity product: old is the size before, which lots at it
 // followed on the other laptop). A lot holding stock here that the other laptop did not convert
 // (no convert movement of that laptop on it, made with the edit) holds it in the old size: it
-// is listed to count. That laptop held none of it, or had not seen the lot at all.
+// is listed to count, unless all of it comes from that laptop's own movements (the lot was made
+// there in that size). That laptop held none of it, or had not seen the lot at all.
 func checkUnconverted(ctx context.Context, tx *sql.Tx, e syncwire.Edit, local, old string, out *PullApplied) error {
 	q := `SELECT l.id, t.on_hand FROM stock_lines l JOIN line_totals t ON t.line_id = l.id WHERE l.uuid = ? AND t.on_hand <> 0`
 	args := []any{local}
@@ -113,13 +114,18 @@ func checkUnconverted(ctx context.Context, tx *sql.Tx, e syncwire.Edit, local, o
 		return fmt.Errorf("read the lots of the product: %w", err)
 	}
 	for _, l := range lots {
-		var converted, last int64
+		// theirs: what that laptop's own movements add up to here. Only the rest of the balance
+		// (this laptop's movements, a third one's) can be in a size that laptop never saw: a lot
+		// it made in packs of 30 holds its own receipts, counted in that size.
+		var converted, last, theirs int64
 		err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM movements WHERE line_id = ? AND kind = 'convert' AND device_id = ? AND at BETWEEN ? AND ?),
-			(SELECT COALESCE(MAX(id), 0) FROM movements)`, l.id, e.DeviceID, e.At-convertWindow, e.At+convertWindow).Scan(&converted, &last)
+			(SELECT COALESCE(MAX(id), 0) FROM movements),
+			(SELECT COALESCE(SUM(quantity), 0) FROM movements WHERE line_id = ? AND device_id = ? AND status = 'confirmed')`,
+			l.id, e.DeviceID, e.At-convertWindow, e.At+convertWindow, l.id, e.DeviceID).Scan(&converted, &last, &theirs)
 		if err != nil {
 			return fmt.Errorf("read the lot's movements: %w", err)
 		}
-		if converted == 0 {
+		if converted == 0 && l.onHand != theirs {
 			if err := addRecount(ctx, tx, l.id, last, l.onHand, nil, e.DeviceID, out); err != nil {
 				return err
 			}

@@ -250,3 +250,27 @@ func TestUnitChangedOverLotsTheOtherLaptopDidNotHold(t *testing.T) {
 		t.Fatalf("B's lots to count: %+v, %v; want L1 and L2", rs, err)
 	}
 }
+
+// A lot made in packs of 30 (after the product became capsules of 30) travels with its size as
+// an edit based on nothing: its creation, not a change. B, joining later, takes it as is, with
+// nothing to count.
+func TestALotMadeInPacksIsNotALotToCount(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	a, b := newLaptop(t), newLaptop(t)
+	a.join(t, d)
+	a.receive(t, 2)
+	a.unitChange(t, "capsule", 30)
+	if _, _, _, err := a.st.ReceiveDelivery(ctx, store.Delivery{Product: gtin, Lot: "L2", Expiry: "2029-01-31", Packs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t, d)
+	b.join(t, d)
+	b.sync(t, d)
+	if n := b.onHand(t); n != 90 {
+		t.Fatalf("B sees %d, want 60 + 30", n)
+	}
+	if rs, _ := b.st.SyncRecounts(ctx); len(rs) != 0 {
+		t.Fatalf("B lists lots to count: %+v", rs)
+	}
+}
