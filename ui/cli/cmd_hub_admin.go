@@ -13,6 +13,7 @@ import (
 
 	"medinventory/assets/i18n"
 	"medinventory/store/hub"
+	"medinventory/store/printable"
 )
 
 // runHubEnrol is `medinventory hub enrol`: a one-time code that joins one laptop to a clinic.
@@ -135,7 +136,8 @@ Flags:
 		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("Clinic"), i18n.T("Product"), i18n.T("GTIN"), i18n.T("Lot"), i18n.T("Expiry"), i18n.T("On hand"))
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.Quantity())
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", printable.String(r.Clinic), printable.String(r.Product), printable.String(r.GTIN), printable.String(r.Lot),
+				printable.String(r.Expiry), printable.String(r.Quantity()))
 		}
 		return tw.Flush()
 	})

@@ -73,6 +73,15 @@ func TestHubCommands(t *testing.T) {
 	if code, out, _ = runMain(t, "hub", "stock", "--database", db); code != ExitOK || !strings.Contains(out, "paracetamol 500") {
 		t.Fatalf("hub stock: %d %q", code, out)
 	}
+	// A name with a terminal's control sequence (OSC 52 writes the clipboard) is not passed to the
+	// terminal as is.
+	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 3,
+		Products:  []syncwire.Product{{UUID: "p-000000002", DeviceID: "dev", NameKey: "zinc\x1b]52;c;cm0gLXJmIH4=\x07\ttab", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l-000000002", DeviceID: "dev", ProductUUID: "p-000000002", Lot: "Z\n1", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m-000000002", DeviceID: "dev", LineUUID: "l-000000002", Kind: "receive", Quantity: 1, At: 1, RecordedAt: 1}}})
+	if code, out, _ = runMain(t, "hub", "stock", "--database", db); code != ExitOK || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, "zinc") || strings.Contains(out, "Z\n1") {
+		t.Fatalf("hub stock passed control characters to the terminal: %d %q", code, out)
+	}
 	if code, out, _ = runMain(t, "hub", "stock", "--database", db, "--format", "csv"); code != ExitOK || !strings.Contains(out, "Kasese HC,paracetamol 500,05012345678900,A1,2030-01-31,2") {
 		t.Fatalf("hub stock csv: %d %q", code, out)
 	}
