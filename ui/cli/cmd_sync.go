@@ -11,6 +11,7 @@ import (
 
 	"medinventory/assets/i18n"
 	"medinventory/store"
+	"medinventory/store/printable"
 	"medinventory/store/settings"
 	"medinventory/store/syncclient"
 )
@@ -206,7 +207,7 @@ func listConflicts(c *Call, ctx context.Context, st *store.Store) int {
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, i18n.T("ID\tPRODUCT\tFIELD\tTHIS LAPTOP\tOTHER LAPTOP\tFOUND"))
 	for _, x := range cs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.ProductName, x.Field, x.Ours, x.Theirs,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, printable.String(x.ProductName), x.Field, printable.String(x.Ours), printable.String(x.Theirs),
 			time.UnixMilli(x.FoundAt).Format("2006-01-02 15:04"))
 	}
 	if err := tw.Flush(); err != nil {
@@ -226,7 +227,7 @@ func listRecounts(c *Call, rs []store.SyncRecount) int {
 		if r.TheirsKnown {
 			theirs = fmt.Sprint(r.Theirs)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.ProductName, r.Lot, r.Expiry, r.Ours, theirs,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", printable.String(r.ProductName), printable.String(r.Lot), r.Expiry, r.Ours, theirs,
 			time.UnixMilli(r.FoundAt).Format("2006-01-02 15:04"))
 	}
 	if err := tw.Flush(); err != nil {
