@@ -9,5 +9,5 @@ var downgradeSync = []string{
 				 DROP TRIGGER sync_product_edit_generic_name; DROP TRIGGER sync_product_edit_strength; DROP TRIGGER sync_product_edit_dosage_form;
 				 DROP TRIGGER sync_product_edit_manufacturer; DROP TRIGGER sync_product_edit_unit; DROP TRIGGER sync_product_edit_reorder_level;
 				 DROP TRIGGER sync_product_edit_pack_size; DROP TRIGGER sync_line_edit_pack_size;
-				 DROP TABLE sync_state; DROP TABLE sync_outbox; DROP TABLE sync_edits; DROP TABLE sync_heads; DROP TABLE sync_alias; DROP TABLE sync_conflicts`,
+				 DROP TABLE sync_state; DROP TABLE sync_outbox; DROP TABLE sync_edits; DROP TABLE sync_heads; DROP TABLE sync_alias; DROP TABLE sync_conflicts; DROP TABLE sync_recounts; DROP TABLE sync_parked`,
 }

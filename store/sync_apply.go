@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -23,6 +24,11 @@ type PullApplied struct {
 	Products, Lines, Movements, Edits int // rows new to this laptop
 	Mapped                            int // products and lots found to be the same as local ones
 	Conflicts                         int // edits kept as a conflict to settle
+	Recounts                          int // lots to count: another laptop converted another balance (SyncRecounts)
+	Parked                            int // rows kept aside until their product or lot arrives (sync_parked.go)
+	// resync: products whose unit or pack sizes changed in the page (their pending receipts are
+	// proposed again at its end); nil once the page is applied, so PullApplied stays comparable.
+	resync *map[int64]bool
 }
 
 // ApplyPull applies one page the hub sent and moves the pull cursor to page.Next, in one
@@ -54,6 +60,19 @@ func (s *Store) ApplyPull(ctx context.Context, page syncwire.PullResponse) (Pull
 				return err
 			}
 		}
+		if err := s.unpark(ctx, tx, &out); err != nil {
+			return err
+		}
+		var resync map[int64]bool
+		if out.resync != nil {
+			resync = *out.resync
+		}
+		for _, id := range slices.Sorted(maps.Keys(resync)) {
+			if err := s.resyncPendingReceiptsTx(ctx, tx, id); err != nil {
+				return fmt.Errorf("propose the receipts waiting for review again: %w", err)
+			}
+		}
+		out.resync = nil
 		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET applying = 0, pull_after = MAX(pull_after, ?) WHERE id = 1`, page.Next)
 		if err != nil {
 			return fmt.Errorf("save the pull cursor: %w", err)
@@ -147,7 +166,7 @@ func applyLine(ctx context.Context, tx *sql.Tx, l syncwire.Line, out *PullApplie
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("the hub sent lot %q of a product it never sent (%s): ask the district to check the hub", l.Lot, l.ProductUUID)
+		return park(ctx, tx, "line", l.UUID, l.ProductUUID, l, out)
 	}
 	key := stock.LotKey(l.Lot)
 	var local string
@@ -194,7 +213,7 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("the hub sent a movement of a lot it never sent (%s): ask the district to check the hub", m.LineUUID)
+		return park(ctx, tx, "movement", m.UUID, m.LineUUID, m, out)
 	}
 	var reverses any
 	if m.ReversesUUID != "" {
@@ -215,15 +234,34 @@ func applyMovement(ctx context.Context, tx *sql.Tx, m syncwire.Movement, out *Pu
 		}
 	}
 	var counted any
-	if m.Counted != nil {
+	if m.Counted != nil && m.Kind != string(stock.Convert) {
 		counted = *m.Counted
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO movements(uuid, device_id, line_id, kind, reason, quantity, counted, status, at, recorded_at, note, reverses_id, batch_id)
+	var ours int64
+	if m.Kind == string(stock.Convert) {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT on_hand FROM line_totals WHERE line_id = ?), 0)`, lineID).Scan(&ours); err != nil {
+			return fmt.Errorf("read the lot's balance: %w", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO movements(uuid, device_id, line_id, kind, reason, quantity, counted, status, at, recorded_at, note, reverses_id, batch_id)
 		VALUES (?,?,?,?,?,?,?,'confirmed',?,?,?,?,?)`,
 		m.UUID, m.DeviceID, lineID, m.Kind, m.Reason, m.Quantity, counted, m.At, m.RecordedAt, m.Note, reverses, m.BatchID)
 	if err != nil {
 		return fmt.Errorf("add the movement the hub sent: %w", err)
 	}
 	out.Movements++
+	if m.Kind == string(stock.Convert) && m.Counted != nil && *m.Counted != ours {
+		// The other laptop converted a balance other than the one here: one of them had
+		// movements the other had not seen (a dispense in the old unit, or a unit change here
+		// too), so the converted balance may mix two units. Kept as recorded (a movement is a
+		// fact), and the lot is listed to count (SyncRecounts).
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("add the movement the hub sent: %w", err)
+		}
+		if err := addRecount(ctx, tx, lineID, id, ours, *m.Counted, m.DeviceID, out); err != nil {
+			return err
+		}
+	}
 	return nil
 }

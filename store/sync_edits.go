@@ -70,6 +70,14 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 	if err := checkUUID("change", e.UUID); err != nil {
 		return err
 	}
+	if table := syncTable[e.Entity]; table != "" {
+		// An edit of a product or lot not here yet waits for it (sync_parked.go).
+		if _, _, ok, err := localRow(ctx, tx, table, e.EntityUUID); err != nil {
+			return err
+		} else if !ok {
+			return park(ctx, tx, "edit", e.UUID, e.EntityUUID, e, out)
+		}
+	}
 	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at, local)
 		VALUES (?,?,?,?,?,?,?,?,0)`, e.UUID, e.DeviceID, e.Entity, e.EntityUUID, e.Field, e.Value, e.Base, e.At)
 	if err != nil {
@@ -83,7 +91,7 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 	if !syncFields[e.Entity][e.Field] || checkEditValue(e.Field, e.Value) != nil {
 		return nil // kept, not shown: a field this version does not know
 	}
-	_, local, ok, err := localRow(ctx, tx, table, e.EntityUUID)
+	localID, local, ok, err := localRow(ctx, tx, table, e.EntityUUID)
 	if err != nil || !ok {
 		return err
 	}
@@ -125,6 +133,25 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, e syncwire.Edit, out 
 	if apply && e.Value != ours {
 		if err := setSyncField(ctx, tx, e.Entity, local, e.Field, e.Value, ms(s.now())); err != nil {
 			return fmt.Errorf("apply the change the hub sent: %w", err)
+		}
+		if e.Field == "pack_size" {
+			if err := checkUnconverted(ctx, tx, e, local, ours, out); err != nil {
+				return err
+			}
+		}
+		if e.Field == "unit" || e.Field == "pack_size" {
+			// Receipts waiting for review here were proposed in the old unit or size: they are
+			// proposed again (ApplyPull), as after a change made here.
+			productID := localID
+			if e.Entity == "line" {
+				if err := tx.QueryRowContext(ctx, `SELECT product_id FROM stock_lines WHERE id = ?`, localID).Scan(&productID); err != nil {
+					return fmt.Errorf("find the lot's product: %w", err)
+				}
+			}
+			if out.resync == nil {
+				out.resync = &map[int64]bool{}
+			}
+			(*out.resync)[productID] = true // at the end of the page, once its unit and sizes are all in
 		}
 	}
 	return settleHead(ctx, tx, e.Entity, local, e.Field, e.UUID, e.Base, ms(s.now()))

@@ -71,8 +71,10 @@ func (s *Store) OutboxBatch(ctx context.Context, limit int) (syncwire.PushReques
 		req.Lines = append(req.Lines, l)
 	}
 	rows.Close()
-	rows, err = tx.QueryContext(ctx, `SELECT m.uuid, m.device_id, l.uuid, m.kind, m.reason, m.quantity, m.counted, m.at, m.recorded_at,
-		m.note, COALESCE(r.uuid, ''), m.batch_id
+	// A convert carries in Counted the balance it converted (syncwire.Movement.Counted).
+	rows, err = tx.QueryContext(ctx, `SELECT m.uuid, m.device_id, l.uuid, m.kind, m.reason, m.quantity,
+		CASE WHEN m.kind = 'convert' THEN (SELECT u.old_on_hand FROM unit_change_lines u WHERE u.movement_id = m.id) ELSE m.counted END,
+		m.at, m.recorded_at, m.note, COALESCE(r.uuid, ''), m.batch_id
 		FROM sync_outbox o JOIN movements m ON m.uuid = o.uuid JOIN stock_lines l ON l.id = m.line_id
 		LEFT JOIN movements r ON r.id = m.reverses_id
 		WHERE o.seq > ? AND o.seq <= ? AND o.kind = 'movement' ORDER BY o.seq`, after, through)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"medinventory/store"
+	"medinventory/store/stock"
 	"medinventory/store/syncwire"
 )
 
@@ -311,5 +312,32 @@ func TestTwoReversalsOfOneMovement(t *testing.T) {
 	_ = a.ReadDB().QueryRow(`SELECT COUNT(*) FROM movements WHERE note LIKE '%another laptop reversed the same movement%' AND reverses_id IS NULL`).Scan(&notes)
 	if notes != 1 {
 		t.Fatalf("%d second reversals noted on A, want 1", notes)
+	}
+}
+
+// A receipt waiting for review on B (3 boxes read from a photo) when A's unit change (tablets,
+// 20 a pack) arrives is proposed again in the new unit, as a change made on B itself does: 3 × 20
+// = 60 tablets, not 3.
+func TestPendingReceiptFollowsAPulledUnitChange(t *testing.T) {
+	ctx := context.Background()
+	a, b := openAt(t, &clock{day0}), openAt(t, &clock{day0})
+	e := photoEntry(t, b, addPhoto(t, b, 3).ID, store.NewEntry{Values: store.Values{Name: "Cotrim", GTIN: gtinA, Lot: "C1",
+		Expiry: "2028-05-31", Quantity: q(3), Unit: "box"}, Sources: map[string]string{"name": store.SourceModel, "quantity": store.SourceModel}})
+	r, _ := b.ReceiptForEntry(ctx, e)
+	if r.Quantity != 3 || r.Status != stock.Pending {
+		t.Fatalf("pending receipt %+v", r.Movement)
+	}
+	syncHand(t, b, a)
+	p, err := a.FindProduct(ctx, gtinA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SetProductUnit(ctx, p.ID, "tablet", 20); err != nil {
+		t.Fatal(err)
+	}
+	syncHand(t, a, b)
+	r, _ = b.ReceiptForEntry(ctx, e)
+	if r.Product.Unit != "tablet" || r.Quantity != 60 || r.Packs != 3 || r.PackSize != 20 || r.Status != stock.Pending {
+		t.Fatalf("after A's unit change B's pending receipt is %+v (unit %q); want 3 × 20 = 60 tablets", r.Movement, r.Product.Unit)
 	}
 }

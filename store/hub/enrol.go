@@ -77,6 +77,8 @@ func (h *Hub) Join(ctx context.Context, req syncwire.EnrolRequest) (syncwire.Enr
 	if len(req.DeviceName) > 200 {
 		req.DeviceName = req.DeviceName[:200]
 	}
+	// A name cut in the middle of a character, or holding a NUL, is still stored (cleanText).
+	req.DeviceName, req.DeviceID, req.DataID = cleanText(req.DeviceName), cleanText(req.DeviceID), cleanText(req.DataID)
 	token := newToken()
 	var resp syncwire.EnrolResponse
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {

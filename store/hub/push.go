@@ -43,6 +43,9 @@ func (h *Hub) Push(ctx context.Context, token string, req syncwire.PushRequest) 
 			return err
 		}
 		b := batch{tx: tx, clinic: d.clinicID, seq: seq}
+		if err := b.checkOwned(ctx, &req); err != nil {
+			return err
+		}
 		if err := b.products(ctx, req.Products); err != nil {
 			return err
 		}
@@ -92,6 +95,7 @@ func rowCount(r *syncwire.PushRequest) int {
 
 // checkBatch refuses a batch the hub cannot store, in words, before anything is written.
 func checkBatch(r *syncwire.PushRequest) error {
+	cleanBatch(r)
 	if err := checkID("device_id", r.DeviceID); err != nil {
 		return err
 	}
@@ -116,6 +120,9 @@ func checkBatch(r *syncwire.PushRequest) error {
 		if m.UUID == "" || m.DeviceID == "" || m.LineUUID == "" {
 			return bad(i18n.T("Movement %d of the push has no uuid, device_id or line_uuid: nothing was stored.", i+1))
 		}
+		if outOfRange(m.Quantity) || (m.Counted != nil && outOfRange(*m.Counted)) {
+			return bad(i18n.T("Movement %d of the push has a quantity beyond %d: nothing was stored.", i+1, maxRowQuantity))
+		}
 		if !slices.Contains(stock.Kinds, stock.Kind(m.Kind)) { // the laptop's ledger kinds, one list
 			return bad(i18n.T("Movement %d of the push has an unknown kind %q: nothing was stored.", i+1, m.Kind))
 		}
@@ -131,7 +138,7 @@ func checkBatch(r *syncwire.PushRequest) error {
 			return bad(i18n.T("Edit %d of the push is based on itself: nothing was stored.", i+1))
 		}
 	}
-	return nil
+	return checkUUIDs(r)
 }
 
 // batch inserts one push's rows, numbering them from seq on.

@@ -82,6 +82,35 @@ CREATE TABLE sync_conflicts (
 );
 CREATE INDEX sync_conflicts_open ON sync_conflicts(entity_uuid, field) WHERE settled_at = 0;
 
+-- Pulled rows that came before their product or lot (a hub filled again after it lost its
+-- database): kept here, as the hub sent them (JSON), and applied once waits (a product's or
+-- lot's uuid) is here. See store/sync_parked.go.
+CREATE TABLE sync_parked (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL,          -- line, movement, edit
+    uuid  TEXT NOT NULL UNIQUE,
+    waits TEXT NOT NULL,
+    body  TEXT NOT NULL
+);
+CREATE INDEX sync_parked_waits ON sync_parked(waits);
+
+-- A lot to count: its balance here may mix two units. Another laptop's convert movement (a unit
+-- or pack size change) was worked out from a balance (theirs, in the old unit) other than this
+-- laptop's when it arrived (ours); or another laptop changed the lot's pack size (or its
+-- product's, which the lot followed there) without converting anything here (theirs NULL: it
+-- held none of it), while this laptop holds some. Listed until a count of the lot is recorded
+-- after after_id (the convert, or the last movement when it was found).
+CREATE TABLE sync_recounts (
+    id           INTEGER PRIMARY KEY,
+    line_id      INTEGER NOT NULL REFERENCES stock_lines(id),
+    after_id     INTEGER NOT NULL,
+    ours         INTEGER NOT NULL,
+    theirs       INTEGER,
+    their_device TEXT    NOT NULL,
+    found_at     INTEGER NOT NULL,
+    UNIQUE (line_id, after_id)
+);
+
 -- A local edit goes to the outbox and becomes its field's head.
 CREATE TRIGGER sync_edits_local AFTER INSERT ON sync_edits WHEN NEW.local = 1 BEGIN
     INSERT INTO sync_outbox(kind, uuid) VALUES ('edit', NEW.uuid);

@@ -50,6 +50,7 @@ type Result struct {
 	Rows      int // all rows received and new here
 	Mapped    int // products and lots found to be the same as local ones
 	Conflicts int // new conflicts to settle
+	Recounts  int // lots to count: another laptop converted another balance (store.SyncRecounts)
 	Laptops   int // laptops of the clinic
 	Clinic    string
 	Duplicate int // rows the hub already had (a push sent again)
@@ -251,6 +252,7 @@ func (c *Client) pullFrom(ctx context.Context, r *Result, after int64, own bool)
 		r.Rows += got.Products + got.Lines + got.Movements + got.Edits
 		r.Mapped += got.Mapped
 		r.Conflicts += got.Conflicts
+		r.Recounts += got.Recounts
 		c.progress(*r)
 		if !page.More || page.Next == after {
 			return nil

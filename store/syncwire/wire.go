@@ -69,7 +69,7 @@ type Movement struct {
 	Kind         string `json:"kind"`
 	Reason       string `json:"reason,omitempty"`
 	Quantity     int64  `json:"quantity"`          // signed, in the product's dispensing units
-	Counted      *int64 `json:"counted,omitempty"` // a count: the number counted
+	Counted      *int64 `json:"counted,omitempty"` // a count: the number counted; a convert: the balance it converted (old unit)
 	At           int64  `json:"at"`                // when it happened, Unix ms
 	RecordedAt   int64  `json:"recorded_at"`
 	Note         string `json:"note,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	"medinventory/assets/i18n"
 	"medinventory/store/hub"
+	"medinventory/store/printable"
 )
 
 // runHubEnrol is `medinventory hub enrol`: a one-time code that joins one laptop to a clinic.
@@ -122,7 +123,8 @@ Flags:
 			w := csv.NewWriter(c.Stdout)
 			w.Write([]string{"clinic", "product", "gtin", "lot", "expiry", "on_hand", "unit"})
 			for _, r := range rows {
-				w.Write([]string{r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, fmt.Sprint(r.OnHand), r.Unit})
+				w.Write([]string{defuseCSV(r.Clinic), defuseCSV(r.Product), defuseCSV(r.GTIN), defuseCSV(r.Lot), defuseCSV(r.Expiry),
+					fmt.Sprint(r.OnHand), defuseCSV(r.Unit)})
 			}
 			w.Flush()
 			return w.Error()
@@ -134,7 +136,8 @@ Flags:
 		tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("Clinic"), i18n.T("Product"), i18n.T("GTIN"), i18n.T("Lot"), i18n.T("Expiry"), i18n.T("On hand"))
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Clinic, r.Product, r.GTIN, r.Lot, r.Expiry, r.Quantity())
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", printable.String(r.Clinic), printable.String(r.Product), printable.String(r.GTIN), printable.String(r.Lot),
+				printable.String(r.Expiry), printable.String(r.Quantity()))
 		}
 		return tw.Flush()
 	})
@@ -168,4 +171,14 @@ func withHub(c *Call, name, dbURL string, fn func(ctx context.Context, h *hub.Hu
 		return c.fail(err)
 	}
 	return ExitOK
+}
+
+// defuseCSV prefixes text a spreadsheet would run as a formula (=, +, -, @, a tab or a line
+// break first) with an apostrophe, as the laptop's own CSV exports do (store/export): names and
+// lots on the hub come from every laptop of the district.
+func defuseCSV(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

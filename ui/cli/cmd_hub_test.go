@@ -56,20 +56,37 @@ func TestHubCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 1,
-		Products:  []syncwire.Product{{UUID: "p", DeviceID: "dev", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
-		Lines:     []syncwire.Line{{UUID: "l", DeviceID: "dev", ProductUUID: "p", Lot: "A1", Expiry: "2030-01-31", Created: 1}},
-		Movements: []syncwire.Movement{{UUID: "m", DeviceID: "dev", LineUUID: "l", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
+		Products:  []syncwire.Product{{UUID: "p-000000000", DeviceID: "dev", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l-000000000", DeviceID: "dev", ProductUUID: "p-000000000", Lot: "A1", Expiry: "2030-01-31", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m-000000000", DeviceID: "dev", LineUUID: "l-000000000", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
+	// A name a spreadsheet would run as a formula, from a laptop: the CSV defuses it.
+	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 2,
+		Products:  []syncwire.Product{{UUID: "p-000000001", DeviceID: "dev", NameKey: `=HYPERLINK("http://evil.example","open")`, Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l-000000001", DeviceID: "dev", ProductUUID: "p-000000001", Lot: "@SUM(1)", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m-000000001", DeviceID: "dev", LineUUID: "l-000000001", Kind: "receive", Quantity: 1, At: 1, RecordedAt: 1}}})
 
 	code, out, errs = runMain(t, "hub", "stock", "--database", db, "--format", "json")
 	var rows []hub.StockRow
-	if code != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0].OnHand != 2 || rows[0].Lot != "A1" {
+	if code != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 2 || rows[1].OnHand != 2 || rows[1].Lot != "A1" {
 		t.Fatalf("hub stock --format json: %d %q %q", code, out, errs)
 	}
 	if code, out, _ = runMain(t, "hub", "stock", "--database", db); code != ExitOK || !strings.Contains(out, "paracetamol 500") {
 		t.Fatalf("hub stock: %d %q", code, out)
 	}
+	// A name with a terminal's control sequence (OSC 52 writes the clipboard) is not passed to the
+	// terminal as is.
+	h.Push(ctx, j.Token, syncwire.PushRequest{DeviceID: "dev", DataID: "data", Through: 3,
+		Products:  []syncwire.Product{{UUID: "p-000000002", DeviceID: "dev", NameKey: "zinc\x1b]52;c;cm0gLXJmIH4=\x07\ttab", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l-000000002", DeviceID: "dev", ProductUUID: "p-000000002", Lot: "Z\n1", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m-000000002", DeviceID: "dev", LineUUID: "l-000000002", Kind: "receive", Quantity: 1, At: 1, RecordedAt: 1}}})
+	if code, out, _ = runMain(t, "hub", "stock", "--database", db); code != ExitOK || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, "zinc") || strings.Contains(out, "Z\n1") {
+		t.Fatalf("hub stock passed control characters to the terminal: %d %q", code, out)
+	}
 	if code, out, _ = runMain(t, "hub", "stock", "--database", db, "--format", "csv"); code != ExitOK || !strings.Contains(out, "Kasese HC,paracetamol 500,05012345678900,A1,2030-01-31,2") {
 		t.Fatalf("hub stock csv: %d %q", code, out)
+	}
+	if !strings.Contains(out, `"'=HYPERLINK(""http://evil.example"",""open"")",,'@SUM(1),,1`) {
+		t.Fatalf("hub stock csv let a formula through: %q", out)
 	}
 
 	code, out, errs = runMain(t, "hub", "user", "--database", db, "--name", "amina")

@@ -11,6 +11,7 @@ import (
 
 	"medinventory/assets/i18n"
 	"medinventory/store"
+	"medinventory/store/printable"
 	"medinventory/store/settings"
 	"medinventory/store/syncclient"
 )
@@ -112,6 +113,10 @@ computer's keyring (or the `+syncclient.TokenEnv+` environment variable where th
 		fmt.Fprintln(c.Stdout, i18n.N(res.Conflicts, "%d product field was changed on two laptops at once: see medinventory sync --conflicts.",
 			"%d product fields were changed on two laptops at once: see medinventory sync --conflicts.", res.Conflicts))
 	}
+	if res.Recounts > 0 {
+		fmt.Fprintln(c.Stdout, i18n.N(res.Recounts, "%d lot's unit was changed on another laptop while this one recorded movements in the old unit: its balance may mix two units. Count it: see medinventory sync --conflicts.",
+			"%d lots' unit was changed on another laptop while this one recorded movements in the old unit: their balances may mix two units. Count them: see medinventory sync --conflicts.", res.Recounts))
+	}
 	return ExitOK
 }
 
@@ -185,19 +190,49 @@ func listConflicts(c *Call, ctx context.Context, st *store.Store) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	if len(cs) == 0 {
+	rs, err := st.SyncRecounts(ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(cs) == 0 && len(rs) == 0 {
 		fmt.Fprintln(c.Stdout, i18n.T("No conflicts to settle."))
 		return ExitOK
+	}
+	if len(rs) > 0 {
+		if code := listRecounts(c, rs); code != ExitOK || len(cs) == 0 {
+			return code
+		}
+		fmt.Fprintln(c.Stdout)
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, i18n.T("ID\tPRODUCT\tFIELD\tTHIS LAPTOP\tOTHER LAPTOP\tFOUND"))
 	for _, x := range cs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.ProductName, x.Field, x.Ours, x.Theirs,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", x.ID, printable.String(x.ProductName), x.Field, printable.String(x.Ours), printable.String(x.Theirs),
 			time.UnixMilli(x.FoundAt).Format("2006-01-02 15:04"))
 	}
 	if err := tw.Flush(); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintln(c.Stdout, i18n.T("Keep one with: medinventory sync --settle ID --value VALUE"))
+	return ExitOK
+}
+
+// listRecounts lists the lots to count: another laptop converted a balance other than this one's.
+func listRecounts(c *Call, rs []store.SyncRecount) int {
+	fmt.Fprintln(c.Stdout, i18n.T("Lots to count: another laptop changed the unit from a balance other than this laptop's, so the balance may mix two units."))
+	tw := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, i18n.T("PRODUCT\tLOT\tEXPIRY\tTHIS LAPTOP HAD\tOTHER LAPTOP CONVERTED\tFOUND"))
+	for _, r := range rs {
+		theirs := "—" // the other laptop converted nothing of this lot
+		if r.TheirsKnown {
+			theirs = fmt.Sprint(r.Theirs)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", printable.String(r.ProductName), printable.String(r.Lot), r.Expiry, r.Ours, theirs,
+			time.UnixMilli(r.FoundAt).Format("2006-01-02 15:04"))
+	}
+	if err := tw.Flush(); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintln(c.Stdout, i18n.T("Count each lot on the shelf and record it: medinventory count GTIN-OR-NAME COUNTED --lot LOT --reason count_correction"))
 	return ExitOK
 }

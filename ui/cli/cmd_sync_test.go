@@ -83,3 +83,44 @@ func TestSyncConflictsAndSettle(t *testing.T) {
 		t.Fatalf("a hub address without a scheme: %d %s", code, errs)
 	}
 }
+
+// sync --conflicts lists a lot whose unit another laptop changed from another balance (A made 2
+// packs 60 capsules while B dispensed a pack); a count of the lot takes it off the list.
+func TestSyncConflictsListsLotsToCount(t *testing.T) {
+	ctx := context.Background()
+	da, db := t.TempDir(), t.TempDir()
+	if code, _, errs := cmd(t, da, "receive", "04006381333931", "2", "--lot", "L1", "--expiry", "2028-06-30", "--name", "Amoxi\x1b[8mcillin"); code != 0 {
+		t.Fatal(errs)
+	}
+	a, err := store.Open(ctx, da, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handOver(t, a, b)
+	pa, _ := a.FindProduct(ctx, "04006381333931")
+	pb, _ := b.FindProduct(ctx, "04006381333931")
+	if _, err := a.SetProductUnit(ctx, pa.ID, "capsule", 30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.DispenseProduct(ctx, pb.ID, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	handOver(t, a, b)
+	a.Close()
+	b.Close()
+	code, out, errs := cmd(t, db, "sync", "--conflicts")
+	if code != 0 || !strings.Contains(out, "Lots to count") || !strings.Contains(out, `Amoxi\x1b[8mcillin`) || strings.Contains(out, "\x1b") || !strings.Contains(out, "L1") ||
+		!strings.Contains(out, "medinventory count") {
+		t.Fatalf("sync --conflicts: %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := cmd(t, db, "count", "04006381333931", "30", "--reason", "count_correction"); code != 0 {
+		t.Fatalf("count: %s", errs)
+	}
+	if code, out, _ := cmd(t, db, "sync", "--conflicts"); code != 0 || !strings.Contains(out, "No conflicts to settle.") {
+		t.Fatalf("after the count: %d %s", code, out)
+	}
+}

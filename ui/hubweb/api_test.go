@@ -106,9 +106,9 @@ func TestAPIJoinPushPull(t *testing.T) {
 	var cr syncwire.EnrolResponse
 	call(t, srv, "POST", syncwire.PathEnrol, "", c, &cr)
 	push := syncwire.PushRequest{DeviceID: c.DeviceID, DataID: c.DataID, Through: 1,
-		Products:  []syncwire.Product{{UUID: "p1", DeviceID: c.DeviceID, GTIN: "05000000000001", Created: 1}},
-		Lines:     []syncwire.Line{{UUID: "l1", DeviceID: c.DeviceID, ProductUUID: "p1", Lot: "A1", Expiry: "2031-01-31", Created: 1}},
-		Movements: []syncwire.Movement{{UUID: "m1", DeviceID: c.DeviceID, LineUUID: "l1", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}}
+		Products:  []syncwire.Product{{UUID: "p1-00000000", DeviceID: c.DeviceID, GTIN: "05000000000001", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l1-00000000", DeviceID: c.DeviceID, ProductUUID: "p1-00000000", Lot: "A1", Expiry: "2031-01-31", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m1-00000000", DeviceID: c.DeviceID, LineUUID: "l1-00000000", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}}
 	var pr syncwire.PushResponse
 	if code, e := call(t, srv, "POST", syncwire.PathPush, cr.Token, push, &pr); code != 200 || pr.Stored != 3 || pr.Through != 1 {
 		t.Fatalf("push %d %+v %+v", code, e, pr)

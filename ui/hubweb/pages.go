@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"medinventory/assets/i18n"
@@ -109,14 +110,21 @@ func (s *server) pages(mux *http.ServeMux) {
 	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusOK, "signin.html", page{Title: i18n.T("Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
 	})
-	mux.HandleFunc("POST /signin", s.signIn)
-	mux.HandleFunc("POST /signout", func(w http.ResponseWriter, r *http.Request) {
+	// The forms take posts from the hub's own pages only (Sec-Fetch-Site, else Origin against
+	// Host): the session cookie is SameSite=Strict, but a sign-in or sign-out needs none, so
+	// another site could otherwise sign the browser in as someone else (login CSRF), or out.
+	forms := http.NewCrossOriginProtection()
+	forms.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, i18n.T("This form was sent from another site: open the hub's sign-in page and sign in there."), http.StatusForbidden)
+	}))
+	mux.Handle("POST /signin", forms.Handler(http.HandlerFunc(s.signIn)))
+	mux.Handle("POST /signout", forms.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c, err := r.Cookie(cookieName); err == nil {
 			s.hub.SignOut(r.Context(), c.Value)
 		}
 		http.SetCookie(w, s.cookie("", -1))
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
-	})
+	})))
 	mux.HandleFunc("GET /{$}", s.signedIn(s.clinicsPage))
 	mux.HandleFunc("GET /stock", s.signedIn(s.stockPage))
 	mux.HandleFunc("GET /stockouts", s.signedIn(s.stockoutsPage))
@@ -131,10 +139,12 @@ func (s *server) cookie(value string, maxAge int) *http.Cookie {
 		Secure: s.opts.SecureCookie, SameSite: http.SameSiteStrictMode}
 }
 
-// safeNext keeps a sign-in's "go back to" address on this site.
+// safeNext keeps a sign-in's "go back to" address on this site. A backslash is refused anywhere:
+// browsers read it as a slash, so "/\evil.example" would go to another site.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') ||
+		strings.Contains(next, `\`) {
 		return "/"
 	}
 	return next

@@ -22,9 +22,9 @@ func TestPagesNeedSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.Push(ctx, r.Token, syncwire.PushRequest{DeviceID: "dev-a", DataID: "data-a", Through: 1,
-		Products:  []syncwire.Product{{UUID: "p1", DeviceID: "dev-a", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
-		Lines:     []syncwire.Line{{UUID: "l1", DeviceID: "dev-a", ProductUUID: "p1", Lot: "PX<script>", Expiry: "2030-01-31", Created: 1}},
-		Movements: []syncwire.Movement{{UUID: "m1", DeviceID: "dev-a", LineUUID: "l1", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
+		Products:  []syncwire.Product{{UUID: "p1-00000000", DeviceID: "dev-a", GTIN: "05012345678900", NameKey: "paracetamol 500", Created: 1}},
+		Lines:     []syncwire.Line{{UUID: "l1-00000000", DeviceID: "dev-a", ProductUUID: "p1-00000000", Lot: "PX<script>", Expiry: "2030-01-31", Created: 1}},
+		Movements: []syncwire.Movement{{UUID: "m1-00000000", DeviceID: "dev-a", LineUUID: "l1-00000000", Kind: "receive", Quantity: 2, At: 1, RecordedAt: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
