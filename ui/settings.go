@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/export"
 )
 
@@ -33,6 +35,8 @@ type Settings struct {
 	ClinicDistrict string
 	PreparedBy     string
 	MaxMonths      int
+	// Language is the chosen language's tag (i18n.Supported), "" for the system's.
+	Language string
 }
 
 const (
@@ -89,6 +93,8 @@ type settingsForm struct {
 	clinic, code, district, preparedBy    *uiEntry
 	maxMonths                             *uiEntry
 	detail                                *widget.Select
+	language                              *widget.Select
+	languageTags                          []string // the tag of each choice of language
 	result                                *widget.Label
 	testBtn                               *widget.Button
 	form                                  *widget.Form
@@ -148,6 +154,10 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		f.maxMonths.SetText(strconv.Itoa(s.MaxMonths))
 	}
 	f.maxMonths.Validator = intValidator("the maximum months of stock", 1, 24)
+	names, tags := languageChoices()
+	f.languageTags = tags
+	f.language = widget.NewSelect(names, nil)
+	f.language.SetSelectedIndex(max(0, slices.Index(tags, s.Language)))
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.testBtn = widget.NewButton("Test connection", func() { u.testConnection(f) })
@@ -170,6 +180,7 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		widget.NewFormItem("District", f.district),
 		widget.NewFormItem("Reports prepared by", f.preparedBy),
 		widget.NewFormItem("Maximum months of stock", f.maxMonths),
+		hinted(i18n.T("Language"), f.language, i18n.T("System: the language of this computer.")),
 	)
 	return f
 }
@@ -241,6 +252,9 @@ func (f *settingsForm) values() (Settings, error) {
 		ClinicCode:     strings.TrimSpace(f.code.Text),
 		ClinicDistrict: strings.TrimSpace(f.district.Text),
 		PreparedBy:     strings.TrimSpace(f.preparedBy.Text),
+	}
+	if i := f.language.SelectedIndex(); i > 0 && i < len(f.languageTags) {
+		s.Language = f.languageTags[i]
 	}
 	if err := f.maxMonths.Validator(f.maxMonths.Text); err != nil {
 		return s, err
@@ -336,6 +350,7 @@ func (u *UI) ShowSettings() {
 			return
 		}
 		key := strings.TrimSpace(f.key.Text)
+		languageChanged := s.Language != u.currentSettings().Language
 		d.Hide()
 		u.bg(func() func() {
 			var errs []error
@@ -357,6 +372,8 @@ func (u *UI) ShowSettings() {
 				u.setConnection(c)
 				if err := errors.Join(errs...); err != nil {
 					u.showError("The settings were not all saved", err)
+				} else if languageChanged {
+					u.askRestart()
 				}
 			}
 		})

@@ -1,7 +1,7 @@
 // Package settings owns the settings kept in the data folder, and is the only code that reads or
 // writes their files: settings.json (App: the model's server, model, detail, how many photos at
-// once, requests per minute, the watched folder, the clinic's identity and its maximum months of
-// stock) and backups.json (Backups: Settings → Backups and
+// once, requests per minute, the watched folder, the clinic's identity, its maximum months of
+// stock and the language) and backups.json (Backups: Settings → Backups and
 // when the last backup was made). Neither ever holds the API key (the OS keyring does). The
 // window, the commands and the backups ask this package; a missing or unreadable file reads as
 // the defaults.
@@ -45,6 +45,9 @@ type App struct {
 	// MaxMonths is the maximum months of stock the clinic keeps (the monthly report's maximum
 	// quantity is AMC × MaxMonths); 0 means DefaultMaxMonths (MaxMonthsOrDefault).
 	MaxMonths int `json:"max_months,omitempty"`
+	// Language is the language of the window, the reports and the command line: a tag of
+	// i18n.Supported ("fr", "pt-BR"…), or "" for the system's.
+	Language string `json:"language,omitempty"`
 }
 
 // DefaultMaxMonths is the maximum months of stock when nobody set it (stock.DefaultMaxMonths).

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+)
+
+// restartBackend is fakeBackend that can open the window again (Restarter).
+type restartBackend struct {
+	fakeBackend
+	restarts int
+}
+
+func (b *restartBackend) RestartAtQuit() { b.restarts++ }
+
+// inLanguage applies tag for the test, English again after it.
+func inLanguage(t *testing.T, tag string) {
+	t.Helper()
+	if got := ApplyLanguage(tag); got != tag {
+		t.Fatalf("ApplyLanguage(%q) = %q", tag, got)
+	}
+	t.Cleanup(func() { ApplyLanguage("en") })
+}
+
+// Fyne's own strings (its dialogs' buttons) follow the language chosen, whatever the system's,
+// and come back to English.
+func TestFyneStringsFollowTheLanguage(t *testing.T) {
+	for _, c := range []struct{ tag, cancel, open string }{
+		{"fr", "Annuler", "Ouvrir"}, {"es", "Cancelar", "Abrir"}, {"pt-BR", "Cancelar", "Abrir"},
+		{"en", "Cancel", "Open"}, {"pt-PT", "Cancelar", "Abrir"},
+	} {
+		ApplyLanguage(c.tag)
+		if got := lang.L("Cancel"); got != c.cancel {
+			t.Errorf("%s: Fyne's Cancel = %q, want %q", c.tag, got, c.cancel)
+		}
+		if got := lang.L("Open"); got != c.open {
+			t.Errorf("%s: Fyne's Open = %q, want %q", c.tag, got, c.open)
+		}
+	}
+	ApplyLanguage("fr")
+	ApplyLanguage("pt-BR") // its file lacks nothing of Fyne's English one now, but a key it lacked would say English
+	if got := lang.L("friday"); got != "sexta-feira" {
+		t.Errorf("pt-BR after fr: friday = %q", got)
+	}
+	ApplyLanguage("en")
+	if got := lang.L("friday"); got != "Friday" {
+		t.Errorf("en after pt-BR: friday = %q", got)
+	}
+}
+
+// Settings → Language keeps the choice with the other settings and offers to restart.
+func TestSettingsLanguageChoice(t *testing.T) {
+	t.Cleanup(func() { ApplyLanguage("en") })
+	h := newHarness(t)
+	be := &restartBackend{}
+	h.u.d.Backend = be
+	h.start()
+	h.u.ShowSettings()
+	f := h.u.settingsOpen
+	if f == nil {
+		t.Fatal("settings did not open")
+	}
+	if f.language.Selected != "System" {
+		t.Fatalf("language shows %q for the system's", f.language.Selected)
+	}
+	f.language.SetSelected("Français")
+	test.Tap(findButton(h.u.Window().Canvas().Overlays().Top(), "Save"))
+	if be.applied.Language != "fr" {
+		t.Fatalf("the backend got language %q", be.applied.Language)
+	}
+	restart := findButton(h.u.Window().Canvas().Overlays().Top(), "Restart now")
+	if restart == nil {
+		t.Fatal("no Restart now after a new language")
+	}
+	test.Tap(restart)
+	if be.restarts != 1 {
+		t.Fatalf("restarts = %d", be.restarts)
+	}
+	// Saved again with the same language: no question.
+	h.u.ShowSettings()
+	if f := h.u.settingsOpen; f.language.Selected != "Français" {
+		t.Fatalf("the dialog shows %q for fr", f.language.Selected)
+	}
+	test.Tap(findButton(h.u.Window().Canvas().Overlays().Top(), "Save"))
+	if top := h.u.Window().Canvas().Overlays().Top(); top != nil && findButton(top, "Restart now") != nil {
+		t.Fatal("asked to restart with the language unchanged")
+	}
+}
