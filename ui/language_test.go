@@ -3,8 +3,10 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // restartBackend is fakeBackend that can open the window again (Restarter).
@@ -86,5 +88,70 @@ func TestSettingsLanguageChoice(t *testing.T) {
 	test.Tap(findButton(h.u.Window().Canvas().Overlays().Top(), "Save"))
 	if top := h.u.Window().Canvas().Overlays().Top(); top != nil && findButton(top, "Restart now") != nil {
 		t.Fatal("asked to restart with the language unchanged")
+	}
+}
+
+// windowTexts are the texts of the buttons, labels and menus of a window built in the language
+// chosen, with one medicine in the list and its editor opened.
+func windowTexts(t *testing.T, tag string) map[string]bool {
+	t.Helper()
+	inLanguage(t, tag)
+	h := newHarness(t)
+	id := h.addEntry(t, "Paracetamol", "2027-03-31", "20", nil)
+	h.start()
+	texts := map[string]bool{}
+	collect := func() {
+		c := h.u.Window().Canvas().Content()
+		walkLabels(c, func(s string) { texts[s] = true })
+		walk(c, func(x fyne.CanvasObject) {
+			if b, ok := x.(*widget.Button); ok {
+				texts[b.Text] = true
+			}
+		})
+	}
+	collect()
+	for _, m := range h.u.Window().MainMenu().Items {
+		texts[m.Label] = true
+		for _, it := range m.Items {
+			texts[it.Label] = true
+		}
+	}
+	openEditor(t, h, id)
+	collect()
+	return texts
+}
+
+// The window built in French shows French: the list, the menus, the editor's buttons and its
+// field labels (from the field table), the status line.
+func TestWindowInFrench(t *testing.T) {
+	texts := windowTexts(t, "fr")
+	for _, want := range []string{
+		"Ajouter des photos…", "Saisir à la main", "Paramètres", "Médicament", "Péremption", "Qté", // the list
+		"Fichier", "Édition", "Affichage", "Aide", "Tous les médicaments", // menus, the filter
+		"Valider", "Enregistrer", "Retirer…", "Retour", "Historique", "Lot", "Nom", "Quantité", // the editor
+		"À vérifier — contrôlez chaque champ, puis Valider",
+	} {
+		if !texts[want] {
+			t.Errorf("no %q in the French window", want)
+		}
+	}
+	for _, english := range []string{"Add photos…", "Medicine", "Expiry", "Confirm", "Save", "History", "Quantity", "File"} {
+		if texts[english] {
+			t.Errorf("the French window still shows %q", english)
+		}
+	}
+}
+
+// English stays English: the same window chosen in English shows the English words.
+func TestWindowInEnglish(t *testing.T) {
+	texts := windowTexts(t, "en")
+	for _, want := range []string{"Add photos…", "Add by hand", "Settings", "Medicine", "Expiry", "Qty", "File", "Edit",
+		"Confirm", "Save", "Remove…", "Back", "History", "Lot", "Name", "Quantity", "All medicines"} {
+		if !texts[want] {
+			t.Errorf("no %q in the English window", want)
+		}
+	}
+	if texts["Valider"] || texts["Médicament"] {
+		t.Error("French in the English window")
 	}
 }
