@@ -94,6 +94,7 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 		prefs.SetInt(prefFilter, p.show.SelectedIndex())
 		p.reload()
 	})
+	fitOptions(p.show)
 	p.show.SetSelectedIndex(min(max(prefs.Int(prefFilter), 0), len(p.show.Options)-1))
 	p.count = widget.NewLabel("")
 	p.list = p.newList()

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"medinventory/assets/i18n"
 )
@@ -79,4 +80,17 @@ func (u *UI) askRestart() {
 			r.RestartAtQuit()
 			u.app.Quit()
 		})
+}
+
+// fitOptions makes sel at least as wide as its longest option: Fyne sizes a Select by its
+// placeholder, so a translated option longer than the placeholder was cut ("Tous les m…"). The
+// placeholder shows only while nothing is chosen, which these selects never are.
+func fitOptions(sel *widget.Select) {
+	longest := ""
+	for _, o := range sel.Options {
+		if len([]rune(o)) > len([]rune(longest)) {
+			longest = o
+		}
+	}
+	sel.PlaceHolder = longest
 }

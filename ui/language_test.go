@@ -129,7 +129,7 @@ func TestWindowInFrench(t *testing.T) {
 		"Ajouter des photos…", "Saisir à la main", "Paramètres", "Médicament", "Péremption", "Qté", // the list
 		"Fichier", "Édition", "Affichage", "Aide", "Tous les médicaments", // menus, the filter
 		"Valider", "Enregistrer", "Retirer…", "Retour", "Historique", "Lot", "Nom", "Quantité", // the editor
-		"À vérifier — contrôlez chaque champ, puis Valider",
+		"À vérifier : relisez les champs, puis Valider",
 	} {
 		if !texts[want] {
 			t.Errorf("no %q in the French window", want)

@@ -124,6 +124,7 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	}
 	f.model.SetText(s.Model)
 	f.detail = widget.NewSelect(detailLabels(), nil)
+	fitOptions(f.detail)
 	f.detail.SetSelected(detailLabel(orDefault(s.Detail, "high")))
 	f.conc = u.newEntry()
 	f.conc.SetPlaceHolder("4")
