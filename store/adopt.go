@@ -6,9 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
+	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"sort"
@@ -120,28 +120,28 @@ func (s *Store) AdoptPhotoFiles(ctx context.Context, minAge int64, then func(tx 
 func (s *Store) adoptOne(ctx context.Context, path, sum string, then func(*sql.Tx, Photo) error) (Photo, error) {
 	f, st, err := OpenRegular(path)
 	if err != nil || f == nil {
-		return Photo{}, fmt.Errorf("cannot be read: %v", err)
+		return Photo{}, i18n.Errorf("cannot be read: %v", err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, &ctxReader{ctx: ctx, r: f}); err != nil {
-		return Photo{}, fmt.Errorf("cannot be read: %w", err)
+		return Photo{}, i18n.Errorf("cannot be read: %w", err)
 	}
 	if hex.EncodeToString(h.Sum(nil)) != sum {
-		return Photo{}, errors.New("its content does not match its name (damaged?); left as it is")
+		return Photo{}, i18n.Err("its content does not match its name (damaged?); left as it is")
 	}
 	head := make([]byte, 64)
 	n, _ := f.ReadAt(head, 0)
 	format, _ := Sniff(head[:n])
 	if format == "" || Extension(format) != filepath.Ext(path) {
-		return Photo{}, errors.New("not a photo this app stored; left as it is")
+		return Photo{}, i18n.Err("not a photo this app stored; left as it is")
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Photo{}, err
 	}
 	cfg, err := decodeConfig(f, format)
 	if err != nil {
-		return Photo{}, fmt.Errorf("the photo is damaged (%v); left as it is", err)
+		return Photo{}, i18n.Errorf("the photo is damaged (%v); left as it is", err)
 	}
 	p := Photo{SHA256: sum, StoredPath: filepath.ToSlash(filepath.Join("photos", sum[:2], sum+Extension(format))),
 		OriginalName: "recovered " + sum[:8] + Extension(format), Bytes: st.Size(),

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/outfile"
 )
 
@@ -65,7 +66,7 @@ type ManifestFile struct {
 }
 
 // ErrBadBackup matches every error about an archive that is not a usable backup.
-var ErrBadBackup = errors.New("not a usable backup")
+var ErrBadBackup = i18n.Err("not a usable backup")
 
 func badBackup(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, a...))
@@ -82,7 +83,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	removeSnapshotLeftovers(tmpDir)
 	snapDir, err := os.MkdirTemp(tmpDir, snapshotPrefix+"*")
 	if err != nil {
-		return Manifest{}, fmt.Errorf("cannot make room for the database copy in %s: %w", tmpDir, err)
+		return Manifest{}, i18n.Errorf("cannot make room for the database copy in %s: %w", tmpDir, err)
 	}
 	defer os.RemoveAll(snapDir)
 	// The totals are a cache of the movements: a backup never carries wrong ones.
@@ -170,7 +171,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	for _, rel := range listed {
 		if !have[rel] {
-			return Manifest{}, fmt.Errorf("the photo file %s that the inventory lists is missing from the photos folder; the backup was not finished", rel)
+			return Manifest{}, i18n.Errorf("the photo file %s that the inventory lists is missing from the photos folder; the backup was not finished", rel)
 		}
 	}
 	mw, err := zw.Create(ManifestName)
@@ -236,7 +237,7 @@ type BackupDiskFullError struct {
 }
 
 func (e *BackupDiskFullError) Error() string {
-	return fmt.Sprintf("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
+	return i18n.T("the disk holding the backup folder %s is full (%d MB free); the inventory itself is unchanged. Make room on that disk or choose a folder on another disk (a USB stick)",
 		e.Dir, e.Free>>20)
 }
 
@@ -253,7 +254,7 @@ type RestoreDiskFullError struct {
 }
 
 func (e *RestoreDiskFullError) Error() string {
-	return fmt.Sprintf("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
+	return i18n.T("the backup unpacks to %d MB, but the disk holding %s has %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then restore again",
 		(e.Need+(1<<20)-1)>>20, e.Dir, e.Free>>20)
 }
 
@@ -354,7 +355,7 @@ func verifyZip(ctx context.Context, zr *zip.Reader, unpackTo func(name string, r
 		return m, badBackup("its manifest is not a Medicine Inventory backup manifest")
 	}
 	if m.SchemaVersion > SchemaVersion() {
-		return m, fmt.Errorf("%w: the backup was made by a newer version of Medicine Inventory (%s); update the app first", ErrTooNew, m.AppVersion)
+		return m, i18n.Errorf("%w: the backup was made by a newer version of Medicine Inventory (%s); update the app first", ErrTooNew, m.AppVersion)
 	}
 	seen := map[string]bool{ManifestName: true}
 	hasDB := false
@@ -482,7 +483,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	}
 	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+restoringInfix+"*")
 	if err != nil {
-		return res, fmt.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
+		return res, i18n.Errorf("cannot make a folder beside %s to unpack the backup: %w", dir, err)
 	}
 	done := false
 	defer func() {
@@ -541,14 +542,14 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 	// finished at the next start (recoverRestore).
 	ready := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+restoredInfix+now.Format("20060102-150405"))
 	if err := os.Rename(stage, ready); err != nil {
-		return res, fmt.Errorf("cannot prepare the restored folder beside %s: %w", dir, err)
+		return res, i18n.Errorf("cannot prepare the restored folder beside %s: %w", dir, err)
 	}
 	stage = ready
 	if _, err := os.Stat(dir); err == nil {
 		res.KeptAt = dir + keptInfix + now.Format("20060102-150405")
 		if err := os.Rename(dir, res.KeptAt); err != nil {
 			res.KeptAt = ""
-			return res, fmt.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
+			return res, i18n.Errorf("cannot move the current data folder aside (is Medicine Inventory still open?): %w", err)
 		}
 	}
 	if restoreHook != nil {
@@ -561,7 +562,7 @@ func Restore(ctx context.Context, archive, dir string, now time.Time) (RestoreRe
 		if res.KeptAt != "" {
 			os.Rename(res.KeptAt, dir) // put the current data back
 		}
-		return res, fmt.Errorf("cannot put the restored folder in place: %w", err)
+		return res, i18n.Errorf("cannot put the restored folder in place: %w", err)
 	}
 	done = true
 	return res, nil

@@ -7,7 +7,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/outfile"
 	"medinventory/store/settings"
 )
@@ -30,11 +30,11 @@ func BackupName(t time.Time) string {
 // Backups. appVersion is written into the archive's manifest.
 func (s *Store) WriteBackupFile(ctx context.Context, out, appVersion string) (Manifest, error) {
 	if outfile.Inside(s.Dir(), out) {
-		return Manifest{}, fmt.Errorf("will not write the backup %s inside the inventory's own data folder %s (a backup there is lost with the folder); choose another folder, ideally another disk or a USB stick", out, s.Dir())
+		return Manifest{}, i18n.Errorf("will not write the backup %s inside the inventory's own data folder %s (a backup there is lost with the folder); choose another folder, ideally another disk or a USB stick", out, s.Dir())
 	}
 	dir := filepath.Dir(out)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Manifest{}, fmt.Errorf("cannot create the backup folder %s: %w", dir, err)
+		return Manifest{}, i18n.Errorf("cannot create the backup folder %s: %w", dir, err)
 	}
 	var m Manifest
 	err := outfile.Write(out, "backup", func(w io.Writer) (err error) {
@@ -45,7 +45,7 @@ func (s *Store) WriteBackupFile(ctx context.Context, out, appVersion string) (Ma
 		if ctx.Err() != nil {
 			return m, ctx.Err()
 		}
-		return m, fmt.Errorf("the backup was not written: %w", err)
+		return m, i18n.Errorf("the backup was not written: %w", err)
 	}
 	c := settings.LoadBackups(s.Dir())
 	c.LastBackup, c.LastFile = m.CreatedAt, out
@@ -82,21 +82,21 @@ func PruneBackups(folder string, keep int) []string {
 // have open (its lock is checked). On any failure nothing was changed, and the error says so.
 func RestoreFile(ctx context.Context, archive, dir string) (RestoreResult, error) {
 	if _, err := VerifyBackup(ctx, archive); err != nil {
-		return RestoreResult{}, fmt.Errorf("%s was not restored: %w. Nothing was changed", archive, err)
+		return RestoreResult{}, i18n.Errorf("%s was not restored: %w. Nothing was changed", archive, err)
 	}
 	if _, err := os.Stat(dir); err == nil {
 		lock, err := AcquireLock(dir, "window")
 		if err != nil && !errors.Is(err, ErrLocked) {
-			return RestoreResult{}, fmt.Errorf("%s was not restored: the data folder %s cannot be written (%w). Nothing was changed. Restore into a folder you can write to (--data-dir FOLDER), or make this one writable", archive, dir, err)
+			return RestoreResult{}, i18n.Errorf("%s was not restored: the data folder %s cannot be written (%w). Nothing was changed. Restore into a folder you can write to (--data-dir FOLDER), or make this one writable", archive, dir, err)
 		} else if err != nil {
-			return RestoreResult{}, fmt.Errorf("close the Medicine Inventory window first, then restore again: %w", err)
+			return RestoreResult{}, i18n.Errorf("close the Medicine Inventory window first, then restore again: %w", err)
 		}
 		lock.Release()
 		os.Remove(filepath.Join(dir, "window.lock"))
 	}
 	res, err := Restore(ctx, archive, dir, time.Now())
 	if err != nil {
-		return res, fmt.Errorf("%s was not restored: %w. Nothing was changed", archive, err)
+		return res, i18n.Errorf("%s was not restored: %w. Nothing was changed", archive, err)
 	}
 	return res, nil
 }

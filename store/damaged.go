@@ -3,8 +3,8 @@ package store
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
+	"medinventory/assets/i18n"
 	"os"
 	"strings"
 
@@ -21,13 +21,12 @@ type DamagedDBError struct {
 }
 
 func (e *DamagedDBError) Error() string {
-	what := "its contents are damaged"
+	what := i18n.T("its contents are damaged")
 	if e.Expected > 0 && e.Size < e.Expected {
-		what = fmt.Sprintf("it is cut short (%d KB of the %d KB it should have: a copy, a sync or a full disk stopped it early)",
+		what = i18n.T("it is cut short (%d KB of the %d KB it should have: a copy, a sync or a full disk stopped it early)",
 			e.Size>>10, e.Expected>>10)
 	}
-	return fmt.Sprintf("the inventory database %s is damaged: %s. Nothing was changed. Restore your latest backup: medinventory restore FILE "+
-		"(the damaged data is kept aside, never deleted), or put an intact copy of %s back in its place", e.Path, what, DBName)
+	return i18n.T("the inventory database %s is damaged: %s. Nothing was changed. Restore your latest backup: medinventory restore FILE (the damaged data is kept aside, never deleted), or put an intact copy of %s back in its place", e.Path, what, DBName)
 }
 
 func (e *DamagedDBError) Unwrap() error { return e.Err }

@@ -1,15 +1,14 @@
 package store
 
 import (
-	"errors"
-
+	"medinventory/assets/i18n"
 	"medinventory/store/outfile"
 )
 
 // ErrInsideDataDir matches (errors.Is) a file or folder that AddPaths refused because it is the
 // inventory's own data folder, inside it, or reached through a link into it: the app's stored
 // photos, thumbnails and temporary files are never imported as new photos.
-var ErrInsideDataDir = errors.New("inside the inventory's data folder")
+var ErrInsideDataDir = i18n.Err("inside the inventory's data folder")
 
 // refuseInsideDataDir is the skip AddPaths reports for a path inside the data dir (nil otherwise).
 func (s *Store) refuseInsideDataDir(path string, folder bool) error {

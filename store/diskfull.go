@@ -2,8 +2,8 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"io"
+	"medinventory/assets/i18n"
 	"os"
 	"strings"
 	"syscall"
@@ -12,7 +12,7 @@ import (
 )
 
 // ErrDiskFull matches every *DiskFullError with errors.Is.
-var ErrDiskFull = errors.New("the disk holding the inventory is full")
+var ErrDiskFull = i18n.Err("the disk holding the inventory is full")
 
 // LowSpaceBytes is the free space below which the window warns that the disk is nearly full.
 const LowSpaceBytes = 500 << 20
@@ -27,7 +27,7 @@ type DiskFullError struct {
 }
 
 func (e *DiskFullError) Error() string {
-	return fmt.Sprintf("the disk holding the inventory is full: %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then add the photos again; nothing was half-added",
+	return i18n.T("the disk holding the inventory is full: %d MB free. Make room on that disk (empty the trash, move large files elsewhere), then add the photos again; nothing was half-added",
 		e.Free>>20)
 }
 

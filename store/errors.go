@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"medinventory/assets/i18n"
 )
 
 // ErrNotFound is the store's one "no such thing" error: every lookup of something that does not
@@ -14,15 +15,15 @@ var ErrNotFound = errors.New("not found")
 // notFound is a "no such thing" error with its own words.
 type notFound struct{ msg string }
 
-func (e *notFound) Error() string   { return e.msg }
+func (e *notFound) Error() string   { return i18n.T(e.msg) }
 func (e *notFound) Unwrap() []error { return []error{ErrNotFound, sql.ErrNoRows} }
 
 // The store's not-found errors; each matches ErrNotFound. (The stock ones, ErrLineNotFound,
 // ErrProductNotFound and ErrMovementNotFound, are in stock.go.)
 var (
-	ErrEntryNotFound    error = &notFound{"this entry no longer exists"}
-	ErrPhotoNotFound    error = &notFound{"this photo is no longer in the inventory"}
-	errNoCatalogProduct error = &notFound{"no confirmed product has this GTIN"}
+	ErrEntryNotFound    error = &notFound{i18n.Mark("this entry no longer exists")}
+	ErrPhotoNotFound    error = &notFound{i18n.Mark("this photo is no longer in the inventory")}
+	errNoCatalogProduct error = &notFound{i18n.Mark("no confirmed product has this GTIN")}
 )
 
 // orNotFound turns database/sql's "no rows" into the store's not-found error nf.

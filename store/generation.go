@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"time"
@@ -37,7 +38,7 @@ import (
 // counts as 0.
 
 // ErrOlderCopy matches the IdentityError of an older copy of this inventory (IdentityRolledBack).
-var ErrOlderCopy = errors.New("the inventory database is an older copy of this inventory")
+var ErrOlderCopy = i18n.Err("the inventory database is an older copy of this inventory")
 
 // generationEvery is how often an open store raises the id file's count while it is open.
 const generationEvery = 2 * time.Second

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"medinventory/assets/i18n"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ import (
 const MarkerName = "inventory.id"
 
 // ErrNotThisInventory matches every *IdentityError with errors.Is.
-var ErrNotThisInventory = errors.New("the inventory database does not belong to this data folder")
+var ErrNotThisInventory = i18n.Err("the inventory database does not belong to this data folder")
 
 // The kinds of IdentityError.
 const (
@@ -69,11 +70,11 @@ func (e *IdentityError) Is(target error) bool {
 func (e *IdentityError) evidence() string {
 	switch {
 	case e.Marker && e.Photos > 0:
-		return fmt.Sprintf("%d photo(s) and its id file %s", e.Photos, MarkerName)
+		return i18n.T("%d photo(s) and its id file %s", e.Photos, MarkerName)
 	case e.Marker:
-		return "its id file " + MarkerName
+		return i18n.T("its id file %s", MarkerName)
 	}
-	return fmt.Sprintf("%d photo(s); its id file %s is missing too", e.Photos, MarkerName)
+	return i18n.T("%d photo(s); its id file %s is missing too", e.Photos, MarkerName)
 }
 
 func (e *IdentityError) Error() string {
@@ -81,26 +82,21 @@ func (e *IdentityError) Error() string {
 	var what string
 	switch e.Kind {
 	case IdentityMissing:
-		what = fmt.Sprintf("the inventory database %s is missing or empty, but this data folder holds an inventory (%s)", db, e.evidence())
+		what = i18n.T("the inventory database %s is missing or empty, but this data folder holds an inventory (%s)", db, e.evidence())
 	case IdentityReplaced:
-		what = fmt.Sprintf("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
+		what = i18n.T("the inventory database %s belongs to another inventory than the photos in this data folder (its id does not match %s)",
 			db, MarkerName)
 	case IdentityRolledBack:
-		what = fmt.Sprintf("the inventory database %s is an older copy of this inventory: it holds %d change(s) fewer than this folder has seen "+
-			"(a copied folder, a sync tool or an undo may have put it back)", db, e.FolderGeneration-e.DBGeneration)
+		what = i18n.T("the inventory database %s is an older copy of this inventory: it holds %d change(s) fewer than this folder has seen (a copied folder, a sync tool or an undo may have put it back)",
+			db, e.FolderGeneration-e.DBGeneration)
 		if e.Photos > 0 {
-			what += fmt.Sprintf("; %d photo(s) in the photos folder are not in this copy", e.Photos)
+			what += i18n.T("; %d photo(s) in the photos folder are not in this copy", e.Photos)
 		}
-		return what + ". Used as it is, the photos, entries and receipts added since it was copied would disappear from every view. " +
-			"Nothing was changed. Choose one: restore your newest backup (medinventory restore FILE, or Settings → Backups → Restore), " +
-			"or continue with this copy (medinventory --continue-with-this-copy): the photos added since are then registered again " +
-			"and queued for analysis, and nothing is deleted."
+		return what + i18n.T(". Used as it is, the photos, entries and receipts added since it was copied would disappear from every view. Nothing was changed. Choose one: restore your newest backup (medinventory restore FILE, or Settings → Backups → Restore), or continue with this copy (medinventory --continue-with-this-copy): the photos added since are then registered again and queued for analysis, and nothing is deleted.")
 	default:
-		what = fmt.Sprintf("the inventory database %s is an older copy that does not match this data folder (%s)", db, MarkerName)
+		what = i18n.T("the inventory database %s is an older copy that does not match this data folder (%s)", db, MarkerName)
 	}
-	return what + ". Nothing was changed. To get your inventory back, restore your latest backup: medinventory restore FILE " +
-		"(or put the right inventory.db back). To start a new, empty inventory in this folder instead, run medinventory --start-fresh " +
-		"(the photos are kept and listed again; a database already there is moved aside, never deleted)."
+	return what + i18n.T(". Nothing was changed. To get your inventory back, restore your latest backup: medinventory restore FILE (or put the right inventory.db back). To start a new, empty inventory in this folder instead, run medinventory --start-fresh (the photos are kept and listed again; a database already there is moved aside, never deleted).")
 }
 
 func (e *IdentityError) Unwrap() error { return ErrNotThisInventory }
@@ -266,7 +262,7 @@ func peekCheck(ctx context.Context, dir string, m markerInfo) error {
 		}
 		lastErr = err
 	}
-	return fmt.Errorf("the file %s is not a readable inventory database: %w", path, lastErr)
+	return i18n.Errorf("the file %s is not a readable inventory database: %w", path, lastErr)
 }
 
 // identityVersion is the schema version that added data_identity.
@@ -288,7 +284,7 @@ func setAside(dir string, now time.Time) error {
 	dst := path + ".set-aside-" + now.Format("20060102-150405")
 	for _, suf := range []string{"", "-wal", "-shm"} {
 		if err := os.Rename(path+suf, dst+suf); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot move the old database aside: %w", err)
+			return i18n.Errorf("cannot move the old database aside: %w", err)
 		}
 	}
 	return nil
@@ -321,12 +317,12 @@ func (s *Store) checkAfterOpen(ctx context.Context, m markerInfo, fresh, continu
 			return &IdentityError{Dir: s.dir, Kind: IdentityReplaced}
 		}
 		if err := s.raiseMarker(id, g, continueOlder); err != nil {
-			return fmt.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
+			return i18n.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
 		}
 		return nil
 	}
 	if err := writeMarkerGen(s.dir, id, g); err != nil && !s.readOnly {
-		return fmt.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
+		return i18n.Errorf("cannot write the id file %s: %w", markerPath(s.dir), err)
 	}
 	return nil
 }

@@ -1,8 +1,8 @@
 package store
 
 import (
-	"errors"
 	"fmt"
+	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,7 +13,7 @@ import (
 // to the user as it is, and starts with the product's name.
 //
 //lint:ignore ST1005 a proper noun, not a capitalised error string
-var ErrLocked = errors.New("Medicine Inventory is already open on this inventory")
+var ErrLocked = i18n.Err("Medicine Inventory is already open on this inventory")
 
 // Lock is a held lock file; Release lets it go. The operating system releases it too if the
 // process dies, so a crash never leaves the inventory locked.
@@ -41,9 +41,9 @@ func AcquireLock(dir, name string) (*Lock, error) {
 	if err := lockFile(f); err != nil {
 		f.Close()
 		if pid := readPID(pidPath); pid != "" {
-			return nil, fmt.Errorf("%w (process %s). Switch to the window that is already open, or close it first", ErrLocked, pid)
+			return nil, i18n.Errorf("%w (process %s). Switch to the window that is already open, or close it first", ErrLocked, pid)
 		}
-		return nil, fmt.Errorf("%w. Switch to the window that is already open, or close it first", ErrLocked)
+		return nil, i18n.Errorf("%w. Switch to the window that is already open, or close it first", ErrLocked)
 	}
 	// A pid file left by a crash is simply overwritten: the lock, not this file, says who holds it.
 	_ = os.WriteFile(pidPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -119,9 +120,9 @@ func (s *Store) SetOrdered(ctx context.Context, month time.Time, productID int64
 	reason = strings.TrimSpace(reason)
 	switch {
 	case qty < 0 || qty > stock.MaxQuantity:
-		return fmt.Errorf("the quantity to order must be between 0 and %d", stock.MaxQuantity)
+		return i18n.Errorf("the quantity to order must be between 0 and %d", stock.MaxQuantity)
 	case len([]rune(reason)) > MaxReasonRunes:
-		return fmt.Errorf("the reason is too long (at most %d characters): say it in a few words", MaxReasonRunes)
+		return i18n.Errorf("the reason is too long (at most %d characters): say it in a few words", MaxReasonRunes)
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO requisition_lines(month, product_id, ordered, reason, updated_at)
 SELECT ?, id, ?, ?, ? FROM products WHERE id = ?

@@ -13,12 +13,13 @@ import (
 	"errors"
 	"fmt"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
 // ErrPackDecision is what a *PackDecisionError matches with errors.Is: the receipt looks like a
 // pack already counted and waits for the reviewer's decision.
-var ErrPackDecision = errors.New("this photo looks like a pack already counted")
+var ErrPackDecision = i18n.Err("this photo looks like a pack already counted")
 
 // ReasonNewPack is the reason a receipt carries once the reviewer decided that its photo, although
 // it looks like an earlier one, shows another pack (DecidePack with NewPack).
@@ -44,7 +45,7 @@ type PackDecisionError struct {
 }
 
 func (e *PackDecisionError) Error() string {
-	return fmt.Sprintf("photo %d%s looks like photo %d%s, added shortly before: probably the same pack. Nothing was confirmed: choose “Confirm as a new pack” or “Same pack as photo %d”",
+	return i18n.T("photo %d%s looks like photo %d%s, added shortly before: probably the same pack. Nothing was confirmed: choose “Confirm as a new pack” or “Same pack as photo %d”",
 		e.PhotoID, nameInParens(e.PhotoName), e.SimilarPhotoID, nameInParens(e.SimilarPhotoName), e.SimilarPhotoID)
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/photo"
 	"medinventory/store/photo/photomem"
 )
@@ -134,11 +135,11 @@ type tempPhoto struct {
 func (s *Store) copyToTemp(ctx context.Context, src *source) (_ *tempPhoto, err error) {
 	tmpDir := filepath.Join(s.dir, TempDir)
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
-		return nil, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
+		return nil, s.diskFull(i18n.Errorf("cannot create the photo folder: %w", err))
 	}
 	f, err := s.createFile(tmpDir, "add-*")
 	if err != nil {
-		return nil, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
+		return nil, s.diskFull(i18n.Errorf("cannot store the photo: %w", err))
 	}
 	tmp := &tempPhoto{name: f.Name()}
 	defer func() {
@@ -155,7 +156,7 @@ func (s *Store) copyToTemp(ctx context.Context, src *source) (_ *tempPhoto, err 
 			return nil, ctx.Err()
 		}
 		if dst.err != nil { // the write failed, not the read: the photo is fine
-			return nil, s.diskFull(fmt.Errorf("cannot store the photo: %w", dst.err))
+			return nil, s.diskFull(i18n.Errorf("cannot store the photo: %w", dst.err))
 		}
 		return nil, src.reject(PhotoUnreadable, "the file could not be read to the end. Copy it again and add it again.", err)
 	}
@@ -163,10 +164,10 @@ func (s *Store) copyToTemp(ctx context.Context, src *source) (_ *tempPhoto, err 
 		return nil, src.reject(PhotoUnreadable, "the file changed while it was being added. Wait until it is fully copied, then add it again.", nil)
 	}
 	if err := f.Sync(); err != nil {
-		return nil, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
+		return nil, s.diskFull(i18n.Errorf("cannot store the photo: %w", err))
 	}
 	if err := f.Close(); err != nil {
-		return nil, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
+		return nil, s.diskFull(i18n.Errorf("cannot store the photo: %w", err))
 	}
 	tmp.sum = hex.EncodeToString(h.Sum(nil))
 	return tmp, nil
@@ -208,15 +209,15 @@ func (s *Store) placeFile(tmp *tempPhoto, format string) (placedFile, error) {
 	rel := filepath.ToSlash(filepath.Join("photos", tmp.sum[:2], tmp.sum+Extension(format)))
 	abs := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return placedFile{}, s.diskFull(fmt.Errorf("cannot create the photo folder: %w", err))
+		return placedFile{}, s.diskFull(i18n.Errorf("cannot create the photo folder: %w", err))
 	}
 	if err := os.Chmod(tmp.name, 0o600); err != nil {
-		return placedFile{}, fmt.Errorf("cannot store the photo: %w", err)
+		return placedFile{}, i18n.Errorf("cannot store the photo: %w", err)
 	}
 	_, statErr := os.Lstat(abs)
 	placed := placedFile{rel: rel, abs: abs, isNew: errors.Is(statErr, fs.ErrNotExist)}
 	if err := os.Rename(tmp.name, abs); err != nil {
-		return placedFile{}, s.diskFull(fmt.Errorf("cannot store the photo: %w", err))
+		return placedFile{}, s.diskFull(i18n.Errorf("cannot store the photo: %w", err))
 	}
 	tmp.moved = true
 	return placed, nil

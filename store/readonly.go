@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"medinventory/assets/i18n"
 	"net/url"
 )
 
@@ -16,10 +16,10 @@ func openReadOnly(ctx context.Context, dir, path string, v, want int, marker mar
 		return nil, err
 	}
 	if v == 0 {
-		return nil, fmt.Errorf("there is no inventory in %s yet", dir)
+		return nil, i18n.Errorf("there is no inventory in %s yet", dir)
 	}
 	if v != want {
-		return nil, fmt.Errorf("the inventory in %s was saved by an older version and must be upgraded first: open it once where it can be written (copy the folder off the read-only disk)", dir)
+		return nil, i18n.Errorf("the inventory in %s was saved by an older version and must be upgraded first: open it once where it can be written (copy the folder off the read-only disk)", dir)
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)"
 	var r *sql.DB
@@ -37,7 +37,7 @@ func openReadOnly(ctx context.Context, dir, path string, v, want int, marker mar
 		r.Close()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the inventory database %s: %w", path, err)
+		return nil, i18n.Errorf("cannot read the inventory database %s: %w", path, err)
 	}
 	s := &Store{dir: dir, w: r, r: r, now: opts.Now, readOnly: true, createFile: createTemp}
 	id, err := s.ID(ctx)

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"log/slog"
+	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"sort"
@@ -82,7 +83,7 @@ func recoverRestore(dir string) (*InterruptedRestore, error) {
 	if ready := restoreSiblings(dir, "."+base+restoredInfix); len(ready) > 0 {
 		from := ready[len(ready)-1]
 		if err := os.Rename(from, dir); err != nil {
-			return nil, fmt.Errorf("a restore was stopped before it finished, and its restored copy %s cannot be put in place as %s: %w; move it there yourself", from, dir, err)
+			return nil, i18n.Errorf("a restore was stopped before it finished, and its restored copy %s cannot be put in place as %s: %w; move it there yourself", from, dir, err)
 		}
 		r := &InterruptedRestore{Finished: true, Dir: dir}
 		if len(kept) > 0 {
@@ -97,7 +98,7 @@ func recoverRestore(dir string) (*InterruptedRestore, error) {
 	}
 	from := kept[len(kept)-1]
 	if err := os.Rename(from, dir); err != nil {
-		return nil, fmt.Errorf("a restore was stopped before it finished, and the data from before it, in %s, cannot be put back as %s: %w; move it there yourself", from, dir, err)
+		return nil, i18n.Errorf("a restore was stopped before it finished, and the data from before it, in %s, cannot be put back as %s: %w; move it there yourself", from, dir, err)
 	}
 	r := &InterruptedRestore{Dir: dir, Leftover: half[len(half)-1]}
 	slog.Warn("undid an interrupted restore", "dir", dir, "from", from, "leftover", r.Leftover)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"medinventory/assets/i18n"
 	"path/filepath"
 )
 
@@ -27,7 +28,7 @@ type FileTooLargeError struct {
 }
 
 func (e *FileTooLargeError) Error() string {
-	return fmt.Sprintf("%s is %s, but the app never writes it larger than %s: it is damaged or not Medicine Inventory's. %s",
+	return i18n.T("%s is %s, but the app never writes it larger than %s: it is damaged or not Medicine Inventory's. %s",
 		e.Path, sizeWords(e.Size), sizeWords(e.Max), e.Advice)
 }
 
@@ -49,12 +50,12 @@ func ReadSmallFile(path, advice string) ([]byte, error) {
 	f, st, err := OpenRegular(path)
 	if err != nil {
 		if errors.Is(err, errNotRegular) {
-			return nil, fmt.Errorf("%s is not a regular file: %s", path, advice)
+			return nil, i18n.Errorf("%s is not a regular file: %s", path, advice)
 		}
 		return nil, err
 	}
 	if f == nil {
-		return nil, fmt.Errorf("%s is a folder, not a file: %s", path, advice)
+		return nil, i18n.Errorf("%s is a folder, not a file: %s", path, advice)
 	}
 	defer f.Close()
 	max := MaxSmallFileBytes
@@ -63,7 +64,7 @@ func ReadSmallFile(path, advice string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+		return nil, i18n.Errorf("cannot read %s: %w", path, err)
 	}
 	if int64(len(b)) > max {
 		return nil, &FileTooLargeError{Path: path, Size: int64(len(b)), Max: max, Advice: advice}

@@ -16,15 +16,16 @@ import (
 
 	"github.com/google/uuid"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
 // ErrLineNotFound, ErrProductNotFound and ErrMovementNotFound are returned for rows that do not
 // exist; each matches ErrNotFound.
 var (
-	ErrLineNotFound     error = &notFound{"this stock line no longer exists"}
-	ErrProductNotFound  error = &notFound{"this product no longer exists"}
-	ErrMovementNotFound error = &notFound{"this stock movement does not exist"}
+	ErrLineNotFound     error = &notFound{i18n.Mark("this stock line no longer exists")}
+	ErrProductNotFound  error = &notFound{i18n.Mark("this product no longer exists")}
+	ErrMovementNotFound error = &notFound{i18n.Mark("this stock movement does not exist")}
 )
 
 // querier is what *sql.DB and *sql.Tx share.

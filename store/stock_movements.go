@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/printable"
 	"medinventory/store/stock"
 )
@@ -69,7 +70,7 @@ const maxNote = 2000
 func checkNote(note string) (string, error) {
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > maxNote {
-		return "", fmt.Errorf("the note is too long (at most %d characters)", maxNote)
+		return "", i18n.Errorf("the note is too long (at most %d characters)", maxNote)
 	}
 	return note, nil
 }
@@ -204,12 +205,12 @@ func (s *Store) Count(ctx context.Context, counts []stock.CountInput, note strin
 		return nil, err
 	}
 	if len(counts) == 0 {
-		return nil, errors.New("nothing was counted: type at least one number")
+		return nil, i18n.Err("nothing was counted: type at least one number")
 	}
 	seen := map[int64]bool{}
 	for _, c := range counts {
 		if seen[c.LineID] {
-			return nil, fmt.Errorf("lot %d is counted twice in one count; keep one number per lot", c.LineID)
+			return nil, i18n.Errorf("lot %d is counted twice in one count; keep one number per lot", c.LineID)
 		}
 		seen[c.LineID] = true
 	}
@@ -309,10 +310,10 @@ func (s *Store) AddLine(ctx context.Context, productID int64, lot, expiry, locat
 func (s *Store) SetProductStock(ctx context.Context, productID int64, unit string, reorderLevel int64) (stock.Product, error) {
 	unit = strings.TrimSpace(unit)
 	if len([]rune(unit)) > 40 {
-		return stock.Product{}, errors.New("the unit is too long (at most 40 characters), e.g. pack, tablet, bottle")
+		return stock.Product{}, i18n.Err("the unit is too long (at most 40 characters), e.g. pack, tablet, bottle")
 	}
 	if reorderLevel < 0 || reorderLevel > stock.MaxQuantity {
-		return stock.Product{}, fmt.Errorf("the reorder level must be between 0 (none) and %d", stock.MaxQuantity)
+		return stock.Product{}, i18n.Errorf("the reorder level must be between 0 (none) and %d", stock.MaxQuantity)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE products SET unit = CASE WHEN ? = '' THEN unit ELSE ? END, reorder_level = ?, updated_at = ? WHERE id = ?`,
 		unit, unit, reorderLevel, ms(s.now()), productID)
@@ -374,7 +375,7 @@ func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, l
 func ParseQuantity(v string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %q is not a whole number", stock.ErrQuantity, strings.TrimSpace(v))
+		return 0, i18n.Errorf("%w: %q is not a whole number", stock.ErrQuantity, strings.TrimSpace(v))
 	}
 	return n, nil
 }

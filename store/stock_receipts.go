@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/fields"
 	"medinventory/store/stock"
 )
@@ -288,7 +289,7 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 	}
 	if err := stock.CheckReverse(m, l.OnHand); err != nil {
 		if errors.Is(err, stock.ErrNotEnough) && m.Kind == stock.Receive {
-			err = fmt.Errorf("%w: only %d of the %d received are still on hand (the rest was dispensed or adjusted since), so this receipt cannot be undone or changed any more; record an adjustment on the lot instead",
+			err = i18n.Errorf("%w: only %d of the %d received are still on hand (the rest was dispensed or adjusted since), so this receipt cannot be undone or changed any more; record an adjustment on the lot instead",
 				stock.ErrNotEnough, max(l.OnHand, 0), m.Quantity)
 		}
 		return stock.Movement{}, err
@@ -441,10 +442,10 @@ func pendingReceipt(ctx context.Context, q querier, id int64) (stock.Movement, e
 		return m, err
 	}
 	if m.Kind != stock.Receive {
-		return m, fmt.Errorf("movement %d is not a receipt (it is %s)", id, stock.KindWords(m.Kind))
+		return m, i18n.Errorf("movement %d is not a receipt (it is %s)", id, stock.KindWords(m.Kind))
 	}
 	if m.Status != stock.Pending {
-		return m, fmt.Errorf("%w (it is %s)", stock.ErrNotPending, m.Status)
+		return m, i18n.Errorf("%w (it is %s)", stock.ErrNotPending, m.Status)
 	}
 	return m, nil
 }
@@ -461,7 +462,7 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 		return m, err
 	}
 	if err := stock.CheckQuantity(n); err != nil {
-		return m, fmt.Errorf("%w; if the photo shows a pack already received, choose \"Same pack\" instead", err)
+		return m, i18n.Errorf("%w; if the photo shows a pack already received, choose \"Same pack\" instead", err)
 	}
 	if err := packDecisionErr(ctx, s.r, m); err != nil {
 		return m, err // checked again below, inside each transaction

@@ -4,10 +4,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -37,7 +37,7 @@ func (s *Store) StockOnHand(ctx context.Context, f ProductFilter) ([]stock.Produ
 func (s *Store) ExpiryReport(ctx context.Context, today time.Time, days int) ([]stock.LotRow, error) {
 	today = s.today(today)
 	if days < 0 {
-		return nil, errors.New("the number of days must be 0 or more")
+		return nil, i18n.Err("the number of days must be 0 or more")
 	}
 	until := stock.Day(today.AddDate(0, 0, days))
 	prods, lines, _, err := s.productLines(ctx, "", nil, `l.expiry <> '' AND l.expiry <= ? AND t.on_hand > 0`, []any{until})
@@ -74,7 +74,7 @@ func sortLotRows(rows []stock.LotRow) {
 // ones, are not stock movements yet; the stock card shows them).
 func (s *Store) MovementsBetween(ctx context.Context, from, to time.Time) ([]stock.MovementRow, error) {
 	if !to.After(from) {
-		return nil, errors.New("the end of the period must be after its start")
+		return nil, i18n.Err("the end of the period must be after its start")
 	}
 	rs, err := s.queryReceipts(ctx, s.r, `m.at >= ? AND m.at < ? AND m.status = 'confirmed'`, ms(from), ms(to))
 	if err != nil {

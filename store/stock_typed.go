@@ -8,11 +8,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -43,14 +43,14 @@ func (s *Store) FindProduct(ctx context.Context, ref string) (stock.Product, err
 func findProduct(ctx context.Context, q querier, ref string) (stock.Product, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return stock.Product{}, errors.New("name the product: its GTIN (the number under the barcode) or its name")
+		return stock.Product{}, i18n.Err("name the product: its GTIN (the number under the barcode) or its name")
 	}
 	var where string
 	var arg any
 	if gtin, ok := NormalizeGTIN(ref); ok {
 		where, arg = `p.gtin = ?`, gtin
 	} else if isDigits(ref) {
-		return stock.Product{}, fmt.Errorf("%s is not a valid GTIN (its check digit does not match); check the number under the barcode", ref)
+		return stock.Product{}, i18n.Errorf("%s is not a valid GTIN (its check digit does not match); check the number under the barcode", ref)
 	} else {
 		where, arg = `p.name = ? COLLATE NOCASE`, ref
 	}
@@ -74,7 +74,7 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 	}
 	switch len(found) {
 	case 0:
-		return stock.Product{}, &notFound{fmt.Sprintf("no product is called %q: check the spelling, or give its GTIN; see the products with: medinventory stock", ref)}
+		return stock.Product{}, &notFound{i18n.T("no product is called %q: check the spelling, or give its GTIN; see the products with: medinventory stock", ref)}
 	case 1:
 		return found[0], nil
 	}
@@ -86,7 +86,7 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 		}
 		names = append(names, n)
 	}
-	return stock.Product{}, fmt.Errorf("several products are called %q: %s; give the GTIN instead", ref, strings.Join(names, "; "))
+	return stock.Product{}, i18n.Errorf("several products are called %q: %s; give the GTIN instead", ref, strings.Join(names, "; "))
 }
 
 func isDigits(s string) bool {
@@ -166,7 +166,7 @@ func (s *Store) addTypedProductTx(ctx context.Context, tx *sql.Tx, d Delivery) (
 		}
 	}
 	if e.Name == "" {
-		return 0, fmt.Errorf("no product has the GTIN %s yet: give its name with --name", e.GTIN)
+		return 0, i18n.Errorf("no product has the GTIN %s yet: give its name with --name", e.GTIN)
 	}
 	id, _, err := s.ensureProductForEntryTx(ctx, tx, e)
 	return id, err

@@ -25,6 +25,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"medinventory/assets/i18n"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ var migrationFS embed.FS
 const DBName = "inventory.db"
 
 // ErrTooNew is returned by Open for a database written by a newer version of the app.
-var ErrTooNew = errors.New("this inventory was saved by a newer version of Medicine Inventory")
+var ErrTooNew = i18n.Err("this inventory was saved by a newer version of Medicine Inventory")
 
 // Store is an open inventory. Its methods are safe for concurrent use.
 type Store struct {
@@ -127,7 +128,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
+		return nil, i18n.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, DBName)
 	migs, err := loadMigrations()
@@ -139,7 +140,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	if err != nil {
 		return nil, err
 	} else if v > len(migs) {
-		return nil, fmt.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
+		return nil, i18n.Errorf("%w (database version %d, this app knows up to %d): update the app; the file %s was not changed",
 			ErrTooNew, v, len(migs), path)
 	}
 	marker, err := readMarkerFile(dir)
@@ -172,7 +173,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	// Create the file ourselves so that it, and the -wal and -shm files SQLite derives from it, are
 	// readable by this user only.
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
-		return nil, fmt.Errorf("cannot create the database file %s: %w", path, err)
+		return nil, i18n.Errorf("cannot create the database file %s: %w", path, err)
 	} else {
 		f.Close()
 	}
@@ -228,7 +229,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	} else if err != nil {
-		return 0, fmt.Errorf("cannot open the database file %s: %w", path, err)
+		return 0, i18n.Errorf("cannot open the database file %s: %w", path, err)
 	}
 	hdr := make([]byte, 100)
 	n, _ := io.ReadFull(f, hdr)
@@ -237,7 +238,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 		return 0, nil // an empty file: a new database
 	}
 	if n < 100 || string(hdr[:16]) != "SQLite format 3\x00" {
-		return 0, fmt.Errorf("the file %s is not an inventory database (it may be damaged); move it away or choose another data folder", path)
+		return 0, i18n.Errorf("the file %s is not an inventory database (it may be damaged); move it away or choose another data folder", path)
 	}
 	v := int(binary.BigEndian.Uint32(hdr[60:64]))
 	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() == 0 {
@@ -249,7 +250,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 	}
 	defer db.Close()
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, fmt.Errorf("the file %s is not a readable inventory database: %w", path, err)
+		return 0, i18n.Errorf("the file %s is not a readable inventory database: %w", path, err)
 	}
 	return v, nil
 }
@@ -366,7 +367,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	if len(msgs) == 1 && msgs[0] == "ok" {
 		return s.CheckStockTotals(ctx)
 	}
-	return fmt.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
+	return i18n.Errorf("database integrity check failed: %s", strings.Join(msgs, "; "))
 }
 
 // Optimize runs PRAGMA optimize (cheap; for the daily maintenance job).

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"medinventory/assets/i18n"
 )
 
 // Per-lot totals are a cache of the ledger.
@@ -76,7 +77,7 @@ func (s *Store) RepairStockTotals(ctx context.Context) ([]int64, error) {
 	if s.readOnly {
 		slog.Warn("stock totals disagree with their movements; this read-only inventory cannot repair them",
 			"dir", s.dir, "lots", len(wrong), "first_lot", wrong[0])
-		return wrong, fmt.Errorf("the stock totals of %d lot(s) (the first is lot %d) do not match their movements, and this inventory is open read-only: open it once where it can be written to repair them", len(wrong), wrong[0])
+		return wrong, i18n.Errorf("the stock totals of %d lot(s) (the first is lot %d) do not match their movements, and this inventory is open read-only: open it once where it can be written to repair them", len(wrong), wrong[0])
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

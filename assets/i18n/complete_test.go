@@ -24,7 +24,8 @@ type key struct {
 }
 
 // usedKeys parses every non-test Go file of the module and returns the string literals passed to
-// i18n.T (first argument), i18n.N (the one and other forms) and i18n.Mark.
+// i18n.T, i18n.Err and i18n.Errorf (first argument), i18n.N (the one and other forms) and
+// i18n.Mark.
 func usedKeys(t *testing.T) map[string]key {
 	t.Helper()
 	root := filepath.Join("..", "..")
@@ -72,7 +73,7 @@ func usedKeys(t *testing.T) map[string]key {
 			}
 			at := fset.Position(call.Pos()).String()
 			switch sel.Sel.Name {
-			case "T", "Mark":
+			case "T", "Mark", "Err", "Errorf":
 				if s, ok := lit(0); ok {
 					keys[s] = key{at: at}
 				}

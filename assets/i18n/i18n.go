@@ -202,6 +202,19 @@ func localize(c *goi18n.LocalizeConfig) (string, error) {
 	return s, err
 }
 
+// Errorf is fmt.Errorf with the format translated first: the error wraps its %w arguments as
+// fmt.Errorf's does (errors.Is and As see them).
+func Errorf(format string, args ...any) error { return fmt.Errorf(T(format), args...) }
+
+// Err is an error whose message is msg translated each time it is read, for errors made once and
+// kept in a variable (var ErrLocked = i18n.Err("…")) before the language is chosen. errors.Is
+// matches it by identity, as it does errors.New's.
+func Err(msg string) error { return &wordsError{msg} }
+
+type wordsError struct{ msg string }
+
+func (e *wordsError) Error() string { return T(e.msg) }
+
 // Mark returns s unchanged: it marks a string translated elsewhere (with T) so that the
 // completeness test finds it.
 func Mark(s string) string { return s }

@@ -54,6 +54,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/fields"
 )
@@ -80,9 +81,9 @@ func ParseFormat(s string) (Format, error) {
 		}
 	}
 	if s == "" {
-		return "", errors.New("no export format given: choose csv, xlsx or json")
+		return "", errors.New(i18n.T("no export format given: choose csv, xlsx or json"))
 	}
-	return "", fmt.Errorf("%q is not an export format this app knows: choose csv, xlsx or json", s)
+	return "", errors.New(i18n.T("%q is not an export format this app knows: choose csv, xlsx or json", s))
 }
 
 // Ext is the file name extension for the format, with its dot (".csv").
@@ -203,6 +204,19 @@ type cell struct {
 	num     *int64
 	date    time.Time // expiry: a calendar day (UTC midnight)
 	instant time.Time // created/updated: local wall time
+	// say is the text for people (PDF, XLSX) in the language in use when it differs from text,
+	// which CSV and JSON carry unchanged (English words, ISO dates: machines read them).
+	say string
+	// dec is a decimal figure (AMC, months of stock): a number cell in XLSX; text is its CSV form.
+	dec *float64
+}
+
+// human is the cell's text for people: say when set, else text.
+func (c cell) human() string {
+	if c.say != "" {
+		return c.say
+	}
+	return c.text
 }
 
 // cells returns the row's values in Columns order.
@@ -247,7 +261,7 @@ func Write(w io.Writer, f Format, entries []store.Entry) error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("export as %s: %w", strings.ToUpper(string(f)), err)
+		return fmt.Errorf("%s: %w", i18n.T("export as %s", strings.ToUpper(string(f))), err)
 	}
 	return nil
 }

@@ -1,23 +1,20 @@
 package export
 
 import (
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
+
+	"medinventory/assets/i18n"
 )
 
 // PDF reports: A4 landscape; on every page the title, the clinic, the period and the table's
 // header; columns sized by their content (a number, date or code never breaks across lines),
 // rows that wrap long text at spaces, a total row, "Prepared by / Checked by" lines at the end,
-// and "Page N of M" at the foot. Text is set in the Go fonts
-// (embedded, UTF-8: Latin, Greek and Cyrillic scripts; characters outside them print as "?"),
-// written with github.com/go-pdf/fpdf.
+// and "Page N of M" at the foot; words, dates and numbers in the reader's language and convention
+// (package i18n). Written with github.com/go-pdf/fpdf, in the fonts of pdffonts.go.
 
 const (
 	pdfMargin   = 10.0 // mm
@@ -25,28 +22,18 @@ const (
 	pdfFontSize = 8.5  // pt
 )
 
-// pdfText keeps to what the embedded font can measure: characters beyond the Basic Multilingual
-// Plane (emoji, rare scripts) become "?".
-func pdfText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0xFFFF || r == '\r' || r == '\t' {
-			if r == '\t' {
-				return ' '
-			}
-			return '?'
-		}
-		return r
-	}, clean(s))
-}
-
 func (c cell) pdfText() (string, bool) {
 	switch {
 	case c.num != nil:
-		return strconv.FormatInt(*c.num, 10), true
+		return i18n.Int(*c.num), true
+	case c.dec != nil:
+		return pdfText(c.human()), true
+	case !c.date.IsZero():
+		return i18n.Date(c.date), false
 	case !c.instant.IsZero():
-		return c.instant.Format("2006-01-02 15:04"), false
+		return i18n.DateTime(c.instant), false
 	}
-	return pdfText(c.text), false
+	return pdfText(c.human()), false
 }
 
 func writePDF(w io.Writer, t Table, now time.Time) error {
@@ -59,8 +46,10 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 	if a := t.Clinic.Words(); a != "" {
 		pdf.SetAuthor(a, true)
 	}
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+	d, err := newDoc(pdf)
+	if err != nil {
+		return err
+	}
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	pdf.SetAutoPageBreak(false, pdfMargin)
 	pdf.SetDrawColor(200, 200, 200)
@@ -79,43 +68,43 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 	if len(t.Blank) > 0 {
 		rowMin = 2 * pdfLineH // room for a pen
 	}
-	colW := pdfColumns(pdf, t, heads, blank, avail)
+	colW := pdfColumns(d, t, heads, blank, avail)
 	header := func() {
 		clinic := pdfText(t.Clinic.Words())
-		pdf.SetFont("go", "B", 14)
-		pdf.CellFormat(avail*0.6, 7, pdfText(t.Title), "", 0, "L", false, 0, "")
-		pdf.SetFont("go", "B", 10)
+		d.font("B", 14)
+		d.cell(avail*0.6, 7, pdfText(t.Title), 0, "L")
+		d.font("B", 10)
 		if clinic == "" {
-			clinic = "Clinic: ……………………………………………"
+			clinic = i18n.T("Clinic:") + " ……………………………………………"
 		}
-		pdf.CellFormat(avail*0.4, 7, clinic, "", 1, "R", false, 0, "")
+		d.cell(avail*0.4, 7, clinic, 1, "R")
 		if t.Period != "" {
-			pdf.SetFont("go", "B", 10)
-			pdf.CellFormat(avail, 5, "Period: "+pdfText(t.Period), "", 1, "L", false, 0, "")
+			d.font("B", 10)
+			d.cell(avail, 5, pdfText(i18n.T("Period: %s", t.Period)), 1, "L")
 		}
 		if t.Subtitle != "" {
-			pdf.SetFont("go", "", 9)
-			pdf.CellFormat(avail, 5, pdfText(t.Subtitle), "", 1, "L", false, 0, "")
+			d.font("", 9)
+			d.cell(avail, 5, pdfText(t.Subtitle), 1, "L")
 		}
 		pdf.Ln(2)
-		pdf.SetFont("go", "B", pdfFontSize)
+		d.font("B", pdfFontSize)
 		pdf.SetFillColor(220, 226, 232)
-		drawRow(pdf, colW, heads, nil, pdfLineH)
-		pdf.SetFont("go", "", pdfFontSize)
+		drawRow(d, colW, heads, nil, pdfLineH)
+		d.font("", pdfFontSize)
 	}
 	pdf.SetHeaderFunc(header)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(pageH - pdfMargin + 2)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(avail/3, 4, "Medicine Inventory · printed "+now.Format("2006-01-02 15:04"), "", 0, "L", false, 0, "")
-		pdf.CellFormat(avail/3, 4, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
-		pdf.CellFormat(avail/3, 4, pdfText(t.Title), "", 0, "R", false, 0, "")
+		d.font("", 8)
+		d.cell(avail/3, 4, pdfText(i18n.T("Medicine Inventory · printed %s", i18n.DateTime(now))), 0, "L")
+		d.cell(avail/3, 4, pdfText(i18n.T("Page %d of %s", pdf.PageNo(), "{nb}")), 0, "C")
+		d.cell(avail/3, 4, pdfText(t.Title), 0, "R")
 	})
 	pdf.AddPage()
 	bottom := pageH - pdfMargin - 4
 	if len(t.rows) == 0 {
-		pdf.SetFont("go", "", 10)
-		pdf.CellFormat(avail, 8, "Nothing to list.", "", 1, "L", false, 0, "")
+		d.font("", 10)
+		d.cell(avail, 8, pdfText(i18n.T("Nothing to list.")), 1, "L")
 	}
 	texts := make([]string, len(t.Columns))
 	right := make([]bool, len(t.Columns))
@@ -131,23 +120,32 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 		} else {
 			pdf.SetFillColor(255, 255, 255)
 		}
-		if pdf.GetY()+rowHeight(pdf, colW, texts, rowMin) > bottom {
+		if pdf.GetY()+rowHeight(d, colW, texts, rowMin) > bottom {
 			pdf.AddPage()
 		}
-		drawRow(pdf, colW, texts, right, rowMin)
+		drawRow(d, colW, texts, right, rowMin)
 	}
 	if tot := t.totalTexts(); tot != nil {
 		for j := range texts {
 			texts[j], right[j] = tot[j], t.totals()[j] != nil
 		}
-		pdf.SetFont("go", "B", pdfFontSize)
+		d.font("B", pdfFontSize)
 		pdf.SetFillColor(220, 226, 232)
-		if pdf.GetY()+rowHeight(pdf, colW, texts, pdfLineH) > bottom {
+		if pdf.GetY()+rowHeight(d, colW, texts, pdfLineH) > bottom {
+			pdf.AddPage()
+			d.font("B", pdfFontSize)
+		}
+		drawRow(d, colW, texts, right, pdfLineH)
+	}
+	signatures(d, t.Clinic.PreparedBy, avail, bottom)
+	if tableUnprintable(t) {
+		d.font("", 8)
+		if pdf.GetY()+6 > bottom {
 			pdf.AddPage()
 		}
-		drawRow(pdf, colW, texts, right, pdfLineH)
+		pdf.Ln(2)
+		d.cell(avail, 5, pdfText(unprintableNote()), 1, "L")
 	}
-	signatures(pdf, t.Clinic.PreparedBy, avail, bottom)
 	if err := pdf.Error(); err != nil {
 		return err
 	}
@@ -156,7 +154,7 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 
 // signatures draws the "Prepared by … / Checked by …" lines at the end of the report, on a new
 // page when they do not fit on this one.
-func signatures(pdf *fpdf.Fpdf, preparedBy string, avail, bottom float64) {
+func signatures(pdf *doc, preparedBy string, avail, bottom float64) {
 	const lineH = 9.0
 	if pdf.GetY()+6+2*lineH > bottom {
 		pdf.AddPage()
@@ -164,25 +162,26 @@ func signatures(pdf *fpdf.Fpdf, preparedBy string, avail, bottom float64) {
 	pdf.Ln(6)
 	pdf.SetDrawColor(90, 90, 90)
 	x0 := pdf.GetX()
-	for _, who := range []struct{ label, name string }{{"Prepared by", preparedBy}, {"Checked by", ""}} {
+	for _, who := range []struct{ label, name string }{{i18n.T("Prepared by"), preparedBy}, {i18n.T("Checked by"), ""}} {
 		y := pdf.GetY()
 		x := x0
 		field := func(label string, w float64, filled string) {
-			pdf.SetFont("go", "B", 9)
-			lw := pdf.GetStringWidth(label) + 2
+			pdf.font("B", 9)
+			label = pdfText(label)
+			lw := pdf.width(label) + 2
 			pdf.SetXY(x, y)
-			pdf.CellFormat(lw, lineH, label, "", 0, "L", false, 0, "")
+			pdf.cell(lw, lineH, label, 0, "L")
 			pdf.Line(x+lw, y+lineH-2, x+w-6, y+lineH-2)
 			if filled != "" {
-				pdf.SetFont("go", "", 9)
+				pdf.font("", 9)
 				pdf.SetXY(x+lw+1, y)
-				pdf.CellFormat(w-lw-8, lineH-2, pdfText(filled), "", 0, "L", false, 0, "B")
+				pdf.cell(w-lw-8, lineH-2, pdfText(filled), 0, "L")
 			}
 			x += w
 		}
 		field(who.label, avail*0.42, who.name)
-		field("Signature", avail*0.33, "")
-		field("Date", avail*0.25, "")
+		field(i18n.T("Signature"), avail*0.33, "")
+		field(i18n.T("Date"), avail*0.25, "")
 		pdf.SetXY(x0, y+lineH)
 	}
 	pdf.SetDrawColor(200, 200, 200)
@@ -192,28 +191,28 @@ func signatures(pdf *fpdf.Fpdf, preparedBy string, avail, bottom float64) {
 // (a number, a date, a GTIN or a lot is one word and is never broken across lines), and the
 // room left is shared in proportion to how much more each column's longest text needs. A blank
 // column (written in by hand) is at least 30 mm.
-func pdfColumns(pdf *fpdf.Fpdf, t Table, heads []string, blank []bool, avail float64) []float64 {
+func pdfColumns(pdf *doc, t Table, heads []string, blank []bool, avail float64) []float64 {
 	const pad = 2.2 // mm: the cell's inner margins and a little air
 	const maxNatural = 80.0
 	n := len(t.Columns)
 	minW := make([]float64, n)
 	natural := make([]float64, n)
 	measure := func(j int, s string, whole bool) {
-		w := pdf.GetStringWidth(s) + pad
+		w := pdf.width(s) + pad
 		natural[j] = max(natural[j], min(w, maxNatural))
 		if whole {
 			minW[j] = max(minW[j], w)
 			return
 		}
 		for _, word := range strings.Fields(s) {
-			minW[j] = max(minW[j], pdf.GetStringWidth(word)+pad)
+			minW[j] = max(minW[j], pdf.width(word)+pad)
 		}
 	}
-	pdf.SetFont("go", "B", pdfFontSize)
+	pdf.font("B", pdfFontSize)
 	for j, h := range heads {
 		measure(j, h, false)
 	}
-	pdf.SetFont("go", "", pdfFontSize)
+	pdf.font("", pdfFontSize)
 	for _, r := range t.rows {
 		for j := 0; j < n && j < len(r); j++ {
 			s, num := r[j].pdfText()
@@ -221,12 +220,12 @@ func pdfColumns(pdf *fpdf.Fpdf, t Table, heads []string, blank []bool, avail flo
 		}
 	}
 	if tot := t.totalTexts(); tot != nil {
-		pdf.SetFont("go", "B", pdfFontSize)
+		pdf.font("B", pdfFontSize)
 		sums := t.totals()
 		for j, s := range tot {
 			measure(j, s, sums[j] != nil)
 		}
-		pdf.SetFont("go", "", pdfFontSize)
+		pdf.font("", pdfFontSize)
 	}
 	for j := range blank {
 		if blank[j] {
@@ -268,10 +267,10 @@ func pdfColumns(pdf *fpdf.Fpdf, t Table, heads []string, blank []bool, avail flo
 	return w
 }
 
-func rowHeight(pdf *fpdf.Fpdf, colW []float64, texts []string, minH float64) float64 {
+func rowHeight(pdf *doc, colW []float64, texts []string, minH float64) float64 {
 	n := 1
 	for j, s := range texts {
-		if k := len(pdf.SplitText(s, colW[j])); k > n {
+		if k := len(pdf.split(s, colW[j])); k > n {
 			n = k
 		}
 	}
@@ -280,7 +279,7 @@ func rowHeight(pdf *fpdf.Fpdf, colW []float64, texts []string, minH float64) flo
 
 // drawRow draws one table row: each cell's text wrapped to its column, the row as tall as its
 // tallest cell (and at least minH), with a thin border.
-func drawRow(pdf *fpdf.Fpdf, colW []float64, texts []string, right []bool, minH float64) {
+func drawRow(pdf *doc, colW []float64, texts []string, right []bool, minH float64) {
 	h := rowHeight(pdf, colW, texts, minH)
 	x0, y0 := pdf.GetXY()
 	x := x0
@@ -290,13 +289,35 @@ func drawRow(pdf *fpdf.Fpdf, colW []float64, texts []string, right []bool, minH 
 		if right != nil && right[j] {
 			align = "R"
 		}
-		for k, line := range pdf.SplitText(s, colW[j]) {
+		for k, line := range pdf.split(s, colW[j]) {
 			pdf.SetXY(x, y0+float64(k)*pdfLineH)
-			pdf.CellFormat(colW[j], pdfLineH, line, "", 0, align, false, 0, "")
+			pdf.cell(colW[j], pdfLineH, line, 0, align)
 		}
 		x += colW[j]
 	}
 	pdf.SetXY(x0, y0+h)
+}
+
+// tableUnprintable reports whether some of t's text prints as "□".
+func tableUnprintable(t Table) bool {
+	for _, s := range []string{t.Title, t.Subtitle, t.Period, t.Clinic.Words(), t.Clinic.PreparedBy} {
+		if unprintable(s) {
+			return true
+		}
+	}
+	for i := range t.Columns {
+		if unprintable(t.header(i)) {
+			return true
+		}
+	}
+	for _, r := range t.rows {
+		for _, c := range r {
+			if c.isText && unprintable(c.human()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // printed is t without its NoPrint columns.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -23,23 +24,40 @@ func productName(p stock.Product) string {
 	return p.Name
 }
 
-// badgeWords is a product's or lot's warnings in words, "; "-separated.
-func badgeWords(b stock.Badges, days int) string {
-	var w []string
+// productCell is a product's name; one not yet named says so in the reader's words on paper.
+func productCell(p stock.Product) cell {
+	if strings.TrimSpace(p.Name) == "" {
+		say := i18n.T("(not yet named)")
+		if p.GTIN != "" {
+			say = i18n.T("(not yet named) GTIN %s", p.GTIN)
+		}
+		return sayCell(productName(p), say)
+	}
+	return textCell(p.Name)
+}
+
+// badgeCell is a product's or lot's warnings in words, "; "-separated: English in CSV and JSON,
+// the reader's language on paper.
+func badgeCell(b stock.Badges, days int) cell {
+	var en, say []string
+	add := func(e, s string) { en, say = append(en, e), append(say, s) }
 	if b.Out {
-		w = append(w, "out of stock")
+		add("out of stock", i18n.T("out of stock"))
 	}
 	if b.Low {
-		w = append(w, "low")
+		add("low", i18n.T("low"))
 	}
 	if b.Expired {
-		w = append(w, "expired stock")
+		add("expired stock", i18n.T("expired stock"))
 	}
 	if b.Expiring {
-		w = append(w, fmt.Sprintf("expires within %d days", days))
+		add(fmt.Sprintf("expires within %d days", days), i18n.N(days, "expires within %d day", "expires within %d days"))
 	}
-	return strings.Join(w, "; ")
+	return sayCell(strings.Join(en, "; "), strings.Join(say, "; "))
 }
+
+// on is a report's period for one day: "On 2026-11-29" ("Au 29/11/2026").
+func on(today time.Time) string { return i18n.T("On %s", i18n.Date(today)) }
 
 func warnDays(days int) int {
 	if days <= 0 {
@@ -52,9 +70,9 @@ func warnDays(days int) int {
 // for review, nearest expiry and warnings. days is the "expiring" window (0: the default, 90).
 func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 	days = warnDays(days)
-	t := Table{Title: "Stock on hand by product", Period: "On " + stock.Day(today),
-		Subtitle: "Expired lots are not usable stock. Quantities are in each product's unit.",
-		Sheet:    "Stock by product", Totals: []string{"usable_on_hand", "expired_on_hand", "waiting_for_review"},
+	t := Table{Title: i18n.T("Stock on hand by product"), Period: on(today),
+		Subtitle: i18n.T("Expired lots are not usable stock. Quantities are in each product's unit."),
+		Sheet:    i18n.T("Stock by product"), Totals: []string{"usable_on_hand", "expired_on_hand", "waiting_for_review"},
 		Columns: []string{"product", "generic_name", "strength", "dosage_form", "gtin", "unit", "usable_on_hand",
 			"expired_on_hand", "waiting_for_review", "nearest_expiry", "reorder_level", "lots", "warnings"},
 		Widths: []float64{26, 20, 12, 12, 16, 7, 9, 9, 9, 14, 8, 5, 30}}
@@ -63,9 +81,9 @@ func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 		if p.ReorderLevel > 0 {
 			reorder = numCell(p.ReorderLevel)
 		}
-		t.add(textCell(productName(p.Product)), textCell(p.GenericName), textCell(p.Strength), textCell(p.DosageForm),
+		t.add(productCell(p.Product), textCell(p.GenericName), textCell(p.Strength), textCell(p.DosageForm),
 			textCell(p.GTIN), textCell(p.Unit), numCell(p.Usable), numCell(p.ExpiredOnHand), numCell(p.Pending),
-			dateCell(p.NearestExpiry), reorder, numCell(int64(p.Lots)), textCell(badgeWords(p.Badges, days)))
+			dateCell(p.NearestExpiry), reorder, numCell(int64(p.Lots)), badgeCell(p.Badges, days))
 	}
 	return t
 }
@@ -73,8 +91,8 @@ func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 // LotsTable is stock on hand by lot, each product's lots soonest expiry first.
 func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 	days = warnDays(days)
-	t := Table{Title: "Stock on hand by lot", Period: "On " + stock.Day(today), Subtitle: "Each product's lots, soonest expiry first.",
-		Sheet: "Stock by lot", Totals: []string{"on_hand", "waiting_for_review"},
+	t := Table{Title: i18n.T("Stock on hand by lot"), Period: on(today), Subtitle: i18n.T("Each product's lots, soonest expiry first."),
+		Sheet: i18n.T("Stock by lot"), Totals: []string{"on_hand", "waiting_for_review"},
 		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "location", "on_hand", "waiting_for_review",
 			"unit", "warnings"},
 		Widths: []float64{28, 12, 16, 14, 14, 14, 9, 10, 8, 26}}
@@ -82,8 +100,8 @@ func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 		for _, l := range p.Lines {
 			b := stock.LineBadges(l, today, days)
 			b.Out = false // an empty lot is not news; the product's row says out of stock
-			t.add(textCell(productName(p.Product)), textCell(p.Strength), textCell(p.GTIN), textCell(l.Lot), dateCell(l.Expiry),
-				textCell(l.Location), numCell(l.OnHand), numCell(l.Pending), textCell(p.Unit), textCell(badgeWords(b, days)))
+			t.add(productCell(p.Product), textCell(p.Strength), textCell(p.GTIN), textCell(l.Lot), dateCell(l.Expiry),
+				textCell(l.Location), numCell(l.OnHand), numCell(l.Pending), textCell(p.Unit), badgeCell(b, days))
 		}
 	}
 	return t
@@ -92,9 +110,10 @@ func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 // ExpiryTable lists lots with stock that have expired or expire within days of today, soonest
 // first, with the days left (negative: expired that many days ago).
 func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
-	t := Table{Title: "Expired and expiring stock", Period: "On " + stock.Day(today),
-		Subtitle: fmt.Sprintf("Lots with stock that have expired or expire within %d days of %s.", days, stock.Day(today)),
-		Sheet:    "Expiry", Totals: []string{"on_hand"},
+	t := Table{Title: i18n.T("Expired and expiring stock"), Period: on(today),
+		Subtitle: i18n.N(days, "Lots with stock that have expired or expire within %d day of %s.",
+			"Lots with stock that have expired or expire within %d days of %s.", days, i18n.Date(today)),
+		Sheet: i18n.T("Expiry"), Totals: []string{"on_hand"},
 		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "days_left", "on_hand", "unit", "location", "status"},
 		Widths:  []float64{28, 12, 16, 14, 14, 9, 9, 8, 14, 24}}
 	day0, _ := time.Parse(time.DateOnly, stock.Day(today))
@@ -104,26 +123,38 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 			continue
 		}
 		left := int64(exp.Sub(day0).Hours() / 24)
-		status := fmt.Sprintf("expires in %d days", left)
+		status := sayCell(fmt.Sprintf("expires in %d days", left), i18n.N(int(left), "expires in %d day", "expires in %d days"))
 		switch {
 		case r.Badges.Expired:
-			status = fmt.Sprintf("expired %d days ago: dispose", -left)
+			status = sayCell(fmt.Sprintf("expired %d days ago: dispose", -left),
+				i18n.N(int(-left), "expired %d day ago: dispose", "expired %d days ago: dispose"))
 		case left == 0:
-			status = "expires today"
+			status = sayCell("expires today", i18n.T("expires today"))
 		}
-		t.add(textCell(productName(r.Product)), textCell(r.Product.Strength), textCell(r.Product.GTIN), textCell(r.Line.Lot),
+		t.add(productCell(r.Product), textCell(r.Product.Strength), textCell(r.Product.GTIN), textCell(r.Line.Lot),
 			dateCell(r.Line.Expiry), numCell(left), numCell(r.Line.OnHand), textCell(r.Product.Unit), textCell(r.Line.Location),
-			textCell(status))
+			status)
 	}
 	return t
 }
 
+// The movements' and reasons' words (stock.KindWords, stock.ReasonWords) are English in CSV and
+// JSON and translated on paper (and wherever else they are shown, with i18n.T): marked here.
+var _ = []string{i18n.Mark("received"), i18n.Mark("dispensed"), i18n.Mark("adjusted"), i18n.Mark("disposed of"),
+	i18n.Mark("stock count"), i18n.Mark("undone"), i18n.Mark("count correction"), i18n.Mark("same pack as an earlier photo"),
+	i18n.Mark("another pack, though its photo looked like an earlier one"), i18n.Mark("damaged"), i18n.Mark("lost"),
+	i18n.Mark("returned"), i18n.Mark("expired")}
+
+func kindCell(k stock.Kind) cell { w := stock.KindWords(k); return sayCell(w, i18n.T(w)) }
+
+func reasonCell(r stock.Reason) cell { w := stock.ReasonWords(r); return sayCell(w, i18n.T(w)) }
+
 // MovementsTable lists the confirmed movements of a period, oldest first. Each row carries the movement's
 // global id and device, so two inventories' reports can be compared line by line.
 func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
-	t := Table{Title: "Stock movements", Period: period(from, to),
-		Subtitle: "Confirmed movements, oldest first; a count's quantity is the difference from the books.",
-		Sheet:    "Movements", Totals: []string{"quantity"},
+	t := Table{Title: i18n.T("Stock movements"), Period: period(from, to),
+		Subtitle: i18n.T("Confirmed movements, oldest first; a count's quantity is the difference from the books."),
+		Sheet:    i18n.T("Movements"), Totals: []string{"quantity"},
 		Columns: []string{"at", "product", "strength", "lot", "expiry", "serial", "movement", "reason", "quantity", "counted",
 			"note", "id", "device"},
 		Widths:  []float64{19, 26, 10, 12, 14, 12, 12, 16, 8, 8, 26, 36, 36},
@@ -133,8 +164,8 @@ func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 		if r.Counted != nil {
 			counted = numCell(*r.Counted)
 		}
-		t.add(instantCell(r.At), textCell(productName(r.Product)), textCell(r.Product.Strength), textCell(r.Line.Lot),
-			dateCell(r.Line.Expiry), textCell(r.Serial), textCell(stock.KindWords(r.Kind)), textCell(stock.ReasonWords(r.Reason)), numCell(r.Quantity),
+		t.add(instantCell(r.At), productCell(r.Product), textCell(r.Product.Strength), textCell(r.Line.Lot),
+			dateCell(r.Line.Expiry), textCell(r.Serial), kindCell(r.Kind), reasonCell(r.Reason), numCell(r.Quantity),
 			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID))
 	}
 	return t
@@ -146,9 +177,9 @@ func period(from, to time.Time) string {
 		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 	}
 	if midnight(from) && midnight(to) {
-		return "From " + stock.Day(from) + " to " + stock.Day(to.AddDate(0, 0, -1)) + ", both days included"
+		return i18n.T("From %s to %s, both days included", i18n.Date(from), i18n.Date(to.AddDate(0, 0, -1)))
 	}
-	return "From " + from.Format("2006-01-02 15:04") + " to " + to.Format("2006-01-02 15:04")
+	return i18n.T("From %s to %s", i18n.DateTime(from), i18n.DateTime(to))
 }
 
 // CountSheetAllShelves is the count sheet's shelf choice for "every shelf".
@@ -161,20 +192,20 @@ const CountSheetAllShelves = ""
 // lot's number in this inventory, for a program reading the CSV back) is not printed.
 func CountSheetTable(ps []stock.ProductStock, shelf string, today time.Time) Table {
 	shelf = strings.TrimSpace(shelf)
-	title := "Count sheet"
-	where := "every shelf"
+	title := i18n.T("Count sheet")
+	where := i18n.T("every shelf")
 	if shelf != CountSheetAllShelves {
 		where = shelf
-		if !strings.HasPrefix(strings.ToLower(shelf), "shelf") {
-			where = "shelf " + shelf
+		if l := strings.ToLower(shelf); !strings.HasPrefix(l, "shelf") && !strings.HasPrefix(l, i18n.T("shelf")) {
+			where = i18n.T("shelf %s", shelf)
 		}
-		title += ": " + where
+		title = i18n.T("Count sheet: %s", where)
 	}
-	t := Table{Title: title, Period: "On " + stock.Day(today) + ", " + where,
-		Subtitle: "Count each lot and write the number on the shelf under Counted; the books' figure is under Expected on hand. Quantities are in each product's unit.",
-		Sheet:    "Count sheet",
+	t := Table{Title: title, Period: i18n.T("On %s, %s", i18n.Date(today), where),
+		Subtitle: i18n.T("Count each lot and write the number on the shelf under Counted; the books' figure is under Expected on hand. Quantities are in each product's unit."),
+		Sheet:    i18n.T("Count sheet"),
 		Columns:  []string{"shelf", "product", "strength", "lot", "expiry", "expected_on_hand", "unit", "counted", "remarks", "line"},
-		Headers:  map[string]string{"remarks": "Remarks (why it differs)"},
+		Headers:  map[string]string{"remarks": i18n.T("Remarks (why it differs)")},
 		Widths:   []float64{14, 30, 12, 14, 12, 10, 9, 12, 24, 8},
 		NoPrint:  []string{"line"},
 		Blank:    []string{"counted", "remarks"}}
@@ -202,7 +233,7 @@ func CountSheetTable(ps []stock.ProductStock, shelf string, today time.Time) Tab
 		return a.l.Expiry < b.l.Expiry
 	})
 	for _, it := range items {
-		t.add(textCell(it.l.Location), textCell(productName(it.p)), textCell(it.p.Strength), textCell(it.l.Lot),
+		t.add(textCell(it.l.Location), productCell(it.p), textCell(it.p.Strength), textCell(it.l.Lot),
 			dateCell(it.l.Expiry), numCell(it.l.OnHand), textCell(it.p.Unit), cell{}, cell{}, numCell(it.l.ID))
 	}
 	return t

@@ -100,8 +100,8 @@ func TestPDFReportIsFitToSend(t *testing.T) {
 	}
 	last := pages[len(pages)-1]
 	// 30 products × (20 + 17) usable or expired, 20 waiting each.
-	if !regexp.MustCompile(`Total \(90 rows\)\s+1110\s+600\s+pack`).MatchString(last) {
-		t.Fatalf("the last page lacks the total row (1110 on hand, 600 waiting):\n%s", last)
+	if !regexp.MustCompile(`Total \(90 rows\)\s+1,110\s+600\s+pack`).MatchString(last) {
+		t.Fatalf("the last page lacks the total row (1,110 on hand, 600 waiting):\n%s", last)
 	}
 	if !regexp.MustCompile(`Prepared by\s+M\. Banda\s+Signature\s+Date`).MatchString(last) || !regexp.MustCompile(`Checked by\s+Signature\s+Date`).MatchString(last) {
 		t.Fatalf("the last page lacks the signature lines:\n%s", last)

@@ -3,11 +3,14 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"math"
 	"strings"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // Table is a report ready to write: a title for people, a header and rows of typed cells. The
@@ -53,19 +56,19 @@ type Clinic struct {
 	PreparedBy string // who prepares reports: printed on the "Prepared by" line
 }
 
-// Words is the clinic in one line: "Kasama Rural Health Centre · facility KS-014 · Kasama
-// district"; "" when nothing is known.
+// Words is the clinic in one line, in the language in use: "Kasama Rural Health Centre · facility
+// KS-014 · Kasama district"; "" when nothing is known.
 func (c Clinic) Words() string {
 	var w []string
 	if s := strings.TrimSpace(c.Name); s != "" {
 		w = append(w, s)
 	}
 	if s := strings.TrimSpace(c.Code); s != "" {
-		w = append(w, "facility "+s)
+		w = append(w, i18n.T("facility %s", s))
 	}
 	if s := strings.TrimSpace(c.District); s != "" {
-		if !strings.Contains(strings.ToLower(s), "district") {
-			s += " district"
+		if l := strings.ToLower(s); !strings.Contains(l, "district") && !strings.Contains(l, "distrito") {
+			s = i18n.T("%s district", s)
 		}
 		w = append(w, s)
 	}
@@ -75,16 +78,29 @@ func (c Clinic) Words() string {
 // Len is the number of rows.
 func (t Table) Len() int { return len(t.rows) }
 
-// headerNames are the column names whose words are not just the name with spaces.
+// headerNames are the reports' columns in words for people (translated where printed).
 var headerNames = map[string]string{
-	"gtin": "GTIN", "id": "ID", "at": "Date and time", "days_left": "Days left", "reorder_level": "Reorder level",
-	"waiting_for_review": "Waiting for review", "expected_on_hand": "Expected on hand",
+	"product": i18n.Mark("Product"), "generic_name": i18n.Mark("Generic name"), "strength": i18n.Mark("Strength"),
+	"dosage_form": i18n.Mark("Dosage form"), "gtin": i18n.Mark("GTIN"), "unit": i18n.Mark("Unit"),
+	"usable_on_hand": i18n.Mark("Usable on hand"), "expired_on_hand": i18n.Mark("Expired on hand"),
+	"waiting_for_review": i18n.Mark("Waiting for review"), "nearest_expiry": i18n.Mark("Nearest expiry"),
+	"reorder_level": i18n.Mark("Reorder level"), "lots": i18n.Mark("Lots"), "warnings": i18n.Mark("Warnings"),
+	"lot": i18n.Mark("Lot"), "expiry": i18n.Mark("Expiry"), "location": i18n.Mark("Location"), "on_hand": i18n.Mark("On hand"),
+	"days_left": i18n.Mark("Days left"), "status": i18n.Mark("Status"), "at": i18n.Mark("Date and time"),
+	"serial": i18n.Mark("Serial"), "movement": i18n.Mark("Movement"), "reason": i18n.Mark("Reason"),
+	"quantity": i18n.Mark("Quantity"), "counted": i18n.Mark("Counted"), "note": i18n.Mark("Note"),
+	"device": i18n.Mark("Device"), "shelf": i18n.Mark("Shelf"), "expected_on_hand": i18n.Mark("Expected on hand"),
+	"line": i18n.Mark("Line"),
 }
 
-// headerWords is a column's name for people: "usable_on_hand" → "Usable on hand", "gtin" → "GTIN".
+// headerWords is a column's name for people, in the language in use: "usable_on_hand" → "Usable
+// on hand", "gtin" → "GTIN"; a column not in headerNames gets its name with spaces.
 func headerWords(col string) string {
 	if w, ok := headerNames[col]; ok {
-		return w
+		return i18n.T(w)
+	}
+	if col == "id" { // the same in every language ("ID" is a reserved word of go-i18n's files)
+		return "ID"
 	}
 	w := strings.ReplaceAll(col, "_", " ")
 	if w == "" {
@@ -110,8 +126,8 @@ func inList(list []string, s string) bool {
 	return false
 }
 
-// totalTexts is the total row as text, or nil when there is none: "Total (N rows)" first, the
-// sums, and in the "unit" column the rows' one unit or "mixed units" (a sum over products
+// totalTexts is the total row as text for people, or nil when there is none: "Total (N rows)"
+// first, the sums (with the reader's thousands separator), and in the "unit" column the rows' one unit or "mixed units" (a sum over products
 // counted in different units is a count of things, not of one unit).
 func (t Table) totalTexts() []string {
 	sums := t.totals()
@@ -121,17 +137,17 @@ func (t Table) totalTexts() []string {
 	out := make([]string, len(t.Columns))
 	for j, v := range sums {
 		if v != nil {
-			out[j] = strconv.FormatInt(*v, 10)
+			out[j] = i18n.Int(*v)
 		}
 		if t.Columns[j] == "unit" {
 			units := map[string]bool{}
 			for _, r := range t.rows {
 				if j < len(r) {
-					units[r[j].text] = true
+					units[r[j].human()] = true
 				}
 			}
 			if len(units) > 1 {
-				out[j] = "mixed units"
+				out[j] = i18n.T("mixed units")
 			} else {
 				for u := range units {
 					out[j] = u
@@ -139,7 +155,7 @@ func (t Table) totalTexts() []string {
 			}
 		}
 	}
-	out[0] = fmt.Sprintf("Total (%d rows)", len(t.rows))
+	out[0] = i18n.N(len(t.rows), "Total (%d row)", "Total (%d rows)")
 	return out
 }
 
@@ -180,6 +196,17 @@ func entryTable(rows []Row) Table {
 // The cells reports are made of.
 func textCell(s string) cell { return cell{text: clean(s), isText: true} }
 
+// sayCell is text whose words differ for people: en for CSV and JSON (stable English words that
+// programs read), say for PDF and XLSX (the language in use).
+func sayCell(en, say string) cell { return cell{text: clean(en), say: clean(say), isText: true} }
+
+// decCell is a decimal figure (AMC, months of stock): written as stock.Decimal does in CSV and
+// JSON (one decimal, "38.8"), in the reader's convention in the PDF ("38,8"), a number in XLSX.
+func decCell(x float64, text string) cell {
+	r := math.Round(x*10) / 10
+	return cell{text: text, say: i18n.Decimal(x, 1), isText: true, dec: &r}
+}
+
 func numCell(n int64) cell { return cell{num: &n} }
 
 // dateCell is a calendar day YYYY-MM-DD (a date cell in XLSX), or an empty text cell.
@@ -211,7 +238,7 @@ func ParseReportFormat(s string) (Format, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a report format this app knows: choose csv, xlsx, json or pdf", s)
+	return "", errors.New(i18n.T("%q is not a report format this app knows: choose csv, xlsx, json or pdf", s))
 }
 
 // WriteTable writes a report in format f (see ReportFormats).
@@ -231,7 +258,7 @@ func WriteTable(w io.Writer, f Format, t Table) error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("write the report as %s: %w", strings.ToUpper(string(f)), err)
+		return fmt.Errorf("%s: %w", i18n.T("write the report as %s", strings.ToUpper(string(f))), err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"medinventory/assets/i18n"
 )
 
 // SheetName is the XLSX export's one sheet.
@@ -44,6 +46,10 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 		return err
 	}
 	dateFmt, dateTimeFmt := DateFormat, DateTimeFormat
+	if report && i18n.DayFirst() {
+		// A report is for people: their day-first dates. The entries export keeps ISO.
+		dateFmt, dateTimeFmt = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+	}
 	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
 		return err
@@ -60,7 +66,7 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 		head := func(s string) string { return strings.ReplaceAll(clean(s), "&", "&&") }
 		hf := &excelize.HeaderFooterOptions{
 			OddHeader: "&L" + head(t.Clinic.Words()) + "&C&B" + head(t.Title) + "&R" + head(t.Period),
-			OddFooter: "&LMedicine Inventory&CPage &P of &N",
+			OddFooter: "&LMedicine Inventory&C" + i18n.T("Page &P of &N"),
 		}
 		if err := f.SetHeaderFooter(t.Sheet, hf); err != nil {
 			return err
@@ -84,7 +90,7 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 	}
 	vals := make([]any, len(t.Columns))
 	for i := range t.Columns {
-		vals[i] = excelize.Cell{StyleID: header, Value: t.Columns[i]}
+		vals[i] = excelize.Cell{StyleID: header, Value: t.Columns[i]} // the entries export: machine names
 		if report {
 			vals[i] = excelize.Cell{StyleID: wrapped, Value: t.header(i)}
 		}
@@ -97,13 +103,20 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 			switch {
 			case c.num != nil:
 				vals[j] = *c.num
+			case c.dec != nil && report:
+				vals[j] = *c.dec
 			case !c.date.IsZero():
 				vals[j] = excelize.Cell{StyleID: date, Value: c.date}
 			case !c.instant.IsZero():
 				vals[j] = excelize.Cell{StyleID: dateTime, Value: c.instant}
 			case c.isText && c.text != "":
-				// A string cell, never a formula, whatever the text starts with.
-				vals[j] = excelize.Cell{StyleID: text, Value: c.text}
+				// A string cell, never a formula, whatever the text starts with; a report's in the
+				// reader's words.
+				v := c.text
+				if report {
+					v = c.human()
+				}
+				vals[j] = excelize.Cell{StyleID: text, Value: v}
 			default:
 				vals[j] = nil // empty cell
 			}
@@ -141,10 +154,11 @@ func writeXLSXTable(w io.Writer, t Table, report bool) (err error) {
 		next++
 	}
 	// The signature lines, after a blank row: written on the printed sheet.
-	prepared := "Prepared by: " + clean(t.Clinic.PreparedBy)
+	prepared := i18n.T("Prepared by:") + " " + clean(t.Clinic.PreparedBy)
+	sign, day := i18n.T("Signature:"), i18n.T("Date:")
 	for i, line := range [][]any{
-		{excelize.Cell{StyleID: header, Value: strings.TrimSpace(prepared)}, nil, "Signature:", nil, "Date:"},
-		{excelize.Cell{StyleID: header, Value: "Checked by:"}, nil, "Signature:", nil, "Date:"},
+		{excelize.Cell{StyleID: header, Value: strings.TrimSpace(prepared)}, nil, sign, nil, day},
+		{excelize.Cell{StyleID: header, Value: i18n.T("Checked by:")}, nil, sign, nil, day},
 	} {
 		if err := setRow(sw, next+1+i, line); err != nil {
 			return err

@@ -13,10 +13,16 @@ import (
 	"time"
 )
 
-// ParseExpiry reads an expiry date as printed on packs: YYYY-MM-DD, YYYY-MM, MM/YYYY, MM/YY,
-// DD/MM/YYYY, DD.MM.YYYY. A month without a day means the last day of that month.
+// ParseExpiry reads an expiry date as printed on packs and as people type it: YYYY-MM-DD,
+// YYYY-MM, MM/YYYY, MM/YY, DD/MM/YYYY, DD.MM.YYYY (the day first, as French, Portuguese and Spanish
+// write it; never month-first), and the month in words in English, French, Portuguese or Spanish
+// ("mars 2027", "março de 2027", "marzo 2027", "MAR 2027", "12 mars 2027"; see MonthNumber). A
+// month without a day means the last day of that month.
 func ParseExpiry(v string) (string, bool) {
 	v = strings.TrimSpace(v)
+	if w, ok := parseMonthWords(v); ok {
+		v = w
+	}
 	v = strings.NewReplacer(".", "/", " ", "", "-", "/").Replace(v)
 	parts := strings.Split(v, "/")
 	atoi := func(s string) (int, bool) {

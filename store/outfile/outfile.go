@@ -20,9 +20,9 @@ package outfile
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
+	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -48,14 +48,14 @@ type NotRegularError struct {
 
 func (e *NotRegularError) Error() string {
 	if e.What == "a folder" {
-		return fmt.Sprintf("%s is a folder, not a regular file: choose a file name inside it", e.Path)
+		return i18n.T("%s is a folder, not a regular file: choose a file name inside it", e.Path)
 	}
-	return fmt.Sprintf("%s (%s) is not a regular file: choose a file name", e.Path, e.What)
+	return i18n.T("%s (%s) is not a regular file: choose a file name", e.Path, e.What)
 }
 
 // ErrDiskFull matches every *DiskFullError; a write function's own error that already says which
 // disk is full can match it too (its Unwrap returns ErrDiskFull), and is then returned as it is.
-var ErrDiskFull = errors.New("the disk is full")
+var ErrDiskFull = i18n.Err("the disk is full")
 
 // DiskFullError says that the disk holding the output file's folder is full. Nothing was replaced:
 // a file that was there before is unchanged.
@@ -65,7 +65,7 @@ type DiskFullError struct {
 }
 
 func (e *DiskFullError) Error() string {
-	return fmt.Sprintf("the disk holding %s is full: the file was not written (a file of that name is unchanged). Make room on that disk or choose a folder on another disk", e.Dir)
+	return i18n.T("the disk holding %s is full: the file was not written (a file of that name is unchanged). Make room on that disk or choose a folder on another disk", e.Dir)
 }
 
 func (e *DiskFullError) Unwrap() []error { return []error{ErrDiskFull, e.Err} }
@@ -79,7 +79,7 @@ func Target(path string) (string, error) {
 		return path, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot look at %s: %w", path, err)
+		return "", i18n.Errorf("cannot look at %s: %w", path, err)
 	}
 	target := path
 	if st.Mode()&fs.ModeSymlink != 0 {
@@ -89,7 +89,7 @@ func Target(path string) (string, error) {
 			return "", &NotRegularError{Path: path, What: "a link to " + dest + ", which does not exist"}
 		}
 		if st, err = os.Lstat(real); err != nil {
-			return "", fmt.Errorf("cannot look at %s: %w", real, err)
+			return "", i18n.Errorf("cannot look at %s: %w", real, err)
 		}
 		target = real
 	}
@@ -162,7 +162,7 @@ func Write(path, kind string, write func(io.Writer) error) error {
 		case errors.As(err, &nr):
 			return err
 		}
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return i18n.Errorf("cannot write %s: %w", path, err)
 	}
 	syncDir(dir)
 	return nil
@@ -172,13 +172,13 @@ func Write(path, kind string, write func(io.Writer) error) error {
 func folderError(dir string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("the folder %s does not exist: choose an existing folder (%w)", dir, err)
+		return i18n.Errorf("the folder %s does not exist: choose an existing folder (%w)", dir, err)
 	case errors.Is(err, fs.ErrPermission) || isReadOnlyFS(err):
-		return fmt.Errorf("cannot write in %s: the folder is read-only: choose another folder (%w)", dir, err)
+		return i18n.Errorf("cannot write in %s: the folder is read-only: choose another folder (%w)", dir, err)
 	case isNoSpace(err):
 		return &DiskFullError{Dir: dir, Err: err}
 	}
-	return fmt.Errorf("cannot write in %s: %w", dir, err)
+	return i18n.Errorf("cannot write in %s: %w", dir, err)
 }
 
 // RemoveLeftovers removes the regular files in dir named pattern+<digits> (a killed run's
