@@ -225,7 +225,7 @@ func lastBackupText(last, now time.Time) string {
 		return i18n.T("No backup has been made yet.")
 	}
 	days := int(now.Sub(last).Hours() / 24)
-	when := last.Local().Format("2 Jan 2006 15:04")
+	when := whenText(last.Local())
 	switch days {
 	case 0:
 		return i18n.T("Last backup: today, %s.", when)
@@ -255,7 +255,7 @@ func (u *UI) chooseRestore(b Backups, result *widget.Label) {
 
 func (u *UI) confirmRestore(b Backups, file string, info BackupInfo) {
 	msg := i18n.T("Restore the backup of %s (%d photos, %d entries)?\n\nMedicine Inventory closes, puts the backup in place and opens again. The inventory as it is now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
-		info.Created.Local().Format("2 Jan 2006 15:04"), info.Photos, info.Entries)
+		whenText(info.Created.Local()), info.Photos, info.Entries)
 	u.confirmDialog(i18n.T("Restore this backup?"), msg, i18n.T("Restore"), i18n.T("Cancel"), func() {
 		b.RestoreAtQuit(file)
 		u.app.Quit()

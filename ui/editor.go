@@ -350,7 +350,7 @@ func (e *editor) setHistory(hist []store.Edit) {
 }
 
 func historyLine(h store.Edit) string {
-	when := time.UnixMilli(h.At).Format("2 Jan 2006 15:04")
+	when := whenText(time.UnixMilli(h.At))
 	who := map[string]string{store.SourceUser: i18n.T("you"), store.SourceBarcode: i18n.T("barcode"), store.SourceModel: i18n.T("photo analysis"),
 		store.SourceCatalog: i18n.T("catalog")}[h.Source]
 	if who == "" {

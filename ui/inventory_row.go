@@ -103,18 +103,19 @@ func entryName(e *store.Entry) string {
 	return entryTitle(e)
 }
 
-// expiryText shows an expiry date with a colour: red when expired, orange when expiring soon.
+// expiryText shows an expiry date as the reader writes it (i18n.Day: 31/03/2027 in French), with a
+// colour: red when expired, orange when expiring soon.
 func expiryText(expiry string, now time.Time) (string, widget.Importance) {
 	st, _ := store.ExpiryOf(expiry, now)
 	switch st {
 	case store.ExpiryUnknown:
 		return "—", widget.LowImportance
 	case store.ExpiryExpired:
-		return expiry, widget.DangerImportance
+		return i18n.Day(expiry), widget.DangerImportance
 	case store.ExpirySoon:
-		return expiry, widget.WarningImportance
+		return i18n.Day(expiry), widget.WarningImportance
 	}
-	return expiry, widget.MediumImportance
+	return i18n.Day(expiry), widget.MediumImportance
 }
 
 // entryStatus is an entry's state in words: review comes first, then expiry.

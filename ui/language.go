@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -93,4 +94,13 @@ func fitOptions(sel *widget.Select) {
 		}
 	}
 	sel.PlaceHolder = longest
+}
+
+// whenText is a moment as the window shows it: the reader's day and time (12/03/2027 14:05 in
+// French, i18n.DateTime), and in English the "2 Jan 2006 15:04" the window has always shown.
+func whenText(t time.Time) string {
+	if i18n.Current() == "en" {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return i18n.DateTime(t)
 }

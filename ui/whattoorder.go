@@ -106,7 +106,7 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 	byLabel := map[string]time.Time{}
 	for i := 0; i < 13; i++ {
 		m := this.AddDate(0, -i, 0)
-		l := m.Format("January 2006")
+		l := i18n.Month(m)
 		if i == 0 {
 			l = i18n.T("%s (so far)", l)
 		}

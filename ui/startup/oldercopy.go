@@ -50,7 +50,7 @@ func olderCopyText(oc OlderCopy) string {
 	b.WriteString(i18n.T("Restore the newest backup: the inventory as it was when the backup was made.") + " ")
 	switch {
 	case oc.NewestBackup != "":
-		b.WriteString(i18n.T("The newest backup is %s, made %s.", oc.NewestBackup, oc.BackupMade.Local().Format("2 Jan 2006 15:04")) + " ")
+		b.WriteString(i18n.T("The newest backup is %s, made %s.", oc.NewestBackup, whenText(oc.BackupMade.Local())) + " ")
 	case oc.BackupFolder != "":
 		b.WriteString(i18n.T("No backup was found in the backup folder %s; you choose the backup file.", oc.BackupFolder) + " ")
 	default:
@@ -103,7 +103,7 @@ func ShowOlderCopy(a fyne.App, oc OlderCopy, choice func(what, file string)) fyn
 			return
 		}
 		msg := i18n.T("Restore %s, made %s?\n\nMedicine Inventory puts the backup in place and opens again. What is in the data folder now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
-			filepath.Base(oc.NewestBackup), oc.BackupMade.Local().Format("2 Jan 2006 15:04"))
+			filepath.Base(oc.NewestBackup), whenText(oc.BackupMade.Local()))
 		d := dialog.NewCustomConfirm(i18n.T("Restore the newest backup?"), i18n.T("Restore"), i18n.T("Cancel"), wrapped(msg), func(ok bool) {
 			if ok {
 				finish(ChoiceRestore, oc.NewestBackup)
@@ -136,4 +136,13 @@ func wrapped(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// whenText is a moment as the reader writes it (i18n.DateTime), and in English the "2 Jan 2006
+// 15:04" this window has always shown.
+func whenText(t time.Time) string {
+	if i18n.Current() == "en" {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return i18n.DateTime(t)
 }
