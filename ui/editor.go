@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"time"
 
@@ -293,9 +294,37 @@ func (e *editor) show(en store.Entry, isNew bool) {
 
 // plainNote is a review note in plain words: notes written before the wording changed said
 // "the model was not sure", which means nothing to a nurse.
+//
+// The notes are stored as the analysis wrote them, in English; the fixed sentences among them
+// (reviewNotes) are shown in the reader's language. Sentences that quote what was read (a photo
+// and a barcode that disagree) and the reading service's own notes stay as written.
 func plainNote(note string) string {
-	return strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
+	note = strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
+	note = unsureNote.ReplaceAllStringFunc(note, func(m string) string {
+		var names []string
+		for _, f := range strings.Split(unsureNote.FindStringSubmatch(m)[1], ", ") {
+			names = append(names, strings.ToLower(fieldLabel(f)))
+		}
+		return i18n.T("Check %s against the package: the photo was hard to read there.", strings.Join(names, ", "))
+	})
+	for _, s := range reviewNotes {
+		note = strings.ReplaceAll(note, s, i18n.T(s))
+	}
+	return note
 }
+
+// reviewNotes are the fixed sentences analyzer/pipeline writes in review notes, translated where
+// the editor shows them.
+var reviewNotes = []string{
+	i18n.Mark("Read from the barcode only; the name and strength will be filled in when the photo is analysed."),
+	i18n.Mark("Recognised from its barcode (a product you confirmed before); no online analysis was needed."),
+	i18n.Mark("A barcode in this photo matches none of the medicines read from it."),
+	i18n.Mark("Only the barcode could be read in this photo."),
+}
+
+// unsureNote is the sentence naming the fields (by their names: "name, lot") the photo reader was
+// unsure of.
+var unsureNote = regexp.MustCompile(`Check ([a-z_]+(?:, [a-z_]+)*) against the package: the photo was hard to read there\.`)
 
 func (e *editor) updateStatus() {
 	switch {

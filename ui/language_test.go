@@ -155,3 +155,14 @@ func TestWindowInEnglish(t *testing.T) {
 		t.Error("French in the English window")
 	}
 }
+
+// The fixed sentences of a review note are shown in the reader's language, the unsure fields by
+// their labels; what the note quotes stays as written.
+func TestReviewNoteInFrench(t *testing.T) {
+	inLanguage(t, "fr")
+	got := plainNote("Only the barcode could be read in this photo. Check strength, lot: the model was not sure.")
+	want := "Seul le code-barres a pu être lu sur cette photo. Vérifiez dosage, lot sur l'emballage : la photo y était difficile à lire."
+	if got != want {
+		t.Errorf("plainNote in French = %q, want %q", got, want)
+	}
+}

@@ -325,7 +325,7 @@ func (u *UI) openURL(target *url.URL) error {
 		a = fyne.CurrentApp()
 	}
 	if a == nil {
-		return errors.New("the app is not running")
+		return errors.New(i18n.T("the app is not running"))
 	}
 	return a.OpenURL(target)
 }

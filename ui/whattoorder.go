@@ -341,7 +341,7 @@ func writeMonthlyFile(path string, produce func(io.Writer) error) error {
 		return fmt.Errorf("make the report: %w", err)
 	}
 	if buf.Len() == 0 {
-		return errors.New("the report came out empty")
+		return errors.New(i18n.T("the report came out empty"))
 	}
 	return outfile.Write(path, "report", func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())
