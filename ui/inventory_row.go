@@ -129,7 +129,7 @@ func entryStatus(e *store.Entry, now time.Time) (string, fyne.Resource, widget.I
 	case e.NeedsReview():
 		return i18n.T("Needs review"), theme.QuestionIcon(), widget.WarningImportance
 	case st == store.ExpirySoon:
-		return store.ExpiryWords(e.Expiry, now), theme.WarningIcon(), widget.WarningImportance
+		return expiryWords(e.Expiry, now), theme.WarningIcon(), widget.WarningImportance
 	}
 	return i18n.T("Confirmed"), theme.ConfirmIcon(), widget.SuccessImportance
 

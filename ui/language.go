@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/assets/i18n"
+	"medinventory/store"
+	"medinventory/store/stock"
 )
 
 // fyneStrings are Fyne's own strings (the file dialog's Open, Save, New Folder…, the Cancel and
@@ -103,4 +106,71 @@ func whenText(t time.Time) string {
 		return t.Format("2 Jan 2006 15:04")
 	}
 	return i18n.DateTime(t)
+}
+
+// reasonWords is a movement's reason in the reader's words (stock.ReasonWords says them in
+// English, for the commands and the files).
+func reasonWords(r stock.Reason) string {
+	switch r {
+	case stock.CountCorrection:
+		return i18n.T("count correction")
+	case stock.Damaged:
+		return i18n.T("damaged")
+	case stock.Lost:
+		return i18n.T("lost")
+	case stock.Returned:
+		return i18n.T("returned")
+	case stock.Expired:
+		return i18n.T("expired")
+	case stock.SamePack:
+		return i18n.T("same pack as an earlier photo")
+	case stock.NewPack:
+		return i18n.T("another pack, though its photo looked like an earlier one")
+	}
+	return stock.ReasonWords(r)
+}
+
+// expiryWords is store.ExpiryWords in the reader's words: "Expired", "Expires today", "Expires
+// in 12 days"; "" when the date is unknown or far away.
+func expiryWords(expiry string, today time.Time) string {
+	st, days := store.ExpiryOf(expiry, today)
+	switch {
+	case st == store.ExpiryExpired:
+		return i18n.T("Expired")
+	case st != store.ExpirySoon:
+		return ""
+	case days == 0:
+		return i18n.T("Expires today")
+	}
+	return i18n.N(days, "Expires in %d day", "Expires in %d days")
+}
+
+// translated is list with each string translated (a list of English words marked where written).
+func translated(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = i18n.T(s)
+	}
+	return out
+}
+
+// kindWords is a movement's kind in the reader's words, capitalised: "Dispensed" (stock.KindWords
+// says them in English, lower case).
+func kindWords(k stock.Kind) string {
+	switch k {
+	case stock.Receive:
+		return i18n.T("Received")
+	case stock.Dispense:
+		return i18n.T("Dispensed")
+	case stock.Adjust:
+		return i18n.T("Adjusted")
+	case stock.Dispose:
+		return i18n.T("Disposed of")
+	case stock.Count:
+		return i18n.T("Stock count")
+	case stock.Reversal:
+		return i18n.T("Undone")
+	}
+	w := stock.KindWords(k)
+	return strings.ToUpper(w[:1]) + w[1:]
 }
