@@ -106,9 +106,10 @@ func TestVersion3JobTableIsUpgradedEitherWay(t *testing.T) {
 				t.Fatal(err)
 			}
 			db := st.DB()
-			for _, q := range []string{
+			for _, q := range append(append([]string{}, downgradePacks...),
 				c.downgrade,
-				// What migrations after version 4 added (0005: the serial; 0006: the requisition), so
+				// What migrations after version 4 added (0005: the serial; 0006: the requisition; 0007:
+				// packs, downgradePacks above), so
 				// that version 3 is version 3.
 				`DROP TABLE requisition_lines`,
 				`DROP INDEX entries_pack`,
@@ -116,12 +117,12 @@ func TestVersion3JobTableIsUpgradedEitherWay(t *testing.T) {
 				`INSERT INTO photos (id, sha256, stored_path, original_name, bytes, width, height, format, added_at) VALUES
 					(1, 'aa', 'photos/aa/aa.jpg', 'a.jpg', 1, 1, 1, 'jpeg', 1700000000000),
 					(2, 'bb', 'photos/bb/bb.jpg', 'b.jpg', 1, 1, 1, 'jpeg', 1700000000000)`,
-				`INSERT INTO jobs (queue, kind, unique_key, payload, ` + c.subject + `, state, attempt, last_error, wait_reason, finished_at, created_at, updated_at) VALUES
+				`INSERT INTO jobs (queue, kind, unique_key, payload, `+c.subject+`, state, attempt, last_error, wait_reason, finished_at, created_at, updated_at) VALUES
 					('analyze', 'analyze', 'sha-1', '{}', 1, 'done', 1, '', '', 1700000000500, 1700000000000, 1700000000500),
 					('analyze', 'analyze', 'sha-2', '{}', 2, 'failed', 8, 'The photo could not be read.', '', 1700000000700, 1700000000200, 1700000000700),
 					('maintenance', 'maintenance', 'period', '{}', NULL, 'queued', 0, '', '', NULL, 1700000000300, 1700000000300)`,
 				`PRAGMA user_version = 3`,
-			} {
+			) {
 				if _, err := db.ExecContext(ctx, q); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}

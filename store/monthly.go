@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -62,40 +63,56 @@ func (s *Store) monthlyInput(ctx context.Context, month time.Time, maxMonths int
 	if err := rows.Err(); err != nil {
 		return in, err
 	}
-	// One query: the balance carried into the window by product and expiry (kind ''), then the
-	// window's movements with their lot's expiry, each reversal with the kind of the movement it
-	// undoes.
+	// A change of unit re-expresses a lot's balance (2 packs → 60 capsules): figures from before it
+	// are restated in the unit of today, so that a month's columns and the AMC count one unit, and
+	// the conversions themselves are neither consumption nor losses.
+	restate, err := unitRestater(ctx, tx)
+	if err != nil {
+		return in, err
+	}
+	// One query: the balance carried into the window by lot (kind ''), then the window's movements
+	// with their lot's expiry, each reversal with the kind of the movement it undoes.
 	rows, err = tx.QueryContext(ctx, `
-SELECT l.product_id, 0, '', '', SUM(m.quantity), l.expiry, ''
+SELECT l.product_id, l.id, 0, '', '', SUM(m.quantity), l.expiry, ''
   FROM movements m JOIN stock_lines l ON l.id = m.line_id
  WHERE m.status = 'confirmed' AND m.at < ?
- GROUP BY l.product_id, l.expiry
+ GROUP BY l.id
 UNION ALL
-SELECT l.product_id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry,
+SELECT l.product_id, l.id, m.at, m.kind, COALESCE(r.kind, ''), m.quantity, l.expiry,
        CASE WHEN m.kind = 'reversal' THEN COALESCE(r.reason, '') ELSE COALESCE(m.reason, '') END
   FROM movements m JOIN stock_lines l ON l.id = m.line_id LEFT JOIN movements r ON r.id = m.reverses_id
- WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ?`, ms(from), ms(from), ms(to))
+ WHERE m.status = 'confirmed' AND m.at >= ? AND m.at < ? AND m.kind <> 'convert'`, ms(from), ms(from), ms(to))
 	if err != nil {
 		return in, err
 	}
 	loc := month.Location()
+	carried := map[int64]map[string]int64{}
 	for rows.Next() {
-		var pid, at, q int64
+		var pid, lid, at, q int64
 		var kind, rev, expiry, reason string
-		if err := rows.Scan(&pid, &at, &kind, &rev, &q, &expiry, &reason); err != nil {
+		if err := rows.Scan(&pid, &lid, &at, &kind, &rev, &q, &expiry, &reason); err != nil {
 			rows.Close()
 			return in, err
 		}
 		if kind == "" {
-			in.Carried[pid] = append(in.Carried[pid], stock.LotBalance{Expiry: expiry, Quantity: q})
+			if carried[pid] == nil {
+				carried[pid] = map[string]int64{}
+			}
+			carried[pid][expiry] += restate(lid, ms(from)-1, q)
 			continue
 		}
 		in.Moves = append(in.Moves, stock.MonthlyMove{ProductID: pid, At: time.UnixMilli(at).In(loc),
-			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: q, Reason: stock.Reason(reason)})
+			Kind: stock.Kind(kind), Expiry: expiry, Reverses: stock.Kind(rev), Quantity: restate(lid, at, q), Reason: stock.Reason(reason)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return in, err
+	}
+	for pid, byExpiry := range carried {
+		for expiry, q := range byExpiry {
+			in.Carried[pid] = append(in.Carried[pid], stock.LotBalance{Expiry: expiry, Quantity: q})
+		}
+		sort.Slice(in.Carried[pid], func(i, j int) bool { return in.Carried[pid][i].Expiry < in.Carried[pid][j].Expiry })
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT product_id, ordered, reason FROM requisition_lines WHERE month = ?`, MonthKey(month))
 	if err != nil {
@@ -139,4 +156,59 @@ ON CONFLICT(month, product_id) DO UPDATE SET ordered = excluded.ordered, reason 
 		return ErrProductNotFound
 	}
 	return nil
+}
+
+// unitRestater reads the changes of unit that re-expressed lots (a unit change with another pack
+// size: 2 packs → 60 capsules) and returns a function restating q units of lot line, as of the
+// instant at (Unix ms), in the lot's unit of today: q × new size / old size for each such change
+// after at, rounded to whole units when the old unit was the larger (a report figure; the ledger
+// itself is never rounded). A change that kept the unit (a lot's packs re-sized) counts units
+// that stay units, and restates nothing.
+func unitRestater(ctx context.Context, q querier) (func(line, at, qty int64) int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT ucl.line_id, uc.at, ucl.old_pack_size, ucl.new_pack_size
+		FROM unit_change_lines ucl JOIN unit_changes uc ON uc.id = ucl.change_id
+		WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size ORDER BY uc.at, uc.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read the changes of unit: %w", err)
+	}
+	defer rows.Close()
+	type change struct{ at, old, new int64 }
+	byLine := map[int64][]change{}
+	for rows.Next() {
+		var line int64
+		var c change
+		if err := rows.Scan(&line, &c.at, &c.old, &c.new); err != nil {
+			return nil, err
+		}
+		byLine[line] = append(byLine[line], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return func(line, at, qty int64) int64 {
+		num, den := int64(1), int64(1)
+		for _, c := range byLine[line] {
+			if c.at > at {
+				num, den = num*c.new, den*c.old
+				if g := gcd(num, den); g > 1 {
+					num, den = num/g, den/g
+				}
+			}
+		}
+		if den == 1 {
+			return qty * num
+		}
+		x := qty * num
+		if x < 0 {
+			return -((-x + den/2) / den)
+		}
+		return (x + den/2) / den
+	}, nil
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }

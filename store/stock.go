@@ -83,31 +83,32 @@ func deviceID(ctx context.Context, q querier) (string, error) {
 
 // productCols reads a product: its ids, the catalog fields of the field table, and its stock settings.
 var productCols = `p.id, COALESCE(p.uuid,''), p.device_id, ` + fieldCols("p.", catalogFields, "COALESCE(%s,'')") +
-	`, p.unit, p.reorder_level, p.confirmed`
+	`, p.unit, p.pack_size, p.reorder_level, p.confirmed`
 
 // scanProduct returns Scan destinations for productCols and the function that completes dst
 // after the Scan.
 func scanProduct(dst *stock.Product) ([]any, func()) {
 	vals, set := fieldScan(&dst.Values, catalogFields)
 	out := append([]any{&dst.ID, &dst.UUID, &dst.DeviceID}, vals...)
-	return append(out, &dst.Unit, &dst.ReorderLevel, &dst.Confirmed), set
+	return append(out, &dst.Unit, &dst.PackSize, &dst.ReorderLevel, &dst.Confirmed), set
 }
 
 // lineCols reads a line with its balances, from line_totals (kept by triggers with every movement;
 // see the stock migration). Select them FROM stock_lines l JOIN line_totals t ON t.line_id = l.id.
-const lineCols = `l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
+const lineCols = `l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location, l.pack_size,
 	t.on_hand, t.pending, t.pending_receipts, t.moves`
 
 const linesFrom = ` FROM stock_lines l JOIN line_totals t ON t.line_id = l.id`
 
 func scanLine(dst *stock.Line) []any {
-	return []any{&dst.ID, &dst.UUID, &dst.DeviceID, &dst.ProductID, &dst.Lot, &dst.Expiry, &dst.Location,
+	return []any{&dst.ID, &dst.UUID, &dst.DeviceID, &dst.ProductID, &dst.Lot, &dst.Expiry, &dst.Location, &dst.PackSize,
 		&dst.OnHand, &dst.Pending, &dst.PendingReceipts, &dst.Moves}
 }
 
 const movementCols = `m.id, m.uuid, m.device_id, m.line_id, m.kind, m.reason, m.quantity, m.counted, m.proposed, m.status,
 	m.at, m.note, COALESCE(m.photo_id,0), COALESCE(m.analysis_id,0), COALESCE(m.entry_id,0), COALESCE(m.reverses_id,0),
-	COALESCE((SELECT r.id FROM movements r WHERE r.reverses_id = m.id),0), m.batch_id, COALESCE(m.similar_photo_id,0)`
+	COALESCE((SELECT r.id FROM movements r WHERE r.reverses_id = m.id),0), m.batch_id, COALESCE(m.similar_photo_id,0),
+	COALESCE(m.packs,0), COALESCE(m.pack_size,0), m.pack_size_from`
 
 type movementScan struct {
 	m                 stock.Movement
@@ -119,7 +120,7 @@ func (x *movementScan) dest() []any {
 	m := &x.m
 	return []any{&m.ID, &m.UUID, &m.DeviceID, &m.LineID, &m.Kind, &m.Reason, &m.Quantity, &x.counted, &x.proposed,
 		&m.Status, &x.at, &m.Note, &m.PhotoID, &m.AnalysisID, &m.EntryID, &m.ReversesID, &m.ReversedBy, &m.BatchID,
-		&m.SimilarPhotoID}
+		&m.SimilarPhotoID, &m.Packs, &m.PackSize, &m.PackSizeFrom}
 }
 
 func (x *movementScan) done() stock.Movement {

@@ -18,6 +18,8 @@ var goSteps = map[string]func(s *Store, ctx context.Context, tx *sql.Tx) error{
 	"stock.sql": migrateToStock,
 
 	"jobs_subject.sql": migrateJobsSubject, // store/jobs_migrate.go
+
+	"packs.sql": migratePacks, // store/stock_units.go
 }
 
 func goStep(name string) func(s *Store, ctx context.Context, tx *sql.Tx) error {

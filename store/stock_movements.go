@@ -37,11 +37,11 @@ func (s *Store) insertMovementTx(ctx context.Context, tx *sql.Tx, m stock.Moveme
 		proposed = *m.Proposed
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO movements(uuid, device_id, line_id, kind, reason, quantity, counted, proposed, status,
-		at, recorded_at, note, photo_id, analysis_id, entry_id, reverses_id, batch_id, similar_photo_id)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		at, recorded_at, note, photo_id, analysis_id, entry_id, reverses_id, batch_id, similar_photo_id, packs, pack_size, pack_size_from)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		id, dev, m.LineID, string(m.Kind), string(m.Reason), m.Quantity, counted, proposed, string(m.Status),
 		ms(m.At), ms(now), m.Note, nullID(m.PhotoID), nullID(m.AnalysisID), nullID(m.EntryID), nullID(m.ReversesID),
-		m.BatchID, nullID(m.SimilarPhotoID)).Scan(&m.ID)
+		m.BatchID, nullID(m.SimilarPhotoID), nullID(m.Packs), nullID(m.PackSize), m.PackSizeFrom).Scan(&m.ID)
 	if err != nil {
 		return m, fmt.Errorf("record movement: %w", err)
 	}
@@ -306,7 +306,9 @@ func (s *Store) AddLine(ctx context.Context, productID int64, lot, expiry, locat
 	return getLine(ctx, s.r, id)
 }
 
-// SetProductStock sets a product's unit of count ("" keeps it) and reorder level (0: none).
+// SetProductStock sets a product's unit of count ("" keeps it) and reorder level (0: none). A new
+// unit goes through the conversion of SetProductUnit (recorded, undoable; the usual pack size
+// stays, or becomes 1 for the unit "pack"), in the same transaction as the reorder level.
 func (s *Store) SetProductStock(ctx context.Context, productID int64, unit string, reorderLevel int64) (stock.Product, error) {
 	unit = strings.TrimSpace(unit)
 	if len([]rune(unit)) > 40 {
@@ -315,13 +317,24 @@ func (s *Store) SetProductStock(ctx context.Context, productID int64, unit strin
 	if reorderLevel < 0 || reorderLevel > stock.MaxQuantity {
 		return stock.Product{}, i18n.Errorf("the reorder level must be between 0 (none) and %d", stock.MaxQuantity)
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE products SET unit = CASE WHEN ? = '' THEN unit ELSE ? END, reorder_level = ?, updated_at = ? WHERE id = ?`,
-		unit, unit, reorderLevel, ms(s.now()), productID)
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		p, err := getProduct(ctx, tx, productID)
+		if err != nil {
+			return err
+		}
+		if unit != "" && unit != p.Unit {
+			if _, err := s.setProductUnitTx(ctx, tx, p, unit, 0); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET reorder_level = ?, updated_at = ? WHERE id = ?`,
+			reorderLevel, ms(s.now()), productID); err != nil {
+			return fmt.Errorf("save product: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return stock.Product{}, fmt.Errorf("save product: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return stock.Product{}, ErrProductNotFound
+		return stock.Product{}, err
 	}
 	return getProduct(ctx, s.r, productID)
 }
@@ -362,8 +375,10 @@ func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, l
 	if err != nil {
 		return 0, err
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO stock_lines(uuid, device_id, product_id, lot, lot_key, expiry, location, created_at)
-		VALUES (?,?,?,?,?,?,?,?) RETURNING id`, u, dev, productID, strings.TrimSpace(lot), key, expiry, location, ms(s.now())).Scan(&id)
+	// A new lot holds packs of the product's usual size until said otherwise.
+	err = tx.QueryRowContext(ctx, `INSERT INTO stock_lines(uuid, device_id, product_id, lot, lot_key, expiry, location, created_at, pack_size)
+		VALUES (?,?,?,?,?,?,?,?, (SELECT pack_size FROM products WHERE id = ?)) RETURNING id`,
+		u, dev, productID, strings.TrimSpace(lot), key, expiry, location, ms(s.now()), productID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add lot: %w", err)
 	}

@@ -71,7 +71,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 			return err
 		}
 		f.SamePack = owner.found
-		if f.SamePack && f.Quantity > 1 && owner.photoID != 0 {
+		if f.SamePack && f.Packs > 1 && owner.photoID != 0 {
 			similar = similarPhoto{id: owner.photoID, name: owner.photoName} // flagged as the pack's other photo
 		} else if f.Current == nil && e.PhotoID != 0 && !f.SamePack {
 			if similar, err = similarPhotoTx(ctx, tx, e.PhotoID, stock.Pack{GTIN: e.GTIN, Serial: e.Serial}); err != nil {
@@ -115,9 +115,12 @@ func (s *Store) receiptTargetTx(ctx context.Context, tx *sql.Tx, e *Entry, f *st
 	if f.LineID, err = s.receiptLineTx(ctx, tx, productID, e.Lot, e.Expiry, e.Location); err != nil {
 		return err
 	}
-	f.Quantity, f.Status, f.AnalysisID = 1, stock.Pending, e.AnalysisID
+	f.Packs, f.Status, f.AnalysisID = 1, stock.Pending, e.AnalysisID
 	if e.Quantity != nil {
-		f.Quantity = *e.Quantity
+		f.Packs = *e.Quantity
+	}
+	if err := receiptPackSizeTx(ctx, tx, *e, productID, f); err != nil {
+		return err
 	}
 	if e.Status == StatusConfirmed {
 		f.Status = stock.Confirmed
@@ -165,8 +168,9 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		}
 	}
 	if p.Correct {
-		if _, err := tx.ExecContext(ctx, `UPDATE movements SET line_id = ?, quantity = ?, status = ?, analysis_id = ?, recorded_at = ?
-			WHERE id = ? AND status = 'pending'`, f.LineID, f.Quantity, string(f.Status), nullID(f.AnalysisID), now, cur.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE movements SET line_id = ?, quantity = ?, status = ?, analysis_id = ?, recorded_at = ?,
+			packs = ?, pack_size = ?, pack_size_from = ? WHERE id = ? AND status = 'pending'`, f.LineID, f.Quantity, string(f.Status),
+			nullID(f.AnalysisID), now, f.Packs, f.PackSize, f.PackSizeFrom, cur.ID); err != nil {
 			return fmt.Errorf("correct receipt: %w", err)
 		}
 	}
@@ -193,7 +197,8 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		return nil
 	}
 	m := stock.Movement{LineID: f.LineID, Kind: stock.Receive, Quantity: f.Quantity, Proposed: &f.Quantity, Status: f.Status,
-		At: time.UnixMilli(e.CreatedAt), PhotoID: e.PhotoID, AnalysisID: e.AnalysisID, EntryID: e.ID}
+		At: time.UnixMilli(e.CreatedAt), PhotoID: e.PhotoID, AnalysisID: e.AnalysisID, EntryID: e.ID,
+		Packs: f.Packs, PackSize: f.PackSize, PackSizeFrom: f.PackSizeFrom}
 	if p.ProposeNow {
 		m.At = s.now() // a correction happens now
 	}
@@ -287,6 +292,16 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 	if err != nil {
 		return stock.Movement{}, err
 	}
+	var converted bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM movements WHERE line_id = ? AND kind = 'convert' AND id > ?)`,
+		m.LineID, m.ID).Scan(&converted); err != nil {
+		return stock.Movement{}, fmt.Errorf("read the lot's unit changes: %w", err)
+	}
+	if converted && m.Kind != stock.Convert {
+		// Its quantity is in the lot's units as they were: undoing it now would count in the wrong ones.
+		return stock.Movement{}, fmt.Errorf("%w: %s", stock.ErrUnitChanged,
+			i18n.T("the lot's unit or pack size changed after this movement, so it cannot be undone any more; record an adjustment on the lot instead"))
+	}
 	if err := stock.CheckReverse(m, l.OnHand); err != nil {
 		if errors.Is(err, stock.ErrNotEnough) && m.Kind == stock.Receive {
 			err = i18n.Errorf("%w: only %d of the %d received are still on hand (the rest was dispensed or adjusted since), so this receipt cannot be undone or changed any more; record an adjustment on the lot instead",
@@ -372,7 +387,7 @@ func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Va
 	return nil
 }
 
-var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location,
+var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.uuid, l.device_id, l.product_id, l.lot, l.expiry, l.location, l.pack_size,
 	COALESCE(ph.original_name,''), COALESCE(sp.original_name,''), COALESCE(en.serial,'')
 	FROM movements m JOIN stock_lines l ON l.id = m.line_id JOIN products p ON p.id = l.product_id
 	LEFT JOIN photos ph ON ph.id = m.photo_id LEFT JOIN photos sp ON sp.id = m.similar_photo_id
@@ -393,7 +408,7 @@ func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args
 		l := &r.Line
 		pdst, set := scanProduct(&r.Product)
 		dst := append(x.dest(), pdst...)
-		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &r.PhotoName, &r.SimilarPhotoName, &r.Serial)
+		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &l.PackSize, &r.PhotoName, &r.SimilarPhotoName, &r.Serial)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("list movements: %w", err)
 		}
@@ -468,7 +483,12 @@ func (s *Store) ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.M
 		return m, err // checked again below, inside each transaction
 	}
 	if m.EntryID != 0 {
-		if _, err := s.UpdateEntry(ctx, m.EntryID, map[string]string{"quantity": strconv.FormatInt(n, 10)}); err != nil {
+		// The entry counts packs: n units are n / PackSize of them.
+		packs, err := receiptPacksOf(m, n)
+		if err != nil {
+			return m, err
+		}
+		if _, err := s.UpdateEntry(ctx, m.EntryID, map[string]string{"quantity": strconv.FormatInt(packs, 10)}); err != nil {
 			return m, err
 		}
 		if _, err := s.ConfirmEntry(ctx, m.EntryID); err != nil {

@@ -105,8 +105,13 @@ type Delivery struct {
 	Name     string // the name of a product made here (with a GTIN); "" keeps the product's
 	Lot      string
 	Expiry   string // as people write it; checked as the expiry field is
-	Quantity int64
+	Quantity int64  // units (with Packs: loose units besides the packs)
 	Note     string
+	// Packs is how many whole packs came (0: Quantity alone counts), of PackSize units each: the
+	// lot's pack size when 0 (a new lot's is the product's usual). A new lot takes PackSize; a lot
+	// that already holds packs of another size is refused (change its size first: SetLinePackSize).
+	Packs    int64
+	PackSize int64
 }
 
 // ReceiveDelivery records a delivery in one transaction: it finds the product (making it when
@@ -114,8 +119,15 @@ type Delivery struct {
 // appends a confirmed receipt, dated by AtDate when ctx carries one. created says the product is
 // new.
 func (s *Store) ReceiveDelivery(ctx context.Context, d Delivery) (m stock.Movement, p stock.Product, created bool, err error) {
-	if err := stock.CheckQuantity(d.Quantity); err != nil {
-		return m, p, false, err
+	if d.Packs < 0 || d.Quantity < 0 || d.Packs == 0 {
+		if err := stock.CheckQuantity(d.Quantity); err != nil {
+			return m, p, false, err
+		}
+	}
+	if d.PackSize != 0 {
+		if err := stock.CheckPackSize(d.PackSize); err != nil {
+			return m, p, false, err
+		}
 	}
 	if d.Note, err = checkNote(d.Note); err != nil {
 		return m, p, false, err
@@ -146,8 +158,12 @@ func (s *Store) ReceiveDelivery(ctx context.Context, d Delivery) (m stock.Moveme
 		if err != nil {
 			return err
 		}
-		m, err = s.insertMovementTx(ctx, tx, stock.Movement{LineID: lineID, Kind: stock.Receive, Quantity: d.Quantity,
-			Status: stock.Confirmed, Note: d.Note})
+		rm, err := s.deliveryPacksTx(ctx, tx, p, lineID, d)
+		if err != nil {
+			return err
+		}
+		rm.LineID, rm.Kind, rm.Status, rm.Note = lineID, stock.Receive, stock.Confirmed, d.Note
+		m, err = s.insertMovementTx(ctx, tx, rm)
 		return err
 	})
 	return m, p, created, err
@@ -170,4 +186,46 @@ func (s *Store) addTypedProductTx(ctx context.Context, tx *sql.Tx, d Delivery) (
 	}
 	id, _, err := s.ensureProductForEntryTx(ctx, tx, e)
 	return id, err
+}
+
+// deliveryPacksTx works out a delivery's quantity in units: packs × the pack size (the one given,
+// which a new lot takes, else the lot's) + loose units.
+func (s *Store) deliveryPacksTx(ctx context.Context, tx *sql.Tx, p stock.Product, lineID int64, d Delivery) (stock.Movement, error) {
+	if d.Packs == 0 && d.PackSize == 0 {
+		return stock.Movement{Quantity: d.Quantity}, nil
+	}
+	l, err := getLine(ctx, tx, lineID)
+	if err != nil {
+		return stock.Movement{}, err
+	}
+	size, from := l.PackSize, stock.PackSizeFromProduct
+	if d.PackSize != 0 && d.PackSize != l.PackSize {
+		switch {
+		case stock.CountsInPacks(p) && d.PackSize != 1:
+			return stock.Movement{}, fmt.Errorf("%w: %s", stock.ErrPackSize,
+				i18n.T("this product is counted in packs; set its unit (tablet, capsule, mL…) and usual pack size first"))
+		case l.Moves != 0 || l.OnHand != 0 || l.PendingReceipts != 0:
+			return stock.Movement{}, fmt.Errorf("%w: %s", stock.ErrPackSize,
+				i18n.T("lot %s holds packs of %d, not %d; change the lot's pack size first (what it holds is converted)", lotWords(l), l.PackSize, d.PackSize))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE stock_lines SET pack_size = ? WHERE id = ?`, d.PackSize, l.ID); err != nil {
+			return stock.Movement{}, fmt.Errorf("save the lot's pack size: %w", err)
+		}
+		size = d.PackSize
+	}
+	if d.PackSize != 0 {
+		from = PackSizeFromPerson
+	}
+	units, err := stock.PacksToUnits(d.Packs, d.Quantity, size)
+	if err != nil {
+		return stock.Movement{}, err
+	}
+	if err := stock.CheckQuantity(units); err != nil {
+		return stock.Movement{}, err
+	}
+	m := stock.Movement{Quantity: units}
+	if d.Packs > 0 {
+		m.Packs, m.PackSize, m.PackSizeFrom = d.Packs, size, from
+	}
+	return m, nil
 }

@@ -68,6 +68,7 @@ type editor struct {
 	fieldsSc *container.Scroll // the fields: each medicine opens scrolled to the top
 	packText *widget.Label
 	packQ    *store.PackDecisionError
+	packsIn  *widget.Label // the receipt in units: "2 packs × 30 capsules = 60 capsules" (setPacks)
 	photo    *canvas.Image
 	photoBox *fyne.Container
 	noPhoto  *widget.Label
@@ -157,7 +158,8 @@ func (u *UI) newEditor() *editor {
 	})
 	e.packBar = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), packBtn, e.packText)
 	e.packBar.Hide()
-	fieldsCol := container.NewVBox(e.packBar, e.note, form, hint,
+	e.packsIn = newPacksLine()
+	fieldsCol := container.NewVBox(e.packBar, e.note, e.packsIn, form, hint,
 		widget.NewSeparator(), histTitle, e.history)
 	e.status.Truncation = fyne.TextTruncateEllipsis
 	// The buttons sit in the head, above the fields: never below the fold.
@@ -235,9 +237,11 @@ func (e *editor) open(id int64) {
 		if qerr != nil {
 			e.u.log.Warn("pack question", "err", qerr)
 		}
+		rc, hasRc := e.u.receiptOf(id)
 		return func() {
 			e.show(en, false)
 			e.setPack(q)
+			e.setPacks(rc, hasRc)
 			e.setHistory(hist)
 			e.loadPhoto(file)
 		}
@@ -261,6 +265,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	}
 	e.cur, e.entryID, e.isNew = en, en.ID, isNew
 	e.setPack(nil) // open sets it again for an entry that waits for a pack decision
+	e.setPacks(noReceipt, false)
 	if isNew {
 		e.title.SetText(i18n.T("New medicine (typed by hand)"))
 	} else {

@@ -121,6 +121,7 @@ func (u *UI) addShortcuts() {
 		on(scDispense, u.noDialog(u.dispenseKey))
 		on(scCount, u.noDialog(u.showCountKey))
 		on(scReports, u.noDialog(u.ShowReports))
+		on(scPacks, u.noDialog(u.packsKey))
 	}
 	c.SetOnTypedKey(u.typedKey)
 }

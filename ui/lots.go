@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -31,7 +32,7 @@ type productPage struct {
 }
 
 // lotCols are the lot list's column widths.
-var lotCols = []float32{0, 110, 100, 240, 160}
+var lotCols = []float32{0, 110, 100, 300, 160}
 
 func (s *stockView) newProductPage() *productPage {
 	p := &productPage{s: s, badges: newBadgeBox()}
@@ -129,7 +130,7 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.lot.SetText(dash(l.Lot))
 	r.expiry.SetText(dash(l.Expiry))
 	r.shelf.SetText(dash(l.Location))
-	r.onHand.SetText(lineOnHandText(l, p.prod.Unit))
+	r.onHand.SetText(lineOnHandText(l, &p.prod))
 	b := stock.LineBadges(*l, p.s.u.now(), p.s.products.expiringDays())
 	b.Out, b.Low = false, false // a lot is not "out of stock": only a product is
 	r.badges.set(b)
@@ -143,9 +144,9 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.expiry.Refresh()
 }
 
-// lineOnHandText is "4 packs · 1 waiting for review".
-func lineOnHandText(l *stock.Line, unit string) string {
-	t := units(l.OnHand, unit)
+// lineOnHandText is "4 packs · 1 waiting for review", "50 capsules · 1 pack + 20".
+func lineOnHandText(l *stock.Line, p *stock.Product) string {
+	t := bothText(l.OnHand, p.Unit, lotPackSize(l, p))
 	if l.Pending > 0 {
 		t += fmt.Sprintf(" · %d waiting for review", l.Pending)
 	}
@@ -162,6 +163,11 @@ func (p *productPage) editSettings() {
 	unit := u.newEntry() // Escape in a field closes the dialog
 	unit.SetText(p.prod.Unit)
 	unit.SetPlaceHolder("pack, tablet, bottle…")
+	size := u.newEntry() // units in one pack (issue 27)
+	size.SetText(strconv.FormatInt(max(p.prod.PackSize, 1), 10))
+	size.SetPlaceHolder(i18n.T("e.g. 30; 1 for the unit pack"))
+	preview := widget.NewLabel("")
+	preview.Wrapping = fyne.TextWrapWord
 	level := u.newEntry()
 	if p.prod.ReorderLevel > 0 {
 		level.SetText(strconv.FormatInt(p.prod.ReorderLevel, 10))
@@ -173,9 +179,27 @@ func (p *productPage) editSettings() {
 	errText.Hide()
 	items := []*widget.FormItem{
 		widget.NewFormItem("Counted in", unit),
+		widget.NewFormItem(i18n.T("Units in one pack"), size),
 		widget.NewFormItem("Reorder below", level),
 	}
 	id := p.id
+	prod, lines := p.prod, p.lines
+	showPreview := func() {
+		n, err := typedPackSize(unit.Text, size.Text)
+		text := ""
+		if err == nil {
+			text, err = unitPreview(prod, lines, unit.Text, n)
+		}
+		preview.Importance = widget.MediumImportance
+		if err != nil {
+			text, preview.Importance = stockErrText(err), widget.DangerImportance
+		}
+		preview.SetText(text)
+		setVisible(preview, text != "")
+	}
+	unit.OnChanged = func(string) { showPreview() }
+	size.OnChanged = func(string) { showPreview() }
+	showPreview()
 	var dlg dialog.Dialog
 	save := func() {
 		n := int64(0)
@@ -187,8 +211,21 @@ func (p *productPage) editSettings() {
 				return
 			}
 		}
+		newSize, err := typedPackSize(unit.Text, size.Text)
+		if err != nil {
+			errText.SetText(stockErrText(err))
+			errText.Show()
+			return
+		}
+		newUnit := strings.TrimSpace(unit.Text)
 		u.bg(func() func() {
-			_, err := u.d.Stock.SetProductStock(u.ctx, id, unit.Text, n)
+			// The reorder level first (its bad values are refused before anything changes), then
+			// the unit and pack size: a recorded change with Undo.
+			_, err := u.d.Stock.SetProductStock(u.ctx, id, "", n)
+			var ch stock.UnitChange
+			if err == nil {
+				ch, err = u.d.Stock.SetProductUnit(u.ctx, id, newUnit, newSize)
+			}
 			return func() {
 				if err != nil {
 					errText.SetText(stockErrText(err))
@@ -196,6 +233,7 @@ func (p *productPage) editSettings() {
 					return
 				}
 				dlg.Hide()
+				p.productUnitChanged(ch)
 				p.reload()
 				p.s.products.reloadSoon()
 			}
@@ -203,12 +241,13 @@ func (p *productPage) editSettings() {
 	}
 	level.OnSubmitted = func(string) { save() }
 	unit.OnSubmitted = func(string) { save() }
+	size.OnSubmitted = func(string) { save() }
 	form := widget.NewForm(items...)
 	form.SubmitText = "Save"
 	form.OnSubmit = save
 	hint := widget.NewLabel("Below the reorder level the product shows “Low stock”.")
 	hint.Importance = widget.LowImportance
-	dlg = dialog.NewCustomWithoutButtons(productTitle(&p.prod), container.NewVBox(form, hint, errText,
+	dlg = dialog.NewCustomWithoutButtons(productTitle(&p.prod), container.NewVBox(form, preview, hint, errText,
 		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }))), u.win)
 	dlg.Resize(fyne.NewSize(480, 0))
 	u.showDialog(dlg, save, nil)

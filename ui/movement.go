@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"medinventory/store"
 	"medinventory/store/stock"
 )
 
@@ -102,6 +101,8 @@ type moveForm struct {
 	errText *widget.Label
 	explain *widget.Label  // when to choose the action
 	whole   *widget.Button // "Whole lot": the lot's whole stock in the quantity box (disposals)
+	inPacks *widget.Check  // the packs/units switch (Ctrl+U): shown when a pack holds more than one unit
+	preview *widget.Label  // what the typed quantity will do: "Gives out 60 capsules (2 packs)."
 
 	product stock.Product
 	lines   []stock.Line // the lots offered, soonest expiry first
@@ -131,6 +132,12 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f.explain.Importance = widget.LowImportance
 	f.explain.Truncation = fyne.TextTruncateEllipsis // one line: the form does not jump
 	f.whole = widget.NewButton("Whole lot", f.fillWholeLot)
+	f.preview = widget.NewLabel("")
+	f.preview.Truncation = fyne.TextTruncateEllipsis
+	f.preview.TextStyle.Bold = true
+	f.inPacks = newPackSwitch(func(bool) { f.updatePreview() })
+	f.qty.OnChanged = func(string) { f.updatePreview() }
+	f.lot.OnChanged = func(string) { f.packsChanged() }
 	f.action.SetSelectedIndex(0)
 
 	// Columns, not Border: Tab goes through the widgets in the order they are built, and a
@@ -140,7 +147,7 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 		row1 = container.NewHBox(f.action, f.whole)
 	}
 	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
-	f.root = container.NewVBox(row1, f.explain, row2, f.errText)
+	f.root = container.NewVBox(row1, f.explain, row2, container.NewBorder(nil, nil, f.inPacks, nil, f.preview), f.errText)
 	return f
 }
 
@@ -163,6 +170,7 @@ func (f *moveForm) actionChanged() {
 		f.suggest()
 	}
 	f.setErr("")
+	f.updatePreview()
 }
 
 // fillWholeLot puts the chosen lot's whole stock in the quantity box (to dispose of a lot).
@@ -172,6 +180,7 @@ func (f *moveForm) fillWholeLot() {
 		f.setErr("Choose the lot first.")
 		return
 	}
+	f.inPacks.SetChecked(false) // the whole lot is written in units
 	f.qty.SetText(strconv.FormatInt(f.lines[i].OnHand, 10))
 	f.setErr("")
 	f.s.focus(f.qty)
@@ -195,7 +204,7 @@ func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
 	opts := make([]string, len(lines))
 	for i := range lines {
 		l := &lines[i]
-		o := fmt.Sprintf("%s · %s on hand", lineTitle(l), units(l.OnHand, p.Unit))
+		o := fmt.Sprintf("%s · %s on hand", lineTitle(l), bothText(l.OnHand, p.Unit, lotPackSize(l, &p)))
 		if l.ID == first {
 			o += "  (expires first)"
 		}
@@ -237,6 +246,7 @@ func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
 		f.suggest()
 	}
 	f.lot.Refresh()
+	f.packsChanged()
 }
 
 // suggest selects the lot that expires first among those that may be dispensed (stock.FEFO).
@@ -275,26 +285,60 @@ func (f *moveForm) setErr(msg string) {
 	}
 }
 
-// signed reads the typed number with the action's sign.
+// signed reads the typed quantity, in units ("10") or packs ("2 packs", or any number with the
+// packs switch on), as units with the action's sign.
 func (f *moveForm) signed(a moveAction) (int64, error) {
-	text := strings.TrimSpace(strings.ReplaceAll(f.qty.Text, "−", "-"))
+	sign, text := trimSign(f.qty.Text)
 	if text == "" {
 		return 0, fmt.Errorf("type how many %s, then press Enter", unitPlural(f.product.Unit))
 	}
-	n, err := store.ParseQuantity(text)
+	n, err := parseUnits(text, f.packSize(), f.inPacks.Visible() && f.inPacks.Checked)
 	if err != nil {
 		return 0, err
 	}
 	if a.sign == 0 {
-		if !strings.HasPrefix(text, "-") && !strings.HasPrefix(text, "+") {
+		if sign == "" {
 			return 0, fmt.Errorf("for a count correction type - for fewer or + for more, e.g. -3 or +2")
+		}
+		if sign == "-" {
+			n = -n
 		}
 		return n, nil
 	}
-	if n <= 0 || strings.HasPrefix(text, "-") {
+	if n <= 0 || sign == "-" {
 		return 0, fmt.Errorf("type how many as a number above 0, e.g. 2")
 	}
 	return a.sign * n, nil
+}
+
+// packSize is the chosen lot's pack size (else the product's usual one).
+func (f *moveForm) packSize() int64 {
+	if i := f.lot.SelectedIndex(); i >= 0 && i < len(f.lines) {
+		return lotPackSize(&f.lines[i], &f.product)
+	}
+	return productPackSize(&f.product)
+}
+
+// packsChanged shows the packs/units switch when the chosen lot's packs hold more than one unit.
+func (f *moveForm) packsChanged() {
+	if f.inPacks == nil {
+		return
+	}
+	setVisible(f.inPacks, hasPacks(f.packSize()))
+	f.updatePreview()
+}
+
+// updatePreview says what the typed quantity will do, before it is recorded.
+func (f *moveForm) updatePreview() {
+	if f.preview == nil || f.inPacks == nil {
+		return
+	}
+	n, err := f.signed(f.current())
+	if err != nil || n == 0 {
+		f.preview.SetText("")
+		return
+	}
+	f.preview.SetText(moveAmountText(f.current().kind, n, f.product.Unit, f.packSize()))
 }
 
 // submit records the movement (off the UI goroutine) and shows what it did, with Undo.
@@ -330,7 +374,7 @@ func (f *moveForm) submit() {
 			}
 			f.qty.SetText("")
 			f.note.SetText("")
-			text := movedText(a, n, f.product.Unit, &line)
+			text := movedText(a, n, f.product.Unit, lotPackSize(&line, &f.product), &line)
 			f.s.recorded(text, []int64{m.ID})
 			f.s.pushStockUndo(strings.TrimSuffix(text, "."), []int64{m.ID}, func(ctx context.Context) ([]int64, error) {
 				m, err := f.s.record(ctx, a, line.ID, n, note)
@@ -358,12 +402,8 @@ func (s *stockView) record(ctx context.Context, a moveAction, lineID, n int64, n
 }
 
 // movedText says what a recorded movement did: "Dispensed 2 packs from lot A (2027-03-31)."
-func movedText(a moveAction, n int64, unit string, l *stock.Line) string {
-	abs := n
-	if abs < 0 {
-		abs = -abs
-	}
-	what := units(abs, unit)
+func movedText(a moveAction, n int64, unit string, size int64, l *stock.Line) string {
+	what := amountText(n, unit, size)
 	lot := "lot " + dash(l.Lot)
 	if l.Expiry != "" {
 		lot += " (" + l.Expiry + ")"

@@ -263,9 +263,10 @@ func reorderText(level int64) string {
 	return fmt.Sprintf(" · reorder below %d", level)
 }
 
-// onHandText is "6 packs · 3 waiting for review" (+ "· 4 expired" when expired lots hold stock).
+// onHandText is "6 packs · 3 waiting for review" (+ "· 4 expired" when expired lots hold stock);
+// counted in units of packs that hold more, "50 capsules · 1 pack + 20" (in the usual pack size).
 func onHandText(s *stock.ProductSummary) string {
-	t := units(s.Usable, s.Unit)
+	t := bothText(s.Usable, s.Unit, productPackSize(&s.Product))
 	if s.ExpiredOnHand > 0 {
 		t += fmt.Sprintf(" · %d expired", s.ExpiredOnHand)
 	}

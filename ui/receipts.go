@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -34,11 +35,25 @@ type receiptsPage struct {
 
 type receiptRow struct {
 	root    fyne.CanvasObject
-	qty     *uiEntry
+	qty     *uiEntry   // the units received
+	packs   *packsEdit // packs × pack size = units, when a pack holds more than one unit (else nil)
 	confirm *widget.Button
 	same    *widget.Button
 	errText *widget.Label
 	thumb   *canvas.Image
+	// proposed is what the row was built for: a receipt proposed again (its product's unit or
+	// pack size changed) gets a new row instead of the old figures.
+	proposed receiptFigures
+}
+
+// receiptFigures are a receipt's proposed figures as its row shows them.
+type receiptFigures struct {
+	quantity, packs, packSize int64
+	unit                      string
+}
+
+func proposedOf(rc *stock.Receipt) receiptFigures {
+	return receiptFigures{rc.Quantity, rc.Packs, rc.PackSize, rc.Product.Unit}
 }
 
 func (s *stockView) newReceiptsPage() *receiptsPage {
@@ -85,7 +100,7 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 	objs := make([]fyne.CanvasObject, 0, 2*len(list))
 	for i := range list {
 		row := old[list[i].ID]
-		if row == nil {
+		if row == nil || row.proposed != proposedOf(&list[i]) { // new, or proposed again (another unit or pack size)
 			row = r.newRow(list[i])
 		}
 		r.rows[list[i].ID] = row
@@ -97,7 +112,7 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 
 func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	u := r.s.u
-	row := &receiptRow{}
+	row := &receiptRow{proposed: proposedOf(&rc)}
 	id := rc.ID
 	row.qty = u.newEntry()
 	row.qty.SetText(strconv.FormatInt(rc.Quantity, 10))
@@ -135,9 +150,14 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	if rc.Proposed != nil && *rc.Proposed != rc.Quantity {
 		lines = append(lines, widget.NewLabel(fmt.Sprintf("The photo proposed %d.", *rc.Proposed)))
 	}
-	qtyBox := container.NewGridWrap(fyne.NewSize(90, row.qty.MinSize().Height), row.qty)
-	actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
-	lines = append(lines, actions, row.errText)
+	if _, size, _ := receiptPacks(&rc); hasPacks(size) {
+		row.packs = u.newPacksEdit(rc, row.qty, func() { r.confirm(id, row) })
+		lines = append(lines, row.packs.root, row.packs.info, container.NewHBox(row.confirm, row.same), row.errText)
+	} else {
+		qtyBox := container.NewGridWrap(fyne.NewSize(90, row.qty.MinSize().Height), row.qty)
+		actions := container.NewHBox(widget.NewLabel(unitPlural(rc.Product.Unit)), qtyBox, row.confirm, row.same)
+		lines = append(lines, actions, row.errText)
+	}
 	thumbBtn := widget.NewButton("", func() { r.s.showPhoto(rc.PhotoID) })
 	thumbBtn.Importance = widget.LowImportance
 	var left fyne.CanvasObject = container.NewStack(thumbBtn, row.thumb)
@@ -201,8 +221,15 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 		return
 	}
 	row.setBusy(true)
+	packs, size, resized := row.packs.resized(n)
 	u.bg(func() func() {
-		m, err := u.d.Stock.ConfirmReceipt(u.ctx, id, n)
+		var m stock.Movement
+		var err error
+		if resized { // the reviewer corrected the pack size: the lot takes it
+			m, err = u.d.Stock.ConfirmReceiptPacks(u.ctx, id, packs, size)
+		} else {
+			m, err = u.d.Stock.ConfirmReceipt(u.ctx, id, n)
+		}
 		return func() {
 			row.setBusy(false)
 			var pe *store.PackDecisionError
@@ -222,7 +249,11 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 				return
 			}
 			row.setErr("")
-			r.s.recorded(fmt.Sprintf("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
+			if row.packs != nil {
+				r.s.recorded(i18n.T("Received %s: the receipt is confirmed and counts in stock.", amountText(n, row.packs.unit, row.packs.packSize())), []int64{m.ID})
+			} else {
+				r.s.recorded(fmt.Sprintf("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
+			}
 			r.reload()
 			r.s.products.reloadSoon()
 			u.inv.reloadSoon() // the photo's entry is confirmed with it

@@ -285,7 +285,7 @@ func TestStockCardShowsRunningBalanceAndAdjustments(t *testing.T) {
 	}
 	do("Adjust: count correction", "-3")
 	do("Dispose: damaged", "abc")
-	if !strings.Contains(f.errText.Text, "not a whole number") {
+	if !strings.Contains(f.errText.Text, "is not a quantity") { // units or packs: stock.ParseQuantity
 		t.Fatalf("error for abc: %q", f.errText.Text)
 	}
 	do("Dispense", "10")

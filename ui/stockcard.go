@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -23,6 +24,7 @@ type cardPage struct {
 	root    fyne.CanvasObject
 	list    *widget.List
 	undoSel *widget.Button
+	packBtn *widget.Button // "Pack size…": disabled for a product counted in packs (set its unit first)
 
 	line     stock.Line
 	prod     stock.Product
@@ -44,7 +46,8 @@ func (s *stockView) newCardPage() *cardPage {
 	back := widget.NewButtonWithIcon("Back to the product", theme.NavigateBackIcon(), func() {
 		s.openProduct(c.prod.ID)
 	})
-	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(c.title, c.summary))
+	c.packBtn = widget.NewButtonWithIcon(i18n.T("Pack size…"), theme.SettingsIcon(), c.editPackSize)
+	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(container.NewBorder(nil, nil, nil, c.packBtn, c.title), c.summary))
 	header := newCols(cardCols, boldLabel("When"), boldLabel("What"), boldLabel("Change"), boldLabel("Balance"),
 		boldLabel("Note"), boldLabel("Photo"))
 	top := container.NewVBox(head, widget.NewSeparator(), c.form.root, widget.NewSeparator(),
@@ -86,11 +89,16 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 	old := c.rows
 	c.prod, c.line, c.rows = prod, line, rows
 	c.title.SetText(productTitle(&prod))
-	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, prod.Unit)
+	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, &prod)
 	if stock.IsExpired(line.Expiry, c.s.u.now()) {
 		sum += " · expired: dispose of it, do not dispense"
 	}
 	c.summary.SetText(sum)
+	if stock.CountsInPacks(prod) {
+		c.packBtn.Disable()
+	} else {
+		c.packBtn.Enable()
+	}
 	c.form.setLines(prod, []stock.Line{line})
 	selID := int64(0) // the movement selected stays selected when the card is read again
 	if c.selected >= 0 && c.selected < len(old) {
@@ -113,7 +121,8 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 // undoable reports whether the card's row may be undone (the rule itself is checked again by
 // the store: stock.CheckReverse).
 func undoable(r *stock.CardRow) bool {
-	return r.Status == stock.Confirmed && r.Kind != stock.Reversal && r.ReversedBy == 0
+	// A conversion is undone with its unit change (Ctrl+Z), not on its own.
+	return r.Status == stock.Confirmed && r.Kind != stock.Reversal && r.Kind != stock.Convert && r.ReversedBy == 0
 }
 
 func (c *cardPage) updateUndo() {

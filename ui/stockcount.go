@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -35,6 +36,9 @@ type countPage struct {
 	info  *widget.Label
 	box   *fyne.Container
 	save  *widget.Button
+	// inPacks is the packs/units switch (Ctrl+U): on, a number typed is packs of its lot.
+	inPacks  *widget.Check
+	packsRow fyne.CanvasObject // the switch and what it means, shown when a lot's packs hold more than one unit
 
 	all   []stock.ProductStock // every product with its lots
 	rows  []*countRow          // the lots of the shelf chosen
@@ -80,6 +84,15 @@ func (s *stockView) newCountPage() *countPage {
 	c.note.SetPlaceHolder("note, e.g. monthly count (optional)")
 	c.info = widget.NewLabel("")
 	c.info.Wrapping = fyne.TextWrapWord
+	c.inPacks = newPackSwitch(func(bool) {
+		for _, r := range c.rows {
+			c.updateDiff(r)
+		}
+	})
+	packsHint := widget.NewLabel(i18n.T("The books and the differences are in units; type 2 packs or 1 pack + 5 to count packs."))
+	packsHint.Importance = widget.LowImportance
+	packsHint.Truncation = fyne.TextTruncateEllipsis
+	c.packsRow = container.NewBorder(nil, nil, c.inPacks, nil, packsHint)
 	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
 	c.save.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
@@ -91,6 +104,7 @@ func (s *stockView) newCountPage() *countPage {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, sheet, title),
 		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
+		c.packsRow,
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
 	return c
@@ -204,6 +218,12 @@ func (c *countPage) showShelf() {
 		}
 	}
 	objs := make([]fyne.CanvasObject, 0, len(c.rows))
+	packs := false
+	for _, r := range c.rows {
+		packs = packs || hasPacks(lotPackSize(&r.line, &r.prod))
+	}
+	setVisible(c.inPacks, packs)
+	setVisible(c.packsRow, packs)
 	for i, r := range c.rows {
 		i, r := i, r
 		r.counted = u.newEntry()
@@ -255,12 +275,12 @@ func (c *countPage) leave(then func()) {
 }
 
 // parse reads a row's typed count; ok is false when it is blank.
-func (r *countRow) parse() (n int64, ok bool, err error) {
+func (r *countRow) parse(inPacks bool) (n int64, ok bool, err error) {
 	t := strings.TrimSpace(r.counted.Text)
 	if t == "" {
 		return 0, false, nil
 	}
-	n, err = store.ParseQuantity(t)
+	n, err = parseUnits(t, lotPackSize(&r.line, &r.prod), inPacks)
 	if err == nil {
 		_, err = stock.CountDelta(r.line.OnHand, n)
 	}
@@ -268,7 +288,7 @@ func (r *countRow) parse() (n int64, ok bool, err error) {
 }
 
 func (c *countPage) updateDiff(r *countRow) {
-	n, ok, err := r.parse()
+	n, ok, err := r.parse(c.packsOn())
 	switch {
 	case !ok:
 		r.diff.SetText("")
@@ -316,7 +336,7 @@ func (c *countPage) review() {
 	var lines []string
 	diffs := 0
 	for _, r := range c.rows {
-		n, ok, err := r.parse()
+		n, ok, err := r.parse(c.packsOn())
 		if !ok {
 			continue
 		}
@@ -390,3 +410,6 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 		}
 	})
 }
+
+// packsOn reports whether numbers typed in the count are packs (the switch, when it shows).
+func (c *countPage) packsOn() bool { return c.inPacks.Visible() && c.inPacks.Checked }

@@ -33,12 +33,24 @@ type Stock interface {
 	Count(ctx context.Context, counts []stock.CountInput, note string) ([]stock.Movement, error)
 
 	PendingReceipts(ctx context.Context) ([]stock.Receipt, error)
+	// ReceiptForEntry is the receipt a photo's entry proposes (its packs × pack size in units).
+	ReceiptForEntry(ctx context.Context, entryID int64) (stock.Receipt, error)
 	// ConfirmReceipt returns a *store.PackDecisionError while the receipt looks like an earlier
 	// photo's pack; DecidePack answers it.
 	ConfirmReceipt(ctx context.Context, receiptID, n int64) (stock.Movement, error)
 	DecidePack(ctx context.Context, receiptID int64, d store.PackDecision) error
+	// ConfirmReceiptPacks confirms a receipt as packs of a pack size the reviewer corrected: the
+	// lot takes that size (what it holds is converted).
+	ConfirmReceiptPacks(ctx context.Context, receiptID, packs, packSize int64) (stock.Movement, error)
 	// SetProductStock sets a product's unit of count ("" keeps it) and reorder level (0: none).
 	SetProductStock(ctx context.Context, productID int64, unit string, reorderLevel int64) (stock.Product, error)
+
+	// SetProductUnit sets a product's dispensing unit and usual pack size, SetLinePackSize one lot's
+	// pack size: each is a recorded change that converts the balances by Convert movements (shown on
+	// the stock cards); UndoUnitChange records the change back. A change that changes nothing has ID 0.
+	SetProductUnit(ctx context.Context, productID int64, unit string, packSize int64) (stock.UnitChange, error)
+	SetLinePackSize(ctx context.Context, lineID, packSize int64) (stock.UnitChange, error)
+	UndoUnitChange(ctx context.Context, changeID int64) (stock.UnitChange, error)
 
 	// MarkSamePack dismisses a receipt whose photo shows a pack already received.
 	MarkSamePack(ctx context.Context, receiptID int64) error

@@ -13,6 +13,7 @@ import (
 	"image"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -407,8 +408,18 @@ func barcodeEntry(code barcode.GS1) store.NewEntry {
 	set("lot", code.Lot, &ne.Lot)
 	set("expiry", code.Expiry, &ne.Expiry)
 	set("serial", code.Serial, &ne.Serial)
+	set("unit", countText(code), &ne.Unit)
 	ne.ReviewNote = codeNotes(code)
 	return ne
+}
+
+// countText is the barcode's GS1 count of items, (30) or (37), as a pack's contents ("30"): the
+// store reads it as the pack size when the model read none (issue 27); "" when there is none.
+func countText(code barcode.GS1) string {
+	if code.Count == nil || *code.Count < 1 {
+		return ""
+	}
+	return strconv.FormatInt(*code.Count, 10)
 }
 
 // codeNotes is what the barcode's reading asks the reviewer to check (a date that is not a date).
@@ -487,6 +498,9 @@ func mergeFindings(res analyzer.Result, code barcode.GS1, haveCode bool) []store
 				}
 				*fv.dst = fv.code
 				ne.Sources[fv.field] = store.SourceBarcode
+			}
+			if c := countText(code); c != "" && m.Unit == "" { // the pack's count when the model read no contents
+				ne.Unit, ne.Sources["unit"] = c, store.SourceBarcode
 			}
 			if n := codeNotes(code); n != "" {
 				notes = append(notes, n)

@@ -14,6 +14,46 @@ import (
 // unit of count (the unit column); "waiting_for_review" counts receipts proposed from photos that
 // nobody has confirmed yet, which on-hand figures never include.
 
+// packHeaders are the headers of the pack columns every stock report carries beside its units:
+// the lot's (or product's usual) units per pack, and the quantity as whole packs + loose units.
+// (A function: the language is chosen after the package is initialised.)
+func packHeaders() map[string]string {
+	return map[string]string{
+		"pack_size":    i18n.T("Units per pack"),
+		"packs":        i18n.T("In packs"),
+		"usable_packs": i18n.T("Usable in packs"),
+	}
+}
+
+// packsCell is units as packs of size: "1 + 20" (1 pack and 20 loose), "2"; empty when the packs
+// hold one unit (a product counted in packs: the quantity says it all).
+func packsCell(units, size int64) cell {
+	if size <= 1 {
+		return cell{}
+	}
+	packs, rest := stock.Split(units, size)
+	if rest == 0 {
+		return textCell(fmt.Sprint(packs))
+	}
+	return textCell(fmt.Sprintf("%d + %d", packs, rest))
+}
+
+// hidePacks leaves the pack columns out of the PDF when no row's packs hold more than one unit
+// (an inventory counted in packs prints as before); CSV, JSON and XLSX keep them.
+func (t *Table) hidePacks(show bool, cols ...string) {
+	if !show {
+		t.NoPrint = append(t.NoPrint, cols...)
+	}
+}
+
+// movementPacks is a receipt counted in packs: "2 × 30"; empty for other movements.
+func movementPacks(m stock.Movement) cell {
+	if m.Packs <= 0 || m.PackSize <= 1 {
+		return cell{}
+	}
+	return textCell(fmt.Sprintf("%d × %d", m.Packs, m.PackSize))
+}
+
 func productName(p stock.Product) string {
 	if strings.TrimSpace(p.Name) == "" {
 		if p.GTIN != "" {
@@ -74,8 +114,10 @@ func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 		Subtitle: i18n.T("Expired lots are not usable stock. Quantities are in each product's unit."),
 		Sheet:    i18n.T("Stock by product"), Totals: []string{"usable_on_hand", "expired_on_hand", "waiting_for_review"},
 		Columns: []string{"product", "generic_name", "strength", "dosage_form", "gtin", "unit", "usable_on_hand",
-			"expired_on_hand", "waiting_for_review", "nearest_expiry", "reorder_level", "lots", "warnings"},
-		Widths: []float64{26, 20, 12, 12, 16, 7, 9, 9, 9, 14, 8, 5, 30}}
+			"expired_on_hand", "waiting_for_review", "nearest_expiry", "reorder_level", "lots", "warnings", "pack_size", "usable_packs"},
+		Headers: packHeaders(),
+		Widths:  []float64{26, 20, 12, 12, 16, 7, 9, 9, 9, 14, 8, 5, 30, 7, 9}}
+	anyPacks := false
 	for _, p := range ps {
 		var reorder cell
 		if p.ReorderLevel > 0 {
@@ -83,8 +125,11 @@ func StockTable(ps []stock.ProductStock, today time.Time, days int) Table {
 		}
 		t.add(productCell(p.Product), textCell(p.GenericName), textCell(p.Strength), textCell(p.DosageForm),
 			textCell(p.GTIN), textCell(p.Unit), numCell(p.Usable), numCell(p.ExpiredOnHand), numCell(p.Pending),
-			dateCell(p.NearestExpiry), reorder, numCell(int64(p.Lots)), badgeCell(p.Badges, days))
+			dateCell(p.NearestExpiry), reorder, numCell(int64(p.Lots)), badgeCell(p.Badges, days),
+			numCell(max(p.PackSize, 1)), packsCell(p.Usable, p.PackSize))
+		anyPacks = anyPacks || p.PackSize > 1
 	}
+	t.hidePacks(anyPacks, "pack_size", "usable_packs")
 	return t
 }
 
@@ -94,16 +139,21 @@ func LotsTable(ps []stock.ProductStock, today time.Time, days int) Table {
 	t := Table{Title: i18n.T("Stock on hand by lot"), Period: on(today), Subtitle: i18n.T("Each product's lots, soonest expiry first."),
 		Sheet: i18n.T("Stock by lot"), Totals: []string{"on_hand", "waiting_for_review"},
 		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "location", "on_hand", "waiting_for_review",
-			"unit", "warnings"},
-		Widths: []float64{28, 12, 16, 14, 14, 14, 9, 10, 8, 26}}
+			"unit", "warnings", "pack_size", "packs"},
+		Headers: packHeaders(),
+		Widths:  []float64{28, 12, 16, 14, 14, 14, 9, 10, 8, 26, 7, 9}}
+	anyPacks := false
 	for _, p := range ps {
 		for _, l := range p.Lines {
 			b := stock.LineBadges(l, today, days)
 			b.Out = false // an empty lot is not news; the product's row says out of stock
 			t.add(productCell(p.Product), textCell(p.Strength), textCell(p.GTIN), textCell(l.Lot), dateCell(l.Expiry),
-				textCell(l.Location), numCell(l.OnHand), numCell(l.Pending), textCell(p.Unit), badgeCell(b, days))
+				textCell(l.Location), numCell(l.OnHand), numCell(l.Pending), textCell(p.Unit), badgeCell(b, days),
+				numCell(max(l.PackSize, 1)), packsCell(l.OnHand, l.PackSize))
+			anyPacks = anyPacks || l.PackSize > 1
 		}
 	}
+	t.hidePacks(anyPacks, "pack_size", "packs")
 	return t
 }
 
@@ -114,9 +164,12 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 		Subtitle: i18n.N(days, "Lots with stock that have expired or expire within %d day of %s.",
 			"Lots with stock that have expired or expire within %d days of %s.", days, i18n.Date(today)),
 		Sheet: i18n.T("Expiry"), Totals: []string{"on_hand"},
-		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "days_left", "on_hand", "unit", "location", "status"},
-		Widths:  []float64{28, 12, 16, 14, 14, 9, 9, 8, 14, 24}}
+		Columns: []string{"product", "strength", "gtin", "lot", "expiry", "days_left", "on_hand", "unit", "location", "status",
+			"pack_size", "packs"},
+		Headers: packHeaders(),
+		Widths:  []float64{28, 12, 16, 14, 14, 9, 9, 8, 14, 24, 7, 9}}
 	day0, _ := time.Parse(time.DateOnly, stock.Day(today))
+	anyPacks := false
 	for _, r := range rows {
 		exp, err := time.Parse(time.DateOnly, r.Line.Expiry)
 		if err != nil {
@@ -133,8 +186,10 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 		}
 		t.add(productCell(r.Product), textCell(r.Product.Strength), textCell(r.Product.GTIN), textCell(r.Line.Lot),
 			dateCell(r.Line.Expiry), numCell(left), numCell(r.Line.OnHand), textCell(r.Product.Unit), textCell(r.Line.Location),
-			status)
+			status, numCell(max(r.Line.PackSize, 1)), packsCell(r.Line.OnHand, r.Line.PackSize))
+		anyPacks = anyPacks || r.Line.PackSize > 1
 	}
+	t.hidePacks(anyPacks, "pack_size", "packs")
 	return t
 }
 
@@ -156,9 +211,11 @@ func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 		Subtitle: i18n.T("Confirmed movements, oldest first; a count's quantity is the difference from the books."),
 		Sheet:    i18n.T("Movements"), Totals: []string{"quantity"},
 		Columns: []string{"at", "product", "strength", "lot", "expiry", "serial", "movement", "reason", "quantity", "counted",
-			"note", "id", "device"},
-		Widths:  []float64{19, 26, 10, 12, 14, 12, 12, 16, 8, 8, 26, 36, 36},
+			"note", "id", "device", "unit", "packs"},
+		Headers: packHeaders(),
+		Widths:  []float64{19, 26, 10, 12, 14, 12, 12, 16, 8, 8, 26, 36, 36, 8, 9},
 		NoPrint: []string{"id", "device"}}
+	anyPacks := false
 	for _, r := range rows {
 		var counted cell
 		if r.Counted != nil {
@@ -166,8 +223,10 @@ func MovementsTable(rows []stock.MovementRow, from, to time.Time) Table {
 		}
 		t.add(instantCell(r.At), productCell(r.Product), textCell(r.Product.Strength), textCell(r.Line.Lot),
 			dateCell(r.Line.Expiry), textCell(r.Serial), kindCell(r.Kind), reasonCell(r.Reason), numCell(r.Quantity),
-			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID))
+			counted, textCell(r.Note), textCell(r.UUID), textCell(r.DeviceID), textCell(r.Product.Unit), movementPacks(r.Movement))
+		anyPacks = anyPacks || !stock.CountsInPacks(r.Product)
 	}
+	t.hidePacks(anyPacks, "unit", "packs")
 	return t
 }
 
@@ -204,11 +263,13 @@ func CountSheetTable(ps []stock.ProductStock, shelf string, today time.Time) Tab
 	t := Table{Title: title, Period: i18n.T("On %s, %s", i18n.Date(today), where),
 		Subtitle: i18n.T("Count each lot and write the number on the shelf under Counted; the books' figure is under Expected on hand. Quantities are in each product's unit."),
 		Sheet:    i18n.T("Count sheet"),
-		Columns:  []string{"shelf", "product", "strength", "lot", "expiry", "expected_on_hand", "unit", "counted", "remarks", "line"},
-		Headers:  map[string]string{"remarks": i18n.T("Remarks (why it differs)")},
-		Widths:   []float64{14, 30, 12, 14, 12, 10, 9, 12, 24, 8},
-		NoPrint:  []string{"line"},
-		Blank:    []string{"counted", "remarks"}}
+		Columns: []string{"shelf", "product", "strength", "lot", "expiry", "expected_on_hand", "unit", "counted", "remarks", "line",
+			"pack_size", "expected_packs"},
+		Headers: map[string]string{"remarks": i18n.T("Remarks (why it differs)"), "pack_size": packHeaders()["pack_size"],
+			"expected_packs": i18n.T("Expected in packs")},
+		Widths:  []float64{14, 30, 12, 14, 12, 10, 9, 12, 24, 8, 7, 9},
+		NoPrint: []string{"line"},
+		Blank:   []string{"counted", "remarks"}}
 	type item struct {
 		p stock.Product
 		l stock.Line
@@ -232,9 +293,13 @@ func CountSheetTable(ps []stock.ProductStock, shelf string, today time.Time) Tab
 		}
 		return a.l.Expiry < b.l.Expiry
 	})
+	anyPacks := false
 	for _, it := range items {
 		t.add(textCell(it.l.Location), productCell(it.p), textCell(it.p.Strength), textCell(it.l.Lot),
-			dateCell(it.l.Expiry), numCell(it.l.OnHand), textCell(it.p.Unit), cell{}, cell{}, numCell(it.l.ID))
+			dateCell(it.l.Expiry), numCell(it.l.OnHand), textCell(it.p.Unit), cell{}, cell{}, numCell(it.l.ID),
+			numCell(max(it.l.PackSize, 1)), packsCell(it.l.OnHand, it.l.PackSize))
+		anyPacks = anyPacks || it.l.PackSize > 1
 	}
+	t.hidePacks(anyPacks, "pack_size", "expected_packs")
 	return t
 }

@@ -142,7 +142,7 @@ func TestCountSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], ",") != "shelf,product,strength,lot,expiry,expected_on_hand,unit,counted,remarks,line" ||
+	if strings.Join(recs[0], ",") != "shelf,product,strength,lot,expiry,expected_on_hand,unit,counted,remarks,line,pack_size,expected_packs" ||
 		recs[1][0] != "Shelf B" || recs[1][3] != "LOT1003" || recs[1][5] != "13" || recs[1][7] != "" || recs[1][9] == "" {
 		t.Fatalf("count sheet CSV = %q", recs)
 	}

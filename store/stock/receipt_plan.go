@@ -22,6 +22,12 @@ type ReceiptFacts struct {
 	Quantity   int64
 	Status     Status
 	AnalysisID int64
+	// Packs, PackSize, PackSizeFrom: the receipt counts Packs packs (the entry's quantity, 1 when
+	// unread) of PackSize units (ReceiptPackSize); Quantity = Packs × PackSize. Zero Packs means
+	// Quantity packs of one unit.
+	Packs        int64
+	PackSize     int64
+	PackSizeFrom string
 	// ByPerson: a person made the change (an edit, a confirmation, a reopening, a deletion); else an
 	// analysis merged into the entry. A machine never changes confirmed stock.
 	ByPerson bool
@@ -89,7 +95,7 @@ func PlanReceipt(f ReceiptFacts) ReceiptPlan {
 		}
 		return p
 	}
-	shared := f.SamePack && f.Quantity > 1
+	shared := f.SamePack && f.packs() > 1
 	if shared {
 		f.SamePack, f.LookAlike = false, true
 	}
@@ -102,12 +108,15 @@ func PlanReceipt(f ReceiptFacts) ReceiptPlan {
 	}
 	switch {
 	case cur != nil && cur.Status == Pending:
-		if cur.LineID == f.LineID && cur.Quantity == f.Quantity && f.Status == Pending && cur.AnalysisID == f.AnalysisID {
+		if cur.LineID == f.LineID && cur.Quantity == f.Quantity && f.Status == Pending && cur.AnalysisID == f.AnalysisID &&
+			receiptPacks(*cur) == f.packs() && cur.PackSizeFrom == f.PackSizeFrom {
 			return ReceiptPlan{}
 		}
 		return ReceiptPlan{Correct: true}
 	case cur != nil && cur.Status == Confirmed:
-		same := cur.LineID == f.LineID && cur.Quantity == f.Quantity
+		// A confirmed receipt is the same while it counts the same packs on the same lot: its pack
+		// size is settled (a lot's size changes through a recorded unit change, which converts).
+		same := cur.LineID == f.LineID && receiptPacks(*cur) == f.packs()
 		switch {
 		case same && f.Status == Confirmed:
 			return ReceiptPlan{}
@@ -196,4 +205,21 @@ func WithoutSamePackNote(note string) string {
 		}
 		note = strings.TrimSpace(strings.TrimSpace(note[:i]) + " " + strings.TrimSpace(note[i+j+len(samePackTail):]))
 	}
+}
+
+// packs is the number of packs the receipt counts.
+func (f ReceiptFacts) packs() int64 {
+	if f.Packs > 0 {
+		return f.Packs
+	}
+	return f.Quantity
+}
+
+// receiptPacks is the number of packs a receipt counts: its Packs, or, for a receipt recorded
+// before pack sizes (PackSize 0), its quantity.
+func receiptPacks(m Movement) int64 {
+	if m.PackSize > 0 {
+		return m.Packs
+	}
+	return m.Quantity
 }

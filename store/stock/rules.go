@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"medinventory/assets/i18n"
 	"sort"
 	"strings"
 	"time"
@@ -317,6 +318,8 @@ func CheckReverse(m Movement, lineOnHand int64) error {
 		return fmt.Errorf("%w (this one is %s)", ErrNotConfirmed, m.Status)
 	case m.Kind == Reversal:
 		return fmt.Errorf("%w: this is itself an undo; record a new movement instead", ErrAlreadyReversed)
+	case m.Kind == Convert:
+		return fmt.Errorf("%w: %s", ErrUnitChanged, i18n.T("a unit conversion is undone by undoing its unit change"))
 	case m.ReversedBy != 0:
 		return ErrAlreadyReversed
 	case lineOnHand-m.Quantity < 0:
@@ -406,6 +409,8 @@ func KindWords(k Kind) string {
 		return "stock count"
 	case Reversal:
 		return "undone"
+	case Convert:
+		return i18n.T("unit converted")
 	}
 	return string(k)
 }

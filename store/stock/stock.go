@@ -41,10 +41,13 @@ const (
 	Dispose  Kind = "dispose"  // destroyed because expired or damaged; −N
 	Count    Kind = "count"    // a stock count: Counted is what was counted, Quantity the difference
 	Reversal Kind = "reversal" // undoes the movement named by ReversesID; −(its quantity)
+	// Convert re-expresses a lot's balance when its product's unit or the lot's pack size changed
+	// (2 packs → 60 capsules: +58); the stock itself did not move. See ConvertBalance.
+	Convert Kind = "convert"
 )
 
 // Kinds lists every kind, in the order reports show them.
-var Kinds = []Kind{Receive, Dispense, Adjust, Dispose, Count, Reversal}
+var Kinds = []Kind{Receive, Dispense, Adjust, Dispose, Count, Reversal, Convert}
 
 // Reason says why an adjustment or disposal was made ("" for other kinds).
 type Reason string
@@ -91,9 +94,13 @@ type Product struct {
 	// Values holds the catalog fields of the field table (fields.All with Catalog set: name, generic
 	// name, strength, form, maker, GTIN); a product's other fields are empty.
 	fields.Values
-	// Unit is the unit stock of this product is counted in ("pack", "tablet"…). It is not the
-	// field table's "unit" (a pack's contents, e.g. "30 tablets"), which it hides here.
-	Unit         string
+	// Unit is the unit stock of this product is counted in ("pack", "tablet"…): its dispensing
+	// unit. It is not the field table's "unit" (a pack's contents, e.g. "30 tablets"), which it
+	// hides here.
+	Unit string
+	// PackSize is how many Units the product's usual pack holds (≥ 1; 1 for the unit "pack"). A lot
+	// may hold packs of another size (Line.PackSize).
+	PackSize     int64
 	ReorderLevel int64 // 0: none set
 	Confirmed    bool  // a person confirmed a photo of it (the catalog then recognises it offline)
 }
@@ -107,6 +114,9 @@ type Line struct {
 	Lot       string // as printed; "" when unknown
 	Expiry    string // YYYY-MM-DD; "" when unknown
 	Location  string // shelf, room; "" when not said
+	// PackSize is how many of the product's units one pack of this lot holds (≥ 1): packs of one
+	// product can differ between suppliers and lots.
+	PackSize int64
 
 	OnHand          int64 // sum of confirmed movements
 	Pending         int64 // units in receipts waiting for review
@@ -134,6 +144,12 @@ type Movement struct {
 	ReversesID int64 // Reversal only: the movement it undoes
 	ReversedBy int64 // the reversal that undid this movement, 0 if none (read from the ledger)
 	BatchID    string
+	// Packs, PackSize and PackSizeFrom: a receipt from a photo is counted in packs (the entry's
+	// quantity) of PackSize units each; Quantity = Packs × PackSize. PackSizeFrom says where the
+	// size came from (PackSizeFromModel, …); all zero for other movements.
+	Packs        int64
+	PackSize     int64
+	PackSizeFrom string
 	// SimilarPhotoID: the photo this movement's photo looks like, added shortly before ("probably the
 	// same pack as photo N"); 0 if none.
 	SimilarPhotoID int64
@@ -211,4 +227,35 @@ type MovementRow struct {
 	// Serial is the GS1 serial number of the pack a receipt from a photo is of (its entry's), ""
 	// when unknown: with the product's GTIN it names the one pack received.
 	Serial string
+}
+
+// UnitChange is a recorded change of a product's unit and usual pack size (LineID 0), or of one
+// lot's pack size. The balances it converted are Convert movements sharing BatchID; Lines keeps
+// each lot's old and new size. It never changes once recorded: undoing it records another change
+// (UndoesID) that converts back.
+type UnitChange struct {
+	ID          int64
+	UUID        string
+	DeviceID    string
+	ProductID   int64
+	LineID      int64 // 0: the product (its unit, its usual pack size and the lots at that size)
+	OldUnit     string
+	NewUnit     string
+	OldPackSize int64 // the product's usual size (LineID 0) or the lot's
+	NewPackSize int64
+	At          time.Time
+	BatchID     string
+	UndoesID    int64 // the change this one undoes, 0 if none
+	UndoneBy    int64 // the change that undid this one, 0 if none
+	Lines       []UnitChangeLine
+}
+
+// UnitChangeLine is one lot a unit change converted.
+type UnitChangeLine struct {
+	LineID      int64
+	OldPackSize int64
+	NewPackSize int64
+	OldOnHand   int64 // the balance before, in the old unit
+	NewOnHand   int64 // after, in the new unit
+	MovementID  int64 // the Convert movement; 0 when the balance did not change
 }

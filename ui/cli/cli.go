@@ -12,11 +12,12 @@
 //	medinventory scan [--format json] PHOTO...             read the barcodes in photos (nothing is stored)
 //	medinventory stock [--format table|csv|json] [--low] [--expiring DAYS]   what is on the shelf
 //	medinventory receipts [--format json] [--confirm-all]   the receipts from photos waiting for review; confirm them
-//	medinventory receive GTIN-OR-NAME QUANTITY --lot LOT --expiry DATE [--date DATE] [--name NAME]   a delivery without photos
-//	medinventory dispense GTIN-OR-NAME QUANTITY [--lot LOT] [--date DATE] [--note TEXT]   units given out (first expiry first out)
+//	medinventory receive GTIN-OR-NAME QUANTITY [--packs] [--pack-size N] --lot LOT --expiry DATE [--date DATE] [--name NAME]   a delivery without photos
+//	medinventory dispense GTIN-OR-NAME QUANTITY [--packs] [--lot LOT] [--date DATE] [--note TEXT]   units given out (first expiry first out)
 //	medinventory adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE]   correct a lot's stock (count_correction, damaged, lost, returned)
 //	medinventory dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE]   units destroyed
 //	medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE]   what was counted on the shelf for one lot
+//	medinventory product set|changes|undo GTIN-OR-NAME [--unit UNIT] [--pack-size N] [--lot LOT]   a product's dispensing unit and pack sizes (stock is converted, recorded, undoable)
 //	medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]   the monthly report and requisition: consumption, months of stock, what to order
 //	medinventory settings [list | get KEY | set KEY VALUE]   the clinic's name and other settings a script may need (never the API key)
 //

@@ -23,7 +23,7 @@ Flags:
 	if !ok {
 		return code
 	}
-	ref, n, code := c.stockArgs("adjust", rest, f)
+	ref, q, code := c.stockArgs("adjust", rest, f)
 	if code != ExitOK {
 		return code
 	}
@@ -33,6 +33,10 @@ Flags:
 	}
 	return c.changeStock("adjust", ref, f, func(ctx context.Context, st *store.Store, p stock.Product) ([]stock.Movement, error) {
 		l, err := lineOf(ctx, st, p, *f.lot)
+		if err != nil {
+			return nil, err
+		}
+		n, err := q.units(l.PackSize)
 		if err != nil {
 			return nil, err
 		}

@@ -28,7 +28,7 @@ Flags:
 	if !ok {
 		return code
 	}
-	ref, n, code := c.stockArgs("count", rest, f)
+	ref, q, code := c.stockArgs("count", rest, f)
 	if code != ExitOK {
 		return code
 	}
@@ -41,6 +41,10 @@ Flags:
 	}
 	return c.changeStock("count", ref, f, func(ctx context.Context, st *store.Store, p stock.Product) ([]stock.Movement, error) {
 		l, err := lineOf(ctx, st, p, *f.lot)
+		if err != nil {
+			return nil, err
+		}
+		n, err := q.units(l.PackSize)
 		if err != nil {
 			return nil, err
 		}

@@ -22,15 +22,23 @@ Flags:
 	if !ok {
 		return code
 	}
-	ref, n, code := c.stockArgs("dispense", rest, f)
+	ref, q, code := c.stockArgs("dispense", rest, f)
 	if code != ExitOK {
 		return code
 	}
 	return c.changeStock("dispense", ref, f, func(ctx context.Context, st *store.Store, p stock.Product) ([]stock.Movement, error) {
 		if *f.lot == "" {
+			n, err := q.units(p.PackSize) // the product's usual pack
+			if err != nil {
+				return nil, err
+			}
 			return st.DispenseProduct(ctx, p.ID, n, *f.note)
 		}
 		l, err := lineOf(ctx, st, p, *f.lot)
+		if err != nil {
+			return nil, err
+		}
+		n, err := q.units(l.PackSize)
 		if err != nil {
 			return nil, err
 		}

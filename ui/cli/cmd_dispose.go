@@ -22,7 +22,7 @@ Flags:
 	if !ok {
 		return code
 	}
-	ref, n, code := c.stockArgs("dispose", rest, f)
+	ref, q, code := c.stockArgs("dispose", rest, f)
 	if code != ExitOK {
 		return code
 	}
@@ -32,6 +32,10 @@ Flags:
 	}
 	return c.changeStock("dispose", ref, f, func(ctx context.Context, st *store.Store, p stock.Product) ([]stock.Movement, error) {
 		l, err := lineOf(ctx, st, p, *f.lot)
+		if err != nil {
+			return nil, err
+		}
+		n, err := q.units(l.PackSize)
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,14 @@ type ReceiptJSON struct {
 	Lot      string `json:"lot"`
 	Expiry   string `json:"expiry"`
 	Serial   string `json:"serial,omitempty"` // the GS1 serial (AI 21): names this one pack
-	Quantity int64  `json:"quantity"`
+	Quantity int64  `json:"quantity"`         // in the product's units
 	Date     string `json:"date"`
+	// Unit is what Quantity counts; Packs × PackSize = Quantity, the size read from the pack
+	// ("model"), its barcode ("barcode"), the lot or product ("product") or typed ("person").
+	Unit         string `json:"unit"`
+	Packs        int64  `json:"packs,omitempty"`
+	PackSize     int64  `json:"pack_size,omitempty"`
+	PackSizeFrom string `json:"pack_size_from,omitempty"`
 	// LooksLike is the photo this one looks like ("probably the same pack"), "" when none.
 	LooksLike string `json:"looks_like,omitempty"`
 }
@@ -108,9 +114,15 @@ Flags:
 // listReceipts prints the receipts waiting for review.
 func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 	out := make([]ReceiptJSON, 0, len(rs))
+	qty := map[int64]string{}
 	for _, r := range rs {
 		out = append(out, ReceiptJSON{ID: r.ID, Photo: r.PhotoName, Product: productName(r.Product), GTIN: r.Product.GTIN,
-			Lot: r.Line.Lot, Expiry: r.Line.Expiry, Serial: r.Serial, Quantity: r.Quantity, Date: r.At.Local().Format(time.DateOnly), LooksLike: r.SimilarPhotoName})
+			Lot: r.Line.Lot, Expiry: r.Line.Expiry, Serial: r.Serial, Quantity: r.Quantity, Date: r.At.Local().Format(time.DateOnly), LooksLike: r.SimilarPhotoName,
+			Unit: r.Product.Unit, Packs: r.Packs, PackSize: r.PackSize, PackSizeFrom: r.PackSizeFrom})
+		qty[r.ID] = fmt.Sprint(r.Quantity)
+		if !stock.CountsInPacks(r.Product) {
+			qty[r.ID] = stock.ReceiptWords(r.Movement, r.Product.Unit) // "2 packs × 30 capsules = 60 capsules"
+		}
 	}
 	if format == "json" {
 		return c.writeJSON(out)
@@ -126,7 +138,7 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 		if r.LooksLike != "" {
 			note = "looks like " + r.LooksLike + ": probably the same pack"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), orDash(clip(r.Serial, 20)), r.Quantity, note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), orDash(clip(r.Serial, 20)), qty[r.ID], note)
 	}
 	tw.Flush()
 	fmt.Fprintf(c.Stdout, "%d receipt(s) wait for review. Confirm them in the window, or all that look like no other photo with: medinventory receipts --confirm-all\n", len(out))

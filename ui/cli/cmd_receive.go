@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"medinventory/assets/i18n"
 
 	"medinventory/store"
 	"medinventory/store/stock"
@@ -21,11 +22,12 @@ Flags:
 	f := addStockFlags(fs, "the lot number printed on the packs")
 	expiry := fs.String("expiry", "", "the expiry date printed on the packs, e.g. 2027-05-31 or 05/2027")
 	name := fs.String("name", "", "the product's name, when its GTIN is not listed yet")
+	packSize := fs.Int64("pack-size", 0, i18n.T("units in one pack of this lot (default: the lot's, or the product's usual pack); a new lot takes it"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
-	ref, n, code := c.stockArgs("receive", rest, f)
+	ref, q, code := c.stockArgs("receive", rest, f)
 	if code != ExitOK {
 		return code
 	}
@@ -43,7 +45,8 @@ Flags:
 	if err != nil {
 		return c.usageError("receive", err)
 	}
-	m, p, created, err := o.St.ReceiveDelivery(dctx, store.Delivery{Product: ref, Name: *name, Lot: *f.lot, Expiry: *expiry, Quantity: n, Note: *f.note})
+	m, p, created, err := o.St.ReceiveDelivery(dctx, store.Delivery{Product: ref, Name: *name, Lot: *f.lot, Expiry: *expiry, Quantity: q.loose,
+		Packs: q.packs, PackSize: *packSize, Note: *f.note})
 	if err != nil {
 		return c.fail(err)
 	}

@@ -153,6 +153,8 @@ type MonthlyProduct struct {
 	OrderQuantity  int64            `json:"order_quantity"`
 	Ordered        int64            `json:"ordered"`
 	Reason         string           `json:"reason"`
+	PackSize       int64            `json:"pack_size"`     // the product's usual units per pack
+	OrderedPacks   int64            `json:"ordered_packs"` // Ordered in whole packs, rounded up
 }
 
 // round2 keeps two decimals: enough for a consumption figure, and 30 stays 30.
@@ -164,7 +166,8 @@ func writeMonthlyJSON(w io.Writer, rows []stock.MonthlyRow) error {
 		j := MonthlyProduct{ProductID: r.Product.ID, Product: r.Product.Name, GTIN: r.Product.GTIN, Unit: r.Product.Unit,
 			OpeningBalance: r.Opening, Received: r.Received, Dispensed: r.Dispensed, LossesAdjustments: r.LossesAdjustments,
 			ClosingBalance: r.Closing, StockOutDays: r.StockOutDays, AMC: round2(r.AMC), MaxQuantity: round2(r.MaxQuantity),
-			OrderQuantity: r.OrderQuantity, Ordered: r.Ordered, Reason: r.Reason, LossReasons: map[string]int64{}}
+			OrderQuantity: r.OrderQuantity, Ordered: r.Ordered, Reason: r.Reason, LossReasons: map[string]int64{},
+			PackSize: max(r.Product.PackSize, 1), OrderedPacks: stock.PacksToOrder(r.Ordered, r.Product.PackSize)}
 		for _, lr := range r.LossReasons {
 			j.LossReasons[string(lr.Reason)] += lr.Quantity
 		}

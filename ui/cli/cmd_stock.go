@@ -83,7 +83,8 @@ type StockProduct struct {
 	Strength         string     `json:"strength"`
 	DosageForm       string     `json:"dosage_form"`
 	GTIN             string     `json:"gtin"`
-	Unit             string     `json:"unit"`
+	Unit             string     `json:"unit"`      // the dispensing unit every quantity counts
+	PackSize         int64      `json:"pack_size"` // the product's usual units per pack
 	ReorderLevel     int64      `json:"reorder_level"`
 	UsableOnHand     int64      `json:"usable_on_hand"`
 	ExpiredOnHand    int64      `json:"expired_on_hand"`
@@ -103,24 +104,29 @@ type StockLot struct {
 	Lot              string `json:"lot"`
 	Expiry           string `json:"expiry"`
 	Location         string `json:"location"`
-	OnHand           int64  `json:"on_hand"`
+	OnHand           int64  `json:"on_hand"` // in units
 	WaitingForReview int64  `json:"waiting_for_review"`
 	ReceiptsWaiting  int    `json:"receipts_waiting"`
 	Expired          bool   `json:"expired"`
+	Unit             string `json:"unit"`
+	PackSize         int64  `json:"pack_size"` // this lot's units per pack
+	Packs            int64  `json:"packs"`     // on hand as whole packs…
+	Loose            int64  `json:"loose"`     // …and the units left over
 }
 
 func writeStockJSON(w io.Writer, ps []stock.ProductStock, today time.Time) error {
 	out := make([]StockProduct, 0, len(ps))
 	for _, p := range ps {
 		j := StockProduct{ID: p.ID, UUID: p.UUID, Name: p.Name, GenericName: p.GenericName, Strength: p.Strength,
-			DosageForm: p.DosageForm, GTIN: p.GTIN, Unit: p.Unit, ReorderLevel: p.ReorderLevel, UsableOnHand: p.Usable,
+			DosageForm: p.DosageForm, GTIN: p.GTIN, Unit: p.Unit, PackSize: p.PackSize, ReorderLevel: p.ReorderLevel, UsableOnHand: p.Usable,
 			ExpiredOnHand: p.ExpiredOnHand, WaitingForReview: p.Pending, NearestExpiry: p.NearestExpiry,
 			Low: p.Badges.Low, OutOfStock: p.Badges.Out, Expiring: p.Badges.Expiring, Expired: p.Badges.Expired,
 			Lots: []StockLot{}}
 		for _, l := range p.Lines {
+			packs, loose := stock.Split(l.OnHand, l.PackSize)
 			j.Lots = append(j.Lots, StockLot{ID: l.ID, UUID: l.UUID, Lot: l.Lot, Expiry: l.Expiry, Location: l.Location,
 				OnHand: l.OnHand, WaitingForReview: l.Pending, ReceiptsWaiting: l.PendingReceipts,
-				Expired: stock.IsExpired(l.Expiry, today)})
+				Expired: stock.IsExpired(l.Expiry, today), Unit: p.Unit, PackSize: l.PackSize, Packs: packs, Loose: loose})
 		}
 		out = append(out, j)
 	}
@@ -145,7 +151,11 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 		if p.Strength != "" {
 			name += " " + p.Strength
 		}
-		fmt.Fprintf(tw, "%s\t\t%s\t%d %s\t%s\t%s\n", clip(name, 40), p.NearestExpiry, p.Usable, p.Unit,
+		usable := fmt.Sprintf("%d %s", p.Usable, p.Unit)
+		if !stock.CountsInPacks(p.Product) {
+			usable = stock.QuantityWords(p.Usable, p.Unit, p.PackSize) // "50 capsules (1 pack + 20)"
+		}
+		fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t%s\n", clip(name, 40), p.NearestExpiry, usable,
 			waiting(p.Pending), warnings(p.Badges))
 		for _, l := range p.Lines {
 			lot := l.Lot
@@ -159,7 +169,11 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 			if stock.IsExpired(l.Expiry, today) && l.OnHand > 0 {
 				warn = "expired"
 			}
-			fmt.Fprintf(tw, "\t%s\t%s\t%d\t%s\t%s\n", clip(lot, 30), l.Expiry, l.OnHand, waiting(l.Pending), warn)
+			onHand := fmt.Sprint(l.OnHand)
+			if !stock.CountsInPacks(p.Product) {
+				onHand = stock.QuantityWords(l.OnHand, p.Unit, l.PackSize)
+			}
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", clip(lot, 30), l.Expiry, onHand, waiting(l.Pending), warn)
 		}
 	}
 	return tw.Flush()

@@ -54,11 +54,11 @@ func TestReportMonthlyFromTheCommandLine(t *testing.T) {
 	}
 	mos := func(x float64) *float64 { return &x }
 	for _, w := range []MonthlyProduct{
-		{Product: "Amoxicillin", OpeningBalance: 40, Received: 0, Dispensed: 30, ClosingBalance: 10, AMC: 30, MonthsOfStock: mos(0.33), MaxQuantity: 90, OrderQuantity: 80, Ordered: 80},
+		{Product: "Amoxicillin", OpeningBalance: 40, Received: 0, Dispensed: 30, ClosingBalance: 10, AMC: 30, MonthsOfStock: mos(0.33), MaxQuantity: 90, OrderQuantity: 80, Ordered: 80, PackSize: 1, OrderedPacks: 80},
 		// Sep: 0 given out; Oct: 20, out of stock 16 of 31 days → 20·31/15 = 41.33; Nov: out all month, left out.
-		{Product: "Zinc", StockOutDays: 30, AMC: 20.67, MonthsOfStock: mos(0), MaxQuantity: 62, OrderQuantity: 62, Ordered: 62},
+		{Product: "Zinc", StockOutDays: 30, AMC: 20.67, MonthsOfStock: mos(0), MaxQuantity: 62, OrderQuantity: 62, Ordered: 62, PackSize: 1, OrderedPacks: 62},
 		// The reversed dispense of 10 is not consumption: 5 given out.
-		{Product: "ORS", OpeningBalance: 50, Dispensed: 5, ClosingBalance: 45, AMC: 1.67, MonthsOfStock: mos(27), MaxQuantity: 5, OrderQuantity: 0, Ordered: 0},
+		{Product: "ORS", OpeningBalance: 50, Dispensed: 5, ClosingBalance: 45, AMC: 1.67, MonthsOfStock: mos(27), MaxQuantity: 5, OrderQuantity: 0, Ordered: 0, PackSize: 1},
 	} {
 		g, ok := by[w.Product]
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"medinventory/assets/i18n"
 	"regexp"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 // stockFlags are the flags every stock-changing command takes.
 type stockFlags struct {
 	format, date, note, lot *string
+	packs                   *bool
 }
 
 func addStockFlags(fs *flag.FlagSet, lotHelp string) stockFlags {
@@ -28,12 +30,21 @@ func addStockFlags(fs *flag.FlagSet, lotHelp string) stockFlags {
 		date:   fs.String("date", "", "the day it happened, YYYY-MM-DD, today or earlier (default: today): for a paper register typed in later"),
 		note:   fs.String("note", "", "a note kept with the movement"),
 		lot:    fs.String("lot", "", lotHelp),
+		packs:  fs.Bool("packs", false, i18n.T("the number counts whole packs (of the lot's pack size); \"2 packs\" and \"1 pack + 5\" work without it")),
 	}
 }
 
-// signedNumber is a number a person may write with a minus sign ("-5"), which the flag parser
-// would otherwise take for a flag.
-var signedNumber = regexp.MustCompile(`^[-+][0-9]+$`)
+// qty is the quantity a person typed: whole packs and loose units (stock.ParsePacks), in units
+// once the pack size of the lot (or of the product's usual pack) is known.
+type qty struct{ packs, loose int64 }
+
+func (q qty) units(packSize int64) (int64, error) {
+	return stock.PacksToUnits(q.packs, q.loose, packSize)
+}
+
+// signedNumber is a number a person may write with a minus sign ("-5", "-1 pack"), which the
+// flag parser would otherwise take for a flag.
+var signedNumber = regexp.MustCompile(`^[-+][0-9]`)
 
 // numbersLast moves signed numbers to the end, after "--", so that `adjust X -5 --reason lost`
 // reads -5 as the number, not as a flag.
@@ -70,21 +81,26 @@ func contains(s []string, v string) bool {
 
 // stockArgs reads the positional arguments PRODUCT NUMBER of a stock command, and checks
 // --format. On failure it has said why and returns ExitUsage.
-func (c *Call) stockArgs(name string, rest []string, f stockFlags) (ref string, n int64, code int) {
+func (c *Call) stockArgs(name string, rest []string, f stockFlags) (ref string, q qty, code int) {
 	if *f.format != "text" && *f.format != "json" {
 		fmt.Fprintf(c.Stderr, "medinventory %s: --format must be text or json, not %q\n", name, *f.format)
-		return "", 0, ExitUsage
+		return "", q, ExitUsage
+	}
+	if len(rest) == 3 && signedNumber.MatchString(rest[2]) && !signedNumber.MatchString(rest[1]) {
+		rest = []string{rest[0], rest[2] + " " + rest[1]} // "-1 pack" written as two words, moved last
+	} else if len(rest) == 3 {
+		rest = []string{rest[0], rest[1] + " " + rest[2]} // "2 packs" written as two words
 	}
 	if len(rest) != 2 {
 		fmt.Fprintf(c.Stderr, "medinventory %s: name the product (its GTIN or its name, in quotes if it has spaces) and a number. Example: medinventory %s \"Amoxicillin 500 mg\" 10\n", name, name)
-		return "", 0, ExitUsage
+		return "", q, ExitUsage
 	}
-	n, err := store.ParseQuantity(rest[1])
-	if err != nil {
+	var err error
+	if q.packs, q.loose, err = stock.ParsePacks(rest[1], *f.packs); err != nil {
 		fmt.Fprintf(c.Stderr, "medinventory %s: %v\n", name, err)
-		return "", 0, ExitUsage
+		return "", q, ExitUsage
 	}
-	return rest[0], n, ExitOK
+	return rest[0], q, ExitOK
 }
 
 // dated returns ctx carrying the day of --date (store.AtDate), or ctx itself for today or no
@@ -172,6 +188,8 @@ type StockChange struct {
 	ProductCreated bool           `json:"product_created,omitempty"`
 	Movements      []MovementDone `json:"movements"`
 	UsableOnHand   int64          `json:"usable_on_hand"` // the product's, after the change
+	Unit           string         `json:"unit"`           // what the quantities count ("pack", "capsule"…)
+	PackSize       int64          `json:"pack_size"`      // the product's usual units per pack
 }
 
 // MovementDone is one movement a stock command recorded.
@@ -186,6 +204,10 @@ type MovementDone struct {
 	Date      string `json:"date"` // the day it happened, YYYY-MM-DD
 	LotOnHand int64  `json:"lot_on_hand"`
 	Note      string `json:"note,omitempty"`
+	// LotPackSize is the lot's units per pack; Packs and PackSize what a receipt counted in packs.
+	LotPackSize int64 `json:"lot_pack_size"`
+	Packs       int64 `json:"packs,omitempty"`
+	PackSize    int64 `json:"pack_size,omitempty"`
 }
 
 // report prints what the movements did to product p (text or JSON) and returns the exit code.
@@ -196,7 +218,8 @@ func (c *Call) report(ctx context.Context, st *store.Store, p stock.Product, cre
 	}
 	byID := map[int64]stock.Line{}
 	today := st.Now()
-	ch := StockChange{Product: productName(p), GTIN: p.GTIN, ProductCreated: created, Movements: []MovementDone{}}
+	ch := StockChange{Product: productName(p), GTIN: p.GTIN, ProductCreated: created, Movements: []MovementDone{},
+		Unit: p.Unit, PackSize: p.PackSize}
 	for _, l := range lines {
 		byID[l.ID] = l
 		if !stock.IsExpired(l.Expiry, today) {
@@ -206,10 +229,14 @@ func (c *Call) report(ctx context.Context, st *store.Store, p stock.Product, cre
 	for _, m := range ms {
 		l := byID[m.LineID]
 		ch.Movements = append(ch.Movements, MovementDone{ID: m.ID, Kind: string(m.Kind), Reason: string(m.Reason), Quantity: m.Quantity,
-			Counted: m.Counted, Lot: l.Lot, Expiry: l.Expiry, Date: m.At.Local().Format(time.DateOnly), LotOnHand: l.OnHand, Note: m.Note})
+			Counted: m.Counted, Lot: l.Lot, Expiry: l.Expiry, Date: m.At.Local().Format(time.DateOnly), LotOnHand: l.OnHand, Note: m.Note,
+			LotPackSize: l.PackSize, Packs: m.Packs, PackSize: m.PackSize})
 	}
 	if format == "json" {
 		return c.writeJSON(ch)
+	}
+	if !stock.CountsInPacks(p) {
+		return c.reportUnits(ch)
 	}
 	if created {
 		fmt.Fprintf(c.Stdout, "New product: %s.\n", ch.Product)

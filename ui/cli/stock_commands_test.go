@@ -64,7 +64,7 @@ func TestStockCommandsKeepThePaperRegister(t *testing.T) {
 		{[]string{"dispense", "Amoxicillin", "71"}, ExitFailed, "there is not that much on hand: 71 asked, 70 usable"},
 		{[]string{"dispense", "Amoxicillin", "71", "--lot", "L1"}, ExitFailed, "71 asked, 70 on hand in this lot"},
 		{[]string{"dispense", "Paracetamol", "1"}, ExitFailed, `no product is called "Paracetamol"`},
-		{[]string{"dispense", "Amoxicillin", "many"}, ExitUsage, `"many" is not a whole number`},
+		{[]string{"dispense", "Amoxicillin", "many"}, ExitUsage, `"many" is not a quantity`},
 		{[]string{"adjust", "Amoxicillin", "-2", "--reason", "stolen"}, ExitUsage, `"stolen" is not a reason for an adjustment: choose count_correction, damaged, lost, returned`},
 		{[]string{"dispose", "Amoxicillin", "2"}, ExitUsage, "a disposal needs a reason: --reason expired|damaged"},
 		{[]string{"receive", "Amoxicillin", "5", "--lot", "L1"}, ExitUsage, "give the expiry printed on the packs"},
