@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -116,6 +117,11 @@ func windowTexts(t *testing.T, tag string) map[string]bool {
 			texts[it.Label] = true
 		}
 	}
+	if h.u.tabs != nil {
+		for _, it := range h.u.tabs.Items {
+			texts[it.Text] = true
+		}
+	}
 	openEditor(t, h, id)
 	collect()
 	return texts
@@ -130,6 +136,7 @@ func TestWindowInFrench(t *testing.T) {
 		"Fichier", "Édition", "Affichage", "Aide", "Tous les médicaments", // menus, the filter
 		"Valider", "Enregistrer", "Retirer…", "Retour", "Historique", "Lot", "Nom", "Quantité", // the editor
 		"À vérifier : relisez les champs, puis Valider",
+		"Photos et fiches", // the tabs
 	} {
 		if !texts[want] {
 			t.Errorf("no %q in the French window", want)
@@ -146,7 +153,7 @@ func TestWindowInFrench(t *testing.T) {
 func TestWindowInEnglish(t *testing.T) {
 	texts := windowTexts(t, "en")
 	for _, want := range []string{"Add photos…", "Add by hand", "Settings", "Medicine", "Expiry", "Qty", "File", "Edit",
-		"Confirm", "Save", "Remove…", "Back", "History", "Lot", "Name", "Quantity", "All medicines"} {
+		"Confirm", "Save", "Remove…", "Back", "History", "Lot", "Name", "Quantity", "All medicines", "Photos and entries", "Stock"} {
 		if !texts[want] {
 			t.Errorf("no %q in the English window", want)
 		}
@@ -164,5 +171,30 @@ func TestReviewNoteInFrench(t *testing.T) {
 	want := "Seul le code-barres a pu être lu sur cette photo. Vérifiez dosage, lot sur l'emballage : la photo y était difficile à lire."
 	if got != want {
 		t.Errorf("plainNote in French = %q, want %q", got, want)
+	}
+}
+
+// The Stock tab in French: its filters, its buttons, a product's count in boxes, and the filter
+// chosen still filters (the choice is read back from its translated words).
+func TestStockTabInFrench(t *testing.T) {
+	inLanguage(t, "fr")
+	h := newHarness(t)
+	h.pack(t, "Amoxicillin", "A1", "2027-03-31", "6", "", true)
+	h.pack(t, "Ibuprofen", "I1", "2026-08-01", "10", "", true) // expires within 90 days of testToday
+	h.start()
+	s := h.openStock(t)
+	p := s.products
+	if got := strings.Join(p.show.Options, ","); got != "Tous,Stock bas,Rupture,À périmer,Périmé" {
+		t.Errorf("filters in French: %s", got)
+	}
+	if s.receiptsBtn.Text != "Aucune réception à vérifier" {
+		t.Errorf("receipts button: %q", s.receiptsBtn.Text)
+	}
+	p.show.SetSelected("À périmer")
+	if p.showing() != showExpiring || len(p.shown) != 1 || p.shown[0].Name != "Ibuprofen" {
+		t.Fatalf("the French 'expiring' filter shows %d products", len(p.shown))
+	}
+	if got := onHandText(&p.shown[0].ProductSummary); got != "10 boîtes" {
+		t.Errorf("on hand in French: %q", got)
 	}
 }
