@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	_ "medinventory/ui/localefix" // "C.UTF-8" → "C", as in the app: Fyne parses the locale in ApplyLanguage
 )
 
 // restartBackend is fakeBackend that can open the window again (Restarter).
