@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"medinventory/assets/i18n"
 )
 
 // Where the API key is kept in the OS keyring.
@@ -20,7 +22,7 @@ const (
 const keyringTimeout = 3 * time.Second
 
 // ErrNoKeyring is wrapped by SaveAPIKey's error when no OS keyring is available.
-var ErrNoKeyring = errors.New("no system keyring is available")
+var ErrNoKeyring = i18n.Err("no system keyring is available")
 
 // LoadAPIKey returns the OpenAI API key and where it came from: the OS keyring (service
 // "medinventory", user "openai") when one holds it, else OPENAI_API_KEY. source is "keyring",

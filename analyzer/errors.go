@@ -18,6 +18,7 @@ import (
 
 	"medinventory/analyzer/answer"
 	"medinventory/analyzer/wait"
+	"medinventory/assets/i18n"
 )
 
 // Error is why an analysis gave no answer, and what to do about it: try again (Retryable, after
@@ -83,7 +84,7 @@ const (
 
 // ErrMalformedAnswer is wrapped by the error for an answer that could not be read (broken JSON,
 // not the schema, cut off).
-var ErrMalformedAnswer = errors.New("the model's answer could not be read")
+var ErrMalformedAnswer = i18n.Err("the model's answer could not be read")
 
 // maxRetryAfter bounds any wait a server asks for.
 const maxRetryAfter = time.Hour
@@ -121,20 +122,20 @@ func (c *Client) classify(err error, hdr http.Header, timedOut bool, attempt int
 		return malformed(err, attempt)
 	}
 	if timedOut || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return retryable(fmt.Sprintf("%s did not answer within %s; the photo will be tried again.",
+		return retryable(i18n.T("%s did not answer within %s; the photo will be tried again.",
 			server, roundDur(c.cfg.Timeout)), 0, err)
 	}
 	if errors.Is(err, context.Canceled) {
-		return retryable("The analysis was stopped; it will be tried again.", 0, err)
+		return retryable(i18n.T("The analysis was stopped; it will be tried again."), 0, err)
 	}
 	if isOffline(err) {
 		msg := ""
 		if !c.isOpenAI() {
-			msg = fmt.Sprintf("The model server at %s cannot be reached. Check that it is running; the photo will be analysed then.", c.cfg.BaseURL)
+			msg = i18n.T("The model server at %s cannot be reached. Check that it is running; the photo will be analysed then.", c.cfg.BaseURL)
 		}
 		return waiting(wait.Offline, msg, 0, err)
 	}
-	return retryable(fmt.Sprintf("The connection to %s failed; the photo will be tried again.", server), 0, err)
+	return retryable(i18n.T("The connection to %s failed; the photo will be tried again.", server), 0, err)
 }
 
 func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Header, err error, attempt int) *Error {
@@ -145,7 +146,7 @@ func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Head
 		if c.isOpenAI() {
 			return waiting(wait.KeyRefused, "", 0, err)
 		}
-		return waiting(wait.KeyRefused, fmt.Sprintf("The model server refused the key (%s). Open Settings and check the key.", apiMsg), 0, err)
+		return waiting(wait.KeyRefused, i18n.T("The model server refused the key (%s). Open Settings and check the key.", apiMsg), 0, err)
 	case status == http.StatusTooManyRequests:
 		if code == "insufficient_quota" || typ == "insufficient_quota" {
 			return waiting(wait.Quota, "", 0, err)
@@ -155,15 +156,15 @@ func (c *Client) classifyStatus(status int, code, typ, msg string, hdr http.Head
 			after = defaultRateLimitWait
 		}
 		c.setNotBefore(c.now().Add(after))
-		return retryable(fmt.Sprintf("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
+		return retryable(i18n.T("%s is busy (rate limit); trying again in %s.", server, roundDur(after)), after, err)
 	case status == http.StatusNotFound && (code == "model_not_found" || strings.Contains(strings.ToLower(msg), "model")):
-		return waiting(wait.ModelNotFound, fmt.Sprintf("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
+		return waiting(wait.ModelNotFound, i18n.T("The model %q is not available on %s. Open Settings and choose another model.", c.cfg.Model, server), 0, err)
 	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
-		return retryable(fmt.Sprintf("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
+		return retryable(i18n.T("%s had a problem (HTTP %d); the photo will be tried again.", server, status), RetryAfter(hdr, c.now()), err)
 	case status == http.StatusBadRequest && isImageProblem(code, msg):
-		return permanent(fmt.Sprintf("%s could not use this photo: %s", server, orDefault(apiMsg, "the image was rejected")), err)
+		return permanent(i18n.T("%s could not use this photo: %s", server, orDefault(apiMsg, i18n.T("the image was rejected"))), err)
 	default:
-		return permanent(fmt.Sprintf("%s rejected the request (HTTP %d): %s", server, status, orDefault(apiMsg, "no reason given")), err)
+		return permanent(i18n.T("%s rejected the request (HTTP %d): %s", server, status, orDefault(apiMsg, i18n.T("no reason given"))), err)
 	}
 }
 

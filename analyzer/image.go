@@ -21,6 +21,7 @@ import (
 	"golang.org/x/image/webp"
 
 	"medinventory/analyzer/exif"
+	"medinventory/assets/i18n"
 	"medinventory/store/photo"
 	"medinventory/store/photo/photomem"
 )
@@ -162,7 +163,7 @@ func readAll(r io.Reader) ([]byte, error) {
 
 func tooBigFile() *ImageError {
 	return &ImageError{Kind: ImageTooLarge,
-		Msg: fmt.Sprintf("This file is larger than %d MB, too large for a photo. Save it at a smaller size and add it again.", MaxFileBytes>>20)}
+		Msg: i18n.T("This file is larger than %d MB, too large for a photo. Save it at a smaller size and add it again.", MaxFileBytes>>20)}
 }
 
 // tooMuchMemory refuses a photo whose decoded pixels alone would need more than photomem.Budget
@@ -175,7 +176,7 @@ func tooMuchMemory(w, h int, cost int64) *ImageError {
 
 func corrupt(format string, err error) *ImageError {
 	return &ImageError{Kind: ImageCorrupt, Err: err,
-		Msg: fmt.Sprintf("This %s file is damaged or incomplete and cannot be opened. Copy the photo from the camera or phone again and add the new copy.", photo.Label(format))}
+		Msg: i18n.T("This %s file is damaged or incomplete and cannot be opened. Copy the photo from the camera or phone again and add the new copy.", photo.Label(format))}
 }
 
 // headerBytes is how much of a file is read for format sniffing and EXIF (an APP1 segment is at
@@ -190,9 +191,9 @@ func loadImage(ra io.ReaderAt, size int64) (image.Image, ImageInfo, error) {
 	format, what := photo.Sniff(head)
 	info := ImageInfo{Format: format, Orientation: 1}
 	if format == "" {
-		msg := "This file is not a photo in a known format. Use " + photo.Accepted() + " photos."
+		msg := i18n.T("This file is not a photo in a known format. Use %s photos.", photo.Accepted())
 		if what != "" && what != "an empty file" {
-			msg = "This is " + what + ", not a photo this app can read. Use " + photo.Accepted() + " photos."
+			msg = i18n.T("This is %s, not a photo this app can read. Use %s photos.", what, photo.Accepted())
 		}
 		return nil, info, &ImageError{Kind: ImageUnsupported, Err: image.ErrFormat, Msg: msg}
 	}
@@ -206,7 +207,7 @@ func loadImage(ra io.ReaderAt, size int64) (image.Image, ImageInfo, error) {
 	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPixels {
 		return nil, info, &ImageError{Kind: ImageTooLarge,
 			Err: fmt.Errorf("%d×%d pixels exceeds the %d-pixel limit", cfg.Width, cfg.Height, MaxPixels),
-			Msg: fmt.Sprintf("This photo is too large to open safely (%d × %d pixels, %d megapixels; the limit is %d). Save it at a smaller size and add it again.",
+			Msg: i18n.T("This photo is too large to open safely (%d × %d pixels, %d megapixels; the limit is %d). Save it at a smaller size and add it again.",
 				cfg.Width, cfg.Height, px/1_000_000, MaxPixels/1_000_000)}
 	}
 	if cost := photomem.Cost(ra, format, cfg.Width, cfg.Height); cost > photomem.Budget {

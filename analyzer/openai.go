@@ -18,6 +18,7 @@ import (
 
 	"medinventory/analyzer/answer"
 	"medinventory/analyzer/wait"
+	"medinventory/assets/i18n"
 )
 
 // Defaults for Config.
@@ -215,7 +216,7 @@ func noKeyError() *Error {
 func (c *Client) gate(ctx context.Context) *Error {
 	if nb := c.NotBefore(); !nb.IsZero() {
 		if d := nb.Sub(c.now()); d > 0 {
-			return waiting(wait.RateLimit, fmt.Sprintf("%s is busy (rate limit); trying again in %s.",
+			return waiting(wait.RateLimit, i18n.T("%s is busy (rate limit); trying again in %s.",
 				c.serverName(), roundDur(d)), d, nil)
 		}
 	}
@@ -233,7 +234,7 @@ func (c *Client) gate(ctx context.Context) *Error {
 	}
 	if d > maxBlock {
 		r.Cancel()
-		return waiting(wait.RateLimit, fmt.Sprintf("Waiting for the request limit you set (%d per minute); trying again in %s.",
+		return waiting(wait.RateLimit, i18n.T("Waiting for the request limit you set (%d per minute); trying again in %s.",
 			c.cfg.RequestsPerMinute, roundDur(d)), d, nil)
 	}
 	t := time.NewTimer(d)
@@ -243,7 +244,7 @@ func (c *Client) gate(ctx context.Context) *Error {
 		return nil
 	case <-ctx.Done():
 		r.Cancel()
-		return retryable("The analysis was stopped; it will be tried again.", 0, ctx.Err())
+		return retryable(i18n.T("The analysis was stopped; it will be tried again."), 0, ctx.Err())
 	}
 }
 
@@ -267,11 +268,11 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 		return Result{}, usage, je
 	}
 	if len(up.JPEG) == 0 {
-		return Result{}, usage, permanent("The photo could not be prepared for analysis (no image data).", nil)
+		return Result{}, usage, permanent(i18n.T("The photo could not be prepared for analysis (no image data)."), nil)
 	}
 	ok, probe, pause := c.br.allow()
 	if !ok {
-		return Result{}, usage, waiting(wait.CircuitOpen, fmt.Sprintf("%s failed several times in a row; analysis pauses and tries again in %s.",
+		return Result{}, usage, waiting(wait.CircuitOpen, i18n.T("%s failed several times in a row; analysis pauses and tries again in %s.",
 			c.serverName(), roundDur(pause)), pause, nil)
 	}
 	if je := c.gate(ctx); je != nil {
@@ -307,7 +308,7 @@ func (c *Client) Analyze(ctx context.Context, up Upload, attempt int) (Result, U
 	if err != nil {
 		if ctx.Err() != nil && !timedOut {
 			c.br.abandon(probe) // our caller gave up: says nothing about the server
-			return Result{}, usage, retryable("The analysis was stopped; it will be tried again.", 0, err)
+			return Result{}, usage, retryable(i18n.T("The analysis was stopped; it will be tried again."), 0, err)
 		}
 		je := c.classify(err, resp.Header(), timedOut, attempt)
 		if je.Kind == Waiting && je.Reason == wait.Offline {
@@ -456,9 +457,9 @@ func (c *Client) TestConnection(ctx context.Context) error {
 		switch {
 		case errors.As(err, &reqErr) && reqErr.HTTPStatusCode == http.StatusNotFound,
 			errors.As(err, &apiErr) && apiErr.HTTPStatusCode == http.StatusNotFound:
-			return permanent(fmt.Sprintf("The server at %s has no OpenAI-compatible API there. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
+			return permanent(i18n.T("The server at %s has no OpenAI-compatible API there. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
 		case isDecodeError(err) && !errors.As(err, &reqErr):
-			return permanent(fmt.Sprintf("The server at %s answered, but not like an OpenAI-compatible server. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
+			return permanent(i18n.T("The server at %s answered, but not like an OpenAI-compatible server. Check the address (it usually ends in /v1).", c.cfg.BaseURL), err)
 		}
 		return c.classify(err, list.Header(), timedOut, 2)
 	}
@@ -474,7 +475,7 @@ func (c *Client) TestConnection(ctx context.Context) error {
 			ids = append(ids, m.ID)
 		}
 	}
-	return waiting(wait.ModelNotFound, fmt.Sprintf("The server works, but it does not offer the model %q. It offers: %s. Open Settings and choose one.",
+	return waiting(wait.ModelNotFound, i18n.T("The server works, but it does not offer the model %q. It offers: %s. Open Settings and choose one.",
 		c.cfg.Model, strings.Join(ids, ", ")), 0, nil)
 }
 
@@ -487,6 +488,6 @@ func (c *Client) checkBaseURL() *Error {
 	if err == nil {
 		err = errors.New("the address must start with http:// or https:// and name a host")
 	}
-	return waiting(wait.BadConfig, fmt.Sprintf("The server address %q is not valid. Open Settings and correct it (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).",
+	return waiting(wait.BadConfig, i18n.T("The server address %q is not valid. Open Settings and correct it (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).",
 		answer.CleanText(c.cfg.BaseURL, 100)), 0, err)
 }

@@ -8,11 +8,12 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"medinventory/assets/i18n"
 )
 
 // TempDir is the app's own temp folder, relative to the data dir: the only place whose files the

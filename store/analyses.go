@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/fields"
 )
 
@@ -53,7 +54,7 @@ func (s *Store) InsertEntryTx(ctx context.Context, tx *sql.Tx, n NewEntry) (int6
 		status, field_sources, review_note, created_at, updated_at)
 		VALUES (?,?,?,`+placeholders(len(fields.All))+`,'needs_review',?,?,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("save entry: %w", err)
+		return 0, i18n.Errorf("save entry: %w", err)
 	}
 	return id, nil
 }
@@ -89,7 +90,7 @@ func (s *Store) SaveAnalysisTx(ctx context.Context, tx *sql.Tx, a Analysis, foun
 		a.PhotoID, nullID(a.JobID), a.Source, a.Model, a.PromptVersion, a.TokensIn, a.TokensOut, a.CostUSD, a.LatencyMS,
 		a.RawAnswer, a.ResultJSON, a.Error, a.CreatedAt).Scan(&analysisID)
 	if err != nil {
-		return 0, nil, fmt.Errorf("save analysis: %w", err)
+		return 0, nil, i18n.Errorf("save analysis: %w", err)
 	}
 	existing, err := entriesForPhotoTx(ctx, tx, a.PhotoID)
 	if err != nil {

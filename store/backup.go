@@ -93,7 +93,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 	}
 	snap := filepath.Join(snapDir, DBName)
 	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, snap); err != nil {
-		return Manifest{}, backupDiskFull(tmpDir, fmt.Errorf("copy the database: %w", err))
+		return Manifest{}, backupDiskFull(tmpDir, i18n.Errorf("copy the database: %w", err))
 	}
 	out := &errWriter{w: w}
 	// written blames the backup's disk for a failed write to w; other errors (reading a photo) pass.
@@ -138,7 +138,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return nil
 	}
 	if err := add(DBName, snap, zip.Deflate); err != nil {
-		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 	}
 	for _, name := range append([]string{MarkerName}, extra...) {
 		p := filepath.Join(s.dir, name)
@@ -146,12 +146,12 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 			continue // a settings file larger than the app writes is damaged: restore would refuse it
 		}
 		if err := add(name, p, zip.Deflate); err != nil {
-			return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+			return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 		}
 	}
 	files, err := storedPhotoFiles(s.dir)
 	if err != nil {
-		return Manifest{}, fmt.Errorf("list the photos: %w", err)
+		return Manifest{}, i18n.Errorf("list the photos: %w", err)
 	}
 	have := map[string]bool{}
 	inSnap := map[string]bool{}
@@ -165,7 +165,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 			continue // an import that failed took back the file it had placed
 		}
 		if err != nil {
-			return Manifest{}, written(fmt.Errorf("write the backup (%s): %w", rel, err))
+			return Manifest{}, written(i18n.Errorf("write the backup (%s): %w", rel, err))
 		}
 		have[rel] = true
 	}
@@ -184,7 +184,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, tmpDir, appVersion stri
 		return Manifest{}, written(err)
 	}
 	if err := zw.Close(); err != nil {
-		return Manifest{}, written(fmt.Errorf("write the backup: %w", err))
+		return Manifest{}, written(i18n.Errorf("write the backup: %w", err))
 	}
 	s.recordGeneration(ctx)
 	return m, nil
@@ -277,11 +277,11 @@ func snapshotCounts(ctx context.Context, snap string, m *Manifest) ([]string, er
 	}
 	defer db.Close()
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE deleted_at IS NULL`).Scan(&m.Entries); err != nil {
-		return nil, fmt.Errorf("read the database copy: %w", err)
+		return nil, i18n.Errorf("read the database copy: %w", err)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT stored_path FROM photos ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("read the database copy: %w", err)
+		return nil, i18n.Errorf("read the database copy: %w", err)
 	}
 	defer rows.Close()
 	var out []string

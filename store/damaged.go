@@ -4,11 +4,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"medinventory/assets/i18n"
 	"os"
 	"strings"
 
 	sqlite "modernc.org/sqlite"
+
+	"medinventory/assets/i18n"
 )
 
 // DamagedDBError is an inventory database that SQLite cannot read: cut short (a copy or a sync

@@ -3,12 +3,13 @@ package store
 import (
 	"errors"
 	"io"
-	"medinventory/assets/i18n"
 	"os"
 	"strings"
 	"syscall"
 
 	sqlite "modernc.org/sqlite"
+
+	"medinventory/assets/i18n"
 )
 
 // ErrDiskFull matches every *DiskFullError with errors.Is.

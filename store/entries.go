@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/fields"
 )
 
@@ -115,14 +115,14 @@ func (s *Store) ListEntries(ctx context.Context, f Filter) ([]Entry, error) {
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list entries: %w", err)
+		return nil, i18n.Errorf("list entries: %w", err)
 	}
 	defer rows.Close()
 	var out []Entry
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list entries: %w", err)
+			return nil, i18n.Errorf("list entries: %w", err)
 		}
 		out = append(out, e)
 	}
@@ -290,7 +290,7 @@ func (s *Store) confirmTx(ctx context.Context, tx *sql.Tx, id int64) error {
 				confirmed=1, updated_at=excluded.updated_at
 			RETURNING id`, append(fieldArgs(&e.Values, catalogFields), now, now)...).Scan(&pid)
 		if err != nil {
-			return fmt.Errorf("remember product: %w", err)
+			return i18n.Errorf("remember product: %w", err)
 		}
 		productID = pid
 	} else if e.ProductID != 0 {

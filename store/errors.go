@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+
 	"medinventory/assets/i18n"
 )
 
@@ -10,7 +11,7 @@ import (
 // exist — an entry, a photo, a catalog product — returns an error that matches it with errors.Is
 // (and matches sql.ErrNoRows too, for callers written against database/sql). The error's own
 // message says what was missing in plain words.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = i18n.Err("not found")
 
 // notFound is a "no such thing" error with its own words.
 type notFound struct{ msg string }

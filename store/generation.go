@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // How far the database has got: nothing rolls back unseen.
@@ -63,7 +64,7 @@ func ensureGenerationSchema(ctx context.Context, tx *sql.Tx) error {
 	}
 	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("make the change counter: %w", err)
+			return i18n.Errorf("make the change counter: %w", err)
 		}
 	}
 	return nil
@@ -77,7 +78,7 @@ type rowQuerier interface {
 func readGeneration(ctx context.Context, q rowQuerier) (int64, error) {
 	var has int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'data_generation'`).Scan(&has); err != nil {
-		return 0, fmt.Errorf("read the change counter: %w", err)
+		return 0, i18n.Errorf("read the change counter: %w", err)
 	}
 	if has == 0 {
 		return 0, nil
@@ -87,7 +88,7 @@ func readGeneration(ctx context.Context, q rowQuerier) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	} else if err != nil {
-		return 0, fmt.Errorf("read the change counter: %w", err)
+		return 0, i18n.Errorf("read the change counter: %w", err)
 	}
 	return g, nil
 }

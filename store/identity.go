@@ -4,15 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io/fs"
-	"medinventory/assets/i18n"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // The data dir's identity.
@@ -122,9 +122,9 @@ func readMarkerFile(dir string) (markerInfo, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return markerInfo{}, nil
 	} else if errors.As(err, &tooLarge) {
-		return markerInfo{}, fmt.Errorf("the id file %w", err)
+		return markerInfo{}, i18n.Errorf("the id file %w", err)
 	} else if err != nil {
-		return markerInfo{}, fmt.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
+		return markerInfo{}, i18n.Errorf("cannot read the id file %s: %w", markerPath(dir), err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	m := markerInfo{id: strings.TrimSpace(lines[0])}
@@ -295,7 +295,7 @@ func (s *Store) ID(ctx context.Context) (string, error) {
 	var id string
 	err := s.r.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id)
 	if err != nil {
-		return "", fmt.Errorf("read the inventory's id: %w", err)
+		return "", i18n.Errorf("read the inventory's id: %w", err)
 	}
 	return id, nil
 }
@@ -306,7 +306,7 @@ func (s *Store) ID(ctx context.Context) (string, error) {
 func (s *Store) checkAfterOpen(ctx context.Context, m markerInfo, fresh, continueOlder bool) error {
 	var id string
 	if err := s.w.QueryRowContext(ctx, `SELECT id FROM data_identity`).Scan(&id); err != nil {
-		return fmt.Errorf("read the inventory's id: %w", err)
+		return i18n.Errorf("read the inventory's id: %w", err)
 	}
 	g, err := readGeneration(ctx, s.w)
 	if err != nil {

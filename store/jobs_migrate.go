@@ -3,7 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
+
+	"medinventory/assets/i18n"
 )
 
 // migrateJobsSubject is the Go step of migration 0004_jobs_subject.sql: the job table of the first
@@ -14,15 +15,15 @@ import (
 func migrateJobsSubject(_ *Store, ctx context.Context, tx *sql.Tx) error {
 	var old int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'photo_id'`).Scan(&old); err != nil {
-		return fmt.Errorf("read the task list's columns: %w", err)
+		return i18n.Errorf("read the task list's columns: %w", err)
 	}
 	if old > 0 {
 		if _, err := tx.ExecContext(ctx, `ALTER TABLE jobs RENAME COLUMN photo_id TO subject_id`); err != nil {
-			return fmt.Errorf("rename the task list's photo_id to subject_id: %w", err)
+			return i18n.Errorf("rename the task list's photo_id to subject_id: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS jobs_photo; CREATE INDEX IF NOT EXISTS jobs_subject ON jobs(subject_id)`); err != nil {
-		return fmt.Errorf("index the task list by subject: %w", err)
+		return i18n.Errorf("index the task list by subject: %w", err)
 	}
 	return nil
 }

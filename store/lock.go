@@ -1,12 +1,12 @@
 package store
 
 import (
-	"fmt"
-	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"medinventory/assets/i18n"
 )
 
 // ErrLocked is returned by AcquireLock when another process holds the lock. The message is shown
@@ -36,7 +36,7 @@ func AcquireLock(dir, name string) (*Lock, error) {
 	pidPath := filepath.Join(dir, name+".pid")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, i18n.Errorf("open lock file: %w", err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()

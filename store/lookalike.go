@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/look"
 	"medinventory/store/stock"
 )
@@ -33,7 +34,7 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64, pack stock.P
 	var h photoLook
 	var added int64
 	if err := tx.QueryRowContext(ctx, `SELECT dhash, added_at FROM photos WHERE id = ?`, photoID).Scan(&h, &added); err != nil {
-		return similarPhoto{}, fmt.Errorf("read photo: %w", err)
+		return similarPhoto{}, i18n.Errorf("read photo: %w", err)
 	}
 	if h.empty() {
 		return similarPhoto{}, nil
@@ -49,7 +50,7 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64, pack stock.P
 				WHERE a.photo_id = ?1 AND b.photo_id = p.id AND a.gtin <> '' AND a.deleted_at IS NULL AND b.deleted_at IS NULL))
 		ORDER BY added_at DESC, id DESC`, photoID, added-stock.SimilarPhotoWindow.Milliseconds(), added)
 	if err != nil {
-		return similarPhoto{}, fmt.Errorf("find similar photos: %w", err)
+		return similarPhoto{}, i18n.Errorf("find similar photos: %w", err)
 	}
 	var alike []similarPhoto
 	for rows.Next() {
@@ -103,7 +104,7 @@ func similarPhotoTx(ctx context.Context, tx *sql.Tx, photoID int64, pack stock.P
 func photoPacksTx(ctx context.Context, tx *sql.Tx, photoID int64) ([]stock.Pack, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT gtin, serial FROM entries WHERE photo_id = ? AND deleted_at IS NULL`, photoID)
 	if err != nil {
-		return nil, fmt.Errorf("read the photo's packs: %w", err)
+		return nil, i18n.Errorf("read the photo's packs: %w", err)
 	}
 	defer rows.Close()
 	var out []stock.Pack
@@ -122,7 +123,7 @@ func photoPacksTx(ctx context.Context, tx *sql.Tx, photoID int64) ([]stock.Pack,
 func (s *Store) SetPhotoHash(ctx context.Context, photoID int64, hash uint64) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE photos SET dhash = ? WHERE id = ?`, int64(hash), photoID)
 	if err != nil {
-		return fmt.Errorf("save photo hash: %w", err)
+		return i18n.Errorf("save photo hash: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrPhotoNotFound
@@ -140,7 +141,7 @@ func clearDisprovedLookAlikesTx(ctx context.Context, tx *sql.Tx, e Entry) error 
 		JOIN entries x ON x.receipt_id = m.id JOIN photos p ON p.id = m.similar_photo_id
 		WHERE m.similar_photo_id = ? AND m.status = 'pending' AND x.deleted_at IS NULL`, e.PhotoID)
 	if err != nil {
-		return fmt.Errorf("find look-alikes of photo %d: %w", e.PhotoID, err)
+		return i18n.Errorf("find look-alikes of photo %d: %w", e.PhotoID, err)
 	}
 	type flagged struct {
 		receipt, qty, entry int64
@@ -170,7 +171,7 @@ func clearDisprovedLookAlikesTx(ctx context.Context, tx *sql.Tx, e Entry) error 
 	rows, err = tx.QueryContext(ctx, `SELECT e.gtin, e.serial, COALESCE(m.status IN ('pending', 'confirmed'), 0) FROM entries e
 		LEFT JOIN movements m ON m.id = e.receipt_id WHERE e.photo_id = ? AND e.deleted_at IS NULL`, e.PhotoID)
 	if err != nil {
-		return fmt.Errorf("read the photo's packs: %w", err)
+		return i18n.Errorf("read the photo's packs: %w", err)
 	}
 	for rows.Next() {
 		var sh shown
@@ -206,10 +207,10 @@ func clearDisprovedLookAlikesTx(ctx context.Context, tx *sql.Tx, e Entry) error 
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET similar_photo_id = NULL WHERE id = ? AND status = 'pending'`, f.receipt); err != nil {
-			return fmt.Errorf("unflag receipt %d: %w", f.receipt, err)
+			return i18n.Errorf("unflag receipt %d: %w", f.receipt, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = ? WHERE id = ?`, withoutLookAlikeNote(f.note, f.name), f.entry); err != nil {
-			return fmt.Errorf("update review note: %w", err)
+			return i18n.Errorf("update review note: %w", err)
 		}
 	}
 	return nil

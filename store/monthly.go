@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -28,7 +27,7 @@ const MaxReasonRunes = 200
 func (s *Store) MonthlyReport(ctx context.Context, month time.Time, maxMonths int) ([]stock.MonthlyRow, error) {
 	in, err := s.monthlyInput(ctx, month, maxMonths)
 	if err != nil {
-		return nil, fmt.Errorf("the monthly report: %w", err)
+		return nil, i18n.Errorf("the monthly report: %w", err)
 	}
 	return stock.Monthly(in), nil
 }
@@ -146,11 +145,11 @@ SELECT ?, id, ?, ?, ? FROM products WHERE id = ?
 ON CONFLICT(month, product_id) DO UPDATE SET ordered = excluded.ordered, reason = excluded.reason, updated_at = excluded.updated_at`,
 		MonthKey(month), qty, reason, ms(s.now()), productID)
 	if err != nil {
-		return fmt.Errorf("save the quantity to order: %w", err)
+		return i18n.Errorf("save the quantity to order: %w", err)
 	}
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM products WHERE id = ?`, productID).Scan(&n); err != nil {
-		return fmt.Errorf("save the quantity to order: %w", err)
+		return i18n.Errorf("save the quantity to order: %w", err)
 	}
 	if n == 0 {
 		return ErrProductNotFound
@@ -169,7 +168,7 @@ func unitRestater(ctx context.Context, q querier) (func(line, at, qty int64) int
 		FROM unit_change_lines ucl JOIN unit_changes uc ON uc.id = ucl.change_id
 		WHERE uc.old_unit <> uc.new_unit AND ucl.old_pack_size <> ucl.new_pack_size ORDER BY uc.at, uc.id`)
 	if err != nil {
-		return nil, fmt.Errorf("read the changes of unit: %w", err)
+		return nil, i18n.Errorf("read the changes of unit: %w", err)
 	}
 	defer rows.Close()
 	type change struct{ at, old, new int64 }

@@ -74,7 +74,7 @@ func packDecisionErr(ctx context.Context, q querier, m stock.Movement) error {
 	err := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT original_name FROM photos WHERE id = ?), ''),
 		COALESCE((SELECT original_name FROM photos WHERE id = ?), '')`, m.PhotoID, m.SimilarPhotoID).Scan(&e.PhotoName, &e.SimilarPhotoName)
 	if err != nil {
-		return fmt.Errorf("read the look-alike photos: %w", err)
+		return i18n.Errorf("read the look-alike photos: %w", err)
 	}
 	return e
 }
@@ -85,7 +85,7 @@ func entryReceiptTx(ctx context.Context, q querier, entryID int64) (m stock.Move
 	if err := q.QueryRowContext(ctx, `SELECT receipt_id FROM entries WHERE id = ?`, entryID).Scan(&id); errors.Is(err, sql.ErrNoRows) {
 		return m, false, ErrEntryNotFound
 	} else if err != nil {
-		return m, false, fmt.Errorf("read entry %d: %w", entryID, err)
+		return m, false, i18n.Errorf("read entry %d: %w", entryID, err)
 	}
 	if !id.Valid {
 		return m, false, nil
@@ -133,14 +133,14 @@ func (s *Store) DecidePack(ctx context.Context, receiptID int64, d PackDecision)
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET reason = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			string(ReasonNewPack), now, receiptID); err != nil {
-			return fmt.Errorf("record the decision: %w", err)
+			return i18n.Errorf("record the decision: %w", err)
 		}
 		if m.EntryID == 0 {
 			return nil
 		}
 		var like string
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT original_name FROM photos WHERE id = ?), '')`, m.SimilarPhotoID).Scan(&like); err != nil {
-			return fmt.Errorf("read the look-alike photo: %w", err)
+			return i18n.Errorf("read the look-alike photo: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			m.EntryID, "pack", "", fmt.Sprintf("a new pack, though it looks like photo %d%s", m.SimilarPhotoID, nameInParens(like)), SourceUser, now)
@@ -183,14 +183,14 @@ func (s *Store) UndoSamePack(ctx context.Context, entryID int64) error {
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrEntryNotFound
 		} else if err != nil {
-			return fmt.Errorf("read entry %d: %w", entryID, err)
+			return i18n.Errorf("read entry %d: %w", entryID, err)
 		}
 		if !noReceipt {
 			return nil // not marked the same pack (any more): nothing to undo
 		}
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET no_receipt = 0, status = 'needs_review', updated_at = ? WHERE id = ?`, now, entryID); err != nil {
-			return fmt.Errorf("reopen entry %d: %w", entryID, err)
+			return i18n.Errorf("reopen entry %d: %w", entryID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			entryID, "same_pack", "same pack as an earlier photo: not counted", "undone: to decide again", SourceUser, now); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/look"
 )
 
@@ -16,11 +17,11 @@ import (
 // decodes anyway), so that a later photo that looks alike is flagged "probably the same pack".
 func (s *Store) SetPhotoLook(ctx context.Context, photoID int64, sig []byte) error {
 	if _, err := look.NewMatcher(sig); err != nil {
-		return fmt.Errorf("save photo look: %w", err)
+		return i18n.Errorf("save photo look: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE photos SET dhash = ? WHERE id = ?`, sig, photoID)
 	if err != nil {
-		return fmt.Errorf("save photo look: %w", err)
+		return i18n.Errorf("save photo look: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrPhotoNotFound

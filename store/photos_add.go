@@ -237,7 +237,7 @@ func (pf placedFile) remove() {
 func (s *Store) insertPhoto(ctx context.Context, p Photo, then func(tx *sql.Tx, p Photo) error) (_ AddResult, named bool, _ error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return AddResult{}, false, s.diskFull(fmt.Errorf("save photo: %w", err))
+		return AddResult{}, false, s.diskFull(i18n.Errorf("save photo: %w", err))
 	}
 	defer tx.Rollback()
 	err = tx.QueryRowContext(ctx, `INSERT INTO photos(sha256, stored_path, original_name, bytes, width, height, format, added_at)
@@ -253,7 +253,7 @@ func (s *Store) insertPhoto(ctx context.Context, p Photo, then func(tx *sql.Tx, 
 		return AddResult{Photo: existing, Duplicate: true}, true, nil
 	}
 	if err != nil {
-		return AddResult{}, false, s.diskFull(fmt.Errorf("save photo: %w", err))
+		return AddResult{}, false, s.diskFull(i18n.Errorf("save photo: %w", err))
 	}
 	if then != nil {
 		if err := then(tx, p); err != nil {
@@ -261,7 +261,7 @@ func (s *Store) insertPhoto(ctx context.Context, p Photo, then func(tx *sql.Tx, 
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return AddResult{}, false, s.diskFull(fmt.Errorf("save photo: %w", err))
+		return AddResult{}, false, s.diskFull(i18n.Errorf("save photo: %w", err))
 	}
 	return AddResult{Photo: p}, true, nil
 }

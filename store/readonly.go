@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"medinventory/assets/i18n"
 	"net/url"
+
+	"medinventory/assets/i18n"
 )
 
 // openReadOnly opens the inventory for reading only (Options.ReadOnly): nothing is created,

@@ -2,15 +2,16 @@ package store
 
 import (
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"syscall"
+
+	"medinventory/assets/i18n"
 )
 
 // errNotRegular is returned by OpenRegular for anything that is not a regular file.
-var errNotRegular = errors.New("not a regular file")
+var errNotRegular = i18n.Err("not a regular file")
 
 // OpenRegular opens path for reading only if it is a regular file (following symbolic links),
 // without ever blocking: it looks first (Lstat/Stat), then opens with O_NONBLOCK, so that a FIFO,

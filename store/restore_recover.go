@@ -3,11 +3,12 @@ package store
 import (
 	"fmt"
 	"log/slog"
-	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"medinventory/assets/i18n"
 )
 
 // An interrupted restore.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -105,16 +106,16 @@ func (s *Store) ReopenEntry(ctx context.Context, id int64) (Entry, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, ErrEntryNotFound
 	} else if err != nil {
-		return Entry{}, fmt.Errorf("reopen entry %d: %w", id, err)
+		return Entry{}, i18n.Errorf("reopen entry %d: %w", id, err)
 	}
 	if status != StatusNeedsReview {
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			id, "status", status, StatusNeedsReview, SourceUser, now); err != nil {
-			return Entry{}, fmt.Errorf("reopen entry %d: %w", id, err)
+			return Entry{}, i18n.Errorf("reopen entry %d: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = ?, updated_at = ? WHERE id = ?`, StatusNeedsReview, now, id); err != nil {
-			return Entry{}, fmt.Errorf("reopen entry %d: %w", id, err)
+			return Entry{}, i18n.Errorf("reopen entry %d: %w", id, err)
 		}
 		if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
 			return Entry{}, err

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"medinventory/assets/i18n"
 	"path/filepath"
+
+	"medinventory/assets/i18n"
 )
 
 // Size limits on what the app reads whole.

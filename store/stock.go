@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,7 +37,7 @@ type querier interface {
 func newUUID() (string, error) {
 	u, err := uuid.NewV7()
 	if err != nil {
-		return "", fmt.Errorf("make an id: %w", err)
+		return "", i18n.Errorf("make an id: %w", err)
 	}
 	return u.String(), nil
 }
@@ -73,7 +72,7 @@ func (s *Store) DeviceID(ctx context.Context) (string, error) {
 func deviceID(ctx context.Context, q querier) (string, error) {
 	var id string
 	if err := q.QueryRowContext(ctx, `SELECT device_id FROM device WHERE id = 1`).Scan(&id); err != nil {
-		return "", fmt.Errorf("read the device id: %w", err)
+		return "", i18n.Errorf("read the device id: %w", err)
 	}
 	return id, nil
 }
@@ -142,7 +141,7 @@ func getMovement(ctx context.Context, q querier, id int64) (stock.Movement, erro
 	if errors.Is(err, sql.ErrNoRows) {
 		return stock.Movement{}, ErrMovementNotFound
 	} else if err != nil {
-		return stock.Movement{}, fmt.Errorf("read movement: %w", err)
+		return stock.Movement{}, i18n.Errorf("read movement: %w", err)
 	}
 	return x.done(), nil
 }
@@ -153,7 +152,7 @@ func getLine(ctx context.Context, q querier, id int64) (stock.Line, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrLineNotFound
 	} else if err != nil {
-		return l, fmt.Errorf("read stock line: %w", err)
+		return l, i18n.Errorf("read stock line: %w", err)
 	}
 	return l, nil
 }
@@ -165,7 +164,7 @@ func getProduct(ctx context.Context, q querier, id int64) (stock.Product, error)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrProductNotFound
 	} else if err != nil {
-		return p, fmt.Errorf("read product: %w", err)
+		return p, i18n.Errorf("read product: %w", err)
 	}
 	set()
 	return p, nil

@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -28,7 +28,7 @@ type stockCache struct {
 func (c *stockCache) get(ctx context.Context, s *Store) ([]stock.Product, map[int64][]stock.Line, error) {
 	var v int64
 	if err := s.r.QueryRowContext(ctx, `SELECT v FROM stock_version`).Scan(&v); err != nil {
-		return nil, nil, fmt.Errorf("list products: %w", err)
+		return nil, nil, i18n.Errorf("list products: %w", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

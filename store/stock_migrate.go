@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -35,7 +36,7 @@ func goStep(name string) func(s *Store, ctx context.Context, tx *sql.Tx) error {
 func migrateToStock(s *Store, ctx context.Context, tx *sql.Tx) error {
 	now := ms(s.now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO device(id, device_id, created_at) VALUES (1, ?, ?)`, uuid.NewString(), now); err != nil {
-		return fmt.Errorf("make the device id: %w", err)
+		return i18n.Errorf("make the device id: %w", err)
 	}
 	dev, err := deviceID(ctx, tx)
 	if err != nil {
@@ -73,7 +74,7 @@ func migrateToStock(s *Store, ctx context.Context, tx *sql.Tx) error {
 			key = k
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET uuid = ?, device_id = ?, name_key = ? WHERE id = ?`, u, dev, key, p.id); err != nil {
-			return fmt.Errorf("give product %d its id: %w", p.id, err)
+			return i18n.Errorf("give product %d its id: %w", p.id, err)
 		}
 	}
 	var ids []int64
@@ -96,7 +97,7 @@ func migrateToStock(s *Store, ctx context.Context, tx *sql.Tx) error {
 	s.migrationProgress(0, len(ids))
 	for i, id := range ids {
 		if err := s.syncEntryStockTx(ctx, tx, id); err != nil {
-			return fmt.Errorf("entry %d: %w", id, err)
+			return i18n.Errorf("entry %d: %w", id, err)
 		}
 		if (i+1)%migrationProgressEvery == 0 {
 			s.migrationProgress(i+1, len(ids))

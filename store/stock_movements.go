@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -43,7 +42,7 @@ func (s *Store) insertMovementTx(ctx context.Context, tx *sql.Tx, m stock.Moveme
 		ms(m.At), ms(now), m.Note, nullID(m.PhotoID), nullID(m.AnalysisID), nullID(m.EntryID), nullID(m.ReversesID),
 		m.BatchID, nullID(m.SimilarPhotoID), nullID(m.Packs), nullID(m.PackSize), m.PackSizeFrom).Scan(&m.ID)
 	if err != nil {
-		return m, fmt.Errorf("record movement: %w", err)
+		return m, i18n.Errorf("record movement: %w", err)
 	}
 	m.UUID, m.DeviceID = id, dev
 	return m, nil
@@ -53,14 +52,14 @@ func (s *Store) insertMovementTx(ctx context.Context, tx *sql.Tx, m stock.Moveme
 func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("open the inventory for writing: %w", err)
+		return i18n.Errorf("open the inventory for writing: %w", err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save: %w", err)
+		return i18n.Errorf("save: %w", err)
 	}
 	return nil
 }
@@ -161,7 +160,7 @@ func (s *Store) DispenseProduct(ctx context.Context, productID, n int64, note st
 func linesOfProduct(ctx context.Context, q querier, productID int64) ([]stock.Line, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+lineCols+linesFrom+` WHERE l.product_id = ?`, productID)
 	if err != nil {
-		return nil, fmt.Errorf("read lots: %w", err)
+		return nil, i18n.Errorf("read lots: %w", err)
 	}
 	defer rows.Close()
 	var out []stock.Line
@@ -227,10 +226,10 @@ func (s *Store) Count(ctx context.Context, counts []stock.CountInput, note strin
 			}
 			d, err := stock.CountDelta(l.OnHand, c.Counted)
 			if err != nil {
-				return fmt.Errorf("lot %s: %w", lotWords(l), err)
+				return i18n.Errorf("lot %s: %w", lotWords(l), err)
 			}
 			if err := stock.CheckCountReason(d, c.Reason); err != nil {
-				return fmt.Errorf("lot %s: %w", lotWords(l), err)
+				return i18n.Errorf("lot %s: %w", lotWords(l), err)
 			}
 			counted := c.Counted
 			m, err := s.insertMovementTx(ctx, tx, stock.Movement{LineID: l.ID, Kind: stock.Count, Quantity: d,
@@ -329,7 +328,7 @@ func (s *Store) SetProductStock(ctx context.Context, productID int64, unit strin
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET reorder_level = ?, updated_at = ? WHERE id = ?`,
 			reorderLevel, ms(s.now()), productID); err != nil {
-			return fmt.Errorf("save product: %w", err)
+			return i18n.Errorf("save product: %w", err)
 		}
 		return nil
 	})
@@ -353,7 +352,7 @@ func (s *Store) receiptLineTx(ctx context.Context, tx *sql.Tx, productID int64, 
 		if err == nil {
 			return id, nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("find lot: %w", err)
+			return 0, i18n.Errorf("find lot: %w", err)
 		}
 	}
 	return s.ensureLineTx(ctx, tx, productID, lot, expiry, location)
@@ -369,7 +368,7 @@ func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, l
 	if err == nil {
 		return id, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("find lot: %w", err)
+		return 0, i18n.Errorf("find lot: %w", err)
 	}
 	u, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
@@ -380,7 +379,7 @@ func (s *Store) ensureLineTx(ctx context.Context, tx *sql.Tx, productID int64, l
 		VALUES (?,?,?,?,?,?,?,?, (SELECT pack_size FROM products WHERE id = ?)) RETURNING id`,
 		u, dev, productID, strings.TrimSpace(lot), key, expiry, location, ms(s.now()), productID).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("add lot: %w", err)
+		return 0, i18n.Errorf("add lot: %w", err)
 	}
 	return id, nil
 }

@@ -51,7 +51,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 	e, err := scanEntry(withExtra{tx.QueryRowContext(ctx, "SELECT "+entryCols+", e.receipt_id, e.no_receipt"+entryFrom+" WHERE e.id = ?", entryID),
 		[]any{&receiptID, &noReceipt}})
 	if err != nil {
-		return fmt.Errorf("read entry %d: %w", entryID, err)
+		return i18n.Errorf("read entry %d: %w", entryID, err)
 	}
 	f := stock.ReceiptFacts{Removed: e.Deleted || noReceipt, ByPerson: byPerson}
 	if receiptID.Valid {
@@ -98,7 +98,7 @@ func (s *Store) syncEntryStock(ctx context.Context, tx *sql.Tx, entryID int64, b
 		if err == nil {
 			return s.syncEntryStock(ctx, tx, twin, byPerson)
 		} else if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("find another photo of the pack: %w", err)
+			return i18n.Errorf("find another photo of the pack: %w", err)
 		}
 	}
 	return nil
@@ -128,12 +128,12 @@ func (s *Store) receiptTargetTx(ctx context.Context, tx *sql.Tx, e *Entry, f *st
 	if e.ProductID != productID {
 		e.ProductID = productID
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET product_id = ? WHERE id = ?`, productID, e.ID); err != nil {
-			return fmt.Errorf("link entry to product: %w", err)
+			return i18n.Errorf("link entry to product: %w", err)
 		}
 	}
 	if f.Status == stock.Confirmed && !productConfirmed {
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET confirmed = 1 WHERE id = ? AND confirmed = 0`, productID); err != nil {
-			return fmt.Errorf("remember product: %w", err)
+			return i18n.Errorf("remember product: %w", err)
 		}
 	}
 	return nil
@@ -159,7 +159,7 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'dismissed', reason = ?, note = ?, recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			string(p.DismissReason), note, now, cur.ID); err != nil {
-			return fmt.Errorf("dismiss receipt: %w", err)
+			return i18n.Errorf("dismiss receipt: %w", err)
 		}
 	}
 	if p.Reverse {
@@ -171,7 +171,7 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET line_id = ?, quantity = ?, status = ?, analysis_id = ?, recorded_at = ?,
 			packs = ?, pack_size = ?, pack_size_from = ? WHERE id = ? AND status = 'pending'`, f.LineID, f.Quantity, string(f.Status),
 			nullID(f.AnalysisID), now, f.Packs, f.PackSize, f.PackSizeFrom, cur.ID); err != nil {
-			return fmt.Errorf("correct receipt: %w", err)
+			return i18n.Errorf("correct receipt: %w", err)
 		}
 	}
 	switch {
@@ -182,7 +182,7 @@ func (s *Store) applyReceiptPlanTx(ctx context.Context, tx *sql.Tx, e Entry, f s
 	case !f.Removed && strings.Contains(e.ReviewNote, "Same pack as "):
 		// The pack is no longer another photo's: the note is no longer true.
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = ? WHERE id = ?`, stock.WithoutSamePackNote(e.ReviewNote), e.ID); err != nil {
-			return fmt.Errorf("update review note: %w", err)
+			return i18n.Errorf("update review note: %w", err)
 		}
 	}
 	if p.BackToReview {
@@ -224,7 +224,7 @@ func appendReviewNoteTx(ctx context.Context, tx *sql.Tx, entryID int64, note str
 	_, err := tx.ExecContext(ctx, `UPDATE entries SET review_note = trim(review_note || ' ' || ?) WHERE id = ? AND instr(review_note, ?) = 0`,
 		note, entryID, note)
 	if err != nil {
-		return fmt.Errorf("update review note: %w", err)
+		return i18n.Errorf("update review note: %w", err)
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func packOwnerTx(ctx context.Context, tx *sql.Tx, e Entry) (packOwner, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return packOwner{}, nil
 	} else if err != nil {
-		return packOwner{}, fmt.Errorf("find the pack's other photos: %w", err)
+		return packOwner{}, i18n.Errorf("find the pack's other photos: %w", err)
 	}
 	return o, nil
 }
@@ -264,7 +264,7 @@ func backToReviewTx(ctx context.Context, tx *sql.Tx, e Entry, now int64) error {
 	const note = "A later analysis changed this entry after it was confirmed; the stock was not changed. Check the values and confirm again to correct the stock."
 	if _, err := tx.ExecContext(ctx, `UPDATE entries SET status = 'needs_review', review_note = trim(review_note || ' ' || ?), updated_at = ?
 		WHERE id = ? AND status = 'confirmed'`, note, now, e.ID); err != nil {
-		return fmt.Errorf("send entry back to review: %w", err)
+		return i18n.Errorf("send entry back to review: %w", err)
 	}
 	if e.Status != StatusConfirmed {
 		return nil
@@ -295,7 +295,7 @@ func (s *Store) reverseTx(ctx context.Context, tx *sql.Tx, m stock.Movement, not
 	var converted bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM movements WHERE line_id = ? AND kind = 'convert' AND id > ?)`,
 		m.LineID, m.ID).Scan(&converted); err != nil {
-		return stock.Movement{}, fmt.Errorf("read the lot's unit changes: %w", err)
+		return stock.Movement{}, i18n.Errorf("read the lot's unit changes: %w", err)
 	}
 	if converted && m.Kind != stock.Convert {
 		// Its quantity is in the lot's units as they were: undoing it now would count in the wrong ones.
@@ -334,7 +334,7 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 		}
 		return id, confirmed, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, fmt.Errorf("find product: %w", err)
+		return 0, false, i18n.Errorf("find product: %w", err)
 	}
 	u, dev, err := s.newIDs(ctx, tx)
 	if err != nil {
@@ -356,7 +356,7 @@ func (s *Store) ensureProductForEntryTx(ctx context.Context, tx *sql.Tx, e Entry
 	err = tx.QueryRowContext(ctx, `INSERT INTO products(uuid, device_id, `+fieldCols("", catalogFields, "")+`, name_key, confirmed,
 		created_at, updated_at) VALUES (?,?,`+placeholders(len(fields.Names(catalogFields)))+`,?,0,?,?) RETURNING id`, args...).Scan(&id)
 	if err != nil {
-		return 0, false, fmt.Errorf("add product: %w", err)
+		return 0, false, i18n.Errorf("add product: %w", err)
 	}
 	return id, false, nil
 }
@@ -382,7 +382,7 @@ func fillProductTx(ctx context.Context, tx *sql.Tx, productID int64, v fields.Va
 	_, err := tx.ExecContext(ctx, `UPDATE products SET `+strings.Join(sets, ", ")+` WHERE id = ? AND confirmed = 0 AND (`+
 		strings.Join(empty, " OR ")+`)`, args...)
 	if err != nil {
-		return fmt.Errorf("update product: %w", err)
+		return i18n.Errorf("update product: %w", err)
 	}
 	return nil
 }
@@ -398,7 +398,7 @@ var receiptSelect = `SELECT ` + movementCols + `, ` + productCols + `, l.id, l.u
 func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args ...any) ([]stock.Receipt, error) {
 	rows, err := q.QueryContext(ctx, receiptSelect+" WHERE "+where+" ORDER BY m.at, m.id", args...)
 	if err != nil {
-		return nil, fmt.Errorf("list movements: %w", err)
+		return nil, i18n.Errorf("list movements: %w", err)
 	}
 	defer rows.Close()
 	var out []stock.Receipt
@@ -410,7 +410,7 @@ func (s *Store) queryReceipts(ctx context.Context, q querier, where string, args
 		dst := append(x.dest(), pdst...)
 		dst = append(dst, &l.ID, &l.UUID, &l.DeviceID, &l.ProductID, &l.Lot, &l.Expiry, &l.Location, &l.PackSize, &r.PhotoName, &r.SimilarPhotoName, &r.Serial)
 		if err := rows.Scan(dst...); err != nil {
-			return nil, fmt.Errorf("list movements: %w", err)
+			return nil, i18n.Errorf("list movements: %w", err)
 		}
 		set()
 		r.Movement = x.done()
@@ -532,18 +532,18 @@ func (s *Store) MarkSamePack(ctx context.Context, receiptID int64) error {
 		now := ms(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE movements SET status = 'dismissed', reason = 'same_pack', recorded_at = ? WHERE id = ? AND status = 'pending'`,
 			now, receiptID); err != nil {
-			return fmt.Errorf("dismiss receipt: %w", err)
+			return i18n.Errorf("dismiss receipt: %w", err)
 		}
 		if m.EntryID == 0 {
 			return nil
 		}
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM entries WHERE id = ?`, m.EntryID).Scan(&status); err != nil {
-			return fmt.Errorf("read entry: %w", err)
+			return i18n.Errorf("read entry: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE entries SET no_receipt = 1, receipt_id = NULL, status = 'confirmed', updated_at = ? WHERE id = ?`,
 			now, m.EntryID); err != nil {
-			return fmt.Errorf("mark entry: %w", err)
+			return i18n.Errorf("mark entry: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO edits(entry_id, field, old_value, new_value, source, at) VALUES (?,?,?,?,?,?)`,
 			m.EntryID, "same_pack", "", "same pack as an earlier photo: not counted", SourceUser, now); err != nil {

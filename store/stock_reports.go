@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"medinventory/assets/i18n"
@@ -26,7 +25,7 @@ func (s *Store) StockOnHand(ctx context.Context, f ProductFilter) ([]stock.Produ
 			}
 		}
 		if ps[i].Lines, err = s.dropUndone(ctx, keep); err != nil {
-			return nil, fmt.Errorf("stock on hand: %w", err)
+			return nil, i18n.Errorf("stock on hand: %w", err)
 		}
 	}
 	return ps, nil

@@ -56,7 +56,7 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+productCols+` FROM products p WHERE `+where+` ORDER BY p.id LIMIT 6`, arg)
 	if err != nil {
-		return stock.Product{}, fmt.Errorf("find product: %w", err)
+		return stock.Product{}, i18n.Errorf("find product: %w", err)
 	}
 	defer rows.Close()
 	var found []stock.Product
@@ -64,13 +64,13 @@ func findProduct(ctx context.Context, q querier, ref string) (stock.Product, err
 		var p stock.Product
 		dst, set := scanProduct(&p)
 		if err := rows.Scan(dst...); err != nil {
-			return stock.Product{}, fmt.Errorf("find product: %w", err)
+			return stock.Product{}, i18n.Errorf("find product: %w", err)
 		}
 		set()
 		found = append(found, p)
 	}
 	if err := rows.Err(); err != nil {
-		return stock.Product{}, fmt.Errorf("find product: %w", err)
+		return stock.Product{}, i18n.Errorf("find product: %w", err)
 	}
 	switch len(found) {
 	case 0:

@@ -6,10 +6,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -44,12 +44,12 @@ func (s *Store) today(t time.Time) time.Time {
 func (s *Store) productLines(ctx context.Context, productWhere string, pargs []any, lineWhere string, largs []any) ([]stock.Product, map[int64][]stock.Line, int64, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+		return nil, nil, 0, i18n.Errorf("list products: %w", err)
 	}
 	defer tx.Rollback()
 	var version int64
 	if err := tx.QueryRowContext(ctx, `SELECT v FROM stock_version`).Scan(&version); err != nil {
-		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+		return nil, nil, 0, i18n.Errorf("list products: %w", err)
 	}
 	q := `SELECT ` + productCols + ` FROM products p`
 	if productWhere != "" {
@@ -57,7 +57,7 @@ func (s *Store) productLines(ctx context.Context, productWhere string, pargs []a
 	}
 	rows, err := tx.QueryContext(ctx, q+" ORDER BY p.name COLLATE NOCASE, p.id", pargs...)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+		return nil, nil, 0, i18n.Errorf("list products: %w", err)
 	}
 	var prods []stock.Product
 	for rows.Next() {
@@ -65,14 +65,14 @@ func (s *Store) productLines(ctx context.Context, productWhere string, pargs []a
 		dst, set := scanProduct(&p)
 		if err := rows.Scan(dst...); err != nil {
 			rows.Close()
-			return nil, nil, 0, fmt.Errorf("list products: %w", err)
+			return nil, nil, 0, i18n.Errorf("list products: %w", err)
 		}
 		set()
 		prods = append(prods, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, 0, fmt.Errorf("list products: %w", err)
+		return nil, nil, 0, i18n.Errorf("list products: %w", err)
 	}
 	var where []string
 	var args []any
@@ -88,14 +88,14 @@ func (s *Store) productLines(ctx context.Context, productWhere string, pargs []a
 	}
 	rows, err = tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("list lots: %w", err)
+		return nil, nil, 0, i18n.Errorf("list lots: %w", err)
 	}
 	defer rows.Close()
 	lines := map[int64][]stock.Line{}
 	for rows.Next() {
 		var l stock.Line
 		if err := rows.Scan(scanLine(&l)...); err != nil {
-			return nil, nil, 0, fmt.Errorf("list lots: %w", err)
+			return nil, nil, 0, i18n.Errorf("list lots: %w", err)
 		}
 		lines[l.ProductID] = append(lines[l.ProductID], l)
 	}
@@ -169,14 +169,14 @@ func (s *Store) listProductStock(ctx context.Context, f ProductFilter) ([]stock.
 func (s *Store) ProductLines(ctx context.Context, productID int64) ([]stock.Line, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+lineCols+linesFrom+` WHERE l.product_id = ?`, productID)
 	if err != nil {
-		return nil, fmt.Errorf("list lots: %w", err)
+		return nil, i18n.Errorf("list lots: %w", err)
 	}
 	defer rows.Close()
 	var out []stock.Line
 	for rows.Next() {
 		var l stock.Line
 		if err := rows.Scan(scanLine(&l)...); err != nil {
-			return nil, fmt.Errorf("list lots: %w", err)
+			return nil, i18n.Errorf("list lots: %w", err)
 		}
 		if l.Moves > 0 || l.PendingReceipts > 0 || l.OnHand != 0 {
 			out = append(out, l)
@@ -187,7 +187,7 @@ func (s *Store) ProductLines(ctx context.Context, productID int64) ([]stock.Line
 	}
 	rows.Close()
 	if out, err = s.dropUndone(ctx, out); err != nil {
-		return nil, fmt.Errorf("list lots: %w", err)
+		return nil, i18n.Errorf("list lots: %w", err)
 	}
 	stock.SortByExpiry(out)
 	return out, nil
@@ -226,7 +226,7 @@ func (s *Store) StockCard(ctx context.Context, lineID int64) ([]stock.CardRow, e
 	}
 	ms, err := s.queryMovements(ctx, `SELECT `+movementCols+` FROM movements m WHERE m.line_id = ? ORDER BY m.at, m.id`, lineID)
 	if err != nil {
-		return nil, fmt.Errorf("read stock card: %w", err)
+		return nil, i18n.Errorf("read stock card: %w", err)
 	}
 	return stock.RunningBalance(ms), nil
 }
@@ -264,10 +264,10 @@ func (s *Store) CheckStockTotals(ctx context.Context) error {
 		WHERE t.line_id IS NULL OR t.on_hand <> s.on_hand OR t.pending <> s.pending
 			OR t.pending_receipts <> s.pending_receipts OR t.moves <> s.moves`).Scan(&n, &first)
 	if err != nil {
-		return fmt.Errorf("check stock totals: %w", err)
+		return i18n.Errorf("check stock totals: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("the stock totals of %d lots (the first is lot %d) do not match their movements", n, first.Int64)
+		return i18n.Errorf("the stock totals of %d lots (the first is lot %d) do not match their movements", n, first.Int64)
 	}
 	return nil
 }

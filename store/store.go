@@ -25,7 +25,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"medinventory/assets/i18n"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +35,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"medinventory/assets/i18n"
 )
 
 //go:embed migrations/*.sql
@@ -180,7 +181,7 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	_ = os.Chmod(path, 0o600)
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, i18n.Errorf("open database: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
@@ -199,13 +200,13 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Store, err error) {
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
+		return nil, i18n.Errorf("open database for reading: %w", err)
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	s.r = r
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
+		return nil, i18n.Errorf("open database for reading: %w", err)
 	}
 	// The per-lot totals are a cache of the movements: checked at every open, repaired if wrong.
 	if s.report.TotalsRepaired, err = s.RepairStockTotals(ctx); err != nil {
@@ -246,7 +247,7 @@ func peekVersion(ctx context.Context, path string) (int, error) {
 	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
-		return 0, fmt.Errorf("open database: %w", err)
+		return 0, i18n.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
@@ -301,26 +302,26 @@ func SchemaVersion() int {
 func (s *Store) migrate(ctx context.Context, migs []migration) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
 	var v int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	if v > len(migs) {
-		return fmt.Errorf("%w (database version %d, this app knows up to %d)", ErrTooNew, v, len(migs))
+		return i18n.Errorf("%w (database version %d, this app knows up to %d)", ErrTooNew, v, len(migs))
 	}
 	for _, m := range migs[v:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return i18n.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	// Go steps run after every SQL file, against the final schema: Go code knows only that one.
 	for _, m := range migs[v:] {
 		if step := goStep(m.name); step != nil {
 			if err := step(s, ctx, tx); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return i18n.Errorf("migration %s: %w", m.name, err)
 			}
 		}
 	}
@@ -328,7 +329,7 @@ func (s *Store) migrate(ctx context.Context, migs []migration) error {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migs))); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return i18n.Errorf("migrate: %w", err)
 	}
 	return tx.Commit()
 }

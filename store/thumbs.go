@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"medinventory/assets/i18n"
 )
 
 // ThumbSize is the longer side, in pixels, of a stored thumbnail (twice the window's 112 px rows,
@@ -27,11 +28,11 @@ func ThumbFile(photoFile string) string {
 func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
 	tmpDir := filepath.Join(s.dir, "photos", "tmp")
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
-		return fmt.Errorf("save thumbnail: %w", err)
+		return i18n.Errorf("save thumbnail: %w", err)
 	}
 	tmp, err := os.CreateTemp(tmpDir, "thumb-*")
 	if err != nil {
-		return fmt.Errorf("save thumbnail: %w", err)
+		return i18n.Errorf("save thumbnail: %w", err)
 	}
 	_, err = tmp.Write(jpeg)
 	if cerr := tmp.Close(); err == nil {
@@ -46,7 +47,7 @@ func (s *Store) SaveThumbnail(p Photo, jpeg []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("save thumbnail: %w", err)
+		return i18n.Errorf("save thumbnail: %w", err)
 	}
 	return nil
 }
@@ -59,14 +60,14 @@ func (s *Store) PhotosWithoutThumbnail(ctx context.Context, afterID int64, limit
 	for len(out) < limit {
 		rows, err := s.r.QueryContext(ctx, `SELECT `+photoCols+` FROM photos WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
 		if err != nil {
-			return out, fmt.Errorf("list photos: %w", err)
+			return out, i18n.Errorf("list photos: %w", err)
 		}
 		n := 0
 		for rows.Next() {
 			p, err := scanPhoto(rows)
 			if err != nil {
 				rows.Close()
-				return out, fmt.Errorf("list photos: %w", err)
+				return out, i18n.Errorf("list photos: %w", err)
 			}
 			n++
 			afterID = p.ID
@@ -77,7 +78,7 @@ func (s *Store) PhotosWithoutThumbnail(ctx context.Context, afterID int64, limit
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return out, fmt.Errorf("list photos: %w", err)
+			return out, i18n.Errorf("list photos: %w", err)
 		}
 		if n < limit {
 			break // no more photos

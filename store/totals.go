@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
+
 	"medinventory/assets/i18n"
 )
 
@@ -47,19 +47,19 @@ func wrongStockTotals(ctx context.Context, q interface {
 }) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, stockSumsCTE+` SELECT s.line_id`+stockMismatchWhere+` ORDER BY s.line_id`)
 	if err != nil {
-		return nil, fmt.Errorf("check stock totals: %w", err)
+		return nil, i18n.Errorf("check stock totals: %w", err)
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("check stock totals: %w", err)
+			return nil, i18n.Errorf("check stock totals: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("check stock totals: %w", err)
+		return nil, i18n.Errorf("check stock totals: %w", err)
 	}
 	return ids, nil
 }
@@ -81,7 +81,7 @@ func (s *Store) RepairStockTotals(ctx context.Context) ([]int64, error) {
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("repair stock totals: %w", err)
+		return nil, i18n.Errorf("repair stock totals: %w", err)
 	}
 	defer tx.Rollback()
 	// Again inside the write transaction: another process may have written meanwhile.
@@ -93,14 +93,14 @@ func (s *Store) RepairStockTotals(ctx context.Context) ([]int64, error) {
 		SELECT s.line_id, s.on_hand, s.pending, s.pending_receipts, s.moves`+stockMismatchWhere+`
 		ON CONFLICT(line_id) DO UPDATE SET on_hand = excluded.on_hand, pending = excluded.pending,
 			pending_receipts = excluded.pending_receipts, moves = excluded.moves`); err != nil {
-		return nil, s.diskFull(fmt.Errorf("repair stock totals: %w", err))
+		return nil, s.diskFull(i18n.Errorf("repair stock totals: %w", err))
 	}
 	// Every process's cached product view must be read again.
 	if _, err := tx.ExecContext(ctx, `UPDATE stock_version SET v = v + 1`); err != nil {
-		return nil, fmt.Errorf("repair stock totals: %w", err)
+		return nil, i18n.Errorf("repair stock totals: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, s.diskFull(fmt.Errorf("repair stock totals: %w", err))
+		return nil, s.diskFull(i18n.Errorf("repair stock totals: %w", err))
 	}
 	slog.Warn("stock totals disagreed with their movements and were recomputed from them",
 		"dir", s.dir, "lots", len(wrong), "first_lot", wrong[0])

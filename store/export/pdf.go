@@ -100,7 +100,7 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 		d.cell(avail/3, 4, pdfText(i18n.T("Page %d of %s", pdf.PageNo(), "{nb}")), 0, "C")
 		d.cell(avail/3, 4, pdfText(t.Title), 0, "R")
 	})
-	pdf.AddPage()
+	d.addPage()
 	bottom := pageH - pdfMargin - 4
 	if len(t.rows) == 0 {
 		d.font("", 10)
@@ -121,7 +121,8 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 			pdf.SetFillColor(255, 255, 255)
 		}
 		if pdf.GetY()+rowHeight(d, colW, texts, rowMin) > bottom {
-			pdf.AddPage()
+			d.addPage()
+			d.font("", pdfFontSize)
 		}
 		drawRow(d, colW, texts, right, rowMin)
 	}
@@ -132,7 +133,7 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 		d.font("B", pdfFontSize)
 		pdf.SetFillColor(220, 226, 232)
 		if pdf.GetY()+rowHeight(d, colW, texts, pdfLineH) > bottom {
-			pdf.AddPage()
+			d.addPage()
 			d.font("B", pdfFontSize)
 		}
 		drawRow(d, colW, texts, right, pdfLineH)
@@ -141,7 +142,8 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 	if tableUnprintable(t) {
 		d.font("", 8)
 		if pdf.GetY()+6 > bottom {
-			pdf.AddPage()
+			d.addPage()
+			d.font("", 8)
 		}
 		pdf.Ln(2)
 		d.cell(avail, 5, pdfText(unprintableNote()), 1, "L")
@@ -157,7 +159,7 @@ func writePDF(w io.Writer, t Table, now time.Time) error {
 func signatures(pdf *doc, preparedBy string, avail, bottom float64) {
 	const lineH = 9.0
 	if pdf.GetY()+6+2*lineH > bottom {
-		pdf.AddPage()
+		pdf.addPage()
 	}
 	pdf.Ln(6)
 	pdf.SetDrawColor(90, 90, 90)

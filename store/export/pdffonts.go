@@ -53,13 +53,21 @@ func unprintable(s string) bool {
 }
 
 // doc is the PDF being written with the font in use: a style and size, the family picked per
-// piece of text. (A page break restores fpdf's font after the page header: set it again with
-// font after AddPage.)
+// piece of text. fpdf's SetFont is not cheap (a 2,000-lot report asks for a font per cell), so
+// the family set is remembered and set again only when it changes; a page break (addPage) forgets
+// it, because fpdf then restores the font it had before the page's header and footer.
 type doc struct {
 	*fpdf.Fpdf
 	style  string
 	size   float64
+	family string                 // the family set now; "" after a page break
 	system map[*fonts.Face]string // system fonts added to the document, by family name
+}
+
+// addPage starts a page; the caller sets the font it wants next with font.
+func (d *doc) addPage() {
+	d.AddPage()
+	d.family = ""
 }
 
 func newDoc(pdf *fpdf.Fpdf) (*doc, error) {
@@ -74,12 +82,17 @@ func newDoc(pdf *fpdf.Fpdf) (*doc, error) {
 
 // font sets the style ("" or "B") and size (pt) of the text that follows.
 func (d *doc) font(style string, size float64) {
-	d.style, d.size = style, size
+	d.style, d.size, d.family = style, size, ""
 	d.use(sansFamily)
 }
 
-// use sets family in the current style and size (fpdf does nothing when it is already set).
-func (d *doc) use(family string) { d.SetFont(family, d.style, d.size) }
+// use sets family in the current style and size.
+func (d *doc) use(family string) {
+	if family != d.family {
+		d.SetFont(family, d.style, d.size)
+		d.family = family
+	}
+}
 
 type run struct{ text, family string }
 

@@ -22,12 +22,13 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"medinventory/assets/i18n"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // TempPrefix starts the name of every temporary file the app writes beside an output file.

@@ -30,10 +30,10 @@ func text(field func(*App) *string) (func(App) string, func(*App, string) error)
 	return func(a App) string { return *field(&a) }, func(a *App, v string) error {
 		v = strings.TrimSpace(v)
 		if !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n\t") {
-			return fmt.Errorf("write it on one line, in plain text")
+			return i18n.Errorf("write it on one line, in plain text")
 		}
 		if utf8.RuneCountInString(v) > MaxTextRunes {
-			return fmt.Errorf("it is too long (at most %d characters)", MaxTextRunes)
+			return i18n.Errorf("it is too long (at most %d characters)", MaxTextRunes)
 		}
 		*field(a) = v
 		return nil
@@ -54,7 +54,7 @@ func number(field func(*App) *int, lo, hi int, def string) (func(App) string, fu
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil || n < lo || n > hi {
-				return fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
+				return i18n.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
 			}
 			*field(a) = n
 			return nil
@@ -88,7 +88,7 @@ var Keys = []Key{
 		return g, func(a *App, v string) error {
 			v = strings.TrimSpace(v)
 			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
-				return fmt.Errorf("%q is not a web address: write it as https://… or http://…", v)
+				return i18n.Errorf("%q is not a web address: write it as https://… or http://…", v)
 			}
 			return s(a, v)
 		}
@@ -103,7 +103,7 @@ var Keys = []Key{
 			case "", "auto", "low", "high":
 				return s(a, v)
 			}
-			return fmt.Errorf("%q is not a detail: choose auto, low or high", v)
+			return i18n.Errorf("%q is not a detail: choose auto, low or high", v)
 		}
 	}),
 	key("model.requests_per_minute", "the most requests a minute sent to the model (empty: no limit set)", func() (func(App) string, func(*App, string) error) {

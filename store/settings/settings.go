@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // The files, in the data folder. A backup archive carries both (Files).
@@ -125,10 +127,10 @@ func readSmall(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, i18n.Errorf("%s is not a regular file", path)
 	}
 	if st.Size() > maxFileBytes {
-		return nil, fmt.Errorf("%s is %d MB, far larger than the app ever writes it", path, st.Size()>>20)
+		return nil, i18n.Errorf("%s is %d MB, far larger than the app ever writes it", path, st.Size()>>20)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -137,7 +139,7 @@ func readSmall(path string) ([]byte, error) {
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err == nil && len(b) > maxFileBytes {
-		err = fmt.Errorf("%s grew past %d bytes while it was read", path, maxFileBytes)
+		err = i18n.Errorf("%s grew past %d bytes while it was read", path, maxFileBytes)
 	}
 	return b, err
 }

@@ -1,7 +1,6 @@
 package stock
 
 import (
-	"errors"
 	"fmt"
 	"math/bits"
 	"medinventory/assets/i18n"
@@ -12,13 +11,13 @@ import (
 
 // Errors the rules return, each wrapped with the details in plain words. Test with errors.Is.
 var (
-	ErrQuantity        = errors.New("the quantity must be a whole number above 0")
-	ErrNotEnough       = errors.New("there is not that much on hand")
-	ErrExpiredLot      = errors.New("this lot has expired")
-	ErrReason          = errors.New("this reason does not fit this kind of movement")
-	ErrNotConfirmed    = errors.New("only a confirmed movement can be undone")
-	ErrAlreadyReversed = errors.New("this movement has already been undone")
-	ErrNotPending      = errors.New("this receipt has already been reviewed")
+	ErrQuantity        = i18n.Err("the quantity must be a whole number above 0")
+	ErrNotEnough       = i18n.Err("there is not that much on hand")
+	ErrExpiredLot      = i18n.Err("this lot has expired")
+	ErrReason          = i18n.Err("this reason does not fit this kind of movement")
+	ErrNotConfirmed    = i18n.Err("only a confirmed movement can be undone")
+	ErrAlreadyReversed = i18n.Err("this movement has already been undone")
+	ErrNotPending      = i18n.Err("this receipt has already been reviewed")
 )
 
 // MaxQuantity bounds any one movement, so that a typo (an extra six zeros) is caught.
@@ -194,7 +193,7 @@ func PlanDispense(lines []Line, n int64, today time.Time) ([]Pick, error) {
 		left -= take
 	}
 	if left > 0 {
-		return nil, fmt.Errorf("%w: %d asked, %d usable (expired lots cannot be dispensed)", ErrNotEnough, n, usable)
+		return nil, i18n.Errorf("%w: %d asked, %d usable (expired lots cannot be dispensed)", ErrNotEnough, n, usable)
 	}
 	return picks, nil
 }
@@ -202,10 +201,10 @@ func PlanDispense(lines []Line, n int64, today time.Time) ([]Pick, error) {
 // CheckQuantity checks a count of units for a receipt, dispense or disposal: 1 … MaxQuantity.
 func CheckQuantity(n int64) error {
 	if n <= 0 {
-		return fmt.Errorf("%w (got %d)", ErrQuantity, n)
+		return i18n.Errorf("%w (got %d)", ErrQuantity, n)
 	}
 	if n > MaxQuantity {
-		return fmt.Errorf("%w: %d is more than %d; check the number", ErrQuantity, n, MaxQuantity)
+		return i18n.Errorf("%w: %d is more than %d; check the number", ErrQuantity, n, MaxQuantity)
 	}
 	return nil
 }
@@ -217,10 +216,10 @@ func CheckDispense(l Line, n int64, today time.Time) error {
 		return err
 	}
 	if IsExpired(l.Expiry, today) {
-		return fmt.Errorf("%w on %s: it cannot be dispensed; dispose of it instead", ErrExpiredLot, l.Expiry)
+		return i18n.Errorf("%w on %s: it cannot be dispensed; dispose of it instead", ErrExpiredLot, l.Expiry)
 	}
 	if n > l.OnHand {
-		return fmt.Errorf("%w: %d asked, %d on hand in this lot", ErrNotEnough, n, max(l.OnHand, 0))
+		return i18n.Errorf("%w: %d asked, %d on hand in this lot", ErrNotEnough, n, max(l.OnHand, 0))
 	}
 	return nil
 }
@@ -229,26 +228,26 @@ func CheckDispense(l Line, n int64, today time.Time) error {
 // away, returned brings it back, a count correction goes either way; stock never goes below 0.
 func CheckAdjust(l Line, delta int64, r Reason) error {
 	if delta == 0 {
-		return fmt.Errorf("%w: an adjustment of 0 changes nothing", ErrQuantity)
+		return i18n.Errorf("%w: an adjustment of 0 changes nothing", ErrQuantity)
 	}
 	if delta > MaxQuantity || delta < -MaxQuantity {
-		return fmt.Errorf("%w: %d is too large; check the number", ErrQuantity, delta)
+		return i18n.Errorf("%w: %d is too large; check the number", ErrQuantity, delta)
 	}
 	switch r {
 	case CountCorrection:
 	case Damaged, Lost:
 		if delta > 0 {
-			return fmt.Errorf("%w: stock %s takes stock away, so the number must be below 0", ErrReason, ReasonWords(r))
+			return i18n.Errorf("%w: stock %s takes stock away, so the number must be below 0", ErrReason, i18n.T(ReasonWords(r)))
 		}
 	case Returned:
 		if delta < 0 {
-			return fmt.Errorf("%w: stock returned adds stock, so the number must be above 0", ErrReason)
+			return i18n.Errorf("%w: stock returned adds stock, so the number must be above 0", ErrReason)
 		}
 	default:
-		return fmt.Errorf("%w: an adjustment needs a reason (count correction, damaged, lost or returned), not %q", ErrReason, r)
+		return i18n.Errorf("%w: an adjustment needs a reason (count correction, damaged, lost or returned), not %q", ErrReason, r)
 	}
 	if l.OnHand+delta < 0 {
-		return fmt.Errorf("%w: this would leave %d; only %d on hand", ErrNotEnough, l.OnHand+delta, max(l.OnHand, 0))
+		return i18n.Errorf("%w: this would leave %d; only %d on hand", ErrNotEnough, l.OnHand+delta, max(l.OnHand, 0))
 	}
 	return nil
 }
@@ -259,10 +258,10 @@ func CheckDispose(l Line, n int64, r Reason) error {
 		return err
 	}
 	if r != Expired && r != Damaged {
-		return fmt.Errorf("%w: a disposal is for expired or damaged stock, not %q", ErrReason, r)
+		return i18n.Errorf("%w: a disposal is for expired or damaged stock, not %q", ErrReason, r)
 	}
 	if n > l.OnHand {
-		return fmt.Errorf("%w: %d asked, %d on hand in this lot", ErrNotEnough, n, max(l.OnHand, 0))
+		return i18n.Errorf("%w: %d asked, %d on hand in this lot", ErrNotEnough, n, max(l.OnHand, 0))
 	}
 	return nil
 }
@@ -270,7 +269,7 @@ func CheckDispose(l Line, n int64, r Reason) error {
 // CountDelta is the movement a stock count makes: what was counted minus what the books say.
 func CountDelta(onHand, counted int64) (int64, error) {
 	if counted < 0 || counted > MaxQuantity {
-		return 0, fmt.Errorf("%w: a count is 0 or more (got %d)", ErrQuantity, counted)
+		return 0, i18n.Errorf("%w: a count is 0 or more (got %d)", ErrQuantity, counted)
 	}
 	return counted - onHand, nil
 }
@@ -287,16 +286,16 @@ func CheckCountReason(delta int64, r Reason) error {
 	case CountCorrection:
 	case Damaged, Lost:
 		if delta > 0 {
-			return fmt.Errorf("%w: %d more were counted than the books say, so the difference is not stock %s; choose count correction or returned", ErrReason, delta, ReasonWords(r))
+			return i18n.Errorf("%w: %d more were counted than the books say, so the difference is not stock %s; choose count correction or returned", ErrReason, delta, i18n.T(ReasonWords(r)))
 		}
 	case Returned:
 		if delta < 0 {
-			return fmt.Errorf("%w: %d fewer were counted than the books say, so the difference is not stock returned; choose count correction, damaged or lost", ErrReason, -delta)
+			return i18n.Errorf("%w: %d fewer were counted than the books say, so the difference is not stock returned; choose count correction, damaged or lost", ErrReason, -delta)
 		}
 	case NoReason:
-		return fmt.Errorf("%w: the count differs from the books by %+d; say why (count correction, damaged, lost or returned)", ErrReason, delta)
+		return i18n.Errorf("%w: the count differs from the books by %+d; say why (count correction, damaged, lost or returned)", ErrReason, delta)
 	default:
-		return fmt.Errorf("%w: a count difference needs a reason (count correction, damaged, lost or returned), not %q", ErrReason, r)
+		return i18n.Errorf("%w: a count difference needs a reason (count correction, damaged, lost or returned), not %q", ErrReason, r)
 	}
 	return nil
 }
@@ -315,15 +314,15 @@ func CountReason(delta int64, r Reason) Reason {
 func CheckReverse(m Movement, lineOnHand int64) error {
 	switch {
 	case m.Status != Confirmed:
-		return fmt.Errorf("%w (this one is %s)", ErrNotConfirmed, m.Status)
+		return i18n.Errorf("%w (this one is %s)", ErrNotConfirmed, m.Status)
 	case m.Kind == Reversal:
-		return fmt.Errorf("%w: this is itself an undo; record a new movement instead", ErrAlreadyReversed)
+		return i18n.Errorf("%w: this is itself an undo; record a new movement instead", ErrAlreadyReversed)
 	case m.Kind == Convert:
 		return fmt.Errorf("%w: %s", ErrUnitChanged, i18n.T("a unit conversion is undone by undoing its unit change"))
 	case m.ReversedBy != 0:
 		return ErrAlreadyReversed
 	case lineOnHand-m.Quantity < 0:
-		return fmt.Errorf("%w: undoing it would leave %d on hand (some of it was used since)", ErrNotEnough, lineOnHand-m.Quantity)
+		return i18n.Errorf("%w: undoing it would leave %d on hand (some of it was used since)", ErrNotEnough, lineOnHand-m.Quantity)
 	}
 	return nil
 }

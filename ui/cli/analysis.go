@@ -14,6 +14,7 @@ import (
 
 	"medinventory/analyzer/pipeline"
 	"medinventory/analyzer/wait"
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/store/printable"
@@ -28,7 +29,7 @@ func waitAndSummarise(ctx context.Context, b Backend, photos []store.Photo, out 
 	final, err := waitForPhotos(ctx, b, photos, out, tty)
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(out, "\nStopped. Nothing is lost: unfinished photos stay queued; run medinventory run to go on.")
+			fmt.Fprintln(out, i18n.T("\nStopped. Nothing is lost: unfinished photos stay queued; run medinventory run to go on."))
 			return ExitFailed
 		}
 		fmt.Fprintln(out)
@@ -109,12 +110,12 @@ func waitForPhotos(ctx context.Context, b Backend, photos []store.Photo, out *bu
 					if _, ok := runningSince[id]; !ok {
 						runningSince[id] = now
 					}
-					slow = append(slow, fmt.Sprintf("%s (%s; waiting for %s)", p.OriginalName, roundSeconds(now.Sub(runningSince[id])), server))
+					slow = append(slow, i18n.T("%s (%s; waiting for %s)", p.OriginalName, roundSeconds(now.Sub(runningSince[id])), server))
 				} else {
 					delete(runningSince, id)
 					if j.State == jobs.StateRetrying || j.State == jobs.StateWaiting {
 						if in := j.RunAfter.Sub(now); in > 0 {
-							slow = append(slow, fmt.Sprintf("%s (tried again in %s: %s)", p.OriginalName, roundSeconds(in), strings.TrimSuffix(j.LastError, ".")))
+							slow = append(slow, i18n.T("%s (tried again in %s: %s)", p.OriginalName, roundSeconds(in), strings.TrimSuffix(j.LastError, ".")))
 						}
 					}
 				}
@@ -127,7 +128,7 @@ func waitForPhotos(ctx context.Context, b Backend, photos []store.Photo, out *bu
 				fmt.Fprintf(out, "%s: %s\n", printable.String(p.OriginalName), printable.String(photoResult(ctx, b, p, j)))
 			}
 		}
-		line := fmt.Sprintf("%d of %d analysed · %d failed · %d waiting", done, len(want), failed, waiting)
+		line := i18n.T("%d of %d analysed · %d failed · %d waiting", done, len(want), failed, waiting)
 		if tty {
 			fmt.Fprintf(out, "\r\033[K%s", line)
 		}
@@ -136,7 +137,7 @@ func waitForPhotos(ctx context.Context, b Backend, photos []store.Photo, out *bu
 			if tty {
 				fmt.Fprint(out, "\r\033[K")
 			}
-			fmt.Fprintf(out, "%s. Still working on: %s\n", line, strings.Join(clipList(slow, 3), ", "))
+			fmt.Fprint(out, i18n.T("%s. Still working on: %s\n", line, strings.Join(clipList(slow, 3), ", ")))
 		}
 		out.Flush()
 		if active == 0 {
@@ -168,11 +169,11 @@ func photoResult(ctx context.Context, b Backend, p store.Photo, j jobs.JobInfo) 
 func printSummary(ctx context.Context, b Backend, out io.Writer, photos []store.Photo, final map[int64]jobs.JobInfo) int {
 	sort.Slice(photos, func(i, j int) bool { return photos[i].OriginalName < photos[j].OriginalName })
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PHOTO\tRESULT\tMEDICINES")
+	fmt.Fprintln(tw, i18n.T("PHOTO\tRESULT\tMEDICINES"))
 	failed, waiting := 0, 0
 	for _, p := range photos {
 		j, ok := final[p.ID]
-		state := "done"
+		state := i18n.T("done")
 		if ok {
 			state = stateWords(j)
 			switch j.State {
@@ -187,10 +188,10 @@ func printSummary(ctx context.Context, b Backend, out io.Writer, photos []store.
 	tw.Flush()
 	switch {
 	case failed > 0:
-		fmt.Fprintf(out, "%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed && medinventory run\n", failed)
+		fmt.Fprint(out, i18n.T("%d photo(s) failed; see the reasons above. Fix the cause, then run: medinventory jobs --retry-failed && medinventory run\n", failed))
 		return ExitFailed
 	case waiting > 0:
-		fmt.Fprintf(out, "%d photo(s) wait and will be analysed later (when online, or once a key is set): run medinventory run, or open the window. Nothing is lost.\n", waiting)
+		fmt.Fprint(out, i18n.T("%d photo(s) wait and will be analysed later (when online, or once a key is set): run medinventory run, or open the window. Nothing is lost.\n", waiting))
 		return ExitWaiting
 	}
 	return ExitOK
@@ -216,30 +217,34 @@ func medicines(ctx context.Context, b Backend, photoID int64) string {
 // nextRun replaces a promise to try again "in N s" (which only a running process can keep) with
 // what really happens once this command has exited.
 func nextRun(msg string) string {
-	if i := strings.Index(msg, "trying again in"); i >= 0 {
-		msg = strings.TrimRight(msg[:i], " ;,.")
-	} else if i := strings.Index(msg, "tries again in"); i >= 0 {
-		msg = strings.TrimRight(msg[:i], " ;,.")
+	// The analyzer's words for it, in every language it speaks (the message was written in the
+	// language of the process that wrote it).
+	for _, w := range []string{"trying again in", "tries again in", "nouvel essai dans", "réessaie dans",
+		"nova tentativa em", "tenta de novo em", "se intentará de nuevo en", "lo intenta de nuevo en"} {
+		if i := strings.Index(msg, w); i >= 0 {
+			msg = strings.TrimRight(msg[:i], " ;,.")
+			break
+		}
 	}
 	msg = strings.TrimRight(msg, ". ")
-	return msg + ". It is tried again on the next run (medinventory run) or while the window is open."
+	return msg + i18n.T(". It is tried again on the next run (medinventory run) or while the window is open.")
 }
 
 func stateWords(j jobs.JobInfo) string {
 	switch j.State {
 	case jobs.StateDone:
-		return "done"
+		return i18n.T("done")
 	case jobs.StateFailed:
-		return "failed: " + j.LastError
+		return i18n.T("failed: %s", j.LastError)
 	case jobs.StateWaiting:
 		if j.LastError != "" {
-			return "waiting: " + nextRun(j.LastError)
+			return i18n.T("waiting: %s", nextRun(j.LastError))
 		}
-		return "waiting"
+		return i18n.T("waiting")
 	case jobs.StateCancelled:
-		return "cancelled"
+		return i18n.T("cancelled")
 	case jobs.StateRetrying:
-		return "will retry: " + nextRun(j.LastError)
+		return i18n.T("will retry: %s", nextRun(j.LastError))
 	}
 	return string(j.State)
 }
@@ -248,7 +253,7 @@ func clipList(s []string, n int) []string {
 	if len(s) <= n {
 		return s
 	}
-	return append(s[:n:n], fmt.Sprintf("and %d more", len(s)-n))
+	return append(s[:n:n], i18n.T("and %d more", len(s)-n))
 }
 
 func roundSeconds(d time.Duration) string {
@@ -263,7 +268,7 @@ func serverName(base string) string {
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		return u.Host
 	}
-	return "the model's server"
+	return i18n.T("the model's server")
 }
 
 // shutdownGrace is how long running analyses may finish when a command ends: 15 s normally, none

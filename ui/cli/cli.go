@@ -37,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -93,11 +94,11 @@ type Globals struct {
 }
 
 func (g *Globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.DataDir, "data-dir", g.DataDir, "folder that holds the inventory (default: $MEDINVENTORY_DATA_DIR, else the per-user data folder)")
-	fs.StringVar(&g.LogLevel, "log-level", g.LogLevel, "how much to write to the log file: debug, info, warn or error")
-	fs.BoolVar(&g.Version, "version", false, "print the version and exit")
-	fs.BoolVar(&g.StartFresh, "start-fresh", g.StartFresh, "start a new, empty inventory although the data folder's database is missing or does not match its photos (the old database is moved aside, the photos are kept)")
-	fs.BoolVar(&g.ContinueCopy, "continue-with-this-copy", g.ContinueCopy, "use an older copy of this inventory's database that was put back, as it is (the photos added since are registered again and queued; nothing is deleted)")
+	fs.StringVar(&g.DataDir, "data-dir", g.DataDir, i18n.T("folder that holds the inventory (default: $MEDINVENTORY_DATA_DIR, else the per-user data folder)"))
+	fs.StringVar(&g.LogLevel, "log-level", g.LogLevel, i18n.T("how much to write to the log file: debug, info, warn or error"))
+	fs.BoolVar(&g.Version, "version", false, i18n.T("print the version and exit"))
+	fs.BoolVar(&g.StartFresh, "start-fresh", g.StartFresh, i18n.T("start a new, empty inventory although the data folder's database is missing or does not match its photos (the old database is moved aside, the photos are kept)"))
+	fs.BoolVar(&g.ContinueCopy, "continue-with-this-copy", g.ContinueCopy, i18n.T("use an older copy of this inventory's database that was put back, as it is (the photos added since are registered again and queued; nothing is deleted)"))
 }
 
 // Call is one command being run: the global flags, where its output goes, and the app.
@@ -110,13 +111,14 @@ type Call struct {
 // Main runs the program with args (without the program's name) and returns the exit code: the
 // window without a command, else the command.
 func Main(args []string, stdout, stderr io.Writer, env Env) int {
+	applyLanguage(args)
 	g := &Globals{LogLevel: "info"}
 	fs := flag.NewFlagSet("medinventory", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Medicine Inventory "+env.Version+": photos of medicine packages in, a checked inventory out.\n\nUsage:\n"+
-			usageLine("[flags]", "open the window")+usageLines()+"\nEach command takes --help. Flags:\n")
+		fmt.Fprint(stderr, i18n.T("Medicine Inventory %s: photos of medicine packages in, a checked inventory out.\n\nUsage:\n", env.Version)+
+			usageLine("[flags]", i18n.T("open the window"))+usageLines()+i18n.T("\nEach command takes --help. Flags:\n"))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -145,7 +147,7 @@ func Main(args []string, stdout, stderr io.Writer, env Env) int {
 	if cmd, ok := lookup(name); ok {
 		return cmd.Run(&Call{G: g, Stdout: stdout, Stderr: stderr, env: env}, cargs)
 	}
-	fmt.Fprintf(stderr, "medinventory: unknown command %q. Run medinventory --help to see the commands.\n", name)
+	fmt.Fprint(stderr, i18n.T("medinventory: unknown command %q. Run medinventory --help to see the commands.\n", name))
 	return ExitUsage
 }
 
@@ -158,7 +160,7 @@ func usageLine(synopsis, help string) string {
 func usageLines() string {
 	var b strings.Builder
 	for _, c := range commands {
-		b.WriteString(usageLine(c.Synopsis, c.Help))
+		b.WriteString(usageLine(c.Synopsis, i18n.T(c.Help)))
 	}
 	return b.String()
 }

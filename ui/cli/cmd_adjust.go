@@ -3,22 +3,23 @@ package cli
 import (
 	"context"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
 
 // runAdjust is `medinventory adjust`: a correction of a lot's stock, with its reason.
 func runAdjust(c *Call, args []string) int {
-	fs := c.flags("adjust", `Usage: medinventory adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE] [--note TEXT]
+	fs := c.flags("adjust", i18n.T(`Usage: medinventory adjust GTIN-OR-NAME CHANGE --reason REASON [--lot LOT] [--date DATE] [--note TEXT]
 
 Corrects a lot's stock by CHANGE units (-2 takes two away, +3 adds three) with its reason:
 count_correction (either way), damaged or lost (takes away), returned (adds back). Without --lot
 the product's only lot with stock is meant. Stock never goes below 0.
 
 Flags:
-`)
+`))
 	f := addStockFlags(fs, "the lot to correct (default: the product's only lot with stock)")
-	reason := fs.String("reason", "", "count_correction, damaged, lost or returned")
+	reason := fs.String("reason", "", i18n.T("count_correction, damaged, lost or returned"))
 	rest, code, ok := parseArgs(fs, numbersLast(args))
 	if !ok {
 		return code

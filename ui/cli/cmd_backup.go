@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/outfile"
 	"medinventory/store/settings"
@@ -14,7 +15,7 @@ import (
 // runBackup is `medinventory backup`.
 func runBackup(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("backup", `Usage: medinventory backup [-o FILE]
+	fs := c.flags("backup", i18n.T(`Usage: medinventory backup [-o FILE]
 
 Writes one archive (ZIP) with everything needed to get the inventory back: the database, every
 photo, the settings (never the OpenAI key). It can run while the window is open. Keep it on another
@@ -22,14 +23,14 @@ disk or a USB stick. Without -o it is written to the backup folder of Settings â
 the current folder, as medinventory-backup-DATE.zip. Put it back with: medinventory restore FILE
 
 Flags:
-`)
-	out := fs.String("o", "", "the archive to write (default: medinventory-backup-DATE.zip)")
+`))
+	out := fs.String("o", "", i18n.T("the archive to write (default: medinventory-backup-DATE.zip)"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "medinventory backup: unexpected %q; use -o FILE to name the archive\n", rest[0])
+		fmt.Fprint(stderr, i18n.T("medinventory backup: unexpected %q; use -o FILE to name the archive\n", rest[0]))
 		return ExitUsage
 	}
 	ctx, stop := interruptible()
@@ -51,13 +52,13 @@ Flags:
 		target = filepath.Join(target, store.BackupName(time.Now()))
 	}
 	if outfile.Inside(sess.Dir, target) {
-		fmt.Fprintf(stderr, "medinventory backup: will not write %s inside the inventory's own data folder %s (a backup there is lost with it). Choose another folder, ideally a USB stick: -o /media/usb/inventory.zip\n", target, sess.Dir)
+		fmt.Fprint(stderr, i18n.T("medinventory backup: will not write %s inside the inventory's own data folder %s (a backup there is lost with it). Choose another folder, ideally a USB stick: -o /media/usb/inventory.zip\n", target, sess.Dir))
 		return ExitUsage
 	}
 	m, err := st.WriteBackupFile(ctx, target, c.env.Version)
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "medinventory: stopped; no backup was written.")
+			fmt.Fprintln(stderr, i18n.T("medinventory: stopped; no backup was written."))
 			return ExitFailed
 		}
 		return c.fail(err)
@@ -66,7 +67,7 @@ Flags:
 	if fi, err := os.Stat(target); err == nil {
 		size = fi.Size()
 	}
-	fmt.Fprintf(stdout, "Backup written: %s (%d photos, %d entries, %.1f MB). Keep it on another disk; restore it with: medinventory restore %s\n",
-		target, m.Photos, m.Entries, float64(size)/(1<<20), target)
+	fmt.Fprint(stdout, i18n.T("Backup written: %s (%d photos, %d entries, %.1f MB). Keep it on another disk; restore it with: medinventory restore %s\n",
+		target, m.Photos, m.Entries, float64(size)/(1<<20), target))
 	return ExitOK
 }

@@ -3,15 +3,15 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
 
 // runCount is `medinventory count`: what was counted on the shelf for one lot.
 func runCount(c *Call, args []string) int {
-	fs := c.flags("count", `Usage: medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE] [--note TEXT]
+	fs := c.flags("count", i18n.T(`Usage: medinventory count GTIN-OR-NAME COUNTED [--reason REASON] [--lot LOT] [--date DATE] [--note TEXT]
 
 Records a stock count of one lot: COUNTED is what is on the shelf; the difference from the books
 becomes the movement (0 when they agree, so the stock card shows when the lot was last counted).
@@ -21,9 +21,9 @@ shown on the stock card and in the movements report. Without --lot the product's
 stock is meant.
 
 Flags:
-`)
+`))
 	f := addStockFlags(fs, "the lot counted (default: the product's only lot with stock)")
-	reason := fs.String("reason", "", "why the count differs from the books: count_correction, damaged, lost or returned")
+	reason := fs.String("reason", "", i18n.T("why the count differs from the books: count_correction, damaged, lost or returned"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -50,7 +50,7 @@ Flags:
 		}
 		ms, err := st.Count(ctx, []stock.CountInput{{LineID: l.ID, Counted: n, Reason: r}}, *f.note)
 		if errors.Is(err, stock.ErrReason) && r == stock.NoReason {
-			return nil, fmt.Errorf("%d counted, %d in the books: say why they differ with --reason count_correction, damaged, lost or returned", n, l.OnHand)
+			return nil, i18n.Errorf("%d counted, %d in the books: say why they differ with --reason count_correction, damaged, lost or returned", n, l.OnHand)
 		}
 		return ms, err
 	})

@@ -3,21 +3,22 @@ package cli
 import (
 	"context"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
 
 // runDispose is `medinventory dispose`: expired or damaged units destroyed.
 func runDispose(c *Call, args []string) int {
-	fs := c.flags("dispose", `Usage: medinventory dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE] [--note TEXT]
+	fs := c.flags("dispose", i18n.T(`Usage: medinventory dispose GTIN-OR-NAME QUANTITY --reason expired|damaged [--lot LOT] [--date DATE] [--note TEXT]
 
 Records QUANTITY units of a lot destroyed, because expired or damaged. Without --lot the product's
 only lot with stock is meant.
 
 Flags:
-`)
+`))
 	f := addStockFlags(fs, "the lot disposed of (default: the product's only lot with stock)")
-	reason := fs.String("reason", "", "expired or damaged")
+	reason := fs.String("reason", "", i18n.T("expired or damaged"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code

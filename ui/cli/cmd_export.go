@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/export"
 	"medinventory/store/outfile"
@@ -21,7 +22,7 @@ import (
 // runExport is `medinventory export`: the inventory, or with --report a stock report.
 func runExport(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("export", `Usage: medinventory export --format csv|xlsx|json [-o FILE]
+	fs := c.flags("export", i18n.T(`Usage: medinventory export --format csv|xlsx|json [-o FILE]
        medinventory export --report stock|lots|expiry|movements|count-sheet --format csv|xlsx|json|pdf [-o FILE]
 
 Writes every entry of the inventory (deleted ones excepted) with its product fields, lot, expiry,
@@ -32,9 +33,9 @@ shelf (--shelf; the lots with stock there, what the books expect, and a blank co
 the count in); PDF is for printing.
 
 Flags:
-`)
-	format := fs.String("format", "csv", "csv (for Excel and other spreadsheets), xlsx or json")
-	outPath := fs.String("o", "", "file to write (default: standard output)")
+`))
+	format := fs.String("format", "csv", i18n.T("csv (for Excel and other spreadsheets), xlsx or json"))
+	outPath := fs.String("o", "", i18n.T("file to write (default: standard output)"))
 	rf := addReportFlags(fs)
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
@@ -49,7 +50,7 @@ Flags:
 		return ExitUsage
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "medinventory export: unexpected %q; use -o FILE to name the output file\n", rest[0])
+		fmt.Fprint(stderr, i18n.T("medinventory export: unexpected %q; use -o FILE to name the output file\n", rest[0]))
 		return ExitUsage
 	}
 	ctx := context.Background()
@@ -65,7 +66,7 @@ Flags:
 		return c.fail(err)
 	}
 	if *outPath == "" && f == export.Format("xlsx") && IsTerminal(stdout) {
-		fmt.Fprintln(stderr, "medinventory export: an XLSX file cannot be shown on the screen; add -o inventory.xlsx")
+		fmt.Fprintln(stderr, i18n.T("medinventory export: an XLSX file cannot be shown on the screen; add -o inventory.xlsx"))
 		return ExitUsage
 	}
 	if !writeOutput(*outPath, stdout, stderr, func(w io.Writer) error { return export.Write(w, f, entries) }) {
@@ -74,7 +75,7 @@ Flags:
 	if *outPath == "" {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "Wrote %d entries to %s\n", len(entries), *outPath)
+	fmt.Fprint(stderr, i18n.T("Wrote %d entries to %s\n", len(entries), *outPath))
 	return ExitOK
 }
 
@@ -84,8 +85,8 @@ func refuseInsideDataDir(stderr io.Writer, dataDir, outPath, example string) int
 	if outPath == "" || !outfile.Inside(dataDir, outPath) {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
-		outPath, dataDir, filepath.Join(homeOr("."), example))
+	fmt.Fprint(stderr, i18n.T("medinventory export: will not write %s: it is inside the inventory's data folder %s, where a file could replace the inventory itself. Choose a file elsewhere, for example: -o %s\n",
+		outPath, dataDir, filepath.Join(homeOr("."), example)))
 	return ExitUsage
 }
 
@@ -121,11 +122,11 @@ type reportFlags struct {
 
 func addReportFlags(fs *flag.FlagSet) reportFlags {
 	return reportFlags{
-		report: fs.String("report", "", "a stock report instead of the entries: stock (by product), lots (by lot), expiry, movements or count-sheet; also --format pdf"),
-		days:   fs.Int("days", stock.DefaultExpiringDays, "--report expiry: lots expiring within this many days (and those expired)"),
-		from:   fs.String("from", "", "--report movements: first day, YYYY-MM-DD (default: 30 days ago)"),
-		to:     fs.String("to", "", "--report movements: last day, YYYY-MM-DD (default: today)"),
-		shelf:  fs.String("shelf", "", "--report count-sheet: the shelf to count (default: every shelf)"),
+		report: fs.String("report", "", i18n.T("a stock report instead of the entries: stock (by product), lots (by lot), expiry, movements or count-sheet; also --format pdf")),
+		days:   fs.Int("days", stock.DefaultExpiringDays, i18n.T("--report expiry: lots expiring within this many days (and those expired)")),
+		from:   fs.String("from", "", i18n.T("--report movements: first day, YYYY-MM-DD (default: 30 days ago)")),
+		to:     fs.String("to", "", i18n.T("--report movements: last day, YYYY-MM-DD (default: today)")),
+		shelf:  fs.String("shelf", "", i18n.T("--report count-sheet: the shelf to count (default: every shelf)")),
 	}
 }
 
@@ -138,11 +139,11 @@ func (c *Call) exportReport(rf reportFlags, format, outPath string) int {
 		return ExitUsage
 	}
 	if outPath == "" && (f == export.XLSX || f == export.PDF) && IsTerminal(stdout) {
-		fmt.Fprintf(stderr, "medinventory export: a %s file cannot be shown on the screen; add -o report%s\n", strings.ToUpper(string(f)), f.Ext())
+		fmt.Fprint(stderr, i18n.T("medinventory export: a %s file cannot be shown on the screen; add -o report%s\n", strings.ToUpper(string(f)), f.Ext()))
 		return ExitUsage
 	}
 	if *rf.days < 0 {
-		fmt.Fprintln(stderr, "medinventory export: --days takes a number of days, 0 or more")
+		fmt.Fprintln(stderr, i18n.T("medinventory export: --days takes a number of days, 0 or more"))
 		return ExitUsage
 	}
 	ctx := context.Background()
@@ -191,11 +192,11 @@ func (c *Call) exportReport(rf reportFlags, format, outPath string) int {
 		}
 		t = export.CountSheetTable(ps, *rf.shelf, now)
 		if t.Len() == 0 && strings.TrimSpace(*rf.shelf) != "" {
-			fmt.Fprintf(stderr, "medinventory export: no lot with stock is on shelf %q; check the name (medinventory stock lists the lots and their shelves), or leave out --shelf for every shelf\n", *rf.shelf)
+			fmt.Fprint(stderr, i18n.T("medinventory export: no lot with stock is on shelf %q; check the name (medinventory stock lists the lots and their shelves), or leave out --shelf for every shelf\n", *rf.shelf))
 			return ExitFailed
 		}
 	default:
-		fmt.Fprintf(stderr, "medinventory export: %q is not a report: choose stock, lots, expiry, movements or count-sheet\n", *rf.report)
+		fmt.Fprint(stderr, i18n.T("medinventory export: %q is not a report: choose stock, lots, expiry, movements or count-sheet\n", *rf.report))
 		return ExitUsage
 	}
 	t.Clinic = ClinicOf(settings.Load(o.Sess.Dir)) // on every page of the PDF and XLSX
@@ -205,7 +206,7 @@ func (c *Call) exportReport(rf reportFlags, format, outPath string) int {
 	if outPath == "" {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "Wrote %s (%d rows) to %s\n", strings.ToLower(t.Title), t.Len(), outPath)
+	fmt.Fprint(stderr, i18n.T("Wrote %s (%d rows) to %s\n", strings.ToLower(t.Title), t.Len(), outPath))
 	return ExitOK
 }
 
@@ -217,7 +218,7 @@ func reportPeriod(fromS, toS string, now time.Time) (time.Time, time.Time, error
 		}
 		d, err := time.ParseInLocation(time.DateOnly, s, now.Location())
 		if err != nil {
-			return d, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, e.g. 2026-11-01", s)
+			return d, i18n.Errorf("%q is not a date: write it as YYYY-MM-DD, e.g. 2026-11-01", s)
 		}
 		return d, nil
 	}
@@ -231,7 +232,7 @@ func reportPeriod(fromS, toS string, now time.Time) (time.Time, time.Time, error
 	}
 	to = to.AddDate(0, 0, 1)
 	if !to.After(from) {
-		return from, to, errors.New("--to must be the same day as --from or later")
+		return from, to, errors.New(i18n.T("--to must be the same day as --from or later"))
 	}
 	return from, to, nil
 }

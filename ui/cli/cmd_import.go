@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/printable"
 )
@@ -57,7 +58,7 @@ type importOptions struct {
 
 // parseImportArgs parses import's flags, which may come before, between or after the paths.
 func (c *Call) parseImportArgs(args []string) (opt importOptions, paths []string, code int, ok bool) {
-	fs := c.flags("import", `Usage: medinventory import [--wait] [--offline] PATH...
+	fs := c.flags("import", i18n.T(`Usage: medinventory import [--wait] [--offline] PATH...
 
 Adds photos, and folders of photos (with their subfolders), to the inventory. Files that are not
 photos are listed as skipped with the reason. A photo already in the inventory is not added twice.
@@ -68,10 +69,10 @@ after the paths.
 Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
 
 Flags:
-`)
-	fs.BoolVar(&opt.wait, "wait", false, "analyse the photos now and wait until each is done or failed, then print a summary")
-	fs.BoolVar(&opt.offline, "offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
-	fs.IntVar(&opt.concurrency, "concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
+`))
+	fs.BoolVar(&opt.wait, "wait", false, i18n.T("analyse the photos now and wait until each is done or failed, then print a summary"))
+	fs.BoolVar(&opt.offline, "offline", false, i18n.T("do only what needs no network (barcodes, known products); the rest stays queued"))
+	fs.IntVar(&opt.concurrency, "concurrency", 0, i18n.T("how many photos to analyse at once (default: the setting, else 4)"))
 	paths, code, ok = parseArgs(fs, args)
 	return opt, paths, code, ok
 }
@@ -82,7 +83,7 @@ func (c *Call) importWithoutPaths(opt importOptions) int {
 	if opt.wait {
 		return c.runQueue(opt.offline, opt.concurrency)
 	}
-	fmt.Fprintln(c.Stderr, "medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock")
+	fmt.Fprintln(c.Stderr, i18n.T("medinventory import: name at least one photo or folder. Example: medinventory import ~/Pictures/restock"))
 	return ExitUsage
 }
 
@@ -118,7 +119,7 @@ func (r *importRun) addAll(ctx context.Context, b Backend, stderr io.Writer) boo
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(r.out, "Stopped. The %d photo(s) added so far are kept.\n", sum.Added)
+			fmt.Fprint(r.out, i18n.T("Stopped. The %d photo(s) added so far are kept.\n", sum.Added))
 			return false
 		}
 		r.out.Flush()
@@ -138,7 +139,7 @@ func (r *importRun) report(o store.AddOutcome) {
 			r.code = ExitFailed // a path the user typed does not exist: say so in the exit code too
 		}
 		if !r.tty {
-			fmt.Fprintf(r.out, "skipped %s: %s\n", printable.String(o.Path), Reason(o.Err))
+			fmt.Fprint(r.out, i18n.T("skipped %s: %s\n", printable.String(o.Path), Reason(o.Err)))
 		}
 	default:
 		if !r.seen[o.Photo.ID] {
@@ -146,27 +147,27 @@ func (r *importRun) report(o store.AddOutcome) {
 			r.photos = append(r.photos, o.Photo)
 		}
 		if !r.tty {
-			what := "added"
+			what := i18n.T("added")
 			if o.Duplicate {
-				what = "already in the inventory"
+				what = i18n.T("already in the inventory")
 			}
 			fmt.Fprintf(r.out, "%s %s\n", what, printable.String(o.Path))
 		}
 	}
 	if r.tty {
-		fmt.Fprintf(r.out, "\rAdding photos… %d", r.n)
+		fmt.Fprint(r.out, i18n.T("\rAdding photos… %d", r.n))
 		r.out.Flush()
 	}
 }
 
 // printTotals prints how many were added, already there and skipped, and each skipped file's reason.
 func (r *importRun) printTotals() {
-	fmt.Fprintf(r.out, "%d added, %d already in the inventory, %d skipped.\n", r.sum.Added, r.sum.Duplicates, r.sum.Skipped)
+	fmt.Fprint(r.out, i18n.T("%d added, %d already in the inventory, %d skipped.\n", r.sum.Added, r.sum.Duplicates, r.sum.Skipped))
 	if r.sum.Skipped > 0 && r.sum.Added+r.sum.Duplicates == 0 {
 		r.code = ExitFailed // every file was skipped: nothing was imported
 	}
 	if len(r.skipped) > 0 {
-		fmt.Fprintln(r.out, "Skipped (not added):")
+		fmt.Fprintln(r.out, i18n.T("Skipped (not added):"))
 		for _, o := range r.skipped {
 			fmt.Fprintf(r.out, "  %s — %s\n", printable.String(o.Path), Reason(o.Err))
 		}
@@ -176,7 +177,7 @@ func (r *importRun) printTotals() {
 // printQueued says, without --wait, where the new photos will be analysed.
 func (r *importRun) printQueued() {
 	if r.sum.Added > 0 {
-		fmt.Fprintln(r.out, "The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run")
+		fmt.Fprintln(r.out, i18n.T("The new photos are queued: they are analysed when Medicine Inventory is open, or run: medinventory run"))
 	}
 }
 
@@ -184,7 +185,7 @@ func (r *importRun) printQueued() {
 // code is the summary's, unless that is ExitOK and a named path was missing.
 func (r *importRun) waitForAnalyses(ctx context.Context, b Backend, offline bool) int {
 	if !b.HasKey() && !offline { // model() reads the client under the lock
-		fmt.Fprintln(r.out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
+		fmt.Fprintln(r.out, i18n.T("No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits."))
 	}
 	r.out.Flush()
 	if c := waitAndSummarise(ctx, b, r.photos, r.out, r.tty); c != ExitOK {

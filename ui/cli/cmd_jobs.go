@@ -6,20 +6,21 @@ import (
 	"text/tabwriter"
 
 	"medinventory/analyzer/pipeline"
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 )
 
 // runJobs is `medinventory jobs`: the analysis queue, and --retry-failed.
 func runJobs(c *Call, args []string) int {
 	stdout := c.Stdout
-	fs := c.flags("jobs", `Usage: medinventory jobs [--failed] [--retry-failed]
+	fs := c.flags("jobs", i18n.T(`Usage: medinventory jobs [--failed] [--retry-failed]
 
 Shows the analysis queue: each photo, its state, attempts and last error.
 
 Flags:
-`)
-	onlyFailed := fs.Bool("failed", false, "show only the photos whose analysis failed")
-	retry := fs.Bool("retry-failed", false, "queue every failed analysis again")
+`))
+	onlyFailed := fs.Bool("failed", false, i18n.T("show only the photos whose analysis failed"))
+	retry := fs.Bool("retry-failed", false, i18n.T("queue every failed analysis again"))
 	if _, code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
@@ -35,7 +36,7 @@ Flags:
 		if err != nil {
 			return c.fail(err)
 		}
-		fmt.Fprintf(stdout, "%d failed photo(s) queued again. Analyse them now with: medinventory run (or open the window).\n", n)
+		fmt.Fprint(stdout, i18n.T("%d failed photo(s) queued again. Analyse them now with: medinventory run (or open the window).\n", n))
 	}
 	filter := jobs.ListFilter{}
 	if *onlyFailed {
@@ -46,7 +47,7 @@ Flags:
 		return c.fail(err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPHOTO\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
+	fmt.Fprintln(tw, i18n.T("ID\tPHOTO\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR"))
 	for _, j := range infos {
 		name := "-"
 		if j.Subject != 0 {
@@ -61,13 +62,13 @@ Flags:
 			last = nextRun(last) // this command does not retry: no "trying again in N s"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, clip(name, 40), j.State, j.Attempt, j.MaxAttempts,
-			j.UpdatedAt.Local().Format("2006-01-02 15:04"), clip(last, 110))
+			i18n.DateTime(j.UpdatedAt.Local()), clip(last, 110))
 	}
 	tw.Flush()
 	n, err := b.Pool().Counts(ctx, pipeline.Queue)
 	if err == nil {
-		fmt.Fprintf(stdout, "%d queued, %d running, %d retrying, %d waiting, %d failed, %d done, %d cancelled\n",
-			n.Queued, n.Running, n.Retrying, n.Waiting, n.Failed, n.Done, n.Cancelled)
+		fmt.Fprint(stdout, i18n.T("%d queued, %d running, %d retrying, %d waiting, %d failed, %d done, %d cancelled\n",
+			n.Queued, n.Running, n.Retrying, n.Waiting, n.Failed, n.Done, n.Cancelled))
 	}
 	return ExitOK
 }

@@ -28,7 +28,7 @@ Flags:
 	unit := fs.String("unit", "", i18n.T("the dispensing unit, e.g. tablet, capsule, sachet, mL, pack"))
 	packSize := fs.Int64("pack-size", 0, i18n.T("units in one pack (with --lot: that lot's packs)"))
 	lot := fs.String("lot", "", i18n.T("set the pack size of this lot only"))
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", i18n.T("text or json"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -201,7 +201,7 @@ func (c *Call) writeUnitChanges(ctx context.Context, st *store.Store, p stock.Pr
 		}
 		fmt.Fprintln(w, i18n.T("Change %d on %s: %s.", s.ID, s.Date, what))
 		for _, l := range s.Lots {
-			fmt.Fprintln(w, i18n.T("  lot %s (expiry %s): %s → %s", lotName(l.Lot), orDash(l.Expiry),
+			fmt.Fprintln(w, i18n.T("  lot %s (expiry %s): %s → %s", lotName(l.Lot), orDash(i18n.Day(l.Expiry)),
 				stock.UnitWords(l.OldOnHand, s.OldUnit), stock.QuantityWords(l.NewOnHand, s.NewUnit, l.NewPackSize)))
 		}
 	}

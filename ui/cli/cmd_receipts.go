@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -47,7 +48,7 @@ type ReceiptLeft struct {
 // runReceipts is `medinventory receipts`: the receipts from photos waiting for review, and
 // --confirm-all.
 func runReceipts(c *Call, args []string) int {
-	fs := c.flags("receipts", `Usage: medinventory receipts [--format json] [--confirm-all]
+	fs := c.flags("receipts", i18n.T(`Usage: medinventory receipts [--format json] [--confirm-all]
 
 Lists the receipts proposed from photos that wait for review: the photo, the product, lot, expiry
 and quantity, and whether the photo looks like another one added shortly before (probably the same
@@ -58,19 +59,19 @@ for review in the window, and the command says which and why.
 Exit codes: 0 done (also when some were left for review), 1 the inventory could not be read, 2 wrong usage.
 
 Flags:
-`)
-	format := fs.String("format", "text", "text or json")
-	all := fs.Bool("confirm-all", false, "confirm every receipt that does not look like another photo")
+`))
+	format := fs.String("format", "text", i18n.T("text or json"))
+	all := fs.Bool("confirm-all", false, i18n.T("confirm every receipt that does not look like another photo"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(c.Stderr, "medinventory receipts: --format must be text or json, not %q\n", *format)
+		fmt.Fprint(c.Stderr, i18n.T("medinventory receipts: --format must be text or json, not %q\n", *format))
 		return ExitUsage
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(c.Stderr, "medinventory receipts: unexpected %q\n", rest[0])
+		fmt.Fprint(c.Stderr, i18n.T("medinventory receipts: unexpected %q\n", rest[0]))
 		return ExitUsage
 	}
 	ctx := context.Background()
@@ -92,7 +93,7 @@ Flags:
 		// A look-alike the reviewer has not decided is refused by the store (store.ErrPackDecision),
 		// as in the window: it is left, never confirmed silently.
 		if _, err := o.St.ConfirmReceipt(ctx, r.ID, r.Quantity); errors.Is(err, store.ErrPackDecision) {
-			res.Left = append(res.Left, ReceiptLeft{r.ID, fmt.Sprintf("photo %s looks like photo %s, added shortly before: probably the same pack; review it in the window (Same pack, or confirm as a new pack)",
+			res.Left = append(res.Left, ReceiptLeft{r.ID, i18n.T("photo %s looks like photo %s, added shortly before: probably the same pack; review it in the window (Same pack, or confirm as a new pack)",
 				clip(r.PhotoName, 80), clip(orDash(r.SimilarPhotoName), 80))})
 			continue
 		} else if err != nil {
@@ -104,9 +105,9 @@ Flags:
 	if *format == "json" {
 		return c.writeJSON(res)
 	}
-	fmt.Fprintf(c.Stdout, "%d receipt(s) confirmed; %d left for review.\n", len(res.Confirmed), len(res.Left))
+	fmt.Fprint(c.Stdout, i18n.T("%d receipt(s) confirmed; %d left for review.\n", len(res.Confirmed), len(res.Left)))
 	for _, l := range res.Left {
-		fmt.Fprintf(c.Stdout, "  receipt %d: %s\n", l.ID, l.Why)
+		fmt.Fprint(c.Stdout, i18n.T("  receipt %d: %s\n", l.ID, l.Why))
 	}
 	return ExitOK
 }
@@ -128,19 +129,19 @@ func (c *Call) listReceipts(rs []stock.Receipt, format string) int {
 		return c.writeJSON(out)
 	}
 	if len(out) == 0 {
-		fmt.Fprintln(c.Stdout, "No receipts wait for review.")
+		fmt.Fprintln(c.Stdout, i18n.T("No receipts wait for review."))
 		return ExitOK
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPHOTO\tPRODUCT\tLOT\tEXPIRY\tSERIAL\tQUANTITY\tNOTE")
+	fmt.Fprintln(tw, i18n.T("ID\tPHOTO\tPRODUCT\tLOT\tEXPIRY\tSERIAL\tQUANTITY\tNOTE"))
 	for _, r := range out {
 		note := ""
 		if r.LooksLike != "" {
-			note = "looks like " + r.LooksLike + ": probably the same pack"
+			note = i18n.T("looks like %s: probably the same pack", r.LooksLike)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(r.Expiry), orDash(clip(r.Serial, 20)), qty[r.ID], note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, clip(r.Photo, 30), clip(r.Product, 40), lotName(r.Lot), orDash(i18n.Day(r.Expiry)), orDash(clip(r.Serial, 20)), qty[r.ID], note)
 	}
 	tw.Flush()
-	fmt.Fprintf(c.Stdout, "%d receipt(s) wait for review. Confirm them in the window, or all that look like no other photo with: medinventory receipts --confirm-all\n", len(out))
+	fmt.Fprint(c.Stdout, i18n.T("%d receipt(s) wait for review. Confirm them in the window, or all that look like no other photo with: medinventory receipts --confirm-all\n", len(out)))
 	return ExitOK
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/export"
 	"medinventory/store/settings"
 	"medinventory/store/stock"
@@ -19,7 +20,7 @@ import (
 // runReport is `medinventory report monthly`: the monthly report and requisition.
 func runReport(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("report", `Usage: medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]
+	fs := c.flags("report", i18n.T(`Usage: medinventory report monthly [--month YYYY-MM] [--format table|csv|xlsx|json|pdf] [-o FILE]
 
 The monthly report and requisition, per product: opening balance, received, dispensed, losses and
 adjustments, closing balance, days out of stock, the average monthly consumption (AMC: the month
@@ -29,27 +30,27 @@ stock.max_months N; default 3), the suggested order (maximum − closing, rounde
 and the quantity ordered, with its reason when it differs. Without -o it writes to the screen.
 
 Flags:
-`)
-	monthS := fs.String("month", "", "the month, YYYY-MM (default: last month)")
-	format := fs.String("format", "table", "table (for reading), csv, xlsx, json or pdf (for printing)")
-	outPath := fs.String("o", "", "file to write (default: standard output)")
+`))
+	monthS := fs.String("month", "", i18n.T("the month, YYYY-MM (default: last month)"))
+	format := fs.String("format", "table", i18n.T("table (for reading), csv, xlsx, json or pdf (for printing)"))
+	outPath := fs.String("o", "", i18n.T("file to write (default: standard output)"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) != 1 || rest[0] != "monthly" {
-		fmt.Fprintln(stderr, "medinventory report: say which report: medinventory report monthly --month YYYY-MM")
+		fmt.Fprintln(stderr, i18n.T("medinventory report: say which report: medinventory report monthly --month YYYY-MM"))
 		return ExitUsage
 	}
 	var f export.Format
 	if *format != "table" {
 		var err error
 		if f, err = export.ParseReportFormat(*format); err != nil {
-			fmt.Fprintf(stderr, "medinventory report: %q is not a format: choose table, csv, xlsx, json or pdf\n", *format)
+			fmt.Fprint(stderr, i18n.T("medinventory report: %q is not a format: choose table, csv, xlsx, json or pdf\n", *format))
 			return ExitUsage
 		}
 		if *outPath == "" && (f == export.XLSX || f == export.PDF) && IsTerminal(stdout) {
-			fmt.Fprintf(stderr, "medinventory report: a %s file cannot be shown on the screen; add -o monthly%s\n", strings.ToUpper(string(f)), f.Ext())
+			fmt.Fprint(stderr, i18n.T("medinventory report: a %s file cannot be shown on the screen; add -o monthly%s\n", strings.ToUpper(string(f)), f.Ext()))
 			return ExitUsage
 		}
 	}
@@ -87,7 +88,7 @@ Flags:
 		return ExitFailed
 	}
 	if *outPath != "" {
-		fmt.Fprintf(stderr, "Wrote the monthly report of %s (%d products) to %s\n", month.Format("January 2006"), len(rows), *outPath)
+		fmt.Fprint(stderr, i18n.T("Wrote the monthly report of %s (%d products) to %s\n", month.Format("January 2006"), len(rows), *outPath))
 	}
 	return ExitOK
 }
@@ -101,10 +102,10 @@ func parseMonth(s string, now time.Time) (time.Time, error) {
 	}
 	m, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), now.Location())
 	if err != nil {
-		return m, fmt.Errorf("%q is not a month: write it as YYYY-MM, e.g. %s", s, this.AddDate(0, -1, 0).Format("2006-01"))
+		return m, i18n.Errorf("%q is not a month: write it as YYYY-MM, e.g. %s", s, this.AddDate(0, -1, 0).Format("2006-01"))
 	}
 	if m.After(this) {
-		return m, fmt.Errorf("%s has not begun yet: choose %s or an earlier month", m.Format("January 2006"), this.Format("2006-01"))
+		return m, i18n.Errorf("%s has not begun yet: choose %s or an earlier month", m.Format("January 2006"), this.Format("2006-01"))
 	}
 	return m, nil
 }
@@ -128,7 +129,7 @@ func clinicLine(a settings.App) string {
 		if s != "" {
 			s += ". "
 		}
-		s += "Prepared by " + a.PreparedBy
+		s += i18n.T("Prepared by %s", a.PreparedBy)
 	}
 	return s
 }
@@ -184,21 +185,22 @@ func writeMonthlyJSON(w io.Writer, rows []stock.MonthlyRow) error {
 }
 
 func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, clinic string, maxMonths int) error {
-	title := "Monthly report and requisition, " + month.Format("January 2006")
+	title := i18n.T("Monthly report and requisition, %s", i18n.Month(month))
 	if clinic != "" {
 		title = clinic + "\n" + title
 	}
-	fmt.Fprintf(w, "%s (maximum %d months of stock)\n\n", title, maxMonths)
+	fmt.Fprint(w, i18n.T("%s (maximum %d months of stock)\n\n", title, maxMonths))
 	if len(rows) == 0 {
-		_, err := fmt.Fprintln(w, "No product had stock or a movement in this month or the two before it.")
+		_, err := fmt.Fprintln(w, i18n.T("No product had stock or a movement in this month or the two before it."))
 		return err
 	}
 	names := make([]string, len(rows))
-	width := len("PRODUCT")
+	head := i18n.T("PRODUCT")
+	width := utf8.RuneCountInString(head)
 	for i, r := range rows {
 		name := r.Product.Name
 		if name == "" {
-			name = "(not yet named) " + r.Product.GTIN
+			name = i18n.T("(not yet named) GTIN %s", r.Product.GTIN)
 		}
 		names[i] = clip(name, 40)
 		width = max(width, utf8.RuneCountInString(names[i]))
@@ -206,18 +208,18 @@ func writeMonthlyText(w io.Writer, rows []stock.MonthlyRow, month time.Time, cli
 	// Numbers right-aligned; the names padded so that they read from the left.
 	left := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, left("PRODUCT")+"\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t")
+	fmt.Fprintln(tw, left(head)+i18n.T("\tOPENING\tRECEIVED\tDISPENSED\tLOSSES/ADJ\tCLOSING\tDAYS OUT\tAMC\tMONTHS\tMAX\tORDER\tORDERED\t"))
 	for i, r := range rows {
 		mos := "-"
 		if r.HasMonthsOfStock {
-			mos = stock.Decimal(r.MonthsOfStock)
+			mos = i18n.Decimal(r.MonthsOfStock, 1)
 		}
 		ordered := fmt.Sprint(r.Ordered)
 		if r.Reason != "" {
 			ordered += " (" + r.Reason + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t\n", left(names[i]), r.Opening, r.Received, r.Dispensed,
-			r.LossesAdjustments, r.Closing, r.StockOutDays, stock.Decimal(r.AMC), mos, stock.Decimal(r.MaxQuantity), r.OrderQuantity, ordered)
+			r.LossesAdjustments, r.Closing, r.StockOutDays, i18n.Decimal(r.AMC, 1), mos, i18n.Decimal(r.MaxQuantity, 1), r.OrderQuantity, ordered)
 	}
 	return tw.Flush()
 }

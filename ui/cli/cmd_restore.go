@@ -3,13 +3,14 @@ package cli
 import (
 	"fmt"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
 // runRestore is `medinventory restore FILE`.
 func runRestore(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("restore", `Usage: medinventory restore FILE
+	fs := c.flags("restore", i18n.T(`Usage: medinventory restore FILE
 
 Puts a backup made by medinventory backup (or Settings → Backups) back as the inventory. The
 archive is checked whole first (every file's checksum, the database's integrity); the data folder
@@ -17,13 +18,13 @@ as it is now is kept beside it as <folder>.before-restore-DATE, never deleted or
 backup. Close the window first.
 
 Flags:
-`)
+`))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) != 1 {
-		fmt.Fprintln(stderr, "medinventory restore: name one backup file. Example: medinventory restore /media/usb/medinventory-backup-2026-11-29-101500.zip")
+		fmt.Fprintln(stderr, i18n.T("medinventory restore: name one backup file. Example: medinventory restore /media/usb/medinventory-backup-2026-11-29-101500.zip"))
 		return ExitUsage
 	}
 	dir, err := ResolveDataDir(c.G.DataDir)
@@ -37,10 +38,10 @@ Flags:
 		return c.fail(err)
 	}
 	m := res.Manifest
-	fmt.Fprintf(stdout, "Restored the backup of %s (%d photos, %d entries) into %s.\n",
-		m.CreatedAt.Local().Format("2006-01-02 15:04"), m.Photos, m.Entries, dir)
+	fmt.Fprint(stdout, i18n.T("Restored the backup of %s (%d photos, %d entries) into %s.\n",
+		i18n.DateTime(m.CreatedAt.Local()), m.Photos, m.Entries, dir))
 	if res.KeptAt != "" {
-		fmt.Fprintf(stdout, "The data that was there before is kept in %s; delete it yourself once you have checked the restored inventory.\n", res.KeptAt)
+		fmt.Fprint(stdout, i18n.T("The data that was there before is kept in %s; delete it yourself once you have checked the restored inventory.\n", res.KeptAt))
 	}
 	return ExitOK
 }

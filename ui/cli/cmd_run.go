@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"medinventory/analyzer/pipeline"
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -13,7 +14,7 @@ import (
 // runRun analyses what is waiting in the queue (photos added by `import` without --wait, by the
 // window or the watched folder, or left by an interrupted run) and prints each photo as it finishes.
 func runRun(c *Call, args []string) int {
-	fs := c.flags("run", `Usage: medinventory run [--offline] [--concurrency N]
+	fs := c.flags("run", i18n.T(`Usage: medinventory run [--offline] [--concurrency N]
 
 Analyses every photo that waits in the queue and prints each one as it finishes, then a summary.
 Ctrl+C stops; nothing is lost: unfinished photos stay queued for the next run or the window.
@@ -21,15 +22,15 @@ Ctrl+C stops; nothing is lost: unfinished photos stay queued for the next run or
 Exit codes: 0 done, 1 something failed, 2 wrong usage, 4 some photos still wait (offline or no key).
 
 Flags:
-`)
-	offline := fs.Bool("offline", false, "do only what needs no network (barcodes, known products); the rest stays queued")
-	conc := fs.Int("concurrency", 0, "how many photos to analyse at once (default: the setting, else 4)")
+`))
+	offline := fs.Bool("offline", false, i18n.T("do only what needs no network (barcodes, known products); the rest stays queued"))
+	conc := fs.Int("concurrency", 0, i18n.T("how many photos to analyse at once (default: the setting, else 4)"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(c.Stderr, "medinventory run: unexpected %q; to add photos use: medinventory import --wait PATH...\n", rest[0])
+		fmt.Fprint(c.Stderr, i18n.T("medinventory run: unexpected %q; to add photos use: medinventory import --wait PATH...\n", rest[0]))
 		return ExitUsage
 	}
 	return c.runQueue(*offline, *conc)
@@ -66,12 +67,12 @@ func (c *Call) runQueue(offline bool, conc int) int {
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	if len(photos) == 0 {
-		fmt.Fprintln(out, "Nothing waits to be analysed.")
+		fmt.Fprintln(out, i18n.T("Nothing waits to be analysed."))
 		return ExitOK
 	}
-	fmt.Fprintf(out, "%d photo(s) to analyse.\n", len(photos))
+	fmt.Fprint(out, i18n.T("%d photo(s) to analyse.\n", len(photos)))
 	if !b.HasKey() && !offline {
-		fmt.Fprintln(out, "No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits.")
+		fmt.Fprintln(out, i18n.T("No OpenAI key is set (OPENAI_API_KEY, or Settings in the window): only barcodes and known products are read now; the rest waits."))
 	}
 	out.Flush()
 	if err := b.Start(ctx); err != nil {

@@ -14,13 +14,14 @@ import (
 
 	"medinventory/analyzer"
 	"medinventory/analyzer/barcode"
+	"medinventory/assets/i18n"
 	"medinventory/store/printable"
 )
 
 // runScan is `medinventory scan`: it opens no data folder.
 func runScan(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("scan", `Usage: medinventory scan [--format text|json] PHOTO...
+	fs := c.flags("scan", i18n.T(`Usage: medinventory scan [--format text|json] PHOTO...
 
 Reads the barcodes in each photo, here on this computer (nothing is added to the inventory and
 nothing is sent anywhere), and prints for each the codes found: the type, the text (a GS1
@@ -31,9 +32,9 @@ With --format json it prints one JSON object per photo per line, with "file" and
 Exit codes: 0 every photo was read (with or without codes), 1 a photo could not be opened, 2 wrong usage.
 
 Flags:
-`)
-	format := fs.String("format", "text", "text or json")
-	timeout := fs.Duration("timeout", 10*time.Second, "the longest time spent looking for codes in one photo")
+`))
+	format := fs.String("format", "text", i18n.T("text or json"))
+	timeout := fs.Duration("timeout", 10*time.Second, i18n.T("the longest time spent looking for codes in one photo"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -41,11 +42,11 @@ Flags:
 		return ExitUsage
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "medinventory scan: --format must be text or json, not %q\n", *format)
+		fmt.Fprint(stderr, i18n.T("medinventory scan: --format must be text or json, not %q\n", *format))
 		return ExitUsage
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "medinventory scan: name at least one photo. Example: medinventory scan pack.jpg")
+		fmt.Fprintln(stderr, i18n.T("medinventory scan: name at least one photo. Example: medinventory scan pack.jpg"))
 		return ExitUsage
 	}
 	ctx, stop := interruptible()
@@ -55,7 +56,7 @@ Flags:
 	code := ExitOK
 	for _, path := range fs.Args() {
 		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "medinventory scan: interrupted.")
+			fmt.Fprintln(stderr, i18n.T("medinventory scan: interrupted."))
 			return ExitFailed
 		}
 		res := scanPhoto(ctx, path, *timeout)
@@ -119,7 +120,7 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) ScanResu
 		if errors.As(err, &ie) {
 			res.Error = ie.Msg
 		} else {
-			res.Error = "This file cannot be opened (" + err.Error() + "). Check that it exists and you may read it."
+			res.Error = i18n.T("This file cannot be opened (%s). Check that it exists and you may read it.", err.Error())
 		}
 		return res
 	}
@@ -130,7 +131,7 @@ func scanPhoto(ctx context.Context, path string, timeout time.Duration) ScanResu
 	res.MS = float64(time.Since(start).Microseconds()) / 1000
 	cancel()
 	if err != nil && ctx.Err() == nil {
-		res.Error = fmt.Sprintf("The search for codes stopped after %s; what was found so far is shown.", timeout)
+		res.Error = i18n.T("The search for codes stopped after %s; what was found so far is shown.", timeout)
 	}
 	for _, c := range codes {
 		sc := ScanCode{Symbology: string(c.Symbology), Text: strings.ReplaceAll(c.Text, "\x1d", "<GS>"), Note: c.Note,
@@ -152,11 +153,9 @@ func printScan(w io.Writer, r ScanResult) {
 	fmt.Fprintf(w, "%s (%d×%d, %.0f ms): ", printable.String(r.File), r.Width, r.Height, r.MS)
 	switch len(r.Codes) {
 	case 0:
-		fmt.Fprintln(w, "no code found")
-	case 1:
-		fmt.Fprintln(w, "1 code")
+		fmt.Fprintln(w, i18n.T("no code found"))
 	default:
-		fmt.Fprintf(w, "%d codes\n", len(r.Codes))
+		fmt.Fprintln(w, i18n.N(len(r.Codes), "%d code", "%d codes"))
 	}
 	for _, c := range r.Codes {
 		fmt.Fprintf(w, "  %-10s %s\n", c.Symbology, printable.String(c.Text)) // a code's text is the photo's, untrusted
@@ -168,7 +167,7 @@ func printScan(w io.Writer, r ScanResult) {
 				}
 			}
 			if g.Count != nil {
-				f = append(f, fmt.Sprintf("count %d", *g.Count))
+				f = append(f, i18n.T("count %d", *g.Count))
 			}
 			for _, k := range slices.Sorted(maps.Keys(g.Other)) {
 				f = append(f, "("+k+") "+g.Other[k])
@@ -176,7 +175,7 @@ func printScan(w io.Writer, r ScanResult) {
 			fmt.Fprintf(w, "             %s\n", printable.String(strings.Join(f, ", ")))
 		}
 		if c.Note != "" {
-			fmt.Fprintf(w, "             not a product: %s\n", c.Note)
+			fmt.Fprint(w, i18n.T("             not a product: %s\n", c.Note))
 		}
 		fmt.Fprintf(w, "             at x %d–%d, y %d–%d\n", c.Bounds.X, c.Bounds.X+c.Bounds.W, c.Bounds.Y, c.Bounds.Y+c.Bounds.H)
 	}

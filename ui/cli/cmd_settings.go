@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/settings"
 )
 
@@ -40,11 +41,11 @@ Settings:
 	want := map[string]int{"list": 0, "get": 1, "set": 2}
 	n, known := want[verb]
 	if !known {
-		fmt.Fprintf(stderr, "medinventory settings: %q is not something settings does: use list, get KEY or set KEY VALUE\n", verb)
+		fmt.Fprint(stderr, i18n.T("medinventory settings: %q is not something settings does: use list, get KEY or set KEY VALUE\n", verb))
 		return ExitUsage
 	}
 	if len(rest) != n {
-		fmt.Fprintf(stderr, "medinventory settings: %s takes %s\n", verb, [...]string{"nothing more", "one KEY", "a KEY and a VALUE (quote a VALUE with spaces)"}[n])
+		fmt.Fprint(stderr, i18n.T("medinventory settings: %s takes %s\n", verb, [...]string{"nothing more", "one KEY", "a KEY and a VALUE (quote a VALUE with spaces)"}[n]))
 		return ExitUsage
 	}
 	var key settings.Key
@@ -78,9 +79,9 @@ Settings:
 			return ExitUsage
 		}
 		if err := settings.Save(o.Sess.Dir, app); err != nil {
-			return c.fail(fmt.Errorf("save the settings: %w", err))
+			return c.fail(i18n.Errorf("save the settings: %w", err))
 		}
-		fmt.Fprintf(stderr, "%s is now %q\n", key.Name, key.Get(app))
+		fmt.Fprint(stderr, i18n.T("%s is now %q\n", key.Name, key.Get(app)))
 	}
 	return ExitOK
 }

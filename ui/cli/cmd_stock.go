@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/export"
 	"medinventory/store/stock"
@@ -18,29 +19,29 @@ import (
 // runStock is `medinventory stock`: what is on the shelf.
 func runStock(c *Call, args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
-	fs := c.flags("stock", `Usage: medinventory stock [--format table|csv|json] [--low] [--out] [--expired] [--expiring DAYS] [SEARCH]
+	fs := c.flags("stock", i18n.T(`Usage: medinventory stock [--format table|csv|json] [--low] [--out] [--expired] [--expiring DAYS] [SEARCH]
 
 Prints what is on the shelf: each product with its usable stock (expired lots do not count), the
 receipts from photos still waiting for review, and each lot with its expiry and stock on hand,
 soonest expiry first. SEARCH keeps the products whose name, strength, maker, GTIN or lot contains it.
 
 Flags:
-`)
-	format := fs.String("format", "table", "table (for reading), csv (one row per lot) or json (products with their lots)")
-	low := fs.Bool("low", false, "only products below their reorder level or out of stock")
-	out := fs.Bool("out", false, "only products with nothing usable on hand")
-	expired := fs.Bool("expired", false, "only products with expired stock")
-	expiring := fs.Int("expiring", 0, "only products with a lot expiring within this many days or already expired")
+`))
+	format := fs.String("format", "table", i18n.T("table (for reading), csv (one row per lot) or json (products with their lots)"))
+	low := fs.Bool("low", false, i18n.T("only products below their reorder level or out of stock"))
+	out := fs.Bool("out", false, i18n.T("only products with nothing usable on hand"))
+	expired := fs.Bool("expired", false, i18n.T("only products with expired stock"))
+	expiring := fs.Int("expiring", 0, i18n.T("only products with a lot expiring within this many days or already expired"))
 	rest, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if *format != "table" && *format != "csv" && *format != "json" {
-		fmt.Fprintf(stderr, "medinventory stock: %q is not a format: choose table, csv or json\n", *format)
+		fmt.Fprint(stderr, i18n.T("medinventory stock: %q is not a format: choose table, csv or json\n", *format))
 		return ExitUsage
 	}
 	if *expiring < 0 {
-		fmt.Fprintln(stderr, "medinventory stock: --expiring takes a number of days, 0 or more")
+		fmt.Fprintln(stderr, i18n.T("medinventory stock: --expiring takes a number of days, 0 or more"))
 		return ExitUsage
 	}
 	ctx := context.Background()
@@ -138,11 +139,11 @@ func writeStockJSON(w io.Writer, ps []stock.ProductStock, today time.Time) error
 
 func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error {
 	if len(ps) == 0 {
-		_, err := fmt.Fprintln(w, "No products to list.")
+		_, err := fmt.Fprintln(w, i18n.T("No products to list."))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PRODUCT\tLOT\tEXPIRY\tON HAND\tWAITING\tWARNINGS")
+	fmt.Fprintln(tw, i18n.T("PRODUCT\tLOT\tEXPIRY\tON HAND\tWAITING\tWARNINGS"))
 	for _, p := range ps {
 		name := p.Name
 		if name == "" {
@@ -155,7 +156,7 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 		if !stock.CountsInPacks(p.Product) {
 			usable = stock.QuantityWords(p.Usable, p.Unit, p.PackSize) // "50 capsules (1 pack + 20)"
 		}
-		fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t%s\n", clip(name, 40), p.NearestExpiry, usable,
+		fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t%s\n", clip(name, 40), i18n.Day(p.NearestExpiry), usable,
 			waiting(p.Pending), warnings(p.Badges))
 		for _, l := range p.Lines {
 			lot := l.Lot
@@ -173,7 +174,7 @@ func writeStockText(w io.Writer, ps []stock.ProductStock, today time.Time) error
 			if !stock.CountsInPacks(p.Product) {
 				onHand = stock.QuantityWords(l.OnHand, p.Unit, l.PackSize)
 			}
-			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", clip(lot, 30), l.Expiry, onHand, waiting(l.Pending), warn)
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\n", clip(lot, 30), i18n.Day(l.Expiry), onHand, waiting(l.Pending), warn)
 		}
 	}
 	return tw.Flush()

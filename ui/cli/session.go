@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/logfile"
 )
@@ -61,7 +62,7 @@ func OpenSession(g *Globals, stderr io.Writer, component string) (*Session, erro
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
+		return nil, i18n.Errorf("cannot create the data folder %s: %w", dir, err)
 	}
 	var logw io.Writer
 	var closer io.Closer = io.NopCloser(nil)
@@ -69,7 +70,7 @@ func OpenSession(g *Globals, stderr io.Writer, component string) (*Session, erro
 	if err != nil {
 		// A read-only data dir (a USB stick, a restored backup): commands that only read must still
 		// work. Warnings and errors go to the screen instead.
-		fmt.Fprintf(stderr, "medinventory: note: the log file cannot be written in %s (%v); warnings go to the screen instead.\n", dir, err)
+		fmt.Fprint(stderr, i18n.T("medinventory: note: the log file cannot be written in %s (%v); warnings go to the screen instead.\n", dir, err))
 		logw = stderr
 		if level < slog.LevelWarn {
 			level = slog.LevelWarn
@@ -126,7 +127,7 @@ func defaultDataDir() (string, error) {
 	}
 	d, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("cannot find a folder for the inventory; give one with --data-dir: %w", err)
+		return "", i18n.Errorf("cannot find a folder for the inventory; give one with --data-dir: %w", err)
 	}
 	return filepath.Join(d, "medinventory"), nil
 }

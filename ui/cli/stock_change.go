@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"medinventory/assets/i18n"
 	"regexp"
 	"strings"
 	"time"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
@@ -26,9 +26,9 @@ type stockFlags struct {
 
 func addStockFlags(fs *flag.FlagSet, lotHelp string) stockFlags {
 	return stockFlags{
-		format: fs.String("format", "text", "text or json"),
-		date:   fs.String("date", "", "the day it happened, YYYY-MM-DD, today or earlier (default: today): for a paper register typed in later"),
-		note:   fs.String("note", "", "a note kept with the movement"),
+		format: fs.String("format", "text", i18n.T("text or json")),
+		date:   fs.String("date", "", i18n.T("the day it happened, YYYY-MM-DD, today or earlier (default: today): for a paper register typed in later")),
+		note:   fs.String("note", "", i18n.T("a note kept with the movement")),
 		lot:    fs.String("lot", "", lotHelp),
 		packs:  fs.Bool("packs", false, i18n.T("the number counts whole packs (of the lot's pack size); \"2 packs\" and \"1 pack + 5\" work without it")),
 	}
@@ -83,7 +83,7 @@ func contains(s []string, v string) bool {
 // --format. On failure it has said why and returns ExitUsage.
 func (c *Call) stockArgs(name string, rest []string, f stockFlags) (ref string, q qty, code int) {
 	if *f.format != "text" && *f.format != "json" {
-		fmt.Fprintf(c.Stderr, "medinventory %s: --format must be text or json, not %q\n", name, *f.format)
+		fmt.Fprint(c.Stderr, i18n.T("medinventory %s: --format must be text or json, not %q\n", name, *f.format))
 		return "", q, ExitUsage
 	}
 	if len(rest) == 3 && signedNumber.MatchString(rest[2]) && !signedNumber.MatchString(rest[1]) {
@@ -92,12 +92,12 @@ func (c *Call) stockArgs(name string, rest []string, f stockFlags) (ref string, 
 		rest = []string{rest[0], rest[1] + " " + rest[2]} // "2 packs" written as two words
 	}
 	if len(rest) != 2 {
-		fmt.Fprintf(c.Stderr, "medinventory %s: name the product (its GTIN or its name, in quotes if it has spaces) and a number. Example: medinventory %s \"Amoxicillin 500 mg\" 10\n", name, name)
+		fmt.Fprint(c.Stderr, i18n.T("medinventory %s: name the product (its GTIN or its name, in quotes if it has spaces) and a number. Example: medinventory %s \"Amoxicillin 500 mg\" 10\n", name, name))
 		return "", q, ExitUsage
 	}
 	var err error
 	if q.packs, q.loose, err = stock.ParsePacks(rest[1], *f.packs); err != nil {
-		fmt.Fprintf(c.Stderr, "medinventory %s: %v\n", name, err)
+		fmt.Fprint(c.Stderr, i18n.T("medinventory %s: %v\n", name, err))
 		return "", q, ExitUsage
 	}
 	return rest[0], q, ExitOK
@@ -111,12 +111,12 @@ func dated(ctx context.Context, date string, now time.Time) (context.Context, er
 	}
 	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(date), now.Location())
 	if err != nil {
-		return ctx, fmt.Errorf("--date %q is not a date: write it as YYYY-MM-DD, e.g. %s", date, now.AddDate(0, 0, -1).Format(time.DateOnly))
+		return ctx, i18n.Errorf("--date %q is not a date: write it as YYYY-MM-DD, e.g. %s", date, now.AddDate(0, 0, -1).Format(time.DateOnly))
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	switch {
 	case d.After(today):
-		return ctx, fmt.Errorf("--date %s is in the future (today is %s): stock is recorded on the day it moved, today or earlier", d.Format(time.DateOnly), today.Format(time.DateOnly))
+		return ctx, i18n.Errorf("--date %s is in the future (today is %s): stock is recorded on the day it moved, today or earlier", d.Format(time.DateOnly), today.Format(time.DateOnly))
 	case d.Equal(today):
 		return ctx, nil
 	}
@@ -144,18 +144,18 @@ func lineOf(ctx context.Context, st *store.Store, p stock.Product, lot string) (
 	}
 	var lots []string
 	for _, l := range lines {
-		lots = append(lots, fmt.Sprintf("%s (expiry %s, %d on hand)", lotName(l.Lot), orDash(l.Expiry), l.OnHand))
+		lots = append(lots, i18n.T("%s (expiry %s, %d on hand)", lotName(l.Lot), orDash(i18n.Day(l.Expiry)), l.OnHand))
 	}
 	name := productName(p)
 	switch {
 	case len(lines) == 0:
-		return stock.Line{}, fmt.Errorf("%s has no lots yet: record a delivery first with medinventory receive", name)
+		return stock.Line{}, i18n.Errorf("%s has no lots yet: record a delivery first with medinventory receive", name)
 	case lot != "" && len(match) == 0:
-		return stock.Line{}, fmt.Errorf("%s has no lot %q; its lots: %s", name, lot, strings.Join(lots, "; "))
+		return stock.Line{}, i18n.Errorf("%s has no lot %q; its lots: %s", name, lot, strings.Join(lots, "; "))
 	case lot != "":
-		return stock.Line{}, fmt.Errorf("%s has several lines of lot %q (different expiry or shelf): %s; correct them in the window", name, lot, strings.Join(lots, "; "))
+		return stock.Line{}, i18n.Errorf("%s has several lines of lot %q (different expiry or shelf): %s; correct them in the window", name, lot, strings.Join(lots, "; "))
 	}
-	return stock.Line{}, fmt.Errorf("%s has several lots: name one with --lot. Its lots: %s", name, strings.Join(lots, "; "))
+	return stock.Line{}, i18n.Errorf("%s has several lots: name one with --lot. Its lots: %s", name, strings.Join(lots, "; "))
 }
 
 func lotName(lot string) string {
@@ -239,12 +239,12 @@ func (c *Call) report(ctx context.Context, st *store.Store, p stock.Product, cre
 		return c.reportUnits(ch)
 	}
 	if created {
-		fmt.Fprintf(c.Stdout, "New product: %s.\n", ch.Product)
+		fmt.Fprint(c.Stdout, i18n.T("New product: %s.\n", ch.Product))
 	}
 	for _, m := range ch.Movements {
-		fmt.Fprintf(c.Stdout, "%s, lot %s (expiry %s), on %s: %d now in this lot.\n", movementWords(m), lotName(m.Lot), orDash(m.Expiry), m.Date, m.LotOnHand)
+		fmt.Fprint(c.Stdout, i18n.T("%s, lot %s (expiry %s), on %s: %d now in this lot.\n", movementWords(m), lotName(m.Lot), orDash(i18n.Day(m.Expiry)), i18n.Day(m.Date), m.LotOnHand))
 	}
-	fmt.Fprintf(c.Stdout, "%s: %d usable on hand.\n", ch.Product, ch.UsableOnHand)
+	fmt.Fprint(c.Stdout, i18n.T("%s: %d usable on hand.\n", ch.Product, ch.UsableOnHand))
 	return ExitOK
 }
 
@@ -252,24 +252,24 @@ func (c *Call) report(ctx context.Context, st *store.Store, p stock.Product, cre
 func movementWords(m MovementDone) string {
 	why := ""
 	if m.Reason != "" {
-		why = " (" + stock.ReasonWords(stock.Reason(m.Reason)) + ")"
+		why = " (" + i18n.T(stock.ReasonWords(stock.Reason(m.Reason))) + ")"
 	}
 	switch stock.Kind(m.Kind) {
 	case stock.Receive:
-		return fmt.Sprintf("Received %d", m.Quantity)
+		return i18n.T("Received %d", m.Quantity)
 	case stock.Dispense:
-		return fmt.Sprintf("Dispensed %d", -m.Quantity)
+		return i18n.T("Dispensed %d", -m.Quantity)
 	case stock.Dispose:
-		return fmt.Sprintf("Disposed of %d%s", -m.Quantity, why)
+		return i18n.T("Disposed of %d%s", -m.Quantity, why)
 	case stock.Count:
 		if m.Counted != nil {
 			if why != "" {
 				why = ", " + why[2:len(why)-1]
 			}
-			return fmt.Sprintf("Counted %d (a difference of %+d%s)", *m.Counted, m.Quantity, why)
+			return i18n.T("Counted %d (a difference of %+d%s)", *m.Counted, m.Quantity, why)
 		}
 	}
-	return fmt.Sprintf("Adjusted by %+d%s", m.Quantity, why)
+	return i18n.T("Adjusted by %+d%s", m.Quantity, why)
 }
 
 // writeJSON prints v as indented JSON on standard output.
@@ -293,14 +293,14 @@ func reasonOf(name, v string, allowed []stock.Reason) (stock.Reason, error) {
 		words = append(words, string(r))
 	}
 	if strings.TrimSpace(v) == "" {
-		return "", fmt.Errorf("%s needs a reason: --reason %s", name, strings.Join(words, "|"))
+		return "", i18n.Errorf("%s needs a reason: --reason %s", name, strings.Join(words, "|"))
 	}
-	return "", fmt.Errorf("%q is not a reason for %s: choose %s", v, name, strings.Join(words, ", "))
+	return "", i18n.Errorf("%q is not a reason for %s: choose %s", v, name, strings.Join(words, ", "))
 }
 
 // usageError prints a usage mistake ("medinventory NAME: …") and returns ExitUsage.
 func (c *Call) usageError(name string, err error) int {
-	fmt.Fprintf(c.Stderr, "medinventory %s: %v\n", name, err)
+	fmt.Fprint(c.Stderr, i18n.T("medinventory %s: %v\n", name, err))
 	return ExitUsage
 }
 

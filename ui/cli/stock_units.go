@@ -15,7 +15,7 @@ func (c *Call) reportUnits(ch StockChange) int {
 	// A product made by this command is counted in packs (report prints it): none is new here.
 	for _, m := range ch.Movements {
 		fmt.Fprintln(c.Stdout, i18n.T("%s, lot %s (expiry %s), on %s: %s now in this lot.", movementUnitWords(m, ch.Unit), lotName(m.Lot),
-			orDash(m.Expiry), m.Date, stock.QuantityWords(m.LotOnHand, ch.Unit, m.LotPackSize)))
+			orDash(i18n.Day(m.Expiry)), i18n.Day(m.Date), stock.QuantityWords(m.LotOnHand, ch.Unit, m.LotPackSize)))
 	}
 	fmt.Fprintln(c.Stdout, i18n.T("%s: %s usable on hand.", ch.Product, stock.QuantityWords(ch.UsableOnHand, ch.Unit, ch.PackSize)))
 	return ExitOK
