@@ -386,7 +386,7 @@ func (u *UI) ShowSettings() {
 	d = dialog.NewCustomWithoutButtons(i18n.T("Settings"), container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil,
 		container.NewVScroll(content)), u.win)
 	size := u.win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(640, size.Width-20), min(560, size.Height-20)))
+	d.Resize(fyne.NewSize(min(760, size.Width-20), min(560, size.Height-20))) // French, Portuguese and Spanish run 20-30% longer
 	u.settingsOpen = f
 	u.track(d, save.OnTapped, nil, func() { u.settingsOpen = nil })
 	d.Show()
