@@ -41,6 +41,9 @@ func runGUI(g *cli.Globals, stderr io.Writer) int {
 		return cli.ExitFailed
 	}
 	defer sess.Close()
+	// The language chosen in Settings (else the system's), before any window is built: the app's
+	// strings and Fyne's own (ui.ApplyLanguage).
+	ui.ApplyLanguage(settings.Load(sess.Dir).Language)
 	lock, err := store.AcquireLock(sess.Dir, "window")
 	if err != nil {
 		startup.Report(stderr, startup.PathAdvice(err))
@@ -298,9 +301,9 @@ func shutDown(sess *cli.Session, b *backend, lock *store.Lock, signalled bool, s
 		return cli.ExitFailed
 	}
 	sess.Log.Info("shut down cleanly", "took", time.Since(began)) // workers' grace and the checkpoint: what a slow quit waited for
-	if f := b.pendingRestore(); f != "" {
+	if f := b.pendingRestore(); f != "" || restartRequested.Load() {
 		lock.Release()
-		return restoreAndRelaunch(sess.Dir, f, stderr)
+		return restoreAndRelaunch(sess.Dir, f, stderr) // with no archive: opens the window again
 	}
 	return cli.ExitOK
 }

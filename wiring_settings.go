@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"medinventory/analyzer"
@@ -170,3 +171,11 @@ func (b *backend) HubSyncStatus() ui.HubSyncStatus {
 	}
 	return s
 }
+
+// restartRequested is set by RestartAtQuit: once the window has closed and everything has shut
+// down, runGUI opens it again (relaunch).
+var restartRequested atomic.Bool
+
+// RestartAtQuit opens the window again once it has closed (Settings → Language applies from the
+// next start: ui.Restarter).
+func (b *backend) RestartAtQuit() { restartRequested.Store(true) }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/photo"
 )
@@ -29,7 +29,7 @@ func (u *UI) HandleDrop(uris []fyne.URI) {
 	var paths []string
 	for _, uri := range uris {
 		if uri.Scheme() != "file" {
-			u.queue.addSkipped(uri.String(), "only files on this computer can be added.")
+			u.queue.addSkipped(uri.String(), i18n.T("only files on this computer can be added."))
 			continue
 		}
 		paths = append(paths, uri.Path())
@@ -44,7 +44,7 @@ func (u *UI) Import(paths []string) {
 	}
 	q := u.queue
 	q.importing++
-	_ = q.importB.Set("Adding photos… (looking at the files)")
+	_ = q.importB.Set(i18n.T("Adding photos… (looking at the files)"))
 	// Outcomes are batched: a 200-photo drop must not queue 200 separate UI updates.
 	var mu sync.Mutex
 	var pending []store.AddOutcome
@@ -65,7 +65,7 @@ func (u *UI) Import(paths []string) {
 			}
 		}
 		if len(batch) > 0 {
-			_ = q.importB.Set(fmt.Sprintf("Adding photos… %s looked at so far", plural(seen, "file", "files")))
+			_ = q.importB.Set(i18n.N(seen, "Adding photos… %d file looked at so far", "Adding photos… %d files looked at so far"))
 		}
 		if added && !u.sync {
 			u.reloadQueue() // new photos show up while a big drop is still being added
@@ -90,7 +90,7 @@ func (u *UI) Import(paths []string) {
 			}
 			_ = q.importB.Set(text)
 			if err != nil && !errors.Is(err, context.Canceled) {
-				u.showError("Not everything could be added", err)
+				u.showError(i18n.T("Not everything could be added"), err)
 			}
 			u.reloadQueue()
 			u.updateMain()
@@ -101,16 +101,16 @@ func (u *UI) Import(paths []string) {
 func importSummary(s store.AddSummary) string {
 	var parts []string
 	if s.Added > 0 {
-		parts = append(parts, plural(s.Added, "new photo", "new photos")+" added")
+		parts = append(parts, i18n.N(s.Added, "%d new photo added", "%d new photos added"))
 	}
 	if s.Duplicates > 0 {
-		parts = append(parts, plural(s.Duplicates, "photo was", "photos were")+" already in the inventory")
+		parts = append(parts, i18n.N(s.Duplicates, "%d photo was already in the inventory", "%d photos were already in the inventory"))
 	}
 	if s.Skipped > 0 {
-		parts = append(parts, plural(s.Skipped, "file", "files")+" skipped (see the list)")
+		parts = append(parts, i18n.N(s.Skipped, "%d file skipped (see the list)", "%d files skipped (see the list)"))
 	}
 	if len(parts) == 0 {
-		return "Nothing was added: no files were found."
+		return i18n.T("Nothing was added: no files were found.")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -132,7 +132,7 @@ func (u *UI) ShowAddPhotos() {
 		return
 	}
 	go func() {
-		files, err := nativeOpenFiles("Add photos of medicine packages")
+		files, err := nativeOpenFiles(i18n.T("Add photos of medicine packages"))
 		fyne.Do(func() {
 			if err != nil {
 				u.log.Info("desktop file chooser not available; using the built-in one", "err", err)
@@ -306,7 +306,7 @@ func (c *chooser) updateTile(id widget.GridWrapItemID, o fyne.CanvasObject) {
 
 // showPhotoChooser opens the built-in chooser in dir, to add photos.
 func (u *UI) showPhotoChooser(dir string) {
-	u.showChooser("Add photos", dir, nil, "")
+	u.showChooser(i18n.T("Add photos"), dir, nil, "")
 }
 
 // showChooser builds and shows the built-in chooser (save nil: add photos; else save a file
@@ -315,44 +315,44 @@ func (u *UI) showChooser(title, dir string, save *saveTarget, name string) *choo
 	c := &chooser{u: u, selected: map[string]bool{}, save: save, thumbs: newThumbCache(120)}
 	c.grid = widget.NewGridWrap(func() int { return len(c.folders) + len(c.photos) }, c.createTile, c.updateTile)
 	c.path = u.newEntry()
-	c.path.SetPlaceHolder("Type or paste a folder's path and press Enter")
+	c.path.SetPlaceHolder(i18n.T("Type or paste a folder's path and press Enter"))
 	c.path.OnSubmitted = c.goTo
 	c.msg = widget.NewLabel("")
 	c.msg.Importance = widget.DangerImportance
 	c.msg.Wrapping = fyne.TextWrapWord
 	c.msg.Hide()
 	c.count = widget.NewLabel("")
-	up := widget.NewButtonWithIcon("Up", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
+	up := widget.NewButtonWithIcon(i18n.T("Up"), theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
 	goB := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.goTo(c.path.Text) })
-	cancel := widget.NewButton("Cancel", func() { c.d.Hide() })
+	cancel := widget.NewButton(i18n.T("Cancel"), func() { c.d.Hide() })
 	top := container.NewVBox(container.NewBorder(nil, nil, up, goB, c.path), c.msg)
 	var bottom fyne.CanvasObject
 	onOK := c.done
 	if save == nil {
-		all := widget.NewButton("Select all", func() { c.selectAll(true) })
-		none := widget.NewButton("Select none", func() { c.selectAll(false) })
-		folder := widget.NewButtonWithIcon("Add this whole folder", theme.FolderIcon(), c.addFolder)
-		c.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), c.done)
+		all := widget.NewButton(i18n.T("Select all"), func() { c.selectAll(true) })
+		none := widget.NewButton(i18n.T("Select none"), func() { c.selectAll(false) })
+		folder := widget.NewButtonWithIcon(i18n.T("Add this whole folder"), theme.FolderIcon(), c.addFolder)
+		c.add = widget.NewButtonWithIcon(i18n.T("Add"), theme.ContentAddIcon(), c.done)
 		c.add.Importance = widget.HighImportance
 		bottom = container.NewHBox(all, none, c.count, layoutSpacer(), folder, cancel, c.add)
 	} else if save.mode == pickFolder {
-		c.add = widget.NewButtonWithIcon("Use this folder", theme.ConfirmIcon(), func() { c.pick(c.dir) })
+		c.add = widget.NewButtonWithIcon(i18n.T("Use this folder"), theme.ConfirmIcon(), func() { c.pick(c.dir) })
 		c.add.Importance = widget.HighImportance
-		bottom = container.NewHBox(widget.NewLabel("Open the folder, then press Use this folder."), layoutSpacer(), cancel, c.add)
+		bottom = container.NewHBox(widget.NewLabel(i18n.T("Open the folder, then press Use this folder.")), layoutSpacer(), cancel, c.add)
 		onOK = func() { c.pick(c.dir) }
 	} else if save.mode == pickOpen {
-		bottom = container.NewHBox(widget.NewLabel("Click the file to choose it."), layoutSpacer(), cancel)
+		bottom = container.NewHBox(widget.NewLabel(i18n.T("Click the file to choose it.")), layoutSpacer(), cancel)
 		onOK = func() {}
 	} else {
 		c.name = u.newEntry()
 		c.name.SetText(name)
 		c.name.OnSubmitted = func(string) { c.saveHere() }
-		c.add = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), c.saveHere)
+		c.add = widget.NewButtonWithIcon(i18n.T("Save"), theme.DocumentSaveIcon(), c.saveHere)
 		c.add.Importance = widget.HighImportance
-		bottom = container.NewBorder(nil, nil, widget.NewLabel("File name:"), container.NewHBox(cancel, c.add), c.name)
+		bottom = container.NewBorder(nil, nil, widget.NewLabel(i18n.T("File name:")), container.NewHBox(cancel, c.add), c.name)
 		onOK = c.saveHere
 	}
-	places := container.NewVBox(widget.NewLabelWithStyle("Places", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	places := container.NewVBox(widget.NewLabelWithStyle(i18n.T("Places"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, p := range chooserPlaces() {
 		p := p
 		icon := theme.FolderIcon()
@@ -361,7 +361,11 @@ func (u *UI) showChooser(title, dir string, save *saveTarget, name string) *choo
 		} else if p.drive {
 			icon = theme.StorageIcon()
 		}
-		b := widget.NewButtonWithIcon(p.name, icon, func() { c.open(p.path) })
+		name := p.name
+		if !p.drive {
+			name = i18n.T(name) // a place's name is marked where it is listed; a drive's is its own
+		}
+		b := widget.NewButtonWithIcon(name, icon, func() { c.open(p.path) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		places.Add(b)
@@ -399,7 +403,7 @@ func (c *chooser) goTo(text string) {
 		case c.save.mode == pickOpen && strings.EqualFold(filepath.Ext(file), c.save.ext):
 			c.pick(file)
 		case c.save.mode == pickOpen:
-			c.showMsg(filepath.Base(file) + " is not a " + strings.TrimPrefix(c.save.ext, ".") + " file: choose one that ends in " + c.save.ext + ".")
+			c.showMsg(i18n.T("%s is not a %s file: choose one that ends in %s.", filepath.Base(file), strings.TrimPrefix(c.save.ext, "."), c.save.ext))
 		}
 		return
 	}
@@ -430,7 +434,7 @@ func (c *chooser) addFolder() {
 func (c *chooser) open(dir string) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		c.showMsg(dir + " cannot be opened: " + plainError(err) + ". Choose another folder.")
+		c.showMsg(i18n.T("%s cannot be opened: %s. Choose another folder.", dir, plainError(err)))
 		return
 	}
 	c.showMsg("")
@@ -476,17 +480,18 @@ func (c *chooser) updateCount() {
 	n := len(c.selected)
 	switch {
 	case n == 0 && len(c.photos) == 0:
-		c.count.SetText("No photos in this folder")
+		c.count.SetText(i18n.T("No photos in this folder"))
 	case n == 0:
-		c.count.SetText(fmt.Sprintf("%s here — click to select", plural(len(c.photos), "photo", "photos")))
+		c.count.SetText(i18n.N(len(c.photos), "%d photo here — click to select", "%d photos here — click to select"))
 	default:
-		c.count.SetText(plural(n, "photo", "photos") + " selected")
+		c.count.SetText(i18n.N(n, "%d photo selected", "%d photos selected"))
 	}
 	if n == 0 {
-		c.add.SetText("Add")
+		c.add.SetText(i18n.T("Add"))
 		c.add.Disable()
 	} else {
-		c.add.SetText("Add " + plural(n, "photo", "photos"))
+		c.add.SetText(i18n.N(n, "Add %d photo", "Add %d photos"))
+
 		c.add.Enable()
 	}
 }

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"medinventory/assets/i18n"
 )
 
 // BackupSettings are Settings → Backups.
@@ -75,13 +77,14 @@ func (u *UI) newBackupStatus() *backupStatus {
 func backupStatusText(last, now time.Time, free uint64, low bool) string {
 	var parts []string
 	if low {
-		parts = append(parts, fmt.Sprintf("Disk nearly full: %d MB free", free>>20))
+		parts = append(parts, i18n.T("Disk nearly full: %d MB free", free>>20))
 	}
 	switch {
 	case last.IsZero():
-		parts = append(parts, "No backup yet")
+		parts = append(parts, i18n.T("No backup yet"))
 	case now.Sub(last) >= BackupOldAfter:
-		parts = append(parts, fmt.Sprintf("Last backup: %d days ago", int(now.Sub(last).Hours()/24)))
+		days := int(now.Sub(last).Hours() / 24)
+		parts = append(parts, i18n.N(days, "Last backup: %d day ago", "Last backup: %d days ago"))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -136,21 +139,21 @@ func (u *UI) watchBackupStatus(ctx context.Context) {
 func (u *UI) ShowBackups() {
 	b := u.backups()
 	if b == nil {
-		u.showInfo("Backups", "Backups are made with the command: medinventory backup -o FILE")
+		u.showInfo(i18n.T("Backups"), i18n.T("Backups are made with the command: medinventory backup -o FILE"))
 		return
 	}
 	s := b.BackupSettings()
 	folder := u.newEntry() // Escape in it closes the dialog
 	folder.SetText(s.Folder)
-	folder.SetPlaceHolder("for example a USB stick: /media/usb/backups")
-	choose := widget.NewButton("Choose…", func() {
-		u.chooseOne("Choose the backup folder", folder.Text, "", true, func(p string) { folder.SetText(p) })
+	folder.SetPlaceHolder(i18n.T("for example a USB stick: /media/usb/backups"))
+	choose := widget.NewButton(i18n.T("Choose…"), func() {
+		u.chooseOne(i18n.T("Choose the backup folder"), folder.Text, "", true, func(p string) { folder.SetText(p) })
 	})
-	auto := widget.NewCheck("Back up automatically every day", nil)
+	auto := widget.NewCheck(i18n.T("Back up automatically every day"), nil)
 	auto.SetChecked(s.Auto)
 	keep := u.newEntry()
 	keep.SetText(strconv.Itoa(max(s.Keep, 1)))
-	keep.Validator = intValidator("Backups kept", 1, 100)
+	keep.Validator = intValidator(i18n.T("Backups kept"), 1, 100)
 	last := widget.NewLabel(lastBackupText(b.LastBackup(), u.now()))
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
@@ -158,7 +161,7 @@ func (u *UI) ShowBackups() {
 	values := func() (BackupSettings, error) {
 		n, err := strconv.Atoi(strings.TrimSpace(keep.Text))
 		if err != nil || n < 1 || n > 100 {
-			return BackupSettings{}, fmt.Errorf("backups kept must be a number from 1 to 100")
+			return BackupSettings{}, errors.New(i18n.T("backups kept must be a number from 1 to 100"))
 		}
 		return BackupSettings{Folder: strings.TrimSpace(folder.Text), Auto: auto.Checked, Keep: n}, nil
 	}
@@ -174,74 +177,73 @@ func (u *UI) ShowBackups() {
 		return true
 	}
 	var now *widget.Button
-	now = widget.NewButton("Back up now", func() {
+	now = widget.NewButton(i18n.T("Back up now"), func() {
 		if !save() {
 			return
 		}
 		now.Disable()
-		result.SetText("Backing up…")
+		result.SetText(i18n.T("Backing up…"))
 		u.bg(func() func() {
 			path, err := b.BackupNow(u.ctx)
 			return func() {
 				now.Enable()
 				if err != nil {
-					result.SetText("The backup was not made: " + plainError(err))
+					result.SetText(i18n.T("The backup was not made: %s", plainError(err)))
 					return
 				}
-				result.SetText("Backup written: " + path)
+				result.SetText(i18n.T("Backup written: %s", path))
 				last.SetText(lastBackupText(b.LastBackup(), u.now()))
 				u.refreshBackupStatus()
 			}
 		})
 	})
 	now.Importance = widget.HighImportance
-	restore := widget.NewButton("Restore from a backup…", func() { u.chooseRestore(b, result) })
+	restore := widget.NewButton(i18n.T("Restore from a backup…"), func() { u.chooseRestore(b, result) })
 
 	form := widget.NewForm(
-		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, choose, folder)),
+		widget.NewFormItem(i18n.T("Backup folder"), container.NewBorder(nil, nil, nil, choose, folder)),
 		widget.NewFormItem("", auto),
-		widget.NewFormItem("Backups kept", keep),
+		widget.NewFormItem(i18n.T("Backups kept"), keep),
 	)
-	note := widget.NewLabel("A backup holds the inventory, every photo and the settings — never the OpenAI key. " +
-		"Keep it on another disk or a USB stick: a backup on the same disk is lost with it.")
+	note := widget.NewLabel(i18n.T("A backup holds the inventory, every photo and the settings — never the OpenAI key. Keep it on another disk or a USB stick: a backup on the same disk is lost with it."))
 	note.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(form, last, container.NewHBox(now, restore), result, note)
 	var d dialog.Dialog
-	closeBtn := widget.NewButton("Close", func() {
+	closeBtn := widget.NewButton(i18n.T("Close"), func() {
 		if save() {
 			d.Hide()
 			u.refreshBackupStatus()
 		}
 	})
-	d = dialog.NewCustomWithoutButtons("Backups", container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, content), u.win)
+	d = dialog.NewCustomWithoutButtons(i18n.T("Backups"), container.NewBorder(nil, container.NewHBox(layoutSpacer(), closeBtn), nil, nil, content), u.win)
 	d.Resize(fyne.NewSize(640, 440))
 	u.showDialog(d, closeBtn.OnTapped, closeBtn.OnTapped) // Enter and Escape: Close (it saves)
 }
 
 func lastBackupText(last, now time.Time) string {
 	if last.IsZero() {
-		return "No backup has been made yet."
+		return i18n.T("No backup has been made yet.")
 	}
 	days := int(now.Sub(last).Hours() / 24)
-	when := last.Local().Format("2 Jan 2006 15:04")
+	when := whenText(last.Local())
 	switch days {
 	case 0:
-		return "Last backup: today, " + when + "."
+		return i18n.T("Last backup: today, %s.", when)
 	case 1:
-		return "Last backup: yesterday, " + when + "."
+		return i18n.T("Last backup: yesterday, %s.", when)
 	}
-	return fmt.Sprintf("Last backup: %d days ago (%s).", days, when)
+	return i18n.N(days, "Last backup: %d day ago (%s).", "Last backup: %d days ago (%s).", days, when)
 }
 
 // chooseRestore asks for an archive, checks it, and asks before restoring at quit.
 func (u *UI) chooseRestore(b Backups, result *widget.Label) {
-	u.chooseOne("Choose the backup to restore", "", ".zip", false, func(file string) {
-		result.SetText("Checking the backup…")
+	u.chooseOne(i18n.T("Choose the backup to restore"), "", ".zip", false, func(file string) {
+		result.SetText(i18n.T("Checking the backup…"))
 		u.bg(func() func() {
 			info, err := b.CheckBackup(u.ctx, file)
 			return func() {
 				if err != nil {
-					result.SetText("This backup cannot be restored: " + plainError(err))
+					result.SetText(i18n.T("This backup cannot be restored: %s", plainError(err)))
 					return
 				}
 				result.SetText("")
@@ -252,11 +254,9 @@ func (u *UI) chooseRestore(b Backups, result *widget.Label) {
 }
 
 func (u *UI) confirmRestore(b Backups, file string, info BackupInfo) {
-	msg := fmt.Sprintf("Restore the backup of %s (%d photos, %d entries)?\n\n"+
-		"Medicine Inventory closes, puts the backup in place and opens again. "+
-		"The inventory as it is now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
-		info.Created.Local().Format("2 Jan 2006 15:04"), info.Photos, info.Entries)
-	u.confirmDialog("Restore this backup?", msg, "Restore", "Cancel", func() {
+	msg := i18n.T("Restore the backup of %s (%d photos, %d entries)?\n\nMedicine Inventory closes, puts the backup in place and opens again. The inventory as it is now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
+		whenText(info.Created.Local()), info.Photos, info.Entries)
+	u.confirmDialog(i18n.T("Restore this backup?"), msg, i18n.T("Restore"), i18n.T("Cancel"), func() {
 		b.RestoreAtQuit(file)
 		u.app.Quit()
 	})
@@ -270,7 +270,7 @@ func ShowStartupProblem(a fyne.App, problem string, choice func(what, file strin
 	w := a.NewWindow(Title)
 	text := widget.NewLabel(problem)
 	text.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle("The inventory could not be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(i18n.T("The inventory could not be opened"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	done := false
 	finish := func(what, file string) {
 		if done {
@@ -280,7 +280,7 @@ func ShowStartupProblem(a fyne.App, problem string, choice func(what, file strin
 		choice(what, file)
 		w.Close()
 	}
-	restore := widget.NewButton("Restore a backup…", func() {
+	restore := widget.NewButton(i18n.T("Restore a backup…"), func() {
 		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil || r == nil {
 				return
@@ -293,15 +293,15 @@ func ShowStartupProblem(a fyne.App, problem string, choice func(what, file strin
 		fd.Show()
 	})
 	restore.Importance = widget.HighImportance
-	fresh := widget.NewButton("Start a new inventory…", func() {
-		dialog.NewConfirm("Start a new inventory?", "A new, empty inventory is started in this folder. The photos are kept and "+
-			"queued again; a database already there is moved aside, not deleted.", func(ok bool) {
+	fresh := widget.NewButton(i18n.T("Start a new inventory…"), func() {
+		dialog.NewConfirm(i18n.T("Start a new inventory?"), i18n.T("A new, empty inventory is started in this folder. The photos are kept and queued again; a database already there is moved aside, not deleted."), func(ok bool) {
+
 			if ok {
 				finish("fresh", "")
 			}
 		}, w).Show()
 	})
-	quit := widget.NewButton("Quit", func() { finish("quit", "") })
+	quit := widget.NewButton(i18n.T("Quit"), func() { finish("quit", "") })
 	w.SetContent(container.NewPadded(container.NewBorder(title, container.NewHBox(layoutSpacer(), quit, fresh, restore), nil, nil, text)))
 	w.SetOnClosed(func() {
 		if !done {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"medinventory/assets/i18n"
+
 	"github.com/rymdport/portal/filechooser"
 )
 
@@ -14,9 +16,9 @@ import (
 func init() {
 	nativeOpenFiles = func(title string) ([]string, error) {
 		uris, err := filechooser.OpenFile("", title, &filechooser.OpenFileOptions{
-			AcceptLabel: "Add",
+			AcceptLabel: i18n.T("Add"),
 			Multiple:    true,
-			Filters: []*filechooser.Filter{{Name: "Photos", Rules: []filechooser.Rule{
+			Filters: []*filechooser.Filter{{Name: i18n.T("Photos"), Rules: []filechooser.Rule{
 				{Type: filechooser.MIMEType, Pattern: "image/*"}}}},
 		})
 		if err != nil {
@@ -27,9 +29,9 @@ func init() {
 	// The portal's Save dialog only returns the name: the file is written later, whole, through
 	// store/outfile (nothing is emptied before the report is made). It asks before replacing.
 	nativeSaveFile = func(title, folder, name, ext string) (string, error) {
-		opts := &filechooser.SaveFileOptions{AcceptLabel: "Save", CurrentName: name, CurrentFolder: folder}
+		opts := &filechooser.SaveFileOptions{AcceptLabel: i18n.T("Save"), CurrentName: name, CurrentFolder: folder}
 		if ext != "" {
-			f := &filechooser.Filter{Name: strings.ToUpper(strings.TrimPrefix(ext, ".")) + " file",
+			f := &filechooser.Filter{Name: i18n.T("%s file", strings.ToUpper(strings.TrimPrefix(ext, "."))),
 				Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
 			opts.Filters, opts.CurrentFilter = []*filechooser.Filter{f}, f
 		}
@@ -45,7 +47,7 @@ func init() {
 	nativePickOne = func(title, start, ext string, folder bool) (string, error) {
 		opts := &filechooser.OpenFileOptions{Directory: folder, CurrentFolder: start}
 		if !folder && ext != "" {
-			f := &filechooser.Filter{Name: strings.ToUpper(strings.TrimPrefix(ext, ".")) + " file",
+			f := &filechooser.Filter{Name: i18n.T("%s file", strings.ToUpper(strings.TrimPrefix(ext, "."))),
 				Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
 			opts.Filters, opts.CurrentFilter = []*filechooser.Filter{f}, f
 		}

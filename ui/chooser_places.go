@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/photo"
 )
 
@@ -27,10 +27,10 @@ func homePlaces(home string) []place {
 	if home == "" {
 		return nil
 	}
-	out := []place{{name: "Home", path: home}}
+	out := []place{{name: i18n.Mark("Home"), path: home}}
 	for _, d := range []struct{ name, xdg string }{
-		{"Desktop", "XDG_DESKTOP_DIR"}, {"Documents", "XDG_DOCUMENTS_DIR"},
-		{"Pictures", "XDG_PICTURES_DIR"}, {"Downloads", "XDG_DOWNLOAD_DIR"},
+		{i18n.Mark("Desktop"), "XDG_DESKTOP_DIR"}, {i18n.Mark("Documents"), "XDG_DOCUMENTS_DIR"},
+		{i18n.Mark("Pictures"), "XDG_PICTURES_DIR"}, {i18n.Mark("Downloads"), "XDG_DOWNLOAD_DIR"},
 	} {
 		p := xdgUserDir(home, d.xdg)
 		if p == "" {
@@ -136,12 +136,12 @@ func resolveTypedPath(text, cur, home string, photosOnly bool) (dir, file string
 		p = strings.TrimSpace(p[1 : len(p)-1])
 	}
 	if p == "" {
-		return "", "", errors.New("type or paste the path of a folder or a photo, then press Enter")
+		return "", "", errors.New(i18n.T("type or paste the path of a folder or a photo, then press Enter"))
 	}
 	if strings.HasPrefix(p, "file://") {
 		u, perr := url.Parse(p)
 		if perr != nil || u.Path == "" {
-			return "", "", fmt.Errorf("%q is not an address of a file on this computer", p)
+			return "", "", errors.New(i18n.T("%q is not an address of a file on this computer", p))
 		}
 		p = filepath.FromSlash(u.Path)
 		if runtime.GOOS == "windows" && len(p) > 2 && p[0] == '\\' && p[2] == ':' {
@@ -158,13 +158,13 @@ func resolveTypedPath(text, cur, home string, photosOnly bool) (dir, file string
 	st, err := os.Stat(p)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return "", "", fmt.Errorf("there is no folder or file %s: check the spelling, or choose a place on the left", p)
+		return "", "", errors.New(i18n.T("there is no folder or file %s: check the spelling, or choose a place on the left", p))
 	case err != nil:
-		return "", "", fmt.Errorf("%s cannot be opened: %s", p, plainError(err))
+		return "", "", errors.New(i18n.T("%s cannot be opened: %s", p, plainError(err)))
 	case st.IsDir():
 		return p, "", nil
 	case photosOnly && !photo.HasExt(p):
-		return "", "", fmt.Errorf("%s is not a photo: only %s photos can be added", filepath.Base(p), photo.Accepted())
+		return "", "", errors.New(i18n.T("%s is not a photo: only %s photos can be added", filepath.Base(p), photo.Accepted()))
 	}
 	return filepath.Dir(p), p, nil
 }
@@ -175,11 +175,11 @@ func saveName(name, ext string) (string, error) {
 	n := strings.TrimSpace(name)
 	switch {
 	case n == "" || n == "." || n == "..":
-		return "", errors.New("type a name for the file")
+		return "", errors.New(i18n.T("type a name for the file"))
 	case strings.ContainsAny(n, `/\`):
-		return "", errors.New("the name cannot hold / or \\: choose the folder above, then type only the name")
+		return "", errors.New(i18n.T("the name cannot hold / or \\: choose the folder above, then type only the name"))
 	case runtime.GOOS == "windows" && strings.ContainsAny(n, `<>:"|?*`):
-		return "", errors.New(`the name cannot hold any of < > : " | ? *`)
+		return "", errors.New(i18n.T(`the name cannot hold any of < > : " | ? *`))
 	}
 	if ext != "" && !strings.EqualFold(filepath.Ext(n), ext) {
 		n += ext

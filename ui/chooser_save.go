@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+
+	"medinventory/assets/i18n"
 )
 
 // nativeSaveFile, when set, opens the desktop's own Save dialog in folder with name filled in and
@@ -43,7 +45,7 @@ func (u *UI) chooseSaveFile(title, name, ext string, done func(path string)) {
 				u.log.Info("desktop save dialog not available; using the built-in one", "err", err)
 				builtin()
 			case err != nil:
-				u.showError("The file could not be chosen", err)
+				u.showError(i18n.T("The file could not be chosen"), err)
 			case path != "":
 				remember(path)
 			}
@@ -82,9 +84,9 @@ func (c *chooser) saveHere() {
 	st, err := os.Stat(path)
 	switch {
 	case err == nil && st.IsDir():
-		c.showMsg(n + " is a folder here: type another name.")
+		c.showMsg(i18n.T("%s is a folder here: type another name.", n))
 	case err == nil:
-		c.u.confirmDialog("Replace "+n+"?", n+" is already in "+c.dir+". Replace it with the new report?\n(It is replaced only once the new one is made whole.)", "Replace", "Cancel", finish)
+		c.u.confirmDialog(i18n.T("Replace %s?", n), i18n.T("%s is already in %s. Replace it with the new report?\n(It is replaced only once the new one is made whole.)", n, c.dir), i18n.T("Replace"), i18n.T("Cancel"), finish)
 	default:
 		finish()
 	}
@@ -122,7 +124,7 @@ func (u *UI) chooseOne(title, start, ext string, folder bool, done func(path str
 				u.log.Info("desktop file chooser not available; using the built-in one", "err", err)
 				builtin()
 			case err != nil:
-				u.showError("The file could not be chosen", err)
+				u.showError(i18n.T("The file could not be chosen"), err)
 			case path != "":
 				done(path)
 			}

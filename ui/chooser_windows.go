@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"medinventory/assets/i18n"
+
 	"golang.org/x/sys/windows"
 )
 
@@ -63,7 +65,7 @@ func init() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		buf := make([]uint16, 1<<16)
-		filter := utf16List("Photos", "*.jpg;*.jpeg;*.png;*.webp;*.gif;*.heic;*.heif", "All files", "*.*")
+		filter := utf16List(i18n.T("Photos"), "*.jpg;*.jpeg;*.png;*.webp;*.gif;*.heic;*.heif", i18n.T("All files"), "*.*")
 		t, _ := windows.UTF16PtrFromString(title)
 		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
 			flags: ofnAllowMultiSelect | ofnExplorer | ofnFileMustExist | ofnPathMustExist | ofnNoChangeDir}
@@ -92,7 +94,7 @@ func init() {
 		if n, err := windows.UTF16FromString(name); err == nil && len(n) < len(buf) {
 			copy(buf, n)
 		}
-		filter := utf16List(strings.ToUpper(strings.TrimPrefix(ext, "."))+" file", "*"+ext, "All files", "*.*")
+		filter := utf16List(i18n.T("%s file", strings.ToUpper(strings.TrimPrefix(ext, "."))), "*"+ext, i18n.T("All files"), "*.*")
 		t, _ := windows.UTF16PtrFromString(title)
 		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
 			flags: ofnExplorer | ofnPathMustExist | ofnNoChangeDir | ofnOverwritePrompt}
@@ -143,7 +145,7 @@ func init() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		buf := make([]uint16, 1<<15)
-		filter := utf16List(strings.ToUpper(strings.TrimPrefix(ext, "."))+" file", "*"+ext, "All files", "*.*")
+		filter := utf16List(i18n.T("%s file", strings.ToUpper(strings.TrimPrefix(ext, "."))), "*"+ext, i18n.T("All files"), "*.*")
 		t, _ := windows.UTF16PtrFromString(title)
 		ofn := openFileNameW{filter: &filter[0], file: &buf[0], maxFile: uint32(len(buf)), title: t,
 			flags: ofnExplorer | ofnFileMustExist | ofnPathMustExist | ofnNoChangeDir}

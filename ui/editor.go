@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/fields"
 )
@@ -23,17 +24,17 @@ import (
 func fieldLabel(f string) string {
 	switch f {
 	case "status":
-		return "Status"
+		return i18n.T("Status")
 	case "deleted":
-		return "Removed"
+		return i18n.T("Removed")
 	}
-	return fields.Label(f)
+	return i18n.T(fields.Label(f)) // marked in the field table
 }
 
 // fieldHint is what to type in a field, shown in its empty box.
 func fieldHint(f string) string {
 	if fd, ok := fields.ByName(f); ok {
-		return fd.Hint
+		return i18n.T(fd.Hint) // marked in the field table
 	}
 	return ""
 }
@@ -42,11 +43,11 @@ func fieldHint(f string) string {
 func sourceMark(src string) (string, widget.Importance) {
 	switch src {
 	case store.SourceBarcode:
-		return " (barcode)", widget.SuccessImportance
+		return " " + i18n.T("(barcode)"), widget.SuccessImportance
 	case store.SourceModel:
-		return " (from photo)", widget.HighImportance
+		return " " + i18n.T("(from photo)"), widget.HighImportance
 	case store.SourceCatalog:
-		return " (known product)", widget.SuccessImportance
+		return " " + i18n.T("(known product)"), widget.SuccessImportance
 	}
 	return "", widget.MediumImportance
 }
@@ -95,7 +96,7 @@ func (u *UI) newEditor() *editor {
 	e.photo = canvas.NewImageFromResource(theme.MediaPhotoIcon())
 	e.photo.FillMode = canvas.ImageFillContain
 	e.photo.ScaleMode = canvas.ImageScaleFastest
-	e.noPhoto = widget.NewLabelWithStyle("No photo — typed by hand", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	e.noPhoto = widget.NewLabelWithStyle(i18n.T("No photo — typed by hand"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	e.noPhoto.Hide()
 	e.photoBox = container.NewStack(e.photo, container.NewCenter(e.noPhoto))
 	scroll := container.NewScroll(e.photoBox)
@@ -136,21 +137,21 @@ func (u *UI) newEditor() *editor {
 		form.Add(lbl)
 		form.Add(container.NewVBox(en, er))
 	}
-	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { e.Save() })
-	e.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), func() { e.confirmAndNext() })
+	e.save = widget.NewButtonWithIcon(i18n.T("Save"), theme.DocumentSaveIcon(), func() { e.Save() })
+	e.confirm = widget.NewButtonWithIcon(i18n.T("Confirm"), theme.ConfirmIcon(), func() { e.confirmAndNext() })
 	e.confirm.Importance = widget.HighImportance
-	e.del = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), func() { e.askDelete() })
+	e.del = widget.NewButtonWithIcon(i18n.T("Remove…"), theme.DeleteIcon(), func() { e.askDelete() })
 	e.del.Importance = widget.DangerImportance
-	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { e.close() })
+	back := widget.NewButtonWithIcon(i18n.T("Back"), theme.NavigateBackIcon(), func() { e.close() })
 	e.history = container.NewVBox()
-	histTitle := boldLabel("History")
-	hint := widget.NewLabel("Ctrl+Enter confirms and opens the next medicine to review · Esc goes back")
+	histTitle := boldLabel(i18n.T("History"))
+	hint := widget.NewLabel(i18n.T("Ctrl+Enter confirms and opens the next medicine to review · Esc goes back"))
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Wrapping = fyne.TextWrapWord
 	e.packText = widget.NewLabel("")
 	e.packText.Wrapping = fyne.TextWrapWord
 	e.packText.Importance = widget.WarningImportance
-	packBtn := widget.NewButtonWithIcon("Same pack or a new one?…", theme.ContentCopyIcon(), func() {
+	packBtn := widget.NewButtonWithIcon(i18n.T("Same pack or a new one?…"), theme.ContentCopyIcon(), func() {
 		if e.packQ != nil && e.visible {
 			e.decidePack(e.packQ, e.entryID, true, entryName(&e.cur))
 		}
@@ -179,7 +180,7 @@ func (e *editor) markSource(f string) {
 	}
 	mark, imp := sourceMark(e.cur.Sources[f])
 	if e.fields[f].Text != e.cur.Get(f) {
-		mark, imp = " (edited)", widget.MediumImportance
+		mark, imp = " "+i18n.T("(edited)"), widget.MediumImportance
 	}
 	if t := fieldLabel(f) + mark; lbl.Text != t || lbl.Importance != imp {
 		lbl.Text, lbl.Importance = t, imp
@@ -220,7 +221,7 @@ func (e *editor) open(id int64) {
 	e.u.bg(func() func() {
 		en, err := inv.Entry(e.u.ctx, id)
 		if err != nil {
-			return func() { e.u.showError("This medicine could not be opened", err) }
+			return func() { e.u.showError(i18n.T("This medicine could not be opened"), err) }
 		}
 		hist, herr := inv.History(e.u.ctx, id)
 		if herr != nil {
@@ -266,7 +267,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	e.setPack(nil) // open sets it again for an entry that waits for a pack decision
 	e.setPacks(noReceipt, false)
 	if isNew {
-		e.title.SetText("New medicine (typed by hand)")
+		e.title.SetText(i18n.T("New medicine (typed by hand)"))
 	} else {
 		e.title.SetText(entryTitle(&en))
 	}
@@ -284,9 +285,9 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	}
 	setVisible(e.del, !isNew)
 	if isNew {
-		e.confirm.SetText("Add")
+		e.confirm.SetText(i18n.T("Add"))
 	} else {
-		e.confirm.SetText("Confirm")
+		e.confirm.SetText(i18n.T("Confirm"))
 	}
 	setVisible(e.save, !isNew)
 	e.visible = true
@@ -298,23 +299,51 @@ func (e *editor) show(en store.Entry, isNew bool) {
 
 // plainNote is a review note in plain words: notes written before the wording changed said
 // "the model was not sure", which means nothing to a nurse.
+//
+// The notes are stored as the analysis wrote them, in English; the fixed sentences among them
+// (reviewNotes) are shown in the reader's language. Sentences that quote what was read (a photo
+// and a barcode that disagree) and the reading service's own notes stay as written.
 func plainNote(note string) string {
-	return strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
+	note = strings.ReplaceAll(note, ": the model was not sure.", " against the package: the photo was hard to read there.")
+	note = unsureNote.ReplaceAllStringFunc(note, func(m string) string {
+		var names []string
+		for _, f := range strings.Split(unsureNote.FindStringSubmatch(m)[1], ", ") {
+			names = append(names, strings.ToLower(fieldLabel(f)))
+		}
+		return i18n.T("Check %s against the package: the photo was hard to read there.", strings.Join(names, ", "))
+	})
+	for _, s := range reviewNotes {
+		note = strings.ReplaceAll(note, s, i18n.T(s))
+	}
+	return note
 }
+
+// reviewNotes are the fixed sentences analyzer/pipeline writes in review notes, translated where
+// the editor shows them.
+var reviewNotes = []string{
+	i18n.Mark("Read from the barcode only; the name and strength will be filled in when the photo is analysed."),
+	i18n.Mark("Recognised from its barcode (a product you confirmed before); no online analysis was needed."),
+	i18n.Mark("A barcode in this photo matches none of the medicines read from it."),
+	i18n.Mark("Only the barcode could be read in this photo."),
+}
+
+// unsureNote is the sentence naming the fields (by their names: "name, lot") the photo reader was
+// unsure of.
+var unsureNote = regexp.MustCompile(`Check ([a-z_]+(?:, [a-z_]+)*) against the package: the photo was hard to read there\.`)
 
 func (e *editor) updateStatus() {
 	switch {
 	case e.isNew:
-		e.status.SetText("Fill in what is printed on the package, then press Add.")
+		e.status.SetText(i18n.T("Fill in what is printed on the package, then press Add."))
 		e.status.Importance = widget.MediumImportance
 	case e.cur.Status == store.StatusConfirmed:
-		e.status.SetText("✓ Confirmed")
+		e.status.SetText("✓ " + i18n.T("Confirmed"))
 		e.status.Importance = widget.SuccessImportance
 	case e.cur.PhotoID == 0:
-		e.status.SetText("Needs review — check each field, then Confirm")
+		e.status.SetText(i18n.T("Needs review — check each field, then Confirm"))
 		e.status.Importance = widget.WarningImportance
 	default:
-		e.status.SetText("Needs review — check each field against the photo, then Confirm")
+		e.status.SetText(i18n.T("Needs review — check each field against the photo, then Confirm"))
 		e.status.Importance = widget.WarningImportance
 	}
 	e.status.Refresh()
@@ -344,7 +373,7 @@ func (e *editor) loadPhoto(file string) {
 func (e *editor) setHistory(hist []store.Edit) {
 	e.history.Objects = nil
 	if len(hist) == 0 {
-		e.history.Add(widget.NewLabel("No changes yet."))
+		e.history.Add(widget.NewLabel(i18n.T("No changes yet.")))
 	}
 	for i := len(hist) - 1; i >= 0; i-- { // newest first
 		l := widget.NewLabel(historyLine(hist[i]))
@@ -355,9 +384,9 @@ func (e *editor) setHistory(hist []store.Edit) {
 }
 
 func historyLine(h store.Edit) string {
-	when := time.UnixMilli(h.At).Format("2 Jan 2006 15:04")
-	who := map[string]string{store.SourceUser: "you", store.SourceBarcode: "barcode", store.SourceModel: "photo analysis",
-		store.SourceCatalog: "catalog"}[h.Source]
+	when := whenText(time.UnixMilli(h.At))
+	who := map[string]string{store.SourceUser: i18n.T("you"), store.SourceBarcode: i18n.T("barcode"), store.SourceModel: i18n.T("photo analysis"),
+		store.SourceCatalog: i18n.T("catalog")}[h.Source]
 	if who == "" {
 		who = h.Source
 	}
@@ -367,19 +396,19 @@ func historyLine(h store.Edit) string {
 		old, nv = statusWord(old), statusWord(nv)
 	case "deleted":
 		if nv == "deleted" {
-			return fmt.Sprintf("%s — removed from the inventory (by %s)", when, who)
+			return i18n.T("%s — removed from the inventory (by %s)", when, who)
 		}
-		return fmt.Sprintf("%s — put back into the inventory (by %s)", when, who)
+		return i18n.T("%s — put back into the inventory (by %s)", when, who)
 	}
-	return fmt.Sprintf("%s — %s: %s → %s (by %s)", when, fieldLabel(h.Field), dash(old), dash(nv), who)
+	return i18n.T("%s — %s: %s → %s (by %s)", when, fieldLabel(h.Field), dash(old), dash(nv), who)
 }
 
 func statusWord(s string) string {
 	switch s {
 	case store.StatusConfirmed:
-		return "Confirmed"
+		return i18n.T("Confirmed")
 	case store.StatusNeedsReview:
-		return "Needs review"
+		return i18n.T("Needs review")
 	}
 	return s
 }
@@ -443,7 +472,7 @@ func (e *editor) commit(confirm, next bool) {
 			}
 		}
 		if ch["name"] == "" && ch["generic_name"] == "" {
-			e.setFieldError("name", errors.New("type the medicine's name"))
+			e.setFieldError("name", errors.New(i18n.T("type the medicine's name")))
 			return
 		}
 	}
@@ -494,14 +523,14 @@ func (e *editor) commit(confirm, next bool) {
 				return
 			}
 			if err != nil {
-				e.u.showError("The changes were not saved", err)
+				e.u.showError(i18n.T("The changes were not saved"), err)
 				return
 			}
 			if e.entryID != id && !isNew {
 				return // the user moved on
 			}
 			if next && !isNew {
-				e.openNext(id, fmt.Sprintf("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)))
+				e.openNext(id, i18n.T("Confirmed “%s”. Nothing else in the list needs review.", entryName(&en)))
 				return
 			}
 			e.show(en, false)
@@ -534,7 +563,7 @@ func (e *editor) setPack(q *store.PackDecisionError) {
 		e.packBar.Hide()
 		return
 	}
-	e.packText.SetText(fmt.Sprintf("This photo looks like photo %d%s: probably the same pack. Confirming asks whether it is another pack.",
+	e.packText.SetText(i18n.T("This photo looks like photo %d%s: probably the same pack. Confirming asks whether it is another pack.",
 		q.SimilarPhotoID, nameIn(q.SimilarPhotoName)))
 	e.packBar.Show()
 }
@@ -557,7 +586,7 @@ func (e *editor) openNext(id int64, done string) {
 // earlier one (nothing counted, the entry reviewed); Undo asks the question again.
 func (e *editor) afterSamePack(id int64, next bool, name string) {
 	inv := e.u.d.Inventory
-	e.u.pushUndo("Same pack “"+name+"”",
+	e.u.pushUndo(i18n.T("Same pack “%s”", name),
 		func(ctx context.Context) error { return inv.UndoSamePack(ctx, id) },
 		func(ctx context.Context) error {
 			q, err := inv.PackQuestion(ctx, id)
@@ -565,7 +594,7 @@ func (e *editor) afterSamePack(id int64, next bool, name string) {
 				return err
 			}
 			if q == nil {
-				return errors.New("this photo no longer waits for a same-pack decision: open it to check it")
+				return errors.New(i18n.T("this photo no longer waits for a same-pack decision: open it to check it"))
 			}
 			return inv.DecidePack(ctx, q.ReceiptID, store.SamePack)
 		})
@@ -573,7 +602,7 @@ func (e *editor) afterSamePack(id int64, next bool, name string) {
 		e.u.inv.reload()
 		return // the user moved on
 	}
-	done := fmt.Sprintf("“%s”: the same pack as an earlier photo, not counted twice. Nothing else in the list needs review.", name)
+	done := i18n.T("“%s”: the same pack as an earlier photo, not counted twice. Nothing else in the list needs review.", name)
 	if next {
 		e.openNext(id, done)
 		return
@@ -588,11 +617,11 @@ func (e *editor) recordUndo(id int64, isNew, edited, confirmed bool, old, change
 	inv := e.u.d.Inventory
 	switch {
 	case isNew:
-		e.u.pushUndo("Add “"+name+"”",
+		e.u.pushUndo(i18n.T("Add “%s”", name),
 			func(ctx context.Context) error { return inv.DeleteEntry(ctx, id) },
 			func(ctx context.Context) error { return inv.RestoreEntry(ctx, id) })
 	case edited && confirmed:
-		e.u.pushUndo("Edit and confirm “"+name+"”",
+		e.u.pushUndo(i18n.T("Edit and confirm “%s”", name),
 			func(ctx context.Context) error {
 				if _, err := inv.ReopenEntry(ctx, id); err != nil {
 					return err
@@ -608,11 +637,11 @@ func (e *editor) recordUndo(id int64, isNew, edited, confirmed bool, old, change
 				return err
 			})
 	case edited:
-		e.u.pushUndo("Edit “"+name+"”",
+		e.u.pushUndo(i18n.T("Edit “%s”", name),
 			func(ctx context.Context) error { _, err := inv.UpdateEntry(ctx, id, old); return err },
 			func(ctx context.Context) error { _, err := inv.UpdateEntry(ctx, id, changed); return err })
 	case confirmed:
-		e.u.pushUndo("Confirm “"+name+"”",
+		e.u.pushUndo(i18n.T("Confirm “%s”", name),
 			func(ctx context.Context) error { _, err := inv.ReopenEntry(ctx, id); return err },
 			func(ctx context.Context) error { _, err := inv.ConfirmEntry(ctx, id); return err })
 	}
@@ -639,9 +668,9 @@ func (e *editor) askDelete() {
 // askDeleteEntry asks before removing an entry, naming it with its lot; Enter removes, Escape keeps.
 func (e *editor) askDeleteEntry(en store.Entry) {
 	id, name := en.ID, entryName(&en)
-	e.u.confirmDialog("Remove this medicine?",
-		fmt.Sprintf("“%s” will be removed from the inventory.\nYou can undo this (Ctrl+Z), and it stays in the history.", name),
-		"Remove", "Keep it", func() { e.remove(id, name) })
+	e.u.confirmDialog(i18n.T("Remove this medicine?"),
+		i18n.T("“%s” will be removed from the inventory.\nYou can undo this (Ctrl+Z), and it stays in the history.", name),
+		i18n.T("Remove"), i18n.T("Keep it"), func() { e.remove(id, name) })
 }
 
 func (e *editor) remove(id int64, name string) {
@@ -650,10 +679,11 @@ func (e *editor) remove(id int64, name string) {
 		err := inv.DeleteEntry(e.u.ctx, id)
 		return func() {
 			if err != nil {
-				e.u.showError("The medicine could not be removed", err)
+				e.u.showError(i18n.T("The medicine could not be removed"), err)
 				return
 			}
-			e.u.pushUndo("Remove “"+name+"”",
+			e.u.pushUndo(i18n.T("Remove “%s”", name),
+
 				func(ctx context.Context) error { return inv.RestoreEntry(ctx, id) },
 				func(ctx context.Context) error { return inv.DeleteEntry(ctx, id) })
 			if e.entryID == id {

@@ -12,13 +12,16 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/fields"
 )
 
-// The list's filters, as the "Show" choice offers them.
-var invFilters = []string{"All medicines", "Needs review",
-	fmt.Sprintf("Expires within %d days", store.ExpiresSoonDays), "Expired"}
+// invFilters are the list's filters, as the "Show" choice offers them (in the order of filterAll…).
+func invFilters() []string {
+	return []string{i18n.T("All medicines"), i18n.T("Needs review"),
+		i18n.N(store.ExpiresSoonDays, "Expires within %d day", "Expires within %d days"), i18n.T("Expired")}
+}
 
 const (
 	filterAll = iota
@@ -79,7 +82,7 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 	p.sortKey = prefs.StringWithFallback(prefSort, sortExpiry)
 	p.sortDesc = prefs.Bool(prefSortDesc)
 	p.search = u.newEntry()
-	p.search.SetPlaceHolder("Search name, strength, form, maker, lot or GTIN  (Ctrl+F)")
+	p.search.SetPlaceHolder(i18n.T("Search name, strength, form, maker, lot or GTIN  (Ctrl+F)"))
 	p.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	p.search.OnChanged = func(string) { p.applySearch() }
 	p.search.OnSubmitted = func(string) { // Enter opens the first match
@@ -87,28 +90,29 @@ func (u *UI) newInventoryPanel() *inventoryPanel {
 			u.ed.open(p.shown[0].ID)
 		}
 	}
-	p.show = widget.NewSelect(invFilters, func(string) {
+	p.show = widget.NewSelect(invFilters(), func(string) {
 		prefs.SetInt(prefFilter, p.show.SelectedIndex())
 		p.reload()
 	})
-	p.show.SetSelectedIndex(min(max(prefs.Int(prefFilter), 0), len(invFilters)-1))
+	fitOptions(p.show)
+	p.show.SetSelectedIndex(min(max(prefs.Int(prefFilter), 0), len(p.show.Options)-1))
 	p.count = widget.NewLabel("")
 	p.list = p.newList()
 	p.note = newNotice(u, u.Undo)
 	p.bulkTxt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	confirmSel := widget.NewButtonWithIcon("Confirm selected (Ctrl+Enter)", theme.ConfirmIcon(), p.confirmMarked)
+	confirmSel := widget.NewButtonWithIcon(i18n.T("Confirm selected (Ctrl+Enter)"), theme.ConfirmIcon(), p.confirmMarked)
 	confirmSel.Importance = widget.HighImportance
-	clearSel := widget.NewButton("Clear selection", p.clearMarks)
+	clearSel := widget.NewButton(i18n.T("Clear selection"), p.clearMarks)
 	p.bulk = container.NewHBox(p.bulkTxt, confirmSel, clearSel)
 	p.bulk.Hide()
 
 	header := newRowLayoutBox(widget.NewLabel(""),
-		p.header("Medicine", sortName), p.header("Lot", sortLot), p.header("Expiry", sortExpiry),
-		p.header("Qty", sortQty), p.header("Status", sortStatus))
+		p.header(i18n.T("Medicine"), sortName), p.header(i18n.T("Lot"), sortLot), p.header(i18n.T("Expiry"), sortExpiry),
+		p.header(i18n.T("Qty"), sortQty), p.header(i18n.T("Status"), sortStatus))
 	p.updateHeaders()
 	top := container.NewVBox(
 		p.search,
-		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), p.show), p.count),
+		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(i18n.T("Show")), p.show), p.count),
 		p.bulk,
 		p.note.root,
 		header, widget.NewSeparator())
@@ -131,7 +135,7 @@ func (p *inventoryPanel) header(title, key string) *widget.Button {
 }
 
 func (p *inventoryPanel) updateHeaders() {
-	names := map[string]string{sortName: "Medicine", sortLot: "Lot", sortExpiry: "Expiry", sortQty: "Qty", sortStatus: "Status"}
+	names := map[string]string{sortName: i18n.T("Medicine"), sortLot: i18n.T("Lot"), sortExpiry: i18n.T("Expiry"), sortQty: i18n.T("Qty"), sortStatus: i18n.T("Status")}
 	for k, b := range p.headers {
 		t := names[k]
 		if k == p.sortKey {
@@ -206,7 +210,7 @@ func (p *inventoryPanel) reload() {
 			if err != nil {
 				p.loaded = true
 				p.u.updateMain()
-				p.u.showError("The inventory could not be read", err)
+				p.u.showError(i18n.T("The inventory could not be read"), err)
 				return
 			}
 			p.setEntries(list, hay, total)
@@ -296,9 +300,9 @@ func (p *inventoryPanel) applySearch() {
 	p.shown = shown
 	switch {
 	case len(p.shown) == len(p.all) && !p.filtering():
-		p.count.SetText(plural(len(p.shown), "medicine", "medicines"))
+		p.count.SetText(i18n.N(len(p.shown), "%d medicine", "%d medicines"))
 	default:
-		p.count.SetText(fmt.Sprintf("%s shown", plural(len(p.shown), "medicine", "medicines")))
+		p.count.SetText(i18n.N(len(p.shown), "%d medicine shown", "%d medicines shown"))
 	}
 	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
 	before := p.data.Length()
@@ -442,5 +446,6 @@ func (p *inventoryPanel) place() string {
 
 // deleted shows "… was removed. Undo".
 func (p *inventoryPanel) deleted(name string) {
-	p.sayUndo(fmt.Sprintf("“%s” was removed from the inventory.", name), true)
+	p.sayUndo(i18n.T("“%s” was removed from the inventory.", name), true)
+
 }

@@ -6,10 +6,10 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
@@ -47,7 +47,7 @@ func (p *inventoryPanel) updateBulk() {
 		p.bulk.Hide()
 		return
 	}
-	p.bulkTxt.SetText(plural(len(p.marked), "medicine selected", "medicines selected"))
+	p.bulkTxt.SetText(i18n.N(len(p.marked), "%d medicine selected", "%d medicines selected"))
 	p.bulk.Show()
 }
 
@@ -55,7 +55,7 @@ func (p *inventoryPanel) updateBulk() {
 // says how many it confirmed, and how many it left and why. One Undo puts them all back.
 func (p *inventoryPanel) confirmMarked() {
 	if len(p.marked) == 0 {
-		p.say("Select medicines first: Space selects the one under the cursor, Ctrl+A all shown.")
+		p.say(i18n.T("Select medicines first: Space selects the one under the cursor, Ctrl+A all shown."))
 		return
 	}
 	var todo []bulkItem
@@ -80,14 +80,14 @@ func (p *inventoryPanel) confirmMarked() {
 		return func() {
 			if len(done) > 0 {
 				ids := append([]int64(nil), done...)
-				p.u.pushUndo("Confirm "+plural(len(ids), "medicine", "medicines"),
+				p.u.pushUndo(i18n.N(len(ids), "Confirm %d medicine", "Confirm %d medicines"),
 					func(ctx context.Context) error { return eachEntry(ctx, ids, inv.ReopenEntry) },
 					func(ctx context.Context) error { return eachEntry(ctx, ids, inv.ConfirmEntry) })
 			}
 			p.marked = map[int64]bool{}
 			p.sayUndo(bulkResult(len(done), already, skipped), len(done) > 0)
 			if err != nil {
-				p.u.showError("Not all the selected medicines were confirmed", err)
+				p.u.showError(i18n.T("Not all the selected medicines were confirmed"), err)
 			}
 			p.reload()
 		}
@@ -106,37 +106,37 @@ func eachEntry(ctx context.Context, ids []int64, f func(context.Context, int64) 
 // bulkResult is "Confirmed 18 medicines. Left 2 to check one at a time: 1 with a note to read
 // first; 1 without a name."
 func bulkResult(done, already int, skipped map[string]int) string {
-	msg := "Confirmed " + plural(done, "medicine", "medicines") + "."
+	msg := i18n.N(done, "Confirmed %d medicine.", "Confirmed %d medicines.")
 	if done == 0 {
-		msg = "Nothing was confirmed."
+		msg = i18n.T("Nothing was confirmed.")
 	}
 	n := 0
 	var why []string
 	for w, c := range skipped {
 		n += c
-		why = append(why, fmt.Sprintf("%d %s", c, skipWords(w)))
+		why = append(why, skipWords(w, c))
 	}
 	sort.Strings(why)
 	if n > 0 {
-		msg += fmt.Sprintf(" Left %d to check one at a time: %s.", n, strings.Join(why, "; "))
+		msg += " " + i18n.T("Left %d to check one at a time: %s.", n, strings.Join(why, "; "))
 	}
 	if already > 0 {
-		msg += " " + plural(already, "was", "were") + " already confirmed."
+		msg += " " + i18n.N(already, "%d was already confirmed.", "%d were already confirmed.")
 	}
 	return msg
 }
 
-// skipWords says why a medicine was left, to follow its count: "2 with a note to read first".
-func skipWords(w string) string {
+// skipWords says why c medicines were left, with their count: "2 with a note to read first".
+func skipWords(w string, c int) string {
 	switch w {
 	case "it has a note to check":
-		return "with a note to read first"
+		return i18n.T("%d with a note to read first", c)
 	case "it has no name":
-		return "without a name"
+		return i18n.T("%d without a name", c)
 	case skipLookAlike:
-		return "that look like a pack already counted (decide each on its own)"
+		return i18n.N(c, "%d that looks like a pack already counted (decide it on its own)", "%d that look like a pack already counted (decide each on its own)")
 	}
-	return "where " + strings.TrimPrefix(w, "it ")
+	return i18n.T("%d where %s", c, strings.TrimPrefix(w, "it "))
 }
 
 // bulkItem is a selected medicine that needs review, with its first warning ("" when none).

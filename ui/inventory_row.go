@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
@@ -82,7 +83,7 @@ func entryTitle(e *store.Entry) string {
 		name = e.GenericName
 	}
 	if name == "" {
-		name = "(no name yet)"
+		name = i18n.T("(no name yet)")
 	}
 	parts = append(parts, name)
 	if e.Strength != "" {
@@ -97,23 +98,24 @@ func entryTitle(e *store.Entry) string {
 // entryName is the title with the lot: what a person needs to tell two boxes apart.
 func entryName(e *store.Entry) string {
 	if e.Lot != "" {
-		return entryTitle(e) + " (lot " + e.Lot + ")"
+		return i18n.T("%s (lot %s)", entryTitle(e), e.Lot)
 	}
 	return entryTitle(e)
 }
 
-// expiryText shows an expiry date with a colour: red when expired, orange when expiring soon.
+// expiryText shows an expiry date as the reader writes it (i18n.Day: 31/03/2027 in French), with a
+// colour: red when expired, orange when expiring soon.
 func expiryText(expiry string, now time.Time) (string, widget.Importance) {
 	st, _ := store.ExpiryOf(expiry, now)
 	switch st {
 	case store.ExpiryUnknown:
 		return "—", widget.LowImportance
 	case store.ExpiryExpired:
-		return expiry, widget.DangerImportance
+		return i18n.Day(expiry), widget.DangerImportance
 	case store.ExpirySoon:
-		return expiry, widget.WarningImportance
+		return i18n.Day(expiry), widget.WarningImportance
 	}
-	return expiry, widget.MediumImportance
+	return i18n.Day(expiry), widget.MediumImportance
 }
 
 // entryStatus is an entry's state in words: review comes first, then expiry.
@@ -121,15 +123,16 @@ func entryStatus(e *store.Entry, now time.Time) (string, fyne.Resource, widget.I
 	st, _ := store.ExpiryOf(e.Expiry, now)
 	switch {
 	case st == store.ExpiryExpired:
-		return "Expired", theme.ErrorIcon(), widget.DangerImportance
+		return i18n.T("Expired"), theme.ErrorIcon(), widget.DangerImportance
 	case e.NeedsReview() && st == store.ExpirySoon:
-		return "Needs review", theme.WarningIcon(), widget.WarningImportance
+		return i18n.T("Needs review"), theme.WarningIcon(), widget.WarningImportance
 	case e.NeedsReview():
-		return "Needs review", theme.QuestionIcon(), widget.WarningImportance
+		return i18n.T("Needs review"), theme.QuestionIcon(), widget.WarningImportance
 	case st == store.ExpirySoon:
-		return store.ExpiryWords(e.Expiry, now), theme.WarningIcon(), widget.WarningImportance
+		return expiryWords(e.Expiry, now), theme.WarningIcon(), widget.WarningImportance
 	}
-	return "Confirmed", theme.ConfirmIcon(), widget.SuccessImportance
+	return i18n.T("Confirmed"), theme.ConfirmIcon(), widget.SuccessImportance
+
 }
 
 // rowLayout places an inventory row's columns: icon, a flexible name, then fixed columns. On a

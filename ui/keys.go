@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/ui/undo"
 )
 
@@ -43,53 +44,53 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		it.Shortcut = sc
 		return it
 	}
-	quit := item("Quit", scQuit, func() { u.app.Quit() })
+	quit := item(i18n.T("Quit"), scQuit, func() { u.app.Quit() })
 	quit.IsQuit = true
-	file := fyne.NewMenu("File",
-		item("Add photos…", scAdd, u.ShowAddPhotos),
-		item("Add a medicine by hand…", scNew, u.ed.openNew),
+	file := fyne.NewMenu(i18n.T("File"),
+		item(i18n.T("Add photos…"), scAdd, u.ShowAddPhotos),
+		item(i18n.T("Add a medicine by hand…"), scNew, u.ed.openNew),
 		fyne.NewMenuItemSeparator(),
-		item("Settings…", scSettings, u.ShowSettings),
-		item("Backups…", scBackups, u.noDialog(u.ShowBackups)),
+		item(i18n.T("Settings…"), scSettings, u.ShowSettings),
+		item(i18n.T("Backups…"), scBackups, u.noDialog(u.ShowBackups)),
 		fyne.NewMenuItemSeparator(),
 		quit)
-	u.undoItem = item("Undo", &fyne.ShortcutUndo{}, u.Undo)
-	u.redoItem = item("Redo", scRedo, u.Redo)
-	edit := fyne.NewMenu("Edit",
+	u.undoItem = item(i18n.T("Undo"), &fyne.ShortcutUndo{}, u.Undo)
+	u.redoItem = item(i18n.T("Redo"), scRedo, u.Redo)
+	edit := fyne.NewMenu(i18n.T("Edit"),
 		u.undoItem, u.redoItem,
 		fyne.NewMenuItemSeparator(),
-		item("Find…", scFind, u.focusSearch),
-		item("Select all", &fyne.ShortcutSelectAll{}, u.selectAll),
+		item(i18n.T("Find…"), scFind, u.focusSearch),
+		item(i18n.T("Select all"), &fyne.ShortcutSelectAll{}, u.selectAll),
 		fyne.NewMenuItemSeparator(),
-		item("Confirm and open the next", scConfirm, u.confirmKey),
-		fyne.NewMenuItem("Confirm the selected medicines", u.inv.confirmMarked),
-		fyne.NewMenuItem("Remove…", func() { u.ed.askDelete() }),
+		item(i18n.T("Confirm and open the next"), scConfirm, u.confirmKey),
+		fyne.NewMenuItem(i18n.T("Confirm the selected medicines"), u.inv.confirmMarked),
+		fyne.NewMenuItem(i18n.T("Remove…"), func() { u.ed.askDelete() }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Try failed photos again", u.RetryAllFailed))
+		fyne.NewMenuItem(i18n.T("Try failed photos again"), u.RetryAllFailed))
 	var filterItems []*fyne.MenuItem
-	for i, f := range invFilters {
+	for i, f := range invFilters() {
 		i := i
-		filterItems = append(filterItems, fyne.NewMenuItem("Show: "+f, func() { u.inv.show.SetSelectedIndex(i) }))
+		filterItems = append(filterItems, fyne.NewMenuItem(i18n.T("Show: %s", f), func() { u.inv.show.SetSelectedIndex(i) }))
 	}
-	view := fyne.NewMenu("View", append(filterItems,
+	view := fyne.NewMenu(i18n.T("View"), append(filterItems,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Sort by expiry date", func() { u.inv.setSort(sortExpiry, false) }),
-		fyne.NewMenuItem("Sort by name", func() { u.inv.setSort(sortName, false) }),
+		fyne.NewMenuItem(i18n.T("Sort by expiry date"), func() { u.inv.setSort(sortExpiry, false) }),
+		fyne.NewMenuItem(i18n.T("Sort by name"), func() { u.inv.setSort(sortName, false) }),
 		fyne.NewMenuItemSeparator(),
-		item("Photos pane", scQueue, u.toggleQueue))...)
-	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("Keyboard shortcuts", u.showKeys),
-		fyne.NewMenuItem("About Medicine Inventory", u.ShowAbout))
+		item(i18n.T("Photos pane"), scQueue, u.toggleQueue))...)
+	help := fyne.NewMenu(i18n.T("Help"),
+		fyne.NewMenuItem(i18n.T("Keyboard shortcuts"), u.showKeys),
+		fyne.NewMenuItem(i18n.T("About Medicine Inventory"), u.ShowAbout))
 	u.menu = fyne.NewMainMenu(file, edit, view, help)
 	if u.d.Stock != nil {
-		stockMenu := fyne.NewMenu("Stock",
-			item("Photos and entries", scPhotosTab, u.noDialog(u.showPhotosTab)),
-			item("Show the stock", scStockTab, u.noDialog(u.ShowStock)),
+		stockMenu := fyne.NewMenu(i18n.T("Stock"),
+			item(i18n.T("Photos and entries"), scPhotosTab, u.noDialog(u.showPhotosTab)),
+			item(i18n.T("Show the stock"), scStockTab, u.noDialog(u.ShowStock)),
 			fyne.NewMenuItemSeparator(),
-			item("Dispense…", scDispense, u.noDialog(u.dispenseKey)),
-			item("Stock count…", scCount, u.noDialog(u.showCountKey)),
-			fyne.NewMenuItem("Receipts to review", u.noDialog(u.showReceiptsKey)),
-			item("Reports…", scReports, u.noDialog(u.ShowReports)))
+			item(i18n.T("Dispense…"), scDispense, u.noDialog(u.dispenseKey)),
+			item(i18n.T("Stock count…"), scCount, u.noDialog(u.showCountKey)),
+			fyne.NewMenuItem(i18n.T("Receipts to review"), u.noDialog(u.showReceiptsKey)),
+			item(i18n.T("Reports…"), scReports, u.noDialog(u.ShowReports)))
 		u.menu = fyne.NewMainMenu(file, edit, stockMenu, view, help)
 	}
 	u.updateUndoItems()
@@ -339,7 +340,7 @@ func (u *UI) dispenseKey() {
 	}
 	u.ShowStock()
 	if s.current() == s.products.root {
-		s.recorded("To dispense, choose the medicine: type its name, then Enter.", nil)
+		s.recorded(i18n.T("To dispense, choose the medicine: type its name, then Enter."), nil)
 	}
 }
 
@@ -448,13 +449,13 @@ func (u *UI) undoStep(back bool) {
 			case errors.Is(err, undo.ErrNothing), errors.Is(err, undo.ErrBusy):
 				say(sentence(err.Error()))
 			case err != nil && back:
-				u.showError("“"+label+"” could not be undone", err)
+				u.showError(i18n.T("“%s” could not be undone", label), err)
 			case err != nil:
-				u.showError("“"+label+"” could not be done again", err)
+				u.showError(i18n.T("“%s” could not be done again", label), err)
 			case back:
-				say("Undone: " + label + ".  (Ctrl+Shift+Z does it again)")
+				say(i18n.T("Undone: %s.  (Ctrl+Shift+Z does it again)", label))
 			default:
-				say("Done again: " + label + ".")
+				say(i18n.T("Done again: %s.", label))
 			}
 			u.inv.reload()
 			if u.stock != nil {
@@ -476,13 +477,13 @@ func (u *UI) updateUndoItems() {
 	if u.undoItem == nil {
 		return
 	}
-	u.undoItem.Label, u.undoItem.Disabled = "Undo", true
+	u.undoItem.Label, u.undoItem.Disabled = i18n.T("Undo"), true
 	if l := u.undo.UndoLabel(); l != "" {
-		u.undoItem.Label, u.undoItem.Disabled = "Undo: "+l, false
+		u.undoItem.Label, u.undoItem.Disabled = i18n.T("Undo: %s", l), false
 	}
-	u.redoItem.Label, u.redoItem.Disabled = "Redo", true
+	u.redoItem.Label, u.redoItem.Disabled = i18n.T("Redo"), true
 	if l := u.undo.RedoLabel(); l != "" {
-		u.redoItem.Label, u.redoItem.Disabled = "Redo: "+l, false
+		u.redoItem.Label, u.redoItem.Disabled = i18n.T("Redo: %s", l), false
 	}
 	if u.menu != nil {
 		u.menu.Refresh()
@@ -509,7 +510,8 @@ func shortURL(s string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
 }
 
-const keysHelp = `**Reviewing**
+// keysHelp is the Keyboard shortcuts page (Markdown), translated where shown.
+var keysHelp = i18n.Mark(`**Reviewing**
 
 - **↑ / ↓** move through the list, **Enter** opens a medicine
 - **Space** selects or unselects it, **Ctrl+A** selects all shown
@@ -530,12 +532,12 @@ const keysHelp = `**Reviewing**
 - **Ctrl+1** photos and entries, **Ctrl+2** the Stock tab
 - **Ctrl+D** dispense (on a product's page: the quantity box, type the number, **Enter**)
 - **Ctrl+K** stock count, **Ctrl+R** reports
-- **Escape** goes back a page`
+- **Escape** goes back a page`)
 
 func (u *UI) showKeys() {
-	rt := widget.NewRichTextFromMarkdown(keysHelp)
+	rt := widget.NewRichTextFromMarkdown(i18n.T(keysHelp))
 	rt.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Keyboard shortcuts", "Close", rt, u.win)
+	d := dialog.NewCustom(i18n.T("Keyboard shortcuts"), i18n.T("Close"), rt, u.win)
 	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 420))
 	u.showDialog(d, nil, nil)
 }

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"medinventory/assets/i18n"
 )
 
 // narrowWidth is the window width below which the photos pane collapses behind a button: below it
@@ -82,12 +84,12 @@ func (u *UI) updateQueueButton() {
 		u.queueBtn.Hide()
 		return
 	}
-	text := "Photos"
+	text := i18n.T("Photos")
 	if n := u.queue.counts.Pending(); n > 0 {
-		text = fmt.Sprintf("Photos (%d waiting)", n)
+		text = i18n.T("Photos (%d waiting)", n)
 	}
 	if u.queueOpen {
-		text = "Back to the list"
+		text = i18n.T("Back to the list")
 	}
 	u.queueBtn.SetText(text)
 	u.queueBtn.Show()
@@ -168,14 +170,14 @@ func (u *UI) saveWindowSize() {
 // ShowAbout shows the version and the third-party notices, rendered (their tables as lists: Fyne's
 // Markdown has no tables).
 func (u *UI) ShowAbout() {
-	text := "## Medicine Inventory " + u.d.Version + "\n\nPhotos of medicine packages in, a checked inventory out.\n\n" +
+	text := "## Medicine Inventory " + u.d.Version + "\n\n" + i18n.T("Photos of medicine packages in, a checked inventory out.") + "\n\n" +
 		markdownTables(demoteHeadings(u.d.About))
 	rt := widget.NewRichTextFromMarkdown(text)
 	rt.Wrapping = fyne.TextWrapWord
 	sc := container.NewVScroll(rt)
 	size := u.win.Canvas().Size()
 	sc.SetMinSize(fyne.NewSize(min(640, size.Width-80), min(420, size.Height-160)))
-	d := dialog.NewCustom("About Medicine Inventory", "Close", sc, u.win)
+	d := dialog.NewCustom(i18n.T("About Medicine Inventory"), i18n.T("Close"), sc, u.win)
 	u.track(d, nil, nil)
 	d.Show()
 }

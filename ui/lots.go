@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -44,14 +43,14 @@ func (s *stockView) newProductPage() *productPage {
 		}
 		p.list.UnselectAll()
 	}
-	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
-	settings := widget.NewButtonWithIcon("Unit and reorder level…", theme.SettingsIcon(), p.editSettings)
+	back := widget.NewButtonWithIcon(i18n.T("All products"), theme.NavigateBackIcon(), s.showProducts)
+	settings := widget.NewButtonWithIcon(i18n.T("Unit and reorder level…"), theme.SettingsIcon(), p.editSettings)
 	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(
 		container.NewBorder(nil, nil, nil, settings, p.title),
 		container.NewBorder(nil, nil, nil, p.badges.box, p.summary)))
-	header := newCols(lotCols, boldLabel("Lot"), boldLabel("Expiry"), boldLabel("Shelf"), boldLabel("On hand"), boldLabel(""))
+	header := newCols(lotCols, boldLabel(i18n.T("Lot")), boldLabel(i18n.T("Expiry")), boldLabel(i18n.T("Shelf")), boldLabel(i18n.T("On hand")), boldLabel(""))
 	top := container.NewVBox(head, widget.NewSeparator(), p.form.root, widget.NewSeparator(),
-		boldLabel("Lots, first to expire first — click one for its stock card"), header)
+		boldLabel(i18n.T("Lots, first to expire first — click one for its stock card")), header)
 	p.root = container.NewBorder(top, nil, nil, nil, p.list)
 	return p
 }
@@ -69,7 +68,7 @@ func (p *productPage) reload() {
 		return
 	}
 	id := p.id
-	load(u, &p.seq, "This product could not be read", func() (stock.ProductStock, error) {
+	load(u, &p.seq, i18n.T("This product could not be read"), func() (stock.ProductStock, error) {
 		var r stock.ProductStock
 		prod, err := u.d.Stock.StockProduct(u.ctx, id)
 		if err == nil {
@@ -85,12 +84,12 @@ func (p *productPage) set(prod stock.Product, lines []stock.Line) {
 	days := p.s.products.expiringDays()
 	sum := stock.Summarize(prod, lines, p.s.u.now(), days)
 	p.title.SetText(productTitle(&prod))
-	text := "Usable: " + onHandText(&sum)
+	text := i18n.T("Usable: %s", onHandText(&sum))
 	if sum.NearestExpiry != "" {
-		text += " · nearest expiry " + sum.NearestExpiry
+		text += " · " + i18n.T("nearest expiry %s", i18n.Day(sum.NearestExpiry))
 	}
 	if prod.ReorderLevel > 0 {
-		text += fmt.Sprintf(" · reorder below %d", prod.ReorderLevel)
+		text += " · " + i18n.T("reorder below %d", prod.ReorderLevel)
 	}
 	if prod.GTIN != "" {
 		text += " · GTIN " + prod.GTIN
@@ -128,7 +127,7 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*lotRow)
 	l := &p.lines[id]
 	r.lot.SetText(dash(l.Lot))
-	r.expiry.SetText(dash(l.Expiry))
+	r.expiry.SetText(dash(i18n.Day(l.Expiry)))
 	r.shelf.SetText(dash(l.Location))
 	r.onHand.SetText(lineOnHandText(l, &p.prod))
 	b := stock.LineBadges(*l, p.s.u.now(), p.s.products.expiringDays())
@@ -148,7 +147,7 @@ func (p *productPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 func lineOnHandText(l *stock.Line, p *stock.Product) string {
 	t := bothText(l.OnHand, p.Unit, lotPackSize(l, p))
 	if l.Pending > 0 {
-		t += fmt.Sprintf(" · %d waiting for review", l.Pending)
+		t += " · " + i18n.T("%d waiting for review", l.Pending)
 	}
 	return t
 }
@@ -162,7 +161,7 @@ func (p *productPage) editSettings() {
 	}
 	unit := u.newEntry() // Escape in a field closes the dialog
 	unit.SetText(p.prod.Unit)
-	unit.SetPlaceHolder("pack, tablet, bottle…")
+	unit.SetPlaceHolder(i18n.T("pack, tablet, bottle…"))
 	size := u.newEntry() // units in one pack (issue 27)
 	size.SetText(strconv.FormatInt(max(p.prod.PackSize, 1), 10))
 	size.SetPlaceHolder(i18n.T("e.g. 30; 1 for the unit pack"))
@@ -172,15 +171,15 @@ func (p *productPage) editSettings() {
 	if p.prod.ReorderLevel > 0 {
 		level.SetText(strconv.FormatInt(p.prod.ReorderLevel, 10))
 	}
-	level.SetPlaceHolder("0 = no reorder level")
+	level.SetPlaceHolder(i18n.T("0 = no reorder level"))
 	errText := widget.NewLabel("")
 	errText.Importance = widget.DangerImportance
 	errText.Wrapping = fyne.TextWrapWord
 	errText.Hide()
 	items := []*widget.FormItem{
-		widget.NewFormItem("Counted in", unit),
+		widget.NewFormItem(i18n.T("Counted in"), unit),
 		widget.NewFormItem(i18n.T("Units in one pack"), size),
-		widget.NewFormItem("Reorder below", level),
+		widget.NewFormItem(i18n.T("Reorder below"), level),
 	}
 	id := p.id
 	prod, lines := p.prod, p.lines
@@ -243,12 +242,12 @@ func (p *productPage) editSettings() {
 	unit.OnSubmitted = func(string) { save() }
 	size.OnSubmitted = func(string) { save() }
 	form := widget.NewForm(items...)
-	form.SubmitText = "Save"
+	form.SubmitText = i18n.T("Save")
 	form.OnSubmit = save
-	hint := widget.NewLabel("Below the reorder level the product shows “Low stock”.")
+	hint := widget.NewLabel(i18n.T("Below the reorder level the product shows “Low stock”."))
 	hint.Importance = widget.LowImportance
 	dlg = dialog.NewCustomWithoutButtons(productTitle(&p.prod), container.NewVBox(form, preview, hint, errText,
-		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }))), u.win)
+		container.NewHBox(layoutSpacer(), widget.NewButton(i18n.T("Cancel"), func() { dlg.Hide() }))), u.win)
 	dlg.Resize(fyne.NewSize(480, 0))
 	u.showDialog(dlg, save, nil)
 	u.win.Canvas().Focus(level)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -61,20 +63,20 @@ type moveAction struct {
 }
 
 var moveActions = []moveAction{
-	{"Dispense", stock.Dispense, stock.NoReason, -1, "how many, e.g. 2",
-		"Given out to a patient or a ward."},
-	{"Adjust: damaged", stock.Adjust, stock.Damaged, -1, "how many were damaged",
-		"Damaged packs that are already gone from the shelf. A broken pack you throw away: choose Dispose: damaged."},
-	{"Adjust: lost", stock.Adjust, stock.Lost, -1, "how many were lost",
-		"Packs missing from the shelf: lost or taken."},
-	{"Adjust: returned", stock.Adjust, stock.Returned, +1, "how many came back",
-		"Packs brought back unopened, fit to give out again."},
-	{"Adjust: count correction", stock.Adjust, stock.CountCorrection, 0, "e.g. -3 or +2",
-		"The shelf does not match the book: type - for fewer, + for more."},
-	{"Dispose: expired", stock.Dispose, stock.Expired, -1, "how many to destroy",
-		"Expired packs you destroy or send for destruction; they go on the disposal record."},
-	{"Dispose: damaged", stock.Dispose, stock.Damaged, -1, "how many to destroy",
-		"A broken, wet or spoiled pack you throw away; it goes on the disposal record."},
+	{i18n.Mark("Dispense"), stock.Dispense, stock.NoReason, -1, i18n.Mark("how many, e.g. 2"),
+		i18n.Mark("Given out to a patient or a ward.")},
+	{i18n.Mark("Adjust: damaged"), stock.Adjust, stock.Damaged, -1, i18n.Mark("how many were damaged"),
+		i18n.Mark("Damaged packs that are already gone from the shelf. A broken pack you throw away: choose Dispose: damaged.")},
+	{i18n.Mark("Adjust: lost"), stock.Adjust, stock.Lost, -1, i18n.Mark("how many were lost"),
+		i18n.Mark("Packs missing from the shelf: lost or taken.")},
+	{i18n.Mark("Adjust: returned"), stock.Adjust, stock.Returned, +1, i18n.Mark("how many came back"),
+		i18n.Mark("Packs brought back unopened, fit to give out again.")},
+	{i18n.Mark("Adjust: count correction"), stock.Adjust, stock.CountCorrection, 0, i18n.Mark("e.g. -3 or +2"),
+		i18n.Mark("The shelf does not match the book: type - for fewer, + for more.")},
+	{i18n.Mark("Dispose: expired"), stock.Dispose, stock.Expired, -1, i18n.Mark("how many to destroy"),
+		i18n.Mark("Expired packs you destroy or send for destruction; they go on the disposal record.")},
+	{i18n.Mark("Dispose: damaged"), stock.Dispose, stock.Damaged, -1, i18n.Mark("how many to destroy"),
+		i18n.Mark("A broken, wet or spoiled pack you throw away; it goes on the disposal record.")},
 }
 
 // disposeExpired is the index of "Dispose: expired" in moveActions.
@@ -83,7 +85,7 @@ const disposeExpired = 5
 func actionLabels() []string {
 	out := make([]string, len(moveActions))
 	for i, a := range moveActions {
-		out[i] = a.label
+		out[i] = i18n.T(a.label)
 	}
 	return out
 }
@@ -116,13 +118,13 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f := &moveForm{s: s, fixed: fixedLot, onDone: onDone}
 	f.action = widget.NewSelect(actionLabels(), func(string) { f.actionChanged() })
 	f.lot = widget.NewSelect(nil, nil)
-	f.lot.PlaceHolder = "(choose a lot)"
+	f.lot.PlaceHolder = i18n.T("(choose a lot)")
 	f.qty = u.newEntry()
 	f.qty.OnSubmitted = func(string) { f.submit() }
 	f.note = u.newEntry()
-	f.note.SetPlaceHolder("note (optional)")
+	f.note.SetPlaceHolder(i18n.T("note (optional)"))
 	f.note.OnSubmitted = func(string) { f.submit() }
-	f.record = widget.NewButtonWithIcon("Record (Enter)", theme.ConfirmIcon(), f.submit)
+	f.record = widget.NewButtonWithIcon(i18n.T("Record (Enter)"), theme.ConfirmIcon(), f.submit)
 	f.record.Importance = widget.HighImportance
 	f.errText = widget.NewLabel("")
 	f.errText.Importance = widget.DangerImportance
@@ -131,7 +133,7 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	f.explain = widget.NewLabel("")
 	f.explain.Importance = widget.LowImportance
 	f.explain.Truncation = fyne.TextTruncateEllipsis // one line: the form does not jump
-	f.whole = widget.NewButton("Whole lot", f.fillWholeLot)
+	f.whole = widget.NewButton(i18n.T("Whole lot"), f.fillWholeLot)
 	f.preview = widget.NewLabel("")
 	f.preview.Truncation = fyne.TextTruncateEllipsis
 	f.preview.TextStyle.Bold = true
@@ -146,7 +148,7 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	if fixedLot {
 		row1 = container.NewHBox(f.action, f.whole)
 	}
-	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel("Quantity"), f.qty, f.note, f.record)
+	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel(i18n.T("Quantity")), f.qty, f.note, f.record)
 	f.root = container.NewVBox(row1, f.explain, row2, container.NewBorder(nil, nil, f.inPacks, nil, f.preview), f.errText)
 	return f
 }
@@ -161,9 +163,9 @@ func (f *moveForm) current() moveAction {
 
 func (f *moveForm) actionChanged() {
 	a := f.current()
-	f.qty.SetPlaceHolder(a.hint)
+	f.qty.SetPlaceHolder(i18n.T(a.hint))
 	if f.explain != nil {
-		f.explain.SetText(a.explain)
+		f.explain.SetText(i18n.T(a.explain))
 		setVisible(f.whole, a.kind == stock.Dispose)
 	}
 	if a.kind == stock.Dispense {
@@ -177,7 +179,7 @@ func (f *moveForm) actionChanged() {
 func (f *moveForm) fillWholeLot() {
 	i := f.lot.SelectedIndex()
 	if i < 0 || i >= len(f.lines) {
-		f.setErr("Choose the lot first.")
+		f.setErr(i18n.T("Choose the lot first."))
 		return
 	}
 	f.inPacks.SetChecked(false) // the whole lot is written in units
@@ -204,12 +206,12 @@ func (f *moveForm) setLines(p stock.Product, lines []stock.Line) {
 	opts := make([]string, len(lines))
 	for i := range lines {
 		l := &lines[i]
-		o := fmt.Sprintf("%s · %s on hand", lineTitle(l), bothText(l.OnHand, p.Unit, lotPackSize(l, &p)))
+		o := i18n.T("%s · %s on hand", lineTitle(l), bothText(l.OnHand, p.Unit, lotPackSize(l, &p)))
 		if l.ID == first {
-			o += "  (expires first)"
+			o += "  " + i18n.T("(expires first)")
 		}
 		if stock.IsExpired(l.Expiry, today) {
-			o += "  (expired)"
+			o += "  " + i18n.T("(expired)")
 		}
 		opts[i] = o
 	}
@@ -290,7 +292,7 @@ func (f *moveForm) setErr(msg string) {
 func (f *moveForm) signed(a moveAction) (int64, error) {
 	sign, text := trimSign(f.qty.Text)
 	if text == "" {
-		return 0, fmt.Errorf("type how many %s, then press Enter", unitPlural(f.product.Unit))
+		return 0, errors.New(i18n.T("type how many %s, then press Enter", unitPlural(f.product.Unit)))
 	}
 	n, err := parseUnits(text, f.product.Unit, f.packSize(), f.inPacks.Visible() && f.inPacks.Checked)
 	if err != nil {
@@ -298,7 +300,7 @@ func (f *moveForm) signed(a moveAction) (int64, error) {
 	}
 	if a.sign == 0 {
 		if sign == "" {
-			return 0, fmt.Errorf("for a count correction type - for fewer or + for more, e.g. -3 or +2")
+			return 0, errors.New(i18n.T("for a count correction type - for fewer or + for more, e.g. -3 or +2"))
 		}
 		if sign == "-" {
 			n = -n
@@ -306,7 +308,7 @@ func (f *moveForm) signed(a moveAction) (int64, error) {
 		return n, nil
 	}
 	if n <= 0 || sign == "-" {
-		return 0, fmt.Errorf("type how many as a number above 0, e.g. 2")
+		return 0, errors.New(i18n.T("type how many as a number above 0, e.g. 2"))
 	}
 	return a.sign * n, nil
 }
@@ -350,7 +352,7 @@ func (f *moveForm) submit() {
 	a := f.current()
 	i := f.lot.SelectedIndex()
 	if i < 0 || i >= len(f.lines) {
-		f.setErr("Choose the lot first.")
+		f.setErr(i18n.T("Choose the lot first."))
 		return
 	}
 	line := f.lines[i]
@@ -404,19 +406,19 @@ func (s *stockView) record(ctx context.Context, a moveAction, lineID, n int64, n
 // movedText says what a recorded movement did: "Dispensed 2 packs from lot A (2027-03-31)."
 func movedText(a moveAction, n int64, unit string, size int64, l *stock.Line) string {
 	what := amountText(n, unit, size)
-	lot := "lot " + dash(l.Lot)
+	lot := i18n.T("lot %s", dash(l.Lot))
 	if l.Expiry != "" {
-		lot += " (" + l.Expiry + ")"
+		lot += " (" + i18n.Day(l.Expiry) + ")"
 	}
 	switch {
 	case a.kind == stock.Dispense:
-		return fmt.Sprintf("Dispensed %s from %s.", what, lot)
+		return i18n.T("Dispensed %s from %s.", what, lot)
 	case a.kind == stock.Dispose:
-		return fmt.Sprintf("Disposed of %s from %s (%s).", what, lot, stock.ReasonWords(a.reason))
+		return i18n.T("Disposed of %s from %s (%s).", what, lot, reasonWords(a.reason))
 	case n < 0:
-		return fmt.Sprintf("Took %s off %s (%s).", what, lot, stock.ReasonWords(a.reason))
+		return i18n.T("Took %s off %s (%s).", what, lot, reasonWords(a.reason))
 	}
-	return fmt.Sprintf("Added %s to %s (%s).", what, lot, stock.ReasonWords(a.reason))
+	return i18n.T("Added %s to %s (%s).", what, lot, reasonWords(a.reason))
 }
 
 // unitPlural is "packs", "tablets".

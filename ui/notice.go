@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"medinventory/assets/i18n"
 )
 
 // noticeLife is how long a notice stays when the person stays where it was made.
@@ -42,7 +44,7 @@ func newNotice(u *UI, onUndo func()) *notice {
 	// Two lines show; a longer message scrolls inside the area rather than growing it. (Fyne's
 	// ellipsis on a wrapped label panics at some sizes, so no ellipsis.)
 	n.text.Wrapping = fyne.TextWrapWord
-	n.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), onUndo)
+	n.undoBtn = widget.NewButtonWithIcon(i18n.T("Undo"), theme.ContentUndoIcon(), onUndo)
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), n.clear)
 	closeBtn.Importance = widget.LowImportance
 	n.content = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(n.undoBtn, closeBtn),

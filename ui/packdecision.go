@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,24 +10,24 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
-// Texts of the pack decision, the same on every path.
-const (
-	newPackText    = "Confirm as a new pack"
-	packLaterText  = "Decide later"
-	packKeysHint   = "Keys: S same pack · N new pack · Tab and Space choose a button · Esc decides later"
-	packDialogName = "Is this the same pack?"
+// Texts of the pack decision, the same on every path (in English: shown translated).
+var (
+	newPackText    = i18n.Mark("Confirm as a new pack")
+	packLaterText  = i18n.Mark("Decide later")
+	packKeysHint   = i18n.Mark("Keys: S same pack · N new pack · Tab and Space choose a button · Esc decides later")
+	packDialogName = i18n.Mark("Is this the same pack?")
 )
 
-func samePackText(photoID int64) string { return fmt.Sprintf("Same pack as photo %d", photoID) }
+func samePackText(photoID int64) string { return i18n.T("Same pack as photo %d", photoID) }
 
 // packQuestionText says what the reviewer decides, in plain words.
 func packQuestionText(q *store.PackDecisionError) string {
-	return fmt.Sprintf("Photo %d%s looks like photo %d%s, added shortly before it: probably the same pack photographed again.\n\n"+
-		"If it is the same pack, choose “%s”: it is not counted twice. If it is another pack (another box of the same medicine), choose “%s”: it is counted.",
-		q.PhotoID, nameIn(q.PhotoName), q.SimilarPhotoID, nameIn(q.SimilarPhotoName), samePackText(q.SimilarPhotoID), newPackText)
+	return i18n.T("Photo %d%s looks like photo %d%s, added shortly before it: probably the same pack photographed again.\n\nIf it is the same pack, choose “%s”: it is not counted twice. If it is another pack (another box of the same medicine), choose “%s”: it is counted.",
+		q.PhotoID, nameIn(q.PhotoName), q.SimilarPhotoID, nameIn(q.SimilarPhotoName), samePackText(q.SimilarPhotoID), i18n.T(newPackText))
 }
 
 // askPack is the one place a receipt that looks like an earlier photo's pack is decided, whatever
@@ -40,7 +39,7 @@ func packQuestionText(q *store.PackDecisionError) string {
 func (u *UI) askPack(q *store.PackDecisionError, decide func(context.Context, int64, store.PackDecision) error, decided func(store.PackDecision)) {
 	msg := widget.NewLabel(packQuestionText(q))
 	msg.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(packKeysHint)
+	hint := widget.NewLabel(i18n.T(packKeysHint))
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
@@ -55,21 +54,21 @@ func (u *UI) askPack(q *store.PackDecisionError, decide func(context.Context, in
 			err := decide(u.ctx, q.ReceiptID, c)
 			return func() {
 				if err != nil {
-					u.showError("The decision was not saved", err)
+					u.showError(i18n.T("The decision was not saved"), err)
 					return
 				}
 				decided(c)
 			}
 		})
 	}
-	newBtn := widget.NewButtonWithIcon(newPackText, theme.ContentAddIcon(), func() { choose(store.NewPack) })
+	newBtn := widget.NewButtonWithIcon(i18n.T(newPackText), theme.ContentAddIcon(), func() { choose(store.NewPack) })
 	sameBtn := widget.NewButtonWithIcon(samePackText(q.SimilarPhotoID), theme.ContentCopyIcon(), func() { choose(store.SamePack) })
 	sameBtn.Importance = widget.HighImportance
-	later := widget.NewButton(packLaterText, func() { d.Hide() })
-	photos := container.NewGridWithColumns(2, u.packPhoto(q.PhotoID, q.PhotoName, "This photo"),
-		u.packPhoto(q.SimilarPhotoID, q.SimilarPhotoName, "The earlier photo"))
+	later := widget.NewButton(i18n.T(packLaterText), func() { d.Hide() })
+	photos := container.NewGridWithColumns(2, u.packPhoto(q.PhotoID, q.PhotoName, i18n.T("This photo")),
+		u.packPhoto(q.SimilarPhotoID, q.SimilarPhotoName, i18n.T("The earlier photo")))
 	content := container.NewVBox(photos, msg, hint)
-	d = dialog.NewCustomWithoutButtons(packDialogName, content, u.win)
+	d = dialog.NewCustomWithoutButtons(i18n.T(packDialogName), content, u.win)
 	d.SetButtons([]fyne.CanvasObject{later, newBtn, sameBtn})
 	u.track(d, func() {
 		if b, ok := u.win.Canvas().Focused().(*widget.Button); ok && b.OnTapped != nil {
@@ -89,7 +88,7 @@ func (u *UI) packPhoto(id int64, name, caption string) fyne.CanvasObject {
 	img := canvas.NewImageFromResource(theme.MediaPhotoIcon())
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(240, 180))
-	lbl := widget.NewLabel(fmt.Sprintf("%s: photo %d%s", caption, id, nameIn(name)))
+	lbl := widget.NewLabel(i18n.T("%s: photo %d%s", caption, id, nameIn(name)))
 	lbl.Truncation = fyne.TextTruncateEllipsis
 	if id != 0 && u.d.Inventory != nil {
 		u.bg(func() func() {

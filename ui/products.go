@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -12,18 +11,31 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/stock"
 )
 
-// Product view filters (one at a time: the radio group's options).
-const (
-	showAll      = "All"
-	showLow      = "Low stock"
-	showOut      = "Out of stock"
-	showExpiring = "Expiring"
-	showExpired  = "Expired"
+// Product view filters (one at a time: the radio group's options), in English: the group shows
+// them translated, and showing reads the choice back.
+var (
+	showAll      = i18n.Mark("All")
+	showLow      = i18n.Mark("Low stock")
+	showOut      = i18n.Mark("Out of stock")
+	showExpiring = i18n.Mark("Expiring")
+	showExpired  = i18n.Mark("Expired")
+	showChoices  = []string{showAll, showLow, showOut, showExpiring, showExpired}
 )
+
+// showing is the filter chosen, by its English name (showAll…).
+func (p *productsPage) showing() string {
+	for _, k := range showChoices {
+		if i18n.T(k) == p.show.Selected {
+			return k
+		}
+	}
+	return showAll
+}
 
 // productsPage is the product view: one row per product with its usable stock, what waits for
 // review, its nearest expiry and badges; a search box and filters.
@@ -49,7 +61,7 @@ func (s *stockView) newProductsPage() *productsPage {
 	p := &productsPage{s: s, days: binding.NewInt(), count: binding.NewString()}
 	_ = p.days.Set(stock.DefaultExpiringDays)
 	p.search = u.newEntry()
-	p.search.SetPlaceHolder("Search name, strength, maker, lot or GTIN  (Ctrl+F)")
+	p.search.SetPlaceHolder(i18n.T("Search name, strength, maker, lot or GTIN  (Ctrl+F)"))
 	p.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	p.search.OnChanged = func(string) { p.applySearch() }
 	p.search.OnSubmitted = func(string) { // Enter opens the first match
@@ -57,14 +69,14 @@ func (s *stockView) newProductsPage() *productsPage {
 			s.openProduct(p.shown[0].ID)
 		}
 	}
-	p.show = widget.NewRadioGroup([]string{showAll, showLow, showOut, showExpiring, showExpired}, func(string) { p.reload() })
+	p.show = widget.NewRadioGroup(translated(showChoices), func(string) { p.reload() })
 	p.show.Horizontal = true
 	p.show.Required = true
-	p.show.Selected = showAll
+	p.show.Selected = i18n.T(showAll)
 	p.daysIn = widget.NewEntryWithData(binding.IntToString(p.days))
 	p.daysIn.Validator = nil // no tick beside a 2-digit box; a non-number simply does not apply
 	p.days.AddListener(binding.NewDataListener(func() {
-		if p.list != nil && p.show.Selected == showExpiring {
+		if p.list != nil && p.showing() == showExpiring {
 			p.reload()
 		} else if p.list != nil {
 			p.reloadSoon() // the "expiring" badges use the same window
@@ -79,12 +91,16 @@ func (s *stockView) newProductsPage() *productsPage {
 	}
 
 	countLabel := widget.NewLabelWithData(p.count)
-	daysBox := container.NewHBox(widget.NewLabel("within"), container.NewGridWrap(fyne.NewSize(64, p.daysIn.MinSize().Height), p.daysIn), widget.NewLabel("days"))
+	daysBox := container.NewHBox(widget.NewLabel(i18n.T("Expiring within")), container.NewGridWrap(fyne.NewSize(64, p.daysIn.MinSize().Height), p.daysIn), widget.NewLabel(i18n.T("days")))
 	countLabel.Alignment = fyne.TextAlignTrailing
-	header := newCols(productCols, boldLabel("Medicine"), boldLabel("On hand"), boldLabel("Nearest expiry"), countLabel)
+	header := newCols(productCols, boldLabel(i18n.T("Medicine")), boldLabel(i18n.T("On hand")), boldLabel(i18n.T("Nearest expiry")), countLabel)
+	// The buttons, the search with the expiring window, and the filters each have a row of their
+	// own: side by side they did not fit 800 px in English, nor 1366 px in French (the search box
+	// shrank to its icon, "within 90 days" went off the edge).
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.toolbar(), p.search),
-		container.NewHBox(p.show, daysBox),
+		s.toolbar(),
+		container.NewBorder(nil, nil, nil, daysBox, p.search),
+		p.show,
 		header, widget.NewSeparator())
 	p.root = container.NewBorder(top, nil, nil, nil, p.list)
 	return p
@@ -97,7 +113,7 @@ var productCols = []float32{0, 270, 120, 190}
 func (p *productsPage) filter() store.ProductFilter {
 	days := p.expiringDays()
 	f := store.ProductFilter{WarnDays: days, Today: p.s.u.now()}
-	switch p.show.Selected {
+	switch p.showing() {
 	case showLow:
 		f.Low = true
 	case showOut:
@@ -123,7 +139,7 @@ func (p *productsPage) reload() {
 		list []stock.ProductStock
 		hay  []string
 	}
-	load(u, &p.seq, "The stock could not be read", func() (result, error) {
+	load(u, &p.seq, i18n.T("The stock could not be read"), func() (result, error) {
 		list, err := u.d.Stock.StockOnHand(u.ctx, f)
 		hay := make([]string, len(list))
 		for i := range list {
@@ -161,10 +177,10 @@ func (p *productsPage) applySearch() {
 		}
 		p.shown = shown
 	}
-	if q == "" && p.show.Selected == showAll {
-		_ = p.count.Set(plural(len(p.shown), "product", "products"))
+	if q == "" && p.showing() == showAll {
+		_ = p.count.Set(i18n.N(len(p.shown), "%d product", "%d products"))
 	} else {
-		_ = p.count.Set(plural(len(p.shown), "product", "products") + " shown")
+		_ = p.count.Set(i18n.N(len(p.shown), "%d product shown", "%d products shown"))
 	}
 	p.list.UnselectAll()
 	p.list.Refresh()
@@ -211,9 +227,9 @@ func (p *productsPage) expiryText(expiry string, b stock.Badges) (string, widget
 	case expiry == "":
 		return "—", widget.LowImportance
 	case b.Expiring:
-		return expiry, widget.WarningImportance
+		return i18n.Day(expiry), widget.WarningImportance
 	}
-	return expiry, widget.MediumImportance
+	return i18n.Day(expiry), widget.MediumImportance
 }
 
 // productTitle is "Name · strength · form".
@@ -223,7 +239,7 @@ func productTitle(p *stock.Product) string {
 		name = p.GenericName
 	}
 	if name == "" {
-		name = "(no name yet)"
+		name = i18n.T("(no name yet)")
 	}
 	parts := []string{name}
 	if p.Strength != "" {
@@ -240,11 +256,18 @@ func units(n int64, unit string) string {
 	if unit == "" {
 		unit = stock.DefaultUnit
 	}
+	if unit == stock.DefaultUnit {
+		return packsText(n) // the default unit, in the reader's words
+	}
 	if n == 1 || n == -1 {
 		return strconv.FormatInt(n, 10) + " " + unit
 	}
 	pl := unit
 	switch {
+	case i18n.Current() != "en": // French, Portuguese, Spanish: an s, unless it ends in one already
+		if !strings.HasSuffix(unit, "s") && !strings.HasSuffix(unit, "x") && !strings.HasSuffix(unit, "z") && !strings.Contains(unit, " ") {
+			pl += "s"
+		}
 	case strings.HasSuffix(unit, "s"), strings.Contains(unit, " "):
 	case strings.HasSuffix(unit, "x"), strings.HasSuffix(unit, "ch"), strings.HasSuffix(unit, "sh"):
 		pl += "es"
@@ -260,7 +283,7 @@ func reorderText(level int64) string {
 	if level <= 0 {
 		return ""
 	}
-	return fmt.Sprintf(" · reorder below %d", level)
+	return " · " + i18n.T("reorder below %d", level)
 }
 
 // onHandText is "6 packs · 3 waiting for review" (+ "· 4 expired" when expired lots hold stock);
@@ -268,10 +291,10 @@ func reorderText(level int64) string {
 func onHandText(s *stock.ProductSummary) string {
 	t := bothText(s.Usable, s.Unit, productPackSize(&s.Product))
 	if s.ExpiredOnHand > 0 {
-		t += fmt.Sprintf(" · %d expired", s.ExpiredOnHand)
+		t += " · " + i18n.T("%d expired", s.ExpiredOnHand)
 	}
 	if s.Pending > 0 {
-		t += fmt.Sprintf(" · %d waiting for review", s.Pending)
+		t += " · " + i18n.T("%d waiting for review", s.Pending)
 	}
 	return t
 }
@@ -283,8 +306,8 @@ type badgeBox struct {
 }
 
 func newBadgeBox() *badgeBox {
-	b := &badgeBox{out: newBadge("Out of stock", widget.DangerImportance), low: newBadge("Low stock", widget.WarningImportance),
-		expiring: newBadge("Expiring", widget.WarningImportance), expired: newBadge("Expired", widget.DangerImportance)}
+	b := &badgeBox{out: newBadge(i18n.T("Out of stock"), widget.DangerImportance), low: newBadge(i18n.T("Low stock"), widget.WarningImportance),
+		expiring: newBadge(i18n.T("Expiring"), widget.WarningImportance), expired: newBadge(i18n.T("Expired"), widget.DangerImportance)}
 	// Centred vertically at their own height in a row's cell (which is the row's height).
 	b.box = container.NewVBox(layout.NewSpacer(), container.NewHBox(b.out, b.low, b.expiring, b.expired), layout.NewSpacer())
 	return b

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/analyzer/wait"
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 	"medinventory/store"
 )
@@ -94,7 +95,7 @@ func (u *UI) newQueuePanel() *queuePanel {
 		view:      binding.NewList(func(a, b *queueRow) bool { return a == b }),
 		batchText: binding.NewString(), importB: binding.NewString(), batchValue: binding.NewFloat()}
 	q.clearedUpTo = int64(u.app.Preferences().Int(prefClearedUpTo))
-	_ = q.batchText.Set("No photos in the queue")
+	_ = q.batchText.Set(i18n.T("No photos in the queue"))
 	q.batchBar = widget.NewProgressBarWithData(q.batchValue)
 	q.batchBar.TextFormatter = func() string { return "" }
 	q.batchBar.Hide()
@@ -115,9 +116,9 @@ func (u *UI) newQueuePanel() *queuePanel {
 			q.open(r)
 		}
 	}
-	title := widget.NewLabelWithStyle("Photos", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(i18n.T("Photos"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	q.clearBtn = widget.NewButton("Clear finished", q.clearFinished)
+	q.clearBtn = widget.NewButton(i18n.T("Clear finished"), q.clearFinished)
 	q.clearBtn.Importance = widget.LowImportance
 	q.clearBtn.Hide()
 	q.root = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, q.clearBtn, title),
@@ -162,7 +163,7 @@ func (q *queuePanel) createRow() fyne.CanvasObject {
 	it.icon = widget.NewIcon(theme.MediaPhotoIcon())
 	it.name = widget.NewLabelWithStyle("photo.jpg", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	it.name.Truncation = fyne.TextTruncateEllipsis
-	it.status = widget.NewLabel("Waiting its turn")
+	it.status = widget.NewLabel(i18n.T("Waiting its turn"))
 	it.status.Truncation = fyne.TextTruncateEllipsis
 	it.bar = widget.NewProgressBar()
 	it.bar.TextFormatter = func() string { return "" }
@@ -246,7 +247,7 @@ func setVisible(o fyne.CanvasObject, v bool) {
 // rowStatus is a row's status in words, with an icon and a colour.
 func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Importance) {
 	if r.skipped != "" {
-		return "Skipped — " + r.skipped, theme.WarningIcon(), widget.WarningImportance
+		return i18n.T("Skipped — %s", r.skipped), theme.WarningIcon(), widget.WarningImportance
 	}
 	withErr := func(s string) string {
 		if r.err != "" {
@@ -256,25 +257,25 @@ func rowStatus(r *queueRow, now time.Time) (string, fyne.Resource, widget.Import
 	}
 	switch r.state {
 	case jobs.StateQueued:
-		return "Waiting its turn", theme.HistoryIcon(), widget.MediumImportance
+		return i18n.T("Waiting its turn"), theme.HistoryIcon(), widget.MediumImportance
 	case jobs.StateRunning:
-		return "Reading the package…", theme.SearchIcon(), widget.HighImportance
+		return i18n.T("Reading the package…"), theme.SearchIcon(), widget.HighImportance
 	case jobs.StateRetrying:
-		when := "soon"
+		when := i18n.T("Will try again soon")
 		if d := r.runAfter.Sub(now); d > time.Minute {
-			when = fmt.Sprintf("in %d min", int(d.Minutes()+0.5))
+			when = i18n.T("Will try again in %d min", int(d.Minutes()+0.5))
 		} else if d > 0 {
-			when = fmt.Sprintf("in %d s", int(d.Seconds()+0.5))
+			when = i18n.T("Will try again in %d s", int(d.Seconds()+0.5))
 		}
-		return withErr("Will try again " + when), theme.ViewRefreshIcon(), widget.WarningImportance
+		return withErr(when), theme.ViewRefreshIcon(), widget.WarningImportance
 	case jobs.StateWaiting:
 		return withErr(wait.Reason(r.reason).Status()), theme.WarningIcon(), widget.WarningImportance
 	case jobs.StateFailed:
-		return withErr("Could not be read"), theme.ErrorIcon(), widget.DangerImportance
+		return withErr(i18n.T("Could not be read")), theme.ErrorIcon(), widget.DangerImportance
 	case jobs.StateDone:
-		return "Done — added to the inventory (click to see it)", theme.ConfirmIcon(), widget.SuccessImportance
+		return i18n.T("Done — added to the inventory (click to see it)"), theme.ConfirmIcon(), widget.SuccessImportance
 	case jobs.StateCancelled:
-		return "Cancelled", theme.CancelIcon(), widget.LowImportance
+		return i18n.T("Cancelled"), theme.CancelIcon(), widget.LowImportance
 	}
 	return string(r.state), theme.InfoIcon(), widget.MediumImportance
 }
@@ -293,16 +294,16 @@ func (q *queuePanel) open(r *queueRow) {
 	buttons := container.NewHBox(layoutSpacer())
 	if r.skipped == "" && r.jobID != 0 {
 		if r.state == jobs.StateFailed || r.state == jobs.StateWaiting || r.state == jobs.StateRetrying || r.state == jobs.StateCancelled {
-			buttons.Add(widget.NewButtonWithIcon("Try again now", theme.ViewRefreshIcon(), func() { d.Hide(); q.retry(r) }))
+			buttons.Add(widget.NewButtonWithIcon(i18n.T("Try again now"), theme.ViewRefreshIcon(), func() { d.Hide(); q.retry(r) }))
 		}
 		if r.state != jobs.StateDone && r.state != jobs.StateCancelled {
-			buttons.Add(widget.NewButtonWithIcon("Cancel this photo", theme.CancelIcon(), func() { d.Hide(); q.cancel(r) }))
+			buttons.Add(widget.NewButtonWithIcon(i18n.T("Cancel this photo"), theme.CancelIcon(), func() { d.Hide(); q.cancel(r) }))
 		}
 	}
 	if wait.Reason(r.reason).NeedsSettings() {
-		buttons.Add(widget.NewButtonWithIcon("Open Settings", theme.SettingsIcon(), func() { d.Hide(); q.u.ShowSettings() }))
+		buttons.Add(widget.NewButtonWithIcon(i18n.T("Open Settings"), theme.SettingsIcon(), func() { d.Hide(); q.u.ShowSettings() }))
 	}
-	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 	closeBtn.Importance = widget.HighImportance
 	buttons.Add(closeBtn)
 	d = dialog.NewCustomWithoutButtons(r.name, container.NewBorder(nil, buttons, nil, nil, msg), q.u.win)
@@ -319,9 +320,9 @@ func (q *queuePanel) openEntries(r *queueRow) {
 		return func() {
 			switch {
 			case err != nil:
-				q.u.showError("The medicines of this photo could not be read", err)
+				q.u.showError(i18n.T("The medicines of this photo could not be read"), err)
 			case len(es) == 0:
-				q.u.showInfo(r.name, "Nothing from this photo is in the inventory now (it was not a medicine package, or it was removed).")
+				q.u.showInfo(r.name, i18n.T("Nothing from this photo is in the inventory now (it was not a medicine package, or it was removed)."))
 			default:
 				if q.u.queueOpen {
 					q.u.toggleQueue()
@@ -341,7 +342,7 @@ func (q *queuePanel) retry(r *queueRow) {
 		err := q.u.d.Queue.Retry(q.u.ctx, id)
 		return func() {
 			if err != nil {
-				q.u.showError("This photo could not be queued again", err)
+				q.u.showError(i18n.T("This photo could not be queued again"), err)
 			}
 		}
 	})
@@ -356,7 +357,7 @@ func (q *queuePanel) cancel(r *queueRow) {
 		err := q.u.d.Queue.Cancel(q.u.ctx, id)
 		return func() {
 			if err != nil {
-				q.u.showError("This photo could not be cancelled", err)
+				q.u.showError(i18n.T("This photo could not be cancelled"), err)
 			}
 		}
 	})
@@ -407,7 +408,7 @@ func (q *queuePanel) setJobs(list []jobs.JobInfo, counts jobs.Counts, photos map
 }
 
 func (q *queuePanel) fillPhoto(r *queueRow) {
-	r.name = fmt.Sprintf("Photo %d", r.photoID)
+	r.name = i18n.T("Photo %d", r.photoID)
 	if p, ok := q.known(r.photoID); ok {
 		if p.OriginalName != "" {
 			r.name = p.OriginalName
@@ -590,19 +591,20 @@ func (q *queuePanel) refreshBatch() {
 	total := q.batchTotal()
 	done := finished(q.counts) - q.base
 	if total <= 0 {
-		_ = q.batchText.Set("No photos in the queue")
+		_ = q.batchText.Set(i18n.T("No photos in the queue"))
 		_ = q.batchValue.Set(0)
 		q.batchBar.Hide()
 		return
 	}
 	q.batchBar.Show()
-	text := fmt.Sprintf("%d of %d analysed", done, total)
+	text := i18n.T("%d of %d analysed", done, total)
 	if q.counts.Pending() == 0 {
-		text = fmt.Sprintf("All %d analysed", total)
+		text = i18n.T("All %d analysed", total)
 	}
 	if n := q.attention(); n > 0 {
-		text += " · " + plural(n, "needs", "need") + " attention"
+		text += " · " + i18n.N(n, "%d needs attention", "%d need attention")
 	}
+
 	_ = q.batchText.Set(text)
 	running := 0.0
 	for _, r := range q.rows {

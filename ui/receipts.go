@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"image/color"
 	"strconv"
 
@@ -60,8 +59,8 @@ func (s *stockView) newReceiptsPage() *receiptsPage {
 	r := &receiptsPage{s: s, box: container.NewVBox(), rows: map[int64]*receiptRow{}}
 	r.info = widget.NewLabel("")
 	r.info.Wrapping = fyne.TextWrapWord
-	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
-	title := widget.NewLabelWithStyle("Receipts from photos, waiting for review", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	back := widget.NewButtonWithIcon(i18n.T("All products"), theme.NavigateBackIcon(), s.showProducts)
+	title := widget.NewLabelWithStyle(i18n.T("Receipts from photos, waiting for review"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	top := container.NewVBox(container.NewBorder(nil, nil, back, nil, title), r.info, widget.NewSeparator())
 	r.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(r.box))
@@ -78,7 +77,7 @@ func (r *receiptsPage) reload() {
 	if u.d.Stock == nil {
 		return
 	}
-	load(u, &r.seq, "The receipts could not be read", func() ([]stock.Receipt, error) {
+	load(u, &r.seq, i18n.T("The receipts could not be read"), func() ([]stock.Receipt, error) {
 		return u.d.Stock.PendingReceipts(u.ctx)
 	}, r.set)
 }
@@ -88,12 +87,12 @@ func (r *receiptsPage) set(list []stock.Receipt) {
 	r.s.setReceiptCount(len(list))
 	switch {
 	case len(list) == 0:
-		r.info.SetText("Nothing waits for review. Photos you add propose receipts here; each counts in stock only once you confirm it.")
+		r.info.SetText(i18n.T("Nothing waits for review. Photos you add propose receipts here; each counts in stock only once you confirm it."))
 	case len(list) > maxReceiptRows:
-		r.info.SetText(fmt.Sprintf("%d receipts wait for review; the oldest %d are shown. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", len(list), maxReceiptRows))
+		r.info.SetText(i18n.T("%d receipts wait for review; the oldest %d are shown. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", len(list), maxReceiptRows))
 		list = list[:maxReceiptRows]
 	default:
-		r.info.SetText(fmt.Sprintf("%s waiting. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", plural(len(list), "receipt is", "receipts are")))
+		r.info.SetText(i18n.N(len(list), "%d receipt is waiting. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”.", "%d receipts are waiting. Check the number of packs, then Confirm (Enter). If a photo shows a pack that is already counted, press “Same pack as an earlier photo”."))
 	}
 	old := r.rows
 	r.rows = make(map[int64]*receiptRow, len(list))
@@ -117,9 +116,9 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	row.qty = u.newEntry()
 	row.qty.SetText(strconv.FormatInt(rc.Quantity, 10))
 	row.qty.OnSubmitted = func(string) { r.confirm(id, row) }
-	row.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), func() { r.confirm(id, row) })
+	row.confirm = widget.NewButtonWithIcon(i18n.T("Confirm"), theme.ConfirmIcon(), func() { r.confirm(id, row) })
 	row.confirm.Importance = widget.HighImportance
-	sameText := "Same pack as an earlier photo"
+	sameText := i18n.T("Same pack as an earlier photo")
 	if rc.SimilarPhotoID != 0 {
 		sameText = samePackText(rc.SimilarPhotoID) // the words of the pack decision, on every path
 	}
@@ -138,9 +137,9 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 	what.Truncation = fyne.TextTruncateEllipsis
 	lines := []fyne.CanvasObject{name, what}
 	if rc.SimilarPhotoID != 0 {
-		text := fmt.Sprintf("Probably the same pack as photo %d%s: Confirm asks whether it is another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
+		text := i18n.T("Probably the same pack as photo %d%s: Confirm asks whether it is another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
 		if !store.NeedsPackDecision(rc.Movement) {
-			text = fmt.Sprintf("Looks like photo %d%s, but it was decided to be another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
+			text = i18n.T("Looks like photo %d%s, but it was decided to be another pack.", rc.SimilarPhotoID, nameIn(rc.SimilarPhotoName))
 		}
 		warn := widget.NewLabel(text)
 		warn.Importance = widget.WarningImportance
@@ -148,7 +147,7 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 		lines = append(lines, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn))
 	}
 	if rc.Proposed != nil && *rc.Proposed != rc.Quantity {
-		lines = append(lines, widget.NewLabel(fmt.Sprintf("The photo proposed %d.", *rc.Proposed)))
+		lines = append(lines, widget.NewLabel(i18n.T("The photo proposed %d.", *rc.Proposed)))
 	}
 	if _, size, _ := receiptPacks(&rc); hasPacks(size) {
 		row.packs = u.newPacksEdit(rc, row.qty, func() { r.confirm(id, row) })
@@ -186,9 +185,9 @@ func (r *receiptsPage) newRow(rc stock.Receipt) *receiptRow {
 // photoWords is " · photo 12 (box.jpg)".
 func photoWords(name string, id int64) string {
 	if id == 0 {
-		return " · typed by hand"
+		return " · " + i18n.T("typed by hand")
 	}
-	return fmt.Sprintf(" · photo %d%s", id, nameIn(name))
+	return " · " + i18n.T("photo %d%s", id, nameIn(name))
 }
 
 func nameIn(name string) string {
@@ -252,7 +251,7 @@ func (r *receiptsPage) confirm(id int64, row *receiptRow) {
 			if row.packs != nil {
 				r.s.recorded(i18n.T("Received %s: the receipt is confirmed and counts in stock.", amountText(n, row.packs.unit, row.packs.packSize())), []int64{m.ID})
 			} else {
-				r.s.recorded(fmt.Sprintf("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
+				r.s.recorded(i18n.T("Received %d: the receipt is confirmed and counts in stock.", n), []int64{m.ID})
 			}
 			r.reload()
 			r.s.products.reloadSoon()
@@ -279,7 +278,7 @@ func (r *receiptsPage) samePack(id int64, row *receiptRow) {
 
 // sameDone says a receipt was marked the same pack as an earlier photo, and shows the lists again.
 func (r *receiptsPage) sameDone() {
-	r.s.recorded("Marked as the same pack as an earlier photo: nothing was added to stock.", nil)
+	r.s.recorded(i18n.T("Marked as the same pack as an earlier photo: nothing was added to stock."), nil)
 	r.reload()
 	r.s.products.reloadSoon()
 	r.s.u.inv.reloadSoon()

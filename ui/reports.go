@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/store/export"
 	"medinventory/store/outfile"
@@ -87,14 +88,14 @@ func (u *UI) newReportsDialog() *reportsDialog {
 	r.to = u.newEntry()
 	r.to.SetText(today.Format("2006-01-02"))
 	r.shelf = u.newEntry()
-	r.shelf.SetPlaceHolder("every shelf")
+	r.shelf.SetPlaceHolder(i18n.T("every shelf"))
 	r.status = widget.NewLabel("")
 	r.status.Wrapping = fyne.TextWrapWord
 	r.status.Hide()
 	r.openURL = u.openURL
 	r.saved = container.NewHBox(
-		widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { r.openSaved(false) }),
-		widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { r.openSaved(true) }))
+		widget.NewButtonWithIcon(i18n.T("Open"), theme.FileIcon(), func() { r.openSaved(false) }),
+		widget.NewButtonWithIcon(i18n.T("Show in folder"), theme.FolderOpenIcon(), func() { r.openSaved(true) }))
 	r.saved.Hide()
 
 	small := func(e *uiEntry, w float32) fyne.CanvasObject {
@@ -114,14 +115,14 @@ func (u *UI) newReportsDialog() *reportsDialog {
 		grid.Add(label)
 		grid.Add(btns)
 	}
-	add(reportProducts, widget.NewLabel("Stock on hand, per product"))
-	add(reportLots, widget.NewLabel("Stock on hand, per lot"))
-	add(reportExpiry, container.NewHBox(widget.NewLabel("Expired, and expiring within"), small(r.days, 64), widget.NewLabel("days")))
-	add(reportMovements, container.NewHBox(widget.NewLabel("Movements from"), small(r.from, 130), widget.NewLabel("to"), small(r.to, 130)))
-	add(reportCount, container.NewHBox(widget.NewLabel("Count sheet for shelf"), small(r.shelf, 160)))
-	hint := widget.NewLabel("PDF prints well; XLSX opens in a spreadsheet; CSV is for other programs.")
+	add(reportProducts, widget.NewLabel(i18n.T("Stock on hand, per product")))
+	add(reportLots, widget.NewLabel(i18n.T("Stock on hand, per lot")))
+	add(reportExpiry, container.NewHBox(widget.NewLabel(i18n.T("Expired, and expiring within")), small(r.days, 64), widget.NewLabel(i18n.T("days"))))
+	add(reportMovements, container.NewHBox(widget.NewLabel(i18n.T("Movements from")), small(r.from, 130), widget.NewLabel(i18n.T("to")), small(r.to, 130)))
+	add(reportCount, container.NewHBox(widget.NewLabel(i18n.T("Count sheet for shelf")), small(r.shelf, 160)))
+	hint := widget.NewLabel(i18n.T("PDF prints well; XLSX opens in a spreadsheet; CSV is for other programs."))
 	hint.Importance = widget.LowImportance
-	r.dlg = dialog.NewCustom("Reports", "Close", container.NewVBox(grid, hint, r.status, r.saved), u.win)
+	r.dlg = dialog.NewCustom(i18n.T("Reports"), i18n.T("Close"), container.NewVBox(grid, hint, r.status, r.saved), u.win)
 	return r
 }
 
@@ -133,17 +134,17 @@ func (r *reportsDialog) request(kind reportKind, format export.Format) (reportRe
 	case reportExpiry:
 		n, err := strconv.Atoi(strings.TrimSpace(r.days.Text))
 		if err != nil || n < 0 || n > 3650 {
-			return req, errors.New("type the number of days as a whole number, e.g. 90")
+			return req, errors.New(i18n.T("type the number of days as a whole number, e.g. 90"))
 		}
 		req.days = n
 	case reportMovements:
 		from, err1 := time.ParseInLocation("2006-01-02", strings.TrimSpace(r.from.Text), today.Location())
 		to, err2 := time.ParseInLocation("2006-01-02", strings.TrimSpace(r.to.Text), today.Location())
 		if err1 != nil || err2 != nil {
-			return req, errors.New("type both dates as year-month-day, e.g. 2026-05-01")
+			return req, errors.New(i18n.T("type both dates as year-month-day, e.g. 2026-05-01"))
 		}
 		if to.Before(from) {
-			return req, errors.New("the second date must not be before the first")
+			return req, errors.New(i18n.T("the second date must not be before the first"))
 		}
 		req.from, req.to = from, to.AddDate(0, 0, 1) // the last day is included
 	case reportCount:
@@ -186,14 +187,14 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 	}
 	r.setStatus("", widget.MediumImportance)
 	r.saved.Hide()
-	r.u.chooseSaveFile("Save the report", reportFileName(req), format.Ext(), func(path string) {
-		r.setStatus("Making the report…", widget.MediumImportance)
+	r.u.chooseSaveFile(i18n.T("Save the report"), reportFileName(req), format.Ext(), func(path string) {
+		r.setStatus(i18n.T("Making the report…"), widget.MediumImportance)
 		r.u.bg(func() func() {
 			err := r.u.writeReportPath(path, req)
 			return func() {
 				if err != nil {
 					r.setStatus("", widget.MediumImportance)
-					r.u.showError("The report could not be saved", err)
+					r.u.showError(i18n.T("The report could not be saved"), err)
 					return
 				}
 				r.savedTo(path)
@@ -205,7 +206,7 @@ func (r *reportsDialog) save(kind reportKind, format export.Format) {
 // savedTo says where the report went, in full, and offers to open it or its folder.
 func (r *reportsDialog) savedTo(path string) {
 	r.savedPath = path
-	r.setStatus("Saved to "+path, widget.SuccessImportance)
+	r.setStatus(i18n.T("Saved to %s", path), widget.SuccessImportance)
 	r.saved.Show()
 }
 
@@ -221,11 +222,11 @@ func (r *reportsDialog) openSaved(folder bool) {
 		err = r.openURL(target)
 	}
 	if err != nil {
-		what := "the report"
+		msg := i18n.T("Saved to %s, but the report could not be opened (%v); open it from your file manager.", r.savedPath, err)
 		if folder {
-			what = "its folder"
+			msg = i18n.T("Saved to %s, but its folder could not be opened (%v); open it from your file manager.", r.savedPath, err)
 		}
-		r.setStatus(fmt.Sprintf("Saved to %s, but %s could not be opened (%v); open it from your file manager.", r.savedPath, what, err), widget.WarningImportance)
+		r.setStatus(msg, widget.WarningImportance)
 	}
 }
 
@@ -308,7 +309,7 @@ func (u *UI) makeReport(w io.Writer, req reportRequest) error {
 		}
 		t = export.CountSheetTable(ps, req.shelf, req.today)
 		if t.Len() == 0 && req.shelf != "" {
-			return fmt.Errorf("no lot with stock is on shelf %q: check the shelf's name (the Stock count page lists the shelves), or leave it blank for every shelf", req.shelf)
+			return errors.New(i18n.T("no lot with stock is on shelf %q: check the shelf's name (the Stock count page lists the shelves), or leave it blank for every shelf", req.shelf))
 		}
 	default:
 		return fmt.Errorf("no report %q", req.kind)
@@ -324,7 +325,7 @@ func (u *UI) openURL(target *url.URL) error {
 		a = fyne.CurrentApp()
 	}
 	if a == nil {
-		return errors.New("the app is not running")
+		return errors.New(i18n.T("the app is not running"))
 	}
 	return a.OpenURL(target)
 }

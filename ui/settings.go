@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/export"
 )
 
@@ -34,6 +35,8 @@ type Settings struct {
 	PreparedBy     string
 	MaxMonths      int
 	HubURL         string // the district hub (issue 28), set by medinventory sync
+	// Language is the chosen language's tag (i18n.Supported), "" for the system's.
+	Language string
 }
 
 const (
@@ -90,6 +93,8 @@ type settingsForm struct {
 	clinic, code, district, preparedBy    *uiEntry
 	maxMonths                             *uiEntry
 	detail                                *widget.Select
+	language                              *widget.Select
+	languageTags                          []string // the tag of each choice of language
 	result                                *widget.Label
 	testBtn                               *widget.Button
 	form                                  *widget.Form
@@ -101,57 +106,62 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 	f.key.Password = true
 	switch src := u.keySource(); src {
 	case "keyring":
-		f.key.SetPlaceHolder("A key is saved on this computer — type a new one to replace it")
+		f.key.SetPlaceHolder(i18n.T("A key is saved on this computer — type a new one to replace it"))
 	case "environment":
-		f.key.SetPlaceHolder("Using the key from OPENAI_API_KEY — type one to save it here")
+		f.key.SetPlaceHolder(i18n.T("Using the key from OPENAI_API_KEY — type one to save it here"))
 	default:
-		f.key.SetPlaceHolder("Paste your OpenAI key (starts with sk-)")
+		f.key.SetPlaceHolder(i18n.T("Paste your OpenAI key (starts with sk-)"))
 	}
 	f.baseURL = u.newEntry()
-	f.baseURL.SetPlaceHolder("https://api.openai.com/v1 (leave empty for OpenAI)")
+	f.baseURL.SetPlaceHolder("https://api.openai.com/v1 " + i18n.T("(leave empty for OpenAI)"))
 	if u.conn.BaseURLFrom == "environment" {
-		f.baseURL.SetPlaceHolder(u.conn.BaseURL + " (from OPENAI_BASE_URL)")
+		f.baseURL.SetPlaceHolder(i18n.T("%s (from OPENAI_BASE_URL)", u.conn.BaseURL))
 	}
 	f.baseURL.SetText(s.BaseURL)
 	f.model = u.newEntry()
-	f.model.SetPlaceHolder("leave empty for the default model")
+	f.model.SetPlaceHolder(i18n.T("leave empty for the default model"))
 	if u.conn.Model != "" {
-		f.model.SetPlaceHolder(u.conn.Model + " (leave empty for this default)")
+		f.model.SetPlaceHolder(i18n.T("%s (leave empty for this default)", u.conn.Model))
 	}
 	f.model.SetText(s.Model)
 	f.detail = widget.NewSelect(detailLabels(), nil)
+	fitOptions(f.detail)
 	f.detail.SetSelected(detailLabel(orDefault(s.Detail, "high")))
 	f.conc = u.newEntry()
 	f.conc.SetPlaceHolder("4")
 	if s.Concurrency > 0 {
 		f.conc.SetText(strconv.Itoa(s.Concurrency))
 	}
-	f.conc.Validator = intValidator("photos at once", 1, 16)
+	f.conc.Validator = intValidator(i18n.T("photos at once"), 1, 16)
 	f.rpm = u.newEntry()
-	f.rpm.SetPlaceHolder("no limit")
+	f.rpm.SetPlaceHolder(i18n.T("no limit"))
 	if s.RequestsPerMinute > 0 {
 		f.rpm.SetText(strconv.Itoa(s.RequestsPerMinute))
 	}
-	f.rpm.Validator = intValidator("the limit per minute", 1, 10000)
+	f.rpm.Validator = intValidator(i18n.T("the limit per minute"), 1, 10000)
 	f.watch = u.newEntry()
-	f.watch.SetPlaceHolder("a folder to watch for new photos (optional)")
+	f.watch.SetPlaceHolder(i18n.T("a folder to watch for new photos (optional)"))
 	f.watch.SetText(s.WatchFolder)
 	f.clinic, f.code, f.district, f.preparedBy = u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry()
-	f.clinic.SetPlaceHolder("printed on the reports")
+	f.clinic.SetPlaceHolder(i18n.T("printed on the reports"))
 	f.clinic.SetText(s.ClinicName)
 	f.code.SetText(s.ClinicCode)
 	f.district.SetText(s.ClinicDistrict)
-	f.preparedBy.SetPlaceHolder("name of who prepares the reports")
+	f.preparedBy.SetPlaceHolder(i18n.T("name of who prepares the reports"))
 	f.preparedBy.SetText(s.PreparedBy)
 	f.maxMonths = u.newEntry()
 	f.maxMonths.SetPlaceHolder("3")
 	if s.MaxMonths > 0 {
 		f.maxMonths.SetText(strconv.Itoa(s.MaxMonths))
 	}
-	f.maxMonths.Validator = intValidator("the maximum months of stock", 1, 24)
+	f.maxMonths.Validator = intValidator(i18n.T("the maximum months of stock"), 1, 24)
+	names, tags := languageChoices()
+	f.languageTags = tags
+	f.language = widget.NewSelect(names, nil)
+	f.language.SetSelectedIndex(max(0, slices.Index(tags, s.Language)))
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
-	f.testBtn = widget.NewButton("Test connection", func() { u.testConnection(f) })
+	f.testBtn = widget.NewButton(i18n.T("Test connection"), func() { u.testConnection(f) })
 	// Plain labels, each with a one-line hint under its field (no "model", "detail", "requests").
 	hinted := func(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
 		it := widget.NewFormItem(label, w)
@@ -159,33 +169,35 @@ func (u *UI) newSettingsForm(s Settings) *settingsForm {
 		return it
 	}
 	f.form = widget.NewForm(
-		widget.NewFormItem("OpenAI key", f.key),
-		widget.NewFormItem("Server address", f.baseURL),
-		hinted("Reading service", f.model, "Which OpenAI service reads the photos; leave empty unless given a name."),
-		hinted("Photo quality sent", f.detail, "Full reads small print (lot, expiry) best; reduced costs less."),
-		widget.NewFormItem("Photos at once", f.conc),
-		hinted("Limit per minute", f.rpm, "The most photos sent per minute; leave empty if your plan has no limit."),
-		widget.NewFormItem("Watched folder", f.watch),
-		widget.NewFormItem("Clinic name", f.clinic),
-		widget.NewFormItem("Facility code", f.code),
-		widget.NewFormItem("District", f.district),
-		widget.NewFormItem("Reports prepared by", f.preparedBy),
-		widget.NewFormItem("Maximum months of stock", f.maxMonths),
+		widget.NewFormItem(i18n.T("OpenAI key"), f.key),
+		widget.NewFormItem(i18n.T("Server address"), f.baseURL),
+		hinted(i18n.T("Reading service"), f.model, i18n.T("Which OpenAI service reads the photos; leave empty unless given a name.")),
+		hinted(i18n.T("Photo quality sent"), f.detail, i18n.T("Full reads small print (lot, expiry) best; reduced costs less.")),
+		widget.NewFormItem(i18n.T("Photos at once"), f.conc),
+		hinted(i18n.T("Limit per minute"), f.rpm, i18n.T("The most photos sent per minute; leave empty if your plan has no limit.")),
+		widget.NewFormItem(i18n.T("Watched folder"), f.watch),
+		widget.NewFormItem(i18n.T("Clinic name"), f.clinic),
+		widget.NewFormItem(i18n.T("Facility code"), f.code),
+		widget.NewFormItem(i18n.T("District"), f.district),
+		widget.NewFormItem(i18n.T("Reports prepared by"), f.preparedBy),
+		widget.NewFormItem(i18n.T("Maximum months of stock"), f.maxMonths),
+		hinted(i18n.T("Language"), f.language, i18n.T("System: the language of this computer.")),
 	)
 	return f
 }
 
-// detailChoices are the photo quality choices in words, with the value the service takes.
+// detailChoices are the photo quality choices in words (in English: i18n.T where shown), with
+// the value the service takes.
 var detailChoices = []struct{ label, value string }{
-	{"Full (best for small print)", "high"},
-	{"Reduced (faster, costs less)", "low"},
-	{"Let the service choose", "auto"},
+	{i18n.Mark("Full (best for small print)"), "high"},
+	{i18n.Mark("Reduced (faster, costs less)"), "low"},
+	{i18n.Mark("Let the service choose"), "auto"},
 }
 
 func detailLabels() []string {
 	var out []string
 	for _, c := range detailChoices {
-		out = append(out, c.label)
+		out = append(out, i18n.T(c.label))
 	}
 	return out
 }
@@ -194,16 +206,16 @@ func detailLabels() []string {
 func detailLabel(value string) string {
 	for _, c := range detailChoices {
 		if c.value == value {
-			return c.label
+			return i18n.T(c.label)
 		}
 	}
-	return detailChoices[0].label
+	return i18n.T(detailChoices[0].label)
 }
 
 // detailValue is the stored value for the words chosen.
 func detailValue(label string) string {
 	for _, c := range detailChoices {
-		if c.label == label {
+		if i18n.T(c.label) == label {
 			return c.value
 		}
 	}
@@ -225,7 +237,7 @@ func intValidator(what string, lo, hi int) fyne.StringValidator {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("%s must be a whole number from %d to %d", what, lo, hi)
+			return errors.New(i18n.T("%s must be a whole number from %d to %d", what, lo, hi))
 		}
 		return nil
 	}
@@ -243,6 +255,9 @@ func (f *settingsForm) values() (Settings, error) {
 		ClinicDistrict: strings.TrimSpace(f.district.Text),
 		PreparedBy:     strings.TrimSpace(f.preparedBy.Text),
 	}
+	if i := f.language.SelectedIndex(); i > 0 && i < len(f.languageTags) {
+		s.Language = f.languageTags[i]
+	}
 	if err := f.maxMonths.Validator(f.maxMonths.Text); err != nil {
 		return s, err
 	}
@@ -256,7 +271,7 @@ func (f *settingsForm) values() (Settings, error) {
 	s.Concurrency, _ = strconv.Atoi(strings.TrimSpace(f.conc.Text))
 	s.RequestsPerMinute, _ = strconv.Atoi(strings.TrimSpace(f.rpm.Text))
 	if s.BaseURL != "" && !strings.HasPrefix(s.BaseURL, "http://") && !strings.HasPrefix(s.BaseURL, "https://") {
-		return s, errors.New("the server address must start with https:// (or http:// for a server on this computer)")
+		return s, errors.New(i18n.T("the server address must start with https:// (or http:// for a server on this computer)"))
 	}
 	return s, nil
 }
@@ -275,11 +290,11 @@ func (u *UI) testConnection(f *settingsForm) {
 		return
 	}
 	if u.d.Backend == nil {
-		f.result.SetText("Settings cannot be tested in this window.")
+		f.result.SetText(i18n.T("Settings cannot be tested in this window."))
 		return
 	}
 	key := strings.TrimSpace(f.key.Text)
-	f.result.SetText("Testing the connection…")
+	f.result.SetText(i18n.T("Testing the connection…"))
 	f.testBtn.Disable()
 	u.bg(func() func() {
 		ctx, cancel := context.WithTimeout(u.ctx, 30*time.Second)
@@ -291,7 +306,7 @@ func (u *UI) testConnection(f *settingsForm) {
 				f.result.SetText("✗ " + err.Error())
 				return
 			}
-			f.result.SetText("✓ The connection works: photos can be analysed.")
+			f.result.SetText(i18n.T("✓ The connection works: photos can be analysed."))
 		}
 	})
 }
@@ -301,15 +316,16 @@ func inUseText(c Connection) string {
 	if c.BaseURL == "" {
 		return ""
 	}
-	from := map[string]string{"settings": "set here", "environment": "from OPENAI_BASE_URL", "default": "OpenAI"}[c.BaseURLFrom]
-	key := map[string]string{"keyring": "saved on this computer", "environment": "from OPENAI_API_KEY"}[c.KeySource]
+	from := map[string]string{"settings": i18n.T("set here"), "environment": i18n.T("from OPENAI_BASE_URL"), "default": "OpenAI"}[c.BaseURLFrom]
+	key := map[string]string{"keyring": i18n.T("saved on this computer"), "environment": i18n.T("from OPENAI_API_KEY")}[c.KeySource]
 	if key == "" {
-		key = "none"
+		key = i18n.T("none")
 		if !c.OpenAI {
-			key = "none (this server may not need one)"
+			key = i18n.T("none (this server may not need one)")
 		}
 	}
-	return fmt.Sprintf("In use now: %s (%s) · reading service %s · key: %s", c.BaseURL, from, c.Model, key)
+	return i18n.T("In use now: %s (%s) · reading service %s · key: %s", c.BaseURL, from, c.Model, key)
+
 }
 
 // ShowSettings opens the Settings dialog. Enter saves, Escape closes it without saving.
@@ -318,18 +334,18 @@ func (u *UI) ShowSettings() {
 		return
 	}
 	f := u.newSettingsForm(u.currentSettings())
-	note := widget.NewLabel("The key is kept in this computer's keyring, never in the inventory file.")
+	note := widget.NewLabel(i18n.T("The key is kept in this computer's keyring, never in the inventory file."))
 	note.Wrapping = fyne.TextWrapWord
 	inUse := widget.NewLabel(inUseText(u.conn))
 	inUse.Wrapping = fyne.TextWrapWord
 	inUse.Importance = widget.HighImportance
 	setVisible(inUse, inUse.Text != "")
-	backups := widget.NewButtonWithIcon("Backups…", theme.StorageIcon(), u.ShowBackups)
+	backups := widget.NewButtonWithIcon(i18n.T("Backups…"), theme.StorageIcon(), u.ShowBackups)
 	content := container.NewVBox(inUse, f.form, container.NewHBox(f.testBtn, layoutSpacer(), backups), f.result, note)
 	var d dialog.Dialog
-	save := widget.NewButton("Save", nil)
+	save := widget.NewButton(i18n.T("Save"), nil)
 	save.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	cancel := widget.NewButton(i18n.T("Cancel"), func() { d.Hide() })
 	save.OnTapped = func() {
 		s, err := f.values()
 		if err != nil {
@@ -337,6 +353,7 @@ func (u *UI) ShowSettings() {
 			return
 		}
 		key := strings.TrimSpace(f.key.Text)
+		languageChanged := s.Language != u.currentSettings().Language
 		d.Hide()
 		u.bg(func() func() {
 			var errs []error
@@ -357,7 +374,9 @@ func (u *UI) ShowSettings() {
 			return func() {
 				u.setConnection(c)
 				if err := errors.Join(errs...); err != nil {
-					u.showError("The settings were not all saved", err)
+					u.showError(i18n.T("The settings were not all saved"), err)
+				} else if languageChanged {
+					u.askRestart()
 				}
 			}
 		})
@@ -365,10 +384,10 @@ func (u *UI) ShowSettings() {
 	for _, en := range []*uiEntry{f.key, f.baseURL, f.model, f.conc, f.rpm, f.watch} {
 		en.OnSubmitted = func(string) { save.OnTapped() }
 	}
-	d = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil,
+	d = dialog.NewCustomWithoutButtons(i18n.T("Settings"), container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, save), nil, nil,
 		container.NewVScroll(content)), u.win)
 	size := u.win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(640, size.Width-20), min(560, size.Height-20)))
+	d.Resize(fyne.NewSize(min(760, size.Width-20), min(560, size.Height-20))) // French, Portuguese and Spanish run 20-30% longer
 	u.settingsOpen = f
 	u.track(d, save.OnTapped, nil, func() { u.settingsOpen = nil })
 	d.Show()

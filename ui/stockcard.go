@@ -41,17 +41,17 @@ func (s *stockView) newCardPage() *cardPage {
 	c.list = widget.NewList(func() int { return len(c.rows) }, c.createRow, c.updateRow)
 	c.list.OnSelected = func(id widget.ListItemID) { c.selected = id; c.updateUndo() }
 	c.list.OnUnselected = func(widget.ListItemID) { c.selected = -1; c.updateUndo() }
-	c.undoSel = widget.NewButtonWithIcon("Undo the selected movement", theme.ContentUndoIcon(), c.undoSelected)
+	c.undoSel = widget.NewButtonWithIcon(i18n.T("Undo the selected movement"), theme.ContentUndoIcon(), c.undoSelected)
 	c.undoSel.Disable()
-	back := widget.NewButtonWithIcon("Back to the product", theme.NavigateBackIcon(), func() {
+	back := widget.NewButtonWithIcon(i18n.T("Back to the product"), theme.NavigateBackIcon(), func() {
 		s.openProduct(c.prod.ID)
 	})
 	c.packBtn = widget.NewButtonWithIcon(i18n.T("Pack size…"), theme.SettingsIcon(), c.editPackSize)
 	head := container.NewBorder(nil, nil, back, nil, container.NewVBox(container.NewBorder(nil, nil, nil, c.packBtn, c.title), c.summary))
-	header := newCols(cardCols, boldLabel("When"), boldLabel("What"), boldLabel("Change"), boldLabel("Balance"),
-		boldLabel("Note"), boldLabel("Photo"))
+	header := newCols(cardCols, boldLabel(i18n.T("When")), boldLabel(i18n.T("What")), boldLabel(i18n.T("Change")), boldLabel(i18n.T("Balance")),
+		boldLabel(i18n.T("Note")), boldLabel(i18n.T("Photo")))
 	top := container.NewVBox(head, widget.NewSeparator(), c.form.root, widget.NewSeparator(),
-		container.NewBorder(nil, nil, boldLabel("Stock card"), c.undoSel), header)
+		container.NewBorder(nil, nil, boldLabel(i18n.T("Stock card")), c.undoSel), header)
 	c.root = container.NewBorder(top, nil, nil, nil, c.list)
 	return c
 }
@@ -73,7 +73,7 @@ func (c *cardPage) reload() {
 		line stock.Line
 		rows []stock.CardRow
 	}
-	load(u, &c.seq, "This stock card could not be read", func() (r result, err error) {
+	load(u, &c.seq, i18n.T("This stock card could not be read"), func() (r result, err error) {
 		if r.line, err = u.d.Stock.Line(u.ctx, id); err != nil {
 			return r, err
 		}
@@ -89,9 +89,9 @@ func (c *cardPage) set(prod stock.Product, line stock.Line, rows []stock.CardRow
 	old := c.rows
 	c.prod, c.line, c.rows = prod, line, rows
 	c.title.SetText(productTitle(&prod))
-	sum := "Stock card of " + lineTitle(&line) + " · on hand: " + lineOnHandText(&line, &prod)
+	sum := i18n.T("Stock card of %s · on hand: %s", lineTitle(&line), lineOnHandText(&line, &prod))
 	if stock.IsExpired(line.Expiry, c.s.u.now()) {
-		sum += " · expired: dispose of it, do not dispense"
+		sum += " · " + i18n.T("expired: dispose of it, do not dispense")
 	}
 	c.summary.SetText(sum)
 	if stock.CountsInPacks(prod) {
@@ -139,10 +139,10 @@ func (c *cardPage) undoSelected() {
 	}
 	r := c.rows[c.selected]
 	u := c.s.u
-	u.confirmDialog("Undo this movement?",
-		fmt.Sprintf("%s, %s on %s.\n\nA reversing movement will be added; this one stays on the card.",
-			moveWords(&r), changeText(r.Quantity), r.At.Format("2006-01-02 15:04")),
-		"Undo it", "Keep it", func() {
+	u.confirmDialog(i18n.T("Undo this movement?"),
+		i18n.T("%s, %s on %s.\n\nA reversing movement will be added; this one stays on the card.",
+			moveWords(&r), changeText(r.Quantity), i18n.DateTime(r.At)),
+		i18n.T("Undo it"), i18n.T("Keep it"), func() {
 			c.s.undoIDs = []int64{r.ID}
 			c.s.undoLast()
 		})
@@ -179,10 +179,10 @@ func (c *cardPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	r := o.(*cardRow)
 	m := &c.rows[id]
-	r.when.SetText(m.At.Format("2006-01-02 15:04"))
+	r.when.SetText(i18n.DateTime(m.At))
 	what := moveWords(m)
 	if m.Kind == stock.Reversal {
-		what = "Undo of: " + c.reversedWords(m.ReversesID)
+		what = i18n.T("Undo of: %s", c.reversedWords(m.ReversesID))
 	}
 	r.what.SetText(what)
 	switch {
@@ -198,7 +198,7 @@ func (c *cardPage) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.note.SetText(m.Note)
 	r.photoID = m.PhotoID
 	if m.PhotoID != 0 {
-		r.photo.SetText(fmt.Sprintf("photo %d", m.PhotoID))
+		r.photo.SetText(i18n.T("photo %d", m.PhotoID))
 		r.photo.Show()
 	} else {
 		r.photo.Hide()
@@ -210,11 +210,11 @@ func (c *cardPage) reversedWords(id int64) string {
 	for i := range c.rows {
 		if r := &c.rows[i]; r.ID == id {
 			w := moveWords(r)
-			w = strings.TrimSuffix(w, " · undone later")
+			w = strings.TrimSuffix(w, " · "+i18n.T("undone later"))
 			return w + " (" + changeText(r.Quantity) + ")"
 		}
 	}
-	return "an earlier movement"
+	return i18n.T("an earlier movement")
 }
 
 // changeText is a signed quantity: "+5", "-2", "0".
@@ -227,25 +227,24 @@ func changeText(n int64) string {
 
 // moveWords says what a movement of a stock card was, in plain words.
 func moveWords(m *stock.CardRow) string {
-	w := stock.KindWords(m.Kind)
-	w = strings.ToUpper(w[:1]) + w[1:]
+	w := kindWords(m.Kind)
 	if m.Reason != stock.NoReason && m.Reason != stock.SamePack {
-		w += " — " + stock.ReasonWords(m.Reason)
+		w += " — " + reasonWords(m.Reason)
 	}
 	if m.Kind == stock.Count && m.Counted != nil {
-		w += fmt.Sprintf(": %d counted", *m.Counted)
+		w += ": " + i18n.T("%d counted", *m.Counted)
 	}
 	if m.Kind == stock.Receive && m.PhotoID != 0 {
-		w += " from a photo"
+		w += " " + i18n.T("from a photo")
 	}
 	switch m.Status {
 	case stock.Pending:
-		w += " (waiting for review, not counted yet)"
+		w += " " + i18n.T("(waiting for review, not counted yet)")
 	case stock.Dismissed:
-		w += " (not counted: " + stock.ReasonWords(m.Reason) + ")"
+		w += " " + i18n.T("(not counted: %s)", reasonWords(m.Reason))
 	}
 	if m.ReversedBy != 0 {
-		w += " · undone later"
+		w += " · " + i18n.T("undone later")
 	}
 	return w
 }
@@ -259,18 +258,18 @@ func (s *stockView) showPhoto(photoID int64) {
 	u.bg(func() func() {
 		p, err := u.d.Inventory.Photo(u.ctx, photoID)
 		if err != nil {
-			return func() { u.showError("This photo could not be opened", err) }
+			return func() { u.showError(i18n.T("This photo could not be opened"), err) }
 		}
 		img := u.ed.big.load(u.d.Inventory.PhotoFile(p), 1200)
 		return func() {
 			if img == nil {
-				u.showError("This photo could not be opened", fmt.Errorf("the file %s cannot be read as a picture", p.OriginalName))
+				u.showError(i18n.T("This photo could not be opened"), fmt.Errorf("the file %s cannot be read as a picture", p.OriginalName))
 				return
 			}
 			im := canvas.NewImageFromImage(img)
 			im.FillMode = canvas.ImageFillContain
 			im.SetMinSize(fyne.NewSize(640, 460))
-			u.showDialog(dialog.NewCustom(p.OriginalName, "Close", im, u.win), nil, nil)
+			u.showDialog(dialog.NewCustom(p.OriginalName, i18n.T("Close"), im, u.win), nil, nil)
 		}
 	})
 }

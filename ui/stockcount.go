@@ -16,10 +16,10 @@ import (
 	"medinventory/store/stock"
 )
 
-// Shelf choices besides the named locations.
-const (
-	shelfAll  = "All shelves"
-	shelfNone = "(no shelf given)"
+// Shelf choices besides the named locations, in English (the choice shows them translated).
+var (
+	shelfAll  = i18n.Mark("All shelves")
+	shelfNone = i18n.Mark("(no shelf given)")
 )
 
 // maxCountRows bounds the lots one count page shows (one entry box each).
@@ -60,7 +60,7 @@ var countCols = []float32{0, 80, 70, 95, 90, 80, 90, 150}
 func countReasonWords() []string {
 	var w []string
 	for _, r := range stock.AdjustReasons {
-		w = append(w, stock.ReasonWords(r))
+		w = append(w, reasonWords(r))
 	}
 	return w
 }
@@ -68,7 +68,7 @@ func countReasonWords() []string {
 // chosenReason is the reason picked for the row, or NoReason.
 func (r *countRow) chosenReason() stock.Reason {
 	for _, x := range stock.AdjustReasons {
-		if stock.ReasonWords(x) == r.reason.Selected {
+		if reasonWords(x) == r.reason.Selected {
 			return x
 		}
 	}
@@ -79,9 +79,9 @@ func (s *stockView) newCountPage() *countPage {
 	u := s.u
 	c := &countPage{s: s, box: container.NewVBox()}
 	c.shelf = widget.NewSelect(nil, func(string) { c.shelfChosen() })
-	c.shelf.PlaceHolder = "(choose a shelf)"
+	c.shelf.PlaceHolder = i18n.T("(choose a shelf)")
 	c.note = u.newEntry()
-	c.note.SetPlaceHolder("note, e.g. monthly count (optional)")
+	c.note.SetPlaceHolder(i18n.T("note, e.g. monthly count (optional)"))
 	c.info = widget.NewLabel("")
 	c.info.Wrapping = fyne.TextWrapWord
 	c.inPacks = newPackSwitch(func(bool) {
@@ -93,17 +93,17 @@ func (s *stockView) newCountPage() *countPage {
 	packsHint.Importance = widget.LowImportance
 	packsHint.Truncation = fyne.TextTruncateEllipsis
 	c.packsRow = container.NewBorder(nil, nil, c.inPacks, nil, packsHint)
-	c.save = widget.NewButtonWithIcon("Review the differences and save…", theme.DocumentSaveIcon(), c.review)
+	c.save = widget.NewButtonWithIcon(i18n.T("Review the differences and save…"), theme.DocumentSaveIcon(), c.review)
 	c.save.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon("All products", theme.NavigateBackIcon(), s.showProducts)
-	title := widget.NewLabelWithStyle("Stock count", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	back := widget.NewButtonWithIcon(i18n.T("All products"), theme.NavigateBackIcon(), s.showProducts)
+	title := widget.NewLabelWithStyle(i18n.T("Stock count"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	header := newCols(countCols, boldLabel("Medicine"), boldLabel("Lot"), boldLabel("Shelf"), boldLabel("Expiry"), boldLabel("Books say"),
-		boldLabel("Counted"), boldLabel("Difference"), boldLabel("Why it differs"))
-	sheet := widget.NewButtonWithIcon("Count sheet to print…", theme.DocumentPrintIcon(), c.printSheet)
+	header := newCols(countCols, boldLabel(i18n.T("Medicine")), boldLabel(i18n.T("Lot")), boldLabel(i18n.T("Shelf")), boldLabel(i18n.T("Expiry")), boldLabel(i18n.T("Books say")),
+		boldLabel(i18n.T("Counted")), boldLabel(i18n.T("Difference")), boldLabel(i18n.T("Why it differs")))
+	sheet := widget.NewButtonWithIcon(i18n.T("Count sheet to print…"), theme.DocumentPrintIcon(), c.printSheet)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, sheet, title),
-		newCols([]float32{60, 220, 0}, widget.NewLabel("Shelf"), c.shelf, c.note), // in Tab order
+		newCols([]float32{60, 220, 0}, widget.NewLabel(i18n.T("Shelf")), c.shelf, c.note), // in Tab order
 		c.packsRow,
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
@@ -117,7 +117,7 @@ func (c *countPage) printSheet() {
 		return
 	}
 	r := u.newReportsDialog()
-	if sh := c.shelf.Selected; sh != shelfAll && sh != shelfNone {
+	if sh := c.shelf.Selected; sh != i18n.T(shelfAll) && sh != i18n.T(shelfNone) {
 		r.shelf.SetText(sh)
 	}
 	u.showDialog(r.dlg, nil, nil) // Enter and Escape: Close
@@ -136,7 +136,7 @@ func (c *countPage) reload() {
 		return
 	}
 	f := store.ProductFilter{Today: u.now()}
-	load(u, &c.seq, "The stock could not be read", func() ([]stock.ProductStock, error) {
+	load(u, &c.seq, i18n.T("The stock could not be read"), func() ([]stock.ProductStock, error) {
 		return u.d.Stock.StockOnHand(u.ctx, f)
 	}, func(all []stock.ProductStock) {
 		c.all = all
@@ -159,14 +159,14 @@ func (c *countPage) setShelves() {
 		}
 	}
 	sort.Strings(named)
-	opts := append([]string{shelfAll}, named...)
+	opts := append([]string{i18n.T(shelfAll)}, named...)
 	if none {
-		opts = append(opts, shelfNone)
+		opts = append(opts, i18n.T(shelfNone))
 	}
 	prev := c.shelf.Selected
 	c.shelf.Options = opts
 	if prev == "" || !contains(opts, prev) {
-		prev = shelfAll
+		prev = i18n.T(shelfAll)
 	}
 	if c.typed() == 0 || prev != c.shelf.Selected {
 		c.shelf.SetSelected(prev) // shows the shelf
@@ -205,8 +205,8 @@ func (c *countPage) showShelf() {
 	for _, p := range c.all {
 		for _, l := range p.Lines {
 			switch {
-			case shelf == shelfAll:
-			case shelf == shelfNone && l.Location == "":
+			case shelf == i18n.T(shelfAll):
+			case shelf == i18n.T(shelfNone) && l.Location == "":
 			case l.Location == shelf:
 			default:
 				continue
@@ -229,7 +229,7 @@ func (c *countPage) showShelf() {
 		r.counted = u.newEntry()
 		r.diff = widget.NewLabel("")
 		r.reason = widget.NewSelect(countReasonWords(), nil)
-		r.reason.PlaceHolder = "(choose why)"
+		r.reason.PlaceHolder = i18n.T("(choose why)")
 		r.reason.Hide()
 		r.counted.OnChanged = func(string) { c.updateDiff(r) }
 		r.counted.OnSubmitted = func(string) {
@@ -243,18 +243,18 @@ func (c *countPage) showShelf() {
 		name.Truncation = fyne.TextTruncateEllipsis
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
-		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(r.line.Expiry)),
+		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(i18n.Day(r.line.Expiry))),
 			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff, r.reason))
 	}
 	c.box.Objects = objs
 	c.box.Refresh()
 	switch {
 	case total == 0:
-		c.info.SetText("No lots on this shelf.")
+		c.info.SetText(i18n.T("No lots on this shelf."))
 	case total > len(c.rows):
-		c.info.SetText(fmt.Sprintf("%d lots; the first %d are shown — choose one shelf to count the rest. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", total, len(c.rows)))
+		c.info.SetText(i18n.T("%d lots; the first %d are shown — choose one shelf to count the rest. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", total, len(c.rows)))
 	default:
-		c.info.SetText(fmt.Sprintf("%s. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", plural(total, "lot", "lots")))
+		c.info.SetText(i18n.N(total, "%d lot. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it.", "%d lots. Type what is on the shelf (Enter goes to the next lot); leave a lot blank to not count it."))
 	}
 	if len(c.rows) > 0 {
 		c.s.focus(c.rows[0].counted)
@@ -267,8 +267,8 @@ func (c *countPage) leave(then func()) {
 		then()
 		return
 	}
-	c.s.u.confirmDialog("Leave the count?", "The numbers you typed are not saved yet. Leave without saving them?",
-		"Leave without saving", "Go back", func() {
+	c.s.u.confirmDialog(i18n.T("Leave the count?"), i18n.T("The numbers you typed are not saved yet. Leave without saving them?"),
+		i18n.T("Leave without saving"), i18n.T("Go back"), func() {
 			c.clear()
 			then()
 		})
@@ -296,7 +296,7 @@ func (c *countPage) updateDiff(r *countRow) {
 	case err != nil:
 		r.reason.Hide()
 		r.diff.Importance = widget.DangerImportance
-		r.diff.SetText("not a count")
+		r.diff.SetText(i18n.T("not a count"))
 	default:
 		d, _ := stock.CountDelta(r.line.OnHand, n)
 		r.diff.Importance = widget.MediumImportance
@@ -342,7 +342,7 @@ func (c *countPage) review() {
 		}
 		if err != nil {
 			u.win.Canvas().Focus(r.counted)
-			u.showInfo("Check this number", fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err)))
+			u.showInfo(i18n.T("Check this number"), i18n.T("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err)))
 			return
 		}
 		d, _ := stock.CountDelta(r.line.OnHand, n)
@@ -350,35 +350,35 @@ func (c *countPage) review() {
 		if err := stock.CheckCountReason(d, why); err != nil {
 			r.reason.Show()
 			u.win.Canvas().Focus(r.counted)
-			msg := fmt.Sprintf("%s, lot %s: the books say %d and %d were counted. Choose why they differ beside the count: %s.",
+			msg := i18n.T("%s, lot %s: the books say %d and %d were counted. Choose why they differ beside the count: %s.",
 				productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, strings.Join(countReasonWords(), ", "))
 			if why != stock.NoReason {
-				msg = fmt.Sprintf("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err))
+				msg = i18n.T("%s, lot %s: %s", productTitle(&r.prod), dash(r.line.Lot), stockErrText(err))
 			}
-			u.showInfo("Say why the count differs", msg)
+			u.showInfo(i18n.T("Say why the count differs"), msg)
 			return
 		}
 		inputs = append(inputs, stock.CountInput{LineID: r.line.ID, Counted: n, Reason: why})
 		if d != 0 {
 			diffs++
-			lines = append(lines, fmt.Sprintf("%s, lot %s: books %d, counted %d (%s, %s)", productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, changeText(d), stock.ReasonWords(why)))
+			lines = append(lines, i18n.T("%s, lot %s: books %d, counted %d (%s, %s)", productTitle(&r.prod), dash(r.line.Lot), r.line.OnHand, n, changeText(d), reasonWords(why)))
 		}
 	}
 	if len(inputs) == 0 {
-		u.showInfo("Nothing counted yet", "Type the number on the shelf beside each lot you counted.")
+		u.showInfo(i18n.T("Nothing counted yet"), i18n.T("Type the number on the shelf beside each lot you counted."))
 		return
 	}
-	text := fmt.Sprintf("%s counted; %s.", plural(len(inputs), "lot", "lots"), plural(diffs, "difference", "differences"))
+	text := countedText(len(inputs)) + "; " + differencesText(diffs) + "."
 	if diffs > 0 {
 		text += "\n\n" + strings.Join(lines, "\n")
 	} else {
-		text += " Everything agrees with the books."
+		text += " " + i18n.T("Everything agrees with the books.")
 	}
 	body := widget.NewLabel(text)
 	body.Wrapping = fyne.TextWrapWord
 	sc := container.NewVScroll(body)
 	sc.SetMinSize(fyne.NewSize(560, min(80+float32(len(lines))*28, 380)))
-	u.askDialog("Save this count?", "Save the count", "Go back", sc, func(ok bool) {
+	u.askDialog(i18n.T("Save this count?"), i18n.T("Save the count"), i18n.T("Go back"), sc, func(ok bool) {
 		if ok {
 			c.saveCount(inputs, diffs)
 		}
@@ -394,14 +394,13 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 		return func() {
 			c.save.Enable()
 			if err != nil {
-				u.showError("The count could not be saved", err)
+				u.showError(i18n.T("The count could not be saved"), err)
 				return
 			}
 			undo := lastFirst(ms)
 			c.clear()
-			c.s.recorded(fmt.Sprintf("Stock count saved: %s counted, %s.", plural(len(inputs), "lot", "lots"),
-				plural(diffs, "difference", "differences")), undo)
-			c.s.pushStockUndo("Stock count of "+plural(len(inputs), "lot", "lots"), undo, func(ctx context.Context) ([]int64, error) {
+			c.s.recorded(i18n.T("Stock count saved: %s, %s.", countedText(len(inputs)), differencesText(diffs)), undo)
+			c.s.pushStockUndo(i18n.N(len(inputs), "Stock count of %d lot", "Stock count of %d lots"), undo, func(ctx context.Context) ([]int64, error) {
 				ms, err := u.d.Stock.Count(ctx, inputs, note)
 				return lastFirst(ms), err
 			})
@@ -413,3 +412,9 @@ func (c *countPage) saveCount(inputs []stock.CountInput, diffs int) {
 
 // packsOn reports whether numbers typed in the count are packs (the switch, when it shows).
 func (c *countPage) packsOn() bool { return c.inPacks.Visible() && c.inPacks.Checked }
+
+// countedText is "3 lots counted".
+func countedText(n int) string { return i18n.N(n, "%d lot counted", "%d lots counted") }
+
+// differencesText is "1 difference".
+func differencesText(n int) string { return i18n.N(n, "%d difference", "%d differences") }

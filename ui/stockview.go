@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/stock"
 )
 
@@ -39,7 +40,7 @@ type stockView struct {
 func (u *UI) newStockView() *stockView {
 	s := &stockView{u: u}
 	s.note = newNotice(u, s.undoLast)
-	s.receiptsBtn = widget.NewButtonWithIcon("Receipts to review", theme.DocumentIcon(), func() { s.showReceipts() })
+	s.receiptsBtn = widget.NewButtonWithIcon(i18n.T("Receipts to review"), theme.DocumentIcon(), func() { s.showReceipts() })
 
 	s.products = s.newProductsPage()
 	s.product = s.newProductPage()
@@ -53,9 +54,9 @@ func (u *UI) newStockView() *stockView {
 
 // toolbar is the product view's buttons: receipts to review, stock count, reports.
 func (s *stockView) toolbar() fyne.CanvasObject {
-	count := widget.NewButtonWithIcon("Stock count…", theme.ListIcon(), func() { s.showCount() })
-	reports := widget.NewButtonWithIcon("Reports…", theme.DocumentPrintIcon(), func() { s.u.ShowReports() })
-	order := widget.NewButtonWithIcon("What to order…", theme.DocumentCreateIcon(), func() { s.u.ShowWhatToOrder() })
+	count := widget.NewButtonWithIcon(i18n.T("Stock count…"), theme.ListIcon(), func() { s.showCount() })
+	reports := widget.NewButtonWithIcon(i18n.T("Reports…"), theme.DocumentPrintIcon(), func() { s.u.ShowReports() })
+	order := widget.NewButtonWithIcon(i18n.T("What to order…"), theme.DocumentCreateIcon(), func() { s.u.ShowWhatToOrder() })
 	return container.NewHBox(s.receiptsBtn, count, order, reports)
 }
 
@@ -147,10 +148,10 @@ func (s *stockView) refreshReceiptCount() {
 
 func (s *stockView) setReceiptCount(n int) {
 	if n == 0 {
-		s.receiptsBtn.SetText("No receipts to review")
+		s.receiptsBtn.SetText(i18n.T("No receipts to review"))
 		s.receiptsBtn.Importance = widget.MediumImportance
 	} else {
-		s.receiptsBtn.SetText(fmt.Sprintf("%s to review", plural(n, "receipt", "receipts")))
+		s.receiptsBtn.SetText(i18n.N(n, "%d receipt to review", "%d receipts to review"))
 		s.receiptsBtn.Importance = widget.HighImportance
 	}
 	s.receiptsBtn.Refresh()
@@ -191,7 +192,7 @@ func (s *stockView) pushStockUndo(label string, ids []int64, again func(ctx cont
 		return nil
 	}, func(ctx context.Context) error {
 		if again == nil {
-			return errors.New("a photo's receipt cannot be received twice the same way; if it was right, confirm the photo's entry again")
+			return errors.New(i18n.T("a photo's receipt cannot be received twice the same way; if it was right, confirm the photo's entry again"))
 		}
 		next, err := again(ctx)
 		if err != nil {
@@ -237,13 +238,13 @@ func (s *stockView) undoLast() {
 		return func() {
 			if err != nil {
 				s.recorded("", nil)
-				u.showError("This could not be undone", err)
+				u.showError(i18n.T("This could not be undone"), err)
 				if done < len(ids) {
 					s.undoIDs = ids[done:]
 					s.note.undoBtn.Show()
 				}
 			} else {
-				s.recorded("Undone: a reversing movement was added to the stock card.", nil)
+				s.recorded(i18n.T("Undone: a reversing movement was added to the stock card."), nil)
 			}
 			s.reload()
 		}
@@ -281,8 +282,8 @@ func (u *UI) mainTabs(photos fyne.CanvasObject) fyne.CanvasObject {
 	if u.d.Stock == nil {
 		return photos
 	}
-	u.stockTab = container.NewTabItemWithIcon("Stock", theme.StorageIcon(), u.stock.root)
-	u.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Photos and entries", theme.MediaPhotoIcon(), photos), u.stockTab)
+	u.stockTab = container.NewTabItemWithIcon(i18n.T("Stock"), theme.StorageIcon(), u.stock.root)
+	u.tabs = container.NewAppTabs(container.NewTabItemWithIcon(i18n.T("Photos and entries"), theme.MediaPhotoIcon(), photos), u.stockTab)
 	u.tabs.OnSelected = func(t *container.TabItem) { // a message about the other tab goes
 		if t == u.stockTab {
 			u.inv.note.clear()
@@ -309,7 +310,7 @@ func stockErrText(err error) string {
 		return ""
 	}
 	if err == context.DeadlineExceeded {
-		return "This took too long. Please try again."
+		return i18n.T("This took too long. Please try again.")
 	}
 	t := plainError(err)
 	return strings.ToUpper(t[:1]) + t[1:]
@@ -317,17 +318,17 @@ func stockErrText(err error) string {
 
 // lineTitle names a lot for people: "lot A123 · expires 2027-03-31 · shelf B".
 func lineTitle(l *stock.Line) string {
-	parts := []string{"lot " + dash(l.Lot)}
+	parts := []string{i18n.T("lot %s", dash(l.Lot))}
 	if l.Lot == "" {
-		parts[0] = "no lot number"
+		parts[0] = i18n.T("no lot number")
 	}
 	if l.Expiry != "" {
-		parts = append(parts, "expires "+l.Expiry)
+		parts = append(parts, i18n.T("expires %s", i18n.Day(l.Expiry)))
 	} else {
-		parts = append(parts, "no expiry date")
+		parts = append(parts, i18n.T("no expiry date"))
 	}
 	if l.Location != "" {
-		parts = append(parts, "shelf "+l.Location)
+		parts = append(parts, i18n.T("shelf %s", l.Location))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medinventory/analyzer/wait"
+	"medinventory/assets/i18n"
 	"medinventory/jobs"
 	"medinventory/store"
 	"medinventory/ui/undo"
@@ -223,7 +223,7 @@ func (u *UI) build() {
 	bannerText := widget.NewLabelWithData(u.bannerB)
 	bannerText.Wrapping = fyne.TextWrapWord
 	bannerText.TextStyle.Bold = true
-	u.bannerBtn = widget.NewButton("Open Settings", u.ShowSettings)
+	u.bannerBtn = widget.NewButton(i18n.T("Open Settings"), u.ShowSettings)
 	u.bannerBtn.Importance = widget.HighImportance
 	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 70))
 	bg.CornerRadius = 6
@@ -236,21 +236,21 @@ func (u *UI) build() {
 	}))
 
 	u.netIcon = widget.NewIcon(theme.ConfirmIcon())
-	_ = u.netB.Set("Online")
-	_ = u.queueB.Set("No photos waiting")
-	_ = u.useB.Set("Loading…") // refreshUsage says what was read today once it has looked
+	_ = u.netB.Set(i18n.T("Online"))
+	_ = u.queueB.Set(i18n.T("No photos waiting"))
+	_ = u.useB.Set(i18n.T("Loading…")) // refreshUsage says what was read today once it has looked
 
-	big := widget.NewLabelWithStyle("Drop medicine photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	big := widget.NewLabelWithStyle(i18n.T("Drop medicine photos here"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	big.SizeName = theme.SizeNameHeadingText
-	hint := widget.NewLabelWithStyle("or press Add photos… (Ctrl+O)", fyne.TextAlignCenter, fyne.TextStyle{})
-	add := widget.NewButtonWithIcon("Add photos…", theme.FolderOpenIcon(), u.ShowAddPhotos)
+	hint := widget.NewLabelWithStyle(i18n.T("or press Add photos… (Ctrl+O)"), fyne.TextAlignCenter, fyne.TextStyle{})
+	add := widget.NewButtonWithIcon(i18n.T("Add photos…"), theme.FolderOpenIcon(), u.ShowAddPhotos)
 	add.Importance = widget.HighImportance
 	cam := canvas.NewImageFromResource(theme.MediaPhotoIcon())
 	cam.FillMode = canvas.ImageFillContain
 	cam.SetMinSize(fyne.NewSize(72, 72))
 	u.emptyView = container.NewCenter(container.NewVBox(
 		container.NewCenter(cam), big, hint, container.NewCenter(add)))
-	loading := widget.NewLabelWithStyle("Loading the inventory…", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	loading := widget.NewLabelWithStyle(i18n.T("Loading the inventory…"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	loading.SizeName = theme.SizeNameHeadingText
 	u.loadView = container.NewCenter(loading)
 	u.mainArea = container.NewStack()
@@ -258,13 +258,13 @@ func (u *UI) build() {
 }
 
 func (u *UI) content() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon("Add photos…", theme.FolderOpenIcon(), u.ShowAddPhotos)
+	add := widget.NewButtonWithIcon(i18n.T("Add photos…"), theme.FolderOpenIcon(), u.ShowAddPhotos)
 	add.Importance = widget.HighImportance
-	manual := widget.NewButtonWithIcon("Add by hand", theme.ContentAddIcon(), u.ed.openNew)
-	u.retryAllBtn = widget.NewButtonWithIcon("Try failed photos again", theme.ViewRefreshIcon(), u.RetryAllFailed)
+	manual := widget.NewButtonWithIcon(i18n.T("Add by hand"), theme.ContentAddIcon(), u.ed.openNew)
+	u.retryAllBtn = widget.NewButtonWithIcon(i18n.T("Try failed photos again"), theme.ViewRefreshIcon(), u.RetryAllFailed)
 	u.retryAllBtn.Hide()
-	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), u.ShowSettings)
-	u.queueBtn = widget.NewButtonWithIcon("Photos", theme.MediaPhotoIcon(), u.toggleQueue)
+	settings := widget.NewButtonWithIcon(i18n.T("Settings"), theme.SettingsIcon(), u.ShowSettings)
+	u.queueBtn = widget.NewButtonWithIcon(i18n.T("Photos"), theme.MediaPhotoIcon(), u.toggleQueue)
 	u.queueBtn.Hide()
 	top := container.NewVBox(
 		container.NewHBox(add, manual, u.queueBtn, layout.NewSpacer(), u.retryAllBtn, settings),
@@ -319,9 +319,9 @@ func plainError(err error) string {
 	case errors.As(err, &pe):
 		return pe.Msg
 	case errors.Is(err, store.ErrEntryNotFound):
-		return "This medicine is no longer in the inventory (it may have been removed)."
+		return i18n.T("This medicine is no longer in the inventory (it may have been removed).")
 	case errors.Is(err, context.DeadlineExceeded):
-		return "This took too long. Please try again."
+		return i18n.T("This took too long. Please try again.")
 	}
 	return err.Error()
 }
@@ -343,16 +343,16 @@ func (u *UI) setConnection(c Connection) {
 
 // updateNet sets the status bar's connection words: no key, offline, server down, or online.
 func (u *UI) updateNet() {
-	text, icon := "Online", theme.ConfirmIcon()
+	text, icon := i18n.T("Online"), theme.ConfirmIcon()
 	switch {
 	case u.conn.NeedsKey():
-		text, icon = "No OpenAI key — open Settings", theme.WarningIcon()
+		text, icon = i18n.T("No OpenAI key — open Settings"), theme.WarningIcon()
 	case !u.online && u.conn.BaseURL != "" && !u.conn.OpenAI:
-		text, icon = "Model server not reachable — photos will wait", theme.WarningIcon()
+		text, icon = i18n.T("Model server not reachable — photos will wait"), theme.WarningIcon()
 	case !u.online:
-		text, icon = "Offline — photos will wait", theme.WarningIcon()
+		text, icon = i18n.T("Offline — photos will wait"), theme.WarningIcon()
 	case u.conn.BaseURL != "" && !u.conn.OpenAI:
-		text = "Model server: " + shortURL(u.conn.BaseURL)
+		text = i18n.T("Model server: %s", shortURL(u.conn.BaseURL))
 	}
 	_ = u.netB.Set(text)
 	u.netIcon.SetResource(icon)
@@ -389,29 +389,22 @@ func (u *UI) refreshUsage() {
 func usageText(us store.Usage, read int) string {
 	if us.Requests == 0 {
 		if read == 0 {
-			return "Today: no photos read yet"
+			return i18n.T("Today: no photos read yet")
 		}
-		return fmt.Sprintf("Today: %s read · none sent for reading online", plural(read, "photo", "photos"))
+		return i18n.N(read, "Today: %d photo read · none sent for reading online", "Today: %d photos read · none sent for reading online")
 	}
-	cost := fmt.Sprintf("about $%.2f", us.CostUSD)
+	cost := i18n.T("about $%.2f", us.CostUSD)
 	switch {
 	case us.CostUSD == 0:
-		cost = "cost unknown"
+		cost = i18n.T("cost unknown")
 	case us.CostUSD < 0.01:
-		cost = "less than $0.01"
+		cost = i18n.T("less than $0.01")
 	}
-	sent := fmt.Sprintf("%s read online", plural(int(us.Requests), "photo", "photos"))
+	sent := i18n.N(int(us.Requests), "%d photo read online", "%d photos read online")
 	if read > int(us.Requests) {
-		sent = fmt.Sprintf("%s read · %d of them online", plural(read, "photo", "photos"), us.Requests)
+		sent = i18n.N(read, "%d photo read · %d of them online", "%d photos read · %d of them online", read, us.Requests)
 	}
-	return fmt.Sprintf("Today: %s · %s", sent, cost) // what it costs, not the service's "tokens"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return i18n.T("Today: %s · %s", sent, cost) // what it costs, not the service's "tokens"
 }
 
 // ApplyEvent applies one queue event: it sets the bindings of the photo's row, the batch bar, the
@@ -437,12 +430,12 @@ func (u *UI) ApplyEvent(ev jobs.Event) {
 	}
 	c := u.queue.counts
 	if wasPending > 0 && c.Pending() == 0 {
-		msg := "The photo has been analysed."
+		msg := i18n.T("The photo has been analysed.")
 		if n := u.queue.batchTotal(); n != 1 {
-			msg = fmt.Sprintf("All %d photos have been analysed.", n)
+			msg = i18n.T("All %d photos have been analysed.", n)
 		}
 		if n := u.queue.attention(); n > 0 {
-			msg += " " + plural(n, "photo needs", "photos need") + " your attention."
+			msg += " " + i18n.N(n, "%d photo needs your attention.", "%d photos need your attention.")
 		}
 		u.notify(msg)
 	} else if ev.State == jobs.StateFailed || (ev.State == jobs.StateWaiting && wait.Reason(ev.Reason) != wait.Offline) {
@@ -466,17 +459,18 @@ func (u *UI) bannerMessage() string {
 		}
 	}
 	if n := waiting[wait.Offline]; n > 0 && u.conn.BaseURL != "" && !u.conn.OpenAI && wait.Banner(map[wait.Reason]int{wait.Offline: n}) == wait.Banner(waiting) {
-		return fmt.Sprintf("The model server at %s cannot be reached — check that it is running. %s will be analysed then.",
-			shortURL(u.conn.BaseURL), plural(n, "photo", "photos"))
+		return i18n.N(n, "The model server at %[2]s cannot be reached — check that it is running. %[1]d photo will be analysed then.",
+			"The model server at %[2]s cannot be reached — check that it is running. %[1]d photos will be analysed then.", n, shortURL(u.conn.BaseURL))
 	}
 	if msg := wait.Banner(waiting); msg != "" {
 		return msg
 	}
 	switch {
 	case u.conn.NeedsKey():
-		return "No OpenAI key is set — open Settings to add one. Barcodes are still read on this computer; the rest waits for the key."
+		return i18n.T("No OpenAI key is set — open Settings to add one. Barcodes are still read on this computer; the rest waits for the key.")
 	case failed > 0:
-		return plural(failed, "photo", "photos") + " could not be analysed — press “Try failed photos again”, or look at each one in the list."
+		return i18n.N(failed, "%d photo could not be analysed — press “Try failed photos again”, or look at each one in the list.",
+			"%d photos could not be analysed — press “Try failed photos again”, or look at each one in the list.")
 	}
 	return ""
 }
@@ -484,7 +478,7 @@ func (u *UI) bannerMessage() string {
 func (u *UI) updateBanner() {
 	failed := u.queue.failed()
 	if failed > 0 {
-		u.retryAllBtn.SetText(fmt.Sprintf("Try %s again", plural(failed, "failed photo", "failed photos")))
+		u.retryAllBtn.SetText(i18n.N(failed, "Try %d failed photo again", "Try %d failed photos again"))
 		u.retryAllBtn.Show()
 	} else {
 		u.retryAllBtn.Hide()
@@ -504,11 +498,11 @@ func (u *UI) updateStatusQueue() {
 	c := u.queue.counts
 	switch {
 	case c.Pending() == 0 && c.Failed == 0:
-		_ = u.queueB.Set("No photos waiting")
+		_ = u.queueB.Set(i18n.T("No photos waiting"))
 	default:
-		parts := fmt.Sprintf("%d waiting · %d being read", c.Queued+c.Retrying+c.Waiting, c.Running)
+		parts := i18n.T("%d waiting · %d being read", c.Queued+c.Retrying+c.Waiting, c.Running)
 		if c.Failed > 0 {
-			parts += " · " + plural(c.Failed, "needs", "need") + " attention"
+			parts += " · " + i18n.N(c.Failed, "%d needs attention", "%d need attention")
 		}
 		_ = u.queueB.Set(parts)
 	}
@@ -523,7 +517,7 @@ func (u *UI) RetryAllFailed() {
 		n, err := u.d.Queue.RetryAllFailed(u.ctx)
 		return func() {
 			if err != nil {
-				u.showError("The photos could not be queued again", err)
+				u.showError(i18n.T("The photos could not be queued again"), err)
 				return
 			}
 			u.log.Info("retry all failed", "n", n)
@@ -545,7 +539,8 @@ func (u *UI) reloadQueue() {
 		list, err := u.d.Queue.Jobs(u.ctx)
 		if err != nil {
 			u.log.Warn("queue list", "err", err)
-			return func() { u.showError("The list of photos could not be read", err) }
+			return func() { u.showError(i18n.T("The list of photos could not be read"), err) }
+
 		}
 		names := u.photoNames(list)
 		return func() {

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store/export"
 	"medinventory/store/outfile"
 	"medinventory/store/stock"
@@ -28,8 +29,10 @@ var orderColumns = []struct {
 	head  string
 	width float32
 }{
-	{"Product", 170}, {"Opening", 98}, {"Received", 94}, {"Dispensed", 106}, {"Loss/adj.", 92}, {"Closing", 84},
-	{"Days out", 98}, {"AMC", 62}, {"Months", 90}, {"Max", 62}, {"Suggested", 104}, {"Ordered", 88}, {"Reason", 150},
+	{i18n.Mark("Product"), 170}, {i18n.Mark("Opening"), 98}, {i18n.Mark("Received"), 94}, {i18n.Mark("Dispensed"), 106},
+	{i18n.Mark("Loss/adj."), 92}, {i18n.Mark("Closing"), 84}, {i18n.Mark("Days out"), 98}, {i18n.Mark("AMC"), 62},
+	{i18n.Mark("Months"), 90}, {i18n.Mark("Max"), 62}, {i18n.Mark("Suggested"), 104}, {i18n.Mark("Ordered"), 88},
+	{i18n.Mark("Reason"), 150},
 }
 
 // orderCols lays its objects out in columns, one per orderColumns entry, their widths scaled to
@@ -103,9 +106,9 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 	byLabel := map[string]time.Time{}
 	for i := 0; i < 13; i++ {
 		m := this.AddDate(0, -i, 0)
-		l := m.Format("January 2006")
+		l := i18n.Month(m)
 		if i == 0 {
-			l += " (so far)"
+			l = i18n.T("%s (so far)", l)
 		}
 		labels = append(labels, l)
 		byLabel[l] = m
@@ -124,27 +127,26 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 
 	head := container.New(orderCols{})
 	for _, c := range orderColumns {
-		l := widget.NewLabelWithStyle(c.head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := widget.NewLabelWithStyle(i18n.T(c.head), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Truncation = fyne.TextTruncateEllipsis
 		head.Add(l)
 	}
 	w.list = widget.NewList(func() int { return len(w.rows) }, w.newRow, w.updateRow)
 
-	save := widget.NewButton("Save the quantities ordered", w.saveOrders)
+	save := widget.NewButton(i18n.T("Save the quantities ordered"), w.saveOrders)
 	save.Importance = widget.HighImportance
-	files := container.NewHBox(widget.NewLabel("Save the report:"))
+	files := container.NewHBox(widget.NewLabel(i18n.T("Save the report:")))
 	for _, f := range reportFormats {
 		f := f
 		files.Add(widget.NewButton(strings.ToUpper(string(f)), func() { w.saveFile(f) }))
 	}
-	hint := widget.NewLabel(fmt.Sprintf("AMC: average monthly consumption over the month and the two before it, adjusted for days out of stock. "+
-		"Max = AMC × %d months of stock (Settings). Suggested = Max − Closing, rounded up. Type another quantity in Ordered, with a reason.", u.maxMonths()))
+	hint := widget.NewLabel(i18n.T("AMC: average monthly consumption over the month and the two before it, adjusted for days out of stock. Max = AMC × %d months of stock (Settings). Suggested = Max − Closing, rounded up. Type another quantity in Ordered, with a reason.", u.maxMonths()))
 	hint.Wrapping = fyne.TextWrapWord
 	monthBox := container.NewGridWrap(fyne.NewSize(240, w.months.MinSize().Height), w.months)
-	top := container.NewVBox(container.NewHBox(widget.NewLabel("Month:"), monthBox), hint, head)
+	top := container.NewVBox(container.NewHBox(widget.NewLabel(i18n.T("Month:")), monthBox), hint, head)
 	bottom := container.NewVBox(w.status, container.NewHBox(save, files))
 	body := container.NewBorder(top, bottom, nil, nil, w.list)
-	w.dlg = dialog.NewCustom("What to order", "Close", body, u.win)
+	w.dlg = dialog.NewCustom(i18n.T("What to order"), i18n.T("Close"), body, u.win)
 	win := u.win.Canvas().Size()
 	w.dlg.Resize(fyne.NewSize(max(win.Width-24, 600), max(win.Height-24, 400)))
 	return w
@@ -174,7 +176,7 @@ func (w *whatToOrder) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects
 	name := r.Product.Name
 	if name == "" {
-		name = "(not yet named) " + r.Product.GTIN
+		name = i18n.T("(not yet named) %s", r.Product.GTIN)
 	}
 	if r.Product.Strength != "" {
 		name += " " + r.Product.Strength
@@ -199,7 +201,7 @@ func (w *whatToOrder) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	reason.SetText(ed.reason)
 	reason.SetPlaceHolder("")
 	if n, err := strconv.ParseInt(strings.TrimSpace(ed.qty), 10, 64); err == nil && stock.NeedsReason(r.OrderQuantity, n, strings.TrimSpace(ed.reason)) {
-		reason.SetPlaceHolder("why another quantity?")
+		reason.SetPlaceHolder(i18n.T("why another quantity?"))
 	}
 	change := func(string) {
 		w.edits[pid] = orderEdit{qty: qty.Text, reason: reason.Text}
@@ -213,7 +215,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // once they are shown.
 func (w *whatToOrder) load(done ...string) {
 	month, maxMonths := w.month, w.u.maxMonths()
-	w.setStatus("Reading the ledger…", widget.MediumImportance)
+	w.setStatus(i18n.T("Reading the ledger…"), widget.MediumImportance)
 	w.u.bg(func() func() {
 		rows, err := w.u.d.Stock.MonthlyReport(w.u.ctx, month, maxMonths)
 		return func() {
@@ -222,7 +224,7 @@ func (w *whatToOrder) load(done ...string) {
 			}
 			if err != nil {
 				w.setStatus("", widget.MediumImportance)
-				w.u.showError("The monthly report could not be read", err)
+				w.u.showError(i18n.T("The monthly report could not be read"), err)
 				return
 			}
 			w.rows = rows
@@ -234,9 +236,9 @@ func (w *whatToOrder) load(done ...string) {
 				}
 			}
 			if len(rows) == 0 {
-				w.setStatus("No product had stock or a movement in this month or the two before it.", widget.MediumImportance)
+				w.setStatus(i18n.T("No product had stock or a movement in this month or the two before it."), widget.MediumImportance)
 			} else {
-				w.setStatus(fmt.Sprintf("%d products; %d to order.", len(rows), n), widget.MediumImportance)
+				w.setStatus(i18n.N(len(rows), "%d product; %d to order.", "%d products; %d to order.", len(rows), n), widget.MediumImportance)
 			}
 			if len(done) > 0 {
 				w.setStatus(done[0]+" "+w.status.Text, widget.SuccessImportance)
@@ -266,18 +268,18 @@ func (w *whatToOrder) saveOrders() {
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(ed.qty), 10, 64)
 		if err != nil || n < 0 {
-			w.setStatus(fmt.Sprintf("%s: type the quantity ordered as a whole number, 0 or more.", r.Product.Name), widget.DangerImportance)
+			w.setStatus(i18n.T("%s: type the quantity ordered as a whole number, 0 or more.", r.Product.Name), widget.DangerImportance)
 			return
 		}
 		reason := strings.TrimSpace(ed.reason)
 		if stock.NeedsReason(r.OrderQuantity, n, reason) {
-			w.setStatus(fmt.Sprintf("%s: %d suggested, %d ordered: say why in the Reason column.", r.Product.Name, r.OrderQuantity, n), widget.DangerImportance)
+			w.setStatus(i18n.T("%s: %d suggested, %d ordered: say why in the Reason column.", r.Product.Name, r.OrderQuantity, n), widget.DangerImportance)
 			return
 		}
 		todo = append(todo, order{r.Product.ID, n, reason})
 	}
 	if len(todo) == 0 {
-		w.setStatus("Nothing was changed.", widget.MediumImportance)
+		w.setStatus(i18n.T("Nothing was changed."), widget.MediumImportance)
 		return
 	}
 	month := w.month
@@ -290,11 +292,11 @@ func (w *whatToOrder) saveOrders() {
 		}
 		return func() {
 			if err != nil {
-				w.u.showError("The quantities ordered could not be saved", err)
+				w.u.showError(i18n.T("The quantities ordered could not be saved"), err)
 				return
 			}
 			w.edits = map[int64]orderEdit{}
-			w.load("Saved what to order of " + plural(len(todo), "product", "products") + ".")
+			w.load(i18n.N(len(todo), "Saved what to order of %d product.", "Saved what to order of %d products.", len(todo)))
 		}
 	})
 }
@@ -303,13 +305,13 @@ func (w *whatToOrder) saveOrders() {
 // writes it whole through store/outfile, as the Reports window does.
 func (w *whatToOrder) saveFile(f export.Format) {
 	if len(w.edits) > 0 {
-		w.setStatus("Save the quantities ordered first: the report shows what is saved.", widget.DangerImportance)
+		w.setStatus(i18n.T("Save the quantities ordered first: the report shows what is saved."), widget.DangerImportance)
 		return
 	}
 	month, maxMonths, s := w.month, w.u.maxMonths(), w.u.currentSettings()
 	clinic := clinicOf(s)
-	w.u.chooseSaveFile("Save the monthly report", "monthly-report-"+month.Format("2006-01")+f.Ext(), f.Ext(), func(path string) {
-		w.setStatus("Making the report…", widget.MediumImportance)
+	w.u.chooseSaveFile(i18n.T("Save the monthly report"), "monthly-report-"+month.Format("2006-01")+f.Ext(), f.Ext(), func(path string) {
+		w.setStatus(i18n.T("Making the report…"), widget.MediumImportance)
 		w.u.bg(func() func() {
 			err := writeMonthlyFile(path, func(out io.Writer) error {
 				rows, err := w.u.d.Stock.MonthlyReport(w.u.ctx, month, maxMonths)
@@ -321,10 +323,10 @@ func (w *whatToOrder) saveFile(f export.Format) {
 			return func() {
 				if err != nil {
 					w.setStatus("", widget.MediumImportance)
-					w.u.showError("The report could not be saved", err)
+					w.u.showError(i18n.T("The report could not be saved"), err)
 					return
 				}
-				w.setStatus("Saved "+path+".", widget.SuccessImportance)
+				w.setStatus(i18n.T("Saved %s.", path), widget.SuccessImportance)
 			}
 		})
 	})
@@ -339,7 +341,7 @@ func writeMonthlyFile(path string, produce func(io.Writer) error) error {
 		return fmt.Errorf("make the report: %w", err)
 	}
 	if buf.Len() == 0 {
-		return errors.New("the report came out empty")
+		return errors.New(i18n.T("the report came out empty"))
 	}
 	return outfile.Write(path, "report", func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())

@@ -8,8 +8,9 @@
 package wait
 
 import (
-	"fmt"
 	"time"
+
+	"medinventory/assets/i18n"
 )
 
 // Reason is why a job waits: a short machine-readable word, stored in the job's row.
@@ -28,7 +29,8 @@ const (
 	OfflineMode   Reason = "offline_mode"    // the user chose to work offline
 )
 
-// words are what the user reads about a reason.
+// words are what the user reads about a reason, in English (marked: Message, Status and Banner
+// translate them).
 type words struct {
 	message  string                     // the job's message when nothing more specific is known
 	status   string                     // one photo's line in the queue
@@ -42,59 +44,59 @@ var table = []struct {
 	w words
 }{
 	{KeyRefused, words{
-		message: "The OpenAI key was refused. Open Settings and check the key.",
-		status:  "The OpenAI key was refused (open Settings)",
+		message: i18n.Mark("The OpenAI key was refused. Open Settings and check the key."),
+		status:  i18n.Mark("The OpenAI key was refused (open Settings)"),
 		banner: func(all, _ int) string {
-			return "The OpenAI key was refused — open Settings. " + areWaiting(all)
+			return i18n.T("The OpenAI key was refused — open Settings.") + " " + areWaiting(all)
 		},
 		settings: true}},
 	{NoKey, words{
-		message: "No OpenAI key is set. Open Settings and enter the key; the photo will be analysed then.",
-		status:  "Waiting for an OpenAI key (open Settings)",
+		message: i18n.Mark("No OpenAI key is set. Open Settings and enter the key; the photo will be analysed then."),
+		status:  i18n.Mark("Waiting for an OpenAI key (open Settings)"),
 		banner: func(all, _ int) string {
-			return "No OpenAI key is set — open Settings to add one. " + areWaiting(all)
+			return i18n.T("No OpenAI key is set — open Settings to add one.") + " " + areWaiting(all)
 		},
 		settings: true}},
 	{Quota, words{
-		message: "Your OpenAI account has no credit left. Add credit, then press Retry.",
-		status:  "Waiting — the OpenAI account has no credit left",
+		message: i18n.Mark("Your OpenAI account has no credit left. Add credit, then press Retry."),
+		status:  i18n.Mark("Waiting — the OpenAI account has no credit left"),
 		banner: func(all, _ int) string {
-			return "The OpenAI account has no credit left — add credit, then press Try again. " + areWaiting(all)
+			return i18n.T("The OpenAI account has no credit left — add credit, then press Try again.") + " " + areWaiting(all)
 		}}},
 	{ModelNotFound, words{
-		message: "The model in Settings is not available. Open Settings and choose another model.",
-		status:  "Waiting — the model in Settings is not available (open Settings)",
+		message: i18n.Mark("The model in Settings is not available. Open Settings and choose another model."),
+		status:  i18n.Mark("Waiting — the model in Settings is not available (open Settings)"),
 		banner: func(all, _ int) string {
-			return "The model in Settings is not available — open Settings and choose another. " + areWaiting(all)
+			return i18n.T("The model in Settings is not available — open Settings and choose another.") + " " + areWaiting(all)
 		},
 		settings: true}},
 	{BadConfig, words{
-		message: "The server address in Settings is not valid. Open Settings and correct it.",
-		status:  "Waiting — the server address in Settings is not valid (open Settings)",
+		message: i18n.Mark("The server address in Settings is not valid. Open Settings and correct it."),
+		status:  i18n.Mark("Waiting — the server address in Settings is not valid (open Settings)"),
 		banner: func(all, _ int) string {
-			return "The server address in Settings is not valid — open Settings to correct it. " + areWaiting(all)
+			return i18n.T("The server address in Settings is not valid — open Settings to correct it.") + " " + areWaiting(all)
 		},
 		settings: true}},
 	{Offline, words{
-		message: "No network: the photo will be analysed when you are back online.",
-		status:  "Waiting for network",
+		message: i18n.Mark("No network: the photo will be analysed when you are back online."),
+		status:  i18n.Mark("Waiting for network"),
 		banner: func(_, n int) string {
-			return "No network — " + plural(n, "photo", "photos") + " will be analysed when you are back online."
+			return i18n.N(n, "No network — %d photo will be analysed when you are back online.", "No network — %d photos will be analysed when you are back online.")
 		},
 		recheck: true}},
 	{CircuitOpen, words{
-		message: "The analysis service failed several times in a row; analysis pauses and tries again in a few minutes.",
-		status:  "Waiting — the service is having trouble",
+		message: i18n.Mark("The analysis service failed several times in a row; analysis pauses and tries again in a few minutes."),
+		status:  i18n.Mark("Waiting — the service is having trouble"),
 		banner: func(all, _ int) string {
-			return "The analysis service is having trouble — " + plural(all, "photo", "photos") + " will be tried again in a few minutes."
+			return i18n.N(all, "The analysis service is having trouble — %d photo will be tried again in a few minutes.", "The analysis service is having trouble — %d photos will be tried again in a few minutes.")
 		},
 		recheck: true}},
 	{RateLimit, words{
-		message: "The analysis service is busy (rate limit); the photo will be tried again shortly.",
-		status:  "Waiting — the service asked to slow down"}},
+		message: i18n.Mark("The analysis service is busy (rate limit); the photo will be tried again shortly."),
+		status:  i18n.Mark("Waiting — the service asked to slow down")}},
 	{OfflineMode, words{
-		message: "Working offline: this photo will be analysed when you go online.",
-		status:  "Waiting — working offline"}},
+		message: i18n.Mark("Working offline: this photo will be analysed when you go online."),
+		status:  i18n.Mark("Waiting — working offline")}},
 }
 
 func (r Reason) words() words {
@@ -120,17 +122,17 @@ func (r Reason) Known() bool {
 // do, in plain words.
 func (r Reason) Message() string {
 	if m := r.words().message; m != "" {
-		return m
+		return i18n.T(m)
 	}
-	return "This photo is waiting; it will be analysed later."
+	return i18n.T("This photo is waiting; it will be analysed later.")
 }
 
 // Status is one photo's line in the queue while it waits for r.
 func (r Reason) Status() string {
 	if s := r.words().status; s != "" {
-		return s
+		return i18n.T(s)
 	}
-	return "Waiting"
+	return i18n.T("Waiting")
 }
 
 // NeedsSettings reports whether opening Settings is how the user ends the wait.
@@ -163,11 +165,4 @@ func Banner(waiting map[Reason]int) string {
 	return areWaiting(all)
 }
 
-func areWaiting(n int) string { return plural(n, "photo is", "photos are") + " waiting." }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func areWaiting(n int) string { return i18n.N(n, "%d photo is waiting.", "%d photos are waiting.") }

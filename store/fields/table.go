@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"medinventory/assets/i18n"
 )
 
 // Values are the medicine fields of a stock line: what the pack says, as read or typed. There is
@@ -36,35 +38,35 @@ type Values struct {
 // To add a field: add it to Values and here, and add its column in a store migration (to entries,
 // and to products when Catalog is set).
 var All = []Field{
-	text("name", "Name", 200, func(v *Values) *string { return &v.Name }).
+	text("name", i18n.Mark("Name"), 200, func(v *Values) *string { return &v.Name }).
 		model(`brand name`).catalog().search(),
-	text("generic_name", "Generic name", 200, func(v *Values) *string { return &v.GenericName }).
+	text("generic_name", i18n.Mark("Generic name"), 200, func(v *Values) *string { return &v.GenericName }).
 		model(`active ingredient (INN)`).catalog().search(),
-	text("strength", "Strength", 200, func(v *Values) *string { return &v.Strength }).
+	text("strength", i18n.Mark("Strength"), 200, func(v *Values) *string { return &v.Strength }).
 		model(`e.g. "500 mg" or "250 mg/5 mL"`).catalog().search(),
-	text("dosage_form", "Form", 200, func(v *Values) *string { return &v.DosageForm }).
+	text("dosage_form", i18n.Mark("Form"), 200, func(v *Values) *string { return &v.DosageForm }).
 		model(`e.g. "tablet", "capsule", "syrup"`).catalog().search(),
-	text("manufacturer", "Maker", 200, func(v *Values) *string { return &v.Manufacturer }).
+	text("manufacturer", i18n.Mark("Maker"), 200, func(v *Values) *string { return &v.Manufacturer }).
 		model(`company`).catalog().search(),
-	Field{Name: "gtin", Label: "GTIN", Hint: "barcode number, 8 to 14 digits", Kind: GTINKind,
+	Field{Name: "gtin", Label: i18n.Mark("GTIN"), Hint: i18n.Mark("barcode number, 8 to 14 digits"), Kind: GTINKind,
 		text: func(v *Values) *string { return &v.GTIN }}.
 		model(`the 8-14 digit GTIN/EAN under the barcode or after (01), digits only`).catalog().search(),
-	text("lot", "Lot", 200, func(v *Values) *string { return &v.Lot }).
+	text("lot", i18n.Mark("Lot"), 200, func(v *Values) *string { return &v.Lot }).
 		model(`batch or LOT number`).search(),
-	Field{Name: "expiry", Label: "Expiry", Hint: "e.g. 2027-03-31 or 03/2027", Kind: DateKind,
+	Field{Name: "expiry", Label: i18n.Mark("Expiry"), Hint: i18n.Mark("e.g. 2027-03-31 or 03/2027"), Kind: DateKind,
 		text: func(v *Values) *string { return &v.Expiry }}.
 		model(`the expiry date as printed (e.g. "03/2027" or "2027-03-31")`),
 	// The serial names one pack (GTIN + serial): the store counts a pack seen twice once. It is read
 	// from the barcode only, never asked of the model: a misread serial would make two packs one.
-	Field{Name: "serial", Label: "Serial", Hint: "the pack's serial number (SN)", Kind: TextKind, Max: MaxSerial,
+	Field{Name: "serial", Label: i18n.Mark("Serial"), Hint: i18n.Mark("the pack's serial number (SN)"), Kind: TextKind, Max: MaxSerial,
 		text: func(v *Values) *string { return &v.Serial }}.search(),
-	Field{Name: "quantity", Label: "Quantity", Hint: "a whole number, e.g. 20", Kind: CountKind, Max: MaxCount,
+	Field{Name: "quantity", Label: i18n.Mark("Quantity"), Hint: i18n.Mark("a whole number, e.g. 20"), Kind: CountKind, Max: MaxCount,
 		count: func(v *Values) **int64 { return &v.Quantity }}.
 		model(`the number of identical packs visible (integer)`),
-	text("unit", "Unit", 200, func(v *Values) *string { return &v.Unit }).
+	text("unit", i18n.Mark("Unit"), 200, func(v *Values) *string { return &v.Unit }).
 		modelAs("pack_size", `contents of one pack, e.g. "30 tablets" or "100 mL"`),
-	text("location", "Shelf / location", 200, func(v *Values) *string { return &v.Location }),
-	text("notes", "Notes", 2000, func(v *Values) *string { return &v.Notes }),
+	text("location", i18n.Mark("Shelf / location"), 200, func(v *Values) *string { return &v.Location }),
+	text("notes", i18n.Mark("Notes"), 2000, func(v *Values) *string { return &v.Notes }),
 }
 
 // MaxSerial is the longest serial number: GS1's limit for AI (21).
@@ -87,8 +89,8 @@ const (
 // Field is one row of the field table.
 type Field struct {
 	Name  string // the column, the UpdateEntry key, the export column and JSON key
-	Label string // the field's name for people
-	Hint  string // what to type, shown in an empty box
+	Label string // the field's name for people, in English (i18n.T translates it where shown)
+	Hint  string // what to type, shown in an empty box (in English, like Label)
 	Kind  Kind
 	Max   int // TextKind: most runes; CountKind: largest number
 	// Model describes the field to the vision model; "" means the model is not asked for it.

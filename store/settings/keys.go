@@ -122,9 +122,33 @@ var Keys = []Key{
 	key("jobs.concurrency", "how many photos are analysed at once (empty: the default)", func() (func(App) string, func(*App, string) error) {
 		return number(func(a *App) *int { return &a.Concurrency }, 1, 64, "")
 	}),
+	key("language", "the language of the window, the reports and the messages: "+languageTags()+" (empty: the system's)", func() (func(App) string, func(*App, string) error) {
+		g, s := text(func(a *App) *string { return &a.Language })
+		return g, func(a *App, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return s(a, v)
+			}
+			for _, l := range i18n.Supported {
+				if strings.EqualFold(strings.ReplaceAll(v, "_", "-"), l.Tag) {
+					return s(a, l.Tag)
+				}
+			}
+			return fmt.Errorf("%q is not a language this app speaks: choose %s, or empty for the system's", v, languageTags())
+		}
+	}),
 	key("watch.folder", "the folder watched for new photos (empty: none)", func() (func(App) string, func(*App, string) error) {
 		return text(func(a *App) *string { return &a.WatchFolder })
 	}),
+}
+
+// languageTags lists the tags of the languages the app speaks, for the language key's help.
+func languageTags() string {
+	tags := make([]string, len(i18n.Supported))
+	for i, l := range i18n.Supported {
+		tags[i] = l.Tag
+	}
+	return strings.Join(tags, ", ")
 }
 
 // FindKey finds a key by name; an unknown name is an error that lists the known ones.

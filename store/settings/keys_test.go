@@ -24,6 +24,9 @@ func TestKeys(t *testing.T) {
 		{"model.base_url", "localhost:8080", "", "web address"},
 		{"model.base_url", "http://localhost:8080/v1", "http://localhost:8080/v1", ""},
 		{"jobs.concurrency", "", "", ""},
+		{"language", "pt_br", "pt-BR", ""},
+		{"language", "de", "pt-BR", "not a language"},
+		{"language", "fr", "fr", ""},
 		{"api_key", "sk-x", "", "not a setting"},
 	} {
 		k, err := FindKey(c.key)

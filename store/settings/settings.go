@@ -1,7 +1,7 @@
 // Package settings owns the settings kept in the data folder, and is the only code that reads or
 // writes their files: settings.json (App: the model's server, model, detail, how many photos at
-// once, requests per minute, the watched folder, the clinic's identity and its maximum months of
-// stock) and backups.json (Backups: Settings → Backups and
+// once, requests per minute, the watched folder, the clinic's identity, its maximum months of
+// stock and the language) and backups.json (Backups: Settings → Backups and
 // when the last backup was made). Neither ever holds the API key (the OS keyring does). The
 // window, the commands and the backups ask this package; a missing or unreadable file reads as
 // the defaults.
@@ -50,6 +50,9 @@ type App struct {
 	// HubURL is the district hub this laptop syncs with (issue 28; `medinventory sync --hub`).
 	// The device token is never here: the OS keyring keeps it.
 	HubURL string `json:"hub_url,omitempty"`
+	// Language is the language of the window, the reports and the command line: a tag of
+	// i18n.Supported ("fr", "pt-BR"…), or "" for the system's.
+	Language string `json:"language,omitempty"`
 }
 
 // DefaultMaxMonths is the maximum months of stock when nobody set it (stock.DefaultMaxMonths).

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
@@ -16,7 +17,7 @@ func PathAdvice(err error) error {
 	if !errors.As(err, &pe) || errors.Is(err, store.ErrLocked) {
 		return err
 	}
-	return adviceError{err, "Check that " + pe.Path + " exists and that you may write in it (a USB stick or network drive must be connected), or start Medicine Inventory with --data-dir set to another folder."}
+	return adviceError{err, i18n.T("Check that %s exists and that you may write in it (a USB stick or network drive must be connected), or start Medicine Inventory with --data-dir set to another folder.", pe.Path)}
 }
 
 type adviceError struct {

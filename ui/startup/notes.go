@@ -3,13 +3,15 @@ package startup
 import (
 	"strings"
 
+	"medinventory/assets/i18n"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 )
 
-// NotesTitle is the title of the dialog ShowNotes opens.
-const NotesTitle = "While opening the inventory"
+// NotesTitle is the title of the dialog ShowNotes opens, in English (shown translated).
+var NotesTitle = i18n.Mark("While opening the inventory")
 
 // ShowNotes tells the person, in a dialog over w, what opening the inventory found and put right
 // on its own (store.OpenReport's Messages: a restore finished or undone, an older copy continued,
@@ -21,7 +23,7 @@ func ShowNotes(w fyne.Window, msgs []string) dialog.Dialog {
 		return nil
 	}
 	text := wrapped(strings.Join(msgs, "\n\n"))
-	d := dialog.NewCustom(NotesTitle, "OK", container.NewVScroll(text), w)
+	d := dialog.NewCustom(i18n.T(NotesTitle), i18n.T("OK"), container.NewVScroll(text), w)
 	d.Resize(fyne.NewSize(620, 200+80*float32(len(msgs))))
 	d.Show()
 	return d

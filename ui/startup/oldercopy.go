@@ -1,7 +1,6 @@
 package startup
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,11 +12,12 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 )
 
-// OlderCopyTitle is the title of the window ShowOlderCopy opens.
-const OlderCopyTitle = "Medicine Inventory: an older copy of your inventory"
+// OlderCopyTitle is the title of the window ShowOlderCopy opens, in English (shown translated).
+var OlderCopyTitle = i18n.Mark("Medicine Inventory: an older copy of your inventory")
 
 // The choices ShowOlderCopy passes on.
 const (
@@ -40,24 +40,24 @@ type OlderCopy struct {
 func olderCopyText(oc OlderCopy) string {
 	e := oc.Err
 	var b strings.Builder
-	fmt.Fprintf(&b, "The inventory database in %s is an older copy of this inventory: it holds %d change(s) fewer than this folder has seen. "+
-		"A copied folder, a sync tool or an undo may have put it back.", e.Dir, e.FolderGeneration-e.DBGeneration)
+	fewer := int(e.FolderGeneration - e.DBGeneration)
+	b.WriteString(i18n.N(fewer, "The inventory database in %[2]s is an older copy of this inventory: it holds %[1]d change fewer than this folder has seen. A copied folder, a sync tool or an undo may have put it back.",
+		"The inventory database in %[2]s is an older copy of this inventory: it holds %[1]d changes fewer than this folder has seen. A copied folder, a sync tool or an undo may have put it back.", fewer, e.Dir))
 	if e.Photos > 0 {
-		fmt.Fprintf(&b, " %d photo(s) in the photos folder are not in this copy.", e.Photos)
+		b.WriteString(" " + i18n.N(e.Photos, "%d photo in the photos folder is not in this copy.", "%d photos in the photos folder are not in this copy."))
 	}
-	b.WriteString(" Used as it is, the photos, entries and receipts added since it was copied would be missing. Nothing has been changed.\n\n")
-	b.WriteString("Restore the newest backup: the inventory as it was when the backup was made. ")
+	b.WriteString(" " + i18n.T("Used as it is, the photos, entries and receipts added since it was copied would be missing. Nothing has been changed.") + "\n\n")
+	b.WriteString(i18n.T("Restore the newest backup: the inventory as it was when the backup was made.") + " ")
 	switch {
 	case oc.NewestBackup != "":
-		fmt.Fprintf(&b, "The newest backup is %s, made %s. ", oc.NewestBackup, oc.BackupMade.Local().Format("2 Jan 2006 15:04"))
+		b.WriteString(i18n.T("The newest backup is %s, made %s.", oc.NewestBackup, whenText(oc.BackupMade.Local())) + " ")
 	case oc.BackupFolder != "":
-		fmt.Fprintf(&b, "No backup was found in the backup folder %s; you choose the backup file. ", oc.BackupFolder)
+		b.WriteString(i18n.T("No backup was found in the backup folder %s; you choose the backup file.", oc.BackupFolder) + " ")
 	default:
-		b.WriteString("No backup folder is set; you choose the backup file (a .zip made by Back up now or medinventory backup). ")
+		b.WriteString(i18n.T("No backup folder is set; you choose the backup file (a .zip made by Back up now or medinventory backup).") + " ")
 	}
-	b.WriteString("What is here now is kept beside it, in a folder ending in \"before-restore\", not deleted.\n\n")
-	b.WriteString("Continue with this copy: it is used as it is. The photos added since it was copied are registered again and " +
-		"queued for analysis; check their entries. Nothing is deleted.")
+	b.WriteString(i18n.T("What is here now is kept beside it, in a folder ending in \"before-restore\", not deleted.") + "\n\n")
+	b.WriteString(i18n.T("Continue with this copy: it is used as it is. The photos added since it was copied are registered again and queued for analysis; check their entries. Nothing is deleted."))
 	return b.String()
 }
 
@@ -67,10 +67,10 @@ func olderCopyText(oc OlderCopy) string {
 // ChoiceRestore and the backup file, ChoiceContinue, or ChoiceQuit (also when the window is
 // closed); the window then closes. The caller runs the app (ShowAndRun).
 func ShowOlderCopy(a fyne.App, oc OlderCopy, choice func(what, file string)) fyne.Window {
-	w := a.NewWindow(OlderCopyTitle)
+	w := a.NewWindow(i18n.T(OlderCopyTitle))
 	text := widget.NewLabel(olderCopyText(oc))
 	text.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle("This is an older copy of your inventory", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(i18n.T("This is an older copy of your inventory"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	done := false
 	finish := func(what, file string) {
 		if done {
@@ -97,15 +97,14 @@ func ShowOlderCopy(a fyne.App, oc OlderCopy, choice func(what, file string)) fyn
 		}
 		fd.Show()
 	}
-	restore := widget.NewButton("Restore the newest backup…", func() {
+	restore := widget.NewButton(i18n.T("Restore the newest backup…"), func() {
 		if oc.NewestBackup == "" {
 			chooseFile()
 			return
 		}
-		msg := fmt.Sprintf("Restore %s, made %s?\n\nMedicine Inventory puts the backup in place and opens again. "+
-			"What is in the data folder now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
-			filepath.Base(oc.NewestBackup), oc.BackupMade.Local().Format("2 Jan 2006 15:04"))
-		d := dialog.NewCustomConfirm("Restore the newest backup?", "Restore", "Cancel", wrapped(msg), func(ok bool) {
+		msg := i18n.T("Restore %s, made %s?\n\nMedicine Inventory puts the backup in place and opens again. What is in the data folder now is kept beside it (a folder ending in \"before-restore\"), not deleted.",
+			filepath.Base(oc.NewestBackup), whenText(oc.BackupMade.Local()))
+		d := dialog.NewCustomConfirm(i18n.T("Restore the newest backup?"), i18n.T("Restore"), i18n.T("Cancel"), wrapped(msg), func(ok bool) {
 			if ok {
 				finish(ChoiceRestore, oc.NewestBackup)
 			}
@@ -114,12 +113,12 @@ func ShowOlderCopy(a fyne.App, oc OlderCopy, choice func(what, file string)) fyn
 		d.Show()
 	})
 	restore.Importance = widget.HighImportance
-	other := widget.NewButton("Another backup…", chooseFile)
+	other := widget.NewButton(i18n.T("Another backup…"), chooseFile)
 	if oc.NewestBackup == "" {
 		other.Hide() // the restore button chooses the file already
 	}
-	cont := widget.NewButton("Continue with this copy", func() { finish(ChoiceContinue, "") })
-	quit := widget.NewButton("Quit", func() { finish(ChoiceQuit, "") })
+	cont := widget.NewButton(i18n.T("Continue with this copy"), func() { finish(ChoiceContinue, "") })
+	quit := widget.NewButton(i18n.T("Quit"), func() { finish(ChoiceQuit, "") })
 	buttons := container.NewHBox(layout.NewSpacer(), quit, cont, other, restore)
 	w.SetContent(container.NewPadded(container.NewBorder(title, buttons, nil, nil, container.NewVScroll(text))))
 	w.SetOnClosed(func() {
@@ -137,4 +136,13 @@ func wrapped(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// whenText is a moment as the reader writes it (i18n.DateTime), and in English the "2 Jan 2006
+// 15:04" this window has always shown.
+func whenText(t time.Time) string {
+	if i18n.Current() == "en" {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return i18n.DateTime(t)
 }

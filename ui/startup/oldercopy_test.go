@@ -108,7 +108,7 @@ func TestOlderCopyWindowChoices(t *testing.T) {
 			w := ShowOlderCopy(a, oc, func(wh, f string) { calls++; what, file = wh, f })
 			w.Show()
 			all := strings.Join(texts(t, w.Content()), "\n")
-			for _, want := range []string{"older copy of your inventory", "/data/inv", "6 change(s) fewer", "2 photo(s) in the photos folder are not in this copy",
+			for _, want := range []string{"older copy of your inventory", "/data/inv", "6 changes fewer", "2 photos in the photos folder are not in this copy",
 				"Nothing has been changed", "The newest backup is " + backup + ", made 1 Dec 2026 09:30", "before-restore",
 				"registered again and queued", "Nothing is deleted", "[Quit]", "[Continue with this copy]", "[Another backup…]", "[Restore the newest backup…]"} {
 				if !strings.Contains(all, want) {

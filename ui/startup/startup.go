@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"medinventory/assets/i18n"
 	"medinventory/store"
 	"medinventory/ui/cli"
 )
@@ -26,9 +27,9 @@ const NoDialogEnv = "MEDINVENTORY_NO_DIALOG"
 // startupMessage is a start-up error as a window shows it: a title, and the plain message with what
 // to do next.
 func startupMessage(err error) (title, text string) {
-	title = "Medicine Inventory cannot start"
+	title = i18n.T("Medicine Inventory cannot start")
 	if errors.Is(err, store.ErrLocked) {
-		title = "Medicine Inventory is already open"
+		title = i18n.T("Medicine Inventory is already open")
 	}
 	return title, strings.TrimPrefix(err.Error(), "medinventory: ")
 }
@@ -91,7 +92,7 @@ func ReportInWindow(a fyne.App, stderr io.Writer, err error) {
 	w := a.NewWindow(title)
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton("Close", a.Quit)), nil, nil, msg))
+	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton(i18n.T("Close"), a.Quit)), nil, nil, msg))
 	w.Resize(fyne.NewSize(460, 180))
 	w.SetOnClosed(a.Quit)
 	w.ShowAndRun()
