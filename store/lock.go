@@ -11,8 +11,6 @@ import (
 
 // ErrLocked is returned by AcquireLock when another process holds the lock. The message is shown
 // to the user as it is, and starts with the product's name.
-//
-//lint:ignore ST1005 a proper noun, not a capitalised error string
 var ErrLocked = i18n.Err("Medicine Inventory is already open on this inventory")
 
 // Lock is a held lock file; Release lets it go. The operating system releases it too if the
