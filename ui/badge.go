@@ -130,3 +130,16 @@ func (l colsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(w, h)
 }
+
+// fitCols is widths with each fixed column at least as wide as its cell in objs (a header's
+// words, a label before a box, a button): French and Portuguese run 20-30% longer than the
+// English the widths were chosen for. A flexible column (0) stays flexible.
+func fitCols(widths []float32, objs ...fyne.CanvasObject) []float32 {
+	out := append([]float32(nil), widths...)
+	for i, o := range objs {
+		if i < len(out) && out[i] > 0 {
+			out[i] = max(out[i], o.MinSize().Width)
+		}
+	}
+	return out
+}

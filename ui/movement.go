@@ -148,7 +148,8 @@ func (s *stockView) newMoveForm(fixedLot bool, onDone func()) *moveForm {
 	if fixedLot {
 		row1 = container.NewHBox(f.action, f.whole)
 	}
-	row2 := newCols([]float32{80, 150, 0, 180}, widget.NewLabel(i18n.T("Quantity")), f.qty, f.note, f.record)
+	qtyLabel := widget.NewLabel(i18n.T("Quantity"))
+	row2 := newCols(fitCols([]float32{80, 150, 0, 180}, qtyLabel, f.qty, f.note, f.record), qtyLabel, f.qty, f.note, f.record)
 	f.root = container.NewVBox(row1, f.explain, row2, container.NewBorder(nil, nil, f.inPacks, nil, f.preview), f.errText)
 	return f
 }

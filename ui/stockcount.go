@@ -39,6 +39,7 @@ type countPage struct {
 	// inPacks is the packs/units switch (Ctrl+U): on, a number typed is packs of its lot.
 	inPacks  *widget.Check
 	packsRow fyne.CanvasObject // the switch and what it means, shown when a lot's packs hold more than one unit
+	cols     []float32         // the columns' widths (countCols, widened to the headers' words)
 
 	all   []stock.ProductStock // every product with its lots
 	rows  []*countRow          // the lots of the shelf chosen
@@ -98,12 +99,15 @@ func (s *stockView) newCountPage() *countPage {
 	back := widget.NewButtonWithIcon(i18n.T("All products"), theme.NavigateBackIcon(), s.showProducts)
 	title := widget.NewLabelWithStyle(i18n.T("Stock count"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	header := newCols(countCols, boldLabel(i18n.T("Medicine")), boldLabel(i18n.T("Lot")), boldLabel(i18n.T("Shelf")), boldLabel(i18n.T("Expiry")), boldLabel(i18n.T("Books say")),
-		boldLabel(i18n.T("Counted")), boldLabel(i18n.T("Difference")), boldLabel(i18n.T("Why it differs")))
+	heads := []fyne.CanvasObject{boldLabel(i18n.T("Medicine")), boldLabel(i18n.T("Lot")), boldLabel(i18n.T("Shelf")), boldLabel(i18n.T("Expiry")), boldLabel(i18n.T("Books say")),
+		boldLabel(i18n.T("Counted")), boldLabel(i18n.T("Difference")), boldLabel(i18n.T("Why it differs"))}
+	c.cols = fitCols(countCols, heads...) // as wide as the headers' words, whatever the language
+	header := newCols(c.cols, heads...)
 	sheet := widget.NewButtonWithIcon(i18n.T("Count sheet to print…"), theme.DocumentPrintIcon(), c.printSheet)
+	shelfLabel := widget.NewLabel(i18n.T("Shelf"))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, sheet, title),
-		newCols([]float32{60, 220, 0}, widget.NewLabel(i18n.T("Shelf")), c.shelf, c.note), // in Tab order
+		newCols(fitCols([]float32{60, 220, 0}, shelfLabel), shelfLabel, c.shelf, c.note), // in Tab order
 		c.packsRow,
 		c.info, widget.NewSeparator(), header)
 	c.root = container.NewBorder(top, container.NewHBox(layoutSpacer(), c.save), nil, nil, container.NewVScroll(c.box))
@@ -243,7 +247,7 @@ func (c *countPage) showShelf() {
 		name.Truncation = fyne.TextTruncateEllipsis
 		lot := widget.NewLabel(dash(r.line.Lot))
 		lot.Truncation = fyne.TextTruncateEllipsis
-		objs = append(objs, newCols(countCols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(i18n.Day(r.line.Expiry))),
+		objs = append(objs, newCols(c.cols, name, lot, widget.NewLabel(dash(r.line.Location)), widget.NewLabel(dash(i18n.Day(r.line.Expiry))),
 			widget.NewLabel(fmt.Sprint(r.line.OnHand)), r.counted, r.diff, r.reason))
 	}
 	c.box.Objects = objs
