@@ -4,7 +4,7 @@ package ui
 // laptops changed before either saw the other (a conflict: keep this laptop's value, take the
 // other's, or type another), and a lot to count after a unit change met movements recorded in
 // the old unit (the count page opens at that lot). The status bar says how many there are
-// ("2 things to check after sync"); clicking it, or Stock → Check after sync… (Ctrl+Shift+K),
+// ("Sync: 2 to check"); clicking it, or Stock → Check after sync… (Ctrl+Shift+K),
 // opens the list. Everything is read and settled through the Stock interface (the store decides).
 
 import (
@@ -35,9 +35,10 @@ type syncDialog struct {
 	seq  int
 }
 
-// syncChecksText is the status bar's words for n things to settle.
+// syncChecksText is the status bar's words for n things to settle (short: the status bar holds
+// them beside the sync and backup words at 800 pixels wide).
 func syncChecksText(n int) string {
-	return i18n.N(n, "%d thing to check after sync", "%d things to check after sync")
+	return i18n.N(n, "Sync: %d to check", "Sync: %d to check")
 }
 
 // syncChecksObject is the status bar's button; ui.go places it (one hook).
@@ -94,7 +95,7 @@ func (u *UI) ShowSyncChecks() {
 	content := container.NewBorder(sd.info, nil, nil, nil, container.NewVScroll(sd.box))
 	sd.d = dialog.NewCustom(i18n.T("To check after sync"), i18n.T("Close"), content, u.win)
 	ws := u.win.Canvas().Size()
-	sd.d.Resize(fyne.NewSize(min(760, ws.Width*0.95), min(540, ws.Height*0.9)))
+	sd.d.Resize(fyne.NewSize(min(780, ws.Width*0.95), min(640, ws.Height*0.88)))
 	if u.syncBar != nil {
 		u.syncBar.open = sd
 	}
@@ -127,22 +128,33 @@ type syncListsResult struct {
 
 func (sd *syncDialog) show(r syncListsResult, note string) {
 	var objs []fyne.CanvasObject
-	for _, c := range r.conflicts {
-		objs = append(objs, sd.conflictRow(c), widget.NewSeparator())
+	heading := func(text string) {
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, l)
+	}
+	// Lots to count first: their balance is wrong until someone counts.
+	if len(r.recounts) > 0 {
+		heading(i18n.T("Lots to count: another laptop changed the unit while this one recorded movements in the old unit."))
 	}
 	for _, rc := range r.recounts {
 		objs = append(objs, sd.recountRow(rc), widget.NewSeparator())
+	}
+	if len(r.conflicts) > 0 {
+		heading(i18n.T("Changed on two laptops before either saw the other's change: choose what to keep. Your choice goes to the other laptops at the next sync."))
+	}
+	for _, c := range r.conflicts {
+		objs = append(objs, sd.conflictRow(c), widget.NewSeparator())
 	}
 	sd.box.Objects = objs
 	sd.box.Refresh()
 	text := note
 	if len(objs) == 0 {
 		text = joinSentences(note, i18n.T("Nothing to check: the other laptops' changes are all in."))
-	} else if note == "" {
-		text = i18n.T("Two laptops changed these before either saw the other's change. Choose what to keep; your choice goes to the other laptops at the next sync.")
 	}
-	sd.info.Importance = widget.MediumImportance
+	sd.info.Importance = widget.SuccessImportance
 	sd.info.SetText(text)
+	setVisible(sd.info, text != "")
 }
 
 func joinSentences(a, b string) string {
@@ -199,6 +211,7 @@ func (sd *syncDialog) settle(c store.SyncConflict, value string) {
 				u.log.Warn("settle a sync conflict", "id", c.ID, "err", err)
 				sd.info.Importance = widget.DangerImportance
 				sd.info.SetText(i18n.T("%s was not changed: %s", conflictTitle(c), plainError(err)))
+				sd.info.Show()
 				return
 			}
 			sd.reload(i18n.T("%s: %s is kept. It goes to the other laptops at the next sync.", conflictTitle(c), dash(value)))

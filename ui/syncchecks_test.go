@@ -86,7 +86,7 @@ func TestSyncChecksSettleAConflictAndOpenTheLotsCount(t *testing.T) {
 	w := h.u.win
 	h.u.refreshSyncChecks()
 	bar := h.u.syncBar.button
-	if !bar.Visible() || bar.Text != "2 things to check after sync" {
+	if !bar.Visible() || bar.Text != "Sync: 2 to check" {
 		t.Fatalf("status bar: %q (visible %v)", bar.Text, bar.Visible())
 	}
 
@@ -129,7 +129,7 @@ func TestSyncChecksSettleAConflictAndOpenTheLotsCount(t *testing.T) {
 	if text := topDialogText(w); !strings.Contains(text, "20 is kept") || strings.Contains(text, "This laptop: 30") {
 		t.Fatalf("the list was not refreshed:\n%s", text)
 	}
-	if bar.Text != "1 thing to check after sync" {
+	if bar.Text != "Sync: 1 to check" {
 		t.Fatalf("status bar after settling: %q", bar.Text)
 	}
 
