@@ -19,6 +19,12 @@ import (
 	"medinventory/store/stock"
 )
 
+// HubSyncSoon may be implemented by the Backend (main's is): after a conflict is settled, the
+// background sync runs now, so the choice reaches the other laptops sooner.
+type HubSyncSoon interface {
+	SyncSoon()
+}
+
 // syncChecks is the status bar's "things to check after sync" button (hidden when none).
 type syncChecks struct {
 	button *widget.Button
@@ -213,6 +219,9 @@ func (sd *syncDialog) settle(c store.SyncConflict, value string) {
 				sd.info.SetText(i18n.T("%s was not changed: %s", conflictTitle(c), plainError(err)))
 				sd.info.Show()
 				return
+			}
+			if h, ok := u.d.Backend.(HubSyncSoon); ok {
+				h.SyncSoon()
 			}
 			sd.reload(i18n.T("%s: %s is kept. It goes to the other laptops at the next sync.", conflictTitle(c), dash(value)))
 		}

@@ -165,3 +165,37 @@ func TestSyncChecksShortcutAndNothingToCheck(t *testing.T) {
 		t.Fatalf("empty list says:\n%s", text)
 	}
 }
+
+// A conflict on a lot's field (its pack size) names the lot.
+func TestSyncChecksNameTheLotOfALotsField(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	a := storetest.Open(t, store.Options{Now: func() time.Time { return testToday }})
+	if _, _, _, err := a.ReceiveDelivery(ctx, store.Delivery{Product: syncTestGTIN, Name: "Paracetamol 500 mg",
+		Lot: "PCM-118", Expiry: "2027-11-30", Quantity: 40}); err != nil {
+		t.Fatal(err)
+	}
+	syncHand(t, a, h.st)
+	pa, _ := a.FindProduct(ctx, syncTestGTIN)
+	if _, err := a.SetProductUnit(ctx, pa.ID, "tablet", 10); err != nil {
+		t.Fatal(err)
+	}
+	syncHand(t, a, h.st)
+	for st, size := range map[*store.Store]int64{a: 20, h.st: 30} {
+		p, _ := st.FindProduct(ctx, syncTestGTIN)
+		lines, err := st.ProductLines(ctx, p.ID)
+		if err != nil || len(lines) != 1 {
+			t.Fatalf("lots %+v, %v", lines, err)
+		}
+		if _, err := st.SetLinePackSize(ctx, lines[0].ID, size); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncHand(t, a, h.st)
+	h.start()
+	h.u.ShowSyncChecks()
+	text := topDialogText(h.u.win)
+	if !strings.Contains(text, "Paracetamol 500 mg · lot PCM-118 — Pack size") || !strings.Contains(text, "This laptop: 30 · the other laptop: 20") {
+		t.Fatalf("the lot's conflict says:\n%s", text)
+	}
+}
