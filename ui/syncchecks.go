@@ -8,6 +8,8 @@ package ui
 // opens the list. Everything is read and settled through the Stock interface (the store decides).
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -47,12 +49,63 @@ func syncChecksText(n int) string {
 	return i18n.N(n, "Sync: %d to check", "Sync: %d to check")
 }
 
-// syncChecksObject is the status bar's button; ui.go places it (one hook).
-func (u *UI) syncChecksObject() fyne.CanvasObject {
+// syncChecksBeside puts the status bar's button at the right of the day's summary (use, whose
+// words shorten); ui.go places it (one hook). The button takes the room its words need when the
+// status bar has it, else it shows the warning and the number only: the window still fits
+// 800 pixels in French beside the key and backup warnings.
+func (u *UI) syncChecksBeside(use fyne.CanvasObject) fyne.CanvasObject {
 	u.syncBar = &syncChecks{button: widget.NewButtonWithIcon("", theme.WarningIcon(), u.ShowSyncChecks)}
 	u.syncBar.button.Importance = widget.WarningImportance
 	u.syncBar.button.Hide()
-	return u.syncBar.button
+	return container.New(&syncChecksLayout{c: u.syncBar}, use, u.syncBar.button)
+}
+
+// syncChecksLayout lays out the day's summary and the button (objects 0 and 1).
+type syncChecksLayout struct{ c *syncChecks }
+
+// widths are the button's width with its words and with the number only.
+func (c *syncChecks) widths() (full, short float32) {
+	full = widget.NewButtonWithIcon(syncChecksText(c.n), theme.WarningIcon(), nil).MinSize().Width
+	short = widget.NewButtonWithIcon(fmt.Sprint(c.n), theme.WarningIcon(), nil).MinSize().Width
+	return full, short
+}
+
+func (l *syncChecksLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	use, b := objs[0].MinSize(), objs[1]
+	if !b.Visible() {
+		return use
+	}
+	// The summary gives way to the button: at this width it is cut to "…" anyway.
+	_, short := l.c.widths()
+	return fyne.NewSize(max(use.Width, short), max(use.Height, b.MinSize().Height))
+}
+
+func (l *syncChecksLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	use, b := objs[0], objs[1]
+	if !b.Visible() {
+		use.Show()
+		use.Move(fyne.NewPos(0, 0))
+		use.Resize(size)
+		return
+	}
+	full, short := l.c.widths()
+	w, text := full, syncChecksText(l.c.n)
+	if size.Width-use.MinSize().Width < full {
+		w, text = short, fmt.Sprint(l.c.n)
+	}
+	if l.c.button.Text != text {
+		l.c.button.SetText(text)
+	}
+	h := b.MinSize().Height
+	b.Move(fyne.NewPos(size.Width-w, (size.Height-h)/2))
+	b.Resize(fyne.NewSize(w, h))
+	use.Move(fyne.NewPos(0, 0))
+	if size.Width-w < use.MinSize().Width {
+		use.Hide() // no room for even "…" (a label narrower than that draws its words whole)
+		return
+	}
+	use.Show()
+	use.Resize(fyne.NewSize(size.Width-w, size.Height))
 }
 
 // syncLists reads both lists.
@@ -87,8 +140,9 @@ func (u *UI) setSyncChecks(n int) {
 		b.button.Hide()
 		return
 	}
-	b.button.SetText(syncChecksText(n))
+	b.button.SetText(syncChecksText(n)) // the layout shortens it if the status bar is short of room
 	b.button.Show()
+	b.button.Refresh()
 }
 
 // ShowSyncChecks opens the list of what sync left to check.

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"medinventory/store"
 	"medinventory/store/storetest"
@@ -197,5 +198,26 @@ func TestSyncChecksNameTheLotOfALotsField(t *testing.T) {
 	text := topDialogText(h.u.win)
 	if !strings.Contains(text, "Paracetamol 500 mg · lot PCM-118 — Pack size") || !strings.Contains(text, "This laptop: 30 · the other laptop: 20") {
 		t.Fatalf("the lot's conflict says:\n%s", text)
+	}
+}
+
+// The status bar's button has its words when there is room, and the number only when there is not.
+func TestSyncChecksButtonShortensWhenTheStatusBarIsShort(t *testing.T) {
+	h := newHarness(t)
+	use := widget.NewLabel("Today: 3 photos read")
+	use.Truncation = fyne.TextTruncateEllipsis // as the status bar's
+	c := h.u.syncChecksBeside(use)
+	h.u.setSyncChecks(4)
+	full, short := h.u.syncBar.widths()
+	c.Resize(fyne.NewSize(full+300, 40))
+	if b := h.u.syncBar.button; b.Text != "Sync: 4 to check" || b.Size().Width != full {
+		t.Fatalf("with room: %q, %v wide (words need %v)", b.Text, b.Size().Width, full)
+	}
+	c.Resize(fyne.NewSize(short+20, 40))
+	if b := h.u.syncBar.button; b.Text != "4" || b.Size().Width != short || use.Visible() {
+		t.Fatalf("short of room: %q, %v wide; the summary shown %v", b.Text, b.Size().Width, use.Visible())
+	}
+	if min := c.MinSize().Width; min != short {
+		t.Fatalf("the status bar asks %v for the button and the summary, want the number's %v", min, short)
 	}
 }

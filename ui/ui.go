@@ -275,8 +275,8 @@ func (u *UI) content() fyne.CanvasObject {
 	statusQ := widget.NewLabelWithData(u.queueB)
 	statusUse := widget.NewLabelWithData(u.useB)
 	statusUse.Truncation = fyne.TextTruncateEllipsis
-	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), container.NewHBox(u.syncChecksObject(), u.hubStatusObject(), u.backupStatusObject()),
-		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
+	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), container.NewHBox(u.hubStatusObject(), u.backupStatusObject()),
+		u.syncChecksBeside(container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse)))
 	u.main = u.mainTabs(u.mainArea)
 	u.split = container.NewHSplit(u.queue.root, u.main)
 	u.split.Offset = 0.27
