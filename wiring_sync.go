@@ -28,6 +28,7 @@ type hubSync struct {
 	once    sync.Once
 	wg      sync.WaitGroup
 	stop    chan struct{}
+	soon    chan struct{} // SyncSoon: sync now rather than at the next turn
 }
 
 // startSync starts the background sync until ctx ends or Close (which waits for it).
@@ -42,6 +43,10 @@ func (b *backend) startSync(ctx context.Context) {
 	}
 	b.hub.stop = make(chan struct{})
 	stop := b.hub.stop
+	if b.hub.soon == nil {
+		b.hub.soon = make(chan struct{}, 1)
+	}
+	soon := b.hub.soon
 	ctx, cancel := context.WithCancel(ctx)
 	go func() {
 		select {
@@ -59,6 +64,7 @@ func (b *backend) startSync(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-time.After(wait):
+			case <-soon:
 			}
 			err := b.syncOnce(ctx)
 			switch {
@@ -111,6 +117,23 @@ func (b *backend) syncOnce(ctx context.Context) error {
 		b.sess.Log.Info("synced", "sent", res.SentRows, "received", res.Rows, "conflicts", res.Conflicts, "laptops", res.Laptops)
 	}
 	return nil
+}
+
+// SyncSoon asks the background sync to run now (ui.HubSyncSoon: a conflict was just settled in
+// the window, and the choice should reach the other laptops without waiting 5 minutes). It never
+// blocks; a request while one is pending is merged with it; without the background sync it does
+// nothing.
+func (b *backend) SyncSoon() {
+	b.hub.mu.Lock()
+	soon := b.hub.soon
+	b.hub.mu.Unlock()
+	if soon == nil {
+		return
+	}
+	select {
+	case soon <- struct{}{}:
+	default:
+	}
 }
 
 // syncFailing says whether the last background sync could not reach the hub.

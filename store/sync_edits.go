@@ -194,6 +194,7 @@ type SyncConflict struct {
 	ID          int64
 	ProductID   int64
 	ProductName string
+	Lot         string // the lot's number when the field is a lot's ("" for a product's field)
 	Field       string
 	Ours        string // the value this laptop shows
 	Theirs      string // the other laptop's value
@@ -204,7 +205,7 @@ type SyncConflict struct {
 // SyncConflicts lists the conflicts no one has settled yet, oldest first.
 func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
 	// A lot's conflict names its product (and the field says "pack_size").
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, p.id, p.name, c.field, COALESCE(o.value, ''), t.value, t.device_id, c.found_at
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, p.id, p.name, COALESCE(l.lot, ''), c.field, COALESCE(o.value, ''), t.value, t.device_id, c.found_at
 		FROM sync_conflicts c
 		LEFT JOIN stock_lines l ON c.entity = 'line' AND l.uuid = c.entity_uuid
 		JOIN products p ON p.uuid = CASE WHEN c.entity = 'line' THEN (SELECT uuid FROM products WHERE id = l.product_id) ELSE c.entity_uuid END
@@ -218,7 +219,7 @@ func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
 	var out []SyncConflict
 	for rows.Next() {
 		var c SyncConflict
-		if err := rows.Scan(&c.ID, &c.ProductID, &c.ProductName, &c.Field, &c.Ours, &c.Theirs, &c.TheirDevice, &c.FoundAt); err != nil {
+		if err := rows.Scan(&c.ID, &c.ProductID, &c.ProductName, &c.Lot, &c.Field, &c.Ours, &c.Theirs, &c.TheirDevice, &c.FoundAt); err != nil {
 			return nil, fmt.Errorf("list conflicts: %w", err)
 		}
 		out = append(out, c)

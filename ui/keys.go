@@ -36,6 +36,7 @@ var (
 	scCount     = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}
 	scReports   = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
 	scBackups   = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
+	scSyncCheck = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
 func (u *UI) mainMenu() *fyne.MainMenu {
@@ -89,6 +90,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItemSeparator(),
 			item(i18n.T("Dispense…"), scDispense, u.noDialog(u.dispenseKey)),
 			item(i18n.T("Stock count…"), scCount, u.noDialog(u.showCountKey)),
+			item(i18n.T("Check after sync…"), scSyncCheck, u.noDialog(u.ShowSyncChecks)),
 			fyne.NewMenuItem(i18n.T("Receipts to review"), u.noDialog(u.showReceiptsKey)),
 			item(i18n.T("Reports…"), scReports, u.noDialog(u.ShowReports)))
 		u.menu = fyne.NewMainMenu(file, edit, stockMenu, view, help)
@@ -120,6 +122,7 @@ func (u *UI) addShortcuts() {
 		on(scStockTab, u.noDialog(u.ShowStock))
 		on(scDispense, u.noDialog(u.dispenseKey))
 		on(scCount, u.noDialog(u.showCountKey))
+		on(scSyncCheck, u.noDialog(u.ShowSyncChecks))
 		on(scReports, u.noDialog(u.ShowReports))
 		on(scPacks, u.noDialog(u.packsKey))
 	}

@@ -64,4 +64,11 @@ type Stock interface {
 	// SetOrdered keeps the quantity a person orders for a product that month, with its reason.
 	MonthlyReport(ctx context.Context, month time.Time, maxMonths int) ([]stock.MonthlyRow, error)
 	SetOrdered(ctx context.Context, month time.Time, productID, qty int64, reason string) error
+
+	// SyncConflicts and SyncRecounts list what sync hands to a person (issue 28): fields two
+	// laptops changed before either saw the other, and lots to count after a unit change met
+	// movements recorded in the old unit. SettleConflict keeps a value for a conflict (it travels).
+	SyncConflicts(ctx context.Context) ([]store.SyncConflict, error)
+	SyncRecounts(ctx context.Context) ([]store.SyncRecount, error)
+	SettleConflict(ctx context.Context, id int64, value string) error
 }

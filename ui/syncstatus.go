@@ -68,6 +68,7 @@ func (u *UI) hubStatusObject() fyne.CanvasObject {
 
 // refreshHubStatus asks the backend (off the UI goroutine) and sets the words.
 func (u *UI) refreshHubStatus() {
+	u.refreshSyncChecks() // what the last sync left to check (syncchecks.go)
 	h, ok := u.d.Backend.(HubSync)
 	if !ok || u.hubBar == nil {
 		return

@@ -68,6 +68,7 @@ type UI struct {
 	settingsOpen       *settingsForm
 	backupBar          *backupStatus // backups.go
 	hubBar             *hubStatus    // syncstatus.go
+	syncBar            *syncChecks   // syncchecks.go
 	dlg                *openDialog
 	menu               *fyne.MainMenu
 	shortcuts          map[string]func() // by ShortcutName: the window's own shortcuts
@@ -275,7 +276,7 @@ func (u *UI) content() fyne.CanvasObject {
 	statusUse := widget.NewLabelWithData(u.useB)
 	statusUse.Truncation = fyne.TextTruncateEllipsis
 	status := container.NewBorder(nil, nil, container.NewHBox(u.netIcon, statusNet, widget.NewSeparator(), statusQ), container.NewHBox(u.hubStatusObject(), u.backupStatusObject()),
-		container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse))
+		u.syncChecksBeside(container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), statusUse)))
 	u.main = u.mainTabs(u.mainArea)
 	u.split = container.NewHSplit(u.queue.root, u.main)
 	u.split.Offset = 0.27
