@@ -534,7 +534,8 @@ var keysHelp = i18n.Mark(`**Reviewing**
 
 - **Ctrl+1** photos and entries, **Ctrl+2** the Stock tab
 - **Ctrl+D** dispense (on a product's page: the quantity box, type the number, **Enter**)
-- **Ctrl+K** stock count, **Ctrl+R** reports
+- **Ctrl+K** stock count, **Ctrl+R** reports, **Ctrl+Shift+K** what to check after a sync
+- **Ctrl+U** in a quantity box: type in packs, or in units again
 - **Escape** goes back a page`)
 
 func (u *UI) showKeys() {
