@@ -115,24 +115,29 @@ func (u *UI) backupStatusObject() fyne.CanvasObject {
 	return u.backupBar.root
 }
 
-// watchBackupStatus refreshes the backup warning now and every few minutes until ctx ends.
-func (u *UI) watchBackupStatus(ctx context.Context) {
-	u.refreshBackupStatus()
-	if u.sync || u.backups() == nil {
-		return
-	}
+// every runs fn on the UI goroutine each period until ctx ends (the status bar's refreshes).
+func every(ctx context.Context, period time.Duration, fn func()) {
 	go func() {
-		t := time.NewTicker(5 * time.Minute)
+		t := time.NewTicker(period)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				fyne.Do(u.refreshBackupStatus)
+				fyne.Do(fn)
 			}
 		}
 	}()
+}
+
+// watchBackupStatus refreshes the backup warning now and every few minutes until ctx ends.
+func (u *UI) watchBackupStatus(ctx context.Context) {
+	u.refreshBackupStatus()
+	if u.sync || u.backups() == nil {
+		return
+	}
+	every(ctx, 5*time.Minute, u.refreshBackupStatus)
 }
 
 // ShowBackups opens Settings → Backups.

@@ -92,16 +92,5 @@ func (u *UI) watchHubStatus(ctx context.Context) {
 	if _, ok := u.d.Backend.(HubSync); !ok || u.sync {
 		return
 	}
-	go func() {
-		t := time.NewTicker(10 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				fyne.Do(u.refreshHubStatus)
-			}
-		}
-	}()
+	every(ctx, 10*time.Second, u.refreshHubStatus)
 }

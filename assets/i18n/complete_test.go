@@ -64,12 +64,7 @@ func usedKeys(t *testing.T) map[string]key {
 				if i >= len(call.Args) {
 					return "", false
 				}
-				b, ok := call.Args[i].(*ast.BasicLit)
-				if !ok || b.Kind != token.STRING {
-					return "", false
-				}
-				s, err := strconv.Unquote(b.Value)
-				return s, err == nil
+				return constString(call.Args[i])
 			}
 			at := fset.Position(call.Pos()).String()
 			switch sel.Sel.Name {
@@ -94,6 +89,29 @@ func usedKeys(t *testing.T) map[string]key {
 		t.Fatal(err)
 	}
 	return keys
+}
+
+// constString is the value of a string constant written in place: a literal, or literals joined
+// with + (a long message split over lines is still a key the test checks).
+func constString(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.ParenExpr:
+		return constString(e.X)
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := constString(e.X)
+		b, ok2 := constString(e.Y)
+		return a + b, ok1 && ok2
+	}
+	return "", false
 }
 
 // messages reads the files of one language: key → the text, or the plural forms.
