@@ -51,15 +51,36 @@ func TestHostileValuesAreRefused(t *testing.T) {
 	}
 }
 
-// A laptop removed from the hub (its devices row deleted: a stolen laptop) can no longer push,
+// A laptop removed from the hub (RemoveDevice, `hub remove`: a stolen laptop) can no longer push,
 // pull or read the status with its token, and what it sent before stays.
 func TestRemovedLaptopsTokenIsRefused(t *testing.T) {
 	ctx := context.Background()
 	h := openHub(t)
 	a, b := join(t, h, "Kasese HC"), join(t, h, "Kasese HC")
 	push(t, h, a, a.receipt(5))
-	if _, err := h.pool.Exec(ctx, `DELETE FROM devices WHERE device_id = $1`, a.id); err != nil {
-		t.Fatal(err)
+	push(t, h, b, b.receipt(2))
+	other := join(t, h, "Bwera HC")
+	devices, err := h.Devices(ctx, "Kasese HC")
+	if err != nil || len(devices) != 2 || devices[0].ID != a.id || devices[0].Movements != 1 || devices[0].LastSync.IsZero() ||
+		devices[0].Name != "pc-"+a.id[:4] || devices[0].Clinic != "Kasese HC" {
+		t.Fatalf("Devices(Kasese HC) = %+v, %v; want A (1 movement) then B", devices, err)
+	}
+	if all, err := h.Devices(ctx, ""); err != nil || len(all) != 3 || all[0].ID != other.id || all[0].Movements != 0 || !all[0].LastSync.IsZero() {
+		t.Fatalf("Devices() = %+v, %v; want Bwera's laptop first, never synced", all, err)
+	}
+	// An unknown id is refused in plain words and removes nothing.
+	if _, err := h.RemoveDevice(ctx, "no-such-laptop"); err == nil || !strings.Contains(err.Error(), `no laptop with the id "no-such-laptop"`) {
+		t.Fatalf("RemoveDevice(unknown) = %v", err)
+	}
+	removed, err := h.RemoveDevice(ctx, " "+a.id+" ")
+	if err != nil || removed.ID != a.id || removed.Clinic != "Kasese HC" || removed.Movements != 1 {
+		t.Fatalf("RemoveDevice(A) = %+v, %v", removed, err)
+	}
+	if _, err := h.RemoveDevice(ctx, a.id); err == nil {
+		t.Fatal("removing A twice: no error")
+	}
+	if devices, _ := h.Devices(ctx, "Kasese HC"); len(devices) != 1 || devices[0].ID != b.id {
+		t.Fatalf("after removing A: %+v; want B alone", devices)
 	}
 	if _, err := h.Push(ctx, a.token, a.receipt(1)); code(err) != syncwire.ErrToken {
 		t.Errorf("push with a removed laptop's token: %v", err)
@@ -72,6 +93,18 @@ func TestRemovedLaptopsTokenIsRefused(t *testing.T) {
 	}
 	if got, _ := pullAll(t, h, b, 0, false); len(got.Movements) != 1 {
 		t.Fatalf("B pulled %+v; want A's receipt", got)
+	}
+	// A's movements stay in the clinic's stock: the district still counts 5 + 2.
+	rows, err := h.Stock(ctx, Filter{Clinic: "Kasese HC"})
+	var total int64
+	for _, r := range rows {
+		total += r.OnHand
+	}
+	if err != nil || len(rows) != 2 || total != 7 {
+		t.Fatalf("stock after removing A: %+v, %v; want A's 5 and B's 2", rows, err)
+	}
+	if bad, err := h.CheckTotals(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("CheckTotals: %v %v", bad, err)
 	}
 }
 

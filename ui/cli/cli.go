@@ -25,6 +25,8 @@
 //	medinventory hub enrol --database URL --clinic NAME    a one-time code that joins one laptop to a clinic
 //	medinventory hub user --database URL --name NAME [--password-stdin]   a district user for the hub's web pages
 //	medinventory hub stock --database URL [--clinic NAME] [--format table|csv|json]   every clinic's stock, per product and lot
+//	medinventory hub devices --database URL [--clinic NAME] [--format table|json]   each clinic's laptops: id, name, last sync, movements sent
+//	medinventory hub remove --database URL --device ID     remove a stolen or broken laptop (what it sent stays)
 //
 // With no command the program opens the window (Env.Window, given by package main, which also
 // wires the backend the commands use: Env.OpenBackend). The data dir is, in order: --data-dir,

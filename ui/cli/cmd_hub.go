@@ -18,7 +18,8 @@ import (
 )
 
 // runHub is `medinventory hub`: the district hub (the sync API and the district pages over
-// PostgreSQL), and its administration: `hub enrol`, `hub user`, `hub stock`.
+// PostgreSQL), and its administration: `hub enrol`, `hub user`, `hub stock`, `hub devices`,
+// `hub remove`.
 func runHub(c *Call, args []string) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -28,12 +29,18 @@ func runHub(c *Call, args []string) int {
 			return runHubUser(c, args[1:])
 		case "stock":
 			return runHubStock(c, args[1:])
+		case "devices":
+			return runHubDevices(c, args[1:])
+		case "remove":
+			return runHubRemove(c, args[1:])
 		}
 	}
 	fs := c.flags("hub", i18n.T(`Usage: medinventory hub --database URL --listen ADDR [--cert FILE --key FILE] [--insecure-http]
        medinventory hub enrol --database URL --clinic NAME
        medinventory hub user --database URL --name NAME [--password-stdin]
        medinventory hub stock --database URL [--clinic NAME] [--format table|csv|json]
+       medinventory hub devices --database URL [--clinic NAME] [--format table|json]
+       medinventory hub remove --database URL --device ID
 
 Runs the district hub: the laptops of the district's clinics sync through it (medinventory sync), and
 the district's people see every clinic's stock on its web pages (sign-in required). Its data is in
@@ -55,7 +62,7 @@ Flags:
 		return code
 	}
 	if len(rest) > 0 {
-		return c.usageError("hub", errors.New(i18n.T("%q is not something hub does: use enrol, user or stock, or no word to run the hub", rest[0])))
+		return c.usageError("hub", errors.New(i18n.T("%q is not something hub does: use enrol, user, stock, devices or remove, or no word to run the hub", rest[0])))
 	}
 	if (*cert == "") != (*key == "") {
 		return c.usageError("hub", errors.New(i18n.T("--cert and --key go together: give both for HTTPS")))

@@ -126,6 +126,9 @@ func TestHubCommandRefusals(t *testing.T) {
 		{[]string{"hub", "--database", "postgres:///x", "--cert", "c.pem"}, "--key"},
 		{[]string{"hub", "stock", "--database", "postgres:///x", "--format", "xml"}, "xml"},
 		{[]string{"hub", "frobnicate"}, "frobnicate"},
+		{[]string{"hub", "devices", "--database", "postgres:///x", "--format", "csv"}, "choose table or json"},
+		{[]string{"hub", "remove", "--database", "postgres:///x"}, "--device ID"},
+		{[]string{"hub", "remove", "--device", "x"}, "--database"},
 	}
 	for _, c := range cases {
 		if code, _, errs := runMain(t, c.args...); code != ExitUsage || !strings.Contains(errs, c.want) {

@@ -37,6 +37,8 @@ var commands = []Command{
 	{"hub", "hub enrol --database URL --clinic NAME", i18n.Mark("a one-time code that joins one laptop to a clinic"), runHub},
 	{"hub", "hub user --database URL --name NAME [--password-stdin]", i18n.Mark("a district user for the hub's web pages"), runHub},
 	{"hub", "hub stock --database URL [--clinic NAME] [--format table|csv|json]", i18n.Mark("every clinic's stock, per product and lot"), runHub},
+	{"hub", "hub devices --database URL [--clinic NAME] [--format table|json]", i18n.Mark("each clinic's laptops: id, name, last sync, movements sent"), runHub},
+	{"hub", "hub remove --database URL --device ID", i18n.Mark("remove a stolen or broken laptop (what it sent stays)"), runHub},
 }
 
 // lookup finds a command by name.

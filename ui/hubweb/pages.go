@@ -28,6 +28,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return t.Local().Format("2006-01-02 15:04")
 	},
+	"count": i18n.Int, // 1,234 as the reader writes it
 }).ParseFS(files, "templates/*.html"))
 
 const cookieName = "medinventory_hub"
@@ -41,6 +42,7 @@ type page struct {
 	Nav     string // which tab is current
 	Clinic  string
 	Clinics []hub.ClinicSync
+	Devices []hub.Device // the clinics page: each clinic's laptops
 	Stock   []hub.StockRow
 	Days    int
 	Error   string
@@ -77,6 +79,9 @@ func words() map[string]string {
 		"nooutage":  i18n.T("No product is out of stock."),
 		"noexpiry":  i18n.T("No lot with stock expires in this period."),
 		"expired":   i18n.T("expired"),
+		"deviceid":  i18n.T("Device id"),
+		"joined":    i18n.T("Joined"),
+		"sent":      i18n.T("Movements sent"),
 	}
 }
 
@@ -214,6 +219,10 @@ func (s *server) signedIn(fn func(w http.ResponseWriter, r *http.Request, p page
 func (s *server) clinicsPage(w http.ResponseWriter, r *http.Request, p page) {
 	var err error
 	if p.Clinics, err = s.hub.Clinics(r.Context()); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if p.Devices, err = s.hub.Devices(r.Context(), ""); err != nil {
 		s.internal(w, r, err)
 		return
 	}

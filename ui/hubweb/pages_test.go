@@ -79,6 +79,10 @@ func TestPagesNeedSignIn(t *testing.T) {
 	if st != 200 || !strings.Contains(body, "Kasese HC") || !strings.Contains(body, "just now") {
 		t.Fatalf("clinics page: %d\n%s", st, body)
 	}
+	// Each clinic's laptops: the device id hub remove takes.
+	if !strings.Contains(body, "<td class=\"dim\">dev-a</td>") || !strings.Contains(body, "Movements sent") {
+		t.Fatalf("clinics page lists no laptop:\n%s", body)
+	}
 	st, _, body = get("/stock?clinic=Kasese+HC")
 	if st != 200 || !strings.Contains(body, "paracetamol 500") || !strings.Contains(body, "PX&lt;script&gt;") || strings.Contains(body, "PX<script>") {
 		t.Fatalf("stock page: %d\n%s", st, body)
