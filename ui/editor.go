@@ -179,7 +179,7 @@ func (e *editor) markSource(f string) {
 		return
 	}
 	mark, imp := sourceMark(e.cur.Sources[f])
-	if e.fields[f].Text != e.cur.Get(f) {
+	if !unchanged(f, e.fields[f].Text, e.cur.Get(f)) {
 		mark, imp = " "+i18n.T("(edited)"), widget.MediumImportance
 	}
 	if t := fieldLabel(f) + mark; lbl.Text != t || lbl.Importance != imp {
@@ -273,7 +273,7 @@ func (e *editor) show(en store.Entry, isNew bool) {
 	}
 	e.updateStatus()
 	for _, f := range store.EntryFields {
-		e.fields[f].SetText(en.Get(f))
+		e.fields[f].SetText(shownValue(f, en.Get(f)))
 		e.setFieldError(f, nil)
 		e.markSource(f)
 	}
@@ -430,7 +430,7 @@ func (e *editor) changes() (map[string]string, bool) {
 	ok := true
 	for _, f := range store.EntryFields {
 		v := e.fields[f].Text
-		if v == e.cur.Get(f) {
+		if unchanged(f, v, e.cur.Get(f)) {
 			continue
 		}
 		if !e.validate(f, v) {

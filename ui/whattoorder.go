@@ -36,8 +36,19 @@ var orderColumns = []struct {
 }
 
 // orderCols lays its objects out in columns, one per orderColumns entry, their widths scaled to
-// the width given (the header and every row get the same width, so they line up).
-type orderCols struct{}
+// the width given (the header and every row share one orderCols, so they line up). No column is
+// made narrower than its header needs: on one line when all the headers fit so, else on at
+// most two lines, else its longest word (the header wraps onto more lines rather than being cut
+// with "…"); the others share what is left.
+type orderCols struct {
+	// minWidth[t][i] is column i's minimum in tier t: 0 one line, 1 two lines, 2 longest word.
+	minWidth [3][]float32
+}
+
+const (
+	orderGap      = 4   // the space between two columns
+	orderMinShare = 0.6 // no column narrower than this share of its width in orderColumns
+)
 
 func orderWidth() float32 {
 	var w float32
@@ -47,23 +58,104 @@ func orderWidth() float32 {
 	return w
 }
 
-func (orderCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	scale := size.Width / orderWidth()
+// widths are the columns' widths in total width total: proportional to orderColumns' widths,
+// each at least its minimum in the first tier whose minimums fit (the total is more than total
+// when not even the longest words fit).
+func (c orderCols) widths(total float32) []float32 {
+	tier := 0
+	for tier < len(c.minWidth)-1 && c.minTotal(tier) > total {
+		tier++
+	}
+	out := make([]float32, len(orderColumns))
+	fixed := make([]bool, len(orderColumns))
+	for {
+		left, share := total, float32(0)
+		for i, col := range orderColumns {
+			if fixed[i] {
+				left -= c.min(tier, i)
+			} else {
+				share += col.width
+			}
+		}
+		changed := false
+		for i, col := range orderColumns {
+			if fixed[i] {
+				out[i] = c.min(tier, i)
+				continue
+			}
+			out[i] = col.width * max(left, 0) / share
+			if out[i] < c.min(tier, i) {
+				fixed[i], changed = true, true
+			}
+		}
+		if !changed {
+			return out
+		}
+	}
+}
+
+func (c orderCols) min(tier, i int) float32 {
+	if i < len(c.minWidth[tier]) {
+		return c.minWidth[tier][i] + orderGap
+	}
+	return 0
+}
+
+func (c orderCols) minTotal(tier int) float32 {
+	var w float32
+	for i := range orderColumns {
+		w += c.min(tier, i)
+	}
+	return w
+}
+
+func (c orderCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	x := float32(0)
-	for i, o := range objs {
-		w := orderColumns[i].width * scale
-		o.Resize(fyne.NewSize(w-4, size.Height))
-		o.Move(fyne.NewPos(x, 0))
+	for i, w := range c.widths(size.Width) {
+		if i >= len(objs) {
+			break
+		}
+		objs[i].Resize(fyne.NewSize(w-orderGap, size.Height))
+		objs[i].Move(fyne.NewPos(x, 0))
 		x += w
 	}
 }
 
-func (orderCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (c orderCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(orderWidth()*0.8, h)
+	return fyne.NewSize(c.minTotal(len(c.minWidth)-1), h)
+}
+
+// orderHeads are the column headers in the language in use, bold, wrapping between words, and
+// their columns: each column's minimums (orderCols) at least orderMinShare of its width in
+// orderColumns (a product's name stays readable).
+func orderHeads() (heads []fyne.CanvasObject, cols orderCols) {
+	bold := fyne.TextStyle{Bold: true}
+	width := func(s string) float32 {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, bold).MinSize().Width
+	}
+	for _, c := range orderColumns {
+		text := i18n.T(c.head)
+		floor := c.width * orderMinShare
+		words := strings.Fields(text)
+		one, two, word := width(text), width(text), float32(0)
+		for i, w := range words {
+			word = max(word, width(w))
+			if i > 0 {
+				two = min(two, max(width(strings.Join(words[:i], " ")), width(strings.Join(words[i:], " "))))
+			}
+		}
+		for t, w := range []float32{one, two, word} {
+			cols.minWidth[t] = append(cols.minWidth[t], max(floor, w))
+		}
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, bold)
+		l.Wrapping = fyne.TextWrapWord
+		heads = append(heads, l)
+	}
+	return heads, cols
 }
 
 // orderEdit is what a person typed for a product, not yet saved.
@@ -76,6 +168,8 @@ type whatToOrder struct {
 	rows   []stock.MonthlyRow
 	edits  map[int64]orderEdit
 	list   *widget.List
+	cols   orderCols // the header's and every row's columns
+	head   *fyne.Container
 	status *widget.Label
 	months *widget.Select
 	dlg    dialog.Dialog
@@ -125,12 +219,9 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 	w.status = widget.NewLabel("")
 	w.status.Wrapping = fyne.TextWrapWord
 
-	head := container.New(orderCols{})
-	for _, c := range orderColumns {
-		l := widget.NewLabelWithStyle(i18n.T(c.head), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		head.Add(l)
-	}
+	heads, cols := orderHeads()
+	w.cols = cols
+	w.head = container.New(w.cols, heads...)
 	w.list = widget.NewList(func() int { return len(w.rows) }, w.newRow, w.updateRow)
 
 	save := widget.NewButton(i18n.T("Save the quantities ordered"), w.saveOrders)
@@ -143,9 +234,12 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 	hint := widget.NewLabel(i18n.T("AMC: average monthly consumption over the month and the two before it, adjusted for days out of stock. Max = AMC × %d months of stock (Settings). Suggested = Max − Closing, rounded up. Type another quantity in Ordered, with a reason.", u.maxMonths()))
 	hint.Wrapping = fyne.TextWrapWord
 	monthBox := container.NewGridWrap(fyne.NewSize(240, w.months.MinSize().Height), w.months)
-	top := container.NewVBox(container.NewHBox(widget.NewLabel(i18n.T("Month:")), monthBox), hint, head)
+	top := container.NewVBox(container.NewHBox(widget.NewLabel(i18n.T("Month:")), monthBox), hint)
 	bottom := container.NewVBox(w.status, container.NewHBox(save, files))
-	body := container.NewBorder(top, bottom, nil, nil, w.list)
+	// When even the headers' longest words do not fit side by side, the table scrolls sideways
+	// (header and rows together) rather than cutting a header.
+	table := container.NewHScroll(container.NewBorder(w.head, nil, nil, nil, w.list))
+	body := container.NewBorder(top, bottom, nil, nil, table)
 	w.dlg = dialog.NewCustom(i18n.T("What to order"), i18n.T("Close"), body, u.win)
 	win := u.win.Canvas().Size()
 	w.dlg.Resize(fyne.NewSize(max(win.Width-24, 600), max(win.Height-24, 400)))
@@ -153,7 +247,7 @@ func (u *UI) newWhatToOrder() *whatToOrder {
 }
 
 func (w *whatToOrder) newRow() fyne.CanvasObject {
-	row := container.New(orderCols{})
+	row := container.New(w.cols)
 	for i := range orderColumns {
 		switch i {
 		case 11, 12:
