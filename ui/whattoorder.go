@@ -50,14 +50,6 @@ const (
 	orderMinShare = 0.6 // no column narrower than this share of its width in orderColumns
 )
 
-func orderWidth() float32 {
-	var w float32
-	for _, c := range orderColumns {
-		w += c.width
-	}
-	return w
-}
-
 // widths are the columns' widths in total width total: proportional to orderColumns' widths,
 // each at least its minimum in the first tier whose minimums fit (the total is more than total
 // when not even the longest words fit).
