@@ -50,13 +50,14 @@ hub:
 	CGO_ENABLED=0 $(GO) build -tags $(HUBTAGS) -trimpath -ldflags='-s -w' -o $(HUB_BIN) .
 
 # The hub's binary is static (file says so, ldd finds nothing), and the root package stays the
-# composition only: at most 6 non-test .go files in either build.
+# composition only: at most 6 non-test .go files, whatever the build (the window's and the hub's
+# files together).
 hub-check: hub
 	@file $(HUB_BIN) | grep -q 'statically linked' || { echo "$(HUB_BIN) is not static:"; file $(HUB_BIN); exit 1; }
 	@if ldd $(HUB_BIN) >/dev/null 2>&1; then echo "ldd finds libraries in $(HUB_BIN):"; ldd $(HUB_BIN); exit 1; fi
 	@$(abspath $(HUB_BIN)) 2>&1 | grep -q 'no window' || { echo "$(HUB_BIN) without a command should say it has no window"; exit 1; }
-	@for t in $(TAGS) $(HUBTAGS); do n=$$($(GO) list -tags $$t -f '{{len .GoFiles}}' .); \
-		[ "$$n" -le 6 ] || { echo "the root package has $$n non-test .go files with -tags $$t (at most 6: the composition only)"; exit 1; }; done
+	@n=$$(ls *.go | grep -vc '_test\.go$$'); \
+		[ "$$n" -le 6 ] || { echo "the root package has $$n non-test .go files (at most 6: main.go and the wiring, the composition only)"; exit 1; }
 
 # Also: no non-test Go file over 700 lines (split it by concept; tests and generated files aside).
 fmt-check:

@@ -158,7 +158,7 @@ func (b *backend) restartWatcher() {
 	b.mu.Unlock()
 }
 
-// HubSyncStatus is the status bar's view of sync (ui.HubSync; the background sync is wiring_sync.go's).
+// HubSyncStatus is the status bar's view of sync (ui.HubSync; the background sync is in wiring.go).
 func (b *backend) HubSyncStatus() ui.HubSyncStatus {
 	b.hub.once.Do(func() { b.startSync(b.ctx) })
 	info, err := b.st.SyncInfo(context.Background())
