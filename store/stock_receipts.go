@@ -457,7 +457,7 @@ func pendingReceipt(ctx context.Context, q querier, id int64) (stock.Movement, e
 		return m, err
 	}
 	if m.Kind != stock.Receive {
-		return m, i18n.Errorf("movement %d is not a receipt (it is %s)", id, stock.KindWords(m.Kind))
+		return m, i18n.Errorf("movement %d is not a receipt (it is %s)", id, i18n.T(stock.KindWords(m.Kind)))
 	}
 	if m.Status != stock.Pending {
 		return m, i18n.Errorf("%w (it is %s)", stock.ErrNotPending, m.Status)

@@ -2,8 +2,9 @@ package ui
 
 import (
 	"embed"
-	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -108,27 +109,8 @@ func whenText(t time.Time) string {
 	return i18n.DateTime(t)
 }
 
-// reasonWords is a movement's reason in the reader's words (stock.ReasonWords says them in
-// English, for the commands and the files).
-func reasonWords(r stock.Reason) string {
-	switch r {
-	case stock.CountCorrection:
-		return i18n.T("count correction")
-	case stock.Damaged:
-		return i18n.T("damaged")
-	case stock.Lost:
-		return i18n.T("lost")
-	case stock.Returned:
-		return i18n.T("returned")
-	case stock.Expired:
-		return i18n.T("expired")
-	case stock.SamePack:
-		return i18n.T("same pack as an earlier photo")
-	case stock.NewPack:
-		return i18n.T("another pack, though its photo looked like an earlier one")
-	}
-	return stock.ReasonWords(r)
-}
+// reasonWords is a movement's reason in the reader's words (stock.ReasonWords, translated).
+func reasonWords(r stock.Reason) string { return i18n.T(stock.ReasonWords(r)) }
 
 // expiryWords is store.ExpiryWords in the reader's words: "Expired", "Expires today", "Expires
 // in 12 days"; "" when the date is unknown or far away.
@@ -154,23 +136,10 @@ func translated(list []string) []string {
 	return out
 }
 
-// kindWords is a movement's kind in the reader's words, capitalised: "Dispensed" (stock.KindWords
-// says them in English, lower case).
+// kindWords is a movement's kind in the reader's words, capitalised: "Dispensed" (stock.KindWords,
+// translated).
 func kindWords(k stock.Kind) string {
-	switch k {
-	case stock.Receive:
-		return i18n.T("Received")
-	case stock.Dispense:
-		return i18n.T("Dispensed")
-	case stock.Adjust:
-		return i18n.T("Adjusted")
-	case stock.Dispose:
-		return i18n.T("Disposed of")
-	case stock.Count:
-		return i18n.T("Stock count")
-	case stock.Reversal:
-		return i18n.T("Undone")
-	}
-	w := stock.KindWords(k)
-	return strings.ToUpper(w[:1]) + w[1:]
+	w := i18n.T(stock.KindWords(k))
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
 }

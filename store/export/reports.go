@@ -195,11 +195,7 @@ func ExpiryTable(rows []stock.LotRow, today time.Time, days int) Table {
 }
 
 // The movements' and reasons' words (stock.KindWords, stock.ReasonWords) are English in CSV and
-// JSON and translated on paper (and wherever else they are shown, with i18n.T): marked here.
-var _ = []string{i18n.Mark("received"), i18n.Mark("dispensed"), i18n.Mark("adjusted"), i18n.Mark("disposed of"),
-	i18n.Mark("stock count"), i18n.Mark("undone"), i18n.Mark("count correction"), i18n.Mark("same pack as an earlier photo"),
-	i18n.Mark("another pack, though its photo looked like an earlier one"), i18n.Mark("damaged"), i18n.Mark("lost"),
-	i18n.Mark("returned"), i18n.Mark("expired")}
+// JSON and translated on paper.
 
 func kindCell(k stock.Kind) cell { w := stock.KindWords(k); return sayCell(w, i18n.T(w)) }
 

@@ -393,23 +393,25 @@ func PhotosLookAlike(a, b uint64) bool {
 	return bits.OnesCount64(a^b) <= SimilarHashDistance
 }
 
-// KindWords and ReasonWords are the plain words shown for kinds and reasons.
+// KindWords and ReasonWords are the plain English words for kinds and reasons: as they are in
+// CSV and JSON, and the keys of their translations wherever people read them (i18n.T(KindWords(k))
+// in the window, the reports on paper, the commands' messages). They are marked here, where written.
 func KindWords(k Kind) string {
 	switch k {
 	case Receive:
-		return "received"
+		return i18n.Mark("received")
 	case Dispense:
-		return "dispensed"
+		return i18n.Mark("dispensed")
 	case Adjust:
-		return "adjusted"
+		return i18n.Mark("adjusted")
 	case Dispose:
-		return "disposed of"
+		return i18n.Mark("disposed of")
 	case Count:
-		return "stock count"
+		return i18n.Mark("stock count")
 	case Reversal:
-		return "undone"
+		return i18n.Mark("undone")
 	case Convert:
-		return i18n.T("unit converted")
+		return i18n.Mark("unit converted")
 	}
 	return string(k)
 }
@@ -418,11 +420,19 @@ func KindWords(k Kind) string {
 func ReasonWords(r Reason) string {
 	switch r {
 	case CountCorrection:
-		return "count correction"
+		return i18n.Mark("count correction")
 	case SamePack:
-		return "same pack as an earlier photo"
+		return i18n.Mark("same pack as an earlier photo")
 	case NewPack:
-		return "another pack, though its photo looked like an earlier one"
+		return i18n.Mark("another pack, though its photo looked like an earlier one")
+	case Damaged:
+		return i18n.Mark("damaged")
+	case Lost:
+		return i18n.Mark("lost")
+	case Returned:
+		return i18n.Mark("returned")
+	case Expired:
+		return i18n.Mark("expired")
 	}
 	return string(r)
 }

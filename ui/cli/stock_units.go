@@ -26,7 +26,7 @@ func (c *Call) reportUnits(ch StockChange) int {
 func movementUnitWords(m MovementDone, unit string) string {
 	why := ""
 	if m.Reason != "" {
-		why = " (" + stock.ReasonWords(stock.Reason(m.Reason)) + ")"
+		why = " (" + i18n.T(stock.ReasonWords(stock.Reason(m.Reason))) + ")"
 	}
 	n := func(v int64) string { return stock.UnitWords(v, unit) }
 	switch stock.Kind(m.Kind) {
