@@ -5,9 +5,7 @@ package store_test
 // Run it before downgradePacks (0007): 0008's triggers read the pack sizes.
 var downgradeSync = []string{
 	`DROP TRIGGER sync_product_insert; DROP TRIGGER sync_product_uuid; DROP TRIGGER sync_line_insert;
-				 DROP TRIGGER sync_movement_insert; DROP TRIGGER sync_movement_confirm; DROP TRIGGER sync_product_edit_name;
-				 DROP TRIGGER sync_product_edit_generic_name; DROP TRIGGER sync_product_edit_strength; DROP TRIGGER sync_product_edit_dosage_form;
-				 DROP TRIGGER sync_product_edit_manufacturer; DROP TRIGGER sync_product_edit_unit; DROP TRIGGER sync_product_edit_reorder_level;
-				 DROP TRIGGER sync_product_edit_pack_size; DROP TRIGGER sync_line_edit_pack_size;
+				 DROP TRIGGER sync_movement_insert; DROP TRIGGER sync_movement_confirm; DROP TRIGGER sync_product_edit;
+				 DROP TRIGGER sync_line_edit_pack_size;
 				 DROP TABLE sync_state; DROP TABLE sync_outbox; DROP TABLE sync_edits; DROP TABLE sync_heads; DROP TABLE sync_alias; DROP TABLE sync_conflicts; DROP TABLE sync_recounts; DROP TABLE sync_parked`,
 }

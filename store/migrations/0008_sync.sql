@@ -135,47 +135,20 @@ CREATE TRIGGER sync_product_uuid AFTER UPDATE OF uuid ON products WHEN OLD.uuid 
          WHERE v IS NOT NULL AND v <> '' AND NOT (f = 'reorder_level' AND v = '0') AND NOT (f = 'pack_size' AND v = '1');
 END;
 -- Each field changed here: one edit, based on the edit the field showed.
-CREATE TRIGGER sync_product_edit_name AFTER UPDATE OF name ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.name IS NOT NEW.name AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
+CREATE TRIGGER sync_product_edit AFTER UPDATE OF name, generic_name, strength, dosage_form, manufacturer, unit, reorder_level, pack_size ON products
+    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
     INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'name', COALESCE(NEW.name, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'name'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_generic_name AFTER UPDATE OF generic_name ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.generic_name IS NOT NEW.generic_name AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'generic_name', COALESCE(NEW.generic_name, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'generic_name'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_strength AFTER UPDATE OF strength ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.strength IS NOT NEW.strength AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'strength', COALESCE(NEW.strength, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'strength'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_dosage_form AFTER UPDATE OF dosage_form ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.dosage_form IS NOT NEW.dosage_form AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'dosage_form', COALESCE(NEW.dosage_form, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'dosage_form'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_manufacturer AFTER UPDATE OF manufacturer ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.manufacturer IS NOT NEW.manufacturer AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'manufacturer', COALESCE(NEW.manufacturer, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'manufacturer'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_unit AFTER UPDATE OF unit ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.unit IS NOT NEW.unit AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'unit', COALESCE(NEW.unit, ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'unit'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_reorder_level AFTER UPDATE OF reorder_level ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND CAST(OLD.reorder_level AS TEXT) IS NOT CAST(NEW.reorder_level AS TEXT) AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'reorder_level', COALESCE(CAST(NEW.reorder_level AS TEXT), ''),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'reorder_level'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+        SELECT printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, c.f, c.v,
+               COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = c.f), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER)
+          FROM (SELECT 'name' AS f, COALESCE(NEW.name, '') AS v, COALESCE(OLD.name, '') AS o
+                UNION ALL SELECT 'generic_name', COALESCE(NEW.generic_name, ''), COALESCE(OLD.generic_name, '')
+                UNION ALL SELECT 'strength', COALESCE(NEW.strength, ''), COALESCE(OLD.strength, '')
+                UNION ALL SELECT 'dosage_form', COALESCE(NEW.dosage_form, ''), COALESCE(OLD.dosage_form, '')
+                UNION ALL SELECT 'manufacturer', COALESCE(NEW.manufacturer, ''), COALESCE(OLD.manufacturer, '')
+                UNION ALL SELECT 'unit', COALESCE(NEW.unit, ''), COALESCE(OLD.unit, '')
+                UNION ALL SELECT 'reorder_level', CAST(NEW.reorder_level AS TEXT), CAST(OLD.reorder_level AS TEXT)
+                UNION ALL SELECT 'pack_size', CAST(NEW.pack_size AS TEXT), CAST(OLD.pack_size AS TEXT)) c
+         WHERE c.v IS NOT c.o;
 END;
 -- A new lot.
 CREATE TRIGGER sync_line_insert AFTER INSERT ON stock_lines WHEN (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
@@ -193,12 +166,6 @@ CREATE TRIGGER sync_line_edit_pack_size AFTER UPDATE OF pack_size ON stock_lines
     INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
         VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'line', NEW.uuid, 'pack_size', CAST(NEW.pack_size AS TEXT),
                 COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'line' AND entity_uuid = NEW.uuid AND field = 'pack_size'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
-END;
-CREATE TRIGGER sync_product_edit_pack_size AFTER UPDATE OF pack_size ON products
-    WHEN NEW.uuid IS NOT NULL AND OLD.uuid IS NOT NULL AND OLD.pack_size IS NOT NEW.pack_size AND (SELECT applying FROM sync_state WHERE id = 1) = 0 BEGIN
-    INSERT INTO sync_edits(uuid, device_id, entity, entity_uuid, field, value, base, at)
-        VALUES (printf('%08x-%04x-%04x-%04x-%012x', (CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16) & 0xffffffff, (CAST(unixepoch('subsec') * 1000 AS INTEGER)) & 0xffff, 0x7000 | (random() & 0x0fff), 0x8000 | (random() & 0x3fff), random() & 0xffffffffffff), COALESCE((SELECT device_id FROM device WHERE id = 1), ''), 'product', NEW.uuid, 'pack_size', CAST(NEW.pack_size AS TEXT),
-                COALESCE((SELECT edit_uuid FROM sync_heads WHERE entity = 'product' AND entity_uuid = NEW.uuid AND field = 'pack_size'), ''), CAST(unixepoch('subsec') * 1000 AS INTEGER));
 END;
 
 -- A confirmed movement; a pending receipt once it is confirmed (dismissed ones never travel).
